@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS refresh_tokens;
+DROP TABLE IF EXISTS auth_sessions;
+DROP TABLE IF EXISTS tenant_service_assignments;
+DROP TABLE IF EXISTS service_endpoints;
+DROP TABLE IF EXISTS services;
+DROP TABLE IF EXISTS user_tenant_access;
+DROP TABLE IF EXISTS role_permissions;
+DROP TABLE IF EXISTS roles;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS tenants;
+DROP FUNCTION IF EXISTS inti_set_updated_at();

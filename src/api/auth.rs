@@ -1,0 +1,52 @@
+//! Browser login, logout and "who am I".
+
+use leptos::prelude::*;
+
+use crate::domain::{account::SessionView, error::AppError};
+
+/// Signs in with email and password and binds this browser to the new session.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::{
+        api::context,
+        domain::login::LoginInput,
+        server::{auth::web_session, services::auth},
+    };
+    let state = context::state()?;
+    let session = context::session().await?;
+    let client = context::client().await;
+    let input = LoginInput::parse(&email, password, None)?;
+    let logged_in = auth::login(&state, input, auth::SessionKind::Web, &client).await?;
+    web_session::sign_in(&session, logged_in.session.id).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Ends the session everywhere it is used, and forgets it in this browser.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::{
+        api::context,
+        server::{auth::web_session, services::auth},
+    };
+    let state = context::state()?;
+    let session = context::session().await?;
+    if let Ok(actor) = context::actor(&state).await {
+        auth::logout(&state, &actor, &context::client().await).await?;
+    }
+    web_session::sign_out(&session).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, their current tenant and the tenants they reach; `None` when signed out.
+#[server(prefix = "/api", endpoint = "session")]
+pub async fn current_session() -> Result<Option<SessionView>, AppError> {
+    use crate::{api::context, server::services::auth};
+    let state = context::state()?;
+    match context::actor(&state).await {
+        Ok(actor) => auth::session_view(&state, &actor).await.map(Some),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

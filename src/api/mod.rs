@@ -1,0 +1,6 @@
+//! Server functions: the browser's typed calls into the services. Thin on purpose: resolve
+//! the actor from the cookie session, call one service, return its result.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;

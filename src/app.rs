@@ -1,0 +1,70 @@
+//! The HTML shell, the router and the signed-in state shared by every page.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    api::auth::{current_session, Login, Logout},
+    domain::{account::SessionView, error::AppError},
+    ui::{dashboard::DashboardPage, layout::AppLayout, login::LoginPage, not_found::NotFound},
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Login and logout actions and the session they change, shared by all pages.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub session: Resource<Result<Option<SessionView>, AppError>>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    // Refetched whenever someone logs in or out.
+    let session = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| current_session(),
+    );
+    provide_context(Auth {
+        login,
+        logout,
+        session,
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/inti.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,39 @@
+//! What a signed-in user and client see about themselves. These are the JSON shapes of the
+//! seed document (camelCase) and are also what the browser UI renders.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The user as the API presents them in their current tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub home_tenant_id: Uuid,
+    pub current_tenant_id: Uuid,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+}
+
+/// A tenant the user can reach, with the role they hold there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantAccess {
+    pub id: Uuid,
+    pub name: String,
+    pub domain: String,
+    #[serde(rename = "type")]
+    pub tenant_type: String,
+    pub user_role: String,
+}
+
+/// Everything the app layout needs: who is signed in, where, and where else they can go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub user: UserView,
+    pub current_tenant: TenantAccess,
+    pub tenants: Vec<TenantAccess>,
+}

@@ -1,0 +1,102 @@
+//! The one error type of the application. Server code, server functions and the REST API all
+//! return it; `server::http::error` maps it to HTTP status and the JSON envelope in one place.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: which field, and what is wrong with it.
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    /// Login failed. Deliberately says nothing about which part was wrong.
+    #[error("Invalid email or password")]
+    InvalidCredentials,
+    /// No valid session or token.
+    #[error("Authentication required")]
+    Unauthenticated,
+    #[error("You do not have permission to do this")]
+    Forbidden,
+    /// Also used for objects of another tenant, so that their existence does not leak.
+    #[error("Not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("Too many requests, try again later")]
+    RateLimited,
+    #[error("A required backend is unavailable")]
+    Unavailable,
+    /// The cause is logged where it happens and never returned to the client.
+    #[error("Internal error")]
+    Internal,
+    /// The request never reached the application (network, encoding); client side only.
+    #[error("Request failed: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Stable machine-readable code, used in the REST envelope.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "VALIDATION_ERROR",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::Internal => "INTERNAL_ERROR",
+            Self::Transport { .. } => "TRANSPORT_ERROR",
+        }
+    }
+
+    /// Message a person can read, without the field prefix for validation errors.
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::Validation { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl server_fn_error::FromServerFnError for AppError {
+    type Encoder = server_fn_error::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn_error::ServerFnErrorErr) -> Self {
+        use server_fn_error::ServerFnErrorErr as E;
+        match value {
+            E::Args(msg) | E::MissingArg(msg) => Self::validation("request", msg),
+            other => Self::Transport {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Re-exports of the server-function error plumbing, kept in one place.
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_messages_do_not_leak_internals() {
+        assert_eq!(AppError::InvalidCredentials.code(), "INVALID_CREDENTIALS");
+        assert_eq!(AppError::Internal.to_string(), "Internal error");
+        let v = AppError::validation("email", "must not be empty");
+        assert_eq!(v.code(), "VALIDATION_ERROR");
+        assert_eq!(v.user_message(), "must not be empty");
+        assert_eq!(v.to_string(), "email: must not be empty");
+    }
+}

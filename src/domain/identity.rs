@@ -1,0 +1,74 @@
+//! Parsing of people's identifiers and secrets chosen by them: emails, names, new passwords.
+
+use crate::domain::error::AppError;
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// A normalised (trimmed, lower-case) email with a plausible shape. Deliverability is not
+/// checked here.
+pub fn parse_email(field: &str, raw: &str) -> Result<String, AppError> {
+    let email = raw.trim().to_lowercase();
+    let invalid = || AppError::validation(field, "Enter an email address like name@example.com");
+    if email.is_empty() {
+        return Err(AppError::validation(field, "Email is required"));
+    }
+    if email.len() > 255 {
+        return Err(AppError::validation(field, "Email must be at most 255 characters"));
+    }
+    let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let plausible = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace);
+    plausible.then_some(email).ok_or_else(invalid)
+}
+
+pub fn parse_name(field: &str, raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(AppError::validation(field, "Name is required"));
+    }
+    if name.chars().count() > 255 {
+        return Err(AppError::validation(field, "Name must be at most 255 characters"));
+    }
+    Ok(name.to_string())
+}
+
+/// Length is what matters (NIST SP 800-63B); no composition rules.
+pub fn check_new_password(field: &str, password: &str) -> Result<(), AppError> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        return Err(AppError::validation(
+            field,
+            format!("Password must be at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    if password.len() > crate::domain::login::MAX_PASSWORD_LEN {
+        return Err(AppError::validation(field, "Password is too long"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(parse_email("email", " A@B.io ").unwrap(), "a@b.io");
+        for bad in ["", "a", "a@b", "@b.io", "a@.io", "a b@c.io", "a@b.io."] {
+            let err = parse_email("email", bad).unwrap_err();
+            assert!(matches!(err, AppError::Validation { ref field, .. } if field == "email"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_and_passwords() {
+        assert_eq!(parse_name("name", "  Ana ").unwrap(), "Ana");
+        assert!(parse_name("name", "   ").is_err());
+        assert!(check_new_password("password", "short").is_err());
+        assert!(check_new_password("password", "long enough pw").is_ok());
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure rules and shared types. No IO: this module compiles for the server and for WASM,
+//! so the browser and the server agree on shapes and validation.
+
+pub mod account;
+pub mod error;
+pub mod identity;
+pub mod login;

@@ -1,0 +1,78 @@
+//! The acting user: who, in which tenant, through which session, holding which permissions.
+//! Every service function takes one and decides authorization itself.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{header, request::Parts},
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::error::AppError,
+    server::{services::auth as auth_service, state::AppState},
+};
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    /// Always the session's tenant: never taken from a request body, header or query.
+    pub tenant_id: Uuid,
+    pub role: String,
+    pub permissions: Vec<String>,
+    pub is_super_admin: bool,
+}
+
+/// Where a request came from, for the audit log and the session row.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    pub fn from_parts(parts: &Parts) -> Self {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect());
+        Self { ip, user_agent }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_parts(parts))
+    }
+}
+
+/// REST clients authenticate with `Authorization: Bearer <access token>` only; cookies are
+/// ignored on the JSON API so that it is not exposed to cross-site request forgery.
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer_token(parts).ok_or(AppError::Unauthenticated)?;
+        let claims = state.jwt.verify(token)?;
+        let actor = auth_service::resolve_actor(state, claims.sid).await?;
+        if actor.user_id != claims.sub || actor.tenant_id != claims.tid {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(actor)
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}

@@ -1,0 +1,151 @@
+//! The `inti` command: `serve` (default), `migrate`, `seed-demo`, `create-superadmin`.
+
+use std::{io::BufRead, net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::server::{
+    config::{Mode, Settings, DEFAULT_CONFIG_PATH},
+    db,
+    http,
+    secret::Secret,
+    services::{demo, users},
+    startup::{self, StartupError},
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(name = "inti", version, about = "Inti multi-tenant core platform")]
+pub struct Cli {
+    /// Configuration file (its [package.metadata.leptos] section configures Leptos).
+    #[arg(long, env = "INTI_CONFIG", default_value = DEFAULT_CONFIG_PATH, global = true)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API (the default). Dev mode seeds an empty database.
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Insert the demo tenants and users (idempotent). Password: DEMO_PASSWORD.
+    SeedDemo,
+    /// Create or reset a super admin. The password is read from INTI_SUPERADMIN_PASSWORD or,
+    /// when that is unset, from the first line of standard input; never from an argument.
+    CreateSuperadmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Super Admin")]
+        name: String,
+    },
+}
+
+pub async fn run() -> Result<(), StartupError> {
+    let cli = Cli::parse();
+    let settings = Settings::load(&cli.config)?;
+    telemetry::init(settings.mode);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(&settings).await,
+        Command::SeedDemo => {
+            let password = settings.demo_password()?;
+            let state = startup::connect(settings).await?;
+            demo::seed(&state, &password).await.map_err(app_error)?;
+            println!("Demo data is in place.");
+            Ok(())
+        }
+        Command::CreateSuperadmin { email, name } => {
+            let password = superadmin_password()?;
+            let state = startup::connect(settings).await?;
+            let user = users::create_superadmin(&state, &email, &name, &password)
+                .await
+                .map_err(app_error)?;
+            println!("Super admin {} is ready.", user.email);
+            Ok(())
+        }
+    }
+}
+
+async fn migrate(settings: &Settings) -> Result<(), StartupError> {
+    let url = settings.database.url.expose();
+    db::ensure_database(url, settings.database.connect_timeout).await?;
+    db::migrate(url, settings.database.connect_timeout).await?;
+    println!("Database {} is migrated.", settings.database.host_label());
+    Ok(())
+}
+
+async fn serve(settings: Settings) -> Result<(), StartupError> {
+    let addr: SocketAddr = settings.leptos.site_addr;
+    let mode = settings.mode;
+    let demo_password = settings.demo_password().ok();
+    let state = startup::connect(settings).await?;
+    if mode == Mode::Dev {
+        if let Some(password) = &demo_password {
+            if demo::is_empty(&state).await.map_err(app_error)? {
+                demo::seed(&state, password).await.map_err(app_error)?;
+                tracing::info!("seeded demo data into the empty database");
+            }
+        }
+    }
+    tokio::task::spawn_blocking(crate::server::auth::password::warm_up)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?;
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| StartupError::Other(format!("cannot listen on {addr}: {e}")))?;
+    println!("Inti is running at http://{addr}");
+    if mode == Mode::Dev {
+        println!("Demo logins (password: DEMO_PASSWORD, default in dev: see README):");
+        for (email, _, tenant, role) in demo::USERS {
+            println!("  {email:<24} {role:<13} in {tenant}");
+        }
+    }
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| StartupError::Other(format!("server error: {e}")))
+}
+
+fn superadmin_password() -> Result<Secret, StartupError> {
+    if let Ok(p) = std::env::var("INTI_SUPERADMIN_PASSWORD") {
+        return Ok(Secret::new(p));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| StartupError::Other(format!("cannot read the password from stdin: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(StartupError::Other(
+            "no password: set INTI_SUPERADMIN_PASSWORD or pipe it on standard input".into(),
+        ));
+    }
+    Ok(Secret::new(password))
+}
+
+fn app_error(e: crate::domain::error::AppError) -> StartupError {
+    StartupError::Other(e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

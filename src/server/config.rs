@@ -1,0 +1,316 @@
+//! Runtime configuration. `Leptos.toml` is the one configuration file: Leptos reads its
+//! `[package.metadata.leptos]` section, Inti reads its own sections. Every Inti key
+//! `section.key` is overridden by the environment variable `INTI_SECTION_KEY`
+//! (for example `database.url` by `INTI_DATABASE_URL`); Leptos keys by `LEPTOS_*`.
+
+use std::{fmt, path::Path, str::FromStr, time::Duration};
+
+use leptos::config::LeptosOptions;
+
+use crate::server::secret::Secret;
+
+pub const DEFAULT_CONFIG_PATH: &str = "Leptos.toml";
+/// Used only in dev mode when `auth.jwt_secret` is unset; production refuses to start without one.
+const DEV_JWT_SECRET: &str = "inti-dev-only-jwt-secret-never-use-in-production";
+/// The demo users' password in dev mode when `DEMO_PASSWORD` is unset (written in the README).
+pub const DEV_DEMO_PASSWORD: &str = "inti-demo-2026";
+const MIN_SECRET_LEN: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Dev,
+    Production,
+}
+
+impl FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "dev" => Ok(Self::Dev),
+            "production" => Ok(Self::Production),
+            other => Err(format!("expected \"dev\" or \"production\", got \"{other}\"")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+    pub leptos: LeptosOptions,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// May carry a password, hence a secret; log `host_label()` instead.
+    pub url: Secret,
+    pub pool_size: usize,
+    pub connect_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisSettings {
+    pub url: Secret,
+    pub pool_size: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub jwt_secret: Secret,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Absolute lifetime of a session (browser) or refresh-token family (API).
+    pub session_ttl: Duration,
+    /// Sets the `Secure` flag and the `__Host-` prefix on the session cookie.
+    pub secure_cookies: bool,
+    /// Demo password (`DEMO_PASSWORD`), read by `seed-demo`.
+    pub demo_password: Option<Secret>,
+}
+
+impl DatabaseSettings {
+    pub fn host_label(&self) -> String {
+        host_label(self.url.expose())
+    }
+}
+
+impl RedisSettings {
+    pub fn host_label(&self) -> String {
+        host_label(self.url.expose())
+    }
+}
+
+/// `host:port/db` of a connection URL, without user or password, for error messages and logs.
+pub fn host_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    rest.split('?').next().unwrap_or(rest).to_string()
+}
+
+#[derive(Debug)]
+pub struct ConfigError(String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads keys from the file, letting the environment win.
+struct Source {
+    path: String,
+    file: toml::Table,
+}
+
+impl Source {
+    fn get<T>(&self, section: &str, key: &str) -> Result<Option<T>, ConfigError>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        let env_name = format!("INTI_{}_{}", section, key).to_uppercase();
+        if let Ok(raw) = std::env::var(&env_name) {
+            return raw
+                .parse()
+                .map(Some)
+                .map_err(|e| ConfigError(format!("environment variable {env_name}: {e}")));
+        }
+        let raw = match self.file.get(section).and_then(|s| s.get(key)) {
+            None => return Ok(None),
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(toml::Value::Integer(i)) => i.to_string(),
+            Some(toml::Value::Boolean(b)) => b.to_string(),
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "{}: {section}.{key} must be a string, number or boolean, not {}",
+                    self.path,
+                    other.type_str()
+                )))
+            }
+        };
+        raw.parse()
+            .map(Some)
+            .map_err(|e| ConfigError(format!("{}: {section}.{key}: {e}", self.path)))
+    }
+
+    fn get_or<T>(&self, section: &str, key: &str, default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        Ok(self.get(section, key)?.unwrap_or(default))
+    }
+
+    fn secs(&self, section: &str, key: &str, default: u64) -> Result<Duration, ConfigError> {
+        let secs: u64 = self.get_or(section, key, default)?;
+        if secs == 0 {
+            return Err(ConfigError(format!("{section}.{key} must be greater than 0")));
+        }
+        Ok(Duration::from_secs(secs))
+    }
+}
+
+impl Settings {
+    /// Loads the file at `path` (it must exist) and applies environment overrides.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read config file {label}: {e}")))?;
+        Self::from_toml(&label, &text)
+    }
+
+    pub fn from_toml(label: &str, text: &str) -> Result<Self, ConfigError> {
+        let file: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError(format!("{label} is not valid TOML: {}", e.message())))?;
+        let leptos = leptos::config::get_config_from_str(text)
+            .map_err(|e| ConfigError(format!("{label} [package.metadata.leptos]: {e}")))?;
+        let src = Source {
+            path: label.to_string(),
+            file,
+        };
+        let mode: Mode = src.get_or("inti", "mode", Mode::Dev)?;
+
+        let database = DatabaseSettings {
+            url: Secret::new(src.get_or::<String>(
+                "database",
+                "url",
+                "postgres://postgres@127.0.0.1:5432/inti".into(),
+            )?),
+            pool_size: src.get_or("database", "pool_size", 16)?,
+            connect_timeout: src.secs("database", "connect_timeout_secs", 5)?,
+        };
+        let redis = RedisSettings {
+            url: Secret::new(src.get_or::<String>("redis", "url", "redis://127.0.0.1:6379/0".into())?),
+            pool_size: src.get_or("redis", "pool_size", 16)?,
+        };
+        let jwt_secret: Option<String> = src.get("auth", "jwt_secret")?;
+        let jwt_secret = match (mode, jwt_secret.filter(|s| !s.is_empty())) {
+            (_, Some(s)) if s.len() >= MIN_SECRET_LEN => Secret::new(s),
+            (_, Some(_)) => {
+                return Err(ConfigError(format!(
+                    "auth.jwt_secret (INTI_AUTH_JWT_SECRET) must be at least {MIN_SECRET_LEN} characters"
+                )))
+            }
+            (Mode::Dev, None) => Secret::new(DEV_JWT_SECRET),
+            (Mode::Production, None) => {
+                return Err(ConfigError(
+                    "auth.jwt_secret is required in production mode: set INTI_AUTH_JWT_SECRET".into(),
+                ))
+            }
+        };
+        let access_token_ttl = src.secs("auth", "access_token_ttl_secs", 900)?;
+        if access_token_ttl > Duration::from_secs(900) {
+            return Err(ConfigError(
+                "auth.access_token_ttl_secs must be at most 900 (15 minutes)".into(),
+            ));
+        }
+        let auth = AuthSettings {
+            jwt_secret,
+            issuer: src.get_or("auth", "issuer", "inti".to_string())?,
+            audience: src.get_or("auth", "audience", "inti-api".to_string())?,
+            access_token_ttl,
+            refresh_token_ttl: src.secs("auth", "refresh_token_ttl_secs", 14 * 86_400)?,
+            session_ttl: src.secs("auth", "session_ttl_secs", 30 * 86_400)?,
+            secure_cookies: src.get_or("auth", "secure_cookies", mode == Mode::Production)?,
+            demo_password: std::env::var("DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .map(Secret::new),
+        };
+        Ok(Self {
+            mode,
+            database,
+            redis,
+            auth,
+            leptos,
+        })
+    }
+
+    /// The demo users' password: `DEMO_PASSWORD`, or the README's default in dev mode only.
+    pub fn demo_password(&self) -> Result<Secret, ConfigError> {
+        match (&self.auth.demo_password, self.mode) {
+            (Some(p), _) => Ok(p.clone()),
+            (None, Mode::Dev) => Ok(Secret::new(DEV_DEMO_PASSWORD)),
+            (None, Mode::Production) => Err(ConfigError(
+                "DEMO_PASSWORD must be set to seed demo data in production mode".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEPTOS: &str = "[package.metadata.leptos]\noutput-name = \"inti\"\n";
+
+    #[test]
+    fn reads_sections_and_defaults() {
+        let text = format!("[database]\npool_size = 4\n[auth]\nissuer = \"x\"\n{LEPTOS}");
+        let s = Settings::from_toml("test.toml", &text).unwrap();
+        assert_eq!(s.mode, Mode::Dev);
+        assert_eq!(s.database.pool_size, 4);
+        assert_eq!(s.auth.issuer, "x");
+        assert_eq!(s.auth.access_token_ttl, Duration::from_secs(900));
+        assert!(!s.auth.secure_cookies);
+        assert_eq!(&*s.leptos.output_name, "inti");
+    }
+
+    #[test]
+    fn production_requires_a_jwt_secret() {
+        let text = format!("[inti]\nmode = \"production\"\n{LEPTOS}");
+        let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+        assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn rejects_long_access_tokens_and_bad_types() {
+        let text = format!("[auth]\naccess_token_ttl_secs = 3600\n{LEPTOS}");
+        assert!(Settings::from_toml("t", &text).is_err());
+        let text = format!("[database]\npool_size = \"many\"\n{LEPTOS}");
+        let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+        assert!(err.contains("database.pool_size"), "{err}");
+        let err = Settings::from_toml("t", "[inti\n").unwrap_err().to_string();
+        assert!(err.contains("not valid TOML"), "{err}");
+    }
+
+    #[test]
+    fn host_label_hides_credentials() {
+        assert_eq!(
+            host_label("postgres://u:secret@db.example:5432/inti?sslmode=require"),
+            "db.example:5432/inti"
+        );
+        assert_eq!(host_label("redis://127.0.0.1:6379/0"), "127.0.0.1:6379/0");
+    }
+
+    /// cargo-leptos reads the build keys from Cargo.toml, the server reads Leptos.toml:
+    /// the keys both define must agree.
+    #[test]
+    fn leptos_toml_and_cargo_toml_agree() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let runtime: toml::Table = std::fs::read_to_string(format!("{root}/Leptos.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let cargo: toml::Table = std::fs::read_to_string(format!("{root}/Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let section = |t: &toml::Table| t["package"]["metadata"]["leptos"].as_table().cloned().unwrap();
+        let (runtime, build) = (section(&runtime), section(&cargo));
+        let mut shared = 0;
+        for (key, value) in &runtime {
+            if let Some(build_value) = build.get(key) {
+                assert_eq!(value, build_value, "Leptos.toml and Cargo.toml disagree on {key}");
+                shared += 1;
+            }
+        }
+        assert!(shared >= 4, "expected the build and runtime sections to share keys");
+    }
+}

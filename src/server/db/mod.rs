@@ -1,0 +1,162 @@
+//! PostgreSQL access: the connection pool, embedded migrations, and the queries of each area.
+
+pub mod audit;
+pub mod schema;
+pub mod sessions;
+pub mod tenants;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel_async::{
+    pooled_connection::{deadpool::Pool, AsyncDieselConnectionManager},
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl,
+};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::server::config::host_label;
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot connect to PostgreSQL at {host}: {reason}")]
+    Connect { host: String, reason: String },
+    #[error("migrating the database at {host} failed: {reason}")]
+    Migrate { host: String, reason: String },
+}
+
+pub fn build_pool(url: &str, size: usize, timeout: Duration) -> Result<DbPool, DbSetupError> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbSetupError::Connect {
+            host: host_label(url),
+            reason: e.to_string(),
+        })
+}
+
+/// One round trip; used at start-up and by `/readyz`.
+pub async fn ping(pool: &DbPool) -> Result<(), String> {
+    let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+    diesel::sql_query("SELECT 1")
+        .execute(&mut conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+async fn connect(url: &str, timeout: Duration) -> Result<AsyncPgConnection, DbSetupError> {
+    let err = |reason: String| DbSetupError::Connect {
+        host: host_label(url),
+        reason,
+    };
+    tokio::time::timeout(timeout, AsyncPgConnection::establish(url))
+        .await
+        .map_err(|_| err("timed out".into()))?
+        .map_err(|e| err(first_line(&e.to_string())))
+}
+
+/// Creates the database named in `url` when it does not exist yet (connecting to the
+/// server's `postgres` database to do so).
+pub async fn ensure_database(url: &str, timeout: Duration) -> Result<(), DbSetupError> {
+    let Some((server, name)) = split_database(url) else {
+        return Ok(());
+    };
+    let mut admin = connect(&format!("{server}/postgres"), timeout).await?;
+    #[derive(diesel::QueryableByName)]
+    struct Exists {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        exists: bool,
+    }
+    let found: Exists =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result(&mut admin)
+            .await
+            .map_err(|e| DbSetupError::Connect {
+                host: host_label(url),
+                reason: e.to_string(),
+            })?;
+    if !found.exists {
+        // The name comes from our own configuration, and is quoted as an identifier.
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        diesel::sql_query(format!("CREATE DATABASE {quoted}"))
+            .execute(&mut admin)
+            .await
+            .map_err(|e| DbSetupError::Migrate {
+                host: host_label(url),
+                reason: e.to_string(),
+            })?;
+        tracing::info!(database = %name, "created database");
+    }
+    Ok(())
+}
+
+/// Applies every pending embedded migration.
+pub async fn migrate(url: &str, timeout: Duration) -> Result<(), DbSetupError> {
+    let conn = connect(url, timeout).await?;
+    let host = host_label(url);
+    tokio::task::spawn_blocking(move || {
+        let mut harness = AsyncMigrationHarness::new(conn);
+        harness
+            .run_pending_migrations(MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|reason| DbSetupError::Migrate { host, reason })
+}
+
+/// Reverts every applied migration (used by the migration round-trip test).
+pub async fn revert_all(url: &str, timeout: Duration) -> Result<(), DbSetupError> {
+    let conn = connect(url, timeout).await?;
+    let host = host_label(url);
+    tokio::task::spawn_blocking(move || {
+        let mut harness = AsyncMigrationHarness::new(conn);
+        harness
+            .revert_all_migrations(MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r)
+    .map_err(|reason| DbSetupError::Migrate { host, reason })
+}
+
+/// `postgres://host:port/name?opts` -> (`postgres://host:port`, `name`).
+pub fn split_database(url: &str) -> Option<(String, String)> {
+    let (base, _query) = url.split_once('?').unwrap_or((url, ""));
+    let scheme_end = base.find("://")? + 3;
+    let slash = base[scheme_end..].find('/')? + scheme_end;
+    let name = &base[slash + 1..];
+    (!name.is_empty()).then(|| (base[..slash].to_string(), name.to_string()))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_database;
+
+    #[test]
+    fn splits_server_and_database() {
+        assert_eq!(
+            split_database("postgres://u:p@h:5432/inti?sslmode=disable"),
+            Some(("postgres://u:p@h:5432".into(), "inti".into()))
+        );
+        assert_eq!(split_database("postgres://h:5432"), None);
+    }
+}

@@ -1,0 +1,203 @@
+//! Diesel table definitions, mirroring `migrations/`. The integration test
+//! `schema_matches_migrations` fails when the two drift apart.
+
+diesel::table! {
+    tenants (id) {
+        id -> Uuid,
+        name -> Varchar,
+        domain -> Varchar,
+        #[sql_name = "type"]
+        tenant_type -> Text,
+        subscription_tier -> Text,
+        status -> Text,
+        settings -> Jsonb,
+        max_users -> Int4,
+        parent_tenant_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        email -> Varchar,
+        password_hash -> Varchar,
+        name -> Varchar,
+        home_tenant_id -> Uuid,
+        current_tenant_id -> Nullable<Uuid>,
+        status -> Text,
+        email_verified -> Bool,
+        profile -> Jsonb,
+        preferences -> Jsonb,
+        last_login_at -> Nullable<Timestamptz>,
+        password_changed_at -> Timestamptz,
+        two_factor_enabled -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        name -> Varchar,
+        description -> Text,
+        is_system -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    role_permissions (role_id, permission) {
+        role_id -> Uuid,
+        permission -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_tenant_access (tenant_id, id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        tenant_id -> Uuid,
+        role_id -> Uuid,
+        status -> Text,
+        granted_by -> Nullable<Uuid>,
+        granted_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        tenant_preferences -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Uuid,
+        name -> Varchar,
+        display_name -> Varchar,
+        description -> Nullable<Text>,
+        #[sql_name = "type"]
+        service_type -> Text,
+        category -> Nullable<Varchar>,
+        status -> Text,
+        visibility -> Text,
+        base_url -> Nullable<Varchar>,
+        api_key_required -> Bool,
+        api_key_ciphertext -> Nullable<Bytea>,
+        auth_type -> Text,
+        health_check_url -> Nullable<Varchar>,
+        form_schema -> Nullable<Jsonb>,
+        menu_schema -> Nullable<Jsonb>,
+        version -> Varchar,
+        documentation_url -> Nullable<Varchar>,
+        contact_email -> Nullable<Varchar>,
+        registered_by -> Nullable<Uuid>,
+        registered_tenant_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    service_endpoints (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        name -> Varchar,
+        display_name -> Varchar,
+        description -> Nullable<Text>,
+        method -> Text,
+        path -> Varchar,
+        request_schema -> Nullable<Jsonb>,
+        response_schema -> Nullable<Jsonb>,
+        requires_auth -> Bool,
+        required_permissions -> Jsonb,
+        rate_limit -> Int4,
+        timeout_ms -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    tenant_service_assignments (tenant_id, id) {
+        id -> Uuid,
+        tenant_id -> Uuid,
+        service_id -> Uuid,
+        status -> Text,
+        custom_settings -> Jsonb,
+        custom_menu_config -> Nullable<Jsonb>,
+        assigned_by -> Nullable<Uuid>,
+        assigned_at -> Timestamptz,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auth_sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        tenant_id -> Uuid,
+        kind -> Text,
+        client_ip -> Nullable<Varchar>,
+        user_agent -> Nullable<Varchar>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_reason -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Uuid,
+        session_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        rotated_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        tenant_id -> Nullable<Uuid>,
+        actor_user_id -> Nullable<Uuid>,
+        action -> Varchar,
+        outcome -> Text,
+        target_type -> Nullable<Varchar>,
+        target_id -> Nullable<Varchar>,
+        client_ip -> Nullable<Varchar>,
+        details -> Jsonb,
+    }
+}
+
+diesel::joinable!(users -> tenants (home_tenant_id));
+diesel::joinable!(user_tenant_access -> roles (role_id));
+diesel::joinable!(user_tenant_access -> tenants (tenant_id));
+diesel::joinable!(role_permissions -> roles (role_id));
+diesel::joinable!(service_endpoints -> services (service_id));
+diesel::joinable!(tenant_service_assignments -> services (service_id));
+diesel::joinable!(auth_sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    users,
+    roles,
+    role_permissions,
+    user_tenant_access,
+    services,
+    service_endpoints,
+    tenant_service_assignments,
+    auth_sessions,
+    refresh_tokens,
+    audit_log,
+);

@@ -1,0 +1,126 @@
+//! Queries on `auth_sessions` (one per login) and `refresh_tokens` (hashes only).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{auth_sessions, refresh_tokens};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = auth_sessions, check_for_backend(diesel::pg::Pg))]
+pub struct AuthSession {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+    pub kind: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = auth_sessions)]
+pub struct NewAuthSession<'a> {
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+    pub kind: &'a str,
+    pub client_ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    new: NewAuthSession<'_>,
+) -> QueryResult<AuthSession> {
+    diesel::insert_into(auth_sessions::table)
+        .values(new)
+        .returning(AuthSession::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The session if it is neither revoked nor past its absolute lifetime.
+pub async fn find_live(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<AuthSession>> {
+    auth_sessions::table
+        .find(id)
+        .filter(auth_sessions::revoked_at.is_null())
+        .filter(auth_sessions::expires_at.gt(diesel::dsl::now))
+        .select(AuthSession::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Revokes a live session; answers whether it was live.
+pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid, reason: &str) -> QueryResult<bool> {
+    let n = diesel::update(
+        auth_sessions::table
+            .find(id)
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::revoked_at.eq(diesel::dsl::now),
+        auth_sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
+pub async fn insert_refresh_token(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+}
+
+pub enum Rotation {
+    /// The token was current and is now spent; a new one may be issued for this session.
+    Rotated { session_id: Uuid },
+    /// The token had already been used: someone replays it. Its family must be revoked.
+    Reused { session_id: Uuid },
+    /// Unknown or expired.
+    Invalid,
+}
+
+/// Marks a refresh token as used. The conditional UPDATE makes this atomic: of two concurrent
+/// requests with one token, exactly one sees `Rotated`.
+pub async fn rotate_refresh_token(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Rotation> {
+    let rotated: Option<Uuid> = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::rotated_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(diesel::dsl::now)),
+    )
+    .set(refresh_tokens::rotated_at.eq(diesel::dsl::now))
+    .returning(refresh_tokens::session_id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    if let Some(session_id) = rotated {
+        return Ok(Rotation::Rotated { session_id });
+    }
+    let spent: Option<Uuid> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .filter(refresh_tokens::rotated_at.is_not_null())
+        .select(refresh_tokens::session_id)
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(match spent {
+        Some(session_id) => Rotation::Reused { session_id },
+        None => Rotation::Invalid,
+    })
+}

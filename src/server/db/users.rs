@@ -1,0 +1,104 @@
+//! Queries on `users`.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::users;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub home_tenant_id: Uuid,
+    pub current_tenant_id: Option<Uuid>,
+    pub status: String,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// What login needs. Deliberately not `Debug`: it carries the password hash.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub status: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub name: &'a str,
+    pub home_tenant_id: Uuid,
+}
+
+pub async fn credentials_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> QueryResult<Option<Credentials>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(Credentials::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: NewUser<'_>) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    hash: &str,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+}
+
+pub async fn record_login(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    tenant_id: Uuid,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::last_login_at.eq(diesel::dsl::now),
+            users::current_tenant_id.eq(tenant_id),
+        ))
+        .execute(conn)
+        .await
+}

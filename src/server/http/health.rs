@@ -1,0 +1,44 @@
+//! Liveness and readiness probes.
+
+use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
+use serde_json::json;
+
+use crate::server::{db, state::AppState};
+
+/// The process answers.
+pub async fn healthz() -> impl IntoResponse {
+    Json(json!({ "status": "ok" }))
+}
+
+/// 200 when PostgreSQL and Redis both answer, 503 otherwise.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let (database, redis) = tokio::join!(db::ping(&state.db), ping_redis(&state.redis));
+    let ok = database.is_ok() && redis.is_ok();
+    let label = |r: &Result<(), String>| if r.is_ok() { "ok" } else { "unavailable" };
+    for (name, result) in [("postgresql", &database), ("redis", &redis)] {
+        if let Err(e) = result {
+            tracing::warn!(backend = name, error = %e, "readiness check failed");
+        }
+    }
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({
+        "status": if ok { "ok" } else { "unavailable" },
+        "checks": { "postgresql": label(&database), "redis": label(&redis) },
+    });
+    (status, Json(body))
+}
+
+pub async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), String> {
+    let timeout = std::time::Duration::from_secs(2);
+    let ping = async {
+        let mut conn = pool.get().await.map_err(|e| e.to_string())?;
+        deadpool_redis::redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    tokio::time::timeout(timeout, ping)
+        .await
+        .map_err(|_| "timed out".to_string())?
+}

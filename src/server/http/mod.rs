@@ -1,0 +1,74 @@
+//! The HTTP surface: probes, the JSON API under `/api/v1`, server functions and pages.
+
+pub mod auth;
+pub mod error;
+pub mod health;
+
+use axum::{
+    http::{header, HeaderValue},
+    routing::{get, post},
+    Router,
+};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::{
+    app::{shell, App},
+    server::{auth::session_store::RedisSessionStore, state::AppState},
+};
+
+/// Large enough for any form or service definition, small enough to refuse abuse.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A browser session ends after this much inactivity (its absolute lifetime is `auth.session_ttl_secs`).
+const SESSION_IDLE_HOURS: i64 = 12;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/refresh", post(auth::refresh))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .fallback(error::not_found)
+}
+
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options().clone();
+    let routes = generate_route_list(App);
+    let secure = state.settings.auth.secure_cookies;
+    let sessions = SessionManagerLayer::new(RedisSessionStore::new(state.redis.clone()))
+        // The __Host- prefix pins the cookie to this origin; browsers accept it only when Secure.
+        .with_name(if secure { "__Host-inti_session" } else { "inti_session" })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(SESSION_IDLE_HOURS)));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api_router())
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

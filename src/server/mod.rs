@@ -1,0 +1,13 @@
+//! Server-only code (the `ssr` feature): configuration, database, auth, services, HTTP, CLI.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod secret;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,315 @@
+//! Login, token refresh, logout, and resolving a session into an `Actor`.
+
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        account::{SessionView, UserView},
+        error::AppError,
+        login::LoginInput,
+    },
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            password, refresh_token,
+        },
+        db::{
+            audit::Outcome,
+            sessions::{self, AuthSession, NewAuthSession, Rotation},
+            tenants, users,
+        },
+        secret::Secret,
+        services::{
+            access::{self, Reach, SUPER_ADMIN},
+            audit::{self, Event},
+        },
+        state::AppState,
+    },
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Browser: cookie session, no tokens handed out.
+    Web,
+    /// API client: access and refresh tokens.
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "WEB",
+            Self::Api => "API",
+        }
+    }
+}
+
+/// A token pair, in the seed document's shape. The refresh token is shown once, here.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    pub expires_in: u64,
+}
+
+impl std::fmt::Debug for TokenPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenPair([redacted])")
+    }
+}
+
+pub struct LoggedIn {
+    pub session: AuthSession,
+    pub view: SessionView,
+}
+
+/// Checks the credentials and opens a session in the requested (or home) tenant. Every
+/// failure answers the same `InvalidCredentials`, and is audited.
+pub async fn login(
+    state: &AppState,
+    input: LoginInput,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<LoggedIn, AppError> {
+    let mut conn = state.db.get().await?;
+    let creds = users::credentials_by_email(&mut conn, &input.email).await?;
+    let password = Secret::new(input.password);
+    let (user_id, stored_hash, status) = match creds {
+        Some(c) => (Some(c.id), Some(c.password_hash), Some(c.status)),
+        None => (None, None, None),
+    };
+    let password_ok = password::verify(&password, stored_hash).await?;
+
+    let reach = match (user_id, password_ok, status.as_deref()) {
+        (Some(id), true, Some("ACTIVE")) => {
+            let home = users::find(&mut conn, id).await?.map(|u| u.home_tenant_id);
+            let reachable = access::reachable(&mut conn, id).await?;
+            pick_tenant(reachable, input.tenant_slug.as_deref(), home).map(|r| (id, r))
+        }
+        _ => None,
+    };
+    let Some((user_id, reach)) = reach else {
+        audit::record_best_effort(
+            &mut conn,
+            client,
+            Event {
+                action: "auth.login",
+                outcome: Outcome::Failure,
+                tenant_id: None,
+                actor_user_id: user_id,
+                target: None,
+                details: json!({ "email": input.email, "tenantSlug": input.tenant_slug }),
+            },
+        )
+        .await;
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl).map_err(|_| AppError::Internal)?;
+    let session = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let session = sessions::create(
+                conn,
+                NewAuthSession {
+                    user_id,
+                    tenant_id: reach.tenant.id,
+                    kind: kind.as_str(),
+                    client_ip: client.ip.as_deref(),
+                    user_agent: client.user_agent.as_deref(),
+                    expires_at: Utc::now() + ttl,
+                },
+            )
+            .await?;
+            users::record_login(conn, user_id, reach.tenant.id).await?;
+            audit::record(
+                conn,
+                client,
+                Event {
+                    action: "auth.login",
+                    outcome: Outcome::Success,
+                    tenant_id: Some(reach.tenant.id),
+                    actor_user_id: Some(user_id),
+                    target: Some(("session", session.id.to_string())),
+                    details: json!({ "kind": kind.as_str() }),
+                },
+            )
+            .await?;
+            Ok(session)
+        })
+        .await?;
+    let actor = actor_for(&mut conn, user_id, session.id, reach).await?;
+    let view = view_for(&mut conn, &actor).await?;
+    Ok(LoggedIn { session, view })
+}
+
+/// The requested tenant if the user reaches it, else their home tenant, else the first one.
+fn pick_tenant(reachable: Vec<Reach>, slug: Option<&str>, home: Option<Uuid>) -> Option<Reach> {
+    match slug {
+        Some(slug) => reachable.into_iter().find(|r| r.tenant.domain == slug),
+        None => {
+            let home_pos = reachable.iter().position(|r| Some(r.tenant.id) == home);
+            let mut reachable = reachable;
+            match home_pos {
+                Some(i) => Some(reachable.swap_remove(i)),
+                None => reachable.into_iter().next(),
+            }
+        }
+    }
+}
+
+/// Issues an access token and a new refresh token in the session's family.
+pub async fn issue_tokens(state: &AppState, session: &AuthSession) -> Result<TokenPair, AppError> {
+    let mut conn = state.db.get().await?;
+    let fresh = refresh_token::generate();
+    let refresh_ttl = chrono::Duration::from_std(state.settings.auth.refresh_token_ttl)
+        .map_err(|_| AppError::Internal)?;
+    // A refresh token never outlives its family.
+    let expires_at = (Utc::now() + refresh_ttl).min(session.expires_at);
+    sessions::insert_refresh_token(&mut conn, session.id, &fresh.hash, expires_at).await?;
+    let access_token = state.jwt.issue(session.user_id, session.tenant_id, session.id)?;
+    Ok(TokenPair {
+        access_token,
+        refresh_token: fresh.token.expose().to_string(),
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl().as_secs(),
+    })
+}
+
+/// Exchanges a refresh token for a new pair. A token that was already used revokes its whole
+/// family (someone is replaying it), and is audited.
+pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Result<TokenPair, AppError> {
+    if token.is_empty() {
+        return Err(AppError::validation("refreshToken", "Refresh token is required"));
+    }
+    let hash = refresh_token::digest(token);
+    let mut conn = state.db.get().await?;
+    match sessions::rotate_refresh_token(&mut conn, &hash).await? {
+        Rotation::Rotated { session_id } => {
+            let session = sessions::find_live(&mut conn, session_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            // The user must still be allowed into the session's tenant.
+            resolve_actor(state, session.id).await?;
+            drop(conn);
+            issue_tokens(state, &session).await
+        }
+        Rotation::Reused { session_id } => {
+            let revoked = sessions::revoke(&mut conn, session_id, "refresh_token_reuse").await?;
+            audit::record_best_effort(
+                &mut conn,
+                client,
+                Event {
+                    action: "auth.refresh_token_reuse",
+                    outcome: Outcome::Failure,
+                    tenant_id: None,
+                    actor_user_id: None,
+                    target: Some(("session", session_id.to_string())),
+                    details: json!({ "familyRevoked": revoked }),
+                },
+            )
+            .await;
+            Err(AppError::Unauthenticated)
+        }
+        Rotation::Invalid => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Ends the actor's session: its refresh tokens and browser cookie stop working at once.
+pub async fn logout(state: &AppState, actor: &Actor, client: &ClientInfo) -> Result<(), AppError> {
+    let mut conn = state.db.get().await?;
+    sessions::revoke(&mut conn, actor.session_id, "logout").await?;
+    audit::record_best_effort(
+        &mut conn,
+        client,
+        Event {
+            action: "auth.logout",
+            outcome: Outcome::Success,
+            tenant_id: Some(actor.tenant_id),
+            actor_user_id: Some(actor.user_id),
+            target: Some(("session", actor.session_id.to_string())),
+            details: json!({}),
+        },
+    )
+    .await;
+    Ok(())
+}
+
+/// Loads a live session and checks, on every request, that its user is active and still
+/// reaches its tenant: a suspended user or a removed grant stops working immediately.
+pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
+    let mut conn = state.db.get().await?;
+    let session = sessions::find_live(&mut conn, session_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let user = users::find(&mut conn, session.user_id)
+        .await?
+        .filter(|u| u.status == "ACTIVE")
+        .ok_or(AppError::Unauthenticated)?;
+    let reach = access::reachable(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .find(|r| r.tenant.id == session.tenant_id)
+        .ok_or(AppError::Unauthenticated)?;
+    actor_for(&mut conn, user.id, session.id, reach).await
+}
+
+async fn actor_for(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    reach: Reach,
+) -> Result<Actor, AppError> {
+    let permissions = tenants::role_permissions(conn, reach.role_id).await?;
+    Ok(Actor {
+        user_id,
+        session_id,
+        tenant_id: reach.tenant.id,
+        is_super_admin: reach.role_name == SUPER_ADMIN,
+        role: reach.role_name,
+        permissions,
+    })
+}
+
+/// The signed-in user as the API and the layout present them.
+pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
+    let mut conn = state.db.get().await?;
+    view_for(&mut conn, actor).await
+}
+
+async fn view_for(
+    conn: &mut diesel_async::AsyncPgConnection,
+    actor: &Actor,
+) -> Result<SessionView, AppError> {
+    let user = users::find(conn, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let tenants: Vec<_> = access::reachable(conn, actor.user_id)
+        .await?
+        .iter()
+        .map(Reach::view)
+        .collect();
+    let current_tenant = tenants
+        .iter()
+        .find(|t| t.id == actor.tenant_id)
+        .cloned()
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(SessionView {
+        user: UserView {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            home_tenant_id: user.home_tenant_id,
+            current_tenant_id: actor.tenant_id,
+            roles: vec![actor.role.clone()],
+            permissions: actor.permissions.clone(),
+        },
+        current_tenant,
+        tenants,
+    })
+}

@@ -1,0 +1,8 @@
+//! Use cases. Each takes the state and (when acting for someone) an `Actor`, decides
+//! authorization, and runs its queries; handlers and server functions stay thin.
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod users;

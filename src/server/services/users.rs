@@ -1,0 +1,77 @@
+//! User administration available from the command line (more arrives with the admin UI).
+
+use diesel_async::AsyncConnection;
+use serde_json::json;
+
+use crate::{
+    domain::{
+        error::AppError,
+        identity::{check_new_password, parse_email, parse_name},
+    },
+    server::{
+        auth::{actor::ClientInfo, password},
+        db::{audit::Outcome, tenants, users},
+        secret::Secret,
+        services::{
+            access::SUPER_ADMIN,
+            audit::{self, Event},
+            demo,
+        },
+        state::AppState,
+    },
+};
+
+/// Creates a super admin in the CORE tenant (creating that tenant if needed), or, when the
+/// email exists, resets that user's password and makes sure they hold SUPER_ADMIN.
+pub async fn create_superadmin(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &Secret,
+) -> Result<users::User, AppError> {
+    let email = parse_email("email", email)?;
+    let name = parse_name("name", name)?;
+    check_new_password("password", password.expose())?;
+    let hash = password::hash(password).await?;
+    let mut conn = state.db.get().await?;
+    let user = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            let core = demo::ensure_core_tenant(conn).await?;
+            let user = match users::find_by_email(conn, &email).await? {
+                Some(existing) => {
+                    users::set_password_hash(conn, existing.id, &hash).await?;
+                    existing
+                }
+                None => {
+                    users::insert(
+                        conn,
+                        users::NewUser {
+                            email: &email,
+                            password_hash: &hash,
+                            name: &name,
+                            home_tenant_id: core.id,
+                        },
+                    )
+                    .await?
+                }
+            };
+            let role = tenants::system_role_id(conn, SUPER_ADMIN).await?;
+            tenants::upsert_grant(conn, user.id, core.id, role, None).await?;
+            audit::record(
+                conn,
+                &ClientInfo::default(),
+                Event {
+                    action: "user.create_superadmin",
+                    outcome: Outcome::Success,
+                    tenant_id: Some(core.id),
+                    actor_user_id: None,
+                    target: Some(("user", user.id.to_string())),
+                    details: json!({ "email": email, "via": "cli" }),
+                },
+            )
+            .await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(user)
+}

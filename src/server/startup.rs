@@ -1,0 +1,57 @@
+//! Connecting to PostgreSQL and Redis at start-up, failing with one clear line.
+
+use deadpool_redis::{Config as RedisConfig, PoolConfig, Runtime, Timeouts};
+
+use crate::server::{
+    config::{ConfigError, Settings},
+    db::{self, DbSetupError},
+    http::health::ping_redis,
+    state::AppState,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Database(#[from] DbSetupError),
+    #[error("cannot connect to Redis at {host}: {reason}")]
+    Redis { host: String, reason: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+pub fn redis_pool(settings: &Settings) -> Result<deadpool_redis::Pool, StartupError> {
+    let host = settings.redis.host_label();
+    let mut cfg = RedisConfig::from_url(settings.redis.url.expose());
+    let mut pool = PoolConfig::new(settings.redis.pool_size);
+    let timeout = Some(settings.database.connect_timeout);
+    pool.timeouts = Timeouts {
+        wait: timeout,
+        create: timeout,
+        recycle: timeout,
+    };
+    cfg.pool = Some(pool);
+    cfg.create_pool(Some(Runtime::Tokio1))
+        .map_err(|e| StartupError::Redis { host, reason: e.to_string() })
+}
+
+/// Builds the pools and proves both backends answer before serving anything.
+pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
+    let db_host = settings.database.host_label();
+    let db = db::build_pool(
+        settings.database.url.expose(),
+        settings.database.pool_size,
+        settings.database.connect_timeout,
+    )?;
+    db::ping(&db).await.map_err(|reason| DbSetupError::Connect {
+        host: db_host,
+        reason: reason.lines().next().unwrap_or_default().to_string(),
+    })?;
+    let redis = redis_pool(&settings)?;
+    ping_redis(&redis).await.map_err(|reason| StartupError::Redis {
+        host: settings.redis.host_label(),
+        reason,
+    })?;
+    Ok(AppState::new(db, redis, settings))
+}

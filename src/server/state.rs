@@ -1,0 +1,38 @@
+//! Shared application state, built once at start-up and cloned cheaply into every request.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::server::{auth::jwt::JwtKeys, config::Settings, db::DbPool};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DbPool,
+    pub redis: deadpool_redis::Pool,
+    pub settings: Arc<Settings>,
+    pub jwt: Arc<JwtKeys>,
+}
+
+impl AppState {
+    pub fn new(db: DbPool, redis: deadpool_redis::Pool, settings: Settings) -> Self {
+        let jwt = Arc::new(JwtKeys::new(&settings.auth));
+        Self {
+            db,
+            redis,
+            settings: Arc::new(settings),
+            jwt,
+        }
+    }
+
+    pub fn leptos_options(&self) -> &LeptosOptions {
+        &self.settings.leptos
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.settings.leptos.clone()
+    }
+}

@@ -1,0 +1,112 @@
+//! The signed-in layout: header (user, current tenant, sign out), sidebar (reachable tenants),
+//! and the page in between. Signed-out visitors are sent to the login page.
+
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_router::components::{Outlet, Redirect};
+
+use crate::{
+    app::Auth,
+    domain::account::{SessionView, TenantAccess},
+};
+
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <Transition fallback=|| view! { <p class="p-8 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match auth.session.await {
+                    Ok(Some(session)) => EitherOf3::A(view! { <SignedIn session /> }),
+                    Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
+                    Err(e) => EitherOf3::C(view! {
+                        <main class="p-8">
+                            <p role="alert" class="text-red-700">{e.user_message()}</p>
+                        </main>
+                    }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SignedIn(session: SessionView) -> impl IntoView {
+    provide_context(session.clone());
+    let SessionView {
+        user,
+        current_tenant,
+        tenants,
+    } = session;
+    view! {
+        <div class="flex min-h-screen">
+            <Sidebar tenants current=current_tenant.id />
+            <div class="flex min-w-0 flex-1 flex-col">
+                <Header user_name=user.name current_tenant />
+                <main class="flex-1 p-6 lg:p-8">
+                    <Outlet />
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Header(user_name: String, current_tenant: TenantAccess) -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    view! {
+        <header class="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-6">
+            <div class="flex items-center gap-2 text-sm">
+                <span class="text-slate-500">"Tenant"</span>
+                <span data-testid="current-tenant" class="font-semibold">{current_tenant.name}</span>
+                <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{current_tenant.user_role}</span>
+            </div>
+            <div class="flex items-center gap-4">
+                <span data-testid="user-name" class="text-sm font-medium">{user_name}</span>
+                <ActionForm action=auth.logout>
+                    <button
+                        type="submit"
+                        class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+                    >
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid) -> impl IntoView {
+    view! {
+        <aside class="hidden w-64 shrink-0 flex-col border-r border-slate-800 bg-slate-900 text-slate-200 md:flex">
+            <a href="/" class="flex h-14 items-center gap-2 px-5 text-lg font-semibold text-white">
+                <span class="flex h-7 w-7 items-center justify-center rounded-md bg-amber-500 text-sm">"☀"</span>
+                "Inti"
+            </a>
+            <nav aria-label="Main" class="px-3 py-2">
+                <a href="/" class="block rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white">"Dashboard"</a>
+            </nav>
+            <nav aria-label="Tenants" class="mt-4 px-3">
+                <h2 class="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Your tenants"</h2>
+                <ul data-testid="tenant-list" class="space-y-1">
+                    {tenants
+                        .into_iter()
+                        .map(|t| {
+                            let is_current = t.id == current;
+                            view! {
+                                <li
+                                    class="flex items-center justify-between rounded-md px-3 py-2 text-sm"
+                                    class=("bg-slate-800", is_current)
+                                    aria-current=is_current.then_some("true")
+                                >
+                                    <span class="truncate">{t.name}</span>
+                                    <span class="ml-2 text-xs text-slate-400">{t.domain}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </aside>
+    }
+}

@@ -1,0 +1,6 @@
+//! Pages and components. Views only: data comes from server functions in `api`.
+
+pub mod dashboard;
+pub mod layout;
+pub mod login;
+pub mod not_found;
