@@ -42,6 +42,19 @@ pub struct Auth {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/inti.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") } />
+        <Router>
+            <AppRoutes />
+        </Router>
+    }
+}
+
+/// Inside the router, so that the actions see a server-function error carried in the URL
+/// (how a failed form post reports back when JavaScript is off).
+#[component]
+fn AppRoutes() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
     // Refetched whenever someone logs in or out.
@@ -56,15 +69,11 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/inti.css" />
-        <Title formatter=|page: String| if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") } />
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=DashboardPage />
-                </ParentRoute>
-            </Routes>
-        </Router>
+        <Routes fallback=NotFound>
+            <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+            <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                <Route path=path!("") view=DashboardPage />
+            </ParentRoute>
+        </Routes>
     }
 }

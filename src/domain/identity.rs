@@ -13,7 +13,10 @@ pub fn parse_email(field: &str, raw: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, "Email is required"));
     }
     if email.len() > 255 {
-        return Err(AppError::validation(field, "Email must be at most 255 characters"));
+        return Err(AppError::validation(
+            field,
+            "Email must be at most 255 characters",
+        ));
     }
     let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
     let plausible = !local.is_empty()
@@ -31,7 +34,10 @@ pub fn parse_name(field: &str, raw: &str) -> Result<String, AppError> {
         return Err(AppError::validation(field, "Name is required"));
     }
     if name.chars().count() > 255 {
-        return Err(AppError::validation(field, "Name must be at most 255 characters"));
+        return Err(AppError::validation(
+            field,
+            "Name must be at most 255 characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -60,7 +66,10 @@ mod tests {
         assert_eq!(parse_email("email", " A@B.io ").unwrap(), "a@b.io");
         for bad in ["", "a", "a@b", "@b.io", "a@.io", "a b@c.io", "a@b.io."] {
             let err = parse_email("email", bad).unwrap_err();
-            assert!(matches!(err, AppError::Validation { ref field, .. } if field == "email"), "{bad}");
+            assert!(
+                matches!(err, AppError::Validation { ref field, .. } if field == "email"),
+                "{bad}"
+            );
         }
     }
 

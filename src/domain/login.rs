@@ -62,8 +62,14 @@ mod tests {
         let err = LoginInput::parse(" ", "pw".into(), None).unwrap_err();
         assert_eq!(err, AppError::validation("email", "Email is required"));
         let err = LoginInput::parse("a@b.c", String::new(), None).unwrap_err();
-        assert_eq!(err, AppError::validation("password", "Password is required"));
+        assert_eq!(
+            err,
+            AppError::validation("password", "Password is required")
+        );
         let err = LoginInput::parse("a@b.c", "x".repeat(MAX_PASSWORD_LEN + 1), None).unwrap_err();
-        assert_eq!(err, AppError::validation("password", "Password is too long"));
+        assert_eq!(
+            err,
+            AppError::validation("password", "Password is too long")
+        );
     }
 }

@@ -6,8 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::server::{
     config::{Mode, Settings, DEFAULT_CONFIG_PATH},
-    db,
-    http,
+    db, http,
     secret::Secret,
     services::{demo, users},
     startup::{self, StartupError},
@@ -138,7 +137,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -1,6 +1,6 @@
 //! Runtime configuration. `Leptos.toml` is the one configuration file: Leptos reads its
 //! `[package.metadata.leptos]` section, Inti reads its own sections. Every Inti key
-//! `section.key` is overridden by the environment variable `INTI_SECTION_KEY`
+//! `section.key` is overridden by the environment variable `INTI_SECTION_KEY` (`inti.mode`: `INTI_MODE`)
 //! (for example `database.url` by `INTI_DATABASE_URL`); Leptos keys by `LEPTOS_*`.
 
 use std::{fmt, path::Path, str::FromStr, time::Duration};
@@ -28,7 +28,9 @@ impl FromStr for Mode {
         match s {
             "dev" => Ok(Self::Dev),
             "production" => Ok(Self::Production),
-            other => Err(format!("expected \"dev\" or \"production\", got \"{other}\"")),
+            other => Err(format!(
+                "expected \"dev\" or \"production\", got \"{other}\""
+            )),
         }
     }
 }
@@ -113,7 +115,12 @@ impl Source {
         T: FromStr,
         T::Err: fmt::Display,
     {
-        let env_name = format!("INTI_{}_{}", section, key).to_uppercase();
+        // The [inti] section's own keys drop the repeated prefix: inti.mode is INTI_MODE.
+        let env_name = match section {
+            "inti" => format!("INTI_{key}"),
+            _ => format!("INTI_{section}_{key}"),
+        }
+        .to_uppercase();
         if let Ok(raw) = std::env::var(&env_name) {
             return raw
                 .parse()
@@ -149,7 +156,9 @@ impl Source {
     fn secs(&self, section: &str, key: &str, default: u64) -> Result<Duration, ConfigError> {
         let secs: u64 = self.get_or(section, key, default)?;
         if secs == 0 {
-            return Err(ConfigError(format!("{section}.{key} must be greater than 0")));
+            return Err(ConfigError(format!(
+                "{section}.{key} must be greater than 0"
+            )));
         }
         Ok(Duration::from_secs(secs))
     }
@@ -165,9 +174,15 @@ impl Settings {
     }
 
     pub fn from_toml(label: &str, text: &str) -> Result<Self, ConfigError> {
-        let file: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError(format!("{label} is not valid TOML: {}", e.message())))?;
+        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let line = e
+                .span()
+                .map_or(0, |span| text[..span.start].lines().count().max(1));
+            let message = e.message().replace('\n', " ");
+            ConfigError(format!(
+                "{label} is not valid TOML (line {line}): {message}"
+            ))
+        })?;
         let leptos = leptos::config::get_config_from_str(text)
             .map_err(|e| ConfigError(format!("{label} [package.metadata.leptos]: {e}")))?;
         let src = Source {
@@ -186,7 +201,11 @@ impl Settings {
             connect_timeout: src.secs("database", "connect_timeout_secs", 5)?,
         };
         let redis = RedisSettings {
-            url: Secret::new(src.get_or::<String>("redis", "url", "redis://127.0.0.1:6379/0".into())?),
+            url: Secret::new(src.get_or::<String>(
+                "redis",
+                "url",
+                "redis://127.0.0.1:6379/0".into(),
+            )?),
             pool_size: src.get_or("redis", "pool_size", 16)?,
         };
         let jwt_secret: Option<String> = src.get("auth", "jwt_secret")?;
@@ -302,15 +321,26 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let section = |t: &toml::Table| t["package"]["metadata"]["leptos"].as_table().cloned().unwrap();
+        let section = |t: &toml::Table| {
+            t["package"]["metadata"]["leptos"]
+                .as_table()
+                .cloned()
+                .unwrap()
+        };
         let (runtime, build) = (section(&runtime), section(&cargo));
         let mut shared = 0;
         for (key, value) in &runtime {
             if let Some(build_value) = build.get(key) {
-                assert_eq!(value, build_value, "Leptos.toml and Cargo.toml disagree on {key}");
+                assert_eq!(
+                    value, build_value,
+                    "Leptos.toml and Cargo.toml disagree on {key}"
+                );
                 shared += 1;
             }
         }
-        assert!(shared >= 4, "expected the build and runtime sections to share keys");
+        assert!(
+            shared >= 4,
+            "expected the build and runtime sections to share keys"
+        );
     }
 }

@@ -33,7 +33,10 @@ pub fn redis_pool(settings: &Settings) -> Result<deadpool_redis::Pool, StartupEr
     };
     cfg.pool = Some(pool);
     cfg.create_pool(Some(Runtime::Tokio1))
-        .map_err(|e| StartupError::Redis { host, reason: e.to_string() })
+        .map_err(|e| StartupError::Redis {
+            host,
+            reason: e.to_string(),
+        })
 }
 
 /// Builds the pools and proves both backends answer before serving anything.
@@ -44,14 +47,18 @@ pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
         settings.database.pool_size,
         settings.database.connect_timeout,
     )?;
-    db::ping(&db).await.map_err(|reason| DbSetupError::Connect {
-        host: db_host,
-        reason: reason.lines().next().unwrap_or_default().to_string(),
-    })?;
+    db::ping(&db)
+        .await
+        .map_err(|reason| DbSetupError::Connect {
+            host: db_host,
+            reason: reason.lines().next().unwrap_or_default().to_string(),
+        })?;
     let redis = redis_pool(&settings)?;
-    ping_redis(&redis).await.map_err(|reason| StartupError::Redis {
-        host: settings.redis.host_label(),
-        reason,
-    })?;
+    ping_redis(&redis)
+        .await
+        .map_err(|reason| StartupError::Redis {
+            host: settings.redis.host_label(),
+            reason,
+        })?;
     Ok(AppState::new(db, redis, settings))
 }

@@ -56,7 +56,12 @@ impl JwtKeys {
         self.ttl
     }
 
-    pub fn issue(&self, user_id: Uuid, tenant_id: Uuid, session_id: Uuid) -> Result<String, AppError> {
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        session_id: Uuid,
+    ) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
@@ -88,7 +93,8 @@ mod tests {
     use crate::server::{config::Settings, secret::Secret};
 
     fn keys(secret: &str) -> JwtKeys {
-        let mut s = Settings::from_toml("t", "[package.metadata.leptos]\noutput-name = \"inti\"\n").unwrap();
+        let mut s = Settings::from_toml("t", "[package.metadata.leptos]\noutput-name = \"inti\"\n")
+            .unwrap();
         s.auth.jwt_secret = Secret::new(secret);
         JwtKeys::new(&s.auth)
     }
@@ -126,17 +132,27 @@ mod tests {
         );
         assert_eq!(k.verify(&none), Err(AppError::Unauthenticated));
 
-        let expired = encode(&Header::new(Algorithm::HS256), &claims(now - 60), &k.encoding).unwrap();
+        let expired = encode(
+            &Header::new(Algorithm::HS256),
+            &claims(now - 60),
+            &k.encoding,
+        )
+        .unwrap();
         assert_eq!(k.verify(&expired), Err(AppError::Unauthenticated));
     }
 
     mod base64_url {
         /// Unpadded base64url, enough to forge a token header in a test.
         pub fn encode(input: &[u8]) -> String {
-            const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            const A: &[u8; 64] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             let mut out = String::new();
             for chunk in input.chunks(3) {
-                let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+                let b = [
+                    chunk[0],
+                    *chunk.get(1).unwrap_or(&0),
+                    *chunk.get(2).unwrap_or(&0),
+                ];
                 let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
                 for i in 0..=chunk.len() {
                     out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);

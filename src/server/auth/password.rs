@@ -29,7 +29,9 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(argon2().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 pub async fn hash(password: &Secret) -> Result<String, AppError> {
@@ -49,7 +51,11 @@ pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, A
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&stored)
-            .map(|parsed| argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                argon2()
+                    .verify_password(password.expose().as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && ok
     })
@@ -70,7 +76,10 @@ mod tests {
     async fn hashes_with_argon2id_owasp_parameters_and_verifies() {
         let pw = Secret::new("correct horse battery staple");
         let hash = hash(&pw).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify(&pw, Some(hash.clone())).await.unwrap());
         assert!(!verify(&Secret::new("wrong"), Some(hash)).await.unwrap());
     }
@@ -78,6 +87,8 @@ mod tests {
     #[tokio::test]
     async fn unknown_user_never_verifies() {
         assert!(!verify(&Secret::new("anything"), None).await.unwrap());
-        assert!(!verify(&Secret::new("x"), Some("not a phc string".into())).await.unwrap());
+        assert!(!verify(&Secret::new("x"), Some("not a phc string".into()))
+            .await
+            .unwrap());
     }
 }

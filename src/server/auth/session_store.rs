@@ -30,7 +30,10 @@ impl RedisSessionStore {
     }
 
     async fn conn(&self) -> Result<deadpool_redis::Connection> {
-        self.pool.get().await.map_err(|e| Error::Backend(e.to_string()))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| Error::Backend(e.to_string()))
     }
 
     /// Writes the record; with `only_new`, refuses to overwrite (id collision on create).

@@ -59,7 +59,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewTenant<'_>) -> QueryRe
 pub async fn active_ordered(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Tenant>> {
     tenants::table
         .filter(tenants::status.eq("ACTIVE"))
-        .order((tenants::tenant_type.asc(), tenants::name.asc()))
+        .order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
         .select(Tenant::as_select())
         .load(conn)
         .await
@@ -77,8 +77,13 @@ pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
                 .or(user_tenant_access::expires_at.gt(diesel::dsl::now)),
         )
         .filter(tenants::status.eq("ACTIVE"))
-        .order((tenants::tenant_type.asc(), tenants::name.asc()))
-        .select((Tenant::as_select(), roles::id, roles::name, roles::is_system))
+        .order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
+        .select((
+            Tenant::as_select(),
+            roles::id,
+            roles::name,
+            roles::is_system,
+        ))
         .load(conn)
         .await?;
     Ok(rows

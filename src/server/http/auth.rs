@@ -91,7 +91,10 @@ pub struct MeResponse {
     tenants: Vec<TenantAccess>,
 }
 
-pub async fn me(State(state): State<AppState>, actor: Actor) -> Result<Envelope<MeResponse>, AppError> {
+pub async fn me(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Envelope<MeResponse>, AppError> {
     let view = auth::session_view(&state, &actor).await?;
     Ok(Envelope(MeResponse {
         user: view.user,

@@ -36,7 +36,10 @@ impl IntoResponse for AppError {
             "error": { "code": self.code(), "message": self.user_message(), "details": details },
         });
         let mut response = (status_of(&self), Json(body)).into_response();
-        if matches!(self, AppError::Unauthenticated | AppError::InvalidCredentials) {
+        if matches!(
+            self,
+            AppError::Unauthenticated | AppError::InvalidCredentials
+        ) {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
@@ -78,7 +81,10 @@ fn body_error(rejection: JsonRejection) -> AppError {
         }
         JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON".to_string(),
         // serde's message names the field and the problem, e.g. "invalid type: integer, expected a string".
-        JsonRejection::JsonDataError(e) => e.body_text().replace("Failed to deserialize the JSON body into the target type: ", ""),
+        JsonRejection::JsonDataError(e) => e.body_text().replace(
+            "Failed to deserialize the JSON body into the target type: ",
+            "",
+        ),
         other => other.body_text(),
     };
     AppError::validation("body", message)

@@ -20,7 +20,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::warn!(backend = name, error = %e, "readiness check failed");
         }
     }
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = json!({
         "status": if ok { "ok" } else { "unavailable" },
         "checks": { "postgresql": label(&database), "redis": label(&redis) },

@@ -41,12 +41,18 @@ pub fn router(state: AppState) -> Router {
     let secure = state.settings.auth.secure_cookies;
     let sessions = SessionManagerLayer::new(RedisSessionStore::new(state.redis.clone()))
         // The __Host- prefix pins the cookie to this origin; browsers accept it only when Secure.
-        .with_name(if secure { "__Host-inti_session" } else { "inti_session" })
+        .with_name(if secure {
+            "__Host-inti_session"
+        } else {
+            "inti_session"
+        })
         .with_secure(secure)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(SESSION_IDLE_HOURS)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            SESSION_IDLE_HOURS,
+        )));
 
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -44,7 +44,11 @@ pub async fn record(
 }
 
 /// Best effort, for events that must not turn a response into an error.
-pub async fn record_best_effort(conn: &mut AsyncPgConnection, client: &ClientInfo, event: Event<'_>) {
+pub async fn record_best_effort(
+    conn: &mut AsyncPgConnection,
+    client: &ClientInfo,
+    event: Event<'_>,
+) {
     let action = event.action.to_string();
     if let Err(e) = record(conn, client, event).await {
         tracing::error!(error = %e, action, "writing the audit log failed");

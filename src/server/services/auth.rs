@@ -111,7 +111,8 @@ pub async fn login(
         return Err(AppError::InvalidCredentials);
     };
 
-    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl).map_err(|_| AppError::Internal)?;
+    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
+        .map_err(|_| AppError::Internal)?;
     let session = conn
         .transaction::<_, AppError, _>(async |conn| {
             let session = sessions::create(
@@ -172,7 +173,9 @@ pub async fn issue_tokens(state: &AppState, session: &AuthSession) -> Result<Tok
     // A refresh token never outlives its family.
     let expires_at = (Utc::now() + refresh_ttl).min(session.expires_at);
     sessions::insert_refresh_token(&mut conn, session.id, &fresh.hash, expires_at).await?;
-    let access_token = state.jwt.issue(session.user_id, session.tenant_id, session.id)?;
+    let access_token = state
+        .jwt
+        .issue(session.user_id, session.tenant_id, session.id)?;
     Ok(TokenPair {
         access_token,
         refresh_token: fresh.token.expose().to_string(),
@@ -183,9 +186,16 @@ pub async fn issue_tokens(state: &AppState, session: &AuthSession) -> Result<Tok
 
 /// Exchanges a refresh token for a new pair. A token that was already used revokes its whole
 /// family (someone is replaying it), and is audited.
-pub async fn refresh(state: &AppState, token: &str, client: &ClientInfo) -> Result<TokenPair, AppError> {
+pub async fn refresh(
+    state: &AppState,
+    token: &str,
+    client: &ClientInfo,
+) -> Result<TokenPair, AppError> {
     if token.is_empty() {
-        return Err(AppError::validation("refreshToken", "Refresh token is required"));
+        return Err(AppError::validation(
+            "refreshToken",
+            "Refresh token is required",
+        ));
     }
     let hash = refresh_token::digest(token);
     let mut conn = state.db.get().await?;

@@ -23,24 +23,60 @@ struct DemoTenant {
 }
 
 const TENANTS: [DemoTenant; 3] = [
-    DemoTenant { domain: "core", name: "Core Platform", tenant_type: "CORE", tier: "ENTERPRISE", max_users: 1000 },
-    DemoTenant { domain: "taskmanager", name: "Task Manager", tenant_type: "BUSINESS", tier: "PROFESSIONAL", max_users: 50 },
-    DemoTenant { domain: "whatsapp", name: "WhatsApp Gateway", tenant_type: "BUSINESS", tier: "STARTER", max_users: 10 },
+    DemoTenant {
+        domain: "core",
+        name: "Core Platform",
+        tenant_type: "CORE",
+        tier: "ENTERPRISE",
+        max_users: 1000,
+    },
+    DemoTenant {
+        domain: "taskmanager",
+        name: "Task Manager",
+        tenant_type: "BUSINESS",
+        tier: "PROFESSIONAL",
+        max_users: 50,
+    },
+    DemoTenant {
+        domain: "whatsapp",
+        name: "WhatsApp Gateway",
+        tenant_type: "BUSINESS",
+        tier: "STARTER",
+        max_users: 10,
+    },
 ];
 
 /// (email, name, home tenant, role there)
 pub const USERS: [(&str, &str, &str, &str); 4] = [
     ("superadmin@core.com", "Super Admin", "core", SUPER_ADMIN),
-    ("admin@taskmanager.com", "Task Manager Admin", "taskmanager", TENANT_ADMIN),
-    ("user@taskmanager.com", "Task Manager User", "taskmanager", USER),
-    ("admin@whatsapp.com", "WhatsApp Admin", "whatsapp", TENANT_ADMIN),
+    (
+        "admin@taskmanager.com",
+        "Task Manager Admin",
+        "taskmanager",
+        TENANT_ADMIN,
+    ),
+    (
+        "user@taskmanager.com",
+        "Task Manager User",
+        "taskmanager",
+        USER,
+    ),
+    (
+        "admin@whatsapp.com",
+        "WhatsApp Admin",
+        "whatsapp",
+        TENANT_ADMIN,
+    ),
 ];
 
 pub async fn ensure_core_tenant(conn: &mut AsyncPgConnection) -> Result<tenants::Tenant, AppError> {
     ensure_tenant(conn, &TENANTS[0]).await
 }
 
-async fn ensure_tenant(conn: &mut AsyncPgConnection, t: &DemoTenant) -> Result<tenants::Tenant, AppError> {
+async fn ensure_tenant(
+    conn: &mut AsyncPgConnection,
+    t: &DemoTenant,
+) -> Result<tenants::Tenant, AppError> {
     if let Some(found) = tenants::find_by_domain(conn, t.domain).await? {
         return Ok(found);
     }
@@ -75,7 +111,9 @@ pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
             if users::find_by_email(conn, email).await?.is_some() {
                 continue;
             }
-            let tenant = tenants::find_by_domain(conn, home).await?.ok_or(AppError::Internal)?;
+            let tenant = tenants::find_by_domain(conn, home)
+                .await?
+                .ok_or(AppError::Internal)?;
             let user = users::insert(
                 conn,
                 users::NewUser {

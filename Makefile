@@ -1,0 +1,41 @@
+# Inti: `make run` to use it, `make test` to check it. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+SERVER_FEATURES := --no-default-features --features ssr
+
+.PHONY: run test setup build release unit-and-integration e2e lint
+
+## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve
+run:
+	scripts/setup.sh
+	cargo leptos build --release
+	target/release/inti migrate
+	target/release/inti serve
+
+## test: install what is missing, then lint, unit + integration tests, end2end tests
+test:
+	scripts/setup.sh --e2e
+	$(MAKE) lint unit-and-integration e2e
+
+setup:
+	scripts/setup.sh --e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy $(SERVER_FEATURES) --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+## unit + integration: real PostgreSQL and Redis, one database per test
+unit-and-integration:
+	cargo test $(SERVER_FEATURES)
+
+build:
+	cargo leptos build
+
+release:
+	cargo leptos build --release
+
+## e2e: Playwright in Debian Chromium against the debug build, on a fresh database
+e2e: build
+	scripts/e2e.sh

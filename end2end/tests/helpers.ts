@@ -1,0 +1,23 @@
+import { expect, type Page } from '@playwright/test';
+
+// The dev-mode default from the README; scripts/e2e.sh leaves DEMO_PASSWORD unset.
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'inti-demo-2026';
+
+export const DEMO_USERS = [
+  { email: 'superadmin@core.com', name: 'Super Admin', tenant: 'Core Platform', role: 'SUPER_ADMIN', tenants: 3 },
+  { email: 'admin@taskmanager.com', name: 'Task Manager Admin', tenant: 'Task Manager', role: 'TENANT_ADMIN', tenants: 1 },
+  { email: 'user@taskmanager.com', name: 'Task Manager User', tenant: 'Task Manager', role: 'USER', tenants: 1 },
+  { email: 'admin@whatsapp.com', name: 'WhatsApp Admin', tenant: 'WhatsApp Gateway', role: 'TENANT_ADMIN', tenants: 1 },
+];
+
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function expectSignedOut(page: Page) {
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to Inti' })).toBeVisible();
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Installs and starts everything Inti's build, server and tests need, skipping what is
+# already in place. Usage: scripts/setup.sh [--e2e]   (--e2e also installs Chromium + Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.7
+PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+WITH_E2E=0
+[[ "${1:-}" == "--e2e" ]] && WITH_E2E=1
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null || { echo "setup: $* is missing and apt-get is unavailable; install it by hand" >&2; exit 1; }
+  if [[ $APT_UPDATED -eq 0 ]]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# --- Rust toolchain pieces ---------------------------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # No --locked: one of its locked dependencies is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# --- Node packages: Tailwind and wasm-opt at the root, Playwright in end2end ---------------
+command -v npm >/dev/null || { say "installing Node.js"; apt_install nodejs npm; }
+if [[ ! -x node_modules/.bin/tailwindcss || ! -x node_modules/.bin/wasm-opt ]]; then
+  say "installing npm build tools (tailwindcss, binaryen)"
+  npm ci --no-audit --no-fund
+fi
+if [[ $WITH_E2E -eq 1 ]]; then
+  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+    say "installing Playwright (test runner only; the browser is Debian's Chromium)"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+  if [[ ! -x /usr/bin/chromium ]]; then
+    say "installing Chromium from Debian"
+    apt_install chromium
+  fi
+fi
+
+# --- PostgreSQL --------------------------------------------------------------------------
+pg_up() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null; }
+if ! pg_up; then
+  if ! command -v pg_ctlcluster >/dev/null; then
+    say "installing PostgreSQL"
+    apt_install postgresql postgresql-client
+    # Local development trusts loopback connections, as the configured URL expects.
+    for hba in /etc/postgresql/*/main/pg_hba.conf; do
+      grep -q "inti-dev-trust" "$hba" || as_root sed -i '1i host all all 127.0.0.1/32 trust # inti-dev-trust\nhost all all ::1/128 trust # inti-dev-trust' "$hba"
+    done
+  fi
+  say "starting PostgreSQL"
+  for version in $(ls /etc/postgresql); do
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || { echo "setup: PostgreSQL did not start on $PG_HOST:$PG_PORT" >&2; exit 1; }
+fi
+
+# --- Redis -------------------------------------------------------------------------------
+redis_up() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+if ! redis_up; then
+  command -v redis-server >/dev/null || { say "installing Redis"; apt_install redis-server; }
+  say "starting Redis"
+  mkdir -p /tmp/inti-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir /tmp/inti-redis --logfile /tmp/inti-redis/redis.log
+  for _ in $(seq 1 20); do redis_up && break; sleep 0.5; done
+  redis_up || { echo "setup: Redis did not start on 127.0.0.1:$REDIS_PORT" >&2; exit 1; }
+fi
+say "toolchain, PostgreSQL and Redis are ready"

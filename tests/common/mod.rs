@@ -1,0 +1,263 @@
+//! Integration test harness: every test gets its own PostgreSQL database, cloned from a
+//! template that is migrated once per migration set, and dropped when the test ends.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::{body::Body, http::Request, Router};
+use diesel::sql_types::{Bool, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use http_body_util::BodyExt;
+use inti::server::{
+    config::Settings, db, http, secret::Secret, services::demo, startup, state::AppState,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+pub const DEMO_PASSWORD: &str = "test-demo-password";
+
+/// The PostgreSQL server tests create their databases on.
+pub fn server_url() -> String {
+    std::env::var("INTI_TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("INTI_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
+}
+
+async fn admin() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        .await
+        .expect("tests need PostgreSQL: run scripts/setup.sh")
+}
+
+/// Names the template after the migrations' content, so a changed migration gets a new one.
+fn template_name() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let mut entries: Vec<_> = walk(std::path::Path::new(dir));
+    entries.sort();
+    let mut hasher = Sha256::new();
+    for path in entries {
+        hasher.update(path.as_bytes());
+        hasher.update(std::fs::read(&path).unwrap_or_default());
+    }
+    format!("inti_test_tpl_{}", &hex::encode(hasher.finalize())[..16])
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    out
+}
+
+#[derive(diesel::QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = Bool)]
+    exists: bool,
+}
+
+async fn database_exists(conn: &mut AsyncPgConnection, name: &str) -> bool {
+    diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+        .bind::<Text, _>(name)
+        .get_result::<Exists>(conn)
+        .await
+        .map(|e| e.exists)
+        .unwrap_or(false)
+}
+
+/// Creates the migrated template once; an advisory lock serialises test processes.
+async fn ensure_template() -> String {
+    let name = template_name();
+    let mut conn = admin().await;
+    diesel::sql_query("SELECT pg_advisory_lock(727274)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    if !database_exists(&mut conn, &name).await {
+        let building = format!("{name}_building");
+        diesel::sql_query(format!(
+            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        diesel::sql_query(format!("CREATE DATABASE \"{building}\""))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let url = format!("{}/{building}", server_url());
+        db::migrate(&url, std::time::Duration::from_secs(10))
+            .await
+            .expect("migrations apply");
+        diesel::sql_query(format!(
+            "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    diesel::sql_query("SELECT pg_advisory_unlock(727274)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    name
+}
+
+/// A database of this test's own; dropped (forcefully) when it goes out of scope.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    /// A migrated, empty database.
+    pub async fn migrated() -> Self {
+        let template = ensure_template().await;
+        Self::create(Some(&template)).await
+    }
+
+    /// A database with nothing in it, not even migrations.
+    pub async fn empty() -> Self {
+        Self::create(None).await
+    }
+
+    async fn create(template: Option<&str>) -> Self {
+        let name = format!("inti_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin().await;
+        let sql = match template {
+            Some(t) => format!("CREATE DATABASE \"{name}\" TEMPLATE \"{t}\""),
+            None => format!("CREATE DATABASE \"{name}\""),
+        };
+        diesel::sql_query(sql).execute(&mut conn).await.unwrap();
+        let url = format!("{}/{name}", server_url());
+        Self { name, url }
+    }
+
+    pub async fn conn(&self) -> AsyncPgConnection {
+        AsyncPgConnection::establish(&self.url).await.unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; a separate thread with its own runtime avoids
+        // blocking it.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let mut conn = admin().await;
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+            });
+        })
+        .join();
+    }
+}
+
+pub fn settings_for(db_url: &str) -> Settings {
+    let text = format!(
+        "[database]\nurl = \"{db_url}\"\npool_size = 4\n[redis]\nurl = \"{}\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
+        redis_url()
+    );
+    Settings::from_toml("test", &text).unwrap()
+}
+
+/// A running app (in process) on a fresh database seeded with the demo data.
+pub struct TestApp {
+    pub db: TestDb,
+    pub state: AppState,
+    pub router: Router,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let db = TestDb::migrated().await;
+        let state = startup::connect(settings_for(&db.url))
+            .await
+            .expect("backends reachable");
+        demo::seed(&state, &Secret::new(DEMO_PASSWORD))
+            .await
+            .unwrap();
+        let router = http::router(state.clone());
+        Self { db, state, router }
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Response {
+            status,
+            headers,
+            body: Arc::new(bytes.to_vec()),
+        }
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value, bearer: Option<&str>) -> Response {
+        let mut req = Request::post(path).header("content-type", "application/json");
+        if let Some(token) = bearer {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        self.request(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
+        let mut req = Request::get(path);
+        if let Some(token) = bearer {
+            req = req.header("authorization", format!("Bearer {token}"));
+        }
+        self.request(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn login(&self, email: &str) -> Value {
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                serde_json::json!({"email": email, "password": DEMO_PASSWORD}),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200, "login as {email}: {}", res.text());
+        res.json()["data"].clone()
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: Arc<Vec<u8>>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}

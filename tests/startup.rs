@@ -1,0 +1,75 @@
+//! The binary's start-up: bad input ends the process with one clear line, not a panic.
+#![cfg(feature = "ssr")]
+
+use std::process::{Command, Output};
+
+fn inti(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_inti"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    for key in [
+        "INTI_DATABASE_URL",
+        "INTI_MODE",
+        "INTI_AUTH_JWT_SECRET",
+        "INTI_CONFIG",
+    ] {
+        cmd.env_remove(key);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().unwrap()
+}
+
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn unreachable_database_names_the_host_and_hides_the_password() {
+    let out = inti(
+        &["migrate"],
+        &[
+            (
+                "INTI_DATABASE_URL",
+                "postgres://inti:s3cret-pw@127.0.0.1:1/inti",
+            ),
+            ("INTI_DATABASE_CONNECT_TIMEOUT_SECS", "2"),
+        ],
+    );
+    let err = one_line_error(&out);
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(!err.contains("s3cret-pw"), "{err}");
+}
+
+#[test]
+fn production_without_a_jwt_secret_refuses_to_start() {
+    let out = inti(&["serve"], &[("INTI_MODE", "production")]);
+    let err = one_line_error(&out);
+    assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
+}
+
+#[test]
+fn malformed_config_file_is_reported() {
+    let dir = std::env::temp_dir().join(format!("inti-bad-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Leptos.toml");
+    std::fs::write(&path, "[database\nurl = 1").unwrap();
+    let out = inti(&["--config", path.to_str().unwrap(), "migrate"], &[]);
+    let err = one_line_error(&out);
+    assert!(err.contains("not valid TOML"), "{err}");
+
+    let out = inti(&["--config", "/nonexistent/inti.toml", "serve"], &[]);
+    let err = one_line_error(&out);
+    assert!(err.contains("cannot read config file"), "{err}");
+}
+
+#[test]
+fn create_superadmin_never_takes_the_password_as_an_argument() {
+    let out = inti(
+        &["create-superadmin", "--email", "a@b.io", "--password", "x"],
+        &[],
+    );
+    assert!(!out.status.success());
+}
