@@ -7,10 +7,8 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::{
-    api::auth::{current_session, Login, Logout},
-    domain::{account::SessionView, error::AppError},
-    ui::{dashboard::DashboardPage, layout::AppLayout, login::LoginPage, not_found::NotFound},
+use crate::ui::{
+    dashboard::DashboardPage, layout::AppLayout, login::LoginPage, not_found::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,14 +29,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Login and logout actions and the session they change, shared by all pages.
-#[derive(Clone, Copy)]
-pub struct Auth {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
-    pub session: Resource<Result<Option<SessionView>, AppError>>,
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -46,34 +36,12 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/inti.css" />
         <Title formatter=|page: String| if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") } />
         <Router>
-            <AppRoutes />
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage />
+                </ParentRoute>
+            </Routes>
         </Router>
-    }
-}
-
-/// Inside the router, so that the actions see a server-function error carried in the URL
-/// (how a failed form post reports back when JavaScript is off).
-#[component]
-fn AppRoutes() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    let logout = ServerAction::<Logout>::new();
-    // Refetched whenever someone logs in or out.
-    let session = Resource::new(
-        move || (login.version().get(), logout.version().get()),
-        |_| current_session(),
-    );
-    provide_context(Auth {
-        login,
-        logout,
-        session,
-    });
-
-    view! {
-        <Routes fallback=NotFound>
-            <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-            <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
-                <Route path=path!("") view=DashboardPage />
-            </ParentRoute>
-        </Routes>
     }
 }

@@ -113,3 +113,18 @@ async fn a_failed_form_login_returns_to_the_page_with_the_generic_error() {
     assert_eq!(res.status, 200);
     assert!(res.text().contains("Invalid email or password"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hydrated_login_call_gets_the_api_status_and_error() {
+    let app = TestApp::new().await;
+    let req = Request::post("/api/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(
+            "email=admin%40taskmanager.com&password=nope-nope",
+        ))
+        .unwrap();
+    let res = app.request(req).await;
+    assert_eq!(res.status, 401, "{}", res.text());
+    assert!(res.text().contains("InvalidCredentials"), "{}", res.text());
+}

@@ -10,8 +10,10 @@ export const DEMO_USERS = [
   { email: 'admin@whatsapp.com', name: 'WhatsApp Admin', tenant: 'WhatsApp Gateway', role: 'TENANT_ADMIN', tenants: 1 },
 ];
 
-export async function logIn(page: Page, email: string, password = DEMO_PASSWORD) {
+export async function logIn(page: Page, email: string, password = DEMO_PASSWORD, hydrated = true) {
   await page.goto('/login');
+  // With JavaScript on, test the hydrated form (the plain-HTML path has its own test).
+  if (hydrated) await expect(page.locator('form[data-hydrated="true"]')).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

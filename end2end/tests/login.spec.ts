@@ -45,10 +45,10 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('the login form still works, errors included', async ({ page }) => {
-    await logIn(page, 'user@taskmanager.com', 'wrong-password');
+    await logIn(page, 'user@taskmanager.com', 'wrong-password', false);
     await expect(page.getByTestId('login-error')).toHaveText('Invalid email or password');
 
-    await logIn(page, 'user@taskmanager.com');
+    await logIn(page, 'user@taskmanager.com', undefined, false);
     await expect(page.getByTestId('user-name')).toHaveText('Task Manager User');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expectSignedOut(page);

@@ -12,14 +12,19 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         domain::login::LoginInput,
         server::{auth::web_session, services::auth},
     };
-    let state = context::state()?;
-    let session = context::session().await?;
-    let client = context::client().await;
-    let input = LoginInput::parse(&email, password, None)?;
-    let logged_in = auth::login(&state, input, auth::SessionKind::Web, &client).await?;
-    web_session::sign_in(&session, logged_in.session.id).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    context::respond(
+        async {
+            let state = context::state()?;
+            let session = context::session().await?;
+            let client = context::client().await;
+            let input = LoginInput::parse(&email, password, None)?;
+            let logged_in = auth::login(&state, input, auth::SessionKind::Web, &client).await?;
+            web_session::sign_in(&session, logged_in.session.id).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Ends the session everywhere it is used, and forgets it in this browser.

@@ -16,6 +16,25 @@ use crate::{
     },
 };
 
+/// Gives a failed server function the same HTTP status as the REST API would (401 for a
+/// failed login, 422 for bad input, ...) instead of a blanket 500. A plain HTML form post
+/// (no JavaScript) keeps its redirect back to the form, which carries the error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    let from_html_form = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if let (Err(e), false) = (&result, from_html_form) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(crate::server::http::error::status_of(e));
+        }
+    }
+    result
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");

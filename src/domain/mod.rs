@@ -5,3 +5,4 @@ pub mod account;
 pub mod error;
 pub mod identity;
 pub mod login;
+pub mod permission;

@@ -22,7 +22,7 @@ pub fn DashboardPage() -> impl IntoView {
     let permissions = user.permissions.clone();
     view! {
         <Title text="Dashboard" />
-        <h1 class="text-2xl font-semibold tracking-tight">"Welcome, " {first_name}</h1>
+        <h1 class="text-2xl font-semibold tracking-tight">"Welcome, " {greeting_name}</h1>
         <p class="mt-1 text-sm text-slate-500">
             "You are working in " <strong class="text-slate-700">{current_tenant.name.clone()}</strong>
             " as " <strong class="text-slate-700">{current_tenant.user_role.clone()}</strong> "."

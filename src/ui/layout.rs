@@ -5,17 +5,20 @@ use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::components::{Outlet, Redirect};
 
 use crate::{
-    app::Auth,
+    api::auth::{current_session, Logout},
     domain::account::{SessionView, TenantAccess},
 };
 
 #[component]
 pub fn AppLayout() -> impl IntoView {
-    let auth = expect_context::<Auth>();
+    let logout = ServerAction::<Logout>::new();
+    provide_context(logout);
+    // Loaded when the layout mounts (after login) and again after signing out.
+    let session = Resource::new(move || logout.version().get(), |_| current_session());
     view! {
         <Transition fallback=|| view! { <p class="p-8 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match auth.session.await {
+                match session.await {
                     Ok(Some(session)) => EitherOf3::A(view! { <SignedIn session /> }),
                     Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
                     Err(e) => EitherOf3::C(view! {
@@ -52,7 +55,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
 
 #[component]
 fn Header(user_name: String, current_tenant: TenantAccess) -> impl IntoView {
-    let auth = expect_context::<Auth>();
+    let logout = expect_context::<ServerAction<Logout>>();
     view! {
         <header class="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-6">
             <div class="flex items-center gap-2 text-sm">
@@ -62,7 +65,7 @@ fn Header(user_name: String, current_tenant: TenantAccess) -> impl IntoView {
             </div>
             <div class="flex items-center gap-4">
                 <span data-testid="user-name" class="text-sm font-medium">{user_name}</span>
-                <ActionForm action=auth.logout>
+                <ActionForm action=logout>
                     <button
                         type="submit"
                         class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"

@@ -5,25 +5,31 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::app::Auth;
+use crate::api::auth::{current_session, Login};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let auth = expect_context::<Auth>();
+    // Created inside the routes, so that a failed form post without JavaScript (which comes
+    // back with the error in the URL) shows its error here.
+    let login = ServerAction::<Login>::new();
+    let session = Resource::new(|| (), |_| current_session());
     let error = move || {
-        auth.login
+        login
             .value()
             .get()
             .and_then(Result::err)
             .map(|e| e.user_message())
     };
-    let pending = auth.login.pending();
+    let pending = login.pending();
+    // Effects run only in the browser: the flag says the page is hydrated (tests wait for it).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
 
     view! {
         <Title text="Sign in" />
         <Suspense>
             {move || Suspend::new(async move {
-                matches!(auth.session.await, Ok(Some(_))).then(|| view! { <Redirect path="/" /> })
+                matches!(session.await, Ok(Some(_))).then(|| view! { <Redirect path="/" /> })
             })}
         </Suspense>
         <main class="flex min-h-screen items-center justify-center px-4">
@@ -36,9 +42,10 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="mt-1 text-sm text-slate-500">"One place for your tenants and services"</p>
                 </div>
                 <ActionForm
-                    action=auth.login
+                    action=login
                     attr:class="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
                     attr:aria-label="Sign in"
+                    attr:data-hydrated=move || hydrated.get().then_some("true")
                 >
                     {move || {
                         error()
