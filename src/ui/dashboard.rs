@@ -13,12 +13,7 @@ pub fn DashboardPage() -> impl IntoView {
         current_tenant,
         tenants,
     } = session;
-    let first_name = user
-        .name
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let greeting_name = user.name.clone();
     let permissions = user.permissions.clone();
     view! {
         <Title text="Dashboard" />
