@@ -9,7 +9,7 @@ for (const user of DEMO_USERS) {
     await expect(page.getByTestId('user-name')).toHaveText(user.name);
     await expect(page.getByTestId('current-tenant')).toHaveText(user.tenant);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(user.name.split(' ')[0]);
-    await expect(page.getByTestId('tenant-list').locator('li')).toHaveCount(user.tenants);
+    await expect(page.getByTestId('tenant-switcher-sidebar').locator('li')).toHaveCount(user.tenants);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expectSignedOut(page);
@@ -34,7 +34,7 @@ test('an unknown email shows exactly the same error', async ({ page }) => {
 
 test('the super admin sees every tenant in the sidebar, the current one marked', async ({ page }) => {
   await logIn(page, 'superadmin@core.com');
-  const list = page.getByTestId('tenant-list');
+  const list = page.getByTestId('tenant-switcher-sidebar');
   await expect(list).toContainText('Core Platform');
   await expect(list).toContainText('Task Manager');
   await expect(list).toContainText('WhatsApp Gateway');

@@ -55,3 +55,30 @@ pub async fn current_session() -> Result<Option<SessionView>, AppError> {
         Err(e) => Err(e),
     }
 }
+
+/// Moves this browser into another tenant the user reaches, under a new session id.
+#[server(prefix = "/api", endpoint = "switch_tenant")]
+pub async fn switch_tenant(tenant_id: String) -> Result<(), AppError> {
+    use crate::{
+        api::context,
+        server::{auth::web_session, services::auth},
+    };
+    context::respond(
+        async {
+            let state = context::state()?;
+            let session = context::session().await?;
+            let actor = context::actor(&state).await?;
+            let tenant_id = tenant_id
+                .parse()
+                .map_err(|_| AppError::validation("tenant_id", "Choose a tenant from the list"))?;
+            let client = context::client().await;
+            let (switched, _) =
+                auth::switch_tenant(&state, &actor, tenant_id, auth::SessionKind::Web, &client)
+                    .await?;
+            web_session::sign_in(&session, switched.session.id).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

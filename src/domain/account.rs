@@ -37,3 +37,34 @@ pub struct SessionView {
     pub current_tenant: TenantAccess,
     pub tenants: Vec<TenantAccess>,
 }
+
+/// A service the current tenant can use (seed document, `accessibleServices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessibleService {
+    pub id: Uuid,
+    pub name: String,
+    pub display_name: String,
+    #[serde(rename = "type")]
+    pub service_type: String,
+    pub endpoints: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantRef {
+    pub id: Uuid,
+    pub name: String,
+    pub domain: String,
+}
+
+/// The user after a tenant switch, in the seed document's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchedUser {
+    pub id: Uuid,
+    pub current_tenant_id: Uuid,
+    pub current_tenant: TenantRef,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+    pub accessible_services: Vec<AccessibleService>,
+}

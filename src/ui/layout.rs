@@ -5,16 +5,23 @@ use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::components::{Outlet, Redirect};
 
 use crate::{
-    api::auth::{current_session, Logout},
+    api::auth::{current_session, Logout, SwitchTenant},
     domain::account::{SessionView, TenantAccess},
+    ui::tenant_switcher::TenantSwitcher,
 };
 
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
+    let switch = ServerAction::<SwitchTenant>::new();
     provide_context(logout);
-    // Loaded when the layout mounts (after login) and again after signing out.
-    let session = Resource::new(move || logout.version().get(), |_| current_session());
+    provide_context(switch);
+    // Loaded when the layout mounts (after login), after a tenant switch and after signing out,
+    // so the header, sidebar and permissions always describe the current session.
+    let session = Resource::new(
+        move || (logout.version().get(), switch.version().get()),
+        |_| current_session(),
+    );
     view! {
         <Transition fallback=|| view! { <p class="p-8 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -42,9 +49,9 @@ fn SignedIn(session: SessionView) -> impl IntoView {
     } = session;
     view! {
         <div class="flex min-h-screen">
-            <Sidebar tenants current=current_tenant.id />
+            <Sidebar tenants=tenants.clone() current=current_tenant.id />
             <div class="flex min-w-0 flex-1 flex-col">
-                <Header user_name=user.name current_tenant />
+                <Header user_name=user.name current_tenant tenants />
                 <main class="flex-1 p-6 lg:p-8">
                     <Outlet />
                 </main>
@@ -54,15 +61,25 @@ fn SignedIn(session: SessionView) -> impl IntoView {
 }
 
 #[component]
-fn Header(user_name: String, current_tenant: TenantAccess) -> impl IntoView {
+fn Header(
+    user_name: String,
+    current_tenant: TenantAccess,
+    tenants: Vec<TenantAccess>,
+) -> impl IntoView {
     let logout = expect_context::<ServerAction<Logout>>();
     view! {
         <header class="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-6">
-            <div class="flex items-center gap-2 text-sm">
-                <span class="text-slate-500">"Tenant"</span>
-                <span data-testid="current-tenant" class="font-semibold">{current_tenant.name}</span>
-                <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{current_tenant.user_role}</span>
-            </div>
+            <details class="group relative text-sm">
+                <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 hover:bg-slate-100">
+                    <span class="text-slate-500">"Tenant"</span>
+                    <span data-testid="current-tenant" class="font-semibold">{current_tenant.name}</span>
+                    <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{current_tenant.user_role}</span>
+                    <span aria-hidden="true" class="text-slate-400 group-open:rotate-180">"▾"</span>
+                </summary>
+                <div class="absolute left-0 z-10 mt-1 w-72 rounded-lg border border-slate-200 bg-white p-2 shadow-lg">
+                    <TenantSwitcher tenants current=current_tenant.id label="header" />
+                </div>
+            </details>
             <div class="flex items-center gap-4">
                 <span data-testid="user-name" class="text-sm font-medium">{user_name}</span>
                 <ActionForm action=logout>
@@ -91,24 +108,7 @@ fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid) -> impl IntoView {
             </nav>
             <nav aria-label="Tenants" class="mt-4 px-3">
                 <h2 class="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Your tenants"</h2>
-                <ul data-testid="tenant-list" class="space-y-1">
-                    {tenants
-                        .into_iter()
-                        .map(|t| {
-                            let is_current = t.id == current;
-                            view! {
-                                <li
-                                    class="flex items-center justify-between rounded-md px-3 py-2 text-sm"
-                                    class=("bg-slate-800", is_current)
-                                    aria-current=is_current.then_some("true")
-                                >
-                                    <span class="truncate">{t.name}</span>
-                                    <span class="ml-2 text-xs text-slate-400">{t.domain}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <TenantSwitcher tenants current label="sidebar" dark=true />
             </nav>
         </aside>
     }

@@ -4,3 +4,4 @@ pub mod dashboard;
 pub mod layout;
 pub mod login;
 pub mod not_found;
+pub mod tenant_switcher;

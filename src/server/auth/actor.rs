@@ -10,7 +10,7 @@ use axum::{
 use uuid::Uuid;
 
 use crate::{
-    domain::error::AppError,
+    domain::{error::AppError, permission::PermissionSet},
     server::{services::auth as auth_service, state::AppState},
 };
 
@@ -21,8 +21,19 @@ pub struct Actor {
     /// Always the session's tenant: never taken from a request body, header or query.
     pub tenant_id: Uuid,
     pub role: String,
-    pub permissions: Vec<String>,
+    pub permissions: PermissionSet,
     pub is_super_admin: bool,
+}
+
+impl Actor {
+    /// `Forbidden` unless the actor holds a permission covering `required`.
+    pub fn require(&self, required: &str) -> Result<(), AppError> {
+        if self.permissions.allows(required) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
 }
 
 /// Where a request came from, for the audit log and the session row.

@@ -3,9 +3,11 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::{
     domain::{
-        account::{TenantAccess, UserView},
+        account::{SwitchedUser, TenantAccess, TenantRef, UserView},
         error::AppError,
         login::LoginInput,
     },
@@ -100,5 +102,50 @@ pub async fn me(
         user: view.user,
         current_tenant: view.current_tenant,
         tenants: view.tenants,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SwitchTenantRequest {
+    tenant_id: String,
+}
+
+#[derive(Serialize)]
+pub struct SwitchTenantResponse {
+    user: SwitchedUser,
+    tokens: TokenPair,
+}
+
+pub async fn switch_tenant(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<SwitchTenantRequest>,
+) -> ApiResult<SwitchTenantResponse> {
+    let tenant_id: Uuid = body
+        .tenant_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::validation("tenantId", "tenantId must be a tenant id (UUID)"))?;
+    let (switched, actor) =
+        auth::switch_tenant(&state, &actor, tenant_id, SessionKind::Api, &client).await?;
+    let tokens = auth::issue_tokens(&state, &switched.session).await?;
+    let services = auth::accessible_services(&state, &actor).await?;
+    let view = switched.view;
+    Ok(Envelope(SwitchTenantResponse {
+        user: SwitchedUser {
+            id: view.user.id,
+            current_tenant_id: view.current_tenant.id,
+            current_tenant: TenantRef {
+                id: view.current_tenant.id,
+                name: view.current_tenant.name,
+                domain: view.current_tenant.domain,
+            },
+            roles: view.user.roles,
+            permissions: view.user.permissions,
+            accessible_services: services,
+        },
+        tokens,
     }))
 }

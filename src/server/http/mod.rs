@@ -32,6 +32,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/switch-tenant", post(auth::switch_tenant))
         .fallback(error::not_found)
 }
 

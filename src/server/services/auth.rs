@@ -8,9 +8,10 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        account::{SessionView, UserView},
+        account::{AccessibleService, SessionView, UserView},
         error::AppError,
         login::LoginInput,
+        permission::PermissionSet,
     },
     server::{
         auth::{
@@ -19,6 +20,7 @@ use crate::{
         },
         db::{
             audit::Outcome,
+            services,
             sessions::{self, AuthSession, NewAuthSession, Rotation},
             tenants, users,
         },
@@ -113,40 +115,124 @@ pub async fn login(
 
     let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
         .map_err(|_| AppError::Internal)?;
-    let session = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            let session = sessions::create(
-                conn,
-                NewAuthSession {
-                    user_id,
-                    tenant_id: reach.tenant.id,
-                    kind: kind.as_str(),
-                    client_ip: client.ip.as_deref(),
-                    user_agent: client.user_agent.as_deref(),
-                    expires_at: Utc::now() + ttl,
-                },
-            )
-            .await?;
-            users::record_login(conn, user_id, reach.tenant.id).await?;
-            audit::record(
-                conn,
-                client,
-                Event {
-                    action: "auth.login",
-                    outcome: Outcome::Success,
-                    tenant_id: Some(reach.tenant.id),
-                    actor_user_id: Some(user_id),
-                    target: Some(("session", session.id.to_string())),
-                    details: json!({ "kind": kind.as_str() }),
-                },
-            )
-            .await?;
-            Ok(session)
-        })
-        .await?;
+    let opening = Opening {
+        user_id,
+        tenant_id: reach.tenant.id,
+        kind,
+        expires_at: Utc::now() + ttl,
+        replaces: None,
+    };
+    let session = open_session(&mut conn, client, opening).await?;
     let actor = actor_for(&mut conn, user_id, session.id, reach).await?;
     let view = view_for(&mut conn, &actor).await?;
     Ok(LoggedIn { session, view })
+}
+
+struct Opening {
+    user_id: Uuid,
+    tenant_id: Uuid,
+    kind: SessionKind,
+    expires_at: chrono::DateTime<Utc>,
+    /// The session a tenant switch ends.
+    replaces: Option<Uuid>,
+}
+
+/// Opens a session (ending the one it replaces), records the user's current tenant and audits
+/// it, all in one transaction.
+async fn open_session(
+    conn: &mut diesel_async::AsyncPgConnection,
+    client: &ClientInfo,
+    opening: Opening,
+) -> Result<AuthSession, AppError> {
+    conn.transaction::<_, AppError, _>(async |conn| {
+        if let Some(old) = opening.replaces {
+            sessions::revoke(conn, old, "switch_tenant").await?;
+        }
+        let session = sessions::create(
+            conn,
+            NewAuthSession {
+                user_id: opening.user_id,
+                tenant_id: opening.tenant_id,
+                kind: opening.kind.as_str(),
+                client_ip: client.ip.as_deref(),
+                user_agent: client.user_agent.as_deref(),
+                expires_at: opening.expires_at,
+            },
+        )
+        .await?;
+        users::record_login(conn, opening.user_id, opening.tenant_id).await?;
+        let action = match opening.replaces {
+            Some(_) => "auth.switch_tenant",
+            None => "auth.login",
+        };
+        audit::record(
+            conn,
+            client,
+            Event {
+                action,
+                outcome: Outcome::Success,
+                tenant_id: Some(opening.tenant_id),
+                actor_user_id: Some(opening.user_id),
+                target: Some(("session", session.id.to_string())),
+                details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
+            },
+        )
+        .await?;
+        Ok(session)
+    })
+    .await
+}
+
+/// Moves the actor into another tenant they reach: a new session (and, for API clients, a new
+/// token family) scoped to it replaces the current one, which ends. The new session keeps the
+/// old one's absolute expiry, so switching never extends a login. A tenant the user cannot
+/// reach is `NotFound`, whether or not it exists.
+pub async fn switch_tenant(
+    state: &AppState,
+    actor: &Actor,
+    tenant_id: Uuid,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<(LoggedIn, Actor), AppError> {
+    let mut conn = state.db.get().await?;
+    let reach = access::reachable(&mut conn, actor.user_id)
+        .await?
+        .into_iter()
+        .find(|r| r.tenant.id == tenant_id)
+        .ok_or(AppError::NotFound)?;
+    let current = sessions::find_live(&mut conn, actor.session_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let opening = Opening {
+        user_id: actor.user_id,
+        tenant_id,
+        kind,
+        expires_at: current.expires_at,
+        replaces: Some(current.id),
+    };
+    let session = open_session(&mut conn, client, opening).await?;
+    let new_actor = actor_for(&mut conn, actor.user_id, session.id, reach).await?;
+    let view = view_for(&mut conn, &new_actor).await?;
+    Ok((LoggedIn { session, view }, new_actor))
+}
+
+/// The services the actor's current tenant can use.
+pub async fn accessible_services(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<AccessibleService>, AppError> {
+    let mut conn = state.db.get().await?;
+    Ok(services::accessible_for_tenant(&mut conn, actor.tenant_id)
+        .await?
+        .into_iter()
+        .map(|(s, endpoints)| AccessibleService {
+            id: s.id,
+            name: s.name,
+            display_name: s.display_name,
+            service_type: s.service_type,
+            endpoints,
+        })
+        .collect())
 }
 
 /// The requested tenant if the user reaches it, else their home tenant, else the first one.
@@ -275,7 +361,8 @@ async fn actor_for(
     session_id: Uuid,
     reach: Reach,
 ) -> Result<Actor, AppError> {
-    let permissions = tenants::role_permissions(conn, reach.role_id).await?;
+    let permissions =
+        PermissionSet::from_strings(tenants::role_permissions(conn, reach.role_id).await?);
     Ok(Actor {
         user_id,
         session_id,
@@ -317,7 +404,7 @@ async fn view_for(
             home_tenant_id: user.home_tenant_id,
             current_tenant_id: actor.tenant_id,
             roles: vec![actor.role.clone()],
-            permissions: actor.permissions.clone(),
+            permissions: actor.permissions.to_strings(),
         },
         current_tenant,
         tenants,

@@ -1,0 +1,91 @@
+//! The tenant switcher: every tenant the user reaches, the current one marked. Each entry is a
+//! small form posting to `switch_tenant`, so it works before hydration too; once hydrated, a
+//! filter box narrows long lists as you type.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::{api::auth::SwitchTenant, domain::account::TenantAccess};
+
+/// Lists longer than this get a filter box.
+const FILTER_FROM: usize = 6;
+
+#[component]
+pub fn TenantSwitcher(
+    tenants: Vec<TenantAccess>,
+    current: Uuid,
+    /// Distinguishes the sidebar's and the header's copies in tests and for assistive tech.
+    label: &'static str,
+    #[prop(optional)] dark: bool,
+) -> impl IntoView {
+    let switch = expect_context::<ServerAction<SwitchTenant>>();
+    let filter = RwSignal::new(String::new());
+    let show_filter = tenants.len() >= FILTER_FROM;
+    let item_class = if dark {
+        "flex w-full items-center justify-between rounded-md px-3 py-2 text-left text-sm hover:bg-slate-800 disabled:cursor-default"
+    } else {
+        "flex w-full items-center justify-between rounded-md px-3 py-2 text-left text-sm hover:bg-slate-100 disabled:cursor-default"
+    };
+    let current_class = if dark {
+        "bg-slate-800 font-semibold text-white"
+    } else {
+        "bg-slate-100 font-semibold"
+    };
+    let muted = if dark {
+        "ml-2 text-xs text-slate-400"
+    } else {
+        "ml-2 text-xs text-slate-500"
+    };
+
+    view! {
+        <div data-testid=format!("tenant-switcher-{label}")>
+            {show_filter
+                .then(|| {
+                    view! {
+                        <input
+                            type="search"
+                            placeholder="Filter tenants"
+                            aria-label=format!("Filter tenants ({label})")
+                            class="mb-2 w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900"
+                            on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+                            prop:value=filter
+                        />
+                    }
+                })}
+            <ul data-testid="tenant-list" class="space-y-1">
+                {tenants
+                    .into_iter()
+                    .map(|t| {
+                        let is_current = t.id == current;
+                        let title = format!("Switch to {}", t.name);
+                        let haystack = format!("{} {}", t.name, t.domain).to_lowercase();
+                        let hidden = move || {
+                            let f = filter.get();
+                            !f.is_empty() && !haystack.contains(f.trim())
+                        };
+                        view! {
+                            <li
+                                aria-current=is_current.then_some("true")
+                                class:hidden=hidden
+                            >
+                                <ActionForm action=switch>
+                                    <input type="hidden" name="tenant_id" value=t.id.to_string() />
+                                    <button
+                                        type="submit"
+                                        class=item_class
+                                        class=(current_class, is_current)
+                                        disabled=is_current
+                                        title=title
+                                    >
+                                        <span class="truncate">{t.name}</span>
+                                        <span class=muted>{t.domain}</span>
+                                    </button>
+                                </ActionForm>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+}
