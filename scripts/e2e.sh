@@ -2,13 +2,14 @@
 # Runs the Playwright suite against the debug build, on a freshly created database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export INTI_DATABASE_URL="${INTI_E2E_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/inti_e2e}"
+export INTI_DATABASE_ADMIN_URL="${INTI_E2E_DATABASE_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/inti_e2e}"
+export INTI_DATABASE_URL="${INTI_E2E_DATABASE_URL:-postgres://inti_app@127.0.0.1:5432/inti_e2e}"
 export LEPTOS_SITE_ADDR="${INTI_E2E_ADDR:-127.0.0.1:3100}"
 export INTI_E2E_BASE_URL="http://$LEPTOS_SITE_ADDR"
 export INTI_MODE=dev
 unset DEMO_PASSWORD
 
-psql "${INTI_DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"${INTI_DATABASE_URL##*/}\" WITH (FORCE)"
+psql "${INTI_DATABASE_ADMIN_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"${INTI_DATABASE_ADMIN_URL##*/}\" WITH (FORCE)"
 target/debug/inti migrate
 target/debug/inti seed-demo
 cd end2end

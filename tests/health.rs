@@ -21,10 +21,15 @@ async fn healthz_and_readyz_answer_when_backends_are_up() {
 #[tokio::test(flavor = "multi_thread")]
 async fn readyz_is_503_when_redis_is_down() {
     let test_db = TestDb::migrated().await;
-    let mut settings = settings_for(&test_db.url);
+    let mut settings = settings_for(&test_db);
     settings.redis.url = inti::server::secret::Secret::new("redis://127.0.0.1:1/0");
     settings.database.connect_timeout = std::time::Duration::from_secs(1);
-    let pool = db::build_pool(&test_db.url, 2, settings.database.connect_timeout).unwrap();
+    let pool = db::build_pool(
+        &common::app_url(&test_db),
+        2,
+        settings.database.connect_timeout,
+    )
+    .unwrap();
     let redis = startup::redis_pool(&settings).unwrap();
     let router = http::router(AppState::new(pool, redis, settings));
     let req = axum::http::Request::get("/readyz")

@@ -28,19 +28,22 @@ fn one_line_error(out: &Output) -> String {
 
 #[test]
 fn unreachable_database_names_the_host_and_hides_the_password() {
-    let out = inti(
-        &["migrate"],
-        &[
-            (
-                "INTI_DATABASE_URL",
-                "postgres://inti:s3cret-pw@127.0.0.1:1/inti",
-            ),
-            ("INTI_DATABASE_CONNECT_TIMEOUT_SECS", "2"),
-        ],
-    );
-    let err = one_line_error(&out);
-    assert!(err.contains("127.0.0.1:1"), "{err}");
-    assert!(!err.contains("s3cret-pw"), "{err}");
+    // `migrate` uses the owner's URL, `serve` the application's.
+    for (command, variable) in [
+        ("migrate", "INTI_DATABASE_ADMIN_URL"),
+        ("serve", "INTI_DATABASE_URL"),
+    ] {
+        let out = inti(
+            &[command],
+            &[
+                (variable, "postgres://inti:s3cret-pw@127.0.0.1:1/inti"),
+                ("INTI_DATABASE_CONNECT_TIMEOUT_SECS", "2"),
+            ],
+        );
+        let err = one_line_error(&out);
+        assert!(err.contains("127.0.0.1:1"), "{command}: {err}");
+        assert!(!err.contains("s3cret-pw"), "{command}: {err}");
+    }
 }
 
 #[test]

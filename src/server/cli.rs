@@ -5,7 +5,7 @@ use std::{io::BufRead, net::SocketAddr, path::PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::server::{
-    config::{Mode, Settings, DEFAULT_CONFIG_PATH},
+    config::{host_label, Mode, Settings, DEFAULT_CONFIG_PATH},
     db, http,
     secret::Secret,
     services::{demo, users},
@@ -68,10 +68,10 @@ pub async fn run() -> Result<(), StartupError> {
 }
 
 async fn migrate(settings: &Settings) -> Result<(), StartupError> {
-    let url = settings.database.url.expose();
+    let url = settings.database.admin_url.expose();
     db::ensure_database(url, settings.database.connect_timeout).await?;
     db::migrate(url, settings.database.connect_timeout).await?;
-    println!("Database {} is migrated.", settings.database.host_label());
+    println!("Database {} is migrated.", host_label(url));
     Ok(())
 }
 

@@ -46,8 +46,11 @@ pub struct Settings {
 
 #[derive(Debug, Clone)]
 pub struct DatabaseSettings {
+    /// The server's connection, as the `inti_app` role that row-level security applies to.
     /// May carry a password, hence a secret; log `host_label()` instead.
     pub url: Secret,
+    /// The owner's connection, used only by `migrate` (creates the database, runs migrations).
+    pub admin_url: Secret,
     pub pool_size: usize,
     pub connect_timeout: Duration,
 }
@@ -195,6 +198,11 @@ impl Settings {
             url: Secret::new(src.get_or::<String>(
                 "database",
                 "url",
+                "postgres://inti_app@127.0.0.1:5432/inti".into(),
+            )?),
+            admin_url: Secret::new(src.get_or::<String>(
+                "database",
+                "admin_url",
                 "postgres://postgres@127.0.0.1:5432/inti".into(),
             )?),
             pool_size: src.get_or("database", "pool_size", 16)?,

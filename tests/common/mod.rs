@@ -169,9 +169,17 @@ impl Drop for TestDb {
     }
 }
 
-pub fn settings_for(db_url: &str) -> Settings {
+/// The app connects as `inti_app`, the role row-level security applies to.
+pub fn app_url(db: &TestDb) -> String {
+    db.url
+        .replacen("postgres://postgres@", "postgres://inti_app@", 1)
+}
+
+pub fn settings_for(db: &TestDb) -> Settings {
+    let app = app_url(db);
+    let admin = &db.url;
     let text = format!(
-        "[database]\nurl = \"{db_url}\"\npool_size = 4\n[redis]\nurl = \"{}\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
+        "[database]\nurl = \"{app}\"\nadmin_url = \"{admin}\"\npool_size = 4\n[redis]\nurl = \"{}\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
         redis_url()
     );
     Settings::from_toml("test", &text).unwrap()
@@ -187,7 +195,7 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new() -> Self {
         let db = TestDb::migrated().await;
-        let state = startup::connect(settings_for(&db.url))
+        let state = startup::connect(settings_for(&db))
             .await
             .expect("backends reachable");
         demo::seed(&state, &Secret::new(DEMO_PASSWORD))

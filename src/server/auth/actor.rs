@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::{error::AppError, permission::PermissionSet},
-    server::{services::auth as auth_service, state::AppState},
+    server::{db::scope::Scope, services::auth as auth_service, state::AppState},
 };
 
 #[derive(Debug, Clone)]
@@ -26,6 +26,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The database scope of this actor's requests: their tenant, and themselves.
+    pub fn scope(&self) -> Scope {
+        Scope::member(self.user_id, self.tenant_id)
+    }
+
     /// `Forbidden` unless the actor holds a permission covering `required`.
     pub fn require(&self, required: &str) -> Result<(), AppError> {
         if self.permissions.allows(required) {

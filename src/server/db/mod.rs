@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod schema;
+pub mod scope;
 pub mod services;
 pub mod sessions;
 pub mod tenants;

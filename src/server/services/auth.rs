@@ -1,7 +1,7 @@
 //! Login, token refresh, logout, and resolving a session into an `Actor`.
 
 use chrono::Utc;
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use crate::{
         },
         db::{
             audit::Outcome,
+            scope::{self, set_scope, Scope},
             services,
             sessions::{self, AuthSession, NewAuthSession, Rotation},
             tenants, users,
@@ -90,13 +91,19 @@ pub async fn login(
 
     let reach = match (user_id, password_ok, status.as_deref()) {
         (Some(id), true, Some("ACTIVE")) => {
-            let home = users::find(&mut conn, id).await?.map(|u| u.home_tenant_id);
-            let reachable = access::reachable(&mut conn, id).await?;
-            pick_tenant(reachable, input.tenant_slug.as_deref(), home).map(|r| (id, r))
+            let slug = input.tenant_slug.clone();
+            conn.transaction::<_, AppError, _>(async |c| {
+                set_scope(c, Scope::user(id)).await?;
+                let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
+                let reachable = access::reachable(c, id).await?;
+                Ok(pick_tenant(reachable, slug.as_deref(), home).map(|r| (id, r)))
+            })
+            .await?
         }
         _ => None,
     };
     let Some((user_id, reach)) = reach else {
+        // No tenant: the audit policy accepts tenant-less entries without a scope.
         audit::record_best_effort(
             &mut conn,
             client,
@@ -123,8 +130,7 @@ pub async fn login(
         replaces: None,
     };
     let session = open_session(&mut conn, client, opening).await?;
-    let actor = actor_for(&mut conn, user_id, session.id, reach).await?;
-    let view = view_for(&mut conn, &actor).await?;
+    let (_, view) = actor_and_view(&mut conn, user_id, session.id, reach).await?;
     Ok(LoggedIn { session, view })
 }
 
@@ -138,13 +144,14 @@ struct Opening {
 }
 
 /// Opens a session (ending the one it replaces), records the user's current tenant and audits
-/// it, all in one transaction.
+/// it, all in one transaction scoped to the new tenant.
 async fn open_session(
-    conn: &mut diesel_async::AsyncPgConnection,
+    conn: &mut AsyncPgConnection,
     client: &ClientInfo,
     opening: Opening,
 ) -> Result<AuthSession, AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
+        set_scope(conn, Scope::member(opening.user_id, opening.tenant_id)).await?;
         if let Some(old) = opening.replaces {
             sessions::revoke(conn, old, "switch_tenant").await?;
         }
@@ -195,14 +202,20 @@ pub async fn switch_tenant(
     client: &ClientInfo,
 ) -> Result<(LoggedIn, Actor), AppError> {
     let mut conn = state.db.get().await?;
-    let reach = access::reachable(&mut conn, actor.user_id)
-        .await?
-        .into_iter()
-        .find(|r| r.tenant.id == tenant_id)
-        .ok_or(AppError::NotFound)?;
-    let current = sessions::find_live(&mut conn, actor.session_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let (reach, current) = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            let reach = access::reachable(c, actor.user_id)
+                .await?
+                .into_iter()
+                .find(|r| r.tenant.id == tenant_id)
+                .ok_or(AppError::NotFound)?;
+            let current = sessions::find_live(c, actor.session_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            Ok((reach, current))
+        })
+        .await?;
     let opening = Opening {
         user_id: actor.user_id,
         tenant_id,
@@ -211,8 +224,7 @@ pub async fn switch_tenant(
         replaces: Some(current.id),
     };
     let session = open_session(&mut conn, client, opening).await?;
-    let new_actor = actor_for(&mut conn, actor.user_id, session.id, reach).await?;
-    let view = view_for(&mut conn, &new_actor).await?;
+    let (new_actor, view) = actor_and_view(&mut conn, actor.user_id, session.id, reach).await?;
     Ok((LoggedIn { session, view }, new_actor))
 }
 
@@ -222,8 +234,13 @@ pub async fn accessible_services(
     actor: &Actor,
 ) -> Result<Vec<AccessibleService>, AppError> {
     let mut conn = state.db.get().await?;
-    Ok(services::accessible_for_tenant(&mut conn, actor.tenant_id)
-        .await?
+    let found = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            Ok(services::accessible_for_tenant(c, actor.tenant_id).await?)
+        })
+        .await?;
+    Ok(found
         .into_iter()
         .map(|(s, endpoints)| AccessibleService {
             id: s.id,
@@ -258,7 +275,12 @@ pub async fn issue_tokens(state: &AppState, session: &AuthSession) -> Result<Tok
         .map_err(|_| AppError::Internal)?;
     // A refresh token never outlives its family.
     let expires_at = (Utc::now() + refresh_ttl).min(session.expires_at);
-    sessions::insert_refresh_token(&mut conn, session.id, &fresh.hash, expires_at).await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, Scope::member(session.user_id, session.tenant_id)).await?;
+        sessions::insert_refresh_token(c, session.id, &fresh.hash, expires_at).await?;
+        Ok(())
+    })
+    .await?;
     let access_token = state
         .jwt
         .issue(session.user_id, session.tenant_id, session.id)?;
@@ -285,78 +307,94 @@ pub async fn refresh(
     }
     let hash = refresh_token::digest(token);
     let mut conn = state.db.get().await?;
-    match sessions::rotate_refresh_token(&mut conn, &hash).await? {
-        Rotation::Rotated { session_id } => {
-            let session = sessions::find_live(&mut conn, session_id)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            // The user must still be allowed into the session's tenant.
-            resolve_actor(state, session.id).await?;
-            drop(conn);
-            issue_tokens(state, &session).await
-        }
-        Rotation::Reused { session_id } => {
-            let revoked = sessions::revoke(&mut conn, session_id, "refresh_token_reuse").await?;
-            audit::record_best_effort(
-                &mut conn,
-                client,
-                Event {
-                    action: "auth.refresh_token_reuse",
-                    outcome: Outcome::Failure,
-                    tenant_id: None,
-                    actor_user_id: None,
-                    target: Some(("session", session_id.to_string())),
-                    details: json!({ "familyRevoked": revoked }),
-                },
-            )
-            .await;
-            Err(AppError::Unauthenticated)
-        }
-        Rotation::Invalid => Err(AppError::Unauthenticated),
-    }
+    // The transaction commits a revocation even though the caller then gets an error.
+    let rotated = conn
+        .transaction::<_, AppError, _>(async |c| {
+            let Some((_, user_id, tenant_id)) = scope::refresh_token_principal(c, &hash).await?
+            else {
+                return Ok(None);
+            };
+            set_scope(c, Scope::member(user_id, tenant_id)).await?;
+            match sessions::rotate_refresh_token(c, &hash).await? {
+                Rotation::Rotated { session_id } => Ok(sessions::find_live(c, session_id).await?),
+                Rotation::Reused { session_id } => {
+                    let revoked = sessions::revoke(c, session_id, "refresh_token_reuse").await?;
+                    audit::record(
+                        c,
+                        client,
+                        Event {
+                            action: "auth.refresh_token_reuse",
+                            outcome: Outcome::Failure,
+                            tenant_id: Some(tenant_id),
+                            actor_user_id: Some(user_id),
+                            target: Some(("session", session_id.to_string())),
+                            details: json!({ "familyRevoked": revoked }),
+                        },
+                    )
+                    .await?;
+                    Ok(None)
+                }
+                Rotation::Invalid => Ok(None),
+            }
+        })
+        .await?;
+    let session = rotated.ok_or(AppError::Unauthenticated)?;
+    drop(conn);
+    // The user must still be active and allowed into the session's tenant.
+    resolve_actor(state, session.id).await?;
+    issue_tokens(state, &session).await
 }
 
 /// Ends the actor's session: its refresh tokens and browser cookie stop working at once.
 pub async fn logout(state: &AppState, actor: &Actor, client: &ClientInfo) -> Result<(), AppError> {
     let mut conn = state.db.get().await?;
-    sessions::revoke(&mut conn, actor.session_id, "logout").await?;
-    audit::record_best_effort(
-        &mut conn,
-        client,
-        Event {
-            action: "auth.logout",
-            outcome: Outcome::Success,
-            tenant_id: Some(actor.tenant_id),
-            actor_user_id: Some(actor.user_id),
-            target: Some(("session", actor.session_id.to_string())),
-            details: json!({}),
-        },
-    )
-    .await;
-    Ok(())
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        sessions::revoke(c, actor.session_id, "logout").await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "auth.logout",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("session", actor.session_id.to_string())),
+                details: json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Loads a live session and checks, on every request, that its user is active and still
-/// reaches its tenant: a suspended user or a removed grant stops working immediately.
+/// reaches its tenant: a suspended user, a removed or expired grant or a revoked session
+/// stops working immediately.
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
     let mut conn = state.db.get().await?;
-    let session = sessions::find_live(&mut conn, session_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let user = users::find(&mut conn, session.user_id)
-        .await?
-        .filter(|u| u.status == "ACTIVE")
-        .ok_or(AppError::Unauthenticated)?;
-    let reach = access::reachable(&mut conn, user.id)
-        .await?
-        .into_iter()
-        .find(|r| r.tenant.id == session.tenant_id)
-        .ok_or(AppError::Unauthenticated)?;
-    actor_for(&mut conn, user.id, session.id, reach).await
+    conn.transaction::<_, AppError, _>(async |c| {
+        let (user_id, tenant_id) = scope::session_principal(c, session_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        set_scope(c, Scope::member(user_id, tenant_id)).await?;
+        users::find(c, user_id)
+            .await?
+            .filter(|u| u.status == "ACTIVE")
+            .ok_or(AppError::Unauthenticated)?;
+        let reach = access::reachable(c, user_id)
+            .await?
+            .into_iter()
+            .find(|r| r.tenant.id == tenant_id)
+            .ok_or(AppError::Unauthenticated)?;
+        actor_for(c, user_id, session_id, reach).await
+    })
+    .await
 }
 
 async fn actor_for(
-    conn: &mut diesel_async::AsyncPgConnection,
+    conn: &mut AsyncPgConnection,
     user_id: Uuid,
     session_id: Uuid,
     reach: Reach,
@@ -373,16 +411,33 @@ async fn actor_for(
     })
 }
 
+async fn actor_and_view(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    reach: Reach,
+) -> Result<(Actor, SessionView), AppError> {
+    let scope = Scope::member(user_id, reach.tenant.id);
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, scope).await?;
+        let actor = actor_for(c, user_id, session_id, reach).await?;
+        let view = view_for(c, &actor).await?;
+        Ok((actor, view))
+    })
+    .await
+}
+
 /// The signed-in user as the API and the layout present them.
 pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
     let mut conn = state.db.get().await?;
-    view_for(&mut conn, actor).await
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        view_for(c, actor).await
+    })
+    .await
 }
 
-async fn view_for(
-    conn: &mut diesel_async::AsyncPgConnection,
-    actor: &Actor,
-) -> Result<SessionView, AppError> {
+async fn view_for(conn: &mut AsyncPgConnection, actor: &Actor) -> Result<SessionView, AppError> {
     let user = users::find(conn, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;

@@ -5,6 +5,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::{
     domain::error::AppError,
+    server::db::scope::{set_scope, Scope},
     server::{
         auth::password,
         db::{tenants, users},
@@ -104,6 +105,7 @@ pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
     let hash = password::hash(password).await?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |conn| {
+        set_scope(conn, Scope::platform()).await?;
         for t in &TENANTS {
             ensure_tenant(conn, t).await?;
         }

@@ -8,6 +8,7 @@ use crate::{
         error::AppError,
         identity::{check_new_password, parse_email, parse_name},
     },
+    server::db::scope::{set_scope, Scope},
     server::{
         auth::{actor::ClientInfo, password},
         db::{audit::Outcome, tenants, users},
@@ -36,6 +37,7 @@ pub async fn create_superadmin(
     let mut conn = state.db.get().await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
+            set_scope(conn, Scope::platform()).await?;
             let core = demo::ensure_core_tenant(conn).await?;
             let user = match users::find_by_email(conn, &email).await? {
                 Some(existing) => {

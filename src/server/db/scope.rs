@@ -1,0 +1,104 @@
+//! Declaring, per transaction, whose rows PostgreSQL row-level security lets a query touch.
+//! See `migrations/*_row_level_security/up.sql` for the policies.
+//!
+//! Every read or write of a tenant-scoped table happens inside a transaction that calls
+//! `set_scope` first. The settings are transaction-local, so a pooled connection never carries
+//! one request's tenant into the next; without them, tenant-scoped tables show nothing.
+
+use diesel::{
+    sql_types::{Bytea, Nullable, Text, Uuid as SqlUuid},
+    QueryableByName,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub tenant_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    /// Platform work across tenants; only the service layer decides to use it.
+    pub all_tenants: bool,
+}
+
+impl Scope {
+    /// A user acting in a tenant.
+    pub fn member(user_id: Uuid, tenant_id: Uuid) -> Self {
+        Self {
+            tenant_id: Some(tenant_id),
+            user_id: Some(user_id),
+            all_tenants: false,
+        }
+    }
+
+    /// A user before a tenant is chosen: sees only their own grants and sessions.
+    pub fn user(user_id: Uuid) -> Self {
+        Self {
+            user_id: Some(user_id),
+            ..Self::default()
+        }
+    }
+
+    /// Seeding, the CLI, and super admins' cross-tenant views.
+    pub fn platform() -> Self {
+        Self {
+            all_tenants: true,
+            ..Self::default()
+        }
+    }
+}
+
+pub async fn set_scope(conn: &mut AsyncPgConnection, scope: Scope) -> diesel::QueryResult<()> {
+    let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
+    diesel::sql_query(
+        "SELECT set_config('inti.tenant_id', $1, true), set_config('inti.user_id', $2, true), \
+         set_config('inti.all_tenants', $3, true)",
+    )
+    .bind::<Text, _>(text(scope.tenant_id))
+    .bind::<Text, _>(text(scope.user_id))
+    .bind::<Text, _>(if scope.all_tenants { "on" } else { "off" })
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+#[derive(QueryableByName)]
+struct Principal {
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    session_id: Option<Uuid>,
+    #[diesel(sql_type = SqlUuid)]
+    user_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    tenant_id: Uuid,
+}
+
+/// Who owns a live session: (user, tenant). Authentication needs this before any scope exists.
+pub async fn session_principal(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> diesel::QueryResult<Option<(Uuid, Uuid)>> {
+    let found: Option<Principal> = diesel::sql_query(
+        "SELECT NULL::uuid AS session_id, user_id, tenant_id FROM inti_session_principal($1)",
+    )
+    .bind::<SqlUuid, _>(session_id)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(found.map(|p| (p.user_id, p.tenant_id)))
+}
+
+/// Who owns the session a refresh token (spent or not) belongs to: (session, user, tenant).
+pub async fn refresh_token_principal(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> diesel::QueryResult<Option<(Uuid, Uuid, Uuid)>> {
+    let found: Option<Principal> = diesel::sql_query(
+        "SELECT session_id, user_id, tenant_id FROM inti_refresh_token_principal($1)",
+    )
+    .bind::<Bytea, _>(token_hash)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(found.and_then(|p| p.session_id.map(|s| (s, p.user_id, p.tenant_id))))
+}
+
+use diesel::OptionalExtension;
