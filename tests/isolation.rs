@@ -74,6 +74,7 @@ async fn the_server_role_is_subject_to_rls_on_every_tenant_scoped_table() {
     .load(&mut app_conn)
     .await
     .unwrap();
+    let unprotected: Vec<String> = unprotected.into_iter().map(|u| u.table_name).collect();
     assert!(
         unprotected.is_empty(),
         "tables with tenant_id but no forced RLS: {unprotected:?}"
