@@ -6,3 +6,4 @@ pub mod error;
 pub mod identity;
 pub mod login;
 pub mod permission;
+pub mod tenant;

@@ -124,3 +124,22 @@ pub async fn rotate_refresh_token(
         None => Rotation::Invalid,
     })
 }
+
+/// Ends every live session in a tenant (it was suspended); answers how many.
+pub async fn revoke_all_in_tenant(
+    conn: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::tenant_id.eq(tenant_id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::revoked_at.eq(diesel::dsl::now),
+        auth_sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+}

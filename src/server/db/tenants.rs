@@ -142,3 +142,114 @@ pub async fn role_permissions(
         .load(conn)
         .await
 }
+
+/// Every column an administrator sees.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tenants, check_for_backend(diesel::pg::Pg))]
+pub struct TenantRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub domain: String,
+    pub tenant_type: String,
+    pub subscription_tier: String,
+    pub status: String,
+    pub settings: serde_json::Value,
+    pub max_users: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = tenants)]
+pub struct TenantChanges {
+    pub name: Option<String>,
+    pub subscription_tier: Option<String>,
+    pub max_users: Option<i32>,
+    pub status: Option<String>,
+    pub settings: Option<serde_json::Value>,
+}
+
+/// `%` and `_` in user input match themselves, not any character.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    text: Option<&str>,
+    status: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<TenantRecord>, i64)> {
+    let filtered = || {
+        let mut query = tenants::table.into_boxed();
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            let pattern = like_pattern(text.trim());
+            query = query.filter(
+                tenants::name
+                    .ilike(pattern.clone())
+                    .or(tenants::domain.ilike(pattern)),
+            );
+        }
+        if let Some(status) = status {
+            query = query.filter(tenants::status.eq(status.to_string()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn).await?;
+    let items = filtered()
+        .order((
+            tenants::tenant_type.eq("CORE").desc(),
+            tenants::name.asc(),
+            tenants::id.asc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(TenantRecord::as_select())
+        .load(conn)
+        .await?;
+    Ok((items, total))
+}
+
+pub async fn find_record(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<TenantRecord>> {
+    tenants::table
+        .find(id)
+        .select(TenantRecord::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &TenantChanges,
+) -> QueryResult<Option<TenantRecord>> {
+    diesel::update(tenants::table.find(id))
+        .set(changes)
+        .returning(TenantRecord::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// Active members per tenant, for the given tenants.
+pub async fn member_counts(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, i64)>> {
+    user_tenant_access::table
+        .filter(user_tenant_access::tenant_id.eq_any(ids))
+        .filter(user_tenant_access::status.eq("ACTIVE"))
+        .group_by(user_tenant_access::tenant_id)
+        .select((user_tenant_access::tenant_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await
+}

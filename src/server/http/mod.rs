@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod tenants;
 
 use axum::{
     http::{header, HeaderValue},
@@ -33,6 +34,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
+        .route("/core/tenants", get(tenants::list).post(tenants::create))
+        .route(
+            "/core/tenants/{id}",
+            get(tenants::get).patch(tenants::update),
+        )
         .fallback(error::not_found)
 }
 

@@ -5,4 +5,5 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod tenants;
 pub mod users;
