@@ -1,4 +1,4 @@
-//! The HTML shell, the router and the signed-in state shared by every page.
+//! The HTML shell and the router.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -8,7 +8,11 @@ use leptos_router::{
 };
 
 use crate::ui::{
-    dashboard::DashboardPage, layout::AppLayout, login::LoginPage, not_found::NotFound,
+    dashboard::DashboardPage,
+    layout::AppLayout,
+    login::LoginPage,
+    not_found::NotFound,
+    tenants::{TenantDetailPage, TenantsPage},
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,6 +44,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("/admin/tenants") view=TenantsPage />
+                    <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                 </ParentRoute>
             </Routes>
         </Router>

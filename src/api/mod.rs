@@ -4,3 +4,4 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod tenants;

@@ -2,7 +2,7 @@
 //! and the page in between. Signed-out visitors are sent to the login page.
 
 use leptos::{either::EitherOf3, prelude::*};
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::{
     api::auth::{current_session, Logout, SwitchTenant},
@@ -49,7 +49,11 @@ fn SignedIn(session: SessionView) -> impl IntoView {
     } = session;
     view! {
         <div class="flex min-h-screen">
-            <Sidebar tenants=tenants.clone() current=current_tenant.id />
+            <Sidebar
+                tenants=tenants.clone()
+                current=current_tenant.id
+                super_admin=user.roles.iter().any(|r| r == "SUPER_ADMIN")
+            />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants />
                 <main class="flex-1 p-6 lg:p-8">
@@ -96,7 +100,8 @@ fn Header(
 }
 
 #[component]
-fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid) -> impl IntoView {
+fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid, super_admin: bool) -> impl IntoView {
+    let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
         <aside class="hidden w-64 shrink-0 flex-col border-r border-slate-800 bg-slate-900 text-slate-200 md:flex">
             <a href="/" class="flex h-14 items-center gap-2 px-5 text-lg font-semibold text-white">
@@ -104,7 +109,11 @@ fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid) -> impl IntoView {
                 "Inti"
             </a>
             <nav aria-label="Main" class="px-3 py-2">
-                <a href="/" class="block rounded-md bg-slate-800 px-3 py-2 text-sm font-medium text-white">"Dashboard"</a>
+                <A href="/" exact=true attr:class=link>"Dashboard"</A>
+                {super_admin.then(|| view! {
+                    <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
+                    <A href="/admin/tenants" attr:class=link>"Tenants"</A>
+                })}
             </nav>
             <nav aria-label="Tenants" class="mt-4 px-3">
                 <h2 class="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Your tenants"</h2>

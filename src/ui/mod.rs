@@ -1,7 +1,9 @@
 //! Pages and components. Views only: data comes from server functions in `api`.
 
 pub mod dashboard;
+pub mod form;
 pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod tenant_switcher;
+pub mod tenants;

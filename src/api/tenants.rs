@@ -1,0 +1,92 @@
+//! Tenant administration for the browser (super admins).
+
+use leptos::prelude::*;
+
+use crate::domain::{
+    error::AppError,
+    tenant::{Page, TenantDetail},
+};
+
+#[server(prefix = "/api", endpoint = "tenants_list")]
+pub async fn list_tenants(
+    search: Option<String>,
+    page: Option<i64>,
+) -> Result<Page<TenantDetail>, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let query = tenants::TenantQuery {
+                search,
+                page,
+                ..Default::default()
+            };
+            tenants::list(&state, &actor, query).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "tenants_get")]
+pub async fn get_tenant(id: String) -> Result<TenantDetail, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            tenants::get(&state, &actor, id).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "tenants_create")]
+pub async fn create_tenant(
+    name: String,
+    domain: String,
+    subscription_tier: String,
+) -> Result<TenantDetail, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let input = tenants::NewTenantInput {
+                name,
+                domain,
+                subscription_tier: Some(subscription_tier),
+            };
+            let created = tenants::create(&state, &actor, input, &context::client().await).await?;
+            leptos_axum::redirect(&format!("/admin/tenants/{}", created.id));
+            Ok(created)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "tenants_update")]
+pub async fn update_tenant(
+    id: String,
+    name: String,
+    subscription_tier: String,
+    status: String,
+) -> Result<TenantDetail, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let patch = tenants::TenantPatch {
+                name: Some(name),
+                subscription_tier: Some(subscription_tier),
+                status: Some(status),
+                settings: None,
+            };
+            tenants::update(&state, &actor, id, patch, &context::client().await).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,53 @@
+//! Small pieces shared by forms: field errors and the classes every input uses.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::domain::error::AppError;
+
+pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-200";
+pub const BUTTON: &str = "rounded-md bg-slate-900 px-4 py-2 text-sm font-semibold text-white shadow hover:bg-slate-700 disabled:opacity-60";
+
+/// The message of the validation error for `field`, if that is what the action answered.
+pub fn field_error<S>(
+    action: ServerAction<S>,
+    field: &'static str,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|v| match v {
+            Some(Err(AppError::Validation { field: f, message })) if f == field => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Any error the action answered that belongs to no single field.
+pub fn form_error<S>(action: ServerAction<S>) -> impl Fn() -> Option<String> + Send + Sync + 'static
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|v| match v {
+            Some(Err(AppError::Validation { field, message }))
+                if field == "body" || field == "request" =>
+            {
+                Some(message.clone())
+            }
+            Some(Err(AppError::Validation { .. })) | Some(Ok(_)) | None => None,
+            Some(Err(e)) => Some(e.user_message()),
+        })
+    }
+}
+
+#[component]
+pub fn FieldError(message: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        {move || message().map(|m| view! { <p role="alert" class="mt-1 text-xs text-red-700">{m}</p> })}
+    }
+}
