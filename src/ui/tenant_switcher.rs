@@ -32,9 +32,9 @@ pub fn TenantSwitcher(
         "bg-slate-100 font-semibold"
     };
     let muted = if dark {
-        "ml-2 text-xs text-slate-400"
+        "ml-2 max-w-24 truncate text-xs text-slate-400"
     } else {
-        "ml-2 text-xs text-slate-500"
+        "ml-2 max-w-32 truncate text-xs text-slate-500"
     };
 
     view! {

@@ -89,14 +89,14 @@ fn TenantTable(page: Page<TenantDetail>, search: Option<String>) -> impl IntoVie
                         .map(|t| {
                             view! {
                                 <tr class="hover:bg-slate-50">
-                                    <td class="px-4 py-3 font-medium">
+                                    <td class="whitespace-nowrap px-4 py-3 font-medium">
                                         <a href=format!("/admin/tenants/{}", t.id) class="text-slate-900 hover:text-amber-700 hover:underline">{t.name}</a>
                                         {(t.tenant_type == "CORE").then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">"CORE"</span> })}
                                     </td>
                                     <td class="px-4 py-3 font-mono text-xs text-slate-600">{t.domain}</td>
                                     <td class="px-4 py-3">{t.subscription_tier}</td>
                                     <td class="px-4 py-3"><StatusBadge status=t.status /></td>
-                                    <td class="px-4 py-3 text-right tabular-nums">{t.user_count} " / " {t.max_users}</td>
+                                    <td class="whitespace-nowrap px-4 py-3 text-right tabular-nums">{t.user_count} " / " {t.max_users}</td>
                                 </tr>
                             }
                         })
