@@ -2,6 +2,7 @@
 //! so the browser and the server agree on shapes and validation.
 
 pub mod account;
+pub mod audit;
 pub mod error;
 pub mod identity;
 pub mod login;

@@ -44,3 +44,82 @@ pub async fn record(conn: &mut AsyncPgConnection, entry: AuditEntry<'_>) -> Quer
         .await
         .map(|_| ())
 }
+
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub outcome: Option<String>,
+    pub actor_user_id: Option<Uuid>,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Queryable)]
+pub struct AuditRow {
+    pub id: i64,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub tenant_id: Option<Uuid>,
+    pub tenant_domain: Option<String>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub details: serde_json::Value,
+}
+
+/// Newest first. Row-level security limits the rows to what the transaction's scope allows.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    filter: &AuditFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AuditRow>, i64)> {
+    use super::schema::{tenants, users};
+    let filtered = || {
+        let mut q = audit_log::table
+            .left_join(tenants::table.on(tenants::id.nullable().eq(audit_log::tenant_id)))
+            .left_join(users::table.on(users::id.nullable().eq(audit_log::actor_user_id)))
+            .into_boxed();
+        if let Some(action) = &filter.action {
+            q = q.filter(audit_log::action.eq(action.clone()));
+        }
+        if let Some(outcome) = &filter.outcome {
+            q = q.filter(audit_log::outcome.eq(outcome.clone()));
+        }
+        if let Some(actor) = filter.actor_user_id {
+            q = q.filter(audit_log::actor_user_id.eq(actor));
+        }
+        if let Some(since) = filter.since {
+            q = q.filter(audit_log::occurred_at.ge(since));
+        }
+        if let Some(until) = filter.until {
+            q = q.filter(audit_log::occurred_at.lt(until));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn).await?;
+    let rows = filtered()
+        .order(audit_log::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select((
+            audit_log::id,
+            audit_log::occurred_at,
+            audit_log::tenant_id,
+            tenants::domain.nullable(),
+            audit_log::actor_user_id,
+            users::email.nullable(),
+            audit_log::action,
+            audit_log::outcome,
+            audit_log::target_type,
+            audit_log::target_id,
+            audit_log::client_ip,
+            audit_log::details,
+        ))
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,5 +1,6 @@
 //! The HTTP surface: probes, the JSON API under `/api/v1`, server functions and pages.
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
@@ -34,6 +35,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
+        .route("/audit", get(audit::list))
         .route("/core/tenants", get(tenants::list).post(tenants::create))
         .route(
             "/core/tenants/{id}",
