@@ -8,6 +8,7 @@ use leptos_router::{
 };
 
 use crate::ui::{
+    audit::AuditPage,
     dashboard::DashboardPage,
     layout::AppLayout,
     login::LoginPage,
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("/admin/tenants") view=TenantsPage />
+                    <Route path=path!("/admin/audit") view=AuditPage />
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                 </ParentRoute>
             </Routes>

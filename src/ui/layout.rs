@@ -6,7 +6,10 @@ use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::{
     api::auth::{current_session, Logout, SwitchTenant},
-    domain::account::{SessionView, TenantAccess},
+    domain::{
+        account::{SessionView, TenantAccess},
+        permission::PermissionSet,
+    },
     ui::tenant_switcher::TenantSwitcher,
 };
 
@@ -53,6 +56,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
                 tenants=tenants.clone()
                 current=current_tenant.id
                 super_admin=user.roles.iter().any(|r| r == "SUPER_ADMIN")
+                audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
             />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants />
@@ -100,7 +104,12 @@ fn Header(
 }
 
 #[component]
-fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid, super_admin: bool) -> impl IntoView {
+fn Sidebar(
+    tenants: Vec<TenantAccess>,
+    current: uuid::Uuid,
+    super_admin: bool,
+    audit: bool,
+) -> impl IntoView {
     let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
         <aside class="hidden w-64 shrink-0 flex-col border-r border-slate-800 bg-slate-900 text-slate-200 md:flex">
@@ -114,6 +123,7 @@ fn Sidebar(tenants: Vec<TenantAccess>, current: uuid::Uuid, super_admin: bool) -
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
                     <A href="/admin/tenants" attr:class=link>"Tenants"</A>
                 })}
+                {audit.then(|| view! { <A href="/admin/audit" attr:class=link>"Audit log"</A> })}
             </nav>
             <nav aria-label="Tenants" class="mt-4 px-3">
                 <h2 class="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Your tenants"</h2>
