@@ -6,5 +6,6 @@ pub mod audit;
 pub mod error;
 pub mod identity;
 pub mod login;
+pub mod member;
 pub mod permission;
 pub mod tenant;

@@ -143,3 +143,24 @@ pub async fn revoke_all_in_tenant(
     .execute(conn)
     .await
 }
+
+/// Ends a user's live sessions in one tenant (their access there was suspended or removed).
+pub async fn revoke_user_in_tenant(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    tenant_id: Uuid,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::tenant_id.eq(tenant_id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::revoked_at.eq(diesel::dsl::now),
+        auth_sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+}

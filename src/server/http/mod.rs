@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod tenants;
+pub mod users;
 
 use axum::{
     http::{header, HeaderValue},
@@ -36,6 +37,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
         .route("/audit", get(audit::list))
+        .route("/users", get(users::list).post(users::create))
+        .route(
+            "/users/{id}",
+            get(users::get).patch(users::update).delete(users::remove),
+        )
         .route("/core/tenants", get(tenants::list).post(tenants::create))
         .route(
             "/core/tenants/{id}",

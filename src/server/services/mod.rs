@@ -5,5 +5,6 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod members;
 pub mod tenants;
 pub mod users;

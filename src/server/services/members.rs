@@ -1,0 +1,358 @@
+//! Managing the users of the actor's current tenant (`user:manage`): list, add with a role,
+//! change role, expiry or access status, remove access. Everything runs in the actor's tenant
+//! scope, so row-level security keeps other tenants' grants out of reach; a user who is not a
+//! member of this tenant is `NotFound`.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        error::AppError,
+        identity::{check_new_password, parse_email, parse_name},
+        member::Member,
+        permission::PermissionSet,
+        tenant::{paging, Page},
+    },
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            password,
+        },
+        db::{
+            audit::Outcome,
+            members::{self, GrantChanges, MemberRow},
+            scope::set_scope,
+            sessions, tenants, users,
+        },
+        secret::Secret,
+        services::{
+            access::SUPER_ADMIN,
+            audit::{self, Event},
+        },
+        state::AppState,
+    },
+};
+
+fn member(row: MemberRow) -> Member {
+    Member {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        status: row.status,
+        home_tenant_id: row.home_tenant_id,
+        role: row.role,
+        access_status: row.access_status,
+        expires_at: row.expires_at,
+        last_login_at: row.last_login_at,
+    }
+}
+
+pub struct NewMember {
+    pub email: String,
+    pub name: String,
+    /// Required for a new account; ignored when the email already has an account.
+    pub password: Option<Secret>,
+    pub role: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Default)]
+pub struct MemberPatch {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    /// `Some(None)` clears the expiry.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+    pub access_status: Option<String>,
+}
+
+/// The role's id, if the actor may grant it: it exists in this tenant, is not SUPER_ADMIN
+/// (unless the actor is one), and carries no permission the actor lacks.
+async fn grantable(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    role: &str,
+) -> Result<Uuid, AppError> {
+    let role = role.trim().to_uppercase();
+    let invalid = |msg: &str| AppError::validation("role", msg);
+    let role_id = members::grantable_role(conn, actor.tenant_id, &role)
+        .await?
+        .ok_or_else(|| invalid("No such role in this tenant"))?;
+    if role == SUPER_ADMIN && !actor.is_super_admin {
+        return Err(invalid("Only super admins can grant SUPER_ADMIN"));
+    }
+    let granted = PermissionSet::from_strings(tenants::role_permissions(conn, role_id).await?);
+    if let Some(missing) = granted.iter().find(|p| !actor.permissions.covers(p)) {
+        return Err(invalid(&format!(
+            "You cannot grant {missing}: you do not hold it"
+        )));
+    }
+    Ok(role_id)
+}
+
+fn check_expiry(expires_at: Option<DateTime<Utc>>) -> Result<(), AppError> {
+    match expires_at {
+        Some(t) if t <= Utc::now() => Err(AppError::validation(
+            "expiresAt",
+            "Expiry must be in the future",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    search: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Page<Member>, AppError> {
+    actor.require("user:read")?;
+    let (page, per_page) = paging(page, per_page);
+    let mut conn = state.db.get().await?;
+    let (rows, total) = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            Ok(members::search(
+                c,
+                actor.tenant_id,
+                search.as_deref(),
+                (page - 1) * per_page,
+                per_page,
+            )
+            .await?)
+        })
+        .await?;
+    Ok(Page {
+        items: rows.into_iter().map(member).collect(),
+        total,
+        page,
+        per_page,
+    })
+}
+
+pub async fn get(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<Member, AppError> {
+    actor.require("user:read")?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        members::find(c, actor.tenant_id, user_id)
+            .await?
+            .map(member)
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// Adds a member: a new account whose home is this tenant, or an existing account (found by
+/// email) that gets access here. Fails when the tenant is at its tier's user limit.
+pub async fn add(
+    state: &AppState,
+    actor: &Actor,
+    input: NewMember,
+    client: &ClientInfo,
+) -> Result<Member, AppError> {
+    actor.require("user:manage")?;
+    let email = parse_email("email", &input.email)?;
+    let name = parse_name("name", &input.name)?;
+    check_expiry(input.expires_at)?;
+    let hash = match &input.password {
+        Some(p) if !p.is_empty() => {
+            check_new_password("password", p.expose())?;
+            Some(password::hash(p).await?)
+        }
+        _ => None,
+    };
+    let mut conn = state.db.get().await?;
+    let user_id = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            let role_id = grantable(c, actor, &input.role).await?;
+            let tenant = tenants::find_record(c, actor.tenant_id).await?.ok_or(AppError::NotFound)?;
+            if members::active_count(c, tenant.id).await? >= i64::from(tenant.max_users) {
+                return Err(AppError::validation(
+                    "email",
+                    format!(
+                        "{} has reached its limit of {} users ({} tier)",
+                        tenant.name, tenant.max_users, tenant.subscription_tier
+                    ),
+                ));
+            }
+            let user = match users::find_by_email(c, &email).await? {
+                Some(existing) => {
+                    if members::find(c, tenant.id, existing.id).await?.is_some() {
+                        return Err(AppError::validation("email", "This user is already a member of this tenant"));
+                    }
+                    existing
+                }
+                None => {
+                    let hash = hash.as_deref().ok_or_else(|| {
+                        AppError::validation("password", "A password is required for a new account")
+                    })?;
+                    users::insert(c, users::NewUser { email: &email, password_hash: hash, name: &name, home_tenant_id: tenant.id }).await?
+                }
+            };
+            members::set_grant(c, tenant.id, user.id, role_id, actor.user_id, input.expires_at).await?;
+            audit::record(
+                c,
+                client,
+                Event {
+                    action: "user.add",
+                    outcome: Outcome::Success,
+                    tenant_id: Some(tenant.id),
+                    actor_user_id: Some(actor.user_id),
+                    target: Some(("user", user.id.to_string())),
+                    details: json!({ "email": email, "role": input.role.trim().to_uppercase(), "expiresAt": input.expires_at }),
+                },
+            )
+            .await?;
+            Ok(user.id)
+        })
+        .await?;
+    get(state, actor, user_id).await
+}
+
+/// Changes a member's role, expiry, access status or (for members whose home is this tenant)
+/// name. Suspending access ends their sessions in this tenant at once.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    patch: MemberPatch,
+    client: &ClientInfo,
+) -> Result<Member, AppError> {
+    actor.require("user:manage")?;
+    let name = patch
+        .name
+        .as_deref()
+        .map(|n| parse_name("name", n))
+        .transpose()?;
+    if let Some(expiry) = patch.expires_at {
+        check_expiry(expiry)?;
+    }
+    let access_status = match patch.access_status.as_deref().map(str::to_uppercase) {
+        Some(s) if s == "ACTIVE" || s == "SUSPENDED" => Some(s),
+        Some(_) => {
+            return Err(AppError::validation(
+                "accessStatus",
+                "Choose ACTIVE or SUSPENDED",
+            ))
+        }
+        None => None,
+    };
+    if name.is_none()
+        && patch.role.is_none()
+        && patch.expires_at.is_none()
+        && access_status.is_none()
+    {
+        return Err(AppError::validation(
+            "body",
+            "Nothing to change: send name, role, expiresAt or accessStatus",
+        ));
+    }
+    if user_id == actor.user_id && (patch.role.is_some() || access_status.is_some()) {
+        return Err(AppError::validation(
+            "role",
+            "You cannot change your own role or access",
+        ));
+    }
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let current = members::find(c, actor.tenant_id, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.role == SUPER_ADMIN && !actor.is_super_admin {
+            return Err(AppError::Forbidden);
+        }
+        let role_id = match &patch.role {
+            Some(role) => Some(grantable(c, actor, role).await?),
+            None => None,
+        };
+        if let Some(name) = &name {
+            if current.home_tenant_id != actor.tenant_id && !actor.is_super_admin {
+                return Err(AppError::validation(
+                    "name",
+                    "This account belongs to another tenant; its owner edits the name",
+                ));
+            }
+            members::set_name(c, user_id, name).await?;
+        }
+        let changes = GrantChanges {
+            role_id,
+            status: access_status.clone(),
+            expires_at: patch.expires_at,
+        };
+        if changes.role_id.is_some() || changes.status.is_some() || changes.expires_at.is_some() {
+            members::update_grant(c, actor.tenant_id, user_id, &changes).await?;
+        }
+        let ended = if access_status.as_deref() == Some("SUSPENDED") {
+            sessions::revoke_user_in_tenant(c, user_id, actor.tenant_id, "access_suspended").await?
+        } else {
+            0
+        };
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "user.update",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", user_id.to_string())),
+                details: json!({ "name": name, "role": patch.role, "expiresAt": patch.expires_at,
+                                  "accessStatus": access_status, "sessionsEnded": ended }),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    get(state, actor, user_id).await
+}
+
+/// Removes the member's access to this tenant (the account itself stays) and ends their
+/// sessions here.
+pub async fn remove(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    actor.require("user:manage")?;
+    if user_id == actor.user_id {
+        return Err(AppError::validation(
+            "id",
+            "You cannot remove your own access",
+        ));
+    }
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let current = members::find(c, actor.tenant_id, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if current.role == SUPER_ADMIN && !actor.is_super_admin {
+            return Err(AppError::Forbidden);
+        }
+        members::delete_grant(c, actor.tenant_id, user_id).await?;
+        sessions::revoke_user_in_tenant(c, user_id, actor.tenant_id, "access_removed").await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "user.remove",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", user_id.to_string())),
+                details: json!({ "email": current.email }),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,310 @@
+//! `/api/v1/users`: members of the caller's current tenant.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestApp;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use inti::server::db::schema::{tenants, user_tenant_access, users};
+use serde_json::{json, Value};
+
+async fn token(app: &TestApp, email: &str) -> String {
+    app.login(email).await["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    bearer: &str,
+) -> common::Response {
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {bearer}"))
+        .body(axum::body::Body::from(
+            body.map(|b| b.to_string()).unwrap_or_default(),
+        ))
+        .unwrap();
+    app.request(req).await
+}
+
+async fn user_id(app: &TestApp, email: &str) -> String {
+    let mut conn = app.db.conn().await;
+    let id: uuid::Uuid = users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_admin_manages_their_own_tenant_only() {
+    let app = TestApp::new().await;
+    let admin = token(&app, "admin@taskmanager.com").await;
+
+    let res = app.get("/api/v1/users", Some(&admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let emails: Vec<_> = res.json()["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["email"].clone())
+        .collect();
+    assert_eq!(
+        emails,
+        [
+            json!("admin@taskmanager.com"),
+            json!("user@taskmanager.com")
+        ]
+    );
+
+    let new = json!({"email": "New.Person@Example.com", "name": "New Person", "password": "a long password", "role": "user"});
+    let res = app.post_json("/api/v1/users", new, Some(&admin)).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json()["data"].clone();
+    assert_eq!(created["email"], "new.person@example.com");
+    assert_eq!(created["role"], "USER");
+    assert_eq!(created["accessStatus"], "ACTIVE");
+    assert!(created.get("passwordHash").is_none() && !res.text().contains("argon2"));
+
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "new.person@example.com", "password": "a long password"}),
+            None,
+        )
+        .await;
+    assert_eq!(login.status, 200, "the new user can log in");
+    assert_eq!(login.json()["data"]["tenants"][0]["domain"], "taskmanager");
+
+    // Another tenant's member is not found, for every verb.
+    let other = user_id(&app, "admin@whatsapp.com").await;
+    let path = format!("/api/v1/users/{other}");
+    assert_eq!(send(&app, "GET", &path, None, &admin).await.status, 404);
+    assert_eq!(
+        send(
+            &app,
+            "PATCH",
+            &path,
+            Some(json!({"name": "Hijacked"})),
+            &admin
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(send(&app, "DELETE", &path, None, &admin).await.status, 404);
+    let wa = token(&app, "admin@whatsapp.com").await;
+    let me = app.get("/api/v1/auth/me", Some(&wa)).await;
+    assert_eq!(
+        me.json()["data"]["user"]["name"],
+        "WhatsApp Admin",
+        "nothing changed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_names_the_field_and_changes_nothing() {
+    let app = TestApp::new().await;
+    let admin = token(&app, "admin@taskmanager.com").await;
+    let cases = [
+        (
+            json!({"email": "not-an-email", "name": "X", "password": "long enough pw", "role": "USER"}),
+            "email",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "", "password": "long enough pw", "role": "USER"}),
+            "name",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "password": "short", "role": "USER"}),
+            "password",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "role": "USER"}),
+            "password",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "password": "long enough pw", "role": "NOPE"}),
+            "role",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "password": "long enough pw", "role": "SUPER_ADMIN"}),
+            "role",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "password": "long enough pw", "role": ""}),
+            "role",
+        ),
+        (
+            json!({"email": "user@taskmanager.com", "name": "X", "role": "USER"}),
+            "email",
+        ),
+        (
+            json!({"email": "a@b.io", "name": "X", "password": "long enough pw", "role": "USER", "expiresAt": "2000-01-01T00:00:00Z"}),
+            "expiresAt",
+        ),
+    ];
+    for (body, field) in cases {
+        let res = app
+            .post_json("/api/v1/users", body.clone(), Some(&admin))
+            .await;
+        assert_eq!(res.status, 422, "{body}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{body}");
+    }
+    let res = app.get("/api/v1/users", Some(&admin)).await;
+    assert_eq!(res.json()["data"]["total"], 2);
+    let mut conn = app.db.conn().await;
+    let n: i64 = users::table
+        .filter(users::email.eq("a@b.io"))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_users_cannot_manage_users_and_anonymous_callers_are_401() {
+    let app = TestApp::new().await;
+    let user = token(&app, "user@taskmanager.com").await;
+    assert_eq!(app.get("/api/v1/users", Some(&user)).await.status, 403);
+    let body =
+        json!({"email": "x@y.io", "name": "X", "password": "long enough pw", "role": "USER"});
+    assert_eq!(
+        app.post_json("/api/v1/users", body.clone(), Some(&user))
+            .await
+            .status,
+        403
+    );
+    let admin_id = user_id(&app, "admin@taskmanager.com").await;
+    assert_eq!(
+        send(
+            &app,
+            "DELETE",
+            &format!("/api/v1/users/{admin_id}"),
+            None,
+            &user
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(app.get("/api/v1/users", None).await.status, 401);
+    assert_eq!(app.post_json("/api/v1/users", body, None).await.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn suspended_expired_and_removed_access_stops_on_the_next_request() {
+    let app = TestApp::new().await;
+    let admin = token(&app, "admin@taskmanager.com").await;
+    let member = user_id(&app, "user@taskmanager.com").await;
+    let path = format!("/api/v1/users/{member}");
+
+    // Suspend, then reactivate.
+    let user = token(&app, "user@taskmanager.com").await;
+    let res = send(
+        &app,
+        "PATCH",
+        &path,
+        Some(json!({"accessStatus": "SUSPENDED"})),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
+    let res = send(
+        &app,
+        "PATCH",
+        &path,
+        Some(json!({"accessStatus": "ACTIVE", "role": "TENANT_ADMIN"})),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.json()["data"]["role"], "TENANT_ADMIN");
+
+    // An expiry in the future keeps access; once it has passed, the same token stops working.
+    let user = token(&app, "user@taskmanager.com").await;
+    let res = send(
+        &app,
+        "PATCH",
+        &path,
+        Some(json!({"expiresAt": "2999-01-01T00:00:00Z"})),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.json()["data"]["expiresAt"], "2999-01-01T00:00:00Z");
+    assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 200);
+    let mut conn = app.db.conn().await;
+    diesel::update(
+        user_tenant_access::table
+            .filter(user_tenant_access::user_id.eq(member.parse::<uuid::Uuid>().unwrap())),
+    )
+    .set(user_tenant_access::expires_at.eq(chrono::Utc::now() - chrono::Duration::seconds(1)))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
+    let res = send(
+        &app,
+        "PATCH",
+        &path,
+        Some(json!({"expiresAt": null})),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.json()["data"]["expiresAt"], Value::Null);
+    let user = token(&app, "user@taskmanager.com").await;
+
+    // Removal.
+    let res = send(&app, "DELETE", &path, None, &admin).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
+    assert_eq!(send(&app, "GET", &path, None, &admin).await.status, 404);
+    let self_id = user_id(&app, "admin@taskmanager.com").await;
+    let res = send(
+        &app,
+        "DELETE",
+        &format!("/api/v1/users/{self_id}"),
+        None,
+        &admin,
+    )
+    .await;
+    assert_eq!(res.status, 422, "no removing yourself");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tier_limit_is_enforced_with_a_clear_error() {
+    let app = TestApp::new().await;
+    let mut conn = app.db.conn().await;
+    diesel::update(tenants::table.filter(tenants::domain.eq("whatsapp")))
+        .set(tenants::max_users.eq(2))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let admin = token(&app, "admin@whatsapp.com").await;
+    let add = |email: &str| json!({"email": email, "name": "Agent", "password": "long enough pw", "role": "USER"});
+    assert_eq!(
+        app.post_json("/api/v1/users", add("one@wa.io"), Some(&admin))
+            .await
+            .status,
+        201
+    );
+    let res = app
+        .post_json("/api/v1/users", add("two@wa.io"), Some(&admin))
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(
+        res.json()["error"]["message"],
+        "WhatsApp Gateway has reached its limit of 2 users (STARTER tier)"
+    );
+}
