@@ -14,6 +14,7 @@ use crate::ui::{
     login::LoginPage,
     not_found::NotFound,
     tenants::{TenantDetailPage, TenantsPage},
+    users::UsersPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("/admin/tenants") view=TenantsPage />
                     <Route path=path!("/admin/audit") view=AuditPage />
+                    <Route path=path!("/admin/users") view=UsersPage />
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                 </ParentRoute>
             </Routes>

@@ -6,3 +6,4 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod tenants;
+pub mod users;

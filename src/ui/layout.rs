@@ -57,6 +57,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
                 current=current_tenant.id
                 super_admin=user.roles.iter().any(|r| r == "SUPER_ADMIN")
                 audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
+                users=PermissionSet::from_strings(&user.permissions).allows("user:read")
             />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants />
@@ -109,6 +110,7 @@ fn Sidebar(
     current: uuid::Uuid,
     super_admin: bool,
     audit: bool,
+    users: bool,
 ) -> impl IntoView {
     let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
@@ -123,6 +125,10 @@ fn Sidebar(
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
                     <A href="/admin/tenants" attr:class=link>"Tenants"</A>
                 })}
+                {(users || audit).then(|| view! {
+                    <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"This tenant"</h2>
+                })}
+                {users.then(|| view! { <A href="/admin/users" attr:class=link>"Users"</A> })}
                 {audit.then(|| view! { <A href="/admin/audit" attr:class=link>"Audit log"</A> })}
             </nav>
             <nav aria-label="Tenants" class="mt-4 px-3">

@@ -8,3 +8,4 @@ pub mod login;
 pub mod not_found;
 pub mod tenant_switcher;
 pub mod tenants;
+pub mod users;

@@ -1,0 +1,98 @@
+//! Member management for the browser (`user:read` / `user:manage` in the current tenant).
+
+use leptos::prelude::*;
+
+use crate::domain::{error::AppError, member::Member, tenant::Page};
+
+#[server(prefix = "/api", endpoint = "users_list")]
+pub async fn list_members(
+    search: Option<String>,
+    page: Option<i64>,
+) -> Result<Page<Member>, AppError> {
+    use crate::{api::context, server::services::members};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            members::list(&state, &actor, search, page, None).await
+        }
+        .await,
+    )
+}
+
+/// `expires_at` comes from a `datetime-local` input and is read as UTC; empty means never.
+#[server(prefix = "/api", endpoint = "users_add")]
+pub async fn add_member(
+    email: String,
+    name: String,
+    password: String,
+    role: String,
+    expires_at: String,
+) -> Result<Member, AppError> {
+    use crate::{
+        api::context,
+        server::{secret::Secret, services::members},
+    };
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let input = members::NewMember {
+                email,
+                name,
+                password: Some(Secret::new(password)),
+                role,
+                expires_at: parse_local_utc(&expires_at)?,
+            };
+            members::add(&state, &actor, input, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "users_set_access")]
+pub async fn set_member_access(id: String, access_status: String) -> Result<Member, AppError> {
+    use crate::{api::context, server::services::members};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let patch = members::MemberPatch {
+                access_status: Some(access_status),
+                ..Default::default()
+            };
+            members::update(&state, &actor, id, patch, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "users_remove")]
+pub async fn remove_member(id: String) -> Result<(), AppError> {
+    use crate::{api::context, server::services::members};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            members::remove(&state, &actor, id, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn parse_local_utc(raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
+        .map(|t| Some(t.and_utc()))
+        .ok_or_else(|| {
+            AppError::validation("expiresAt", "Enter a date and time like 2026-12-31T17:00")
+        })
+}
