@@ -1,5 +1,6 @@
 //! The HTTP surface: probes, the JSON API under `/api/v1`, server functions and pages.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod error;
@@ -36,6 +37,8 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
+        .route("/account", axum::routing::patch(account::update_profile))
+        .route("/account/password", post(account::change_password))
         .route("/audit", get(audit::list))
         .route("/users", get(users::list).post(users::create))
         .route(

@@ -2,6 +2,7 @@
 //! authorization, and runs its queries; handlers and server functions stay thin.
 
 pub mod access;
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -1,0 +1,65 @@
+//! `/api/v1/account`: the caller's own profile and password.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+
+use crate::server::{
+    auth::actor::{Actor, ClientInfo},
+    http::error::{ApiJson, ApiResult, Envelope},
+    secret::Secret,
+    services::account,
+    state::AppState,
+};
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ProfileBody {
+    name: String,
+}
+
+#[derive(Serialize)]
+pub struct Updated {
+    updated: bool,
+}
+
+pub async fn update_profile(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<ProfileBody>,
+) -> ApiResult<Updated> {
+    account::rename(&state, &actor, &body.name, &client).await?;
+    Ok(Envelope(Updated { updated: true }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChanged {
+    other_sessions_ended: usize,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<PasswordChanged> {
+    let ended = account::change_password(
+        &state,
+        &actor,
+        &Secret::new(body.current_password),
+        &Secret::new(body.new_password),
+        &client,
+    )
+    .await?;
+    Ok(Envelope(PasswordChanged {
+        other_sessions_ended: ended,
+    }))
+}

@@ -1,0 +1,103 @@
+//! What every signed-in user may do to their own account: rename themselves and change their
+//! password (which ends all their other sessions and refresh-token families).
+
+use diesel_async::AsyncConnection;
+use serde_json::json;
+
+use crate::{
+    domain::{
+        error::AppError,
+        identity::{check_new_password, parse_name},
+    },
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            password,
+        },
+        db::{audit::Outcome, members, scope::set_scope, sessions, users},
+        secret::Secret,
+        services::audit::{self, Event},
+        state::AppState,
+    },
+};
+
+pub async fn rename(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let name = parse_name("name", name)?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        members::set_name(c, actor.user_id, &name).await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "account.rename",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", actor.user_id.to_string())),
+                details: json!({ "name": name }),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Requires the current password. Answers how many other sessions ended.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &Secret,
+    new: &Secret,
+    client: &ClientInfo,
+) -> Result<usize, AppError> {
+    check_new_password("newPassword", new.expose())?;
+    let mut conn = state.db.get().await?;
+    let user = users::find(&mut conn, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let stored = users::credentials_by_email(&mut conn, &user.email)
+        .await?
+        .map(|c| c.password_hash);
+    if !password::verify(current, stored).await? {
+        return Err(AppError::validation(
+            "currentPassword",
+            "The current password is not correct",
+        ));
+    }
+    if current.expose() == new.expose() {
+        return Err(AppError::validation(
+            "newPassword",
+            "Choose a password different from the current one",
+        ));
+    }
+    let hash = password::hash(new).await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        users::set_password_hash(c, actor.user_id, &hash).await?;
+        let ended =
+            sessions::revoke_others(c, actor.user_id, actor.session_id, "password_changed").await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "account.password_change",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", actor.user_id.to_string())),
+                details: json!({ "sessionsEnded": ended }),
+            },
+        )
+        .await?;
+        Ok(ended)
+    })
+    .await
+}

@@ -1,0 +1,125 @@
+//! `/api/v1/account`: a user's own name and password.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+async fn patch(
+    app: &TestApp,
+    path: &str,
+    body: serde_json::Value,
+    bearer: &str,
+) -> common::Response {
+    let req = axum::http::Request::patch(path)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {bearer}"))
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    app.request(req).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_renames_themselves() {
+    let app = TestApp::new().await;
+    let t = app.login("user@taskmanager.com").await["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = patch(
+        &app,
+        "/api/v1/account",
+        json!({"name": "  Renamed User "}),
+        &t,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let me = app.get("/api/v1/auth/me", Some(&t)).await;
+    assert_eq!(me.json()["data"]["user"]["name"], "Renamed User");
+    let res = patch(&app, "/api/v1/account", json!({"name": ""}), &t).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "name");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_change_needs_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::new().await;
+    let here = app.login("admin@whatsapp.com").await;
+    let elsewhere = app.login("admin@whatsapp.com").await;
+    let here_token = here["tokens"]["accessToken"].as_str().unwrap();
+    let elsewhere_token = elsewhere["tokens"]["accessToken"].as_str().unwrap();
+    let elsewhere_refresh = elsewhere["tokens"]["refreshToken"].as_str().unwrap();
+
+    let change = |current: &str, new: &str| json!({"currentPassword": current, "newPassword": new});
+    let res = app
+        .post_json(
+            "/api/v1/account/password",
+            change("wrong", "a brand new password"),
+            Some(here_token),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "currentPassword");
+    let res = app
+        .post_json(
+            "/api/v1/account/password",
+            change(DEMO_PASSWORD, "short"),
+            Some(here_token),
+        )
+        .await;
+    assert_eq!(res.json()["error"]["details"]["field"], "newPassword");
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(elsewhere_token))
+            .await
+            .status,
+        200,
+        "failed attempts change nothing"
+    );
+
+    let res = app
+        .post_json(
+            "/api/v1/account/password",
+            change(DEMO_PASSWORD, "a brand new password"),
+            Some(here_token),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["otherSessionsEnded"], 1);
+
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(here_token)).await.status,
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(elsewhere_token))
+            .await
+            .status,
+        401
+    );
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({"refreshToken": elsewhere_refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401);
+    let old = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "admin@whatsapp.com", "password": DEMO_PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(old.status, 401);
+    let new = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "admin@whatsapp.com", "password": "a brand new password"}),
+            None,
+        )
+        .await;
+    assert_eq!(new.status, 200);
+}
