@@ -8,6 +8,7 @@ use leptos_router::{
 };
 
 use crate::ui::{
+    account::AccountPage,
     audit::AuditPage,
     dashboard::DashboardPage,
     layout::AppLayout,
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/tenants") view=TenantsPage />
                     <Route path=path!("/admin/audit") view=AuditPage />
                     <Route path=path!("/admin/users") view=UsersPage />
+                    <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                 </ParentRoute>
             </Routes>

@@ -1,6 +1,7 @@
 //! Server functions: the browser's typed calls into the services. Thin on purpose: resolve
 //! the actor from the cookie session, call one service, return its result.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]

@@ -90,7 +90,7 @@ fn Header(
                 </div>
             </details>
             <div class="flex items-center gap-4">
-                <span data-testid="user-name" class="text-sm font-medium">{user_name}</span>
+                <a href="/account" title="Your account" data-testid="user-name" class="text-sm font-medium hover:text-amber-700 hover:underline">{user_name}</a>
                 <ActionForm action=logout>
                     <button
                         type="submit"

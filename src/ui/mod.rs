@@ -1,5 +1,6 @@
 //! Pages and components. Views only: data comes from server functions in `api`.
 
+pub mod account;
 pub mod audit;
 pub mod dashboard;
 pub mod form;

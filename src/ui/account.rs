@@ -1,0 +1,64 @@
+//! The account page: your name, and your password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::account::{ChangePassword, Rename},
+    domain::account::SessionView,
+    ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
+};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = expect_context::<SessionView>();
+    let rename = ServerAction::<Rename>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    let renamed = move || rename.value().with(|v| matches!(v, Some(Ok(()))));
+    let changed = move || {
+        password.value().with(|v| match v {
+            Some(Ok(n)) => Some(format!(
+                "Password changed. {n} other session(s) were signed out."
+            )),
+            _ => None,
+        })
+    };
+    view! {
+        <Title text="Your account" />
+        <h1 class="text-2xl font-semibold tracking-tight">"Your account"</h1>
+        <p class="mt-1 text-sm text-slate-500">{session.user.email.clone()}</p>
+        <div class="mt-6 grid max-w-4xl gap-6 md:grid-cols-2">
+            <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h2 class="text-sm font-semibold text-slate-700">"Profile"</h2>
+                <ActionForm action=rename attr:class="mt-3 space-y-3" attr:aria-label="Profile">
+                    <FieldError message=form_error(rename) />
+                    {move || renamed().then(|| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">"Saved. Reload to see it everywhere."</p> })}
+                    <label class="block text-sm">
+                        <span class="font-medium text-slate-700">"Name"</span>
+                        <input name="name" required value=session.user.name.clone() class=INPUT />
+                        <FieldError message=field_error(rename, "name") />
+                    </label>
+                    <button type="submit" class=BUTTON>"Save"</button>
+                </ActionForm>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h2 class="text-sm font-semibold text-slate-700">"Password"</h2>
+                <ActionForm action=password attr:class="mt-3 space-y-3" attr:aria-label="Password">
+                    <FieldError message=form_error(password) />
+                    {move || changed().map(|m| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{m}</p> })}
+                    <label class="block text-sm">
+                        <span class="font-medium text-slate-700">"Current password"</span>
+                        <input type="password" name="current_password" required autocomplete="current-password" class=INPUT />
+                        <FieldError message=field_error(password, "currentPassword") />
+                    </label>
+                    <label class="block text-sm">
+                        <span class="font-medium text-slate-700">"New password (10+ characters)"</span>
+                        <input type="password" name="new_password" required autocomplete="new-password" class=INPUT />
+                        <FieldError message=field_error(password, "newPassword") />
+                    </label>
+                    <button type="submit" class=BUTTON>"Change password"</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
