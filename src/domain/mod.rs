@@ -8,4 +8,5 @@ pub mod identity;
 pub mod login;
 pub mod member;
 pub mod permission;
+pub mod role;
 pub mod tenant;

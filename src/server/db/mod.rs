@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod members;
+pub mod roles;
 pub mod schema;
 pub mod scope;
 pub mod services;

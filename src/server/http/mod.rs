@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod roles;
 pub mod tenants;
 pub mod users;
 
@@ -40,6 +41,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/account", axum::routing::patch(account::update_profile))
         .route("/account/password", post(account::change_password))
         .route("/audit", get(audit::list))
+        .route("/roles", get(roles::list).post(roles::create))
+        .route(
+            "/roles/{id}",
+            axum::routing::patch(roles::update).delete(roles::delete),
+        )
         .route("/users", get(users::list).post(users::create))
         .route(
             "/users/{id}",

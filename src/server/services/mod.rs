@@ -7,5 +7,6 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod members;
+pub mod roles;
 pub mod tenants;
 pub mod users;

@@ -1,0 +1,180 @@
+//! Roles of the actor's tenant: everyone with `role:read` sees the system roles and the
+//! tenant's custom roles; `role:manage` creates, edits and deletes custom roles, made only of
+//! permissions the actor holds.
+
+use diesel_async::AsyncConnection;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        error::AppError,
+        role::{parse_permissions, parse_role_name, RoleView},
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        db::{audit::Outcome, roles, scope::set_scope},
+        services::audit::{self, Event},
+        state::AppState,
+    },
+};
+
+/// Permission strings the actor may put in a role: valid, and each covered by what they hold.
+fn holdable(actor: &Actor, raw: &[String]) -> Result<Vec<String>, AppError> {
+    let parsed = parse_permissions(raw)?;
+    if let Some(missing) = parsed.iter().find(|p| !actor.permissions.covers(p)) {
+        return Err(AppError::validation(
+            "permissions",
+            format!("You cannot grant {missing}: you do not hold it"),
+        ));
+    }
+    Ok(parsed.iter().map(ToString::to_string).collect())
+}
+
+fn view(role: roles::Role, permissions: Vec<String>) -> RoleView {
+    RoleView {
+        id: role.id,
+        name: role.name,
+        description: role.description,
+        system: role.is_system,
+        permissions,
+    }
+}
+
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
+    actor.require("role:read")?;
+    let mut conn = state.db.get().await?;
+    let found = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            Ok(roles::for_tenant(c, actor.tenant_id).await?)
+        })
+        .await?;
+    Ok(found.into_iter().map(|(r, p)| view(r, p)).collect())
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    description: &str,
+    permissions: &[String],
+    client: &ClientInfo,
+) -> Result<RoleView, AppError> {
+    actor.require("role:manage")?;
+    let name = parse_role_name(name)?;
+    let permissions = holdable(actor, permissions)?;
+    let description = description.trim().to_string();
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        if roles::name_taken(c, actor.tenant_id, &name).await? {
+            return Err(AppError::validation(
+                "name",
+                format!("A role named {name} already exists"),
+            ));
+        }
+        let role = roles::insert(c, actor.tenant_id, &name, &description).await?;
+        roles::replace_permissions(c, role.id, &permissions).await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "role.create",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("role", role.id.to_string())),
+                details: json!({ "name": name, "permissions": permissions }),
+            },
+        )
+        .await?;
+        Ok(view(role, permissions))
+    })
+    .await
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    description: Option<&str>,
+    permissions: Option<&[String]>,
+    client: &ClientInfo,
+) -> Result<RoleView, AppError> {
+    actor.require("role:manage")?;
+    let permissions = permissions.map(|p| holdable(actor, p)).transpose()?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let role = roles::find_custom(c, actor.tenant_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(d) = description {
+            roles::set_description(c, id, d.trim()).await?;
+        }
+        if let Some(p) = &permissions {
+            roles::replace_permissions(c, id, p).await?;
+        }
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "role.update",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("role", id.to_string())),
+                details: json!({ "name": role.name, "permissions": permissions }),
+            },
+        )
+        .await?;
+        let (role, perms) = roles::for_tenant(c, actor.tenant_id)
+            .await?
+            .into_iter()
+            .find(|(r, _)| r.id == id)
+            .ok_or(AppError::NotFound)?;
+        Ok(view(role, perms))
+    })
+    .await
+}
+
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    actor.require("role:manage")?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let role = roles::find_custom(c, actor.tenant_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if roles::in_use(c, id).await? {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "{} is still granted to users; change their role first",
+                    role.name
+                ),
+            });
+        }
+        roles::delete(c, id).await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: "role.delete",
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("role", id.to_string())),
+                details: json!({ "name": role.name }),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,165 @@
+//! `/api/v1/roles`: custom roles, made only of permissions their author holds.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestApp;
+use serde_json::json;
+
+async fn token(app: &TestApp, email: &str) -> String {
+    app.login(email).await["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+    bearer: &str,
+) -> common::Response {
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {bearer}"))
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    app.request(req).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
+    let app = TestApp::new().await;
+    let admin = token(&app, "admin@taskmanager.com").await;
+
+    let res = app.get("/api/v1/roles", Some(&admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let names: Vec<_> = res.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [json!("SUPER_ADMIN"), json!("TENANT_ADMIN"), json!("USER")]
+    );
+
+    let bad = [
+        (
+            json!({"name": "support", "description": "", "permissions": ["task:read"]}),
+            "permissions",
+        ),
+        (
+            json!({"name": "support", "description": "", "permissions": ["*"]}),
+            "permissions",
+        ),
+        (
+            json!({"name": "support", "description": "", "permissions": []}),
+            "permissions",
+        ),
+        (
+            json!({"name": "support", "description": "", "permissions": ["Not Valid"]}),
+            "permissions",
+        ),
+        (
+            json!({"name": "user", "description": "", "permissions": ["user:read"]}),
+            "name",
+        ),
+        (
+            json!({"name": "9lives", "description": "", "permissions": ["user:read"]}),
+            "name",
+        ),
+    ];
+    for (body, field) in bad {
+        let res = app
+            .post_json("/api/v1/roles", body.clone(), Some(&admin))
+            .await;
+        assert_eq!(res.status, 422, "{body}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{body}");
+    }
+
+    let body = json!({"name": "support agent", "description": "Reads users", "permissions": ["user:read", "dashboard:view", "user:read"]});
+    let res = app.post_json("/api/v1/roles", body, Some(&admin)).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let role = res.json()["data"].clone();
+    assert_eq!(role["name"], "SUPPORT_AGENT");
+    assert_eq!(role["permissions"], json!(["dashboard:view", "user:read"]));
+    assert_eq!(role["system"], false);
+
+    let new = json!({"email": "agent@tm.io", "name": "Agent", "password": "long enough pw", "role": "SUPPORT_AGENT"});
+    assert_eq!(
+        app.post_json("/api/v1/users", new, Some(&admin))
+            .await
+            .status,
+        201
+    );
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "agent@tm.io", "password": "long enough pw"}),
+            None,
+        )
+        .await;
+    let agent = login.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = app.get("/api/v1/auth/me", Some(&agent)).await;
+    assert_eq!(me.json()["data"]["user"]["roles"], json!(["SUPPORT_AGENT"]));
+    assert_eq!(
+        me.json()["data"]["user"]["permissions"],
+        json!(["dashboard:view", "user:read"])
+    );
+    assert_eq!(
+        app.get("/api/v1/users", Some(&agent)).await.status,
+        200,
+        "user:read works"
+    );
+    assert_eq!(app.get("/api/v1/audit", Some(&agent)).await.status, 403);
+
+    // Another tenant neither sees nor touches it.
+    let other = token(&app, "admin@whatsapp.com").await;
+    let res = app.get("/api/v1/roles", Some(&other)).await;
+    assert!(!res.text().contains("SUPPORT_AGENT"));
+    let path = format!("/api/v1/roles/{}", role["id"].as_str().unwrap());
+    assert_eq!(
+        send(&app, "PATCH", &path, json!({"description": "mine"}), &other)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        send(&app, "DELETE", &path, json!({}), &other).await.status,
+        404
+    );
+    let new = json!({"email": "x@wa.io", "name": "X", "password": "long enough pw", "role": "SUPPORT_AGENT"});
+    assert_eq!(
+        app.post_json("/api/v1/users", new, Some(&other))
+            .await
+            .status,
+        422
+    );
+
+    // Editing, and deleting only once unused.
+    let res = send(
+        &app,
+        "PATCH",
+        &path,
+        json!({"permissions": ["user:read"]}),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.json()["data"]["permissions"], json!(["user:read"]));
+    assert_eq!(
+        send(&app, "DELETE", &path, json!({}), &admin).await.status,
+        409
+    );
+
+    let user = token(&app, "user@taskmanager.com").await;
+    assert_eq!(app.get("/api/v1/roles", Some(&user)).await.status, 403);
+    assert_eq!(app.get("/api/v1/roles", None).await.status, 401);
+}
