@@ -14,6 +14,7 @@ use crate::ui::{
     layout::AppLayout,
     login::LoginPage,
     not_found::NotFound,
+    roles::RolesPage,
     tenants::{TenantDetailPage, TenantsPage},
     users::UsersPage,
 };
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/tenants") view=TenantsPage />
                     <Route path=path!("/admin/audit") view=AuditPage />
                     <Route path=path!("/admin/users") view=UsersPage />
+                    <Route path=path!("/admin/roles") view=RolesPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                 </ParentRoute>

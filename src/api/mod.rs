@@ -6,5 +6,6 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod roles;
 pub mod tenants;
 pub mod users;

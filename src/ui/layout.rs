@@ -58,6 +58,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
                 super_admin=user.roles.iter().any(|r| r == "SUPER_ADMIN")
                 audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
                 users=PermissionSet::from_strings(&user.permissions).allows("user:read")
+                roles=PermissionSet::from_strings(&user.permissions).allows("role:read")
             />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants />
@@ -111,6 +112,7 @@ fn Sidebar(
     super_admin: bool,
     audit: bool,
     users: bool,
+    roles: bool,
 ) -> impl IntoView {
     let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
@@ -125,10 +127,11 @@ fn Sidebar(
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
                     <A href="/admin/tenants" attr:class=link>"Tenants"</A>
                 })}
-                {(users || audit).then(|| view! {
+                {(users || roles || audit).then(|| view! {
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"This tenant"</h2>
                 })}
                 {users.then(|| view! { <A href="/admin/users" attr:class=link>"Users"</A> })}
+                {roles.then(|| view! { <A href="/admin/roles" attr:class=link>"Roles"</A> })}
                 {audit.then(|| view! { <A href="/admin/audit" attr:class=link>"Audit log"</A> })}
             </nav>
             <nav aria-label="Tenants" class="mt-4 px-3">

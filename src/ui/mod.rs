@@ -7,6 +7,7 @@ pub mod form;
 pub mod layout;
 pub mod login;
 pub mod not_found;
+pub mod roles;
 pub mod tenant_switcher;
 pub mod tenants;
 pub mod users;

@@ -1,0 +1,67 @@
+//! The role editor's data.
+
+use leptos::prelude::*;
+
+use crate::domain::{error::AppError, role::RoleView};
+
+#[server(prefix = "/api", endpoint = "roles_list")]
+pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
+    use crate::{api::context, server::services::roles};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            roles::list(&state, &actor).await
+        }
+        .await,
+    )
+}
+
+/// `permissions` are the picker's checked boxes; `extra` is a comma-separated list typed in.
+#[server(prefix = "/api", endpoint = "roles_create")]
+pub async fn create_role(
+    name: String,
+    description: String,
+    #[server(default)] permissions: Vec<String>,
+    extra: String,
+) -> Result<RoleView, AppError> {
+    use crate::{api::context, server::services::roles};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let mut all = permissions;
+            all.extend(
+                extra
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            );
+            roles::create(
+                &state,
+                &actor,
+                &name,
+                &description,
+                &all,
+                &context::client().await,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "roles_delete")]
+pub async fn delete_role(id: String) -> Result<(), AppError> {
+    use crate::{api::context, server::services::roles};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            roles::delete(&state, &actor, id, &context::client().await).await
+        }
+        .await,
+    )
+}
