@@ -6,20 +6,6 @@ mod common;
 use common::{TestApp, DEMO_PASSWORD};
 use serde_json::json;
 
-async fn patch(
-    app: &TestApp,
-    path: &str,
-    body: serde_json::Value,
-    bearer: &str,
-) -> common::Response {
-    let req = axum::http::Request::patch(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {bearer}"))
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.request(req).await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_user_renames_themselves() {
     let app = TestApp::new().await;
@@ -27,17 +13,20 @@ async fn a_user_renames_themselves() {
         .as_str()
         .unwrap()
         .to_string();
-    let res = patch(
-        &app,
-        "/api/v1/account",
-        json!({"name": "  Renamed User "}),
-        &t,
-    )
-    .await;
+    let res = app
+        .send(
+            "PATCH",
+            "/api/v1/account",
+            Some(json!({"name": "  Renamed User "})),
+            &t,
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let me = app.get("/api/v1/auth/me", Some(&t)).await;
     assert_eq!(me.json()["data"]["user"]["name"], "Renamed User");
-    let res = patch(&app, "/api/v1/account", json!({"name": ""}), &t).await;
+    let res = app
+        .send("PATCH", "/api/v1/account", Some(json!({"name": ""})), &t)
+        .await;
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["error"]["details"]["field"], "name");
 }

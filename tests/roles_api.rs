@@ -6,34 +6,10 @@ mod common;
 use common::TestApp;
 use serde_json::json;
 
-async fn token(app: &TestApp, email: &str) -> String {
-    app.login(email).await["tokens"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-async fn send(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    body: serde_json::Value,
-    bearer: &str,
-) -> common::Response {
-    let req = axum::http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {bearer}"))
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.request(req).await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
     let app = TestApp::new().await;
-    let admin = token(&app, "admin@taskmanager.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
 
     let res = app.get("/api/v1/roles", Some(&admin)).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -122,18 +98,20 @@ async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
     assert_eq!(app.get("/api/v1/audit", Some(&agent)).await.status, 403);
 
     // Another tenant neither sees nor touches it.
-    let other = token(&app, "admin@whatsapp.com").await;
+    let other = app.token("admin@whatsapp.com").await;
     let res = app.get("/api/v1/roles", Some(&other)).await;
     assert!(!res.text().contains("SUPPORT_AGENT"));
     let path = format!("/api/v1/roles/{}", role["id"].as_str().unwrap());
     assert_eq!(
-        send(&app, "PATCH", &path, json!({"description": "mine"}), &other)
+        app.send("PATCH", &path, Some(json!({"description": "mine"})), &other)
             .await
             .status,
         404
     );
     assert_eq!(
-        send(&app, "DELETE", &path, json!({}), &other).await.status,
+        app.send("DELETE", &path, Some(json!({})), &other)
+            .await
+            .status,
         404
     );
     let new = json!({"email": "x@wa.io", "name": "X", "password": "long enough pw", "role": "SUPPORT_AGENT"});
@@ -145,21 +123,23 @@ async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
     );
 
     // Editing, and deleting only once unused.
-    let res = send(
-        &app,
-        "PATCH",
-        &path,
-        json!({"permissions": ["user:read"]}),
-        &admin,
-    )
-    .await;
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"permissions": ["user:read"]})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.json()["data"]["permissions"], json!(["user:read"]));
     assert_eq!(
-        send(&app, "DELETE", &path, json!({}), &admin).await.status,
+        app.send("DELETE", &path, Some(json!({})), &admin)
+            .await
+            .status,
         409
     );
 
-    let user = token(&app, "user@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
     assert_eq!(app.get("/api/v1/roles", Some(&user)).await.status, 403);
     assert_eq!(app.get("/api/v1/roles", None).await.status, 401);
 }

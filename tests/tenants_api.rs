@@ -6,31 +6,10 @@ mod common;
 use common::{TestApp, DEMO_PASSWORD};
 use serde_json::json;
 
-async fn token(app: &TestApp, email: &str) -> String {
-    app.login(email).await["tokens"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-async fn patch(
-    app: &TestApp,
-    path: &str,
-    body: serde_json::Value,
-    bearer: &str,
-) -> common::Response {
-    let req = axum::http::Request::patch(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {bearer}"))
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.request(req).await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn super_admin_lists_searches_and_pages() {
     let app = TestApp::new().await;
-    let admin = token(&app, "superadmin@core.com").await;
+    let admin = app.token("superadmin@core.com").await;
 
     let res = app.get("/api/v1/core/tenants", Some(&admin)).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -81,7 +60,7 @@ async fn super_admin_lists_searches_and_pages() {
 #[tokio::test(flavor = "multi_thread")]
 async fn create_validates_and_changes_nothing_on_bad_input() {
     let app = TestApp::new().await;
-    let admin = token(&app, "superadmin@core.com").await;
+    let admin = app.token("superadmin@core.com").await;
     let create = |body| app.post_json("/api/v1/core/tenants", body, Some(&admin));
 
     let res =
@@ -135,8 +114,8 @@ async fn create_validates_and_changes_nothing_on_bad_input() {
 #[tokio::test(flavor = "multi_thread")]
 async fn suspending_a_tenant_blocks_logins_and_ends_its_sessions() {
     let app = TestApp::new().await;
-    let admin = token(&app, "superadmin@core.com").await;
-    let member = token(&app, "user@taskmanager.com").await;
+    let admin = app.token("superadmin@core.com").await;
+    let member = app.token("user@taskmanager.com").await;
     let list = app
         .get("/api/v1/core/tenants?search=taskmanager", Some(&admin))
         .await;
@@ -146,13 +125,14 @@ async fn suspending_a_tenant_blocks_logins_and_ends_its_sessions() {
         .to_string();
     let path = format!("/api/v1/core/tenants/{id}");
 
-    let res = patch(
-        &app,
-        &path,
-        json!({"status": "suspended", "subscriptionTier": "STARTER"}),
-        &admin,
-    )
-    .await;
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"status": "suspended", "subscriptionTier": "STARTER"})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["data"]["status"], "SUSPENDED");
     assert_eq!(res.json()["data"]["maxUsers"], 10);
@@ -167,7 +147,9 @@ async fn suspending_a_tenant_blocks_logins_and_ends_its_sessions() {
         .await;
     assert_eq!(login.status, 401);
 
-    let res = patch(&app, &path, json!({"status": "ACTIVE"}), &admin).await;
+    let res = app
+        .send("PATCH", &path, Some(json!({"status": "ACTIVE"})), &admin)
+        .await;
     assert_eq!(res.status, 200);
     app.login("user@taskmanager.com").await;
 
@@ -178,25 +160,28 @@ async fn suspending_a_tenant_blocks_logins_and_ends_its_sessions() {
         .as_str()
         .unwrap()
         .to_string();
-    let res = patch(
-        &app,
-        &format!("/api/v1/core/tenants/{core_id}"),
-        json!({"status": "SUSPENDED"}),
-        &admin,
-    )
-    .await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/tenants/{core_id}"),
+            Some(json!({"status": "SUSPENDED"})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["error"]["details"]["field"], "status");
-    let res = patch(&app, &path, json!({}), &admin).await;
+    let res = app.send("PATCH", &path, Some(json!({})), &admin).await;
     assert_eq!(res.status, 422);
-    let res = patch(&app, &path, json!({"domain": "renamed"}), &admin).await;
+    let res = app
+        .send("PATCH", &path, Some(json!({"domain": "renamed"})), &admin)
+        .await;
     assert_eq!(res.status, 422, "the slug cannot be changed");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_super_admins_reach_tenant_administration() {
     let app = TestApp::new().await;
-    let admin = token(&app, "superadmin@core.com").await;
+    let admin = app.token("superadmin@core.com").await;
     let list = app
         .get("/api/v1/core/tenants?search=whatsapp", Some(&admin))
         .await;
@@ -211,7 +196,7 @@ async fn only_super_admins_reach_tenant_administration() {
         "user@taskmanager.com",
         "admin@whatsapp.com",
     ] {
-        let t = token(&app, email).await;
+        let t = app.token(email).await;
         assert_eq!(
             app.get("/api/v1/core/tenants", Some(&t)).await.status,
             403,
@@ -227,7 +212,7 @@ async fn only_super_admins_reach_tenant_administration() {
             .await;
         assert_eq!(res.status, 403, "{email}");
         assert_eq!(
-            patch(&app, &path, json!({"name": "Hacked"}), &t)
+            app.send("PATCH", &path, Some(json!({"name": "Hacked"})), &t)
                 .await
                 .status,
             403,

@@ -9,32 +9,6 @@ use diesel_async::RunQueryDsl;
 use inti::server::db::schema::{tenants, user_tenant_access, users};
 use serde_json::{json, Value};
 
-async fn token(app: &TestApp, email: &str) -> String {
-    app.login(email).await["tokens"]["accessToken"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
-async fn send(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    bearer: &str,
-) -> common::Response {
-    let req = axum::http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {bearer}"))
-        .body(axum::body::Body::from(
-            body.map(|b| b.to_string()).unwrap_or_default(),
-        ))
-        .unwrap();
-    app.request(req).await
-}
-
 async fn user_id(app: &TestApp, email: &str) -> String {
     let mut conn = app.db.conn().await;
     let id: uuid::Uuid = users::table
@@ -49,7 +23,7 @@ async fn user_id(app: &TestApp, email: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tenant_admin_manages_their_own_tenant_only() {
     let app = TestApp::new().await;
-    let admin = token(&app, "admin@taskmanager.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
 
     let res = app.get("/api/v1/users", Some(&admin)).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -89,21 +63,15 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
     // Another tenant's member is not found, for every verb.
     let other = user_id(&app, "admin@whatsapp.com").await;
     let path = format!("/api/v1/users/{other}");
-    assert_eq!(send(&app, "GET", &path, None, &admin).await.status, 404);
+    assert_eq!(app.send("GET", &path, None, &admin).await.status, 404);
     assert_eq!(
-        send(
-            &app,
-            "PATCH",
-            &path,
-            Some(json!({"name": "Hijacked"})),
-            &admin
-        )
-        .await
-        .status,
+        app.send("PATCH", &path, Some(json!({"name": "Hijacked"})), &admin)
+            .await
+            .status,
         404
     );
-    assert_eq!(send(&app, "DELETE", &path, None, &admin).await.status, 404);
-    let wa = token(&app, "admin@whatsapp.com").await;
+    assert_eq!(app.send("DELETE", &path, None, &admin).await.status, 404);
+    let wa = app.token("admin@whatsapp.com").await;
     let me = app.get("/api/v1/auth/me", Some(&wa)).await;
     assert_eq!(
         me.json()["data"]["user"]["name"],
@@ -115,7 +83,7 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_names_the_field_and_changes_nothing() {
     let app = TestApp::new().await;
-    let admin = token(&app, "admin@taskmanager.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
     let cases = [
         (
             json!({"email": "not-an-email", "name": "X", "password": "long enough pw", "role": "USER"}),
@@ -176,7 +144,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn plain_users_cannot_manage_users_and_anonymous_callers_are_401() {
     let app = TestApp::new().await;
-    let user = token(&app, "user@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
     assert_eq!(app.get("/api/v1/users", Some(&user)).await.status, 403);
     let body =
         json!({"email": "x@y.io", "name": "X", "password": "long enough pw", "role": "USER"});
@@ -188,15 +156,9 @@ async fn plain_users_cannot_manage_users_and_anonymous_callers_are_401() {
     );
     let admin_id = user_id(&app, "admin@taskmanager.com").await;
     assert_eq!(
-        send(
-            &app,
-            "DELETE",
-            &format!("/api/v1/users/{admin_id}"),
-            None,
-            &user
-        )
-        .await
-        .status,
+        app.send("DELETE", &format!("/api/v1/users/{admin_id}"), None, &user)
+            .await
+            .status,
         403
     );
     assert_eq!(app.get("/api/v1/users", None).await.status, 401);
@@ -206,42 +168,42 @@ async fn plain_users_cannot_manage_users_and_anonymous_callers_are_401() {
 #[tokio::test(flavor = "multi_thread")]
 async fn suspended_expired_and_removed_access_stops_on_the_next_request() {
     let app = TestApp::new().await;
-    let admin = token(&app, "admin@taskmanager.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
     let member = user_id(&app, "user@taskmanager.com").await;
     let path = format!("/api/v1/users/{member}");
 
     // Suspend, then reactivate.
-    let user = token(&app, "user@taskmanager.com").await;
-    let res = send(
-        &app,
-        "PATCH",
-        &path,
-        Some(json!({"accessStatus": "SUSPENDED"})),
-        &admin,
-    )
-    .await;
+    let user = app.token("user@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"accessStatus": "SUSPENDED"})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
-    let res = send(
-        &app,
-        "PATCH",
-        &path,
-        Some(json!({"accessStatus": "ACTIVE", "role": "TENANT_ADMIN"})),
-        &admin,
-    )
-    .await;
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"accessStatus": "ACTIVE", "role": "TENANT_ADMIN"})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.json()["data"]["role"], "TENANT_ADMIN");
 
     // An expiry in the future keeps access; once it has passed, the same token stops working.
-    let user = token(&app, "user@taskmanager.com").await;
-    let res = send(
-        &app,
-        "PATCH",
-        &path,
-        Some(json!({"expiresAt": "2999-01-01T00:00:00Z"})),
-        &admin,
-    )
-    .await;
+    let user = app.token("user@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"expiresAt": "2999-01-01T00:00:00Z"})),
+            &admin,
+        )
+        .await;
     assert_eq!(res.json()["data"]["expiresAt"], "2999-01-01T00:00:00Z");
     assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 200);
     let mut conn = app.db.conn().await;
@@ -254,31 +216,21 @@ async fn suspended_expired_and_removed_access_stops_on_the_next_request() {
     .await
     .unwrap();
     assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
-    let res = send(
-        &app,
-        "PATCH",
-        &path,
-        Some(json!({"expiresAt": null})),
-        &admin,
-    )
-    .await;
+    let res = app
+        .send("PATCH", &path, Some(json!({"expiresAt": null})), &admin)
+        .await;
     assert_eq!(res.json()["data"]["expiresAt"], Value::Null);
-    let user = token(&app, "user@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
 
     // Removal.
-    let res = send(&app, "DELETE", &path, None, &admin).await;
+    let res = app.send("DELETE", &path, None, &admin).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(app.get("/api/v1/auth/me", Some(&user)).await.status, 401);
-    assert_eq!(send(&app, "GET", &path, None, &admin).await.status, 404);
+    assert_eq!(app.send("GET", &path, None, &admin).await.status, 404);
     let self_id = user_id(&app, "admin@taskmanager.com").await;
-    let res = send(
-        &app,
-        "DELETE",
-        &format!("/api/v1/users/{self_id}"),
-        None,
-        &admin,
-    )
-    .await;
+    let res = app
+        .send("DELETE", &format!("/api/v1/users/{self_id}"), None, &admin)
+        .await;
     assert_eq!(res.status, 422, "no removing yourself");
 }
 
@@ -291,7 +243,7 @@ async fn the_tier_limit_is_enforced_with_a_clear_error() {
         .execute(&mut conn)
         .await
         .unwrap();
-    let admin = token(&app, "admin@whatsapp.com").await;
+    let admin = app.token("admin@whatsapp.com").await;
     let add = |email: &str| json!({"email": email, "name": "Agent", "password": "long enough pw", "role": "USER"});
     assert_eq!(
         app.post_json("/api/v1/users", add("one@wa.io"), Some(&admin))

@@ -234,6 +234,31 @@ impl TestApp {
         self.request(req.body(Body::empty()).unwrap()).await
     }
 
+    /// Any method and an optional JSON body, with a bearer token.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        bearer: &str,
+    ) -> Response {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {bearer}"));
+        let body = Body::from(body.map(|b| b.to_string()).unwrap_or_default());
+        self.request(req.body(body).unwrap()).await
+    }
+
+    /// A demo user's access token.
+    pub async fn token(&self, email: &str) -> String {
+        self.login(email).await["tokens"]["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub async fn login(&self, email: &str) -> Value {
         let res = self
             .post_json(
