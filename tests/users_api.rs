@@ -260,3 +260,23 @@ async fn the_tier_limit_is_enforced_with_a_clear_error() {
         "WhatsApp Gateway has reached its limit of 2 users (STARTER tier)"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn super_admins_list_every_account() {
+    let app = TestApp::new().await;
+    let admin = app.token("superadmin@core.com").await;
+    let res = app.get("/api/v1/core/users", Some(&admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let data = res.json()["data"].clone();
+    assert_eq!(data["total"], 4);
+    let first = &data["items"][0];
+    assert_eq!(first["email"], "admin@taskmanager.com");
+    assert_eq!(first["homeTenantDomain"], "taskmanager");
+    assert!(!res.text().contains("argon2"), "no password hashes");
+    let res = app
+        .get("/api/v1/core/users?search=whatsapp&perPage=1", Some(&admin))
+        .await;
+    assert_eq!(res.json()["data"]["total"], 1);
+    let tm = app.token("admin@taskmanager.com").await;
+    assert_eq!(app.get("/api/v1/core/users", Some(&tm)).await.status, 403);
+}

@@ -19,3 +19,16 @@ pub struct Member {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
 }
+
+/// An account as the platform-wide user list shows it (super admins).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub status: String,
+    pub home_tenant_id: Uuid,
+    pub home_tenant_domain: String,
+    pub last_login_at: Option<DateTime<Utc>>,
+}

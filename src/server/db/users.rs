@@ -102,3 +102,41 @@ pub async fn record_login(
         .execute(conn)
         .await
 }
+
+/// Every account, with its home tenant's domain; searched by email or name, paged.
+pub async fn search_all(
+    conn: &mut AsyncPgConnection,
+    text: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(User, String)>, i64)> {
+    use super::schema::tenants;
+    let filtered = || {
+        let mut q = users::table
+            .inner_join(tenants::table.on(tenants::id.eq(users::home_tenant_id)))
+            .into_boxed();
+        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!(
+                "%{}%",
+                text.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            q = q.filter(
+                users::email
+                    .ilike(pattern.clone())
+                    .or(users::name.ilike(pattern)),
+            );
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn).await?;
+    let rows = filtered()
+        .order((users::email.asc(), users::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((User::as_select(), tenants::domain))
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}

@@ -51,6 +51,7 @@ pub fn api_router() -> Router<AppState> {
             "/users/{id}",
             get(users::get).patch(users::update).delete(users::remove),
         )
+        .route("/core/users", get(users::list_all))
         .route("/core/tenants", get(tenants::list).post(tenants::create))
         .route(
             "/core/tenants/{id}",

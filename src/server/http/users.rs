@@ -9,7 +9,11 @@ use serde::{Deserialize, Deserializer};
 use uuid::Uuid;
 
 use crate::{
-    domain::{error::AppError, member::Member, tenant::Page},
+    domain::{
+        error::AppError,
+        member::{Account, Member},
+        tenant::Page,
+    },
     server::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiResult, Envelope},
@@ -122,4 +126,16 @@ pub async fn remove(
 ) -> ApiResult<serde_json::Value> {
     members::remove(&state, &actor, user_id(&id)?, &client).await?;
     Ok(Envelope(serde_json::json!({ "removed": true })))
+}
+
+/// `GET /api/v1/core/users`: every account (super admins).
+pub async fn list_all(
+    State(state): State<AppState>,
+    actor: Actor,
+    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Page<Account>> {
+    let Query(p) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
+    Ok(Envelope(
+        members::list_all(&state, &actor, p.search, p.page, p.per_page).await?,
+    ))
 }

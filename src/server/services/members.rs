@@ -12,7 +12,7 @@ use crate::{
     domain::{
         error::AppError,
         identity::{check_new_password, parse_email, parse_name},
-        member::Member,
+        member::{Account, Member},
         permission::PermissionSet,
         tenant::{paging, Page},
     },
@@ -355,4 +355,43 @@ pub async fn remove(
         Ok(())
     })
     .await
+}
+
+/// Every account on the platform (super admins only).
+pub async fn list_all(
+    state: &AppState,
+    actor: &Actor,
+    search: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+) -> Result<Page<Account>, AppError> {
+    if !actor.is_super_admin {
+        return Err(AppError::Forbidden);
+    }
+    let (page, per_page) = paging(page, per_page);
+    let mut conn = state.db.get().await?;
+    let (rows, total) = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, crate::server::db::scope::Scope::platform()).await?;
+            Ok(users::search_all(c, search.as_deref(), (page - 1) * per_page, per_page).await?)
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(u, domain)| Account {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            status: u.status,
+            home_tenant_id: u.home_tenant_id,
+            home_tenant_domain: domain,
+            last_login_at: u.last_login_at,
+        })
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
