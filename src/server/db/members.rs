@@ -62,12 +62,7 @@ pub async fn search(
             .filter(user_tenant_access::tenant_id.eq(tenant_id))
             .into_boxed();
         if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = format!(
-                "%{}%",
-                text.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            let pattern = super::like_pattern(text);
             q = q.filter(
                 users::email
                     .ilike(pattern.clone())

@@ -147,6 +147,16 @@ pub fn split_database(url: &str) -> Option<(String, String)> {
     (!name.is_empty()).then(|| (base[..slash].to_string(), name.to_string()))
 }
 
+/// An ILIKE pattern matching `search` anywhere; `%`, `_` and `\` in user input match
+/// themselves, not any character.
+pub fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_string()
 }
@@ -154,6 +164,11 @@ fn first_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::split_database;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
 
     #[test]
     fn splits_server_and_database() {

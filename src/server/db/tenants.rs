@@ -169,15 +169,6 @@ pub struct TenantChanges {
     pub settings: Option<serde_json::Value>,
 }
 
-/// `%` and `_` in user input match themselves, not any character.
-fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub async fn search(
     conn: &mut AsyncPgConnection,
     text: Option<&str>,
@@ -188,7 +179,7 @@ pub async fn search(
     let filtered = || {
         let mut query = tenants::table.into_boxed();
         if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-            let pattern = like_pattern(text.trim());
+            let pattern = super::like_pattern(text.trim());
             query = query.filter(
                 tenants::name
                     .ilike(pattern.clone())
