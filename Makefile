@@ -6,12 +6,12 @@ SERVER_FEATURES := --no-default-features --features ssr
 
 .PHONY: run test setup build release unit-and-integration e2e lint
 
-## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve
+## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve in dev mode
 run:
 	scripts/setup.sh
 	cargo leptos build --release
-	target/release/inti migrate
-	target/release/inti serve
+	INTI_MODE=dev target/release/inti migrate
+	INTI_MODE=dev target/release/inti serve
 
 ## test: install what is missing, then lint, unit + integration tests, end2end tests
 test:

@@ -42,14 +42,20 @@ async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
             "permissions",
         ),
         (
-            json!({"name": "user", "description": "", "permissions": ["user:read"]}),
-            "name",
-        ),
-        (
             json!({"name": "9lives", "description": "", "permissions": ["user:read"]}),
             "name",
         ),
     ];
+    // A name that is taken is a conflict, like a race between two creates would be.
+    let res = app
+        .post_json(
+            "/api/v1/roles",
+            json!({"name": "user", "description": "", "permissions": ["user:read"]}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "name");
     for (body, field) in bad {
         let res = app
             .post_json("/api/v1/roles", body.clone(), Some(&admin))

@@ -38,6 +38,7 @@ fn unreachable_database_names_the_host_and_hides_the_password() {
             &[
                 (variable, "postgres://inti:s3cret-pw@127.0.0.1:1/inti"),
                 ("INTI_DATABASE_CONNECT_TIMEOUT_SECS", "2"),
+                ("INTI_MODE", "dev"),
             ],
         );
         let err = one_line_error(&out);
@@ -49,6 +50,14 @@ fn unreachable_database_names_the_host_and_hides_the_password() {
 #[test]
 fn production_without_a_jwt_secret_refuses_to_start() {
     let out = inti(&["serve"], &[("INTI_MODE", "production")]);
+    let err = one_line_error(&out);
+    assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
+}
+
+#[test]
+fn without_a_mode_the_server_is_in_production_and_needs_a_jwt_secret() {
+    // Leptos.toml sets no mode: the server must not fall back to dev secrets.
+    let out = inti(&["serve"], &[]);
     let err = one_line_error(&out);
     assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
 }

@@ -73,8 +73,15 @@ async fn create_validates_and_changes_nothing_on_bad_input() {
     assert_eq!(acme["status"], "ACTIVE");
     assert_eq!(acme["type"], "BUSINESS");
 
+    let res = create(json!({"name": "Again", "domain": "acme"})).await;
+    assert_eq!(
+        res.status,
+        409,
+        "a taken domain is a conflict: {}",
+        res.text()
+    );
+    assert_eq!(res.json()["error"]["details"]["field"], "domain");
     for (body, field) in [
-        (json!({"name": "Again", "domain": "acme"}), "domain"),
         (json!({"name": "Bad", "domain": "-bad-"}), "domain"),
         (json!({"name": " ", "domain": "blank"}), "name"),
         (

@@ -11,6 +11,8 @@ fn form_login(email: &str, password: &str, cookie: Option<&str>) -> Request<Body
     let mut req = Request::post("/api/login")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "text/html")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
         .header("referer", "http://localhost/login");
     if let Some(c) = cookie {
         req = req.header("cookie", c);
@@ -50,14 +52,19 @@ async fn signed_out_visitors_are_sent_to_the_login_page() {
 #[tokio::test(flavor = "multi_thread")]
 async fn form_login_sets_a_fresh_http_only_cookie_and_shows_the_dashboard() {
     let app = TestApp::new().await;
-    // A session that exists before login must not survive it (fixation).
+    // A session that exists before login must not survive it (fixation): sign in once to
+    // hold a session id, then sign in again on top of it.
     let res = app
-        .request(form_login("nobody@x.io", "bad-password", None))
+        .request(form_login("user@taskmanager.com", DEMO_PASSWORD, None))
         .await;
-    let before = res.header("set-cookie");
+    let before = session_cookie(&res.header("set-cookie").expect("a first session cookie"));
 
     let res = app
-        .request(form_login("admin@taskmanager.com", DEMO_PASSWORD, None))
+        .request(form_login(
+            "admin@taskmanager.com",
+            DEMO_PASSWORD,
+            Some(&before),
+        ))
         .await;
     assert_eq!(res.status, 302, "{}", res.text());
     assert_eq!(res.header("location").as_deref(), Some("/"));
@@ -65,10 +72,10 @@ async fn form_login_sets_a_fresh_http_only_cookie_and_shows_the_dashboard() {
     assert!(set_cookie.starts_with("inti_session="), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly"));
     assert!(set_cookie.contains("SameSite=Lax"));
-    if let Some(before) = before {
-        assert_ne!(session_cookie(&before), session_cookie(&set_cookie));
-    }
     let cookie = session_cookie(&set_cookie);
+    assert_ne!(before, cookie, "login issues a new session id");
+    let res = app.request(page("/account", Some(&before))).await;
+    assert_eq!(res.status, 302, "the old id no longer opens anything");
 
     let res = app.request(page("/", Some(&cookie))).await;
     assert_eq!(res.status, 200);
@@ -83,6 +90,7 @@ async fn form_login_sets_a_fresh_http_only_cookie_and_shows_the_dashboard() {
     // Logging out ends the session: the old cookie no longer opens the dashboard.
     let logout = Request::post("/api/logout")
         .header("accept", "text/html")
+        .header("host", "localhost")
         .header("referer", "http://localhost/")
         .header("cookie", &cookie)
         .header("content-type", "application/x-www-form-urlencoded")
@@ -120,6 +128,8 @@ async fn a_hydrated_login_call_gets_the_api_status_and_error() {
     let req = Request::post("/api/login")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
         .body(Body::from(
             "email=admin%40taskmanager.com&password=nope-nope",
         ))

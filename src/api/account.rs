@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::error::AppError;
+use crate::domain::{error::AppError, login::Password};
 
 #[server(prefix = "/api", endpoint = "account_rename")]
 pub async fn rename(name: String) -> Result<(), AppError> {
@@ -20,8 +20,8 @@ pub async fn rename(name: String) -> Result<(), AppError> {
 /// Answers how many other sessions ended.
 #[server(prefix = "/api", endpoint = "account_password")]
 pub async fn change_password(
-    current_password: String,
-    new_password: String,
+    current_password: Password,
+    new_password: Password,
 ) -> Result<usize, AppError> {
     use crate::{
         api::context,
@@ -31,7 +31,7 @@ pub async fn change_password(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let (current, new) = (Secret::new(current_password), Secret::new(new_password));
+            let (current, new) = (Secret::new(current_password.0), Secret::new(new_password.0));
             account::change_password(&state, &actor, &current, &new, &context::client().await).await
         }
         .await,

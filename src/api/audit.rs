@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{audit::AuditEntryView, error::AppError, tenant::Page};
+use crate::domain::{audit::AuditEntryView, error::AppError, paging::Page};
 
 #[server(prefix = "/api", endpoint = "audit_list")]
 pub async fn list_audit(
@@ -15,12 +15,16 @@ pub async fn list_audit(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let filter = audit::AuditFilter {
-                action: action.filter(|a| !a.is_empty()),
-                outcome: outcome.filter(|o| !o.is_empty()),
-                ..Default::default()
+            let query = audit::AuditQuery {
+                filter: audit::AuditFilter {
+                    action: action.filter(|a| !a.is_empty()),
+                    outcome: outcome.filter(|o| !o.is_empty()),
+                    ..Default::default()
+                },
+                page,
+                per_page: Some(25),
             };
-            audit::list(&state, &actor, filter, page, Some(25)).await
+            audit::list(&state, &actor, Ok(query)).await
         }
         .await,
     )

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{account::SessionView, error::AppError};
+use crate::domain::{account::SessionView, error::AppError, login::Password};
 
 /// Signs in with email and password and binds this browser to the new session.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: Password) -> Result<(), AppError> {
     use crate::{
         api::context,
         domain::login::LoginInput,
@@ -17,7 +17,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             let state = context::state()?;
             let session = context::session().await?;
             let client = context::client().await;
-            let input = LoginInput::parse(&email, password, None)?;
+            let input = LoginInput::parse(&email, password.0, None)?;
             let logged_in = auth::login(&state, input, auth::SessionKind::Web, &client).await?;
             web_session::sign_in(&session, logged_in.session.id).await?;
             leptos_axum::redirect("/");
@@ -70,9 +70,9 @@ pub async fn switch_tenant(tenant_id: String) -> Result<(), AppError> {
             let actor = context::actor(&state).await?;
             let tenant_id = tenant_id
                 .parse()
-                .map_err(|_| AppError::validation("tenant_id", "Choose a tenant from the list"))?;
+                .map_err(|_| AppError::validation("tenantId", "Choose a tenant from the list"))?;
             let client = context::client().await;
-            let (switched, _) =
+            let switched =
                 auth::switch_tenant(&state, &actor, tenant_id, auth::SessionKind::Web, &client)
                     .await?;
             web_session::sign_in(&session, switched.session.id).await?;

@@ -29,7 +29,11 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     });
     if let (Err(e), false) = (&result, from_html_form) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(crate::server::http::error::status_of(e));
+            use crate::server::http::error::{extra_header, status_of};
+            response.set_status(status_of(e));
+            if let Some((name, value)) = extra_header(e) {
+                response.insert_header(name, value);
+            }
         }
     }
     result

@@ -38,15 +38,12 @@ pub async fn create_role(
                     .filter(|s| !s.is_empty())
                     .map(String::from),
             );
-            roles::create(
-                &state,
-                &actor,
-                &name,
-                &description,
-                &all,
-                &context::client().await,
-            )
-            .await
+            let input = roles::NewRole {
+                name,
+                description,
+                permissions: all,
+            };
+            roles::create(&state, &actor, Ok(input), &context::client().await).await
         }
         .await,
     )
@@ -59,7 +56,7 @@ pub async fn delete_role(id: String) -> Result<(), AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
             roles::delete(&state, &actor, id, &context::client().await).await
         }
         .await,

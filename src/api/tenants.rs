@@ -2,10 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{
-    error::AppError,
-    tenant::{Page, TenantDetail},
-};
+use crate::domain::{error::AppError, paging::Page, tenant::TenantDetail};
 
 #[server(prefix = "/api", endpoint = "tenants_list")]
 pub async fn list_tenants(
@@ -22,7 +19,7 @@ pub async fn list_tenants(
                 page,
                 ..Default::default()
             };
-            tenants::list(&state, &actor, query).await
+            tenants::list(&state, &actor, Ok(query)).await
         }
         .await,
     )
@@ -35,7 +32,7 @@ pub async fn get_tenant(id: String) -> Result<TenantDetail, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
             tenants::get(&state, &actor, id).await
         }
         .await,
@@ -58,7 +55,8 @@ pub async fn create_tenant(
                 domain,
                 subscription_tier: Some(subscription_tier),
             };
-            let created = tenants::create(&state, &actor, input, &context::client().await).await?;
+            let created =
+                tenants::create(&state, &actor, Ok(input), &context::client().await).await?;
             leptos_axum::redirect(&format!("/admin/tenants/{}", created.id));
             Ok(created)
         }
@@ -78,14 +76,15 @@ pub async fn update_tenant(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
             let patch = tenants::TenantPatch {
                 name: Some(name),
                 subscription_tier: Some(subscription_tier),
+                max_users: None,
                 status: Some(status),
                 settings: None,
             };
-            tenants::update(&state, &actor, id, patch, &context::client().await).await
+            tenants::update(&state, &actor, id, Ok(patch), &context::client().await).await
         }
         .await,
     )

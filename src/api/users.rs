@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{error::AppError, member::Member, tenant::Page};
+use crate::domain::{error::AppError, login::Password, member::Member, paging::Page};
 
 #[server(prefix = "/api", endpoint = "users_list")]
 pub async fn list_members(
@@ -14,7 +14,12 @@ pub async fn list_members(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            members::list(&state, &actor, search, page, None).await
+            let query = members::ListQuery {
+                search,
+                page,
+                per_page: None,
+            };
+            members::list(&state, &actor, Ok(query)).await
         }
         .await,
     )
@@ -25,7 +30,7 @@ pub async fn list_members(
 pub async fn add_member(
     email: String,
     name: String,
-    password: String,
+    password: Password,
     role: String,
     expires_at: String,
 ) -> Result<Member, AppError> {
@@ -37,13 +42,13 @@ pub async fn add_member(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let input = members::NewMember {
+            let input = parse_local_utc(&expires_at).map(|expires_at| members::NewMember {
                 email,
                 name,
-                password: Some(Secret::new(password)),
+                password: Some(Secret::new(password.0)),
                 role,
-                expires_at: parse_local_utc(&expires_at)?,
-            };
+                expires_at,
+            });
             members::add(&state, &actor, input, &context::client().await).await
         }
         .await,
@@ -57,12 +62,12 @@ pub async fn set_member_access(id: String, access_status: String) -> Result<Memb
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
             let patch = members::MemberPatch {
                 access_status: Some(access_status),
                 ..Default::default()
             };
-            members::update(&state, &actor, id, patch, &context::client().await).await
+            members::update(&state, &actor, id, Ok(patch), &context::client().await).await
         }
         .await,
     )
@@ -75,7 +80,7 @@ pub async fn remove_member(id: String) -> Result<(), AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound)?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
             members::remove(&state, &actor, id, &context::client().await).await
         }
         .await,

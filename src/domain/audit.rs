@@ -21,13 +21,83 @@ pub struct AuditEntryView {
     pub details: serde_json::Value,
 }
 
-/// The actions the log records, for filters.
-pub const ACTIONS: [&str; 7] = [
-    "auth.login",
-    "auth.logout",
-    "auth.switch_tenant",
-    "auth.refresh_token_reuse",
-    "tenant.create",
-    "tenant.update",
-    "user.create_superadmin",
-];
+/// Every action the audit log records. The filter list and the stored strings derive from
+/// this enum, so a new action cannot be forgotten in either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    AuthLogin,
+    AuthLogout,
+    AuthSwitchTenant,
+    AuthRefreshTokenReuse,
+    AuthLockout,
+    AuthLockoutEnd,
+    AuthPasswordCheckFailed,
+    AccountRename,
+    AccountPasswordChange,
+    RoleCreate,
+    RoleUpdate,
+    RoleDelete,
+    TenantCreate,
+    TenantUpdate,
+    UserAdd,
+    UserUpdate,
+    UserRemove,
+    UserCreateSuperadmin,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 18] = [
+        Self::AuthLogin,
+        Self::AuthLogout,
+        Self::AuthSwitchTenant,
+        Self::AuthRefreshTokenReuse,
+        Self::AuthLockout,
+        Self::AuthLockoutEnd,
+        Self::AuthPasswordCheckFailed,
+        Self::AccountRename,
+        Self::AccountPasswordChange,
+        Self::RoleCreate,
+        Self::RoleUpdate,
+        Self::RoleDelete,
+        Self::TenantCreate,
+        Self::TenantUpdate,
+        Self::UserAdd,
+        Self::UserUpdate,
+        Self::UserRemove,
+        Self::UserCreateSuperadmin,
+    ];
+
+    /// The stored and displayed name, `area.action`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthLogin => "auth.login",
+            Self::AuthLogout => "auth.logout",
+            Self::AuthSwitchTenant => "auth.switch_tenant",
+            Self::AuthRefreshTokenReuse => "auth.refresh_token_reuse",
+            Self::AuthLockout => "auth.lockout",
+            Self::AuthLockoutEnd => "auth.lockout_end",
+            Self::AuthPasswordCheckFailed => "auth.password_check_failed",
+            Self::AccountRename => "account.rename",
+            Self::AccountPasswordChange => "account.password_change",
+            Self::RoleCreate => "role.create",
+            Self::RoleUpdate => "role.update",
+            Self::RoleDelete => "role.delete",
+            Self::TenantCreate => "tenant.create",
+            Self::TenantUpdate => "tenant.update",
+            Self::UserAdd => "user.add",
+            Self::UserUpdate => "user.update",
+            Self::UserRemove => "user.remove",
+            Self::UserCreateSuperadmin => "user.create_superadmin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

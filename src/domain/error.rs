@@ -19,10 +19,15 @@ pub enum AppError {
     /// Also used for objects of another tenant, so that their existence does not leak.
     #[error("Not found")]
     NotFound,
+    /// A uniqueness or state conflict; `field` names the input that collides, when one does.
     #[error("{message}")]
-    Conflict { message: String },
-    #[error("Too many requests, try again later")]
-    RateLimited,
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    /// Throttled; the client may try again after `retry_after_secs` (the `Retry-After` header).
+    #[error("Too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
     #[error("A required backend is unavailable")]
     Unavailable,
     /// The cause is logged where it happens and never returned to the client.
@@ -33,11 +38,35 @@ pub enum AppError {
     Transport { message: String },
 }
 
+/// Request input as it arrived: parsed, or the validation error that parsing gave. Handlers
+/// pass it to the service unopened, and the service opens it (`input?`) only after checking
+/// who is calling and what they may do, so that a caller without the permission gets 403
+/// whatever they sent.
+pub type Input<T> = Result<T, AppError>;
+
 impl AppError {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// The input field an error is about, if any (validation errors and field conflicts).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. }
+            | Self::Conflict {
+                field: Some(field), ..
+            } => Some(field),
+            _ => None,
         }
     }
 
@@ -50,7 +79,7 @@ impl AppError {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
             Self::Conflict { .. } => "CONFLICT",
-            Self::RateLimited => "RATE_LIMITED",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal => "INTERNAL_ERROR",
             Self::Transport { .. } => "TRANSPORT_ERROR",

@@ -6,11 +6,42 @@ pub const MAX_EMAIL_LEN: usize = 255;
 /// Long enough for passphrases, short enough that hashing cannot be used to exhaust the CPU.
 pub const MAX_PASSWORD_LEN: usize = 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A password as a server function receives it: serialized as the plain string the form
+/// sends, but never printed by `Debug` (server-function argument structs derive it).
+#[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password([redacted])")
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
 pub struct LoginInput {
     pub email: String,
     pub password: String,
     pub tenant_slug: Option<String>,
+}
+
+/// Never prints the password: login input ends up in logs and panics only through this.
+impl std::fmt::Debug for LoginInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginInput")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .field("tenant_slug", &self.tenant_slug)
+            .finish()
+    }
+}
+
+impl LoginInput {
+    /// The email as it may be recorded (audit log): only when it has an email's shape, so a
+    /// password typed into the email field is never stored or shown to admins.
+    pub fn auditable_email(&self) -> Option<String> {
+        crate::domain::identity::parse_email("email", &self.email).ok()
+    }
 }
 
 impl LoginInput {
@@ -55,6 +86,16 @@ mod tests {
         assert_eq!(input.tenant_slug.as_deref(), Some("core"));
         let input = LoginInput::parse("a@b.c", "pw".into(), Some("  ")).unwrap();
         assert_eq!(input.tenant_slug, None);
+    }
+
+    #[test]
+    fn debug_and_audit_never_show_a_secret() {
+        let input = LoginInput::parse("hunter2-password", "s3cret-pw".into(), None).unwrap();
+        let debug = format!("{input:?}");
+        assert!(!debug.contains("s3cret-pw"), "{debug}");
+        assert_eq!(input.auditable_email(), None);
+        let input = LoginInput::parse(" Ann@Example.com", "pw".into(), None).unwrap();
+        assert_eq!(input.auditable_email().as_deref(), Some("ann@example.com"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod identity;
 pub mod login;
 pub mod member;
+pub mod paging;
 pub mod permission;
 pub mod role;
 pub mod tenant;

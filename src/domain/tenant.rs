@@ -104,26 +104,6 @@ pub struct TenantDetail {
     pub updated_at: DateTime<Utc>,
 }
 
-/// One page of a server-side paged list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-pub const MAX_PER_PAGE: i64 = 100;
-
-/// Clamps paging input to sane bounds (page from 1, at most `MAX_PER_PAGE` per page).
-pub fn paging(page: Option<i64>, per_page: Option<i64>) -> (i64, i64) {
-    (
-        page.unwrap_or(1).max(1),
-        per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,13 +129,11 @@ mod tests {
     }
 
     #[test]
-    fn tiers_statuses_and_paging() {
+    fn tiers_and_statuses() {
         assert_eq!(parse_tier("professional").unwrap(), "PROFESSIONAL");
         assert!(parse_tier("GOLD").is_err());
         assert_eq!(parse_status("suspended").unwrap(), "SUSPENDED");
         assert!(parse_status("gone").is_err());
         assert_eq!(max_users_for_tier("STARTER"), Some(10));
-        assert_eq!(paging(Some(0), Some(1000)), (1, MAX_PER_PAGE));
-        assert_eq!(paging(None, None), (1, 20));
     }
 }

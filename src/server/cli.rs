@@ -45,6 +45,12 @@ pub async fn run() -> Result<(), StartupError> {
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config)?;
     telemetry::init(settings.mode);
+    if settings.mode == Mode::Dev {
+        tracing::warn!(
+            "DEV MODE: built-in JWT secret allowed, cookies without Secure, demo data with a \
+             published password. Never expose this server; unset INTI_MODE for production."
+        );
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(&settings).await,

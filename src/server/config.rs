@@ -59,6 +59,9 @@ pub struct DatabaseSettings {
 pub struct RedisSettings {
     pub url: Secret,
     pub pool_size: usize,
+    /// Prepended to every key Inti writes (sessions, throttling), so that several
+    /// deployments (or parallel tests) can share one Redis.
+    pub key_prefix: String,
 }
 
 #[derive(Debug, Clone)]
@@ -70,10 +73,26 @@ pub struct AuthSettings {
     pub refresh_token_ttl: Duration,
     /// Absolute lifetime of a session (browser) or refresh-token family (API).
     pub session_ttl: Duration,
+    /// A spent refresh token presented again within this time answers the same new pair
+    /// (two tabs, a retry) instead of revoking its family.
+    pub refresh_reuse_grace: Duration,
     /// Sets the `Secure` flag and the `__Host-` prefix on the session cookie.
     pub secure_cookies: bool,
     /// Demo password (`DEMO_PASSWORD`), read by `seed-demo`.
     pub demo_password: Option<Secret>,
+    pub lockout: LockoutSettings,
+}
+
+/// Brute-force protection (see `auth::throttle`): after the free failures, each failure locks
+/// the account or IP for a wait that doubles from `first_wait` up to `max_wait`.
+#[derive(Debug, Clone)]
+pub struct LockoutSettings {
+    pub account_failures: u32,
+    pub ip_failures: u32,
+    pub first_wait: Duration,
+    pub max_wait: Duration,
+    /// A failure count is forgotten after this long without failures.
+    pub reset_after: Duration,
 }
 
 impl DatabaseSettings {
@@ -192,7 +211,9 @@ impl Settings {
             path: label.to_string(),
             file,
         };
-        let mode: Mode = src.get_or("inti", "mode", Mode::Dev)?;
+        // Production unless dev mode is chosen explicitly: a forgotten setting must never mean
+        // built-in secrets, insecure cookies and a seeded demo admin.
+        let mode: Mode = src.get_or("inti", "mode", Mode::Production)?;
 
         let database = DatabaseSettings {
             url: Secret::new(src.get_or::<String>(
@@ -215,6 +236,7 @@ impl Settings {
                 "redis://127.0.0.1:6379/0".into(),
             )?),
             pool_size: src.get_or("redis", "pool_size", 16)?,
+            key_prefix: src.get_or("redis", "key_prefix", "inti:".to_string())?,
         };
         let jwt_secret: Option<String> = src.get("auth", "jwt_secret")?;
         let jwt_secret = match (mode, jwt_secret.filter(|s| !s.is_empty())) {
@@ -244,11 +266,19 @@ impl Settings {
             access_token_ttl,
             refresh_token_ttl: src.secs("auth", "refresh_token_ttl_secs", 14 * 86_400)?,
             session_ttl: src.secs("auth", "session_ttl_secs", 30 * 86_400)?,
+            refresh_reuse_grace: src.secs("auth", "refresh_reuse_grace_secs", 10)?,
             secure_cookies: src.get_or("auth", "secure_cookies", mode == Mode::Production)?,
             demo_password: std::env::var("DEMO_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty())
                 .map(Secret::new),
+            lockout: LockoutSettings {
+                account_failures: src.get_or("auth", "lockout_account_failures", 5)?,
+                ip_failures: src.get_or("auth", "lockout_ip_failures", 20)?,
+                first_wait: src.secs("auth", "lockout_first_wait_secs", 30)?,
+                max_wait: src.secs("auth", "lockout_max_wait_secs", 900)?,
+                reset_after: src.secs("auth", "lockout_reset_secs", 12 * 3600)?,
+            },
         };
         Ok(Self {
             mode,
@@ -279,7 +309,9 @@ mod tests {
 
     #[test]
     fn reads_sections_and_defaults() {
-        let text = format!("[database]\npool_size = 4\n[auth]\nissuer = \"x\"\n{LEPTOS}");
+        let text = format!(
+            "[inti]\nmode = \"dev\"\n[database]\npool_size = 4\n[auth]\nissuer = \"x\"\n{LEPTOS}"
+        );
         let s = Settings::from_toml("test.toml", &text).unwrap();
         assert_eq!(s.mode, Mode::Dev);
         assert_eq!(s.database.pool_size, 4);
@@ -287,6 +319,19 @@ mod tests {
         assert_eq!(s.auth.access_token_ttl, Duration::from_secs(900));
         assert!(!s.auth.secure_cookies);
         assert_eq!(&*s.leptos.output_name, "inti");
+    }
+
+    #[test]
+    fn production_is_the_default_mode() {
+        let secret = "x".repeat(MIN_SECRET_LEN);
+        let text = format!("[auth]\njwt_secret = \"{secret}\"\n{LEPTOS}");
+        let s = Settings::from_toml("t", &text).unwrap();
+        assert_eq!(s.mode, Mode::Production);
+        assert!(s.auth.secure_cookies);
+        assert!(s.demo_password().is_err());
+        // Without a secret, the default mode refuses to start instead of using the dev one.
+        let err = Settings::from_toml("t", LEPTOS).unwrap_err().to_string();
+        assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
     }
 
     #[test]

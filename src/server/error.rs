@@ -1,13 +1,137 @@
 //! Conversions from infrastructure errors into `AppError`. The cause is logged here, once,
 //! and never reaches the client.
 
+use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error as DieselError};
+
 use crate::domain::error::AppError;
 
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        tracing::error!(error = %e, "database query failed");
-        AppError::Internal
+/// Unique constraints, the input field each one protects, and what to tell the client. A race
+/// between two creates gets the same answer as a sequential duplicate.
+const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "tenants_domain_key",
+        "domain",
+        "This domain is already taken",
+    ),
+    (
+        "users_email_key",
+        "email",
+        "An account with this email already exists",
+    ),
+    (
+        "roles_tenant_id_name_key",
+        "name",
+        "A role with this name already exists",
+    ),
+    (
+        "unique_user_tenant",
+        "email",
+        "This user is already a member of this tenant",
+    ),
+    (
+        "services_name_key",
+        "name",
+        "A service with this name already exists",
+    ),
+    (
+        "unique_service_endpoint",
+        "path",
+        "This service already has an endpoint with this method and path",
+    ),
+    (
+        "unique_tenant_service",
+        "serviceId",
+        "This service is already assigned to this tenant",
+    ),
+];
+
+impl From<DieselError> for AppError {
+    fn from(e: DieselError) -> Self {
+        match &e {
+            DieselError::DatabaseError(kind, info) => match from_constraint(kind, info.as_ref()) {
+                Some(mapped) => {
+                    tracing::info!(error = %e, "database constraint refused a write");
+                    mapped
+                }
+                None => {
+                    tracing::error!(error = %e, "database query failed");
+                    AppError::Internal
+                }
+            },
+            _ => {
+                tracing::error!(error = %e, "database query failed");
+                AppError::Internal
+            }
+        }
     }
+}
+
+/// Unique violations are 409 and foreign-key or check violations 422, naming the field.
+fn from_constraint(
+    kind: &DatabaseErrorKind,
+    info: &(dyn DatabaseErrorInformation + Send + Sync),
+) -> Option<AppError> {
+    let constraint = info.constraint_name().unwrap_or_default();
+    match kind {
+        DatabaseErrorKind::UniqueViolation => {
+            let (field, message) = UNIQUE_FIELDS
+                .iter()
+                .find(|(name, ..)| *name == constraint)
+                .map_or(
+                    ("request", "This conflicts with an existing record"),
+                    |(_, f, m)| (*f, *m),
+                );
+            Some(AppError::conflict(field, message))
+        }
+        DatabaseErrorKind::ForeignKeyViolation => Some(AppError::validation(
+            constraint_field(info, constraint, "_fkey"),
+            "This refers to something that does not exist",
+        )),
+        DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
+            Some(AppError::validation(
+                constraint_field(info, constraint, "_check"),
+                "This value is not allowed",
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// PostgreSQL names constraints `<table>_<column>_<suffix>`; the column, in the API's
+/// camelCase, is the field.
+fn constraint_field(
+    info: &(dyn DatabaseErrorInformation + Send + Sync),
+    constraint: &str,
+    suffix: &str,
+) -> String {
+    let column = info.column_name().map(str::to_string).or_else(|| {
+        let table = info.table_name()?;
+        constraint
+            .strip_prefix(table)?
+            .strip_prefix('_')?
+            .strip_suffix(suffix)
+            .map(str::to_string)
+    });
+    match column {
+        Some(column) => camel_case(&column),
+        None => "request".to_string(),
+    }
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
@@ -28,5 +152,14 @@ impl From<tokio::task::JoinError> for AppError {
     fn from(e: tokio::task::JoinError) -> Self {
         tracing::error!(error = %e, "background task failed");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn columns_become_camel_case_fields() {
+        assert_eq!(super::camel_case("home_tenant_id"), "homeTenantId");
+        assert_eq!(super::camel_case("domain"), "domain");
     }
 }

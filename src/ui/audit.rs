@@ -7,8 +7,8 @@ use leptos_router::{hooks::use_query_map, location::Url};
 use crate::{
     api::audit::list_audit,
     domain::{
-        audit::{AuditEntryView, ACTIONS},
-        tenant::Page,
+        audit::{AuditAction, AuditEntryView},
+        paging::Page,
     },
     ui::form::{BUTTON, INPUT},
 };
@@ -39,7 +39,7 @@ pub fn AuditPage() -> impl IntoView {
                 <span class="font-medium text-slate-700">"Action"</span>
                 <select name="action" class=INPUT>
                     {option("action", "", "All actions")}
-                    {ACTIONS.iter().map(|a| option("action", a, a)).collect_view()}
+                    {AuditAction::ALL.iter().map(|a| option("action", a.as_str(), a.as_str())).collect_view()}
                 </select>
             </label>
             <label class="text-sm">

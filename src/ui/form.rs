@@ -18,9 +18,7 @@ where
 {
     move || {
         action.value().with(|v| match v {
-            Some(Err(AppError::Validation { field: f, message })) if f == field => {
-                Some(message.clone())
-            }
+            Some(Err(e)) if e.field() == Some(field) => Some(e.user_message()),
             _ => None,
         })
     }
@@ -34,13 +32,11 @@ where
 {
     move || {
         action.value().with(|v| match v {
-            Some(Err(AppError::Validation { field, message }))
-                if field == "body" || field == "request" =>
-            {
-                Some(message.clone())
-            }
-            Some(Err(AppError::Validation { .. })) | Some(Ok(_)) | None => None,
-            Some(Err(e)) => Some(e.user_message()),
+            Some(Err(e)) => match e.field() {
+                None | Some("body" | "request") => Some(e.user_message()),
+                Some(_) => None,
+            },
+            Some(Ok(_)) | None => None,
         })
     }
 }

@@ -10,7 +10,10 @@ use leptos_router::{
 
 use crate::{
     api::tenants::{get_tenant, list_tenants, CreateTenant, UpdateTenant},
-    domain::tenant::{Page, TenantDetail, STATUSES, TIERS},
+    domain::{
+        paging::Page,
+        tenant::{TenantDetail, STATUSES, TIERS},
+    },
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
 

@@ -179,8 +179,9 @@ pub fn settings_for(db: &TestDb) -> Settings {
     let app = app_url(db);
     let admin = &db.url;
     let text = format!(
-        "[database]\nurl = \"{app}\"\nadmin_url = \"{admin}\"\npool_size = 4\n[redis]\nurl = \"{}\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
-        redis_url()
+        "[inti]\nmode = \"dev\"\n[database]\nurl = \"{app}\"\nadmin_url = \"{admin}\"\npool_size = 4\n[redis]\nurl = \"{}\"\nkey_prefix = \"{}:\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
+        redis_url(),
+        db.name
     );
     Settings::from_toml("test", &text).unwrap()
 }
@@ -194,8 +195,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_settings(|_| {}).await
+    }
+
+    /// A test app whose settings `adjust` changes first (production mode, short waits, ...).
+    pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> Self {
         let db = TestDb::migrated().await;
-        let state = startup::connect(settings_for(&db))
+        let mut settings = settings_for(&db);
+        adjust(&mut settings);
+        let state = startup::connect(settings)
             .await
             .expect("backends reachable");
         demo::seed(&state, &Secret::new(DEMO_PASSWORD))
@@ -257,6 +265,51 @@ impl TestApp {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// A browser form post to a server function, from this site's own origin.
+    pub async fn server_fn(&self, name: &str, form: &str, cookie: Option<&str>) -> Response {
+        self.server_fn_from(name, form, cookie, Some("http://localhost"))
+            .await
+    }
+
+    /// The same, from any origin (`None`: no Origin or Referer header at all).
+    pub async fn server_fn_from(
+        &self,
+        name: &str,
+        form: &str,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+    ) -> Response {
+        let mut req = Request::post(format!("/api/{name}"))
+            .header("host", "localhost")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        self.request(req.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    /// Signs a demo user in through the browser login; answers the session cookie.
+    pub async fn browser_login(&self, email: &str) -> String {
+        let form = format!(
+            "email={}&password={DEMO_PASSWORD}",
+            email.replace('@', "%40")
+        );
+        let res = self.server_fn("login", &form, None).await;
+        assert!(
+            res.status == 200 || res.status == 302,
+            "browser login as {email}: {} {}",
+            res.status,
+            res.text()
+        );
+        let set_cookie = res.header("set-cookie").expect("a session cookie");
+        set_cookie.split(';').next().unwrap().to_string()
     }
 
     pub async fn login(&self, email: &str) -> Value {

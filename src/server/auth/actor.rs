@@ -22,6 +22,9 @@ pub struct Actor {
     pub tenant_id: Uuid,
     pub role: String,
     pub permissions: PermissionSet,
+    /// Platform authority: derived once, from the grant (the system SUPER_ADMIN role held in
+    /// the CORE tenant), never from a role name alone. A SUPER_ADMIN role granted inside a
+    /// business tenant gives every permission there, but no platform powers.
     pub is_super_admin: bool,
 }
 
@@ -35,6 +38,16 @@ impl Actor {
     pub fn require(&self, required: &str) -> Result<(), AppError> {
         if self.permissions.allows(required) {
             Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// For work across tenants (tenant administration, every account, the whole audit log):
+    /// the permission, held with platform authority.
+    pub fn require_platform(&self, required: &str) -> Result<(), AppError> {
+        if self.is_super_admin {
+            self.require(required)
         } else {
             Err(AppError::Forbidden)
         }

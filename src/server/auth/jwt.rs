@@ -93,8 +93,11 @@ mod tests {
     use crate::server::{config::Settings, secret::Secret};
 
     fn keys(secret: &str) -> JwtKeys {
-        let mut s = Settings::from_toml("t", "[package.metadata.leptos]\noutput-name = \"inti\"\n")
-            .unwrap();
+        let mut s = Settings::from_toml(
+            "t",
+            "[inti]\nmode = \"dev\"\n[package.metadata.leptos]\noutput-name = \"inti\"\n",
+        )
+        .unwrap();
         s.auth.jwt_secret = Secret::new(secret);
         JwtKeys::new(&s.auth)
     }

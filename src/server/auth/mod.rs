@@ -6,4 +6,5 @@ pub mod jwt;
 pub mod password;
 pub mod refresh_token;
 pub mod session_store;
+pub mod throttle;
 pub mod web_session;

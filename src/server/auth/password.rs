@@ -1,6 +1,13 @@
-//! argon2id password hashing, run on the blocking pool so it never stalls the async threads.
+//! argon2id password hashing, run on the blocking pool so it never stalls the async threads,
+//! and never more than one hash per core at a time: a flood of logins queues here (and, past
+//! a bound, is refused at once with 503) instead of slowing every other request down.
 
-use std::sync::LazyLock;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc, LazyLock,
+};
+
+use tokio::sync::Semaphore;
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -34,9 +41,64 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
+/// Hashes running at once: one per core.
+static SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(cores())));
+/// Callers waiting for a slot.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// Waiting callers allowed per core before new ones are refused; at ~70 hashes per second per
+/// core, the last in line waits about a quarter of a second.
+const QUEUE_PER_CORE: usize = 16;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Counts a waiting caller for as long as it waits, even if its request is dropped.
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Option<Self> {
+        let before = WAITING.fetch_add(1, Ordering::SeqCst);
+        if before >= cores() * QUEUE_PER_CORE {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Self)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `work` on the blocking pool once a slot is free; `Unavailable` (503) when the queue
+/// is full.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let waiting = Waiting::enter().ok_or_else(|| {
+        tracing::warn!("password hashing queue is full; refusing");
+        AppError::Unavailable
+    })?;
+    let permit = SLOTS
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    drop(waiting);
+    Ok(tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(permit);
+        out
+    })
+    .await?)
+}
+
 pub async fn hash(password: &Secret) -> Result<String, AppError> {
     let password = password.clone();
-    tokio::task::spawn_blocking(move || hash_blocking(password.expose()))
+    bounded(move || hash_blocking(password.expose()))
         .await?
         .map_err(|e| {
             tracing::error!(error = %e, "password hashing failed");
@@ -47,7 +109,7 @@ pub async fn hash(password: &Secret) -> Result<String, AppError> {
 /// Verifies `password` against `stored`, or against a dummy hash when there is no user.
 pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, AppError> {
     let password = password.clone();
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&stored)
@@ -60,7 +122,6 @@ pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, A
         known && ok
     })
     .await
-    .map_err(AppError::from)
 }
 
 /// Hashes the dummy once at start-up, so the first unknown-email login is not faster.

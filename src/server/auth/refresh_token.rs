@@ -1,5 +1,6 @@
 //! Opaque refresh tokens: 256 random bits shown once to the client, stored only as SHA-256.
 
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -21,6 +22,22 @@ pub fn generate() -> NewRefreshToken {
     }
 }
 
+/// The token that replaces `old` when it is rotated: HMAC-SHA256 of the old token under the
+/// server's key, so that presenting `old` again within the grace period yields the same
+/// successor without storing any token in plain text. Only the server can compute it.
+pub fn successor(server_key: &str, old: &str) -> NewRefreshToken {
+    let mut mac = Hmac::<Sha256>::new_from_slice(server_key.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(b"inti refresh-token successor\0");
+    mac.update(old.as_bytes());
+    let token = hex::encode(mac.finalize().into_bytes());
+    let hash = digest(&token);
+    NewRefreshToken {
+        token: Secret::new(token),
+        hash,
+    }
+}
+
 pub fn digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
@@ -34,6 +51,25 @@ mod tests {
         let a = generate();
         let b = generate();
         assert_ne!(a.token.expose(), b.token.expose());
+        assert_eq!(a.token.expose().len(), 64);
+        assert_eq!(digest(a.token.expose()), a.hash);
+    }
+
+    #[test]
+    fn successors_are_stable_per_key_and_token() {
+        let a = successor("key-one", "token");
+        assert_eq!(
+            a.token.expose(),
+            successor("key-one", "token").token.expose()
+        );
+        assert_ne!(
+            a.token.expose(),
+            successor("key-two", "token").token.expose()
+        );
+        assert_ne!(
+            a.token.expose(),
+            successor("key-one", "token2").token.expose()
+        );
         assert_eq!(a.token.expose().len(), 64);
         assert_eq!(digest(a.token.expose()), a.hash);
     }

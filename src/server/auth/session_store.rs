@@ -1,5 +1,5 @@
 //! tower-sessions store on Redis through deadpool-redis. Records are MessagePack under
-//! `inti:session:<id>` and expire in Redis at the session's own expiry.
+//! `<prefix>session:<id>` (prefix `redis.key_prefix`, `inti:` by default) and expire in Redis at the session's own expiry.
 
 use async_trait::async_trait;
 use deadpool_redis::{redis, Pool};
@@ -12,6 +12,7 @@ use tower_sessions::{
 #[derive(Clone)]
 pub struct RedisSessionStore {
     pool: Pool,
+    prefix: String,
 }
 
 impl std::fmt::Debug for RedisSessionStore {
@@ -21,12 +22,15 @@ impl std::fmt::Debug for RedisSessionStore {
 }
 
 impl RedisSessionStore {
-    pub fn new(pool: Pool) -> Self {
-        Self { pool }
+    pub fn new(pool: Pool, prefix: &str) -> Self {
+        Self {
+            pool,
+            prefix: prefix.to_string(),
+        }
     }
 
-    fn key(id: &Id) -> String {
-        format!("inti:session:{id}")
+    fn key(&self, id: &Id) -> String {
+        format!("{}session:{id}", self.prefix)
     }
 
     async fn conn(&self) -> Result<deadpool_redis::Connection> {
@@ -40,7 +44,7 @@ impl RedisSessionStore {
     async fn write(&self, record: &Record, only_new: bool) -> Result<bool> {
         let bytes = rmp_serde::to_vec(record).map_err(|e| Error::Encode(e.to_string()))?;
         let mut cmd = redis::cmd("SET");
-        cmd.arg(Self::key(&record.id))
+        cmd.arg(self.key(&record.id))
             .arg(bytes)
             .arg("EXAT")
             .arg(record.expiry_date.unix_timestamp());
@@ -72,7 +76,7 @@ impl SessionStore for RedisSessionStore {
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         let mut conn = self.conn().await?;
         let bytes: Option<Vec<u8>> = redis::cmd("GET")
-            .arg(Self::key(id))
+            .arg(self.key(id))
             .query_async(&mut conn)
             .await
             .map_err(|e| Error::Backend(e.to_string()))?;
@@ -84,7 +88,7 @@ impl SessionStore for RedisSessionStore {
     async fn delete(&self, id: &Id) -> Result<()> {
         let mut conn = self.conn().await?;
         redis::cmd("DEL")
-            .arg(Self::key(id))
+            .arg(self.key(id))
             .query_async::<()>(&mut conn)
             .await
             .map_err(|e| Error::Backend(e.to_string()))

@@ -47,6 +47,9 @@ pub async fn record(conn: &mut AsyncPgConnection, entry: AuditEntry<'_>) -> Quer
 
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
+    /// Entries of this tenant only; `None` for the platform-wide view. Row-level security
+    /// enforces the same a second time.
+    pub tenant_id: Option<Uuid>,
     pub action: Option<String>,
     pub outcome: Option<String>,
     pub actor_user_id: Option<Uuid>,
@@ -70,7 +73,7 @@ pub struct AuditRow {
     pub details: serde_json::Value,
 }
 
-/// Newest first. Row-level security limits the rows to what the transaction's scope allows.
+/// Newest first, filtered in SQL; row-level security also limits the rows to the scope.
 pub async fn search(
     conn: &mut AsyncPgConnection,
     filter: &AuditFilter,
@@ -83,6 +86,9 @@ pub async fn search(
             .left_join(tenants::table.on(tenants::id.nullable().eq(audit_log::tenant_id)))
             .left_join(users::table.on(users::id.nullable().eq(audit_log::actor_user_id)))
             .into_boxed();
+        if let Some(tenant) = filter.tenant_id {
+            q = q.filter(audit_log::tenant_id.eq(tenant));
+        }
         if let Some(action) = &filter.action {
             q = q.filter(audit_log::action.eq(action.clone()));
         }

@@ -98,10 +98,16 @@ pub async fn find(
         .optional()
 }
 
+/// Members who take a seat: active grants that have not expired.
 pub async fn active_count(conn: &mut AsyncPgConnection, tenant_id: Uuid) -> QueryResult<i64> {
     user_tenant_access::table
         .filter(user_tenant_access::tenant_id.eq(tenant_id))
         .filter(user_tenant_access::status.eq("ACTIVE"))
+        .filter(
+            user_tenant_access::expires_at
+                .is_null()
+                .or(user_tenant_access::expires_at.gt(diesel::dsl::now)),
+        )
         .count()
         .get_result(conn)
         .await

@@ -86,8 +86,12 @@ pub async fn insert_refresh_token(
 pub enum Rotation {
     /// The token was current and is now spent; a new one may be issued for this session.
     Rotated { session_id: Uuid },
-    /// The token had already been used: someone replays it. Its family must be revoked.
-    Reused { session_id: Uuid },
+    /// The token had already been used: a replay (revoke the family) or, shortly after its
+    /// rotation, a retry (answer the same successor).
+    Reused {
+        session_id: Uuid,
+        rotated_at: DateTime<Utc>,
+    },
     /// Unknown or expired.
     Invalid,
 }
@@ -112,17 +116,37 @@ pub async fn rotate_refresh_token(
     if let Some(session_id) = rotated {
         return Ok(Rotation::Rotated { session_id });
     }
-    let spent: Option<Uuid> = refresh_tokens::table
+    let spent: Option<(Uuid, Option<DateTime<Utc>>)> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .filter(refresh_tokens::rotated_at.is_not_null())
-        .select(refresh_tokens::session_id)
+        .select((refresh_tokens::session_id, refresh_tokens::rotated_at))
         .first(conn)
         .await
         .optional()?;
     Ok(match spent {
-        Some(session_id) => Rotation::Reused { session_id },
-        None => Rotation::Invalid,
+        Some((session_id, Some(rotated_at))) => Rotation::Reused {
+            session_id,
+            rotated_at,
+        },
+        _ => Rotation::Invalid,
     })
+}
+
+/// Whether the session holds this refresh token, live and not yet rotated.
+pub async fn refresh_token_unspent(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    token_hash: &[u8],
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::session_id.eq(session_id))
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::rotated_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(diesel::dsl::now)),
+    ))
+    .get_result(conn)
+    .await
 }
 
 /// Ends every live session in a tenant (it was suspended); answers how many.

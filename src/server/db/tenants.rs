@@ -218,6 +218,20 @@ pub async fn find_record(
         .optional()
 }
 
+/// The tenant, locked until the transaction ends (seat counting, limit changes).
+pub async fn find_record_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<TenantRecord>> {
+    tenants::table
+        .find(id)
+        .select(TenantRecord::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,

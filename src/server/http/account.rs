@@ -28,6 +28,8 @@ pub async fn update_profile(
     client: ClientInfo,
     ApiJson(body): ApiJson<ProfileBody>,
 ) -> ApiResult<Updated> {
+    // Only authentication precedes these: anyone signed in may act on their own account.
+    let body = body?;
     account::rename(&state, &actor, &body.name, &client).await?;
     Ok(Envelope(Updated { updated: true }))
 }
@@ -51,6 +53,8 @@ pub async fn change_password(
     client: ClientInfo,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> ApiResult<PasswordChanged> {
+    // Only authentication precedes these: anyone signed in may act on their own account.
+    let body = body?;
     let ended = account::change_password(
         &state,
         &actor,

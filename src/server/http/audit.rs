@@ -1,16 +1,16 @@
 //! `GET /api/v1/audit`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
-    domain::{audit::AuditEntryView, error::AppError, tenant::Page},
+    domain::{audit::AuditEntryView, paging::Page},
     server::{
         auth::actor::Actor,
-        http::error::{ApiResult, Envelope},
-        services::audit::{self, AuditFilter},
+        http::error::{ApiQuery, ApiResult, Envelope},
+        services::audit::{self, AuditFilter, AuditQuery},
         state::AppState,
     },
 };
@@ -30,20 +30,22 @@ pub struct Params {
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<Params>,
 ) -> ApiResult<Page<AuditEntryView>> {
-    let Query(p) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
-    let filter = AuditFilter {
-        action: p.action.filter(|a| !a.is_empty()),
-        outcome: p
-            .outcome
-            .filter(|o| !o.is_empty())
-            .map(|o| o.to_uppercase()),
-        actor_user_id: p.actor_user_id,
-        since: p.since,
-        until: p.until,
-    };
-    Ok(Envelope(
-        audit::list(&state, &actor, filter, p.page, p.per_page).await?,
-    ))
+    let query = query.map(|p| AuditQuery {
+        filter: AuditFilter {
+            tenant_id: None,
+            action: p.action.filter(|a| !a.is_empty()),
+            outcome: p
+                .outcome
+                .filter(|o| !o.is_empty())
+                .map(|o| o.to_uppercase()),
+            actor_user_id: p.actor_user_id,
+            since: p.since,
+            until: p.until,
+        },
+        page: p.page,
+        per_page: p.per_page,
+    });
+    Ok(Envelope(audit::list(&state, &actor, query).await?))
 }

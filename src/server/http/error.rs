@@ -2,15 +2,18 @@
 //! `{"success": false, "error": {"code", "message", "details"}}`.
 
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, Request},
-    http::StatusCode,
+    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Path, Query, Request},
+    http::request::Parts,
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::json;
 
-use crate::domain::error::AppError;
+use uuid::Uuid;
+
+use crate::domain::error::{AppError, Input};
 
 pub fn status_of(error: &AppError) -> StatusCode {
     match error {
@@ -19,7 +22,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
-        AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -27,8 +30,11 @@ pub fn status_of(error: &AppError) -> StatusCode {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let details = match &self {
-            AppError::Validation { field, .. } => json!({ "field": field }),
+        let details = match (&self, self.field()) {
+            (_, Some(field)) => json!({ "field": field }),
+            (AppError::RateLimited { retry_after_secs }, _) => {
+                json!({ "retryAfter": retry_after_secs })
+            }
             _ => serde_json::Value::Null,
         };
         let body = json!({
@@ -36,16 +42,24 @@ impl IntoResponse for AppError {
             "error": { "code": self.code(), "message": self.user_message(), "details": details },
         });
         let mut response = (status_of(&self), Json(body)).into_response();
-        if matches!(
-            self,
-            AppError::Unauthenticated | AppError::InvalidCredentials
-        ) {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer"),
-            );
+        if let Some((name, value)) = extra_header(&self) {
+            response.headers_mut().insert(name, value);
         }
         response
+    }
+}
+
+/// The header an error carries besides its body: `Retry-After` for throttling,
+/// `WWW-Authenticate` when credentials are missing or wrong.
+pub fn extra_header(error: &AppError) -> Option<(header::HeaderName, HeaderValue)> {
+    match error {
+        AppError::RateLimited { retry_after_secs } => {
+            Some((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)))
+        }
+        AppError::Unauthenticated | AppError::InvalidCredentials => {
+            Some((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")))
+        }
+        _ => None,
     }
 }
 
@@ -60,17 +74,57 @@ impl<T: Serialize> IntoResponse for Envelope<T> {
 
 pub type ApiResult<T> = Result<Envelope<T>, AppError>;
 
-/// Like `axum::Json`, but a malformed body is a validation error in the envelope.
-pub struct ApiJson<T>(pub T);
+/// Like `axum::Json`, but never rejects: a malformed body becomes a validation error that
+/// the service reports after its authorization check (see `Input`).
+pub struct ApiJson<T>(pub Input<T>);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(body_error(rejection)),
-        }
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            Json::<T>::from_request(req, state)
+                .await
+                .map(|Json(value)| value)
+                .map_err(body_error),
+        ))
+    }
+}
+
+/// The query string, parsed the same way: errors wait for the authorization check.
+pub struct ApiQuery<T>(pub Input<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            Query::<T>::from_request_parts(parts, state)
+                .await
+                .map(|Query(value)| value)
+                .map_err(|e| AppError::validation("query", query_message(&e.body_text()))),
+        ))
+    }
+}
+
+fn query_message(text: &str) -> String {
+    text.replace("Failed to deserialize query string: ", "")
+}
+
+/// The `{id}` of a route: a value that is not a UUID names nothing, so it is 404 (after the
+/// authorization check, like any unknown id).
+pub struct PathId(pub Input<Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = Path::<String>::from_request_parts(parts, state).await;
+        Ok(Self(
+            raw.ok()
+                .and_then(|Path(id)| id.parse().ok())
+                .ok_or(AppError::NotFound),
+        ))
     }
 }
 

@@ -5,18 +5,23 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod health;
+pub mod input;
+pub mod resilience;
 pub mod roles;
+pub mod security;
 pub mod tenants;
 pub mod users;
 
 use axum::{
     http::{header, HeaderValue},
+    middleware,
     routing::{get, post},
     Router,
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::util::option_layer;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
     set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -64,20 +69,24 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options().clone();
     let routes = generate_route_list(App);
     let secure = state.settings.auth.secure_cookies;
-    let sessions = SessionManagerLayer::new(RedisSessionStore::new(state.redis.clone()))
-        // The __Host- prefix pins the cookie to this origin; browsers accept it only when Secure.
-        .with_name(if secure {
-            "__Host-inti_session"
-        } else {
-            "inti_session"
-        })
-        .with_secure(secure)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
-            SESSION_IDLE_HOURS,
-        )));
+    let production = state.settings.mode == crate::server::config::Mode::Production;
+    let sessions = SessionManagerLayer::new(RedisSessionStore::new(
+        state.redis.clone(),
+        &state.settings.redis.key_prefix,
+    ))
+    // The __Host- prefix pins the cookie to this origin; browsers accept it only when Secure.
+    .with_name(if secure {
+        "__Host-inti_session"
+    } else {
+        "inti_session"
+    })
+    .with_secure(secure)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_path("/")
+    .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+        SESSION_IDLE_HOURS,
+    )));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -86,8 +95,25 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(input::server_fn_status))
+        .layer(middleware::from_fn(input::reject_nul))
+        // Before the session is loaded: a refused cross-site request touches nothing.
+        .layer(middleware::from_fn(security::origin_guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(resilience::panic_response))
+        .layer(middleware::from_fn(resilience::deadline))
+        .layer(middleware::from_fn(security::no_store))
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(security::DEFAULT_CSP),
+        ))
+        .layer(option_layer(production.then(|| {
+            SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(security::HSTS),
+            )
+        })))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,18 +1,14 @@
 //! `/api/v1/roles`: the current tenant's roles.
 
-use axum::{
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::{
     domain::{error::AppError, role::RoleView},
     server::{
         auth::actor::{Actor, ClientInfo},
-        http::error::{ApiJson, ApiResult, Envelope},
-        services::roles,
+        http::error::{ApiJson, ApiResult, Envelope, PathId},
+        services::roles::{self, NewRole, RolePatch},
         state::AppState,
     },
 };
@@ -35,15 +31,12 @@ pub async fn create(
     client: ClientInfo,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Envelope<RoleView>), AppError> {
-    let role = roles::create(
-        &state,
-        &actor,
-        &b.name,
-        &b.description,
-        &b.permissions,
-        &client,
-    )
-    .await?;
+    let input = b.map(|b| NewRole {
+        name: b.name,
+        description: b.description,
+        permissions: b.permissions,
+    });
+    let role = roles::create(&state, &actor, input, &client).await?;
     Ok((StatusCode::CREATED, Envelope(role)))
 }
 
@@ -54,26 +47,18 @@ pub struct PatchBody {
     permissions: Option<Vec<String>>,
 }
 
-fn role_id(raw: &str) -> Result<Uuid, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     ApiJson(b): ApiJson<PatchBody>,
 ) -> ApiResult<RoleView> {
-    let role = roles::update(
-        &state,
-        &actor,
-        role_id(&id)?,
-        b.description.as_deref(),
-        b.permissions.as_deref(),
-        &client,
-    )
-    .await?;
+    let patch = b.map(|b| RolePatch {
+        description: b.description,
+        permissions: b.permissions,
+    });
+    let role = roles::update(&state, &actor, id, patch, &client).await?;
     Ok(Envelope(role))
 }
 
@@ -81,8 +66,8 @@ pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<serde_json::Value> {
-    roles::delete(&state, &actor, role_id(&id)?, &client).await?;
+    roles::delete(&state, &actor, id, &client).await?;
     Ok(Envelope(serde_json::json!({ "deleted": true })))
 }

@@ -1,17 +1,13 @@
 //! `/api/v1/core/tenants`: tenant administration for super admins.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::{
-    domain::{
-        error::AppError,
-        tenant::{Page, TenantDetail},
-    },
+    domain::{error::AppError, paging::Page, tenant::TenantDetail},
     server::{
         auth::actor::{Actor, ClientInfo},
-        http::error::{ApiJson, ApiResult, Envelope},
+        http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
         services::tenants::{self, NewTenantInput, TenantPatch, TenantQuery},
         state::AppState,
     },
@@ -29,15 +25,14 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> ApiResult<Page<TenantDetail>> {
-    let Query(p) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
-    let query = TenantQuery {
+    let query = query.map(|p| TenantQuery {
         search: p.search,
         status: p.status,
         page: p.page,
         per_page: p.per_page,
-    };
+    });
     Ok(Envelope(tenants::list(&state, &actor, query).await?))
 }
 
@@ -55,28 +50,21 @@ pub async fn create(
     client: ClientInfo,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(axum::http::StatusCode, Envelope<TenantDetail>), AppError> {
-    let input = NewTenantInput {
+    let input = body.map(|body| NewTenantInput {
         name: body.name,
         domain: body.domain,
         subscription_tier: body.subscription_tier,
-    };
+    });
     let created = tenants::create(&state, &actor, input, &client).await?;
     Ok((axum::http::StatusCode::CREATED, Envelope(created)))
-}
-
-/// A path id that is not a UUID cannot name a tenant: 404, like any unknown tenant.
-fn tenant_id(raw: &str) -> Result<Uuid, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<TenantDetail> {
-    Ok(Envelope(
-        tenants::get(&state, &actor, tenant_id(&id)?).await?,
-    ))
+    Ok(Envelope(tenants::get(&state, &actor, id).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -84,6 +72,7 @@ pub async fn get(
 pub struct PatchBody {
     name: Option<String>,
     subscription_tier: Option<String>,
+    max_users: Option<i32>,
     status: Option<String>,
     settings: Option<serde_json::Value>,
 }
@@ -92,16 +81,17 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     ApiJson(body): ApiJson<PatchBody>,
 ) -> ApiResult<TenantDetail> {
-    let patch = TenantPatch {
+    let patch = body.map(|body| TenantPatch {
         name: body.name,
         subscription_tier: body.subscription_tier,
+        max_users: body.max_users,
         status: body.status,
         settings: body.settings,
-    };
+    });
     Ok(Envelope(
-        tenants::update(&state, &actor, tenant_id(&id)?, patch, &client).await?,
+        tenants::update(&state, &actor, id, patch, &client).await?,
     ))
 }

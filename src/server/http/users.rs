@@ -1,24 +1,20 @@
 //! `/api/v1/users`: the members of the caller's current tenant.
 
-use axum::{
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
-use uuid::Uuid;
 
 use crate::{
     domain::{
         error::AppError,
         member::{Account, Member},
-        tenant::Page,
+        paging::Page,
     },
     server::{
         auth::actor::{Actor, ClientInfo},
-        http::error::{ApiJson, ApiResult, Envelope},
+        http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
         secret::Secret,
-        services::members::{self, MemberPatch, NewMember},
+        services::members::{self, ListQuery, MemberPatch, NewMember},
         state::AppState,
     },
 };
@@ -31,14 +27,23 @@ pub struct ListParams {
     per_page: Option<i64>,
 }
 
+impl ListParams {
+    fn into_query(self) -> ListQuery {
+        ListQuery {
+            search: self.search,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> ApiResult<Page<Member>> {
-    let Query(p) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
     Ok(Envelope(
-        members::list(&state, &actor, p.search, p.page, p.per_page).await?,
+        members::list(&state, &actor, query.map(ListParams::into_query)).await?,
     ))
 }
 
@@ -58,31 +63,23 @@ pub async fn create(
     client: ClientInfo,
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Envelope<Member>), AppError> {
-    if body.role.trim().is_empty() {
-        return Err(AppError::validation("role", "Role is required"));
-    }
-    let input = NewMember {
+    let input = body.map(|body| NewMember {
         email: body.email,
         name: body.name,
         password: body.password.map(Secret::new),
         role: body.role,
         expires_at: body.expires_at,
-    };
+    });
     let created = members::add(&state, &actor, input, &client).await?;
     Ok((StatusCode::CREATED, Envelope(created)))
-}
-
-/// A path id that is not a UUID names nobody: 404.
-fn user_id(raw: &str) -> Result<Uuid, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Member> {
-    Ok(Envelope(members::get(&state, &actor, user_id(&id)?).await?))
+    Ok(Envelope(members::get(&state, &actor, id).await?))
 }
 
 /// Tells "absent" (leave as is) from `null` (clear) for `expiresAt`.
@@ -104,17 +101,17 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     ApiJson(body): ApiJson<PatchBody>,
 ) -> ApiResult<Member> {
-    let patch = MemberPatch {
+    let patch = body.map(|body| MemberPatch {
         name: body.name,
         role: body.role,
         expires_at: body.expires_at,
         access_status: body.access_status,
-    };
+    });
     Ok(Envelope(
-        members::update(&state, &actor, user_id(&id)?, patch, &client).await?,
+        members::update(&state, &actor, id, patch, &client).await?,
     ))
 }
 
@@ -122,9 +119,9 @@ pub async fn remove(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<serde_json::Value> {
-    members::remove(&state, &actor, user_id(&id)?, &client).await?;
+    members::remove(&state, &actor, id, &client).await?;
     Ok(Envelope(serde_json::json!({ "removed": true })))
 }
 
@@ -132,10 +129,9 @@ pub async fn remove(
 pub async fn list_all(
     State(state): State<AppState>,
     actor: Actor,
-    query: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ListParams>,
 ) -> ApiResult<Page<Account>> {
-    let Query(p) = query.map_err(|e| AppError::validation("query", e.body_text()))?;
     Ok(Envelope(
-        members::list_all(&state, &actor, p.search, p.page, p.per_page).await?,
+        members::list_all(&state, &actor, query.map(ListParams::into_query)).await?,
     ))
 }

@@ -18,6 +18,8 @@ pub struct Reach {
     pub tenant: Tenant,
     pub role_id: Uuid,
     pub role_name: String,
+    /// Reached through a platform grant (SUPER_ADMIN in the CORE tenant).
+    pub platform: bool,
 }
 
 impl Reach {
@@ -51,6 +53,7 @@ pub async fn reachable(
                 tenant,
                 role_id,
                 role_name: SUPER_ADMIN.to_string(),
+                platform: true,
             })
             .collect());
     }
@@ -60,6 +63,7 @@ pub async fn reachable(
             tenant: g.tenant,
             role_id: g.role_id,
             role_name: g.role_name,
+            platform: false,
         })
         .collect())
 }

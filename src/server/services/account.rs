@@ -5,6 +5,7 @@ use diesel_async::AsyncConnection;
 use serde_json::json;
 
 use crate::{
+    domain::audit::AuditAction,
     domain::{
         error::AppError,
         identity::{check_new_password, parse_name},
@@ -16,7 +17,10 @@ use crate::{
         },
         db::{audit::Outcome, members, scope::set_scope, sessions, users},
         secret::Secret,
-        services::audit::{self, Event},
+        services::{
+            audit::{self, Event},
+            lockout,
+        },
         state::AppState,
     },
 };
@@ -36,7 +40,7 @@ pub async fn rename(
             c,
             client,
             Event {
-                action: "account.rename",
+                action: AuditAction::AccountRename,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -59,26 +63,57 @@ pub async fn change_password(
     client: &ClientInfo,
 ) -> Result<usize, AppError> {
     check_new_password("newPassword", new.expose())?;
-    let mut conn = state.db.get().await?;
-    let user = users::find(&mut conn, actor.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let stored = users::credentials_by_email(&mut conn, &user.email)
-        .await?
-        .map(|c| c.password_hash);
-    if !password::verify(current, stored).await? {
-        return Err(AppError::validation(
-            "currentPassword",
-            "The current password is not correct",
-        ));
-    }
     if current.expose() == new.expose() {
         return Err(AppError::validation(
             "newPassword",
             "Choose a password different from the current one",
         ));
     }
+    // The current-password check is a credential check: throttled and audited like a login,
+    // and no connection is held while argon2 runs.
+    let creds = {
+        let mut conn = state.db.get().await?;
+        let user = users::find(&mut conn, actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        users::credentials_by_email(&mut conn, &user.email)
+            .await?
+            .map(|c| (user.email, c.password_hash))
+            .ok_or(AppError::Unauthenticated)?
+    };
+    let (email, stored) = creds;
+    let subjects = lockout::subjects(Some(&email), client);
+    lockout::before_attempt(state, &subjects, client).await?;
+    if !password::verify(current, Some(stored)).await? {
+        let mut conn = state.db.get().await?;
+        conn.transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            audit::record(
+                c,
+                client,
+                Event {
+                    action: AuditAction::AccountPasswordChange,
+                    outcome: Outcome::Failure,
+                    tenant_id: Some(actor.tenant_id),
+                    actor_user_id: Some(actor.user_id),
+                    target: Some(("user", actor.user_id.to_string())),
+                    details: json!({ "reason": "wrong current password" }),
+                },
+            )
+            .await?;
+            Ok(())
+        })
+        .await?;
+        drop(conn);
+        lockout::after_failure(state, &subjects, client).await?;
+        return Err(AppError::validation(
+            "currentPassword",
+            "The current password is not correct",
+        ));
+    }
+    lockout::after_success(state, &email).await?;
     let hash = password::hash(new).await?;
+    let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, actor.scope()).await?;
         users::set_password_hash(c, actor.user_id, &hash).await?;
@@ -88,7 +123,7 @@ pub async fn change_password(
             c,
             client,
             Event {
-                action: "account.password_change",
+                action: AuditAction::AccountPasswordChange,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),

@@ -7,9 +7,9 @@ use uuid::Uuid;
 pub use crate::server::db::audit::AuditFilter;
 use crate::{
     domain::{
-        audit::AuditEntryView,
-        error::AppError,
-        tenant::{paging, Page},
+        audit::{AuditAction, AuditEntryView},
+        error::{AppError, Input},
+        paging::{Page, Paging},
     },
     server::{
         auth::actor::ClientInfo,
@@ -21,7 +21,7 @@ use crate::{
 };
 
 pub struct Event<'a> {
-    pub action: &'a str,
+    pub action: AuditAction,
     pub outcome: Outcome,
     pub tenant_id: Option<Uuid>,
     pub actor_user_id: Option<Uuid>,
@@ -43,7 +43,7 @@ pub async fn record(
         AuditEntry {
             tenant_id: event.tenant_id,
             actor_user_id: event.actor_user_id,
-            action: event.action,
+            action: event.action.as_str(),
             outcome: event.outcome,
             target_type,
             target_id,
@@ -60,21 +60,40 @@ pub async fn record_best_effort(
     client: &ClientInfo,
     event: Event<'_>,
 ) {
-    let action = event.action.to_string();
+    let action = event.action.as_str();
     if let Err(e) = record(conn, client, event).await {
         tracing::error!(error = %e, action, "writing the audit log failed");
     }
+}
+
+/// What the audit viewer asks for.
+#[derive(Debug, Default, Clone)]
+pub struct AuditQuery {
+    pub filter: AuditFilter,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 /// The audit viewer: super admins see every entry, tenant admins (`audit:read`) their tenant's.
 pub async fn list(
     state: &crate::server::state::AppState,
     actor: &crate::server::auth::actor::Actor,
-    filter: AuditFilter,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    query: Input<AuditQuery>,
 ) -> Result<Page<AuditEntryView>, AppError> {
     actor.require("audit:read")?;
+    let AuditQuery {
+        mut filter,
+        page,
+        per_page,
+    } = query?;
+    if let Some(action) = &filter.action {
+        if AuditAction::parse(action).is_none() {
+            return Err(AppError::validation(
+                "action",
+                "Choose an action from the list",
+            ));
+        }
+    }
     if let Some(outcome) = &filter.outcome {
         if outcome != "SUCCESS" && outcome != "FAILURE" {
             return Err(AppError::validation("outcome", "Choose SUCCESS or FAILURE"));
@@ -85,17 +104,18 @@ pub async fn list(
             return Err(AppError::validation("until", "until must be after since"));
         }
     }
-    let (page, per_page) = paging(page, per_page);
-    let scope = if actor.is_super_admin {
+    let paging = Paging::parse(page, per_page)?;
+    let scope = if actor.require_platform("audit:read").is_ok() {
         Scope::platform()
     } else {
+        filter.tenant_id = Some(actor.tenant_id);
         actor.scope()
     };
     let mut conn = state.db.get().await?;
     let (rows, total) = conn
         .transaction::<_, AppError, _>(async |c| {
             set_scope(c, scope).await?;
-            Ok(audit::search(c, &filter, (page - 1) * per_page, per_page).await?)
+            Ok(audit::search(c, &filter, paging.offset(), paging.limit()).await?)
         })
         .await?;
     let items = rows
@@ -115,10 +135,5 @@ pub async fn list(
             details: r.details,
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(paging.page_of(items, total))
 }

@@ -9,12 +9,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
+    domain::audit::AuditAction,
     domain::{
-        error::AppError,
+        error::{AppError, Input},
         identity::{check_new_password, parse_email, parse_name},
         member::{Account, Member},
+        paging::{Page, Paging},
         permission::PermissionSet,
-        tenant::{paging, Page},
     },
     server::{
         auth::{
@@ -92,6 +93,43 @@ async fn grantable(
     Ok(role_id)
 }
 
+/// Nobody may change, suspend or remove a member who holds a permission they do not hold:
+/// a custom role with `user:manage` cannot act on a TENANT_ADMIN (or a SUPER_ADMIN).
+async fn may_manage(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    target: &MemberRow,
+) -> Result<(), AppError> {
+    let held = PermissionSet::from_strings(tenants::role_permissions(conn, target.role_id).await?);
+    if held.iter().all(|p| actor.permissions.covers(p)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Refuses to go past the tenant's user limit. Locks the tenant row first, so that
+/// concurrent adds and reactivations are counted one after another.
+async fn check_seat(
+    conn: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+    field: &str,
+) -> Result<(), AppError> {
+    let tenant = tenants::find_record_for_update(conn, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if members::active_count(conn, tenant.id).await? >= i64::from(tenant.max_users) {
+        return Err(AppError::validation(
+            field,
+            format!(
+                "{} has reached its limit of {} users ({} tier)",
+                tenant.name, tenant.max_users, tenant.subscription_tier
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_expiry(expires_at: Option<DateTime<Utc>>) -> Result<(), AppError> {
     match expires_at {
         Some(t) if t <= Utc::now() => Err(AppError::validation(
@@ -102,15 +140,26 @@ fn check_expiry(expires_at: Option<DateTime<Utc>>) -> Result<(), AppError> {
     }
 }
 
+/// Search and paging of a member or account list.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
 pub async fn list(
     state: &AppState,
     actor: &Actor,
-    search: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    query: Input<ListQuery>,
 ) -> Result<Page<Member>, AppError> {
     actor.require("user:read")?;
-    let (page, per_page) = paging(page, per_page);
+    let ListQuery {
+        search,
+        page,
+        per_page,
+    } = query?;
+    let paging = Paging::parse(page, per_page)?;
     let mut conn = state.db.get().await?;
     let (rows, total) = conn
         .transaction::<_, AppError, _>(async |c| {
@@ -119,22 +168,22 @@ pub async fn list(
                 c,
                 actor.tenant_id,
                 search.as_deref(),
-                (page - 1) * per_page,
-                per_page,
+                paging.offset(),
+                paging.limit(),
             )
             .await?)
         })
         .await?;
-    Ok(Page {
-        items: rows.into_iter().map(member).collect(),
-        total,
-        page,
-        per_page,
-    })
+    Ok(paging.page_of(rows.into_iter().map(member).collect(), total))
 }
 
-pub async fn get(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<Member, AppError> {
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Input<Uuid>,
+) -> Result<Member, AppError> {
     actor.require("user:read")?;
+    let user_id = user_id?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, actor.scope()).await?;
@@ -151,10 +200,14 @@ pub async fn get(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<Membe
 pub async fn add(
     state: &AppState,
     actor: &Actor,
-    input: NewMember,
+    input: Input<NewMember>,
     client: &ClientInfo,
 ) -> Result<Member, AppError> {
     actor.require("user:manage")?;
+    let input = input?;
+    if input.role.trim().is_empty() {
+        return Err(AppError::validation("role", "Role is required"));
+    }
     let email = parse_email("email", &input.email)?;
     let name = parse_name("name", &input.name)?;
     check_expiry(input.expires_at)?;
@@ -170,20 +223,12 @@ pub async fn add(
         .transaction::<_, AppError, _>(async |c| {
             set_scope(c, actor.scope()).await?;
             let role_id = grantable(c, actor, &input.role).await?;
+            check_seat(c, actor.tenant_id, "email").await?;
             let tenant = tenants::find_record(c, actor.tenant_id).await?.ok_or(AppError::NotFound)?;
-            if members::active_count(c, tenant.id).await? >= i64::from(tenant.max_users) {
-                return Err(AppError::validation(
-                    "email",
-                    format!(
-                        "{} has reached its limit of {} users ({} tier)",
-                        tenant.name, tenant.max_users, tenant.subscription_tier
-                    ),
-                ));
-            }
             let user = match users::find_by_email(c, &email).await? {
                 Some(existing) => {
                     if members::find(c, tenant.id, existing.id).await?.is_some() {
-                        return Err(AppError::validation("email", "This user is already a member of this tenant"));
+                        return Err(AppError::conflict("email", "This user is already a member of this tenant"));
                     }
                     existing
                 }
@@ -199,7 +244,7 @@ pub async fn add(
                 c,
                 client,
                 Event {
-                    action: "user.add",
+                    action: AuditAction::UserAdd,
                     outcome: Outcome::Success,
                     tenant_id: Some(tenant.id),
                     actor_user_id: Some(actor.user_id),
@@ -211,7 +256,7 @@ pub async fn add(
             Ok(user.id)
         })
         .await?;
-    get(state, actor, user_id).await
+    get(state, actor, Ok(user_id)).await
 }
 
 /// Changes a member's role, expiry, access status or (for members whose home is this tenant)
@@ -219,11 +264,12 @@ pub async fn add(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    user_id: Uuid,
-    patch: MemberPatch,
+    user_id: Input<Uuid>,
+    patch: Input<MemberPatch>,
     client: &ClientInfo,
 ) -> Result<Member, AppError> {
     actor.require("user:manage")?;
+    let (user_id, patch) = (user_id?, patch?);
     let name = patch
         .name
         .as_deref()
@@ -264,8 +310,24 @@ pub async fn update(
         let current = members::find(c, actor.tenant_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if current.role == SUPER_ADMIN && !actor.is_super_admin {
-            return Err(AppError::Forbidden);
+        may_manage(c, actor, &current).await?;
+        // A member who takes no seat (suspended, or expired) takes one again when reactivated
+        // or given a new expiry: that must fit in the tenant's limit.
+        let seated = |status: &str, expiry: Option<DateTime<Utc>>| {
+            status == "ACTIVE" && expiry.is_none_or(|t| t > Utc::now())
+        };
+        let seated_before = seated(&current.access_status, current.expires_at);
+        let seated_after = seated(
+            access_status.as_deref().unwrap_or(&current.access_status),
+            patch.expires_at.unwrap_or(current.expires_at),
+        );
+        if seated_after && !seated_before {
+            let field = if access_status.is_some() {
+                "accessStatus"
+            } else {
+                "expiresAt"
+            };
+            check_seat(c, actor.tenant_id, field).await?;
         }
         let role_id = match &patch.role {
             Some(role) => Some(grantable(c, actor, role).await?),
@@ -297,7 +359,7 @@ pub async fn update(
             c,
             client,
             Event {
-                action: "user.update",
+                action: AuditAction::UserUpdate,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -310,7 +372,7 @@ pub async fn update(
         Ok(())
     })
     .await?;
-    get(state, actor, user_id).await
+    get(state, actor, Ok(user_id)).await
 }
 
 /// Removes the member's access to this tenant (the account itself stays) and ends their
@@ -318,10 +380,11 @@ pub async fn update(
 pub async fn remove(
     state: &AppState,
     actor: &Actor,
-    user_id: Uuid,
+    user_id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     actor.require("user:manage")?;
+    let user_id = user_id?;
     if user_id == actor.user_id {
         return Err(AppError::validation(
             "id",
@@ -334,16 +397,14 @@ pub async fn remove(
         let current = members::find(c, actor.tenant_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if current.role == SUPER_ADMIN && !actor.is_super_admin {
-            return Err(AppError::Forbidden);
-        }
+        may_manage(c, actor, &current).await?;
         members::delete_grant(c, actor.tenant_id, user_id).await?;
         sessions::revoke_user_in_tenant(c, user_id, actor.tenant_id, "access_removed").await?;
         audit::record(
             c,
             client,
             Event {
-                action: "user.remove",
+                action: AuditAction::UserRemove,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -361,19 +422,20 @@ pub async fn remove(
 pub async fn list_all(
     state: &AppState,
     actor: &Actor,
-    search: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    query: Input<ListQuery>,
 ) -> Result<Page<Account>, AppError> {
-    if !actor.is_super_admin {
-        return Err(AppError::Forbidden);
-    }
-    let (page, per_page) = paging(page, per_page);
+    actor.require_platform("user:read")?;
+    let ListQuery {
+        search,
+        page,
+        per_page,
+    } = query?;
+    let paging = Paging::parse(page, per_page)?;
     let mut conn = state.db.get().await?;
     let (rows, total) = conn
         .transaction::<_, AppError, _>(async |c| {
             set_scope(c, crate::server::db::scope::Scope::platform()).await?;
-            Ok(users::search_all(c, search.as_deref(), (page - 1) * per_page, per_page).await?)
+            Ok(users::search_all(c, search.as_deref(), paging.offset(), paging.limit()).await?)
         })
         .await?;
     let items = rows
@@ -388,10 +450,5 @@ pub async fn list_all(
             last_login_at: u.last_login_at,
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(paging.page_of(items, total))
 }

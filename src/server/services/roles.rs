@@ -7,6 +7,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
+    domain::audit::AuditAction,
+    domain::error::Input,
     domain::{
         error::AppError,
         role::{parse_permissions, parse_role_name, RoleView},
@@ -53,23 +55,37 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppE
     Ok(found.into_iter().map(|(r, p)| view(r, p)).collect())
 }
 
+/// A custom role as the editor submits it.
+#[derive(Debug, Default, Clone)]
+pub struct NewRole {
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+/// Changes to a custom role; `None` leaves a part as it is.
+#[derive(Debug, Default, Clone)]
+pub struct RolePatch {
+    pub description: Option<String>,
+    pub permissions: Option<Vec<String>>,
+}
+
 pub async fn create(
     state: &AppState,
     actor: &Actor,
-    name: &str,
-    description: &str,
-    permissions: &[String],
+    input: Input<NewRole>,
     client: &ClientInfo,
 ) -> Result<RoleView, AppError> {
     actor.require("role:manage")?;
-    let name = parse_role_name(name)?;
-    let permissions = holdable(actor, permissions)?;
-    let description = description.trim().to_string();
+    let input = input?;
+    let name = parse_role_name(&input.name)?;
+    let permissions = holdable(actor, &input.permissions)?;
+    let description = input.description.trim().to_string();
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, actor.scope()).await?;
         if roles::name_taken(c, actor.tenant_id, &name).await? {
-            return Err(AppError::validation(
+            return Err(AppError::conflict(
                 "name",
                 format!("A role named {name} already exists"),
             ));
@@ -80,7 +96,7 @@ pub async fn create(
             c,
             client,
             Event {
-                action: "role.create",
+                action: AuditAction::RoleCreate,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -97,13 +113,18 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
-    description: Option<&str>,
-    permissions: Option<&[String]>,
+    id: Input<Uuid>,
+    patch: Input<RolePatch>,
     client: &ClientInfo,
 ) -> Result<RoleView, AppError> {
     actor.require("role:manage")?;
-    let permissions = permissions.map(|p| holdable(actor, p)).transpose()?;
+    let (id, patch) = (id?, patch?);
+    let description = patch.description.as_deref();
+    let permissions = patch
+        .permissions
+        .as_deref()
+        .map(|p| holdable(actor, p))
+        .transpose()?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, actor.scope()).await?;
@@ -120,7 +141,7 @@ pub async fn update(
             c,
             client,
             Event {
-                action: "role.update",
+                action: AuditAction::RoleUpdate,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -142,10 +163,11 @@ pub async fn update(
 pub async fn delete(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     actor.require("role:manage")?;
+    let id = id?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, actor.scope()).await?;
@@ -154,6 +176,7 @@ pub async fn delete(
             .ok_or(AppError::NotFound)?;
         if roles::in_use(c, id).await? {
             return Err(AppError::Conflict {
+                field: None,
                 message: format!(
                     "{} is still granted to users; change their role first",
                     role.name
@@ -165,7 +188,7 @@ pub async fn delete(
             c,
             client,
             Event {
-                action: "role.delete",
+                action: AuditAction::RoleDelete,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),

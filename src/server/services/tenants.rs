@@ -6,17 +6,21 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
+    domain::audit::AuditAction,
+    domain::error::Input,
+    domain::paging::{Page, Paging},
     domain::{
         error::AppError,
         tenant::{
-            max_users_for_tier, paging, parse_domain, parse_status, parse_tenant_name, parse_tier,
-            Page, TenantDetail,
+            max_users_for_tier, parse_domain, parse_status, parse_tenant_name, parse_tier,
+            TenantDetail,
         },
     },
     server::{
         auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
+            members,
             scope::{set_scope, Scope},
             sessions,
             tenants::{self, TenantChanges, TenantRecord},
@@ -45,17 +49,14 @@ pub struct NewTenantInput {
 pub struct TenantPatch {
     pub name: Option<String>,
     pub subscription_tier: Option<String>,
+    /// A custom user limit; without it, a tier change sets the tier's default.
+    pub max_users: Option<i32>,
     pub status: Option<String>,
     pub settings: Option<serde_json::Value>,
 }
 
-fn require_super_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.is_super_admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+/// The largest user limit a super admin can set by hand.
+const MAX_USERS_LIMIT: i32 = 1_000_000;
 
 fn detail(record: TenantRecord, user_count: i64) -> TenantDetail {
     TenantDetail {
@@ -94,11 +95,12 @@ async fn with_counts(
 pub async fn list(
     state: &AppState,
     actor: &Actor,
-    query: TenantQuery,
+    query: Input<TenantQuery>,
 ) -> Result<Page<TenantDetail>, AppError> {
-    require_super_admin(actor)?;
+    actor.require_platform("tenant:read")?;
+    let query = query?;
     let status = query.status.as_deref().map(parse_status).transpose()?;
-    let (page, per_page) = paging(query.page, query.per_page);
+    let paging = Paging::parse(query.page, query.per_page)?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, Scope::platform()).await?;
@@ -106,22 +108,22 @@ pub async fn list(
             c,
             query.search.as_deref(),
             status.as_deref(),
-            (page - 1) * per_page,
-            per_page,
+            paging.offset(),
+            paging.limit(),
         )
         .await?;
-        Ok(Page {
-            items: with_counts(c, records).await?,
-            total,
-            page,
-            per_page,
-        })
+        Ok(paging.page_of(with_counts(c, records).await?, total))
     })
     .await
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<TenantDetail, AppError> {
-    require_super_admin(actor)?;
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+) -> Result<TenantDetail, AppError> {
+    actor.require_platform("tenant:read")?;
+    let id = id?;
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, Scope::platform()).await?;
@@ -136,10 +138,11 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<TenantDeta
 pub async fn create(
     state: &AppState,
     actor: &Actor,
-    input: NewTenantInput,
+    input: Input<NewTenantInput>,
     client: &ClientInfo,
 ) -> Result<TenantDetail, AppError> {
-    require_super_admin(actor)?;
+    actor.require_platform("tenant:create")?;
+    let input = input?;
     let name = parse_tenant_name(&input.name)?;
     let domain = parse_domain(&input.domain)?;
     let tier = parse_tier(input.subscription_tier.as_deref().unwrap_or("STARTER"))?;
@@ -148,7 +151,7 @@ pub async fn create(
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, Scope::platform()).await?;
         if tenants::find_by_domain(c, &domain).await?.is_some() {
-            return Err(AppError::validation(
+            return Err(AppError::conflict(
                 "domain",
                 format!("The domain \"{domain}\" is already taken"),
             ));
@@ -168,7 +171,7 @@ pub async fn create(
             c,
             client,
             Event {
-                action: "tenant.create",
+                action: AuditAction::TenantCreate,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
@@ -190,11 +193,12 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
-    patch: TenantPatch,
+    id: Input<Uuid>,
+    patch: Input<TenantPatch>,
     client: &ClientInfo,
 ) -> Result<TenantDetail, AppError> {
-    require_super_admin(actor)?;
+    actor.require_platform("tenant:update")?;
+    let (id, patch) = (id?, patch?);
     let mut changes = TenantChanges {
         name: patch.name.as_deref().map(parse_tenant_name).transpose()?,
         subscription_tier: patch
@@ -214,26 +218,62 @@ pub async fn update(
         }
         changes.settings = Some(settings);
     }
-    changes.max_users = changes
-        .subscription_tier
-        .as_deref()
-        .and_then(max_users_for_tier);
+    if let Some(max) = patch.max_users {
+        if !(1..=MAX_USERS_LIMIT).contains(&max) {
+            return Err(AppError::validation(
+                "maxUsers",
+                format!("maxUsers must be between 1 and {MAX_USERS_LIMIT}"),
+            ));
+        }
+    }
     let nothing = changes.name.is_none()
         && changes.subscription_tier.is_none()
+        && patch.max_users.is_none()
         && changes.status.is_none()
         && changes.settings.is_none();
     if nothing {
         return Err(AppError::validation(
             "body",
-            "Nothing to change: send name, subscriptionTier, status or settings",
+            "Nothing to change: send name, subscriptionTier, maxUsers, status or settings",
         ));
     }
     let mut conn = state.db.get().await?;
     conn.transaction::<_, AppError, _>(async |c| {
         set_scope(c, Scope::platform()).await?;
-        let before = tenants::find_record(c, id)
+        // Locked: a limit change and concurrent adds are counted one after another.
+        let before = tenants::find_record_for_update(c, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        // Saving the same tier keeps a custom limit; a new tier brings its default unless a
+        // limit is given too.
+        let tier_changed = changes
+            .subscription_tier
+            .as_deref()
+            .is_some_and(|t| t != before.subscription_tier);
+        changes.max_users = patch.max_users.or_else(|| {
+            changes
+                .subscription_tier
+                .as_deref()
+                .filter(|_| tier_changed)
+                .and_then(max_users_for_tier)
+        });
+        if let Some(max) = changes.max_users {
+            let members = members::active_count(c, id).await?;
+            if i64::from(max) < members {
+                let field = if patch.max_users.is_some() {
+                    "maxUsers"
+                } else {
+                    "subscriptionTier"
+                };
+                return Err(AppError::validation(
+                    field,
+                    format!(
+                        "{} has {members} users; the new limit of {max} is below that",
+                        before.name
+                    ),
+                ));
+            }
+        }
         let deactivating = changes.status.as_deref().is_some_and(|s| s != "ACTIVE");
         if before.tenant_type == "CORE" && deactivating {
             return Err(AppError::validation(
@@ -253,13 +293,14 @@ pub async fn update(
             c,
             client,
             Event {
-                action: "tenant.update",
+                action: AuditAction::TenantUpdate,
                 outcome: Outcome::Success,
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
                 target: Some(("tenant", id.to_string())),
                 details: json!({
                     "name": changes.name, "subscriptionTier": changes.subscription_tier,
+                    "maxUsers": changes.max_users,
                     "status": changes.status, "settingsChanged": changes.settings.is_some(),
                     "sessionsEnded": ended,
                 }),

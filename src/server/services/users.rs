@@ -4,6 +4,7 @@ use diesel_async::AsyncConnection;
 use serde_json::json;
 
 use crate::{
+    domain::audit::AuditAction,
     domain::{
         error::AppError,
         identity::{check_new_password, parse_email, parse_name},
@@ -63,7 +64,7 @@ pub async fn create_superadmin(
                 conn,
                 &ClientInfo::default(),
                 Event {
-                    action: "user.create_superadmin",
+                    action: AuditAction::UserCreateSuperadmin,
                     outcome: Outcome::Success,
                     tenant_id: Some(core.id),
                     actor_user_id: None,

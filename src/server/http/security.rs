@@ -1,0 +1,163 @@
+//! Browser-facing defences applied to every response: refusing cross-site state changes
+//! (Origin check), the Content-Security-Policy, HSTS and `Cache-Control: no-store`.
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+/// Pages get a per-response nonce for Leptos' inline hydration scripts (see `page_csp`);
+/// everything else (JSON, redirects, errors) may run nothing at all.
+pub const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// Two years, the preload list's expectation; only sent in production (HTTPS).
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// The policy of an HTML page whose inline scripts carry `nonce`. `strict-dynamic` lets the
+/// nonced module load the WASM bundle; `wasm-unsafe-eval` lets it compile.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets the page's CSP with the nonce Leptos generated for this response. Called while the
+/// HTML shell renders, where both the nonce and the response options are in context.
+pub fn send_page_csp() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Refuses a state-changing request that a browser sent on behalf of another site. Server
+/// functions and pages authenticate with the session cookie, which a browser attaches to
+/// cross-site form posts too; `/api/v1` authenticates with Bearer tokens only and ignores
+/// cookies, so it needs no Origin. A browser always sends `Origin` (or at least `Referer`)
+/// with a POST, including a plain HTML form post, so same-site forms keep working without
+/// JavaScript; a request with neither is refused too.
+pub async fn origin_guard(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
+    if safe || request.uri().path().starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let own = own_authority(&request);
+    match request_origin(request.headers()) {
+        Some((scheme, authority))
+            if matches!(scheme.as_str(), "http" | "https") && Some(&authority) == own.as_ref() =>
+        {
+            next.run(request).await
+        }
+        origin => cross_site_refusal(origin.map(|(s, a)| format!("{s}://{a}"))),
+    }
+}
+
+fn cross_site_refusal(origin: Option<String>) -> Response {
+    let message = match &origin {
+        Some(o) => format!("Cross-site request refused: it came from {o}, not from this site"),
+        None => "Cross-site request refused: the request has no Origin or Referer".to_string(),
+    };
+    tracing::warn!(
+        origin = origin.as_deref().unwrap_or("none"),
+        "refused a cross-site request"
+    );
+    let body = json!({
+        "success": false,
+        "error": { "code": "CROSS_SITE_REQUEST", "message": message, "details": null },
+    });
+    (StatusCode::FORBIDDEN, Json(body)).into_response()
+}
+
+/// The host (and port) this request was addressed to.
+fn own_authority(request: &Request) -> Option<String> {
+    request
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_ascii_lowercase())
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_ascii_lowercase)
+        })
+}
+
+/// (scheme, authority) of `Origin`, or else of `Referer`. `Origin: null` counts as none.
+fn request_origin(headers: &HeaderMap) -> Option<(String, String)> {
+    let parse = |value: &str| -> Option<(String, String)> {
+        let (scheme, rest) = value.split_once("://")?;
+        let authority = rest.split(['/', '?', '#']).next()?;
+        // A Referer may carry credentials (`user@host`); they are not part of the origin.
+        let authority = authority.rsplit('@').next()?;
+        (!authority.is_empty())
+            .then(|| (scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
+    };
+    let header_str = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    match header_str(header::ORIGIN) {
+        Some(origin) => parse(origin),
+        None => header_str(header::REFERER).and_then(parse),
+    }
+}
+
+/// Answers that may carry tokens or personal data (the API, server functions, pages) are
+/// never stored by browsers or proxies; static assets (`/pkg`, files) stay cacheable.
+pub async fn no_store(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let private = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    if private && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_come_from_origin_then_referer() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://u:p@Inti.example:8443/a?b"),
+        );
+        assert_eq!(
+            request_origin(&h),
+            Some(("https".into(), "inti.example:8443".into()))
+        );
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert_eq!(request_origin(&h), None);
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert_eq!(
+            request_origin(&h),
+            Some(("http".into(), "evil.example".into()))
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Checking credentials and opening a session; switching a session to another tenant.
+
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{account::SessionView, audit::AuditAction, error::AppError, login::LoginInput},
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            password, refresh_token,
+        },
+        db::{
+            audit::Outcome,
+            scope::{set_scope, Scope},
+            sessions::{self, AuthSession, NewAuthSession},
+            users,
+        },
+        secret::Secret,
+        services::{
+            access::{self, Reach},
+            audit::{self, Event},
+            lockout,
+        },
+        state::AppState,
+    },
+};
+
+use super::{
+    session::{actor_for, view_for},
+    tokens::{store_refresh, TokenPair},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Browser: cookie session, no tokens handed out.
+    Web,
+    /// API client: access and refresh tokens.
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Web => "WEB",
+            Self::Api => "API",
+        }
+    }
+}
+
+pub struct LoggedIn {
+    pub session: AuthSession,
+    pub view: SessionView,
+    /// The actor of the new session.
+    pub actor: Actor,
+    /// API sessions only: the first token pair of the new family.
+    pub tokens: Option<TokenPair>,
+}
+
+/// Checks the credentials and opens a session in the requested (or home) tenant. Every
+/// failure answers the same `InvalidCredentials`, is audited, and counts towards the
+/// account's and the client IP's brute-force lock.
+pub async fn login(
+    state: &AppState,
+    input: LoginInput,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<LoggedIn, AppError> {
+    let subjects = lockout::subjects(Some(&input.email), client);
+    lockout::before_attempt(state, &subjects, client).await?;
+    // The connection goes back to the pool before hashing: a flood of logins must not starve
+    // every other request of connections while argon2 runs.
+    let creds = {
+        let mut conn = state.db.get().await?;
+        users::credentials_by_email(&mut conn, &input.email).await?
+    };
+    let password = Secret::new(input.password.clone());
+    let (user_id, stored_hash, active) = match creds {
+        Some(c) => (Some(c.id), Some(c.password_hash), c.status == "ACTIVE"),
+        None => (None, None, false),
+    };
+    let password_ok = password::verify(&password, stored_hash).await?;
+
+    let mut conn = state.db.get().await?;
+    let reach = match (user_id, password_ok && active) {
+        (Some(id), true) => {
+            let slug = input.tenant_slug.clone();
+            conn.transaction::<_, AppError, _>(async |c| {
+                set_scope(c, Scope::user(id)).await?;
+                let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
+                let reachable = access::reachable(c, id).await?;
+                Ok(pick_tenant(reachable, slug.as_deref(), home).map(|r| (id, r)))
+            })
+            .await?
+        }
+        _ => None,
+    };
+    let Some((user_id, reach)) = reach else {
+        // No tenant: the audit policy accepts tenant-less entries without a scope.
+        audit::record_best_effort(
+            &mut conn,
+            client,
+            Event {
+                action: AuditAction::AuthLogin,
+                outcome: Outcome::Failure,
+                tenant_id: None,
+                actor_user_id: user_id,
+                target: None,
+                details: json!({ "email": input.auditable_email(), "tenantSlug": input.tenant_slug }),
+            },
+        )
+        .await;
+        drop(conn);
+        lockout::after_failure(state, &subjects, client).await?;
+        return Err(AppError::InvalidCredentials);
+    };
+    lockout::after_success(state, &input.email).await?;
+
+    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
+        .map_err(|_| AppError::Internal)?;
+    let opening = Opening {
+        user_id,
+        reach,
+        kind,
+        expires_at: Utc::now() + ttl,
+        replaces: None,
+    };
+    open_session(&mut conn, state, client, opening).await
+}
+
+struct Opening {
+    user_id: Uuid,
+    reach: Reach,
+    kind: SessionKind,
+    expires_at: chrono::DateTime<Utc>,
+    /// The session a tenant switch ends.
+    replaces: Option<Uuid>,
+}
+
+/// Opens a session (ending the one it replaces), stores the first refresh token of an API
+/// session, records the user's current tenant and audits it: one transaction scoped to the
+/// new tenant, so that either all of it happens or none.
+async fn open_session(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    client: &ClientInfo,
+    opening: Opening,
+) -> Result<LoggedIn, AppError> {
+    let tenant_id = opening.reach.tenant.id;
+    let (session, actor, view, pending) = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            set_scope(conn, Scope::member(opening.user_id, tenant_id)).await?;
+            if let Some(old) = opening.replaces {
+                // Ended meanwhile (logout, suspension): the switch must not outlive it.
+                if !sessions::revoke(conn, old, "switch_tenant").await? {
+                    return Err(AppError::Unauthenticated);
+                }
+            }
+            let session = sessions::create(
+                conn,
+                NewAuthSession {
+                    user_id: opening.user_id,
+                    tenant_id,
+                    kind: opening.kind.as_str(),
+                    client_ip: client.ip.as_deref(),
+                    user_agent: client.user_agent.as_deref(),
+                    expires_at: opening.expires_at,
+                },
+            )
+            .await?;
+            users::record_login(conn, opening.user_id, tenant_id).await?;
+            let action = match opening.replaces {
+                Some(_) => AuditAction::AuthSwitchTenant,
+                None => AuditAction::AuthLogin,
+            };
+            audit::record(
+                conn,
+                client,
+                Event {
+                    action,
+                    outcome: Outcome::Success,
+                    tenant_id: Some(tenant_id),
+                    actor_user_id: Some(opening.user_id),
+                    target: Some(("session", session.id.to_string())),
+                    details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
+                },
+            )
+            .await?;
+            let pending = match opening.kind {
+                SessionKind::Api => {
+                    Some(store_refresh(conn, state, &session, refresh_token::generate()).await?)
+                }
+                SessionKind::Web => None,
+            };
+            let actor = actor_for(conn, opening.user_id, session.id, opening.reach).await?;
+            let view = view_for(conn, &actor).await?;
+            Ok((session, actor, view, pending))
+        })
+        .await?;
+    let tokens = pending.map(|p| p.finish(state)).transpose()?;
+    Ok(LoggedIn {
+        session,
+        view,
+        actor,
+        tokens,
+    })
+}
+
+/// Moves the actor into another tenant they reach: a new session (and, for API clients, a new
+/// token family) scoped to it replaces the current one, which ends, in one transaction. The
+/// new session keeps the old one's absolute expiry, so switching never extends a login. A
+/// tenant the user cannot reach is `NotFound`, whether or not it exists.
+pub async fn switch_tenant(
+    state: &AppState,
+    actor: &Actor,
+    tenant_id: Uuid,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<LoggedIn, AppError> {
+    let mut conn = state.db.get().await?;
+    let (reach, current) = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            let reach = access::reachable(c, actor.user_id)
+                .await?
+                .into_iter()
+                .find(|r| r.tenant.id == tenant_id)
+                .ok_or(AppError::NotFound)?;
+            let current = sessions::find_live(c, actor.session_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            Ok((reach, current))
+        })
+        .await?;
+    let opening = Opening {
+        user_id: actor.user_id,
+        reach,
+        kind,
+        expires_at: current.expires_at,
+        replaces: Some(current.id),
+    };
+    open_session(&mut conn, state, client, opening).await
+}
+
+/// The requested tenant if the user reaches it, else their home tenant, else the first one.
+fn pick_tenant(reachable: Vec<Reach>, slug: Option<&str>, home: Option<Uuid>) -> Option<Reach> {
+    match slug {
+        Some(slug) => reachable.into_iter().find(|r| r.tenant.domain == slug),
+        None => {
+            let home_pos = reachable.iter().position(|r| Some(r.tenant.id) == home);
+            let mut reachable = reachable;
+            match home_pos {
+                Some(i) => Some(reachable.swap_remove(i)),
+                None => reachable.into_iter().next(),
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Resolving a session into an `Actor` on every request, the signed-in view, and logout.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        account::{AccessibleService, SessionView, UserView},
+        audit::AuditAction,
+        error::AppError,
+        permission::PermissionSet,
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        db::{
+            audit::Outcome,
+            scope::{self, set_scope, Scope},
+            services, sessions, tenants, users,
+        },
+        services::{
+            access::{self, Reach},
+            audit::{self, Event},
+        },
+        state::AppState,
+    },
+};
+
+/// Loads a live session and checks, on every request, that its user is active and still
+/// reaches its tenant: a suspended user, a removed or expired grant or a revoked session
+/// stops working immediately.
+pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| resolve_in(c, session_id).await)
+        .await
+}
+
+/// `resolve_actor` inside the caller's transaction; sets the session's scope.
+pub(super) async fn resolve_in(
+    c: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> Result<Actor, AppError> {
+    let (user_id, tenant_id) = scope::session_principal(c, session_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    set_scope(c, Scope::member(user_id, tenant_id)).await?;
+    users::find(c, user_id)
+        .await?
+        .filter(|u| u.status == "ACTIVE")
+        .ok_or(AppError::Unauthenticated)?;
+    let reach = access::reachable(c, user_id)
+        .await?
+        .into_iter()
+        .find(|r| r.tenant.id == tenant_id)
+        .ok_or(AppError::Unauthenticated)?;
+    actor_for(c, user_id, session_id, reach).await
+}
+
+pub(super) async fn actor_for(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    reach: Reach,
+) -> Result<Actor, AppError> {
+    let permissions =
+        PermissionSet::from_strings(tenants::role_permissions(conn, reach.role_id).await?);
+    Ok(Actor {
+        user_id,
+        session_id,
+        tenant_id: reach.tenant.id,
+        is_super_admin: reach.platform,
+        role: reach.role_name,
+        permissions,
+    })
+}
+
+/// The signed-in user as the API and the layout present them.
+pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        view_for(c, actor).await
+    })
+    .await
+}
+
+pub(super) async fn view_for(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+) -> Result<SessionView, AppError> {
+    let user = users::find(conn, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let tenants: Vec<_> = access::reachable(conn, actor.user_id)
+        .await?
+        .iter()
+        .map(Reach::view)
+        .collect();
+    let current_tenant = tenants
+        .iter()
+        .find(|t| t.id == actor.tenant_id)
+        .cloned()
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(SessionView {
+        user: UserView {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            home_tenant_id: user.home_tenant_id,
+            current_tenant_id: actor.tenant_id,
+            roles: vec![actor.role.clone()],
+            permissions: actor.permissions.to_strings(),
+        },
+        current_tenant,
+        tenants,
+    })
+}
+
+/// The services the actor's current tenant can use.
+pub async fn accessible_services(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<AccessibleService>, AppError> {
+    let mut conn = state.db.get().await?;
+    let found = conn
+        .transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            Ok(services::accessible_for_tenant(c, actor.tenant_id).await?)
+        })
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|(s, endpoints)| AccessibleService {
+            id: s.id,
+            name: s.name,
+            display_name: s.display_name,
+            service_type: s.service_type,
+            endpoints,
+        })
+        .collect())
+}
+
+/// Ends the actor's session: its refresh tokens and browser cookie stop working at once.
+pub async fn logout(state: &AppState, actor: &Actor, client: &ClientInfo) -> Result<(), AppError> {
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        sessions::revoke(c, actor.session_id, "logout").await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::AuthLogout,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("session", actor.session_id.to_string())),
+                details: json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}

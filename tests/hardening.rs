@@ -1,0 +1,628 @@
+//! Issue 6 (hardening): cross-site requests, security headers, brute-force locks, paging
+//! bounds, constraint races, refresh grace, seat limits and member rank. Each test failed on
+//! the code before the fix it covers.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, DEMO_PASSWORD};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use inti::server::{
+    config::Mode,
+    db::schema::{audit_log, refresh_tokens, tenants, user_tenant_access, users},
+    secret::Secret,
+};
+use serde_json::{json, Value};
+
+async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {
+    let mut conn = app.db.conn().await;
+    users::table
+        .filter(users::email.eq(email))
+        .select(users::id)
+        .first(&mut conn)
+        .await
+        .unwrap()
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<(String, Value)> {
+    let mut conn = app.db.conn().await;
+    audit_log::table
+        .order(audit_log::id.asc())
+        .select((audit_log::action, audit_log::details))
+        .load(&mut conn)
+        .await
+        .unwrap()
+}
+
+async fn tenant_count(app: &TestApp) -> i64 {
+    let mut conn = app.db.conn().await;
+    tenants::table.count().get_result(&mut conn).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_functions_refuse_foreign_and_missing_origins() {
+    let app = TestApp::new().await;
+    let admin = app.browser_login("superadmin@core.com").await;
+    let before = tenant_count(&app).await;
+    let form = "name=Evil&domain=evil-corp&subscription_tier=STARTER";
+    for origin in [Some("https://evil.example"), Some("null"), None] {
+        let res = app
+            .server_fn_from("tenants_create", form, Some(&admin), origin)
+            .await;
+        assert_eq!(res.status, 403, "{origin:?}: {}", res.text());
+        assert_eq!(res.json()["error"]["code"], "CROSS_SITE_REQUEST");
+    }
+    // A sibling host's Referer is not this site either.
+    let req = axum::http::Request::post("/api/tenants_create")
+        .header("host", "localhost")
+        .header("referer", "http://localhost.evil.example/page")
+        .header("cookie", &admin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form))
+        .unwrap();
+    assert_eq!(app.request(req).await.status, 403);
+    assert_eq!(tenant_count(&app).await, before, "nothing was created");
+
+    // The same request from the site itself works (Origin, or Referer without Origin).
+    let res = app.server_fn("tenants_create", form, Some(&admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(tenant_count(&app).await, before + 1);
+
+    // Bearer-authenticated REST routes need no Origin.
+    let token = app.token("superadmin@core.com").await;
+    let res = app
+        .post_json(
+            "/api/v1/core/tenants",
+            json!({"name": "Other", "domain": "other-corp"}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_carry_a_nonce_csp_and_private_answers_are_not_stored() {
+    let app = TestApp::new().await;
+    let req = axum::http::Request::get("/login")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.request(req).await;
+    assert_eq!(res.status, 200);
+    let csp = res.header("content-security-policy").expect("a CSP");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce in script-src");
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        res.text().contains(&format!("nonce=\"{nonce}\"")),
+        "the inline scripts carry the header's nonce"
+    );
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(
+        res.header("strict-transport-security"),
+        None,
+        "dev mode is plain http"
+    );
+
+    // A second page gets another nonce.
+    let again = app
+        .request(
+            axum::http::Request::get("/login")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(again.header("content-security-policy").unwrap(), csp);
+
+    let data = app.login("user@taskmanager.com").await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "user@taskmanager.com", "password": DEMO_PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    let token = data["tokens"]["accessToken"].as_str().unwrap();
+    let me = app.get("/api/v1/auth/me", Some(token)).await;
+    assert_eq!(me.header("cache-control").as_deref(), Some("no-store"));
+    assert!(me
+        .header("content-security-policy")
+        .unwrap()
+        .starts_with("default-src 'none'"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn production_sends_hsts_and_host_only_secure_cookies() {
+    let app = TestApp::with_settings(|s| {
+        s.mode = Mode::Production;
+        s.auth.secure_cookies = true;
+        s.auth.jwt_secret = Secret::new("a-production-secret-of-at-least-32-chars");
+    })
+    .await;
+    let res = app.get("/healthz", None).await;
+    assert!(res
+        .header("strict-transport-security")
+        .is_some_and(|h| h.starts_with("max-age=")));
+    let res = app
+        .server_fn(
+            "login",
+            &format!("email=user%40taskmanager.com&password={DEMO_PASSWORD}"),
+            None,
+        )
+        .await;
+    let cookie = res.header("set-cookie").expect("a session cookie");
+    assert!(cookie.starts_with("__Host-inti_session="), "{cookie}");
+    for part in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_bad_logins_lock_the_account_which_unlocks_by_itself() {
+    let app = TestApp::with_settings(|s| {
+        s.auth.lockout.account_failures = 3;
+        s.auth.lockout.first_wait = Duration::from_secs(1);
+    })
+    .await;
+    let bad = json!({"email": "user@taskmanager.com", "password": "wrong-password"});
+    let good = json!({"email": "user@taskmanager.com", "password": DEMO_PASSWORD});
+    for _ in 0..4 {
+        let res = app.post_json("/api/v1/auth/login", bad.clone(), None).await;
+        assert_eq!(res.status, 401, "{}", res.text());
+    }
+    // Locked: even the right password waits, with Retry-After.
+    let res = app
+        .post_json("/api/v1/auth/login", good.clone(), None)
+        .await;
+    assert_eq!(res.status, 429, "{}", res.text());
+    assert_eq!(res.json()["error"]["code"], "RATE_LIMITED");
+    let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+    // Other accounts are not affected.
+    app.login("admin@taskmanager.com").await;
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let res = app.post_json("/api/v1/auth/login", good, None).await;
+    assert_eq!(res.status, 200, "the lock ended by itself: {}", res.text());
+
+    let actions = audit_actions(&app).await;
+    let lock = actions
+        .iter()
+        .find(|(a, _)| a == "auth.lockout")
+        .expect("the lock is audited");
+    assert_eq!(lock.1["subject"], "user@taskmanager.com");
+    assert_eq!(lock.1["failures"], 4);
+    assert!(actions
+        .iter()
+        .any(|(a, d)| a == "auth.lockout_end" && d["subject"] == "user@taskmanager.com"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_never_record_what_was_typed_as_a_password() {
+    let app = TestApp::new().await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "hunter2-my-password", "password": "x"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401);
+    let actions = audit_actions(&app).await;
+    let (_, details) = actions.iter().rfind(|(a, _)| a == "auth.login").unwrap();
+    assert_eq!(details["email"], Value::Null, "{details}");
+    assert!(!details.to_string().contains("hunter2"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_current_password_check_is_throttled_and_audited() {
+    let app = TestApp::with_settings(|s| s.auth.lockout.account_failures = 2).await;
+    let token = app.token("user@taskmanager.com").await;
+    let body = json!({"currentPassword": "not-it-at-all", "newPassword": "a-brand-new-password"});
+    for _ in 0..3 {
+        let res = app
+            .send(
+                "POST",
+                "/api/v1/account/password",
+                Some(body.clone()),
+                &token,
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.text());
+    }
+    let res = app
+        .send("POST", "/api/v1/account/password", Some(body), &token)
+        .await;
+    assert_eq!(res.status, 429, "{}", res.text());
+    let actions = audit_actions(&app).await;
+    let failures = actions
+        .iter()
+        .filter(|(a, _)| a == "account.password_change")
+        .count();
+    assert_eq!(failures, 3);
+    assert!(actions.iter().any(|(a, _)| a == "auth.lockout"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paging_out_of_range_is_a_named_422() {
+    let app = TestApp::new().await;
+    let admin = app.token("superadmin@core.com").await;
+    for (path, field) in [
+        ("/api/v1/core/tenants?page=9223372036854775807", "page"),
+        ("/api/v1/core/tenants?page=0", "page"),
+        ("/api/v1/users?perPage=1000", "perPage"),
+        ("/api/v1/audit?page=-5", "page"),
+        (
+            "/api/v1/core/users?page=9223372036854775807&perPage=100",
+            "page",
+        ),
+    ] {
+        let res = app.get(path, Some(&admin)).await;
+        assert_eq!(res.status, 422, "{path}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_creates_get_a_named_409_never_a_500() {
+    let app = TestApp::new().await;
+    let admin = app.token("superadmin@core.com").await;
+    let body = json!({"name": "Twin", "domain": "twin-co"});
+    let results = futures_join(&app, &admin, body, 6).await;
+    let created = results.iter().filter(|(s, _)| *s == 201).count();
+    assert_eq!(created, 1, "{results:?}");
+    for (status, body) in results.iter().filter(|(s, _)| *s != 201) {
+        assert_eq!(*status, 409, "{body}");
+        assert_eq!(body["error"]["details"]["field"], "domain");
+    }
+}
+
+async fn futures_join(app: &TestApp, token: &str, body: Value, n: usize) -> Vec<(u16, Value)> {
+    let calls = (0..n).map(|_| app.post_json("/api/v1/core/tenants", body.clone(), Some(token)));
+    let mut out = Vec::new();
+    let handles: Vec<_> = calls.collect();
+    // Drive them concurrently on one task: the router is in-process.
+    let results = join_all(handles).await;
+    for r in results {
+        out.push((r.status, r.json()));
+    }
+    out
+}
+
+async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if outputs[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => outputs[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().map(Option::unwrap).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_token_replayed_within_the_grace_period_answers_the_same_pair() {
+    let app = TestApp::new().await;
+    let data = app.login("user@taskmanager.com").await;
+    let first = data["tokens"]["refreshToken"].as_str().unwrap().to_string();
+    let body = json!({"refreshToken": first});
+    let (a, b) = tokio::join!(
+        app.post_json("/api/v1/auth/refresh", body.clone(), None),
+        app.post_json("/api/v1/auth/refresh", body.clone(), None)
+    );
+    assert_eq!(
+        (a.status, b.status),
+        (200, 200),
+        "{} {}",
+        a.text(),
+        b.text()
+    );
+    assert_eq!(a.json()["data"]["tokens"], b.json()["data"]["tokens"]);
+    let retry = app.post_json("/api/v1/auth/refresh", body, None).await;
+    assert_eq!(retry.status, 200);
+    assert_eq!(retry.json()["data"]["tokens"], a.json()["data"]["tokens"]);
+    let pair = a.json()["data"]["tokens"].clone();
+    let access = pair["accessToken"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/auth/me", Some(access)).await.status, 200);
+
+    // One rotation happened: the family holds the first token and one successor.
+    let mut conn = app.db.conn().await;
+    let rows: i64 = refresh_tokens::table
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, 2);
+    // The successor still rotates normally.
+    let next = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({"refreshToken": pair["refreshToken"]}),
+            None,
+        )
+        .await;
+    assert_eq!(next.status, 200, "{}", next.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replay_after_the_grace_period_revokes_the_family() {
+    let app = TestApp::with_settings(|s| {
+        s.auth.refresh_reuse_grace = Duration::from_millis(200);
+    })
+    .await;
+    let data = app.login("user@taskmanager.com").await;
+    let first = data["tokens"]["refreshToken"].as_str().unwrap().to_string();
+    let res = app
+        .post_json("/api/v1/auth/refresh", json!({"refreshToken": first}), None)
+        .await;
+    assert_eq!(res.status, 200);
+    let pair = res.json()["data"]["tokens"].clone();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let res = app
+        .post_json("/api/v1/auth/refresh", json!({"refreshToken": first}), None)
+        .await;
+    assert_eq!(res.status, 401);
+    let access = pair["accessToken"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/auth/me", Some(access)).await.status, 401);
+    let res = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({"refreshToken": pair["refreshToken"]}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_custom_user_manager_cannot_touch_a_member_who_outranks_them() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/roles",
+            Some(json!({"name": "PEOPLE_OPS", "description": "", "permissions": ["user:manage", "user:read"]})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let user = user_id(&app, "user@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(json!({"role": "PEOPLE_OPS"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let ops = app.token("user@taskmanager.com").await;
+    let boss = user_id(&app, "admin@taskmanager.com").await;
+    for (method, body) in [
+        ("PATCH", Some(json!({"accessStatus": "SUSPENDED"}))),
+        ("PATCH", Some(json!({"role": "USER"}))),
+        ("DELETE", None),
+    ] {
+        let res = app
+            .send(method, &format!("/api/v1/users/{boss}"), body.clone(), &ops)
+            .await;
+        assert_eq!(res.status, 403, "{method} {body:?}: {}", res.text());
+    }
+    // The admin still works.
+    assert_eq!(app.get("/api/v1/users", Some(&admin)).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let mut conn = app.db.conn().await;
+    // taskmanager: 2 members. Limit 2, and one member's grant expired: one seat is free.
+    diesel::update(tenants::table.filter(tenants::domain.eq("taskmanager")))
+        .set(tenants::max_users.eq(2))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let user = user_id(&app, "user@taskmanager.com").await;
+    diesel::update(user_tenant_access::table.filter(user_tenant_access::user_id.eq(user)))
+        .set(
+            user_tenant_access::expires_at
+                .eq(Some(chrono::Utc::now() - chrono::Duration::hours(1))),
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"email": "new.hire@example.com", "name": "New Hire", "password": "a-long-password-1", "role": "USER"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        201,
+        "an expired grant frees its seat: {}",
+        res.text()
+    );
+    // Renewing the expired grant would exceed the limit.
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(json!({"expiresAt": null})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "expiresAt");
+
+    // Suspend the new hire, then reactivating them fits again; reactivating beyond does not.
+    let hire = user_id(&app, "new.hire@example.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{hire}"),
+            Some(json!({"accessStatus": "SUSPENDED"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(json!({"expiresAt": null})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{hire}"),
+            Some(json!({"accessStatus": "ACTIVE"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "accessStatus");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tier_changes_keep_custom_limits_and_never_drop_below_the_members() {
+    let app = TestApp::new().await;
+    let admin = app.token("superadmin@core.com").await;
+    let mut conn = app.db.conn().await;
+    let id: uuid::Uuid = tenants::table
+        .filter(tenants::domain.eq("taskmanager"))
+        .select(tenants::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/core/tenants/{id}");
+    let res = app
+        .send("PATCH", &path, Some(json!({"maxUsers": 37})), &admin)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["maxUsers"], 37);
+    // Saving the form again with the same tier keeps the custom limit.
+    let tier = res.json()["data"]["subscriptionTier"].clone();
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"name": "Task Manager", "subscriptionTier": tier})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["maxUsers"], 37);
+    // A limit below the current members is refused.
+    let res = app
+        .send("PATCH", &path, Some(json!({"maxUsers": 1})), &admin)
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "maxUsers");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn callers_without_the_permission_get_403_whatever_the_body() {
+    let app = TestApp::new().await;
+    let user = app.token("user@taskmanager.com").await;
+    for (method, path, body) in [
+        ("POST", "/api/v1/core/tenants", json!({})),
+        ("POST", "/api/v1/core/tenants", json!("not an object")),
+        (
+            "PATCH",
+            "/api/v1/core/tenants/not-a-uuid",
+            json!({"bogus": 1}),
+        ),
+        ("POST", "/api/v1/users", json!({"email": 5})),
+        ("PATCH", "/api/v1/users/not-a-uuid", json!({})),
+        ("POST", "/api/v1/roles", json!({"name": null})),
+        ("GET", "/api/v1/core/tenants?page=abc", json!(null)),
+        ("GET", "/api/v1/audit?page=0", json!(null)),
+    ] {
+        let res = app.send(method, path, Some(body.clone()), &user).await;
+        assert_eq!(res.status, 403, "{method} {path} {body}: {}", res.text());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sub_admin_with_star_in_a_business_tenant_has_no_platform_powers() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    // The super admin, acting in taskmanager, grants the system SUPER_ADMIN role there.
+    let data = app.login("superadmin@core.com").await;
+    let tm = data["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["domain"] == "taskmanager")
+        .unwrap()["id"]
+        .clone();
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/auth/switch-tenant",
+            Some(json!({"tenantId": tm})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let in_tm = res.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user = user_id(&app, "user@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(json!({"role": "SUPER_ADMIN"})),
+            &in_tm,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let local = app.token("user@taskmanager.com").await;
+    assert_eq!(
+        app.get("/api/v1/core/tenants", Some(&local)).await.status,
+        403
+    );
+    assert_eq!(
+        app.get("/api/v1/core/users", Some(&local)).await.status,
+        403
+    );
+    let audit = app.get("/api/v1/audit", Some(&local)).await;
+    assert_eq!(audit.status, 200);
+    let foreign = audit.json()["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["tenantDomain"] != "taskmanager")
+        .count();
+    assert_eq!(foreign, 0, "only this tenant's entries");
+}
