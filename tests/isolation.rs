@@ -230,3 +230,188 @@ struct CountRow {
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
+
+/// Every table, as the server's role acting for tenant A's admin: deleting or creating rows
+/// of tenant B, of the platform (system roles, tenants, accounts, the registry) or of no
+/// tenant is refused or touches nothing, and the owner sees every row still there.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
+    let app = TestApp::new().await;
+    let mut owner = app.db.conn().await;
+    let a = tenant(&mut owner, "taskmanager").await;
+    let b = tenant(&mut owner, "whatsapp").await;
+    let one = async |owner: &mut AsyncPgConnection, sql: &str| -> Uuid {
+        diesel::sql_query(sql)
+            .get_result::<IdRow>(owner)
+            .await
+            .unwrap()
+            .id
+    };
+    let a_admin = one(
+        &mut owner,
+        "SELECT id FROM users WHERE email = 'admin@taskmanager.com'",
+    )
+    .await;
+    let b_admin = one(
+        &mut owner,
+        "SELECT id FROM users WHERE email = 'admin@whatsapp.com'",
+    )
+    .await;
+    let system_role = one(
+        &mut owner,
+        "SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL",
+    )
+    .await;
+    // Rows of B in the tables the demo leaves empty: a service, its endpoint and assignment,
+    // a session with a refresh token.
+    let service = one(
+        &mut owner,
+        "INSERT INTO services (name, display_name, type) VALUES ('b-tool', 'B tool', 'INTERNAL') RETURNING id",
+    )
+    .await;
+    diesel::sql_query(format!(
+        "INSERT INTO service_endpoints (service_id, name, display_name, method, path) \
+         VALUES ('{service}', 'list', 'List', 'GET', '/items')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO tenant_service_assignments (tenant_id, service_id) VALUES ('{b}', '{service}')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let b_session = one(
+        &mut owner,
+        &format!(
+            "INSERT INTO auth_sessions (user_id, tenant_id, kind, expires_at) \
+             VALUES ('{b_admin}', '{b}', 'API', now() + interval '1 hour') RETURNING id"
+        ),
+    )
+    .await;
+    diesel::sql_query(format!(
+        "INSERT INTO refresh_tokens (session_id, token_hash, expires_at) \
+         VALUES ('{b_session}', decode(repeat('ab', 32), 'hex'), now() + interval '1 hour')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO audit_log (tenant_id, action, outcome) VALUES ('{b}', 'auth.login', 'SUCCESS')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+
+    const TABLES: [&str; 11] = [
+        "tenants",
+        "users",
+        "user_tenant_access",
+        "roles",
+        "role_permissions",
+        "auth_sessions",
+        "refresh_tokens",
+        "services",
+        "service_endpoints",
+        "tenant_service_assignments",
+        "audit_log",
+    ];
+    let mut counts = Vec::new();
+    for t in TABLES {
+        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
+            .get_result::<CountRow>(&mut owner)
+            .await
+            .unwrap()
+            .n;
+        counts.push(n);
+    }
+
+    let mut conn = AsyncPgConnection::establish(&app_url(&app.db))
+        .await
+        .unwrap();
+    // Each statement runs in its own transaction scoped to (A's admin, tenant A).
+    let mut run = async |sql: String| -> Result<usize, String> {
+        conn.transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, Scope::member(a_admin, a)).await?;
+            diesel::sql_query(sql.clone()).execute(c).await
+        })
+        .await
+        .map_err(|e| e.to_string())
+    };
+    let deletes = [
+        format!("DELETE FROM tenants WHERE id IN ('{a}', '{b}')"),
+        "DELETE FROM users".to_string(),
+        format!("DELETE FROM user_tenant_access WHERE tenant_id <> '{a}'"),
+        "DELETE FROM roles WHERE tenant_id IS NULL".to_string(),
+        "DELETE FROM role_permissions WHERE role_id IN (SELECT id FROM roles WHERE tenant_id IS NULL)".to_string(),
+        format!("DELETE FROM auth_sessions WHERE tenant_id = '{b}'"),
+        "DELETE FROM refresh_tokens".to_string(),
+        "DELETE FROM services".to_string(),
+        "DELETE FROM service_endpoints".to_string(),
+        "DELETE FROM tenant_service_assignments".to_string(),
+        "DELETE FROM audit_log".to_string(),
+    ];
+    for sql in deletes {
+        match run(sql.clone()).await {
+            Ok(n) => assert_eq!(n, 0, "{sql} deleted {n} rows"),
+            Err(e) => assert!(e.contains("permission denied"), "{sql}: {e}"),
+        }
+    }
+    let inserts = [
+        "INSERT INTO tenants (name, domain) VALUES ('Rogue', 'rogue-co')".to_string(),
+        format!(
+            "INSERT INTO users (email, password_hash, name, home_tenant_id) \
+             VALUES ('rogue@x.io', 'x', 'Rogue', '{b}')"
+        ),
+        format!(
+            "INSERT INTO user_tenant_access (user_id, tenant_id, role_id) \
+             VALUES ('{a_admin}', '{b}', '{system_role}')"
+        ),
+        format!("INSERT INTO roles (tenant_id, name, is_system) VALUES ('{b}', 'ROGUE', false)"),
+        "INSERT INTO roles (tenant_id, name, is_system) VALUES (NULL, 'ROGUE', true)".to_string(),
+        format!("INSERT INTO role_permissions (role_id, permission) VALUES ('{system_role}', 'tenant:create')"),
+        format!(
+            "INSERT INTO auth_sessions (user_id, tenant_id, kind, expires_at) \
+             VALUES ('{a_admin}', '{b}', 'API', now() + interval '1 hour')"
+        ),
+        format!(
+            "INSERT INTO auth_sessions (user_id, tenant_id, kind, expires_at) \
+             VALUES ('{b_admin}', '{a}', 'API', now() + interval '1 hour')"
+        ),
+        format!(
+            "INSERT INTO refresh_tokens (session_id, token_hash, expires_at) \
+             VALUES ('{b_session}', decode(repeat('cd', 32), 'hex'), now() + interval '1 hour')"
+        ),
+        "INSERT INTO services (name, display_name, type) VALUES ('rogue', 'Rogue', 'INTERNAL')".to_string(),
+        format!(
+            "INSERT INTO service_endpoints (service_id, name, display_name, method, path) \
+             VALUES ('{service}', 'x', 'X', 'POST', '/x')"
+        ),
+        format!("INSERT INTO tenant_service_assignments (tenant_id, service_id) VALUES ('{a}', '{service}')"),
+        format!("INSERT INTO audit_log (tenant_id, action, outcome) VALUES ('{b}', 'auth.login', 'SUCCESS')"),
+    ];
+    for sql in inserts {
+        let err = run(sql.clone()).await.expect_err(&sql);
+        assert!(err.contains("row-level security"), "{sql}: {err}");
+    }
+    for (t, before) in TABLES.iter().zip(counts) {
+        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
+            .get_result::<CountRow>(&mut owner)
+            .await
+            .unwrap()
+            .n;
+        assert_eq!(n, before, "{t} changed");
+    }
+
+    // Nothing is visible without a scope, on any table.
+    for t in TABLES {
+        let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
+            .get_result::<CountRow>(&mut conn)
+            .await
+            .unwrap()
+            .n;
+        let visible_anyway = t == "roles" || t == "role_permissions";
+        assert!(n == 0 || visible_anyway, "{t}: {n} rows without a scope");
+    }
+}

@@ -20,11 +20,13 @@ pub struct User {
 }
 
 /// What login needs. Deliberately not `Debug`: it carries the password hash.
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+#[derive(QueryableByName)]
 pub struct Credentials {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub password_hash: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub status: String,
 }
 
@@ -37,16 +39,32 @@ pub struct NewUser<'a> {
     pub home_tenant_id: Uuid,
 }
 
+/// An account's credentials by email, before anyone is known (row-level security hides
+/// every account from an unscoped query; a narrow database function answers this one).
 pub async fn credentials_by_email(
     conn: &mut AsyncPgConnection,
     email: &str,
 ) -> QueryResult<Option<Credentials>> {
-    users::table
-        .filter(users::email.eq(email))
-        .select(Credentials::as_select())
-        .first(conn)
+    diesel::sql_query("SELECT id, password_hash, status FROM inti_login_credentials($1)")
+        .bind::<diesel::sql_types::Text, _>(email)
+        .get_result(conn)
         .await
         .optional()
+}
+
+/// Whether an account with this email exists, and its id, whatever the scope (adding a
+/// member by email); nothing else about the account is revealed.
+pub async fn account_id(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+        id: Option<Uuid>,
+    }
+    let found: Found = diesel::sql_query("SELECT inti_account_id($1) AS id")
+        .bind::<diesel::sql_types::Text, _>(email)
+        .get_result(conn)
+        .await?;
+    Ok(found.id)
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {

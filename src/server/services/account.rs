@@ -73,13 +73,17 @@ pub async fn change_password(
     // and no connection is held while argon2 runs.
     let creds = {
         let mut conn = state.db.get().await?;
-        let user = users::find(&mut conn, actor.user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        users::credentials_by_email(&mut conn, &user.email)
-            .await?
-            .map(|c| (user.email, c.password_hash))
-            .ok_or(AppError::Unauthenticated)?
+        conn.transaction::<_, AppError, _>(async |c| {
+            set_scope(c, actor.scope()).await?;
+            let user = users::find(c, actor.user_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            users::credentials_by_email(c, &user.email)
+                .await?
+                .map(|cred| (user.email, cred.password_hash))
+                .ok_or(AppError::Unauthenticated)
+        })
+        .await?
     };
     let (email, stored) = creds;
     let subjects = lockout::subjects(Some(&email), client);

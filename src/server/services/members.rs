@@ -225,9 +225,9 @@ pub async fn add(
             let role_id = grantable(c, actor, &input.role).await?;
             check_seat(c, actor.tenant_id, "email").await?;
             let tenant = tenants::find_record(c, actor.tenant_id).await?.ok_or(AppError::NotFound)?;
-            let user = match users::find_by_email(c, &email).await? {
+            let user_id = match users::account_id(c, &email).await? {
                 Some(existing) => {
-                    if members::find(c, tenant.id, existing.id).await?.is_some() {
+                    if members::find(c, tenant.id, existing).await?.is_some() {
                         return Err(AppError::conflict("email", "This user is already a member of this tenant"));
                     }
                     existing
@@ -236,10 +236,10 @@ pub async fn add(
                     let hash = hash.as_deref().ok_or_else(|| {
                         AppError::validation("password", "A password is required for a new account")
                     })?;
-                    users::insert(c, users::NewUser { email: &email, password_hash: hash, name: &name, home_tenant_id: tenant.id }).await?
+                    users::insert(c, users::NewUser { email: &email, password_hash: hash, name: &name, home_tenant_id: tenant.id }).await?.id
                 }
             };
-            members::set_grant(c, tenant.id, user.id, role_id, actor.user_id, input.expires_at).await?;
+            members::set_grant(c, tenant.id, user_id, role_id, actor.user_id, input.expires_at).await?;
             audit::record(
                 c,
                 client,
@@ -248,12 +248,12 @@ pub async fn add(
                     outcome: Outcome::Success,
                     tenant_id: Some(tenant.id),
                     actor_user_id: Some(actor.user_id),
-                    target: Some(("user", user.id.to_string())),
+                    target: Some(("user", user_id.to_string())),
                     details: json!({ "email": email, "role": input.role.trim().to_uppercase(), "expiresAt": input.expires_at }),
                 },
             )
             .await?;
-            Ok(user.id)
+            Ok(user_id)
         })
         .await?;
     get(state, actor, Ok(user_id)).await
