@@ -463,10 +463,19 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
         .await;
     assert_eq!(
         res.status,
-        201,
+        202,
         "an expired grant frees its seat: {}",
         res.text()
     );
+    // The invitation holds the seat until the new account's first sign-in takes it.
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "new.hire@example.com", "password": "a-long-password-1"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     // Renewing the expired grant would exceed the limit.
     let res = app
         .send(

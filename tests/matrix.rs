@@ -64,8 +64,17 @@ async fn each_caller_gets_exactly_the_expected_status() {
             Some(&b_token),
         )
         .await;
-    assert_eq!(extra.status, 201, "{}", extra.text());
-    let member_b = extra.json()["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(extra.status, 202, "{}", extra.text());
+    // The new account joins B at its first sign-in.
+    let joined = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "extra@whatsapp.com", "password": "long enough pw"}),
+            None,
+        )
+        .await;
+    assert_eq!(joined.status, 200, "{}", joined.text());
+    let member_b = joined.json()["data"]["user"]["id"].as_str().unwrap().to_string();
 
     let call = |caller: Caller, method: &'static str, path: String, body: Option<Value>| {
         let token = tokens.get(&caller).cloned();
@@ -148,7 +157,7 @@ async fn each_caller_gets_exactly_the_expected_status() {
         }
     }
     // Creations, each with its own data.
-    for (caller, want) in CALLERS.iter().zip([201, 201, 403, 201, 401]) {
+    for (caller, want) in CALLERS.iter().zip([202, 202, 403, 202, 401]) {
         let name = format!("{caller:?}").to_lowercase();
         let got = call(*caller, "POST", "/api/v1/users".into(), new_user(&name)).await;
         assert_eq!(got, want, "{caller:?} POST /api/v1/users");

@@ -77,7 +77,7 @@ async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
         app.post_json("/api/v1/users", new, Some(&admin))
             .await
             .status,
-        201
+        202
     );
     let login = app
         .post_json(

@@ -43,12 +43,12 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
 
     let new = json!({"email": "New.Person@Example.com", "name": "New Person", "password": "a long password", "role": "user"});
     let res = app.post_json("/api/v1/users", new, Some(&admin)).await;
-    assert_eq!(res.status, 201, "{}", res.text());
-    let created = res.json()["data"].clone();
-    assert_eq!(created["email"], "new.person@example.com");
-    assert_eq!(created["role"], "USER");
-    assert_eq!(created["accessStatus"], "ACTIVE");
-    assert!(created.get("passwordHash").is_none() && !res.text().contains("argon2"));
+    assert_eq!(res.status, 202, "{}", res.text());
+    let invited = res.json()["data"].clone();
+    assert_eq!(invited["email"], "new.person@example.com");
+    assert_eq!(invited["role"], "USER");
+    assert_eq!(invited["status"], "PENDING");
+    assert!(invited.get("passwordHash").is_none() && !res.text().contains("argon2"));
 
     let login = app
         .post_json(
@@ -58,7 +58,11 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
         )
         .await;
     assert_eq!(login.status, 200, "the new user can log in");
-    assert_eq!(login.json()["data"]["tenants"][0]["domain"], "taskmanager");
+    assert_eq!(
+        login.json()["data"]["tenants"][0]["domain"],
+        "taskmanager",
+        "their first sign-in accepted the invitation that created the account"
+    );
 
     // Another tenant's member is not found, for every verb.
     let other = user_id(&app, "admin@whatsapp.com").await;
@@ -121,7 +125,7 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     let res = app
         .post_json(
             "/api/v1/users",
-            json!({"email": "user@taskmanager.com", "name": "X", "role": "USER"}),
+            json!({"email": "user@taskmanager.com", "name": "X", "password": "long enough pw", "role": "USER"}),
             Some(&admin),
         )
         .await;
@@ -254,7 +258,8 @@ async fn the_tier_limit_is_enforced_with_a_clear_error() {
         app.post_json("/api/v1/users", add("one@wa.io"), Some(&admin))
             .await
             .status,
-        201
+        202,
+        "a pending invitation holds a seat"
     );
     let res = app
         .post_json("/api/v1/users", add("two@wa.io"), Some(&admin))

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{error::AppError, login::Password, member::Member, paging::Page};
+use crate::domain::{
+    error::AppError, invitation::Invitation, login::Password, member::Member, paging::Page,
+};
 
 #[server(prefix = "/api", endpoint = "users_list")]
 pub async fn list_members(
@@ -33,10 +35,13 @@ pub async fn add_member(
     password: Password,
     role: String,
     expires_at: String,
-) -> Result<Member, AppError> {
+) -> Result<Invitation, AppError> {
     use crate::{
         api::context,
-        server::{secret::Secret, services::members},
+        server::{
+            secret::Secret,
+            services::{invitations, members},
+        },
     };
     context::respond(
         async {
@@ -49,7 +54,7 @@ pub async fn add_member(
                 role,
                 expires_at,
             });
-            members::add(&state, &actor, input, &context::client().await).await
+            invitations::invite(&state, &actor, input, &context::client().await).await
         }
         .await,
     )
@@ -82,6 +87,34 @@ pub async fn remove_member(id: String) -> Result<(), AppError> {
             let actor = context::actor(&state).await?;
             let id = id.parse().map_err(|_| AppError::NotFound);
             members::remove(&state, &actor, id, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+/// The tenant's pending invitations.
+#[server(prefix = "/api", endpoint = "users_invitations")]
+pub async fn pending_invitations() -> Result<Vec<Invitation>, AppError> {
+    use crate::{api::context, server::services::invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            invitations::pending_for_tenant(&state, &actor).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "users_revoke_invitation")]
+pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+    use crate::{api::context, server::services::invitations};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
+            invitations::revoke(&state, &actor, id, &context::client().await).await
         }
         .await,
     )

@@ -31,7 +31,6 @@ pub enum AuditAction {
     AuthRefreshTokenReuse,
     AuthLockout,
     AuthLockoutEnd,
-    AuthPasswordCheckFailed,
     AccountRename,
     AccountPasswordChange,
     RoleCreate,
@@ -39,21 +38,23 @@ pub enum AuditAction {
     RoleDelete,
     TenantCreate,
     TenantUpdate,
-    UserAdd,
     UserUpdate,
     UserRemove,
     UserCreateSuperadmin,
+    UserInvite,
+    InvitationAccept,
+    InvitationDecline,
+    InvitationRevoke,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 20] = [
         Self::AuthLogin,
         Self::AuthLogout,
         Self::AuthSwitchTenant,
         Self::AuthRefreshTokenReuse,
         Self::AuthLockout,
         Self::AuthLockoutEnd,
-        Self::AuthPasswordCheckFailed,
         Self::AccountRename,
         Self::AccountPasswordChange,
         Self::RoleCreate,
@@ -61,10 +62,13 @@ impl AuditAction {
         Self::RoleDelete,
         Self::TenantCreate,
         Self::TenantUpdate,
-        Self::UserAdd,
         Self::UserUpdate,
         Self::UserRemove,
         Self::UserCreateSuperadmin,
+        Self::UserInvite,
+        Self::InvitationAccept,
+        Self::InvitationDecline,
+        Self::InvitationRevoke,
     ];
 
     /// The stored and displayed name, `area.action`.
@@ -76,7 +80,6 @@ impl AuditAction {
             Self::AuthRefreshTokenReuse => "auth.refresh_token_reuse",
             Self::AuthLockout => "auth.lockout",
             Self::AuthLockoutEnd => "auth.lockout_end",
-            Self::AuthPasswordCheckFailed => "auth.password_check_failed",
             Self::AccountRename => "account.rename",
             Self::AccountPasswordChange => "account.password_change",
             Self::RoleCreate => "role.create",
@@ -84,10 +87,13 @@ impl AuditAction {
             Self::RoleDelete => "role.delete",
             Self::TenantCreate => "tenant.create",
             Self::TenantUpdate => "tenant.update",
-            Self::UserAdd => "user.add",
             Self::UserUpdate => "user.update",
             Self::UserRemove => "user.remove",
             Self::UserCreateSuperadmin => "user.create_superadmin",
+            Self::UserInvite => "user.invite",
+            Self::InvitationAccept => "invitation.accept",
+            Self::InvitationDecline => "invitation.decline",
+            Self::InvitationRevoke => "invitation.revoke",
         }
     }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod error;
 pub mod identity;
+pub mod invitation;
 pub mod login;
 pub mod member;
 pub mod paging;

@@ -179,7 +179,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        email -> Varchar,
+        role_id -> Uuid,
+        access_expires_at -> Nullable<Timestamptz>,
+        auto_accept -> Bool,
+        invited_by -> Nullable<Uuid>,
+        status -> Text,
+        created_at -> Timestamptz,
+        responded_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(users -> tenants (home_tenant_id));
+diesel::joinable!(invitations -> tenants (tenant_id));
+diesel::joinable!(invitations -> roles (role_id));
 diesel::joinable!(user_tenant_access -> roles (role_id));
 diesel::joinable!(user_tenant_access -> tenants (tenant_id));
 diesel::joinable!(role_permissions -> roles (role_id));
@@ -200,4 +218,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_sessions,
     refresh_tokens,
     audit_log,
+    invitations,
 );

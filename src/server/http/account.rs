@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::server::{
     auth::actor::{Actor, ClientInfo},
-    http::error::{ApiJson, ApiResult, Envelope},
+    http::error::{ApiJson, ApiResult, Envelope, PathId},
     secret::Secret,
     services::account,
     state::AppState,
@@ -66,4 +66,36 @@ pub async fn change_password(
     Ok(Envelope(PasswordChanged {
         other_sessions_ended: ended,
     }))
+}
+
+/// `GET /api/v1/account/invitations`: the caller's pending invitations into other tenants.
+pub async fn invitations(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> ApiResult<Vec<crate::domain::invitation::Invitation>> {
+    Ok(Envelope(
+        crate::server::services::invitations::mine(&state, &actor).await?,
+    ))
+}
+
+/// `POST /api/v1/account/invitations/{id}/accept`.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+) -> ApiResult<serde_json::Value> {
+    crate::server::services::invitations::respond(&state, &actor, id, true, &client).await?;
+    Ok(Envelope(serde_json::json!({ "accepted": true })))
+}
+
+/// `POST /api/v1/account/invitations/{id}/decline`.
+pub async fn decline_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+) -> ApiResult<serde_json::Value> {
+    crate::server::services::invitations::respond(&state, &actor, id, false, &client).await?;
+    Ok(Envelope(serde_json::json!({ "declined": true })))
 }

@@ -45,6 +45,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/switch-tenant", post(auth::switch_tenant))
         .route("/account", axum::routing::patch(account::update_profile))
         .route("/account/password", post(account::change_password))
+        .route("/account/invitations", get(account::invitations))
+        .route(
+            "/account/invitations/{id}/accept",
+            post(account::accept_invitation),
+        )
+        .route(
+            "/account/invitations/{id}/decline",
+            post(account::decline_invitation),
+        )
         .route("/audit", get(audit::list))
         .route("/roles", get(roles::list).post(roles::create))
         .route(
@@ -52,6 +61,11 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::patch(roles::update).delete(roles::delete),
         )
         .route("/users", get(users::list).post(users::create))
+        .route("/users/invitations", get(users::invitations))
+        .route(
+            "/users/invitations/{id}",
+            axum::routing::delete(users::revoke_invitation),
+        )
         .route(
             "/users/{id}",
             get(users::get).patch(users::update).delete(users::remove),

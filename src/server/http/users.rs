@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer};
 use crate::{
     domain::{
         error::AppError,
+        invitation::Invitation,
         member::{Account, Member},
         paging::Page,
     },
@@ -14,7 +15,10 @@ use crate::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
         secret::Secret,
-        services::members::{self, ListQuery, MemberPatch, NewMember},
+        services::{
+            invitations,
+            members::{self, ListQuery, MemberPatch, NewMember},
+        },
         state::AppState,
     },
 };
@@ -62,7 +66,7 @@ pub async fn create(
     actor: Actor,
     client: ClientInfo,
     ApiJson(body): ApiJson<CreateBody>,
-) -> Result<(StatusCode, Envelope<Member>), AppError> {
+) -> Result<(StatusCode, Envelope<Invitation>), AppError> {
     let input = body.map(|body| NewMember {
         email: body.email,
         name: body.name,
@@ -70,8 +74,25 @@ pub async fn create(
         role: body.role,
         expires_at: body.expires_at,
     });
-    let created = members::add(&state, &actor, input, &client).await?;
-    Ok((StatusCode::CREATED, Envelope(created)))
+    let invited = invitations::invite(&state, &actor, input, &client).await?;
+    // Accepted, not created: the member joins when the invitation's owner accepts it.
+    Ok((StatusCode::ACCEPTED, Envelope(invited)))
+}
+
+/// `GET /api/v1/users/invitations`: the tenant's pending invitations.
+pub async fn invitations(State(state): State<AppState>, actor: Actor) -> ApiResult<Vec<Invitation>> {
+    Ok(Envelope(invitations::pending_for_tenant(&state, &actor).await?))
+}
+
+/// `DELETE /api/v1/users/invitations/{id}`: withdraws one.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+) -> ApiResult<serde_json::Value> {
+    invitations::revoke(&state, &actor, id, &client).await?;
+    Ok(Envelope(serde_json::json!({ "revoked": true })))
 }
 
 pub async fn get(

@@ -1,7 +1,7 @@
-//! Managing the users of the actor's current tenant (`user:manage`): list, add with a role,
-//! change role, expiry or access status, remove access. Everything runs in the actor's tenant
-//! scope, so row-level security keeps other tenants' grants out of reach; a user who is not a
-//! member of this tenant is `NotFound`.
+//! Managing the users of the actor's current tenant (`user:manage`): list, change role,
+//! expiry or access status, remove access (members join through `invitations`). Everything
+//! runs in the actor's tenant scope, so row-level security keeps other tenants' grants out of
+//! reach; a user who is not a member of this tenant is `NotFound`.
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -12,18 +12,16 @@ use crate::{
     domain::audit::AuditAction,
     domain::{
         error::{AppError, Input},
-        identity::{check_new_password, parse_email, parse_name},
+        identity::parse_name,
         member::{Account, Member},
         paging::{Page, Paging},
         permission::PermissionSet,
     },
     server::{
-        auth::{
-            actor::{Actor, ClientInfo},
-            password,
-        },
+        auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
+            invitations,
             members::{self, GrantChanges, MemberRow},
             scope::set_scope,
             sessions, tenants, users,
@@ -53,8 +51,10 @@ fn member(row: MemberRow) -> Member {
 
 pub struct NewMember {
     pub email: String,
+    /// The name and password of the account, when the invitation creates it (ignored when
+    /// the address already has an account; required either way, so that the answer does
+    /// not tell the two apart).
     pub name: String,
-    /// Required for a new account; ignored when the email already has an account.
     pub password: Option<Secret>,
     pub role: String,
     pub expires_at: Option<DateTime<Utc>>,
@@ -71,7 +71,7 @@ pub struct MemberPatch {
 
 /// The role's id, if the actor may grant it: it exists in this tenant, is not SUPER_ADMIN
 /// (unless the actor is one), and carries no permission the actor lacks.
-async fn grantable(
+pub(super) async fn grantable(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
     role: &str,
@@ -108,9 +108,10 @@ async fn may_manage(
     }
 }
 
-/// Refuses to go past the tenant's user limit. Locks the tenant row first, so that
-/// concurrent adds and reactivations are counted one after another.
-async fn check_seat(
+/// Refuses to go past the tenant's user limit, counting live members and pending
+/// invitations. Locks the tenant row first, so that concurrent invitations, acceptances and
+/// reactivations are counted one after another.
+pub(super) async fn check_seat(
     conn: &mut AsyncPgConnection,
     tenant_id: Uuid,
     field: &str,
@@ -118,7 +119,9 @@ async fn check_seat(
     let tenant = tenants::find_record_for_update(conn, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if members::active_count(conn, tenant.id).await? >= i64::from(tenant.max_users) {
+    let taken = members::active_count(conn, tenant.id).await?
+        + invitations::pending_count(conn, tenant.id).await?;
+    if taken >= i64::from(tenant.max_users) {
         return Err(AppError::validation(
             field,
             format!(
@@ -130,7 +133,7 @@ async fn check_seat(
     Ok(())
 }
 
-fn check_expiry(expires_at: Option<DateTime<Utc>>) -> Result<(), AppError> {
+pub(super) fn check_expiry(expires_at: Option<DateTime<Utc>>) -> Result<(), AppError> {
     match expires_at {
         Some(t) if t <= Utc::now() => Err(AppError::validation(
             "expiresAt",
@@ -193,70 +196,6 @@ pub async fn get(
             .ok_or(AppError::NotFound)
     })
     .await
-}
-
-/// Adds a member: a new account whose home is this tenant, or an existing account (found by
-/// email) that gets access here. Fails when the tenant is at its tier's user limit.
-pub async fn add(
-    state: &AppState,
-    actor: &Actor,
-    input: Input<NewMember>,
-    client: &ClientInfo,
-) -> Result<Member, AppError> {
-    actor.require("user:manage")?;
-    let input = input?;
-    if input.role.trim().is_empty() {
-        return Err(AppError::validation("role", "Role is required"));
-    }
-    let email = parse_email("email", &input.email)?;
-    let name = parse_name("name", &input.name)?;
-    check_expiry(input.expires_at)?;
-    let hash = match &input.password {
-        Some(p) if !p.is_empty() => {
-            check_new_password("password", p.expose())?;
-            Some(password::hash(p).await?)
-        }
-        _ => None,
-    };
-    let mut conn = state.db.get().await?;
-    let user_id = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
-            let role_id = grantable(c, actor, &input.role).await?;
-            check_seat(c, actor.tenant_id, "email").await?;
-            let tenant = tenants::find_record(c, actor.tenant_id).await?.ok_or(AppError::NotFound)?;
-            let user_id = match users::account_id(c, &email).await? {
-                Some(existing) => {
-                    if members::find(c, tenant.id, existing).await?.is_some() {
-                        return Err(AppError::conflict("email", "This user is already a member of this tenant"));
-                    }
-                    existing
-                }
-                None => {
-                    let hash = hash.as_deref().ok_or_else(|| {
-                        AppError::validation("password", "A password is required for a new account")
-                    })?;
-                    users::insert(c, users::NewUser { email: &email, password_hash: hash, name: &name, home_tenant_id: tenant.id }).await?.id
-                }
-            };
-            members::set_grant(c, tenant.id, user_id, role_id, actor.user_id, input.expires_at).await?;
-            audit::record(
-                c,
-                client,
-                Event {
-                    action: AuditAction::UserAdd,
-                    outcome: Outcome::Success,
-                    tenant_id: Some(tenant.id),
-                    actor_user_id: Some(actor.user_id),
-                    target: Some(("user", user_id.to_string())),
-                    details: json!({ "email": email, "role": input.role.trim().to_uppercase(), "expiresAt": input.expires_at }),
-                },
-            )
-            .await?;
-            Ok(user_id)
-        })
-        .await?;
-    get(state, actor, Ok(user_id)).await
 }
 
 /// Changes a member's role, expiry, access status or (for members whose home is this tenant)

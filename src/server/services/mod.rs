@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod invitations;
 pub mod lockout;
 pub mod members;
 pub mod roles;

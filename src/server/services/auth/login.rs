@@ -22,7 +22,7 @@ use crate::{
         services::{
             access::{self, Reach},
             audit::{self, Event},
-            lockout,
+            invitations, lockout,
         },
         state::AppState,
     },
@@ -89,6 +89,7 @@ pub async fn login(
             let slug = input.tenant_slug.clone();
             conn.transaction::<_, AppError, _>(async |c| {
                 set_scope(c, Scope::user(id)).await?;
+                invitations::accept_automatic(c, id, client).await?;
                 let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
                 let reachable = access::reachable(c, id).await?;
                 Ok(pick_tenant(reachable, slug.as_deref(), home).map(|r| (id, r)))

@@ -1,0 +1,167 @@
+//! Queries on `invitations`. Row-level security shows an invitation to its tenant and to its
+//! invitee.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{invitations, roles, tenants};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct InvitationRow {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub tenant_name: String,
+    pub user_id: Uuid,
+    pub email: String,
+    pub role_id: Uuid,
+    pub role: String,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub auto_accept: bool,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewInvitation<'a> {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub email: &'a str,
+    pub role_id: Uuid,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub auto_accept: bool,
+    pub invited_by: Uuid,
+}
+
+/// Invitations with their tenant's and role's names.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn with_names() -> _ {
+    invitations::table
+        .inner_join(tenants::table)
+        .inner_join(roles::table)
+        .select((
+            invitations::id,
+            invitations::tenant_id,
+            tenants::name,
+            invitations::user_id,
+            invitations::email,
+            invitations::role_id,
+            roles::name,
+            invitations::access_expires_at,
+            invitations::auto_accept,
+            invitations::status,
+            invitations::created_at,
+        ))
+}
+
+pub async fn pending_for_tenant(
+    conn: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+) -> QueryResult<Vec<InvitationRow>> {
+    with_names()
+        .filter(invitations::tenant_id.eq(tenant_id))
+        .filter(invitations::status.eq("PENDING"))
+        .order(invitations::created_at.desc())
+        .load(conn)
+        .await
+}
+
+pub async fn pending_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Vec<InvitationRow>> {
+    with_names()
+        .filter(invitations::user_id.eq(user_id))
+        .filter(invitations::status.eq("PENDING"))
+        .order(invitations::created_at.asc())
+        .load(conn)
+        .await
+}
+
+pub async fn find_pending(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<InvitationRow>> {
+    with_names()
+        .filter(invitations::id.eq(id))
+        .filter(invitations::status.eq("PENDING"))
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn pending_count(conn: &mut AsyncPgConnection, tenant_id: Uuid) -> QueryResult<i64> {
+    invitations::table
+        .filter(invitations::tenant_id.eq(tenant_id))
+        .filter(invitations::status.eq("PENDING"))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Creates the pending invitation, or renews the role and expiry of the one already pending
+/// for this account; answers its id.
+pub async fn upsert_pending(
+    conn: &mut AsyncPgConnection,
+    new: NewInvitation<'_>,
+) -> QueryResult<Uuid> {
+    let existing: Option<Uuid> = invitations::table
+        .filter(invitations::tenant_id.eq(new.tenant_id))
+        .filter(invitations::user_id.eq(new.user_id))
+        .filter(invitations::status.eq("PENDING"))
+        .select(invitations::id)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    if let Some(id) = existing {
+        diesel::update(
+            invitations::table
+                .filter(invitations::tenant_id.eq(new.tenant_id))
+                .filter(invitations::id.eq(id)),
+        )
+        .set((
+            invitations::role_id.eq(new.role_id),
+            invitations::access_expires_at.eq(new.access_expires_at),
+            invitations::invited_by.eq(new.invited_by),
+        ))
+        .execute(conn)
+        .await?;
+        return Ok(id);
+    }
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::tenant_id.eq(new.tenant_id),
+            invitations::user_id.eq(new.user_id),
+            invitations::email.eq(new.email),
+            invitations::role_id.eq(new.role_id),
+            invitations::access_expires_at.eq(new.access_expires_at),
+            invitations::auto_accept.eq(new.auto_accept),
+            invitations::invited_by.eq(new.invited_by),
+        ))
+        .returning(invitations::id)
+        .get_result(conn)
+        .await
+}
+
+/// Ends a pending invitation with `status`; answers whether it was pending.
+pub async fn close(
+    conn: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    status: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        invitations::table
+            .filter(invitations::tenant_id.eq(tenant_id))
+            .filter(invitations::id.eq(id))
+            .filter(invitations::status.eq("PENDING")),
+    )
+    .set((
+        invitations::status.eq(status),
+        invitations::responded_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

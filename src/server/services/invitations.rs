@@ -1,0 +1,294 @@
+//! Adding members by email through invitations. Adding an address never attaches an account
+//! at once and answers the same pending invitation whether or not the address had an
+//! account, so no tenant admin can enumerate or capture accounts: the account's owner accepts
+//! (or declines) after signing in. An account that the invitation itself created accepts it
+//! at its first sign-in.
+
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        audit::AuditAction,
+        error::{AppError, Input},
+        identity::{check_new_password, parse_email, parse_name},
+        invitation::Invitation,
+    },
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            password,
+        },
+        db::{
+            audit::Outcome,
+            invitations::{self, InvitationRow, NewInvitation},
+            members as member_rows,
+            scope::{set_scope, Scope},
+            tenants, users,
+        },
+        services::{
+            audit::{self, Event},
+            members::{check_expiry, check_seat, grantable, NewMember},
+        },
+        state::AppState,
+    },
+};
+
+fn view(row: InvitationRow) -> Invitation {
+    Invitation {
+        id: row.id,
+        tenant_id: row.tenant_id,
+        tenant_name: row.tenant_name,
+        email: row.email,
+        role: row.role,
+        access_expires_at: row.access_expires_at,
+        status: row.status,
+        created_at: row.created_at,
+    }
+}
+
+/// Invites an address into the actor's tenant with a role. For an address without an account
+/// the account is created (home: this tenant) with the given name and password; for one with
+/// an account, name and password are ignored. The answer is the same in both cases.
+pub async fn invite(
+    state: &AppState,
+    actor: &Actor,
+    input: Input<NewMember>,
+    client: &ClientInfo,
+) -> Result<Invitation, AppError> {
+    actor.require("user:manage")?;
+    let input = input?;
+    let email = parse_email("email", &input.email)?;
+    let name = parse_name("name", &input.name)?;
+    if input.role.trim().is_empty() {
+        return Err(AppError::validation("role", "Role is required"));
+    }
+    check_expiry(input.expires_at)?;
+    let password = input
+        .password
+        .as_ref()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| AppError::validation("password", "Password is required"))?;
+    check_new_password("password", password.expose())?;
+    // Hashed whether or not it will be used: both answers take the same time.
+    let hash = password::hash(password).await?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let role_id = grantable(c, actor, &input.role).await?;
+        check_seat(c, actor.tenant_id, "email").await?;
+        let (user_id, auto_accept) = match users::account_id(c, &email).await? {
+            Some(id) => {
+                // Members are visible to this tenant anyway: saying so reveals nothing new.
+                if member_rows::find(c, actor.tenant_id, id).await?.is_some() {
+                    return Err(AppError::conflict(
+                        "email",
+                        "This user is already a member of this tenant",
+                    ));
+                }
+                (id, false)
+            }
+            None => {
+                let new = users::NewUser {
+                    email: &email,
+                    password_hash: &hash,
+                    name: &name,
+                    home_tenant_id: actor.tenant_id,
+                };
+                (users::insert(c, new).await?.id, true)
+            }
+        };
+        let id = invitations::upsert_pending(
+            c,
+            NewInvitation {
+                tenant_id: actor.tenant_id,
+                user_id,
+                email: &email,
+                role_id,
+                access_expires_at: input.expires_at,
+                auto_accept,
+                invited_by: actor.user_id,
+            },
+        )
+        .await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::UserInvite,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("invitation", id.to_string())),
+                details: json!({ "email": email, "role": input.role.trim().to_uppercase(),
+                                  "expiresAt": input.expires_at }),
+            },
+        )
+        .await?;
+        invitations::find_pending(c, id)
+            .await?
+            .map(view)
+            .ok_or(AppError::Internal)
+    })
+    .await
+}
+
+/// The tenant's pending invitations (`user:read`).
+pub async fn pending_for_tenant(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<Invitation>, AppError> {
+    actor.require("user:read")?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let rows = invitations::pending_for_tenant(c, actor.tenant_id).await?;
+        Ok(rows.into_iter().map(view).collect())
+    })
+    .await
+}
+
+/// Withdraws a pending invitation of the actor's tenant (`user:manage`).
+pub async fn revoke(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    actor.require("user:manage")?;
+    let id = id?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        if !invitations::close(c, actor.tenant_id, id, "REVOKED").await? {
+            return Err(AppError::NotFound);
+        }
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::InvitationRevoke,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("invitation", id.to_string())),
+                details: json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user's own pending invitations, whatever tenant they act in.
+pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>, AppError> {
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, Scope::user(actor.user_id)).await?;
+        let rows = invitations::pending_for_user(c, actor.user_id).await?;
+        Ok(rows.into_iter().map(view).collect())
+    })
+    .await
+}
+
+/// Accepts or declines one of the actor's own invitations. Accepting grants the invited role
+/// in that tenant, within its user limit. Another user's invitation is `NotFound`.
+pub async fn respond(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    accept: bool,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let id = id?;
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, Scope::user(actor.user_id)).await?;
+        let row = invitations::find_pending(c, id)
+            .await?
+            .filter(|r| r.user_id == actor.user_id)
+            .ok_or(AppError::NotFound)?;
+        if accept {
+            join(c, &row, client).await
+        } else {
+            set_scope(c, Scope::member(actor.user_id, row.tenant_id)).await?;
+            invitations::close(c, row.tenant_id, row.id, "DECLINED").await?;
+            record(c, client, &row, AuditAction::InvitationDecline).await
+        }
+    })
+    .await
+}
+
+/// At sign-in: accepts the invitations that created this account, so that a member added
+/// with a new address simply signs in. Runs inside the login's transaction.
+pub(crate) async fn accept_automatic(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let pending = invitations::pending_for_user(conn, user_id).await?;
+    for row in pending.into_iter().filter(|r| r.auto_accept) {
+        // A full tenant leaves the invitation pending; the user signs in elsewhere.
+        match join(conn, &row, client).await {
+            Ok(()) | Err(AppError::Validation { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    set_scope(conn, Scope::user(user_id)).await?;
+    Ok(())
+}
+
+/// Turns a pending invitation into a grant, in the invitation's tenant scope.
+async fn join(
+    c: &mut AsyncPgConnection,
+    row: &InvitationRow,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    set_scope(c, Scope::member(row.user_id, row.tenant_id)).await?;
+    let tenant = tenants::find_record(c, row.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if tenant.status != "ACTIVE" {
+        return Err(AppError::conflict(
+            "id",
+            format!("{} is not accepting members now", tenant.name),
+        ));
+    }
+    // Closed first, so that the seat check counts this invitation once, as the member.
+    invitations::close(c, row.tenant_id, row.id, "ACCEPTED").await?;
+    check_seat(c, row.tenant_id, "id").await?;
+    member_rows::set_grant(
+        c,
+        row.tenant_id,
+        row.user_id,
+        row.role_id,
+        row.user_id,
+        row.access_expires_at,
+    )
+    .await?;
+    record(c, client, row, AuditAction::InvitationAccept).await
+}
+
+async fn record(
+    c: &mut AsyncPgConnection,
+    client: &ClientInfo,
+    row: &InvitationRow,
+    action: AuditAction,
+) -> Result<(), AppError> {
+    audit::record(
+        c,
+        client,
+        Event {
+            action,
+            outcome: Outcome::Success,
+            tenant_id: Some(row.tenant_id),
+            actor_user_id: Some(row.user_id),
+            target: Some(("invitation", row.id.to_string())),
+            details: json!({ "role": row.role }),
+        },
+    )
+    .await?;
+    Ok(())
+}
