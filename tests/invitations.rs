@@ -11,9 +11,7 @@ use serde_json::json;
 async fn adding_an_address_answers_the_same_whether_or_not_it_has_an_account() {
     let app = TestApp::new().await;
     let admin = app.token("admin@taskmanager.com").await;
-    let add = |email: &str| {
-        json!({"email": email, "name": "Someone", "password": "a long password", "role": "USER"})
-    };
+    let add = |email: &str| json!({"email": email, "name": "Someone", "password": "a long password", "role": "USER"});
     let existing = app
         .post_json("/api/v1/users", add("admin@whatsapp.com"), Some(&admin))
         .await;
@@ -21,7 +19,10 @@ async fn adding_an_address_answers_the_same_whether_or_not_it_has_an_account() {
         .post_json("/api/v1/users", add("nobody.yet@example.com"), Some(&admin))
         .await;
     assert_eq!((existing.status, fresh.status), (202, 202));
-    let (mut a, mut b) = (existing.json()["data"].clone(), fresh.json()["data"].clone());
+    let (mut a, mut b) = (
+        existing.json()["data"].clone(),
+        fresh.json()["data"].clone(),
+    );
     for v in [&mut a, &mut b] {
         let o = v.as_object_mut().unwrap();
         for volatile in ["id", "email", "createdAt"] {
@@ -43,7 +44,12 @@ async fn adding_an_address_answers_the_same_whether_or_not_it_has_an_account() {
 
     // The existing account was not attached: it still reaches only its own tenant.
     let wa = app.login("admin@whatsapp.com").await;
-    let domains: Vec<_> = wa["tenants"].as_array().unwrap().iter().map(|t| t["domain"].clone()).collect();
+    let domains: Vec<_> = wa["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["domain"].clone())
+        .collect();
     assert_eq!(domains, [json!("whatsapp")]);
 }
 
@@ -65,7 +71,10 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     let other = app.token("user@taskmanager.com").await;
     let path = format!("/api/v1/account/invitations/{id}/accept");
     assert_eq!(app.send("POST", &path, None, &other).await.status, 404);
-    assert!(app.get("/api/v1/account/invitations", Some(&other)).await.json()["data"]
+    assert!(app
+        .get("/api/v1/account/invitations", Some(&other))
+        .await
+        .json()["data"]
         .as_array()
         .unwrap()
         .is_empty());
@@ -78,9 +87,18 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     assert_eq!(mine.json()["data"][0]["role"], "USER");
     let res = app.send("POST", &path, None, &wa).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(app.send("POST", &path, None, &wa).await.status, 404, "answered once");
+    assert_eq!(
+        app.send("POST", &path, None, &wa).await.status,
+        404,
+        "answered once"
+    );
     let data = app.login("admin@whatsapp.com").await;
-    let domains: Vec<_> = data["tenants"].as_array().unwrap().iter().map(|t| t["domain"].clone()).collect();
+    let domains: Vec<_> = data["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["domain"].clone())
+        .collect();
     assert!(domains.contains(&json!("taskmanager")), "{domains:?}");
     let members = app.get("/api/v1/users", Some(&admin)).await.json();
     assert_eq!(members["data"]["total"], 3);
@@ -96,7 +114,12 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     let id = res.json()["data"]["id"].as_str().unwrap().to_string();
     let root = app.token("superadmin@core.com").await;
     let res = app
-        .send("POST", &format!("/api/v1/account/invitations/{id}/decline"), None, &root)
+        .send(
+            "POST",
+            &format!("/api/v1/account/invitations/{id}/decline"),
+            None,
+            &root,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let members = app.get("/api/v1/users", Some(&admin)).await.json();
@@ -117,9 +140,17 @@ async fn a_revoked_invitation_cannot_be_accepted_and_other_tenants_cannot_revoke
     let id = res.json()["data"]["id"].as_str().unwrap().to_string();
     let wa = app.token("admin@whatsapp.com").await;
     let path = format!("/api/v1/users/invitations/{id}");
-    assert_eq!(app.send("DELETE", &path, None, &wa).await.status, 404, "another tenant's");
+    assert_eq!(
+        app.send("DELETE", &path, None, &wa).await.status,
+        404,
+        "another tenant's"
+    );
     let user = app.token("user@taskmanager.com").await;
-    assert_eq!(app.send("DELETE", &path, None, &user).await.status, 403, "without user:manage");
+    assert_eq!(
+        app.send("DELETE", &path, None, &user).await.status,
+        403,
+        "without user:manage"
+    );
     assert_eq!(app.send("DELETE", &path, None, &admin).await.status, 200);
     let accept = format!("/api/v1/account/invitations/{id}/accept");
     assert_eq!(app.send("POST", &accept, None, &wa).await.status, 404);

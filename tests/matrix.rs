@@ -74,7 +74,10 @@ async fn each_caller_gets_exactly_the_expected_status() {
         )
         .await;
     assert_eq!(joined.status, 200, "{}", joined.text());
-    let member_b = joined.json()["data"]["user"]["id"].as_str().unwrap().to_string();
+    let member_b = joined.json()["data"]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let call = |caller: Caller, method: &'static str, path: String, body: Option<Value>| {
         let token = tokens.get(&caller).cloned();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, logIn } from './helpers';
+import { DEMO_PASSWORD, expectSignedOut, inviteNewUser, logIn } from './helpers';
 
 test('the account page refuses a password change without the right current password', async ({ page }) => {
   await logIn(page, 'user@taskmanager.com');
@@ -15,4 +15,28 @@ test('the account page refuses a password change without the right current passw
   await form.getByLabel(/New password/).fill('short');
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(form.getByRole('alert')).toContainText('at least 10 characters');
+});
+
+test('a successful password change signs the other sessions out and the new password works', async ({ browser, request }) => {
+  const email = await inviteNewUser(request, 'admin@taskmanager.com', 'changer', 'first-password-1');
+  const one = await (await browser.newContext()).newPage();
+  const two = await (await browser.newContext()).newPage();
+  await logIn(one, email, 'first-password-1');
+  await logIn(two, email, 'first-password-1');
+  await expect(two.getByTestId('current-tenant')).toHaveText('Task Manager');
+
+  await one.getByTestId('user-name').click();
+  const form = one.getByRole('form', { name: 'Password' });
+  await form.getByLabel('Current password').fill('first-password-1');
+  await form.getByLabel(/New password/).fill('second-password-2');
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(form.getByRole('status')).toHaveText('Password changed. 1 other session(s) were signed out.');
+
+  // The other browser is signed out on its next request; the old password no longer works.
+  await two.reload();
+  await expectSignedOut(two);
+  await logIn(two, email, 'first-password-1');
+  await expect(two.getByTestId('login-error')).toHaveText('Invalid email or password');
+  await logIn(two, email, 'second-password-2');
+  await expect(two.getByTestId('current-tenant')).toHaveText('Task Manager');
 });

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 // The dev-mode default from the README; scripts/e2e.sh leaves DEMO_PASSWORD unset.
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'inti-demo-2026';
@@ -22,4 +22,26 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD,
 export async function expectSignedOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('heading', { name: 'Sign in to Inti' })).toBeVisible();
+}
+
+/** Invites a new address into a tenant through the API, as that tenant's admin; the new
+ *  account joins at its first sign-in. Answers the email. */
+export async function inviteNewUser(
+  request: APIRequestContext,
+  adminEmail: string,
+  prefix: string,
+  password: string,
+): Promise<string> {
+  const email = `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const login = await request.post('/api/v1/auth/login', {
+    data: { email: adminEmail, password: DEMO_PASSWORD },
+  });
+  expect(login.status()).toBe(200);
+  const token = (await login.json()).data.tokens.accessToken;
+  const invite = await request.post('/api/v1/users', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { email, name: `${prefix} person`, password, role: 'USER' },
+  });
+  expect(invite.status()).toBe(202);
+  return email;
 }

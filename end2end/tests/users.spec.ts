@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { logIn, expectSignedOut } from './helpers';
+import { expectSignedOut, inviteNewUser, logIn } from './helpers';
 
 function utcInSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
 }
 
-test('a tenant admin adds a user who then logs in, and whose access stops when it expires', async ({ page, browser }) => {
-  // Waits for a real expiry, 20 seconds after the user is added.
+test('a tenant admin invites a new user who then signs in, and whose access stops when it expires', async ({ page, browser }) => {
+  // Waits for a real expiry, 25 seconds after the invitation.
   test.setTimeout(90_000);
   const email = `agent-${Date.now()}@taskmanager.com`;
   await logIn(page, 'admin@taskmanager.com');
@@ -18,22 +18,25 @@ test('a tenant admin adds a user who then logs in, and whose access stops when i
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Name').fill('Temporary Agent');
   await form.getByLabel(/Initial password/).fill('short');
-  await form.getByRole('button', { name: 'Add user' }).click();
+  await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('alert')).toContainText('at least 10 characters');
 
   await form.getByLabel(/Initial password/).fill('temporary-password');
   await form.getByLabel('Role').selectOption('USER');
-  await form.getByLabel(/Access expires/).fill(utcInSeconds(20));
-  await form.getByRole('button', { name: 'Add user' }).click();
-  await expect(form.getByRole('status')).toHaveText('User added.');
-  await expect(page.locator(`tr[data-email="${email}"]`)).toContainText('USER');
+  await form.getByLabel(/Access expires/).fill(utcInSeconds(25));
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
+  await expect(page.getByTestId('pending-invitations').locator(`li[data-email="${email}"]`)).toContainText('USER');
+  await expect(page.locator(`tr[data-email="${email}"]`)).toHaveCount(0);
 
-  // The new user signs in, in their own browser.
+  // The new user signs in, in their own browser: that accepts the invitation.
   const context = await browser.newContext();
   const theirs = await context.newPage();
   await logIn(theirs, email, 'temporary-password');
   await expect(theirs.getByTestId('user-name')).toHaveText('Temporary Agent');
   await expect(theirs.getByTestId('current-tenant')).toHaveText('Task Manager');
+  await page.reload();
+  await expect(page.locator(`tr[data-email="${email}"]`)).toContainText('USER');
 
   // Once the grant has expired, their very next request is refused.
   await expect(async () => {
@@ -43,22 +46,63 @@ test('a tenant admin adds a user who then logs in, and whose access stops when i
   await context.close();
 });
 
-test('a tenant admin suspends and reactivates a member', async ({ page }) => {
+test('a suspended member is signed out and cannot sign in until reactivated', async ({ page, browser, request }) => {
+  const password = 'suspend-me-password';
+  const email = await inviteNewUser(request, 'admin@whatsapp.com', 'suspended', password);
+  const context = await browser.newContext();
+  const theirs = await context.newPage();
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('current-tenant')).toHaveText('WhatsApp Gateway');
+
   await logIn(page, 'admin@whatsapp.com');
-  await expect(page.getByTestId('user-name')).toHaveText('WhatsApp Admin');
-  const email = `suspend-${Date.now()}@whatsapp.com`;
   await page.getByRole('link', { name: 'Users' }).click();
-  const form = page.getByRole('form', { name: 'Add a user' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Name').fill('Suspended Agent');
-  await form.getByLabel(/Initial password/).fill('another-long-password');
-  await form.getByRole('button', { name: 'Add user' }).click();
   const row = page.locator(`tr[data-email="${email}"]`);
   await expect(row).toContainText('ACTIVE');
   await row.getByRole('button', { name: 'Suspend' }).click();
   await expect(row).toContainText('SUSPENDED');
+
+  // Their next request signs them out, and signing in again is refused.
+  await theirs.reload();
+  await expectSignedOut(theirs);
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('login-error')).toHaveText('Invalid email or password');
+
   await row.getByRole('button', { name: 'Reactivate' }).click();
   await expect(row).toContainText('ACTIVE');
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('current-tenant')).toHaveText('WhatsApp Gateway');
+  await context.close();
+
   await row.getByRole('button', { name: 'Remove' }).click();
   await expect(row).toHaveCount(0);
+});
+
+test('an existing account is invited, not attached, and joins when its owner accepts', async ({ page, browser, request }) => {
+  const password = 'invitee-password-1';
+  // An account whose home is WhatsApp Gateway...
+  const email = await inviteNewUser(request, 'admin@whatsapp.com', 'invitee', password);
+  const context = await browser.newContext();
+  const theirs = await context.newPage();
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('current-tenant')).toHaveText('WhatsApp Gateway');
+
+  // ...is invited into Task Manager by its admin.
+  await logIn(page, 'admin@taskmanager.com');
+  await page.getByRole('link', { name: 'Users' }).click();
+  const form = page.getByRole('form', { name: 'Add a user' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Name').fill('Anything');
+  await form.getByLabel(/Initial password/).fill('ignored-for-existing');
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
+  await expect(page.locator(`tr[data-email="${email}"]`)).toHaveCount(0);
+
+  await theirs.goto('/');
+  const invitations = theirs.getByTestId('invitations');
+  await expect(invitations).toContainText('Task Manager invites you to join as USER');
+  await invitations.getByRole('button', { name: 'Accept' }).click();
+  await expect(invitations).toHaveCount(0);
+  await theirs.reload();
+  await expect(theirs.getByTestId('tenant-switcher-sidebar')).toContainText('Task Manager');
+  await context.close();
 });

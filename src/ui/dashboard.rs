@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::account::SessionView;
+use crate::{
+    api::account::{my_invitations, RespondInvitation},
+    domain::{account::SessionView, invitation::Invitation},
+    ui::form::{form_error, FieldError},
+};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -15,6 +19,8 @@ pub fn DashboardPage() -> impl IntoView {
     } = session;
     let greeting_name = user.name.clone();
     let permissions = user.permissions.clone();
+    let respond = ServerAction::<RespondInvitation>::new();
+    let invitations = Resource::new(move || respond.version().get(), |_| my_invitations());
     view! {
         <Title text="Dashboard" />
         <h1 class="text-2xl font-semibold tracking-tight">"Welcome, " {greeting_name}</h1>
@@ -22,6 +28,12 @@ pub fn DashboardPage() -> impl IntoView {
             "You are working in " <strong class="text-slate-700">{current_tenant.name.clone()}</strong>
             " as " <strong class="text-slate-700">{current_tenant.user_role.clone()}</strong> "."
         </p>
+        <FieldError message=form_error(respond) />
+        <Transition>
+            {move || Suspend::new(async move {
+                invitations.await.ok().filter(|l| !l.is_empty()).map(|list| view! { <Invitations list respond /> })
+            })}
+        </Transition>
         <div class="mt-6 grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
             <Card title="Current tenant">
                 <p class="text-lg font-semibold">{current_tenant.name}</p>
@@ -43,6 +55,40 @@ pub fn DashboardPage() -> impl IntoView {
                     .into_iter()
                     .map(|p| view! { <li class="rounded-md bg-slate-100 px-2 py-1 font-mono text-xs">{p}</li> })
                     .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Invitations into other tenants, waiting for this user's answer. An accepted tenant shows
+/// up in the tenant switcher after the next page load.
+#[component]
+fn Invitations(list: Vec<Invitation>, respond: ServerAction<RespondInvitation>) -> impl IntoView {
+    view! {
+        <section data-testid="invitations" class="mt-6 rounded-xl border border-amber-200 bg-amber-50 p-5 shadow-sm">
+            <h2 class="text-sm font-semibold text-amber-900">"Invitations"</h2>
+            <ul class="mt-3 space-y-2">
+                {list.into_iter().map(|i| {
+                    let (id, id2) = (i.id.to_string(), i.id.to_string());
+                    let text = format!("{} invites you to join as {}", i.tenant_name, i.role);
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-white px-4 py-2 text-sm">
+                            <span>{text}</span>
+                            <span class="flex gap-2">
+                                <ActionForm action=respond>
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="accept" value="true" />
+                                    <button type="submit" class="rounded-md bg-slate-900 px-3 py-1 text-xs font-semibold text-white hover:bg-slate-700">"Accept"</button>
+                                </ActionForm>
+                                <ActionForm action=respond>
+                                    <input type="hidden" name="id" value=id2 />
+                                    <input type="hidden" name="accept" value="false" />
+                                    <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-xs font-medium hover:bg-slate-50">"Decline"</button>
+                                </ActionForm>
+                            </span>
+                        </li>
+                    }
+                }).collect_view()}
             </ul>
         </section>
     }

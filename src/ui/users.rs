@@ -1,15 +1,28 @@
-//! The current tenant's members: list, add with role and optional expiry, suspend or
-//! reactivate access, remove access.
+//! The current tenant's members: a paged list, invitations (by email, with a role from the
+//! tenant's system and custom roles and an optional expiry), suspend or reactivate access,
+//! remove access.
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::users::{list_members, AddMember, RemoveMember, SetMemberAccess},
-    domain::{account::SessionView, member::Member, permission::PermissionSet},
+    api::{
+        roles::list_roles,
+        users::{
+            list_members, pending_invitations, AddMember, RemoveMember, RevokeInvitation,
+            SetMemberAccess,
+        },
+    },
+    domain::{
+        account::SessionView, invitation::Invitation, member::Member, permission::PermissionSet,
+        role::RoleView,
+    },
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
+
+/// Members shown per page.
+const PER_PAGE: i64 = 20;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -18,24 +31,42 @@ pub fn UsersPage() -> impl IntoView {
     let super_admin = session.user.roles.iter().any(|r| r == "SUPER_ADMIN");
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|s| !s.trim().is_empty());
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    };
     let add = ServerAction::<AddMember>::new();
     let access = ServerAction::<SetMemberAccess>::new();
     let remove = ServerAction::<RemoveMember>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
     let members = Resource::new(
         move || {
             (
                 search(),
+                page(),
                 add.version().get(),
                 access.version().get(),
                 remove.version().get(),
             )
         },
-        |(search, ..)| list_members(search, None),
+        |(search, page, ..)| list_members(search, Some(page)),
     );
+    let invitations = Resource::new(
+        move || (add.version().get(), revoke.version().get()),
+        |_| pending_invitations(),
+    );
+    let roles = Resource::new(|| (), |_| list_roles());
+    let held = PermissionSet::from_strings(&session.user.permissions);
     let row_error = move || {
         form_error(access)()
             .or_else(form_error(remove))
+            .or_else(form_error(revoke))
             .or_else(field_error(remove, "id"))
+            .or_else(field_error(access, "accessStatus"))
             .or_else(field_error(access, "role"))
     };
 
@@ -53,21 +84,114 @@ pub fn UsersPage() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match members.await {
-                            Ok(page) => Either::Left(view! { <MemberTable members=page.items total=page.total can_manage access remove me=session.user.id /> }),
+                            Ok(found) => Either::Left(view! {
+                                <MemberTable members=found.items can_manage access remove me=session.user.id />
+                                <Pager total=found.total page=found.page search=search() />
+                            }),
                             Err(e) => Either::Right(view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.user_message()}</p> }),
                         }
                     })}
                 </Transition>
+                <Transition>
+                    {move || Suspend::new(async move {
+                        invitations.await.ok().filter(|l| !l.is_empty()).map(|list| view! { <PendingInvitations list can_manage revoke /> })
+                    })}
+                </Transition>
             </section>
-            {can_manage.then(|| view! { <AddMemberForm add super_admin /> })}
+            {can_manage.then(|| view! {
+                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                    {move || {
+                        let held = held.clone();
+                        Suspend::new(async move {
+                            let offered: Vec<String> = roles
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|r| grantable_by(r, &held, super_admin))
+                                .map(|r| r.name)
+                                .collect();
+                            view! { <AddMemberForm add roles=offered /> }
+                        })
+                    }}
+                </Transition>
+            })}
         </div>
+    }
+}
+
+/// A role the signed-in admin may grant: every permission of it is theirs, and SUPER_ADMIN
+/// only for super admins (the server checks the same).
+fn grantable_by(role: &RoleView, held: &PermissionSet, super_admin: bool) -> bool {
+    (role.name != "SUPER_ADMIN" || super_admin) && role.permissions.iter().all(|p| held.allows(p))
+}
+
+/// Previous / next links that keep the search.
+#[component]
+fn Pager(total: i64, page: i64, search: Option<String>) -> impl IntoView {
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let link = move |to: i64| {
+        let q = search
+            .as_deref()
+            .map(|q| format!("&q={}", urlencode(q)))
+            .unwrap_or_default();
+        format!("/admin/users?page={to}{q}")
+    };
+    let button =
+        "rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50";
+    view! {
+        <nav aria-label="Pages" class="mt-3 flex items-center justify-between text-sm text-slate-600">
+            <span>{format!("{total} member(s) · page {page} of {pages}")}</span>
+            <span class="flex gap-2">
+                {(page > 1).then(|| view! { <a class=button href=link(page - 1) rel="prev">"Previous"</a> })}
+                {(page < pages).then(|| view! { <a class=button href=link(page + 1) rel="next">"Next"</a> })}
+            </span>
+        </nav>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn PendingInvitations(
+    list: Vec<Invitation>,
+    can_manage: bool,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    view! {
+        <h2 class="mt-8 text-sm font-semibold text-slate-700">"Pending invitations"</h2>
+        <ul data-testid="pending-invitations" class="mt-2 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm shadow-sm">
+            {list.into_iter().map(|i| {
+                let email = i.email.clone();
+                view! {
+                <li class="flex items-center justify-between gap-4 px-4 py-2" data-email=email>
+                    <span>
+                        <span class="font-medium">{i.email}</span>
+                        <span class="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">{i.role}</span>
+                    </span>
+                    {can_manage.then(|| view! {
+                        <ActionForm action=revoke>
+                            <input type="hidden" name="id" value=i.id.to_string() />
+                            <button type="submit" class="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50">"Revoke"</button>
+                        </ActionForm>
+                    })}
+                </li>
+            }}).collect_view()}
+        </ul>
     }
 }
 
 #[component]
 fn MemberTable(
     members: Vec<Member>,
-    total: i64,
     can_manage: bool,
     access: ServerAction<SetMemberAccess>,
     remove: ServerAction<RemoveMember>,
@@ -126,23 +250,24 @@ fn MemberTable(
                 </tbody>
             </table>
         </div>
-        <p class="mt-3 text-sm text-slate-600">{format!("{total} member(s)")}</p>
     }
 }
 
 #[component]
-fn AddMemberForm(add: ServerAction<AddMember>, super_admin: bool) -> impl IntoView {
-    let mut roles = vec!["USER", "TENANT_ADMIN"];
-    if super_admin {
-        roles.push("SUPER_ADMIN");
-    }
-    let added = move || add.value().with(|v| matches!(v, Some(Ok(_))));
+fn AddMemberForm(add: ServerAction<AddMember>, roles: Vec<String>) -> impl IntoView {
+    let invited = move || {
+        add.value().with(|v| match v {
+            Some(Ok(i)) => Some(i.email.clone()),
+            _ => None,
+        })
+    };
     view! {
         <section class="h-fit rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-sm font-semibold text-slate-700">"Add a user"</h2>
+            <p class="mt-1 text-xs text-slate-500">"They join when they accept the invitation; a new account accepts it at its first sign-in."</p>
             <ActionForm action=add attr:class="mt-3 space-y-3" attr:aria-label="Add a user">
                 <FieldError message=form_error(add) />
-                {move || added().then(|| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">"User added."</p> })}
+                {move || invited().map(|email| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{format!("Invitation sent to {email}.")}</p> })}
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Email"</span>
                     <input type="email" name="email" required class=INPUT />
@@ -154,13 +279,17 @@ fn AddMemberForm(add: ServerAction<AddMember>, super_admin: bool) -> impl IntoVi
                     <FieldError message=field_error(add, "name") />
                 </label>
                 <label class="block text-sm">
-                    <span class="font-medium text-slate-700">"Initial password (new accounts, 10+ characters)"</span>
-                    <input type="password" name="password" autocomplete="new-password" class=INPUT />
+                    <span class="font-medium text-slate-700">"Initial password (used if the address has no account yet; 10+ characters)"</span>
+                    <input type="password" name="password" autocomplete="new-password" required class=INPUT />
                     <FieldError message=field_error(add, "password") />
                 </label>
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Role"</span>
-                    <select name="role" class=INPUT>{roles.into_iter().map(|r| view! { <option value=r>{r}</option> }).collect_view()}</select>
+                    <select name="role" class=INPUT>{roles.into_iter().map(|r| {
+                        // The least privileged role is the default.
+                        let (value, selected) = (r.clone(), r == "USER");
+                        view! { <option value=value selected=selected>{r}</option> }
+                    }).collect_view()}</select>
                     <FieldError message=field_error(add, "role") />
                 </label>
                 <label class="block text-sm">
@@ -168,7 +297,7 @@ fn AddMemberForm(add: ServerAction<AddMember>, super_admin: bool) -> impl IntoVi
                     <input type="datetime-local" name="expires_at" step="1" class=INPUT />
                     <FieldError message=field_error(add, "expiresAt") />
                 </label>
-                <button type="submit" class=BUTTON disabled=move || add.pending().get()>"Add user"</button>
+                <button type="submit" class=BUTTON disabled=move || add.pending().get()>"Send invitation"</button>
             </ActionForm>
         </section>
     }

@@ -80,8 +80,13 @@ pub async fn create(
 }
 
 /// `GET /api/v1/users/invitations`: the tenant's pending invitations.
-pub async fn invitations(State(state): State<AppState>, actor: Actor) -> ApiResult<Vec<Invitation>> {
-    Ok(Envelope(invitations::pending_for_tenant(&state, &actor).await?))
+pub async fn invitations(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> ApiResult<Vec<Invitation>> {
+    Ok(Envelope(
+        invitations::pending_for_tenant(&state, &actor).await?,
+    ))
 }
 
 /// `DELETE /api/v1/users/invitations/{id}`: withdraws one.

@@ -1,0 +1,311 @@
+//! Every audited action, walked once: each leaves an entry with its actor, tenant, target
+//! and outcome. A new `AuditAction` without a walk here fails the last assertion.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestApp, DEMO_PASSWORD};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use inti::{
+    domain::audit::AuditAction,
+    server::{
+        db::schema::{audit_log, tenants, users},
+        secret::Secret,
+        services::users as user_service,
+    },
+};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Queryable, Debug)]
+struct Entry {
+    action: String,
+    outcome: String,
+    tenant_id: Option<Uuid>,
+    actor_user_id: Option<Uuid>,
+    target_type: Option<String>,
+    target_id: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
+    let app = TestApp::with_settings(|s| {
+        s.auth.lockout.account_failures = 1;
+        s.auth.lockout.first_wait = Duration::from_secs(1);
+        s.auth.refresh_reuse_grace = Duration::from_millis(50);
+    })
+    .await;
+    let mut conn = app.db.conn().await;
+    let id_of = async |conn: &mut diesel_async::AsyncPgConnection, email: &str| -> Uuid {
+        users::table
+            .filter(users::email.eq(email))
+            .select(users::id)
+            .first(conn)
+            .await
+            .unwrap()
+    };
+    let tm: Uuid = tenants::table
+        .filter(tenants::domain.eq("taskmanager"))
+        .select(tenants::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let tm_admin_id = id_of(&mut conn, "admin@taskmanager.com").await;
+
+    // auth.login, auth.logout, auth.switch_tenant, auth.refresh_token_reuse
+    let root = app.login("superadmin@core.com").await;
+    let root_token = root["tokens"]["accessToken"].as_str().unwrap().to_string();
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/auth/switch-tenant",
+            Some(json!({"tenantId": tm})),
+            &root_token,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let user = app.login("user@taskmanager.com").await;
+    let refresh = user["tokens"]["refreshToken"].clone();
+    let first = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({"refreshToken": refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(first.status, 200);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let reuse = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            json!({"refreshToken": refresh}),
+            None,
+        )
+        .await;
+    assert_eq!(reuse.status, 401);
+    let logout_token = app.token("user@taskmanager.com").await;
+    assert_eq!(
+        app.send("POST", "/api/v1/auth/logout", None, &logout_token)
+            .await
+            .status,
+        200
+    );
+
+    // auth.lockout and auth.lockout_end
+    let bad = json!({"email": "admin@whatsapp.com", "password": "wrong-password"});
+    for _ in 0..2 {
+        app.post_json("/api/v1/auth/login", bad.clone(), None).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "admin@whatsapp.com", "password": DEMO_PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    // account.rename, account.password_change
+    let admin = app.token("admin@taskmanager.com").await;
+    assert_eq!(
+        app.send(
+            "PATCH",
+            "/api/v1/account",
+            Some(json!({"name": "TM Admin"})),
+            &admin
+        )
+        .await
+        .status,
+        200
+    );
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/account/password",
+            Some(json!({"currentPassword": DEMO_PASSWORD, "newPassword": "a-whole-new-password"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    // role.create, role.update, role.delete
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/roles",
+            Some(json!({"name": "AUDITED", "description": "", "permissions": ["user:read"]})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let role = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/roles/{role}");
+    assert_eq!(
+        app.send("PATCH", &path, Some(json!({"description": "x"})), &admin)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(app.send("DELETE", &path, None, &admin).await.status, 200);
+
+    // user.invite, invitation.accept / decline / revoke, user.update, user.remove
+    let invite = |email: &str| json!({"email": email, "name": "N", "password": "a long password", "role": "USER"});
+    let res = app
+        .post_json("/api/v1/users", invite("admin@whatsapp.com"), Some(&admin))
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text());
+    let accepted = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let wa = app.token("admin@whatsapp.com").await;
+    let res = app
+        .send(
+            "POST",
+            &format!("/api/v1/account/invitations/{accepted}/accept"),
+            None,
+            &wa,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json("/api/v1/users", invite("superadmin@core.com"), Some(&admin))
+        .await;
+    let declined = res.json()["data"]["id"].as_str().unwrap().to_string();
+    // The switch above ended the first super admin session.
+    let root_token = app.token("superadmin@core.com").await;
+    let res = app
+        .send(
+            "POST",
+            &format!("/api/v1/account/invitations/{declined}/decline"),
+            None,
+            &root_token,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json("/api/v1/users", invite("someone@example.com"), Some(&admin))
+        .await;
+    let revoked = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/users/invitations/{revoked}"),
+            None,
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let wa_id = id_of(&mut conn, "admin@whatsapp.com").await;
+    let member = format!("/api/v1/users/{wa_id}");
+    assert_eq!(
+        app.send(
+            "PATCH",
+            &member,
+            Some(json!({"accessStatus": "SUSPENDED"})),
+            &admin
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(app.send("DELETE", &member, None, &admin).await.status, 200);
+
+    // tenant.create, tenant.update
+    let root = app.token("superadmin@core.com").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/core/tenants",
+            Some(json!({"name": "Audited", "domain": "audited-co"})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let tenant = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/tenants/{tenant}"),
+            Some(json!({"name": "Audited Co"})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    // user.create_superadmin (the CLI's path)
+    user_service::create_superadmin(
+        &app.state,
+        "second.root@core.com",
+        "Second Root",
+        &Secret::new("a-long-root-password"),
+    )
+    .await
+    .unwrap();
+
+    let entries: Vec<Entry> = audit_log::table
+        .order(audit_log::id.asc())
+        .select((
+            audit_log::action,
+            audit_log::outcome,
+            audit_log::tenant_id,
+            audit_log::actor_user_id,
+            audit_log::target_type,
+            audit_log::target_id,
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let find = |action: AuditAction, outcome: &str| {
+        entries
+            .iter()
+            .find(|e| e.action == action.as_str() && e.outcome == outcome)
+            .unwrap_or_else(|| panic!("no {outcome} entry for {action}: {entries:#?}"))
+    };
+    for action in AuditAction::ALL {
+        let outcome = match action {
+            AuditAction::AuthRefreshTokenReuse | AuditAction::AuthLockout => "FAILURE",
+            _ => "SUCCESS",
+        };
+        let e = find(action, outcome);
+        // Locks are about an address or an account before anyone is signed in, and the
+        // CLI acts as nobody; every other entry names its actor and tenant.
+        let anonymous = matches!(
+            action,
+            AuditAction::AuthLockout
+                | AuditAction::AuthLockoutEnd
+                | AuditAction::UserCreateSuperadmin
+        );
+        if !anonymous {
+            assert!(e.actor_user_id.is_some(), "{action}: actor");
+        }
+        if !matches!(
+            action,
+            AuditAction::AuthLockout | AuditAction::AuthLockoutEnd
+        ) {
+            assert!(e.tenant_id.is_some(), "{action}: tenant");
+            assert!(
+                e.target_type.is_some() && e.target_id.is_some(),
+                "{action}: target"
+            );
+        }
+    }
+    // A role change targets the role, a member change the member, by id.
+    assert_eq!(
+        find(AuditAction::RoleDelete, "SUCCESS")
+            .target_id
+            .as_deref(),
+        Some(role.as_str())
+    );
+    assert_eq!(
+        find(AuditAction::UserRemove, "SUCCESS")
+            .target_id
+            .as_deref(),
+        Some(wa_id.to_string().as_str())
+    );
+    assert_eq!(
+        find(AuditAction::AccountRename, "SUCCESS").actor_user_id,
+        Some(tm_admin_id)
+    );
+}
