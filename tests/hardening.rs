@@ -635,3 +635,60 @@ async fn a_sub_admin_with_star_in_a_business_tenant_has_no_platform_powers() {
         .count();
     assert_eq!(foreign, 0, "only this tenant's entries");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn super_admins_get_a_bounded_tenant_list_and_search_the_rest() {
+    let app = TestApp::new().await;
+    let mut conn = app.db.conn().await;
+    diesel::sql_query(
+        "INSERT INTO tenants (name, domain) \
+         SELECT 'Bulk ' || lpad(n::text, 3, '0'), 'bulk-' || n FROM generate_series(1, 60) n",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let data = app.login("superadmin@core.com").await;
+    let listed = data["tenants"].as_array().unwrap();
+    assert_eq!(listed.len(), 25, "bounded, not all 63");
+    assert_eq!(listed[0]["domain"], "core", "the current tenant first");
+    let token = data["tokens"]["accessToken"].as_str().unwrap().to_string();
+    let me = app.get("/api/v1/auth/me", Some(&token)).await.json();
+    assert_eq!(me["data"]["tenants"].as_array().unwrap().len(), 25);
+
+    // The rest are found by searching, and reachable.
+    let found = app
+        .get("/api/v1/auth/tenants?search=Bulk%20059", Some(&token))
+        .await;
+    assert_eq!(found.status, 200, "{}", found.text());
+    let found = found.json()["data"].as_array().unwrap().clone();
+    assert_eq!(found.len(), 1);
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/auth/switch-tenant",
+            Some(json!({"tenantId": found[0]["id"]})),
+            &token,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // The switch made it a recent tenant: it now heads the list after the current one.
+    let switched = res.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = app.get("/api/v1/auth/me", Some(&switched)).await.json();
+    assert_eq!(me["data"]["tenants"][0]["domain"], "bulk-59");
+    assert!(me["data"]["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["domain"] == "core"));
+
+    // A member searches only their own tenants.
+    let user = app.token("user@taskmanager.com").await;
+    let found = app
+        .get("/api/v1/auth/tenants?search=bulk", Some(&user))
+        .await
+        .json();
+    assert_eq!(found["data"].as_array().unwrap().len(), 0);
+}

@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{account::SessionView, error::AppError, login::Password};
+use crate::domain::{
+    account::{SessionView, TenantAccess},
+    error::AppError,
+    login::Password,
+};
 
 /// Signs in with email and password and binds this browser to the new session.
 #[server(prefix = "/api", endpoint = "login")]
@@ -54,6 +58,21 @@ pub async fn current_session() -> Result<Option<SessionView>, AppError> {
         Err(AppError::Unauthenticated) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// Tenants the signed-in user reaches whose name or domain contains `search` (the switcher
+/// searches with it beyond the bounded list it was given).
+#[server(prefix = "/api", endpoint = "find_tenants")]
+pub async fn find_tenants(search: String) -> Result<Vec<TenantAccess>, AppError> {
+    use crate::{api::context, server::services::auth};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            auth::tenants_for(&state, &actor, Some(search)).await
+        }
+        .await,
+    )
 }
 
 /// Moves this browser into another tenant the user reaches, under a new session id.

@@ -1,11 +1,15 @@
-//! The tenant switcher: every tenant the user reaches, the current one marked. Each entry is a
-//! small form posting to `switch_tenant`, so it works before hydration too; once hydrated, a
-//! filter box narrows long lists as you type.
+//! The tenant switcher: the tenants the user reaches (a bounded list for platform admins),
+//! the current one marked. Each entry is a small form posting to `switch_tenant`, so it works
+//! before hydration too; once hydrated, a filter box narrows long lists as you type and
+//! searches the server for tenants beyond the list.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::{api::auth::SwitchTenant, domain::account::TenantAccess};
+use crate::{
+    api::auth::{find_tenants, SwitchTenant},
+    domain::account::TenantAccess,
+};
 
 /// Lists longer than this get a filter box.
 const FILTER_FROM: usize = 6;
@@ -21,6 +25,25 @@ pub fn TenantSwitcher(
     let switch = expect_context::<ServerAction<SwitchTenant>>();
     let filter = RwSignal::new(String::new());
     let show_filter = tenants.len() >= FILTER_FROM;
+    let listed: Vec<Uuid> = tenants.iter().map(|t| t.id).collect();
+    // Tenants the server finds for the filter text that the given list does not hold.
+    let more = Resource::new(
+        move || filter.get().trim().to_string(),
+        move |text| {
+            let listed = listed.clone();
+            async move {
+                if text.is_empty() {
+                    return Vec::new();
+                }
+                find_tenants(text)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|t| !listed.contains(&t.id))
+                    .collect()
+            }
+        },
+    );
     let item_class = if dark {
         "flex w-full items-center justify-between rounded-md px-3 py-2 text-left text-sm hover:bg-slate-800 disabled:cursor-default"
     } else {
@@ -85,6 +108,24 @@ pub fn TenantSwitcher(
                         }
                     })
                     .collect_view()}
+                <Transition>
+                    {move || Suspend::new(async move {
+                        more.await.into_iter().map(|t| {
+                            let (id, title) = (t.id.to_string(), format!("Switch to {}", t.name));
+                            view! {
+                                <li>
+                                    <ActionForm action=switch>
+                                        <input type="hidden" name="tenant_id" value=id />
+                                        <button type="submit" class=item_class title=title>
+                                            <span class="truncate">{t.name}</span>
+                                            <span class=muted>{t.domain}</span>
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()
+                    })}
+                </Transition>
             </ul>
         </div>
     }

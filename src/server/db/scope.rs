@@ -101,4 +101,37 @@ pub async fn refresh_token_principal(
     Ok(found.and_then(|p| p.session_id.map(|s| (s, p.user_id, p.tenant_id))))
 }
 
+/// Who acts through a live session: everything a request's `Actor` needs, in one query.
+#[derive(QueryableByName)]
+pub struct ResolvedSession {
+    #[diesel(sql_type = SqlUuid)]
+    pub user_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub tenant_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub role_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub role_name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub platform: bool,
+    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
+    pub permissions: Vec<String>,
+}
+
+/// The session's actor, if the session is live and its user still reaches its tenant
+/// (see `inti_resolve_session` in the migrations); one round trip, no scope needed.
+pub async fn resolve_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+) -> diesel::QueryResult<Option<ResolvedSession>> {
+    diesel::sql_query(
+        "SELECT user_id, tenant_id, role_id, role_name, platform, permissions \
+         FROM inti_resolve_session($1)",
+    )
+    .bind::<SqlUuid, _>(session_id)
+    .get_result(conn)
+    .await
+    .optional()
+}
+
 use diesel::OptionalExtension;

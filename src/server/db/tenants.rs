@@ -56,11 +56,62 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewTenant<'_>) -> QueryRe
         .await
 }
 
-pub async fn active_ordered(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Tenant>> {
-    tenants::table
+/// Active tenants whose name or domain contains `search` (all when `None`), CORE first,
+/// then by name, at most `limit`.
+pub async fn active_matching(
+    conn: &mut AsyncPgConnection,
+    search: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Tenant>> {
+    let mut q = tenants::table
         .filter(tenants::status.eq("ACTIVE"))
-        .order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
+        .into_boxed();
+    if let Some(text) = search {
+        let pattern = super::like_pattern(text);
+        q = q.filter(
+            tenants::name
+                .ilike(pattern.clone())
+                .or(tenants::domain.ilike(pattern)),
+        );
+    }
+    q.order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
+        .limit(limit)
         .select(Tenant::as_select())
+        .load(conn)
+        .await
+}
+
+/// An active tenant by id or by domain.
+pub async fn find_active(
+    conn: &mut AsyncPgConnection,
+    id: Option<Uuid>,
+    domain: Option<&str>,
+) -> QueryResult<Option<Tenant>> {
+    let mut q = tenants::table
+        .filter(tenants::status.eq("ACTIVE"))
+        .into_boxed();
+    if let Some(id) = id {
+        q = q.filter(tenants::id.eq(id));
+    }
+    if let Some(domain) = domain {
+        q = q.filter(tenants::domain.eq(domain));
+    }
+    q.select(Tenant::as_select()).first(conn).await.optional()
+}
+
+/// The tenants the user's sessions were opened in, most recent first (at most `limit`).
+pub async fn recently_used(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<Uuid>> {
+    use super::schema::auth_sessions;
+    auth_sessions::table
+        .filter(auth_sessions::user_id.eq(user_id))
+        .group_by(auth_sessions::tenant_id)
+        .order(diesel::dsl::max(auth_sessions::created_at).desc())
+        .limit(limit)
+        .select(auth_sessions::tenant_id)
         .load(conn)
         .await
 }

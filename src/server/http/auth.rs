@@ -13,7 +13,7 @@ use crate::{
     },
     server::{
         auth::actor::{Actor, ClientInfo},
-        http::error::{ApiJson, ApiResult, Envelope},
+        http::error::{ApiJson, ApiQuery, ApiResult, Envelope},
         services::auth::{self, SessionKind, TokenPair},
         state::AppState,
     },
@@ -153,4 +153,23 @@ pub async fn switch_tenant(
         },
         tokens,
     }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TenantSearch {
+    search: Option<String>,
+}
+
+/// `GET /api/v1/auth/tenants?search=`: tenants the caller reaches, searched by name or
+/// domain (a platform admin reaches every tenant; `me` lists a bounded few).
+pub async fn tenants(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(query): ApiQuery<TenantSearch>,
+) -> ApiResult<Vec<TenantAccess>> {
+    let query = query?;
+    Ok(Envelope(
+        auth::tenants_for(&state, &actor, query.search).await?,
+    ))
 }

@@ -42,6 +42,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/refresh", post(auth::refresh))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/tenants", get(auth::tenants))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
         .route("/account", axum::routing::patch(account::update_profile))
         .route("/account/password", post(account::change_password))

@@ -34,37 +34,120 @@ impl Reach {
     }
 }
 
-/// Every tenant the user can act in now. A SUPER_ADMIN grant in the CORE tenant reaches every
-/// active tenant as SUPER_ADMIN; everyone else reaches the tenants of their live grants.
-pub async fn reachable(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-) -> diesel::QueryResult<Vec<Reach>> {
-    let grants = tenants::live_grants(conn, user_id).await?;
-    let super_admin = grants
+/// How many tenants the login and `me` answers and the tenant switcher list at most; a
+/// platform admin reaches every tenant and finds the others by searching.
+pub const LISTED_TENANTS: i64 = 25;
+/// Of those, how many recently used tenants a platform admin's list starts with.
+const RECENT_TENANTS: i64 = 10;
+
+fn platform_role(grants: &[Grant]) -> Option<Uuid> {
+    grants
         .iter()
         .find(|g| is_super_admin_grant(g))
-        .map(|g| g.role_id);
-    if let Some(role_id) = super_admin {
-        let all = tenants::active_ordered(conn).await?;
-        return Ok(all
-            .into_iter()
-            .map(|tenant| Reach {
-                tenant,
-                role_id,
-                role_name: SUPER_ADMIN.to_string(),
-                platform: true,
-            })
-            .collect());
+        .map(|g| g.role_id)
+}
+
+fn platform_reach(tenant: Tenant, role_id: Uuid) -> Reach {
+    Reach {
+        tenant,
+        role_id,
+        role_name: SUPER_ADMIN.to_string(),
+        platform: true,
+    }
+}
+
+fn grant_reach(g: Grant) -> Reach {
+    Reach {
+        tenant: g.tenant,
+        role_id: g.role_id,
+        role_name: g.role_name,
+        platform: false,
+    }
+}
+
+/// The user's reach in one tenant (by id or domain), if they may act there now. A SUPER_ADMIN
+/// grant in the CORE tenant reaches every active tenant as SUPER_ADMIN; everyone else
+/// reaches the tenants of their live grants.
+pub async fn reach_in(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    tenant_id: Option<Uuid>,
+    domain: Option<&str>,
+) -> diesel::QueryResult<Option<Reach>> {
+    let grants = tenants::live_grants(conn, user_id).await?;
+    if let Some(role_id) = platform_role(&grants) {
+        let tenant = tenants::find_active(conn, tenant_id, domain).await?;
+        return Ok(tenant.map(|t| platform_reach(t, role_id)));
     }
     Ok(grants
         .into_iter()
-        .map(|g| Reach {
-            tenant: g.tenant,
-            role_id: g.role_id,
-            role_name: g.role_name,
-            platform: false,
+        .find(|g| {
+            tenant_id.is_none_or(|id| g.tenant.id == id)
+                && domain.is_none_or(|d| g.tenant.domain == d)
         })
+        .map(grant_reach))
+}
+
+/// Where a login without a requested tenant lands: the home tenant if reachable, else the
+/// first reachable one (CORE first, then by name).
+pub async fn landing(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    home: Option<Uuid>,
+) -> diesel::QueryResult<Option<Reach>> {
+    if let Some(home) = home {
+        if let Some(reach) = reach_in(conn, user_id, Some(home), None).await? {
+            return Ok(Some(reach));
+        }
+    }
+    Ok(listed(conn, user_id, None, None).await?.into_iter().next())
+}
+
+/// The tenants to list for the user: all of their grants' tenants, or for a platform admin
+/// a bounded list (the current tenant, the recently used ones, then by name). `search`
+/// narrows it to names or domains containing the text. At most `LISTED_TENANTS`.
+pub async fn listed(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    current: Option<Uuid>,
+    search: Option<&str>,
+) -> diesel::QueryResult<Vec<Reach>> {
+    let grants = tenants::live_grants(conn, user_id).await?;
+    let Some(role_id) = platform_role(&grants) else {
+        let needle = search.map(str::to_lowercase);
+        return Ok(grants
+            .into_iter()
+            .filter(|g| {
+                needle.as_deref().is_none_or(|n| {
+                    g.tenant.name.to_lowercase().contains(n) || g.tenant.domain.contains(n)
+                })
+            })
+            .take(LISTED_TENANTS as usize)
+            .map(grant_reach)
+            .collect());
+    };
+    let mut order: Vec<Uuid> = current.into_iter().collect();
+    if search.is_none() {
+        order.extend(tenants::recently_used(conn, user_id, RECENT_TENANTS).await?);
+    }
+    let mut found = tenants::active_matching(conn, search, LISTED_TENANTS).await?;
+    // The current and recent tenants first, even when they are not among the first by name.
+    for id in order.iter().rev() {
+        if let Some(i) = found.iter().position(|t| t.id == *id) {
+            let t = found.remove(i);
+            found.insert(0, t);
+        } else if search.is_none() {
+            if let Some(t) = tenants::find_active(conn, Some(*id), None).await? {
+                found.insert(0, t);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|t| seen.insert(t.id));
+    found.truncate(LISTED_TENANTS as usize);
+    Ok(found
+        .into_iter()
+        .map(|t| platform_reach(t, role_id))
         .collect())
 }
 

@@ -97,8 +97,12 @@ async fn ensure_tenant(
 /// Whether the database has no tenant at all (dev mode then seeds on start).
 pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
     let mut conn = state.db.get().await?;
-    Ok(tenants::find_by_domain(&mut conn, "core").await?.is_none()
-        && tenants::active_ordered(&mut conn).await?.is_empty())
+    conn.transaction::<_, AppError, _>(async |c| {
+        // Row-level security hides every tenant from an unscoped query.
+        set_scope(c, Scope::platform()).await?;
+        Ok(tenants::active_matching(c, None, 1).await?.is_empty())
+    })
+    .await
 }
 
 pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {

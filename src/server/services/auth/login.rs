@@ -90,9 +90,14 @@ pub async fn login(
             conn.transaction::<_, AppError, _>(async |c| {
                 set_scope(c, Scope::user(id)).await?;
                 invitations::accept_automatic(c, id, client).await?;
-                let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
-                let reachable = access::reachable(c, id).await?;
-                Ok(pick_tenant(reachable, slug.as_deref(), home).map(|r| (id, r)))
+                let reach = match slug.as_deref() {
+                    Some(slug) => access::reach_in(c, id, None, Some(slug)).await?,
+                    None => {
+                        let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
+                        access::landing(c, id, home).await?
+                    }
+                };
+                Ok(reach.map(|r| (id, r)))
             })
             .await?
         }
@@ -224,10 +229,8 @@ pub async fn switch_tenant(
     let (reach, current) = conn
         .transaction::<_, AppError, _>(async |c| {
             set_scope(c, actor.scope()).await?;
-            let reach = access::reachable(c, actor.user_id)
+            let reach = access::reach_in(c, actor.user_id, Some(tenant_id), None)
                 .await?
-                .into_iter()
-                .find(|r| r.tenant.id == tenant_id)
                 .ok_or(AppError::NotFound)?;
             let current = sessions::find_live(c, actor.session_id)
                 .await?
@@ -243,19 +246,4 @@ pub async fn switch_tenant(
         replaces: Some(current.id),
     };
     open_session(&mut conn, state, client, opening).await
-}
-
-/// The requested tenant if the user reaches it, else their home tenant, else the first one.
-fn pick_tenant(reachable: Vec<Reach>, slug: Option<&str>, home: Option<Uuid>) -> Option<Reach> {
-    match slug {
-        Some(slug) => reachable.into_iter().find(|r| r.tenant.domain == slug),
-        None => {
-            let home_pos = reachable.iter().position(|r| Some(r.tenant.id) == home);
-            let mut reachable = reachable;
-            match home_pos {
-                Some(i) => Some(reachable.swap_remove(i)),
-                None => reachable.into_iter().next(),
-            }
-        }
-    }
 }

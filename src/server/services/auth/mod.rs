@@ -7,5 +7,5 @@ mod session;
 mod tokens;
 
 pub use login::{login, switch_tenant, LoggedIn, SessionKind};
-pub use session::{accessible_services, logout, resolve_actor, session_view};
+pub use session::{accessible_services, logout, resolve_actor, session_view, tenants_for};
 pub use tokens::{refresh, TokenPair};

@@ -15,7 +15,7 @@ use crate::{
         auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
-            scope::{self, set_scope, Scope},
+            scope::{self, set_scope},
             services, sessions, tenants, users,
         },
         services::{
@@ -28,32 +28,28 @@ use crate::{
 
 /// Loads a live session and checks, on every request, that its user is active and still
 /// reaches its tenant: a suspended user, a removed or expired grant or a revoked session
-/// stops working immediately.
+/// stops working immediately. One round trip to the database.
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
     let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| resolve_in(c, session_id).await)
-        .await
+    resolve_in(&mut conn, session_id).await
 }
 
-/// `resolve_actor` inside the caller's transaction; sets the session's scope.
+/// `resolve_actor` on the caller's connection (inside its transaction, if any).
 pub(super) async fn resolve_in(
     c: &mut AsyncPgConnection,
     session_id: Uuid,
 ) -> Result<Actor, AppError> {
-    let (user_id, tenant_id) = scope::session_principal(c, session_id)
+    let found = scope::resolve_session(c, session_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    set_scope(c, Scope::member(user_id, tenant_id)).await?;
-    users::find(c, user_id)
-        .await?
-        .filter(|u| u.status == "ACTIVE")
-        .ok_or(AppError::Unauthenticated)?;
-    let reach = access::reachable(c, user_id)
-        .await?
-        .into_iter()
-        .find(|r| r.tenant.id == tenant_id)
-        .ok_or(AppError::Unauthenticated)?;
-    actor_for(c, user_id, session_id, reach).await
+    Ok(Actor {
+        user_id: found.user_id,
+        session_id,
+        tenant_id: found.tenant_id,
+        role: found.role_name,
+        permissions: PermissionSet::from_strings(found.permissions),
+        is_super_admin: found.platform,
+    })
 }
 
 pub(super) async fn actor_for(
@@ -91,7 +87,9 @@ pub(super) async fn view_for(
     let user = users::find(conn, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let tenants: Vec<_> = access::reachable(conn, actor.user_id)
+    // Bounded: a platform admin reaches every tenant but gets the current, recent and first
+    // ones here, and searches for the rest (`tenants_for`).
+    let tenants: Vec<_> = access::listed(conn, actor.user_id, Some(actor.tenant_id), None)
         .await?
         .iter()
         .map(Reach::view)
@@ -114,6 +112,31 @@ pub(super) async fn view_for(
         current_tenant,
         tenants,
     })
+}
+
+/// The tenants the actor reaches whose name or domain contains `search` (the tenant
+/// switcher's search), at most `access::LISTED_TENANTS`.
+pub async fn tenants_for(
+    state: &AppState,
+    actor: &Actor,
+    search: Option<String>,
+) -> Result<Vec<crate::domain::account::TenantAccess>, AppError> {
+    let search = search
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
+        return Err(AppError::validation(
+            "search",
+            "Search must be at most 100 characters",
+        ));
+    }
+    let mut conn = state.db.get().await?;
+    conn.transaction::<_, AppError, _>(async |c| {
+        set_scope(c, actor.scope()).await?;
+        let found = access::listed(c, actor.user_id, None, search.as_deref()).await?;
+        Ok(found.iter().map(Reach::view).collect())
+    })
+    .await
 }
 
 /// The services the actor's current tenant can use.

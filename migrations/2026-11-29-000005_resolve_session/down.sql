@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS inti_resolve_session(uuid);
