@@ -135,3 +135,41 @@ pub async fn resolve_session(
 }
 
 use diesel::OptionalExtension;
+
+/// Work to run on a scoped connection: a closure taking the connection and answering a
+/// `Send` future (the shape diesel-async's transactions take).
+pub trait ScopedWork<'r, R>:
+    AsyncFnOnce(&'r mut AsyncPgConnection) -> Result<R, crate::domain::error::AppError>
+    + FnOnce(&'r mut AsyncPgConnection) -> <Self as ScopedWork<'r, R>>::Fut
+{
+    type Fut: std::future::Future<Output = Result<R, crate::domain::error::AppError>> + Send;
+}
+
+impl<'r, F, Fut, R> ScopedWork<'r, R> for F
+where
+    F: AsyncFnOnce(&'r mut AsyncPgConnection) -> Result<R, crate::domain::error::AppError>
+        + FnOnce(&'r mut AsyncPgConnection) -> Fut,
+    Fut: std::future::Future<Output = Result<R, crate::domain::error::AppError>> + Send,
+{
+    type Fut = Fut;
+}
+
+/// The one way to tenant data: a pooled connection, a transaction, and the scope set first,
+/// so that no query runs without one. Row-level security then holds every query inside it.
+pub async fn scoped<R, F>(
+    pool: &super::DbPool,
+    scope: Scope,
+    work: F,
+) -> Result<R, crate::domain::error::AppError>
+where
+    for<'r> F: ScopedWork<'r, R> + Send,
+    R: Send,
+{
+    use diesel_async::AsyncConnection;
+    let mut conn = pool.get().await?;
+    conn.transaction::<_, crate::domain::error::AppError, _>(async move |c| {
+        set_scope(c, scope).await?;
+        work(c).await
+    })
+    .await
+}

@@ -1,7 +1,6 @@
 //! What every signed-in user may do to their own account: rename themselves and change their
 //! password (which ends all their other sessions and refresh-token families).
 
-use diesel_async::AsyncConnection;
 use serde_json::json;
 
 use crate::{
@@ -10,12 +9,13 @@ use crate::{
         error::AppError,
         identity::{check_new_password, parse_name},
     },
+    server::db::scope::scoped,
     server::{
         auth::{
             actor::{Actor, ClientInfo},
             password,
         },
-        db::{audit::Outcome, members, scope::set_scope, sessions, users},
+        db::{audit::Outcome, members, sessions, users},
         secret::Secret,
         services::{
             audit::{self, Event},
@@ -32,9 +32,7 @@ pub async fn rename(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let name = parse_name("name", name)?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         members::set_name(c, actor.user_id, &name).await?;
         audit::record(
             c,
@@ -72,9 +70,7 @@ pub async fn change_password(
     // The current-password check is a credential check: throttled and audited like a login,
     // and no connection is held while argon2 runs.
     let creds = {
-        let mut conn = state.db.get().await?;
-        conn.transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
+        scoped(&state.db, actor.scope(), async |c| {
             let user = users::find(c, actor.user_id)
                 .await?
                 .ok_or(AppError::Unauthenticated)?;
@@ -89,9 +85,7 @@ pub async fn change_password(
     let subjects = lockout::subjects(Some(&email), client);
     lockout::before_attempt(state, &subjects, client).await?;
     if !password::verify(current, Some(stored)).await? {
-        let mut conn = state.db.get().await?;
-        conn.transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
+        scoped(&state.db, actor.scope(), async |c| {
             audit::record(
                 c,
                 client,
@@ -108,7 +102,6 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
-        drop(conn);
         lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::validation(
             "currentPassword",
@@ -117,9 +110,7 @@ pub async fn change_password(
     }
     lockout::after_success(state, &email).await?;
     let hash = password::hash(new).await?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         users::set_password_hash(c, actor.user_id, &hash).await?;
         let ended =
             sessions::revoke_others(c, actor.user_id, actor.session_id, "password_changed").await?;

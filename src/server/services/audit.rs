@@ -1,10 +1,11 @@
 //! Recording and reading audit events. A failure to audit is logged but does not fail the user's request
 //! for read-like events (failed logins); changes record inside their own transaction.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 pub use crate::server::db::audit::AuditFilter;
+use crate::server::db::scope::scoped;
 use crate::{
     domain::{
         audit::{AuditAction, AuditEntryView},
@@ -15,7 +16,7 @@ use crate::{
         auth::actor::ClientInfo,
         db::{
             audit::{self, AuditEntry, Outcome},
-            scope::{set_scope, Scope},
+            scope::Scope,
         },
     },
 };
@@ -54,14 +55,21 @@ pub async fn record(
     .await
 }
 
-/// Best effort, for events that must not turn a response into an error.
-pub async fn record_best_effort(
-    conn: &mut AsyncPgConnection,
+/// Best effort, for tenant-less events before anyone is signed in (failed logins, locks)
+/// that must not turn a response into an error. No scope: the audit policy accepts entries
+/// without a tenant.
+pub async fn record_unscoped(
+    state: &crate::server::state::AppState,
     client: &ClientInfo,
     event: Event<'_>,
 ) {
     let action = event.action.as_str();
-    if let Err(e) = record(conn, client, event).await {
+    let written = scoped(&state.db, Scope::default(), async |c| {
+        record(c, client, event).await?;
+        Ok(())
+    })
+    .await;
+    if let Err(e) = written {
         tracing::error!(error = %e, action, "writing the audit log failed");
     }
 }
@@ -111,13 +119,10 @@ pub async fn list(
         filter.tenant_id = Some(actor.tenant_id);
         actor.scope()
     };
-    let mut conn = state.db.get().await?;
-    let (rows, total) = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, scope).await?;
-            Ok(audit::search(c, &filter, paging.offset(), paging.limit()).await?)
-        })
-        .await?;
+    let (rows, total) = scoped(&state.db, scope, async |c| {
+        Ok(audit::search(c, &filter, paging.offset(), paging.limit()).await?)
+    })
+    .await?;
     let items = rows
         .into_iter()
         .map(|r| AuditEntryView {

@@ -1,11 +1,11 @@
 //! The seed document's demo data: three tenants and four users, one per role. Idempotent:
 //! what exists is left as it is.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 
 use crate::{
     domain::error::AppError,
-    server::db::scope::{set_scope, Scope},
+    server::db::scope::{scoped, Scope},
     server::{
         auth::password,
         db::{tenants, users},
@@ -96,10 +96,8 @@ async fn ensure_tenant(
 
 /// Whether the database has no tenant at all (dev mode then seeds on start).
 pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        // Row-level security hides every tenant from an unscoped query.
-        set_scope(c, Scope::platform()).await?;
+    // Row-level security hides every tenant from an unscoped query.
+    scoped(&state.db, Scope::platform(), async |c| {
         Ok(tenants::active_matching(c, None, 1).await?.is_empty())
     })
     .await
@@ -107,9 +105,7 @@ pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
 
 pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
     let hash = password::hash(password).await?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |conn| {
-        set_scope(conn, Scope::platform()).await?;
+    scoped(&state.db, Scope::platform(), async |conn| {
         for t in &TENANTS {
             ensure_tenant(conn, t).await?;
         }

@@ -4,10 +4,11 @@
 //! (or declines) after signing in. An account that the invitation itself created accepts it
 //! at its first sign-in.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::server::db::scope::scoped;
 use crate::{
     domain::{
         audit::AuditAction,
@@ -73,9 +74,7 @@ pub async fn invite(
     check_new_password("password", password.expose())?;
     // Hashed whether or not it will be used: both answers take the same time.
     let hash = password::hash(password).await?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let role_id = grantable(c, actor, &input.role).await?;
         check_seat(c, actor.tenant_id, "email").await?;
         let (user_id, auto_accept) = match users::account_id(c, &email).await? {
@@ -140,9 +139,7 @@ pub async fn pending_for_tenant(
     actor: &Actor,
 ) -> Result<Vec<Invitation>, AppError> {
     actor.require("user:read")?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let rows = invitations::pending_for_tenant(c, actor.tenant_id).await?;
         Ok(rows.into_iter().map(view).collect())
     })
@@ -158,9 +155,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     actor.require("user:manage")?;
     let id = id?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         if !invitations::close(c, actor.tenant_id, id, "REVOKED").await? {
             return Err(AppError::NotFound);
         }
@@ -184,9 +179,7 @@ pub async fn revoke(
 
 /// The signed-in user's own pending invitations, whatever tenant they act in.
 pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>, AppError> {
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::user(actor.user_id)).await?;
+    scoped(&state.db, Scope::user(actor.user_id), async |c| {
         let rows = invitations::pending_for_user(c, actor.user_id).await?;
         Ok(rows.into_iter().map(view).collect())
     })
@@ -203,9 +196,7 @@ pub async fn respond(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let id = id?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::user(actor.user_id)).await?;
+    scoped(&state.db, Scope::user(actor.user_id), async |c| {
         let row = invitations::find_pending(c, id)
             .await?
             .filter(|r| r.user_id == actor.user_id)

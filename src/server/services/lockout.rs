@@ -47,10 +47,9 @@ pub async fn before_attempt(
     if ended.is_empty() {
         return Ok(());
     }
-    let mut conn = state.db.get().await?;
     for end in ended {
-        audit::record_best_effort(
-            &mut conn,
+        audit::record_unscoped(
+            state,
             client,
             Event {
                 action: AuditAction::AuthLockoutEnd,
@@ -79,7 +78,6 @@ pub async fn after_failure(
     if locks.is_empty() {
         return Ok(());
     }
-    let mut conn = state.db.get().await?;
     for lock in locks {
         tracing::warn!(
             subject_type = lock.subject_kind,
@@ -87,8 +85,8 @@ pub async fn after_failure(
             wait_secs = lock.wait.as_secs(),
             "brute-force lock"
         );
-        audit::record_best_effort(
-            &mut conn,
+        audit::record_unscoped(
+            state,
             client,
             Event {
                 action: AuditAction::AuthLockout,

@@ -4,7 +4,7 @@
 //! reach; a user who is not a member of this tenant is `NotFound`.
 
 use chrono::{DateTime, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -17,13 +17,13 @@ use crate::{
         paging::{Page, Paging},
         permission::PermissionSet,
     },
+    server::db::scope::scoped,
     server::{
         auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
             invitations,
             members::{self, GrantChanges, MemberRow},
-            scope::set_scope,
             sessions, tenants, users,
         },
         secret::Secret,
@@ -163,20 +163,17 @@ pub async fn list(
         per_page,
     } = query?;
     let paging = Paging::parse(page, per_page)?;
-    let mut conn = state.db.get().await?;
-    let (rows, total) = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
-            Ok(members::search(
-                c,
-                actor.tenant_id,
-                search.as_deref(),
-                paging.offset(),
-                paging.limit(),
-            )
-            .await?)
-        })
-        .await?;
+    let (rows, total) = scoped(&state.db, actor.scope(), async |c| {
+        Ok(members::search(
+            c,
+            actor.tenant_id,
+            search.as_deref(),
+            paging.offset(),
+            paging.limit(),
+        )
+        .await?)
+    })
+    .await?;
     Ok(paging.page_of(rows.into_iter().map(member).collect(), total))
 }
 
@@ -187,9 +184,7 @@ pub async fn get(
 ) -> Result<Member, AppError> {
     actor.require("user:read")?;
     let user_id = user_id?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         members::find(c, actor.tenant_id, user_id)
             .await?
             .map(member)
@@ -243,9 +238,7 @@ pub async fn update(
             "You cannot change your own role or access",
         ));
     }
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let current = members::find(c, actor.tenant_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -330,9 +323,7 @@ pub async fn remove(
             "You cannot remove your own access",
         ));
     }
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let current = members::find(c, actor.tenant_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -370,13 +361,14 @@ pub async fn list_all(
         per_page,
     } = query?;
     let paging = Paging::parse(page, per_page)?;
-    let mut conn = state.db.get().await?;
-    let (rows, total) = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, crate::server::db::scope::Scope::platform()).await?;
+    let (rows, total) = scoped(
+        &state.db,
+        crate::server::db::scope::Scope::platform(),
+        async |c| {
             Ok(users::search_all(c, search.as_deref(), paging.offset(), paging.limit()).await?)
-        })
-        .await?;
+        },
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|(u, domain)| Account {

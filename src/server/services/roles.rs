@@ -2,7 +2,6 @@
 //! tenant's custom roles; `role:manage` creates, edits and deletes custom roles, made only of
 //! permissions the actor holds.
 
-use diesel_async::AsyncConnection;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -13,9 +12,10 @@ use crate::{
         error::AppError,
         role::{parse_permissions, parse_role_name, RoleView},
     },
+    server::db::scope::scoped,
     server::{
         auth::actor::{Actor, ClientInfo},
-        db::{audit::Outcome, roles, scope::set_scope},
+        db::{audit::Outcome, roles},
         services::audit::{self, Event},
         state::AppState,
     },
@@ -45,13 +45,10 @@ fn view(role: roles::Role, permissions: Vec<String>) -> RoleView {
 
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
     actor.require("role:read")?;
-    let mut conn = state.db.get().await?;
-    let found = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
-            Ok(roles::for_tenant(c, actor.tenant_id).await?)
-        })
-        .await?;
+    let found = scoped(&state.db, actor.scope(), async |c| {
+        Ok(roles::for_tenant(c, actor.tenant_id).await?)
+    })
+    .await?;
     Ok(found.into_iter().map(|(r, p)| view(r, p)).collect())
 }
 
@@ -81,9 +78,7 @@ pub async fn create(
     let name = parse_role_name(&input.name)?;
     let permissions = holdable(actor, &input.permissions)?;
     let description = input.description.trim().to_string();
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         if roles::name_taken(c, actor.tenant_id, &name).await? {
             return Err(AppError::conflict(
                 "name",
@@ -125,9 +120,7 @@ pub async fn update(
         .as_deref()
         .map(|p| holdable(actor, p))
         .transpose()?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let role = roles::find_custom(c, actor.tenant_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -168,9 +161,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     actor.require("role:manage")?;
     let id = id?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let role = roles::find_custom(c, actor.tenant_id, id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -1,10 +1,11 @@
 //! Tenant administration: super admins only. Tenants are platform data, so these run in the
 //! platform scope; the permission check below is what admits a caller.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::server::db::scope::scoped;
 use crate::{
     domain::audit::AuditAction,
     domain::error::Input,
@@ -21,7 +22,7 @@ use crate::{
         db::{
             audit::Outcome,
             members,
-            scope::{set_scope, Scope},
+            scope::Scope,
             sessions,
             tenants::{self, TenantChanges, TenantRecord},
         },
@@ -101,9 +102,7 @@ pub async fn list(
     let query = query?;
     let status = query.status.as_deref().map(parse_status).transpose()?;
     let paging = Paging::parse(query.page, query.per_page)?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::platform()).await?;
+    scoped(&state.db, Scope::platform(), async |c| {
         let (records, total) = tenants::search(
             c,
             query.search.as_deref(),
@@ -124,9 +123,7 @@ pub async fn get(
 ) -> Result<TenantDetail, AppError> {
     actor.require_platform("tenant:read")?;
     let id = id?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::platform()).await?;
+    scoped(&state.db, Scope::platform(), async |c| {
         let record = tenants::find_record(c, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -147,9 +144,7 @@ pub async fn create(
     let domain = parse_domain(&input.domain)?;
     let tier = parse_tier(input.subscription_tier.as_deref().unwrap_or("STARTER"))?;
     let max_users = max_users_for_tier(&tier).ok_or(AppError::Internal)?;
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::platform()).await?;
+    scoped(&state.db, Scope::platform(), async |c| {
         if tenants::find_by_domain(c, &domain).await?.is_some() {
             return Err(AppError::conflict(
                 "domain",
@@ -237,9 +232,7 @@ pub async fn update(
             "Nothing to change: send name, subscriptionTier, maxUsers, status or settings",
         ));
     }
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, Scope::platform()).await?;
+    scoped(&state.db, Scope::platform(), async |c| {
         // Locked: a limit change and concurrent adds are counted one after another.
         let before = tenants::find_record_for_update(c, id)
             .await?

@@ -1,15 +1,15 @@
 //! User administration available from the command line (more arrives with the admin UI).
 
-use diesel_async::AsyncConnection;
 use serde_json::json;
 
+use crate::server::db::scope::scoped;
 use crate::{
     domain::audit::AuditAction,
     domain::{
         error::AppError,
         identity::{check_new_password, parse_email, parse_name},
     },
-    server::db::scope::{set_scope, Scope},
+    server::db::scope::Scope,
     server::{
         auth::{actor::ClientInfo, password},
         db::{audit::Outcome, tenants, users},
@@ -35,46 +35,43 @@ pub async fn create_superadmin(
     let name = parse_name("name", name)?;
     check_new_password("password", password.expose())?;
     let hash = password::hash(password).await?;
-    let mut conn = state.db.get().await?;
-    let user = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            set_scope(conn, Scope::platform()).await?;
-            let core = demo::ensure_core_tenant(conn).await?;
-            let user = match users::find_by_email(conn, &email).await? {
-                Some(existing) => {
-                    users::set_password_hash(conn, existing.id, &hash).await?;
-                    existing
-                }
-                None => {
-                    users::insert(
-                        conn,
-                        users::NewUser {
-                            email: &email,
-                            password_hash: &hash,
-                            name: &name,
-                            home_tenant_id: core.id,
-                        },
-                    )
-                    .await?
-                }
-            };
-            let role = tenants::system_role_id(conn, SUPER_ADMIN).await?;
-            tenants::upsert_grant(conn, user.id, core.id, role, None).await?;
-            audit::record(
-                conn,
-                &ClientInfo::default(),
-                Event {
-                    action: AuditAction::UserCreateSuperadmin,
-                    outcome: Outcome::Success,
-                    tenant_id: Some(core.id),
-                    actor_user_id: None,
-                    target: Some(("user", user.id.to_string())),
-                    details: json!({ "email": email, "via": "cli" }),
-                },
-            )
-            .await?;
-            Ok(user)
-        })
+    let user = scoped(&state.db, Scope::platform(), async |conn| {
+        let core = demo::ensure_core_tenant(conn).await?;
+        let user = match users::find_by_email(conn, &email).await? {
+            Some(existing) => {
+                users::set_password_hash(conn, existing.id, &hash).await?;
+                existing
+            }
+            None => {
+                users::insert(
+                    conn,
+                    users::NewUser {
+                        email: &email,
+                        password_hash: &hash,
+                        name: &name,
+                        home_tenant_id: core.id,
+                    },
+                )
+                .await?
+            }
+        };
+        let role = tenants::system_role_id(conn, SUPER_ADMIN).await?;
+        tenants::upsert_grant(conn, user.id, core.id, role, None).await?;
+        audit::record(
+            conn,
+            &ClientInfo::default(),
+            Event {
+                action: AuditAction::UserCreateSuperadmin,
+                outcome: Outcome::Success,
+                tenant_id: Some(core.id),
+                actor_user_id: None,
+                target: Some(("user", user.id.to_string())),
+                details: json!({ "email": email, "via": "cli" }),
+            },
+        )
         .await?;
+        Ok(user)
+    })
+    .await?;
     Ok(user)
 }

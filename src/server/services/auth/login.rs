@@ -1,10 +1,10 @@
 //! Checking credentials and opening a session; switching a session to another tenant.
 
 use chrono::Utc;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::server::db::scope::scoped;
 use crate::{
     domain::{account::SessionView, audit::AuditAction, error::AppError, login::LoginInput},
     server::{
@@ -14,7 +14,7 @@ use crate::{
         },
         db::{
             audit::Outcome,
-            scope::{set_scope, Scope},
+            scope::Scope,
             sessions::{self, AuthSession, NewAuthSession},
             users,
         },
@@ -83,12 +83,10 @@ pub async fn login(
     };
     let password_ok = password::verify(&password, stored_hash).await?;
 
-    let mut conn = state.db.get().await?;
     let reach = match (user_id, password_ok && active) {
         (Some(id), true) => {
             let slug = input.tenant_slug.clone();
-            conn.transaction::<_, AppError, _>(async |c| {
-                set_scope(c, Scope::user(id)).await?;
+            scoped(&state.db, Scope::user(id), async |c| {
                 invitations::accept_automatic(c, id, client).await?;
                 let reach = match slug.as_deref() {
                     Some(slug) => access::reach_in(c, id, None, Some(slug)).await?,
@@ -105,8 +103,8 @@ pub async fn login(
     };
     let Some((user_id, reach)) = reach else {
         // No tenant: the audit policy accepts tenant-less entries without a scope.
-        audit::record_best_effort(
-            &mut conn,
+        audit::record_unscoped(
+            state,
             client,
             Event {
                 action: AuditAction::AuthLogin,
@@ -118,7 +116,6 @@ pub async fn login(
             },
         )
         .await;
-        drop(conn);
         lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::InvalidCredentials);
     };
@@ -133,7 +130,7 @@ pub async fn login(
         expires_at: Utc::now() + ttl,
         replaces: None,
     };
-    open_session(&mut conn, state, client, opening).await
+    open_session(state, client, opening).await
 }
 
 struct Opening {
@@ -149,15 +146,15 @@ struct Opening {
 /// session, records the user's current tenant and audits it: one transaction scoped to the
 /// new tenant, so that either all of it happens or none.
 async fn open_session(
-    conn: &mut AsyncPgConnection,
     state: &AppState,
     client: &ClientInfo,
     opening: Opening,
 ) -> Result<LoggedIn, AppError> {
     let tenant_id = opening.reach.tenant.id;
-    let (session, actor, view, pending) = conn
-        .transaction::<_, AppError, _>(async |conn| {
-            set_scope(conn, Scope::member(opening.user_id, tenant_id)).await?;
+    let (session, actor, view, pending) = scoped(
+        &state.db,
+        Scope::member(opening.user_id, tenant_id),
+        async |conn| {
             if let Some(old) = opening.replaces {
                 // Ended meanwhile (logout, suspension): the switch must not outlive it.
                 if !sessions::revoke(conn, old, "switch_tenant").await? {
@@ -203,8 +200,9 @@ async fn open_session(
             let actor = actor_for(conn, opening.user_id, session.id, opening.reach).await?;
             let view = view_for(conn, &actor).await?;
             Ok((session, actor, view, pending))
-        })
-        .await?;
+        },
+    )
+    .await?;
     let tokens = pending.map(|p| p.finish(state)).transpose()?;
     Ok(LoggedIn {
         session,
@@ -225,19 +223,16 @@ pub async fn switch_tenant(
     kind: SessionKind,
     client: &ClientInfo,
 ) -> Result<LoggedIn, AppError> {
-    let mut conn = state.db.get().await?;
-    let (reach, current) = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
-            let reach = access::reach_in(c, actor.user_id, Some(tenant_id), None)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let current = sessions::find_live(c, actor.session_id)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            Ok((reach, current))
-        })
-        .await?;
+    let (reach, current) = scoped(&state.db, actor.scope(), async |c| {
+        let reach = access::reach_in(c, actor.user_id, Some(tenant_id), None)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let current = sessions::find_live(c, actor.session_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok((reach, current))
+    })
+    .await?;
     let opening = Opening {
         user_id: actor.user_id,
         reach,
@@ -245,5 +240,5 @@ pub async fn switch_tenant(
         expires_at: current.expires_at,
         replaces: Some(current.id),
     };
-    open_session(&mut conn, state, client, opening).await
+    open_session(state, client, opening).await
 }

@@ -1,9 +1,10 @@
 //! Resolving a session into an `Actor` on every request, the signed-in view, and logout.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::server::db::scope::scoped;
 use crate::{
     domain::{
         account::{AccessibleService, SessionView, UserView},
@@ -15,7 +16,7 @@ use crate::{
         auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
-            scope::{self, set_scope},
+            scope::{self},
             services, sessions, tenants, users,
         },
         services::{
@@ -72,12 +73,7 @@ pub(super) async fn actor_for(
 
 /// The signed-in user as the API and the layout present them.
 pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
-        view_for(c, actor).await
-    })
-    .await
+    scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await
 }
 
 pub(super) async fn view_for(
@@ -130,9 +126,7 @@ pub async fn tenants_for(
             "Search must be at most 100 characters",
         ));
     }
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         let found = access::listed(c, actor.user_id, None, search.as_deref()).await?;
         Ok(found.iter().map(Reach::view).collect())
     })
@@ -144,13 +138,10 @@ pub async fn accessible_services(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<AccessibleService>, AppError> {
-    let mut conn = state.db.get().await?;
-    let found = conn
-        .transaction::<_, AppError, _>(async |c| {
-            set_scope(c, actor.scope()).await?;
-            Ok(services::accessible_for_tenant(c, actor.tenant_id).await?)
-        })
-        .await?;
+    let found = scoped(&state.db, actor.scope(), async |c| {
+        Ok(services::accessible_for_tenant(c, actor.tenant_id).await?)
+    })
+    .await?;
     Ok(found
         .into_iter()
         .map(|(s, endpoints)| AccessibleService {
@@ -165,9 +156,7 @@ pub async fn accessible_services(
 
 /// Ends the actor's session: its refresh tokens and browser cookie stop working at once.
 pub async fn logout(state: &AppState, actor: &Actor, client: &ClientInfo) -> Result<(), AppError> {
-    let mut conn = state.db.get().await?;
-    conn.transaction::<_, AppError, _>(async |c| {
-        set_scope(c, actor.scope()).await?;
+    scoped(&state.db, actor.scope(), async |c| {
         sessions::revoke(c, actor.session_id, "logout").await?;
         audit::record(
             c,

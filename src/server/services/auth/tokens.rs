@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use deadpool_redis::redis;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use serde_json::json;
 
@@ -14,7 +14,7 @@ use crate::{
         auth::{actor::ClientInfo, refresh_token},
         db::{
             audit::Outcome,
-            scope::{self, set_scope, Scope},
+            scope::{self, scoped, set_scope, Scope},
             sessions::{self, AuthSession, Rotation},
         },
         services::{
@@ -114,68 +114,64 @@ pub async fn refresh(
     let hash = refresh_token::digest(token);
     let grace = chrono::Duration::from_std(state.settings.auth.refresh_reuse_grace)
         .map_err(|_| AppError::Internal)?;
-    let mut conn = state.db.get().await?;
     // A reuse after the grace period commits the family's revocation and then answers 401.
-    let exchange = conn
-        .transaction::<_, AppError, _>(async |c| {
-            let Some((_, user_id, tenant_id)) = scope::refresh_token_principal(c, &hash).await?
-            else {
-                return Ok(Exchange::Refused);
-            };
-            set_scope(c, Scope::member(user_id, tenant_id)).await?;
-            let successor =
-                refresh_token::successor(state.settings.auth.jwt_secret.expose(), token);
-            match sessions::rotate_refresh_token(c, &hash).await? {
-                Rotation::Rotated { session_id } => {
-                    // The user must still be active and reach the session's tenant.
-                    let session = live_session(c, session_id).await?;
-                    let pair = store_refresh(c, state, &session, successor)
-                        .await?
-                        .finish(state)?;
-                    // Before the commit, so that a concurrent retry, which waits for this
-                    // transaction, finds the answer.
-                    remember_answer(state, &hash, &pair.access_token).await;
-                    Ok(Exchange::Issued(pair))
-                }
-                Rotation::Reused {
-                    session_id,
-                    rotated_at,
-                } if within(rotated_at, grace)
-                    && sessions::refresh_token_unspent(c, session_id, &successor.hash).await? =>
-                {
-                    let session = live_session(c, session_id).await?;
-                    let pending = PendingPair {
-                        refresh: successor,
-                        session,
-                    };
-                    let pair = match remembered_answer(state, &hash).await {
-                        Some(access_token) => pending.with_access_token(state, access_token),
-                        None => pending.finish(state)?,
-                    };
-                    Ok(Exchange::Issued(pair))
-                }
-                Rotation::Reused { session_id, .. } => {
-                    let revoked = sessions::revoke(c, session_id, "refresh_token_reuse").await?;
-                    audit::record(
-                        c,
-                        client,
-                        Event {
-                            action: AuditAction::AuthRefreshTokenReuse,
-                            outcome: Outcome::Failure,
-                            tenant_id: Some(tenant_id),
-                            actor_user_id: Some(user_id),
-                            target: Some(("session", session_id.to_string())),
-                            details: json!({ "familyRevoked": revoked }),
-                        },
-                    )
-                    .await?;
-                    Ok(Exchange::Refused)
-                }
-                Rotation::Invalid => Ok(Exchange::Refused),
+    // The transaction starts without a scope: whose token it is decides the scope.
+    let exchange = scoped(&state.db, Scope::default(), async |c| {
+        let Some((_, user_id, tenant_id)) = scope::refresh_token_principal(c, &hash).await? else {
+            return Ok(Exchange::Refused);
+        };
+        set_scope(c, Scope::member(user_id, tenant_id)).await?;
+        let successor = refresh_token::successor(state.settings.auth.jwt_secret.expose(), token);
+        match sessions::rotate_refresh_token(c, &hash).await? {
+            Rotation::Rotated { session_id } => {
+                // The user must still be active and reach the session's tenant.
+                let session = live_session(c, session_id).await?;
+                let pair = store_refresh(c, state, &session, successor)
+                    .await?
+                    .finish(state)?;
+                // Before the commit, so that a concurrent retry, which waits for this
+                // transaction, finds the answer.
+                remember_answer(state, &hash, &pair.access_token).await;
+                Ok(Exchange::Issued(pair))
             }
-        })
-        .await;
-    drop(conn);
+            Rotation::Reused {
+                session_id,
+                rotated_at,
+            } if within(rotated_at, grace)
+                && sessions::refresh_token_unspent(c, session_id, &successor.hash).await? =>
+            {
+                let session = live_session(c, session_id).await?;
+                let pending = PendingPair {
+                    refresh: successor,
+                    session,
+                };
+                let pair = match remembered_answer(state, &hash).await {
+                    Some(access_token) => pending.with_access_token(state, access_token),
+                    None => pending.finish(state)?,
+                };
+                Ok(Exchange::Issued(pair))
+            }
+            Rotation::Reused { session_id, .. } => {
+                let revoked = sessions::revoke(c, session_id, "refresh_token_reuse").await?;
+                audit::record(
+                    c,
+                    client,
+                    Event {
+                        action: AuditAction::AuthRefreshTokenReuse,
+                        outcome: Outcome::Failure,
+                        tenant_id: Some(tenant_id),
+                        actor_user_id: Some(user_id),
+                        target: Some(("session", session_id.to_string())),
+                        details: json!({ "familyRevoked": revoked }),
+                    },
+                )
+                .await?;
+                Ok(Exchange::Refused)
+            }
+            Rotation::Invalid => Ok(Exchange::Refused),
+        }
+    })
+    .await;
     match exchange {
         Ok(Exchange::Issued(pair)) => Ok(pair),
         Ok(Exchange::Refused) | Err(AppError::Unauthenticated) => {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Measures the release build beside a bare axum handler, in one run (see README, "Speed").
+# Needs: scripts/setup.sh done, `cargo leptos build --release` done, wrk (apt-get install wrk).
+#   scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+PORT=3300 BARE=3399 DB=inti_bench
+export INTI_DATABASE_ADMIN_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export INTI_DATABASE_URL="postgres://inti_app@127.0.0.1:5432/$DB"
+export INTI_DATABASE_POOL_SIZE=32
+export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
+export INTI_MODE=dev INTI_REDIS_KEY_PREFIX="bench:" RUST_LOG=warn
+# The flood below comes from one address and many accounts: measure the hashing queue, not
+# the brute-force lock (which would answer 429 before hashing).
+export INTI_AUTH_LOCKOUT_IP_FAILURES=1000000000
+unset DEMO_PASSWORD
+
+cargo build --release --quiet --example bare_axum --example argon2_rate --no-default-features --features ssr
+psql "postgres://postgres@127.0.0.1:5432/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+redis-cli --scan --pattern 'bench:*' | xargs -r redis-cli del >/dev/null
+target/release/inti migrate >/dev/null
+target/release/inti serve >/tmp/inti-bench.log 2>&1 &
+SERVER=$!
+target/release/examples/bare_axum "$BARE" &
+BARE_PID=$!
+trap 'kill $SERVER $BARE_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+
+login() {
+  curl -sf -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"inti-demo-2026\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["tokens"]["accessToken"])'
+}
+USER_TOKEN=$(login user@taskmanager.com)
+ROOT_TOKEN=$(login superadmin@core.com)
+
+echo "== bare axum handler (reference), 32 connections"
+wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|50%|99%'
+echo "== GET /api/v1/auth/me as a tenant user, 32 connections"
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+echo "== GET /api/v1/auth/me as the super admin, 32 connections"
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $ROOT_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+
+echo "== 200 concurrent bad logins; meanwhile /healthz and /api/v1/auth/me at 4 connections"
+cat >/tmp/inti-bad-login.lua <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  return wrk.format(nil, nil, nil, string.format('{"email":"nobody%d@example.com","password":"wrong-password"}', math.random(1, 1e9)))
+end
+LUA
+wrk -t2 -c200 -d20s -s /tmp/inti-bad-login.lua "http://127.0.0.1:$PORT/api/v1/auth/login" >/tmp/inti-flood.txt &
+FLOOD=$!
+sleep 3
+wrk -t1 -c4 -d10s --latency "http://127.0.0.1:$PORT/healthz" | grep -E 'Requests/sec|50%|99%'
+wrk -t1 -c4 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wait $FLOOD
+echo "-- the flood itself (non-2xx: 401 refused, 503 queue full):"
+grep -E 'Requests/sec|Non-2xx' /tmp/inti-flood.txt
+
+echo "== good logins, 8 connections, against the machine's argon2id rate"
+cat >/tmp/inti-good-login.lua <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"email":"user@taskmanager.com","password":"inti-demo-2026"}'
+LUA
+wrk -t2 -c8 -d10s -s /tmp/inti-good-login.lua "http://127.0.0.1:$PORT/api/v1/auth/login" | grep -E 'Requests/sec|Non-2xx'
+target/release/examples/argon2_rate
