@@ -1,5 +1,6 @@
 //! Every audited action, walked once: each leaves an entry with its actor, tenant, target
-//! and outcome. A new `AuditAction` without a walk here fails the last assertion.
+//! and outcome. `AuditAction::ALL` is generated with the enum, so a new action that this walk
+//! does not perform fails here.
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -263,7 +264,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
             .find(|e| e.action == action.as_str() && e.outcome == outcome)
             .unwrap_or_else(|| panic!("no {outcome} entry for {action}: {entries:#?}"))
     };
-    for action in AuditAction::ALL {
+    for &action in AuditAction::ALL {
         let outcome = match action {
             AuditAction::AuthRefreshTokenReuse | AuditAction::AuthLockout => "FAILURE",
             _ => "SUCCESS",

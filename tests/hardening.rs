@@ -692,3 +692,140 @@ async fn super_admins_get_a_bounded_tenant_list_and_search_the_rest() {
         .json();
     assert_eq!(found["data"].as_array().unwrap().len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_concurrent_guesses_gets_no_more_tries_than_the_free_ones() {
+    let app = TestApp::with_settings(|s| s.auth.lockout.account_failures = 3).await;
+    let bad = json!({"email": "user@taskmanager.com", "password": "wrong-password"});
+    let guesses: Vec<_> = (0..20)
+        .map(|_| app.post_json("/api/v1/auth/login", bad.clone(), None))
+        .collect();
+    let answers = join_all(guesses).await;
+    let checked = answers.iter().filter(|r| r.status == 401).count();
+    let refused = answers.iter().filter(|r| r.status == 429).count();
+    assert_eq!(checked + refused, 20);
+    // Three free attempts and the one that starts the lock; every other guess is refused
+    // before its password is even checked.
+    assert!(checked <= 4, "{checked} guesses were checked");
+}
+
+fn from_peer(
+    mut req: axum::http::Request<axum::body::Body>,
+    peer: &str,
+) -> axum::http::Request<axum::body::Body> {
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+fn bad_login(forwarded_for: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", forwarded_for)
+        .body(axum::body::Body::from(
+            json!({"email": format!("nobody-{}@example.com", uuid::Uuid::new_v4()), "password": "x"}).to_string(),
+        ))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn behind_a_trusted_proxy_each_client_address_is_limited_on_its_own() {
+    let app = TestApp::with_settings(|s| {
+        s.auth.lockout.ip_failures = 2;
+        s.trusted_proxies = vec!["10.0.0.1".parse().unwrap()];
+    })
+    .await;
+    // The attacker's address, as the proxy forwards it, gets locked...
+    for _ in 0..3 {
+        let res = app
+            .request(from_peer(bad_login("203.0.113.7"), "10.0.0.1"))
+            .await;
+        assert_eq!(res.status, 401);
+    }
+    let res = app
+        .request(from_peer(bad_login("203.0.113.7"), "10.0.0.1"))
+        .await;
+    assert_eq!(res.status, 429);
+    // ...and nobody else behind the same proxy is, even if the attacker forges the header
+    // further left.
+    let res = app
+        .request(from_peer(bad_login("198.51.100.9"), "10.0.0.1"))
+        .await;
+    assert_eq!(res.status, 401);
+    let res = app
+        .request(from_peer(
+            bad_login("198.51.100.9, 203.0.113.7"),
+            "10.0.0.1",
+        ))
+        .await;
+    assert_eq!(res.status, 429, "the proxy appended the real address last");
+    // An untrusted peer's header is ignored: it is limited by its own address.
+    for _ in 0..3 {
+        app.request(from_peer(bad_login("1.2.3.4"), "192.0.2.50"))
+            .await;
+    }
+    let res = app
+        .request(from_peer(bad_login("5.6.7.8"), "192.0.2.50"))
+        .await;
+    assert_eq!(res.status, 429);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_editor_cannot_strip_a_role_that_outranks_them() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let create =
+        |name: &str, perms: Value| json!({"name": name, "description": "", "permissions": perms});
+    let res = app
+        .post_json(
+            "/api/v1/roles",
+            create("AUDITOR", json!(["audit:read", "user:read"])),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let auditor = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post_json(
+            "/api/v1/roles",
+            create(
+                "ROLE_EDITOR",
+                json!(["role:manage", "role:read", "user:read"]),
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let user = user_id(&app, "user@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user}"),
+            Some(json!({"role": "ROLE_EDITOR"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let editor = app.token("user@taskmanager.com").await;
+    let path = format!("/api/v1/roles/{auditor}");
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"permissions": ["user:read"]})),
+            &editor,
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    assert_eq!(app.send("DELETE", &path, None, &editor).await.status, 403);
+    let roles = app.get("/api/v1/roles", Some(&admin)).await.json();
+    let kept = roles["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "AUDITOR")
+        .unwrap()["permissions"]
+        .clone();
+    assert_eq!(kept, json!(["audit:read", "user:read"]));
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestApp, DEMO_PASSWORD};
+use common::TestApp;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -154,5 +154,4 @@ async fn a_revoked_invitation_cannot_be_accepted_and_other_tenants_cannot_revoke
     assert_eq!(app.send("DELETE", &path, None, &admin).await.status, 200);
     let accept = format!("/api/v1/account/invitations/{id}/accept");
     assert_eq!(app.send("POST", &accept, None, &wa).await.status, 404);
-    let _ = DEMO_PASSWORD;
 }

@@ -67,8 +67,8 @@ async fn the_server_role_is_subject_to_rls_on_every_tenant_scoped_table() {
     }
     let unprotected: Vec<Unprotected> = diesel::sql_query(
         "SELECT c.relname::text AS table_name FROM pg_class c \
-         JOIN information_schema.columns col ON col.table_name = c.relname AND col.column_name = 'tenant_id' \
-         WHERE c.relkind = 'r' AND col.table_schema = 'public' \
+         JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' \
+         WHERE c.relkind = 'r' AND c.relname <> '__diesel_schema_migrations' \
          AND NOT (c.relrowsecurity AND c.relforcerowsecurity)",
     )
     .load(&mut app_conn)
@@ -77,7 +77,7 @@ async fn the_server_role_is_subject_to_rls_on_every_tenant_scoped_table() {
     let unprotected: Vec<String> = unprotected.into_iter().map(|u| u.table_name).collect();
     assert!(
         unprotected.is_empty(),
-        "tables with tenant_id but no forced RLS: {unprotected:?}"
+        "tables without forced RLS: {unprotected:?}"
     );
 }
 
@@ -303,6 +303,19 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     .execute(&mut owner)
     .await
     .unwrap();
+    // An invitation from B to A's admin: A's scope must not rewrite it.
+    diesel::sql_query(format!(
+        "INSERT INTO invitations (tenant_id, user_id, email, role_id) \
+         VALUES ('{b}', '{a_admin}', 'admin@taskmanager.com', '{system_role}')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let root = one(
+        &mut owner,
+        "SELECT id FROM users WHERE email = 'superadmin@core.com'",
+    )
+    .await;
 
     const TABLES: [&str; 11] = [
         "tenants",
@@ -351,6 +364,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "DELETE FROM service_endpoints".to_string(),
         "DELETE FROM tenant_service_assignments".to_string(),
         "DELETE FROM audit_log".to_string(),
+        "DELETE FROM invitations".to_string(),
     ];
     for sql in deletes {
         match run(sql.clone()).await {
@@ -390,11 +404,47 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         ),
         format!("INSERT INTO tenant_service_assignments (tenant_id, service_id) VALUES ('{a}', '{service}')"),
         format!("INSERT INTO audit_log (tenant_id, action, outcome) VALUES ('{b}', 'auth.login', 'SUCCESS')"),
+        format!(
+            "INSERT INTO invitations (tenant_id, user_id, email, role_id) \
+             VALUES ('{b}', '{a_admin}', 'x@y.io', '{system_role}')"
+        ),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
         assert!(err.contains("row-level security"), "{sql}: {err}");
     }
+    // Updates beyond the scope change nothing, or are refused outright.
+    let updates = [
+        format!("UPDATE auth_sessions SET user_id = '{root}' WHERE tenant_id = '{a}'"),
+        format!("UPDATE auth_sessions SET revoked_at = now() WHERE tenant_id = '{b}'"),
+        "UPDATE refresh_tokens SET session_id = session_id".to_string(),
+        format!("UPDATE users SET name = 'Hijacked' WHERE home_tenant_id <> '{a}'"),
+        "UPDATE users SET email = 'x@evil.io'".to_string(),
+        "UPDATE invitations SET status = 'ACCEPTED'".to_string(),
+        format!("UPDATE invitations SET role_id = role_id WHERE user_id = '{a_admin}'"),
+        "UPDATE roles SET description = 'x' WHERE tenant_id IS NULL".to_string(),
+        "UPDATE role_permissions SET permission = '*'".to_string(),
+        format!("UPDATE tenants SET name = 'Renamed' WHERE id IN ('{a}', '{b}')"),
+        format!("UPDATE user_tenant_access SET status = 'SUSPENDED' WHERE tenant_id = '{b}'"),
+        "UPDATE services SET display_name = 'x'".to_string(),
+        "UPDATE tenant_service_assignments SET status = 'SUSPENDED'".to_string(),
+    ];
+    for sql in updates {
+        match run(sql.clone()).await {
+            Ok(n) => assert_eq!(n, 0, "{sql} updated {n} rows"),
+            Err(e) => assert!(
+                e.contains("permission denied") || e.contains("row-level security"),
+                "{sql}: {e}"
+            ),
+        }
+    }
+    let hijacked = diesel::sql_query("SELECT count(*) AS n FROM users WHERE name = 'Hijacked'")
+        .get_result::<CountRow>(&mut owner)
+        .await
+        .unwrap()
+        .n;
+    assert_eq!(hijacked, 0);
+
     for (t, before) in TABLES.iter().zip(counts) {
         let n = diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
             .get_result::<CountRow>(&mut owner)

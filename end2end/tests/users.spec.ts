@@ -27,6 +27,9 @@ test('a tenant admin invites a new user who then signs in, and whose access stop
   await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
   await expect(page.getByTestId('pending-invitations').locator(`li[data-email="${email}"]`)).toContainText('USER');
+  // Not a member until they accept: a fresh load of the list does not show them.
+  await page.reload();
+  await expect(page.getByTestId('member-table')).toContainText('user@taskmanager.com');
   await expect(page.locator(`tr[data-email="${email}"]`)).toHaveCount(0);
 
   // The new user signs in, in their own browser: that accepts the invitation.
@@ -95,6 +98,8 @@ test('an existing account is invited, not attached, and joins when its owner acc
   await form.getByLabel(/Initial password/).fill('ignored-for-existing');
   await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
+  await page.reload();
+  await expect(page.getByTestId('member-table')).toContainText('user@taskmanager.com');
   await expect(page.locator(`tr[data-email="${email}"]`)).toHaveCount(0);
 
   await theirs.goto('/');

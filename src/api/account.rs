@@ -61,7 +61,11 @@ pub async fn respond_invitation(id: String, accept: String) -> Result<(), AppErr
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             let id = id.parse().map_err(|_| AppError::NotFound);
-            let accept = accept == "true";
+            let accept = match accept.as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(AppError::validation("accept", "Choose accept or decline")),
+            };
             invitations::respond(&state, &actor, id, accept, &context::client().await).await
         }
         .await,

@@ -54,9 +54,12 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 pub async fn client() -> ClientInfo {
+    let trusted = use_context::<AppState>()
+        .map(|s| s.settings.trusted_proxies.clone())
+        .unwrap_or_default();
     leptos_axum::extract::<Parts>()
         .await
-        .map(|parts| ClientInfo::from_parts(&parts))
+        .map(|parts| ClientInfo::from_parts(&parts, &trusted))
         .unwrap_or_default()
 }
 

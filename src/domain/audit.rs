@@ -21,84 +21,56 @@ pub struct AuditEntryView {
     pub details: serde_json::Value,
 }
 
-/// Every action the audit log records. The filter list and the stored strings derive from
-/// this enum, so a new action cannot be forgotten in either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AuditAction {
-    AuthLogin,
-    AuthLogout,
-    AuthSwitchTenant,
-    AuthRefreshTokenReuse,
-    AuthLockout,
-    AuthLockoutEnd,
-    AccountRename,
-    AccountPasswordChange,
-    RoleCreate,
-    RoleUpdate,
-    RoleDelete,
-    TenantCreate,
-    TenantUpdate,
-    UserUpdate,
-    UserRemove,
-    UserCreateSuperadmin,
-    UserInvite,
-    InvitationAccept,
-    InvitationDecline,
-    InvitationRevoke,
+/// Declares the audit actions once: the enum, its stored names and the list of all of them
+/// come from the same lines, so a new action cannot be missing from the filter list or the
+/// stored strings.
+macro_rules! audit_actions {
+    ($($variant:ident => $name:literal,)+) => {
+        /// Every action the audit log records.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)+
+        }
+
+        impl AuditAction {
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            /// The stored and displayed name, `area.action`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    AuthLogin => "auth.login",
+    AuthLogout => "auth.logout",
+    AuthSwitchTenant => "auth.switch_tenant",
+    AuthRefreshTokenReuse => "auth.refresh_token_reuse",
+    AuthLockout => "auth.lockout",
+    AuthLockoutEnd => "auth.lockout_end",
+    AccountRename => "account.rename",
+    AccountPasswordChange => "account.password_change",
+    RoleCreate => "role.create",
+    RoleUpdate => "role.update",
+    RoleDelete => "role.delete",
+    TenantCreate => "tenant.create",
+    TenantUpdate => "tenant.update",
+    UserUpdate => "user.update",
+    UserRemove => "user.remove",
+    UserCreateSuperadmin => "user.create_superadmin",
+    UserInvite => "user.invite",
+    InvitationAccept => "invitation.accept",
+    InvitationDecline => "invitation.decline",
+    InvitationRevoke => "invitation.revoke",
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 20] = [
-        Self::AuthLogin,
-        Self::AuthLogout,
-        Self::AuthSwitchTenant,
-        Self::AuthRefreshTokenReuse,
-        Self::AuthLockout,
-        Self::AuthLockoutEnd,
-        Self::AccountRename,
-        Self::AccountPasswordChange,
-        Self::RoleCreate,
-        Self::RoleUpdate,
-        Self::RoleDelete,
-        Self::TenantCreate,
-        Self::TenantUpdate,
-        Self::UserUpdate,
-        Self::UserRemove,
-        Self::UserCreateSuperadmin,
-        Self::UserInvite,
-        Self::InvitationAccept,
-        Self::InvitationDecline,
-        Self::InvitationRevoke,
-    ];
-
-    /// The stored and displayed name, `area.action`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::AuthLogin => "auth.login",
-            Self::AuthLogout => "auth.logout",
-            Self::AuthSwitchTenant => "auth.switch_tenant",
-            Self::AuthRefreshTokenReuse => "auth.refresh_token_reuse",
-            Self::AuthLockout => "auth.lockout",
-            Self::AuthLockoutEnd => "auth.lockout_end",
-            Self::AccountRename => "account.rename",
-            Self::AccountPasswordChange => "account.password_change",
-            Self::RoleCreate => "role.create",
-            Self::RoleUpdate => "role.update",
-            Self::RoleDelete => "role.delete",
-            Self::TenantCreate => "tenant.create",
-            Self::TenantUpdate => "tenant.update",
-            Self::UserUpdate => "user.update",
-            Self::UserRemove => "user.remove",
-            Self::UserCreateSuperadmin => "user.create_superadmin",
-            Self::UserInvite => "user.invite",
-            Self::InvitationAccept => "invitation.accept",
-            Self::InvitationDecline => "invitation.decline",
-            Self::InvitationRevoke => "invitation.revoke",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
+        Self::ALL.iter().copied().find(|a| a.as_str() == s)
     }
 }
 

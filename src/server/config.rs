@@ -38,6 +38,9 @@ impl FromStr for Mode {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub mode: Mode,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`inti.trusted_proxies`,
+    /// comma-separated addresses). Empty: the peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub auth: AuthSettings,
@@ -280,8 +283,22 @@ impl Settings {
                 reset_after: src.secs("auth", "lockout_reset_secs", 12 * 3600)?,
             },
         };
+        let trusted_proxies = src
+            .get_or::<String>("inti", "trusted_proxies", String::new())?
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|_| {
+                    ConfigError(format!(
+                        "inti.trusted_proxies: \"{s}\" is not an IP address"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             mode,
+            trusted_proxies,
             database,
             redis,
             auth,

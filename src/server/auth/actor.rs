@@ -1,7 +1,7 @@
 //! The acting user: who, in which tenant, through which session, holding which permissions.
 //! Every service function takes one and decides authorization itself.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
@@ -43,6 +43,12 @@ impl Actor {
         }
     }
 
+    /// Whether the actor holds every one of `permissions`: nobody grants, edits or acts on a
+    /// role or member that carries a permission they do not hold.
+    pub fn holds_all(&self, permissions: &PermissionSet) -> bool {
+        permissions.iter().all(|p| self.permissions.covers(p))
+    }
+
     /// For work across tenants (tenant administration, every account, the whole audit log):
     /// the permission, held with platform authority.
     pub fn require_platform(&self, required: &str) -> Result<(), AppError> {
@@ -54,7 +60,7 @@ impl Actor {
     }
 }
 
-/// Where a request came from, for the audit log and the session row.
+/// Where a request came from, for the audit log, the session row and brute-force limits.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub ip: Option<String>,
@@ -62,25 +68,57 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    pub fn from_parts(parts: &Parts) -> Self {
-        let ip = parts
+    /// The client's address is the peer's, unless the peer is a trusted proxy
+    /// (`inti.trusted_proxies`): then it is the nearest address in `X-Forwarded-For` that is
+    /// not a trusted proxy itself. Behind a proxy that is not configured, every request would
+    /// seem to come from the proxy, and one address's brute-force lock would lock everyone.
+    pub fn from_parts(parts: &Parts, trusted_proxies: &[IpAddr]) -> Self {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
+            .map(|ConnectInfo(addr)| addr.ip());
+        let ip = match peer {
+            Some(p) if trusted_proxies.contains(&p) => {
+                Some(forwarded_client(&parts.headers, trusted_proxies).unwrap_or(p))
+            }
+            other => other,
+        };
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect());
-        Self { ip, user_agent }
+        Self {
+            ip: ip.map(|ip| ip.to_string()),
+            user_agent,
+        }
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+/// The rightmost `X-Forwarded-For` address that is not a trusted proxy (addresses further
+/// left are whatever the client claimed).
+fn forwarded_client(headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map_while(|s| s.parse::<IpAddr>().ok())
+        .find(|ip| !trusted.contains(ip))
+}
+
+impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_parts(parts))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_parts(parts, &state.settings.trusted_proxies))
     }
 }
 
@@ -104,4 +142,28 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_is_the_nearest_untrusted_forwarded_address() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.7, 10.0.0.1".parse().unwrap(),
+        );
+        assert_eq!(
+            forwarded_client(&headers, &[proxy]),
+            Some("203.0.113.7".parse().unwrap())
+        );
+        headers.insert("x-forwarded-for", "garbage, 198.51.100.2".parse().unwrap());
+        assert_eq!(
+            forwarded_client(&headers, &[proxy]),
+            Some("198.51.100.2".parse().unwrap())
+        );
+    }
 }

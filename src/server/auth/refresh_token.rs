@@ -26,16 +26,22 @@ pub fn generate() -> NewRefreshToken {
 /// server's key, so that presenting `old` again within the grace period yields the same
 /// successor without storing any token in plain text. Only the server can compute it.
 pub fn successor(server_key: &str, old: &str) -> NewRefreshToken {
-    let mut mac = Hmac::<Sha256>::new_from_slice(server_key.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(b"inti refresh-token successor\0");
-    mac.update(old.as_bytes());
-    let token = hex::encode(mac.finalize().into_bytes());
+    // A key of its own, derived from the server key under a label, so that no MAC made with
+    // the server key for another purpose (access tokens) can ever be a successor.
+    let derived = mac(server_key.as_bytes(), b"inti refresh-token successor key");
+    let token = hex::encode(mac(&derived, old.as_bytes()));
     let hash = digest(&token);
     NewRefreshToken {
         token: Secret::new(token),
         hash,
     }
+}
+
+fn mac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 pub fn digest(token: &str) -> [u8; 32] {

@@ -19,6 +19,7 @@ pub struct InvitationRow {
     pub role: String,
     pub access_expires_at: Option<DateTime<Utc>>,
     pub auto_accept: bool,
+    pub invited_by: Option<Uuid>,
     pub status: String,
     pub created_at: DateTime<Utc>,
 }
@@ -49,6 +50,7 @@ fn with_names() -> _ {
             roles::name,
             invitations::access_expires_at,
             invitations::auto_accept,
+            invitations::invited_by,
             invitations::status,
             invitations::created_at,
         ))

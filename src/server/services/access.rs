@@ -103,9 +103,10 @@ pub async fn landing(
     Ok(listed(conn, user_id, None, None).await?.into_iter().next())
 }
 
-/// The tenants to list for the user: all of their grants' tenants, or for a platform admin
-/// a bounded list (the current tenant, the recently used ones, then by name). `search`
-/// narrows it to names or domains containing the text. At most `LISTED_TENANTS`.
+/// The tenants to list for the user: all of their grants' tenants (the current one first),
+/// or for a platform admin a bounded list (the current tenant, the recently used ones, then
+/// by name, at most `LISTED_TENANTS`). `search` narrows it to names or domains containing
+/// the text, at most `LISTED_TENANTS`.
 pub async fn listed(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
@@ -114,17 +115,25 @@ pub async fn listed(
 ) -> diesel::QueryResult<Vec<Reach>> {
     let grants = tenants::live_grants(conn, user_id).await?;
     let Some(role_id) = platform_role(&grants) else {
+        // Memberships are few: all of them, the current one first, or those matching.
         let needle = search.map(str::to_lowercase);
-        return Ok(grants
+        let mut found: Vec<Reach> = grants
             .into_iter()
             .filter(|g| {
                 needle.as_deref().is_none_or(|n| {
                     g.tenant.name.to_lowercase().contains(n) || g.tenant.domain.contains(n)
                 })
             })
-            .take(LISTED_TENANTS as usize)
             .map(grant_reach)
-            .collect());
+            .collect();
+        if let Some(i) = found.iter().position(|r| Some(r.tenant.id) == current) {
+            let here = found.remove(i);
+            found.insert(0, here);
+        }
+        if search.is_some() {
+            found.truncate(LISTED_TENANTS as usize);
+        }
+        return Ok(found);
     };
     let mut order: Vec<Uuid> = current.into_iter().collect();
     if search.is_none() {

@@ -102,13 +102,12 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
-        lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::validation(
             "currentPassword",
             "The current password is not correct",
         ));
     }
-    lockout::after_success(state, &email).await?;
+    lockout::after_success(state, &subjects).await?;
     let hash = password::hash(new).await?;
     scoped(&state.db, actor.scope(), async |c| {
         users::set_password_hash(c, actor.user_id, &hash).await?;

@@ -76,7 +76,7 @@ pub async fn invite(
     let hash = password::hash(password).await?;
     scoped(&state.db, actor.scope(), async |c| {
         let role_id = grantable(c, actor, &input.role).await?;
-        check_seat(c, actor.tenant_id, "email").await?;
+        check_seat(c, actor.tenant_id, "email", 0).await?;
         let (user_id, auto_accept) = match users::account_id(c, &email).await? {
             Some(id) => {
                 // Members are visible to this tenant anyway: saying so reveals nothing new.
@@ -221,9 +221,10 @@ pub(crate) async fn accept_automatic(
 ) -> Result<(), AppError> {
     let pending = invitations::pending_for_user(conn, user_id).await?;
     for row in pending.into_iter().filter(|r| r.auto_accept) {
-        // A full tenant leaves the invitation pending; the user signs in elsewhere.
+        // A full or suspended tenant leaves the invitation pending (nothing was written: the
+        // checks come first); the user signs in where else they can.
         match join(conn, &row, client).await {
-            Ok(()) | Err(AppError::Validation { .. }) => {}
+            Ok(()) | Err(AppError::Validation { .. } | AppError::Conflict { .. }) => {}
             Err(e) => return Err(e),
         }
     }
@@ -247,15 +248,17 @@ async fn join(
             format!("{} is not accepting members now", tenant.name),
         ));
     }
-    // Closed first, so that the seat check counts this invitation once, as the member.
-    invitations::close(c, row.tenant_id, row.id, "ACCEPTED").await?;
-    check_seat(c, row.tenant_id, "id").await?;
+    // This invitation already holds the seat it turns into a membership.
+    check_seat(c, row.tenant_id, "id", 1).await?;
+    if !invitations::close(c, row.tenant_id, row.id, "ACCEPTED").await? {
+        return Err(AppError::NotFound);
+    }
     member_rows::set_grant(
         c,
         row.tenant_id,
         row.user_id,
         row.role_id,
-        row.user_id,
+        row.invited_by.unwrap_or(row.user_id),
         row.access_expires_at,
     )
     .await?;

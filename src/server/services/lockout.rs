@@ -37,77 +37,60 @@ fn auditable(kind: &str, value: &str) -> Option<String> {
     }
 }
 
-/// Refuses (429 with `Retry-After`) while a subject is locked; audits locks that have ended.
+/// Counts an attempt before a credential check: refuses (429 with `Retry-After`) while a
+/// subject is locked, and audits the locks this attempt starts and those that have ended.
 pub async fn before_attempt(
     state: &AppState,
     subjects: &[Subject<'_>],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let ended = throttle::check(state, subjects).await?;
-    if ended.is_empty() {
-        return Ok(());
-    }
-    for end in ended {
-        audit::record_unscoped(
-            state,
-            client,
-            Event {
-                action: AuditAction::AuthLockoutEnd,
-                outcome: Outcome::Success,
-                tenant_id: None,
-                actor_user_id: None,
-                target: None,
-                details: json!({
-                    "subjectType": end.subject_kind,
-                    "subject": auditable(end.subject_kind, &end.subject),
-                }),
-            },
-        )
-        .await;
-    }
-    Ok(())
-}
-
-/// Counts a failed attempt; audits the locks it starts.
-pub async fn after_failure(
-    state: &AppState,
-    subjects: &[Subject<'_>],
-    client: &ClientInfo,
-) -> Result<(), AppError> {
-    let locks = throttle::record_failure(state, subjects).await?;
-    if locks.is_empty() {
-        return Ok(());
-    }
-    for lock in locks {
-        tracing::warn!(
-            subject_type = lock.subject_kind,
-            failures = lock.failures,
-            wait_secs = lock.wait.as_secs(),
-            "brute-force lock"
-        );
-        audit::record_unscoped(
-            state,
-            client,
-            Event {
-                action: AuditAction::AuthLockout,
-                outcome: Outcome::Failure,
-                tenant_id: None,
-                actor_user_id: None,
-                target: None,
-                details: json!({
-                    "subjectType": lock.subject_kind,
-                    "subject": auditable(lock.subject_kind, &lock.subject),
-                    "failures": lock.failures,
-                    "lockedForSecs": lock.wait.as_secs().max(1),
-                }),
-            },
-        )
-        .await;
+    for r in throttle::reserve(state, subjects).await? {
+        let subject = auditable(r.subject_kind, &r.subject);
+        if r.lock_ended {
+            let details = json!({ "subjectType": r.subject_kind, "subject": subject });
+            audit::record_unscoped(
+                state,
+                client,
+                lock_event(AuditAction::AuthLockoutEnd, details),
+            )
+            .await;
+        }
+        if let Some((attempts, wait)) = r.locked {
+            tracing::warn!(
+                subject_type = r.subject_kind,
+                attempts,
+                wait_secs = wait.as_secs(),
+                "brute-force lock"
+            );
+            let details = json!({
+                "subjectType": r.subject_kind,
+                "subject": subject,
+                "failures": attempts,
+                "lockedForSecs": wait.as_secs().max(1),
+            });
+            audit::record_unscoped(state, client, lock_event(AuditAction::AuthLockout, details))
+                .await;
+        }
     }
     Ok(())
 }
 
-/// A correct credential clears the account's count.
-pub async fn after_success(state: &AppState, account: &str) -> Result<(), AppError> {
-    throttle::record_success(state, account).await
+fn lock_event(action: AuditAction, details: serde_json::Value) -> Event<'static> {
+    Event {
+        action,
+        outcome: if action == AuditAction::AuthLockout {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        },
+        tenant_id: None,
+        actor_user_id: None,
+        target: None,
+        details,
+    }
+}
+
+/// A correct credential gives its attempt back (and clears the account's count).
+pub async fn after_success(state: &AppState, subjects: &[Subject<'_>]) -> Result<(), AppError> {
+    throttle::refund(state, subjects).await
 }

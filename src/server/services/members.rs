@@ -101,7 +101,7 @@ async fn may_manage(
     target: &MemberRow,
 ) -> Result<(), AppError> {
     let held = PermissionSet::from_strings(tenants::role_permissions(conn, target.role_id).await?);
-    if held.iter().all(|p| actor.permissions.covers(p)) {
+    if actor.holds_all(&held) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -115,12 +115,15 @@ pub(super) async fn check_seat(
     conn: &mut AsyncPgConnection,
     tenant_id: Uuid,
     field: &str,
+    own_pending: i64,
 ) -> Result<(), AppError> {
     let tenant = tenants::find_record_for_update(conn, tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // `own_pending`: invitations of the caller's that already count, as accepting one does.
     let taken = members::active_count(conn, tenant.id).await?
-        + invitations::pending_count(conn, tenant.id).await?;
+        + invitations::pending_count(conn, tenant.id).await?
+        - own_pending;
     if taken >= i64::from(tenant.max_users) {
         return Err(AppError::validation(
             field,
@@ -259,7 +262,7 @@ pub async fn update(
             } else {
                 "expiresAt"
             };
-            check_seat(c, actor.tenant_id, field).await?;
+            check_seat(c, actor.tenant_id, field, 0).await?;
         }
         let role_id = match &patch.role {
             Some(role) => Some(grantable(c, actor, role).await?),

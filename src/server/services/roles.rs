@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::{
     domain::audit::AuditAction,
     domain::error::Input,
+    domain::permission::PermissionSet,
     domain::{
         error::AppError,
         role::{parse_permissions, parse_role_name, RoleView},
@@ -124,6 +125,7 @@ pub async fn update(
         let role = roles::find_custom(c, actor.tenant_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        may_edit(c, actor, id).await?;
         if let Some(d) = description {
             roles::set_description(c, id, d.trim()).await?;
         }
@@ -153,6 +155,21 @@ pub async fn update(
     .await
 }
 
+/// Nobody edits or deletes a role carrying a permission they do not hold: stripping it would
+/// demote members who outrank the editor.
+async fn may_edit(
+    conn: &mut diesel_async::AsyncPgConnection,
+    actor: &Actor,
+    role_id: Uuid,
+) -> Result<(), AppError> {
+    let held = crate::server::db::tenants::role_permissions(conn, role_id).await?;
+    if actor.holds_all(&PermissionSet::from_strings(held)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub async fn delete(
     state: &AppState,
     actor: &Actor,
@@ -165,6 +182,7 @@ pub async fn delete(
         let role = roles::find_custom(c, actor.tenant_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
+        may_edit(c, actor, id).await?;
         if roles::in_use(c, id).await? {
             return Err(AppError::Conflict {
                 field: None,

@@ -116,10 +116,9 @@ pub async fn login(
             },
         )
         .await;
-        lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::InvalidCredentials);
     };
-    lockout::after_success(state, &input.email).await?;
+    lockout::after_success(state, &subjects).await?;
 
     let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
         .map_err(|_| AppError::Internal)?;

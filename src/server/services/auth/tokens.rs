@@ -173,11 +173,11 @@ pub async fn refresh(
     })
     .await;
     match exchange {
-        Ok(Exchange::Issued(pair)) => Ok(pair),
-        Ok(Exchange::Refused) | Err(AppError::Unauthenticated) => {
-            lockout::after_failure(state, &subjects, client).await?;
-            Err(AppError::Unauthenticated)
+        Ok(Exchange::Issued(pair)) => {
+            lockout::after_success(state, &subjects).await?;
+            Ok(pair)
         }
+        Ok(Exchange::Refused) => Err(AppError::Unauthenticated),
         Err(e) => Err(e),
     }
 }
