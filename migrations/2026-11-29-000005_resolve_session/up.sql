@@ -6,8 +6,12 @@
 CREATE FUNCTION inti_resolve_session(session uuid)
   RETURNS TABLE (user_id uuid, tenant_id uuid, role_id uuid, role_name text, platform boolean,
                  permissions text[])
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public SET inti.all_tenants = 'on' AS
+  -- PL/pgSQL, not SQL: its plan is cached per connection instead of made on every call.
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public SET inti.all_tenants = 'on' AS
 $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
   WITH live AS (
     SELECT s.user_id, s.tenant_id FROM auth_sessions s
     JOIN users u ON u.id = s.user_id AND u.status = 'ACTIVE'
@@ -36,7 +40,8 @@ $$
          array(SELECT rp.permission::text FROM role_permissions rp
                WHERE rp.role_id = chosen.role_id ORDER BY 1)
   FROM live JOIN chosen ON true JOIN roles r ON r.id = chosen.role_id
-  LIMIT 1
+  LIMIT 1;
+END
 $$;
 
 REVOKE ALL ON FUNCTION inti_resolve_session(uuid) FROM PUBLIC;

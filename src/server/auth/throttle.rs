@@ -1,10 +1,10 @@
 //! Brute-force protection for credential checks (login, the current-password check,
 //! refresh), shared by every node through Redis. Keycloak's brute-force detection is the
-//! model: attempts are counted per account and per client network before the check (a
-//! success gives its attempt back), so failures accumulate; past the free ones, each further
-//! attempt locks the subject for a wait that doubles up to a maximum. A lock ends by itself
-//! (a Redis expiry). The lock and its end are audited by the caller from what `reserve`
-//! answers.
+//! model: failures are counted per account and per client network; past the free ones, each
+//! further failure locks the subject for a wait that doubles up to a maximum, and the lock
+//! ends by itself (a Redis expiry). Checks still running count too (`reserve`), so that
+//! concurrent guesses get no more tries than sequential ones. The lock and its end are
+//! audited by the caller from what `reserve` and `settle` answer.
 
 use std::time::Duration;
 
@@ -69,37 +69,60 @@ fn ip_network(ip: &str) -> String {
     }
 }
 
-/// What a reservation found for one subject.
+/// A lock that ended since anyone last looked, or one that a failure has just started.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reserved {
+pub struct LockEvent {
     pub subject_kind: &'static str,
     pub subject: String,
-    /// Attempts counted so far (including this one), when this one started a lock.
-    pub locked: Option<(u64, Duration)>,
-    /// A lock that had ended since anyone last looked.
-    pub lock_ended: bool,
+    /// `Some((failures, wait))` when a failure started the lock; `None` when a lock ended.
+    pub started: Option<(u64, Duration)>,
 }
 
-/// Counts an attempt before the credential is checked, atomically on Redis, so that a burst
-/// of concurrent guesses cannot all pass a check that only reads: refused while locked;
-/// past the free attempts, this one still runs but locks the subject for a doubling wait.
-/// A success refunds its attempt (`refund`). The marker remembers that a lock happened, so
-/// that its end is reported (and audited) once.
+/// Before a credential check, atomically: refused while locked; refused for a moment (no
+/// lock) while the checks already running could take the failures past the free ones, so
+/// that a burst of concurrent guesses gets no more tries than sequential ones; otherwise
+/// the check is counted as running. Answers {state, wait ms, lock ended}: state -1
+/// locked, -2 busy, 0 go.
 const RESERVE: &str = r"
 local ttl = redis.call('PTTL', KEYS[2])
 if ttl > 0 then return {-1, ttl, 0} end
 local ended = redis.call('DEL', KEYS[3])
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local free = tonumber(ARGV[1])
-if n > free then
-  local wait = math.floor(math.min(tonumber(ARGV[2]) * 2 ^ (n - free - 1), tonumber(ARGV[3])))
-  redis.call('SET', KEYS[2], n, 'PX', wait)
-  redis.call('SET', KEYS[3], n, 'PX', ARGV[4])
-  return {n, wait, ended}
+local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+local running = redis.call('INCR', KEYS[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[2])
+-- Checks allowed at once: what is left of the free failures plus the one that may start a
+-- lock; after a lock has ended, one at a time (a failure then locks again, for longer).
+if running > math.max(tonumber(ARGV[1]) + 1 - failures, 1) then
+  redis.call('DECR', KEYS[4])
+  return {-2, 1000, ended}
 end
-return {n, 0, ended}
+return {0, 0, ended}
 ";
+
+/// After the check: no longer running; a failure is counted and, past the free ones, locks
+/// for a wait that doubles up to the maximum (the marker remembers the lock, so that its end
+/// is reported once); a success of an account clears its failures.
+const SETTLE: &str = r"
+if tonumber(redis.call('DECR', KEYS[4])) < 0 then redis.call('DEL', KEYS[4]) end
+if ARGV[1] == '0' then
+  if ARGV[6] == '1' then redis.call('DEL', KEYS[1], KEYS[2]) end
+  return {0, 0}
+end
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+local free = tonumber(ARGV[2])
+if n > free then
+  local wait = math.floor(math.min(tonumber(ARGV[3]) * 2 ^ (n - free - 1), tonumber(ARGV[4])))
+  redis.call('SET', KEYS[2], n, 'PX', wait)
+  redis.call('SET', KEYS[3], n, 'PX', ARGV[5])
+  return {n, wait}
+end
+return {n, 0}
+";
+
+/// How long a check counts as running at most (beyond the request deadline), so that a
+/// request that never settles frees its slot by itself.
+const RUNNING_TTL_MS: u64 = 35_000;
 
 fn redis_error(e: redis::RedisError) -> AppError {
     tracing::error!(error = %e, "brute-force throttle: redis failed");
@@ -113,85 +136,95 @@ fn refused(wait_ms: i64) -> AppError {
     }
 }
 
-/// Reserves one attempt against every subject: `RateLimited` (with the wait) while any is
-/// locked, otherwise what each reservation started or ended, for the audit.
+fn keys<'s>(
+    script: &'s Script,
+    state: &AppState,
+    subject: &Subject<'_>,
+) -> redis::ScriptInvocation<'s> {
+    let mut invocation = script.key(subject.key(state, "count"));
+    invocation
+        .key(subject.key(state, "lock"))
+        .key(subject.key(state, "locked"))
+        .key(subject.key(state, "running"));
+    invocation
+}
+
+/// Counts a credential check as running against every subject: `RateLimited` (with the
+/// wait) while any is locked or busy. Answers the locks that have ended, for the audit.
 pub async fn reserve(
     state: &AppState,
     subjects: &[Subject<'_>],
-) -> Result<Vec<Reserved>, AppError> {
+) -> Result<Vec<LockEvent>, AppError> {
     let mut conn = state.redis.get().await?;
-    // Look first, so that a lock on one subject does not count an attempt on the others.
-    let mut wait_ms: i64 = 0;
+    let script = Script::new(RESERVE);
+    let mut ended = Vec::new();
+    let mut reserved: Vec<&Subject<'_>> = Vec::new();
     for subject in subjects {
-        let ttl: i64 = redis::cmd("PTTL")
-            .arg(subject.key(state, "lock"))
-            .query_async(&mut conn)
+        let (go, wait_ms, lock_ended): (i64, i64, i64) = keys(&script, state, subject)
+            .arg(subject.free_failures(&state.settings.auth.lockout))
+            .arg(RUNNING_TTL_MS)
+            .invoke_async(&mut conn)
             .await
             .map_err(redis_error)?;
-        wait_ms = wait_ms.max(ttl);
+        if lock_ended > 0 {
+            ended.push(LockEvent {
+                subject_kind: subject.kind(),
+                subject: subject.value().to_string(),
+                started: None,
+            });
+        }
+        if go < 0 {
+            // Give back what the other subjects reserved: this check will not run.
+            let mut release = redis::pipe();
+            for done in &reserved {
+                release.cmd("DECR").arg(done.key(state, "running")).ignore();
+            }
+            let _: () = release.query_async(&mut conn).await.map_err(redis_error)?;
+            return Err(refused(wait_ms));
+        }
+        reserved.push(subject);
     }
-    if wait_ms > 0 {
-        return Err(refused(wait_ms));
-    }
-    let script = Script::new(RESERVE);
+    Ok(ended)
+}
+
+/// Ends a check that `reserve` let run: a failure counts (and may start a lock, answered for
+/// the audit); a success clears the account's failures.
+pub async fn settle(
+    state: &AppState,
+    subjects: &[Subject<'_>],
+    failed: bool,
+) -> Result<Vec<LockEvent>, AppError> {
+    let mut conn = state.redis.get().await?;
+    let script = Script::new(SETTLE);
     let policy = &state.settings.auth.lockout;
-    let mut out = Vec::new();
+    let mut started = Vec::new();
     for subject in subjects {
-        let (n, wait_ms, ended): (i64, i64, i64) = script
-            .key(subject.key(state, "count"))
-            .key(subject.key(state, "lock"))
-            .key(subject.key(state, "locked"))
+        let (failures, wait_ms): (i64, i64) = keys(&script, state, subject)
+            .arg(if failed { "1" } else { "0" })
             .arg(subject.free_failures(policy))
             .arg(policy.first_wait.as_millis() as u64)
             .arg(policy.max_wait.as_millis() as u64)
             .arg(policy.reset_after.as_millis() as u64)
+            .arg(if matches!(subject, Subject::Account(_)) {
+                "1"
+            } else {
+                "0"
+            })
             .invoke_async(&mut conn)
             .await
             .map_err(redis_error)?;
-        if n < 0 {
-            // Locked between the look and the reservation (another node's attempt).
-            return Err(refused(wait_ms));
-        }
-        out.push(Reserved {
-            subject_kind: subject.kind(),
-            subject: subject.value().to_string(),
-            locked: (wait_ms > 0).then(|| {
-                (
-                    u64::try_from(n).unwrap_or_default(),
+        if wait_ms > 0 {
+            started.push(LockEvent {
+                subject_kind: subject.kind(),
+                subject: subject.value().to_string(),
+                started: Some((
+                    u64::try_from(failures).unwrap_or_default(),
                     Duration::from_millis(u64::try_from(wait_ms).unwrap_or_default()),
-                )
-            }),
-            lock_ended: ended > 0,
-        });
-    }
-    Ok(out)
-}
-
-/// A correct credential: the account's count and lock are cleared (its owner proved who they
-/// are), and the address gets its attempt back (one success must not wipe a spray across
-/// many accounts from the same address).
-pub async fn refund(state: &AppState, subjects: &[Subject<'_>]) -> Result<(), AppError> {
-    let mut conn = state.redis.get().await?;
-    for subject in subjects {
-        match subject {
-            Subject::Account(_) => {
-                redis::cmd("DEL")
-                    .arg(subject.key(state, "count"))
-                    .arg(subject.key(state, "lock"))
-                    .query_async::<i64>(&mut conn)
-                    .await
-                    .map_err(redis_error)?;
-            }
-            Subject::Ip(_) => {
-                redis::cmd("DECR")
-                    .arg(subject.key(state, "count"))
-                    .query_async::<i64>(&mut conn)
-                    .await
-                    .map_err(redis_error)?;
-            }
+                )),
+            });
         }
     }
-    Ok(())
+    Ok(started)
 }
 
 #[cfg(test)]

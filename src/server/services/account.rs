@@ -102,6 +102,7 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
+        lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::validation(
             "currentPassword",
             "The current password is not correct",

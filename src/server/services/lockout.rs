@@ -37,60 +37,66 @@ fn auditable(kind: &str, value: &str) -> Option<String> {
     }
 }
 
-/// Counts an attempt before a credential check: refuses (429 with `Retry-After`) while a
-/// subject is locked, and audits the locks this attempt starts and those that have ended.
+/// Before a credential check: refuses (429 with `Retry-After`) while a subject is locked or
+/// busy with concurrent checks; audits locks that have ended.
 pub async fn before_attempt(
     state: &AppState,
     subjects: &[Subject<'_>],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    for r in throttle::reserve(state, subjects).await? {
-        let subject = auditable(r.subject_kind, &r.subject);
-        if r.lock_ended {
-            let details = json!({ "subjectType": r.subject_kind, "subject": subject });
-            audit::record_unscoped(
-                state,
-                client,
-                lock_event(AuditAction::AuthLockoutEnd, details),
-            )
-            .await;
-        }
-        if let Some((attempts, wait)) = r.locked {
-            tracing::warn!(
-                subject_type = r.subject_kind,
-                attempts,
-                wait_secs = wait.as_secs(),
-                "brute-force lock"
-            );
-            let details = json!({
-                "subjectType": r.subject_kind,
-                "subject": subject,
-                "failures": attempts,
-                "lockedForSecs": wait.as_secs().max(1),
-            });
-            audit::record_unscoped(state, client, lock_event(AuditAction::AuthLockout, details))
-                .await;
-        }
-    }
+    let ended = throttle::reserve(state, subjects).await?;
+    audit_locks(state, client, ended).await;
     Ok(())
 }
 
-fn lock_event(action: AuditAction, details: serde_json::Value) -> Event<'static> {
-    Event {
-        action,
-        outcome: if action == AuditAction::AuthLockout {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        },
-        tenant_id: None,
-        actor_user_id: None,
-        target: None,
-        details,
-    }
+/// A failed check: counted; audits the locks it starts.
+pub async fn after_failure(
+    state: &AppState,
+    subjects: &[Subject<'_>],
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let started = throttle::settle(state, subjects, true).await?;
+    audit_locks(state, client, started).await;
+    Ok(())
 }
 
-/// A correct credential gives its attempt back (and clears the account's count).
+/// A correct credential: the check is over, and the account's failures are cleared.
 pub async fn after_success(state: &AppState, subjects: &[Subject<'_>]) -> Result<(), AppError> {
-    throttle::refund(state, subjects).await
+    throttle::settle(state, subjects, false).await.map(|_| ())
+}
+
+async fn audit_locks(state: &AppState, client: &ClientInfo, events: Vec<throttle::LockEvent>) {
+    for e in events {
+        let subject = auditable(e.subject_kind, &e.subject);
+        let (action, outcome, details) = match e.started {
+            Some((failures, wait)) => {
+                tracing::warn!(
+                    subject_type = e.subject_kind,
+                    failures,
+                    wait_secs = wait.as_secs(),
+                    "brute-force lock"
+                );
+                let details = json!({
+                    "subjectType": e.subject_kind,
+                    "subject": subject,
+                    "failures": failures,
+                    "lockedForSecs": wait.as_secs().max(1),
+                });
+                (AuditAction::AuthLockout, Outcome::Failure, details)
+            }
+            None => {
+                let details = json!({ "subjectType": e.subject_kind, "subject": subject });
+                (AuditAction::AuthLockoutEnd, Outcome::Success, details)
+            }
+        };
+        let event = Event {
+            action,
+            outcome,
+            tenant_id: None,
+            actor_user_id: None,
+            target: None,
+            details,
+        };
+        audit::record_unscoped(state, client, event).await;
+    }
 }

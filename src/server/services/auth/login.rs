@@ -116,6 +116,7 @@ pub async fn login(
             },
         )
         .await;
+        lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::InvalidCredentials);
     };
     lockout::after_success(state, &subjects).await?;

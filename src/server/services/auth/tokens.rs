@@ -177,7 +177,10 @@ pub async fn refresh(
             lockout::after_success(state, &subjects).await?;
             Ok(pair)
         }
-        Ok(Exchange::Refused) => Err(AppError::Unauthenticated),
+        Ok(Exchange::Refused) | Err(AppError::Unauthenticated) => {
+            lockout::after_failure(state, &subjects, client).await?;
+            Err(AppError::Unauthenticated)
+        }
         Err(e) => Err(e),
     }
 }
