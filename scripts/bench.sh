@@ -60,11 +60,11 @@ wait $FLOOD
 echo "-- the flood itself (non-2xx: 401 refused, 503 queue full):"
 grep -E 'Requests/sec|Non-2xx' /tmp/inti-flood.txt
 
-echo "== good logins, 8 connections, against the machine's argon2id rate"
+echo "== good logins (one account), 4 connections, against the machine's argon2id rate"
 cat >/tmp/inti-good-login.lua <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"email":"user@taskmanager.com","password":"inti-demo-2026"}'
 LUA
-wrk -t2 -c8 -d10s -s /tmp/inti-good-login.lua "http://127.0.0.1:$PORT/api/v1/auth/login" | grep -E 'Requests/sec|Non-2xx'
+wrk -t2 -c4 -d10s -s /tmp/inti-good-login.lua "http://127.0.0.1:$PORT/api/v1/auth/login" | grep -E 'Requests/sec|Non-2xx'
 target/release/examples/argon2_rate
