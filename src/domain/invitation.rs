@@ -19,3 +19,13 @@ pub struct Invitation {
     pub status: String,
     pub created_at: DateTime<Utc>,
 }
+
+crate::closed_set! {
+    /// Where an invitation stands.
+    pub enum InvitationStatus {
+        Pending => "PENDING",
+        Accepted => "ACCEPTED",
+        Declined => "DECLINED",
+        Revoked => "REVOKED",
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod closed_set;
 pub mod error;
 pub mod identity;
 pub mod invitation;

@@ -27,6 +27,15 @@ pub const CATALOG: [(&str, &str); 18] = [
     ("*:read", "Read access to every resource"),
 ];
 
+crate::closed_set! {
+    /// The roles every tenant has.
+    pub enum SystemRole {
+        SuperAdmin => "SUPER_ADMIN",
+        TenantAdmin => "TENANT_ADMIN",
+        User => "USER",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleView {

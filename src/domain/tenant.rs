@@ -6,20 +6,45 @@ use uuid::Uuid;
 
 use crate::domain::error::AppError;
 
-pub const TIERS: [&str; 3] = ["STARTER", "PROFESSIONAL", "ENTERPRISE"];
-pub const STATUSES: [&str; 3] = ["ACTIVE", "INACTIVE", "SUSPENDED"];
-/// Domains that would collide with the platform's own routes or names.
-const RESERVED_DOMAINS: [&str; 6] = ["api", "admin", "www", "login", "static", "pkg"];
-
-/// The subscription tier decides how many users a tenant may have.
-pub fn max_users_for_tier(tier: &str) -> Option<i32> {
-    match tier {
-        "STARTER" => Some(10),
-        "PROFESSIONAL" => Some(100),
-        "ENTERPRISE" => Some(1000),
-        _ => None,
+crate::closed_set! {
+    /// What a tenant pays for; it sets the default user limit.
+    pub enum Tier {
+        Starter => "STARTER",
+        Professional => "PROFESSIONAL",
+        Enterprise => "ENTERPRISE",
     }
 }
+
+impl Tier {
+    /// The user limit a tenant of this tier gets unless a custom one is set.
+    pub fn max_users(self) -> i32 {
+        match self {
+            Self::Starter => 10,
+            Self::Professional => 100,
+            Self::Enterprise => 1000,
+        }
+    }
+}
+
+crate::closed_set! {
+    /// A tenant's, an account's or a grant's status.
+    pub enum Status {
+        Active => "ACTIVE",
+        Inactive => "INACTIVE",
+        Suspended => "SUSPENDED",
+    }
+}
+
+crate::closed_set! {
+    /// The platform's own tenant, or a business tenant.
+    pub enum TenantType {
+        Core => "CORE",
+        Business => "BUSINESS",
+    }
+}
+
+/// Domains that would collide with the platform's own routes or names.
+const RESERVED_DOMAINS: [&str; 6] = ["api", "admin", "www", "login", "static", "pkg"];
 
 /// A tenant's slug (`domain`): 1-63 lowercase letters, digits and inner hyphens.
 pub fn parse_domain(raw: &str) -> Result<String, AppError> {
@@ -66,27 +91,6 @@ pub fn parse_tenant_name(raw: &str) -> Result<String, AppError> {
     Ok(name.to_string())
 }
 
-pub fn parse_tier(raw: &str) -> Result<String, AppError> {
-    let tier = raw.trim().to_uppercase();
-    TIERS
-        .contains(&tier.as_str())
-        .then_some(tier)
-        .ok_or_else(|| {
-            AppError::validation(
-                "subscriptionTier",
-                "Choose STARTER, PROFESSIONAL or ENTERPRISE",
-            )
-        })
-}
-
-pub fn parse_status(raw: &str) -> Result<String, AppError> {
-    let status = raw.trim().to_uppercase();
-    STATUSES
-        .contains(&status.as_str())
-        .then_some(status)
-        .ok_or_else(|| AppError::validation("status", "Choose ACTIVE, INACTIVE or SUSPENDED"))
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantDetail {
@@ -130,10 +134,13 @@ mod tests {
 
     #[test]
     fn tiers_and_statuses() {
-        assert_eq!(parse_tier("professional").unwrap(), "PROFESSIONAL");
-        assert!(parse_tier("GOLD").is_err());
-        assert_eq!(parse_status("suspended").unwrap(), "SUSPENDED");
-        assert!(parse_status("gone").is_err());
-        assert_eq!(max_users_for_tier("STARTER"), Some(10));
+        assert_eq!(
+            Tier::parse_field("subscriptionTier", "professional"),
+            Ok(Tier::Professional)
+        );
+        assert!(Tier::parse_field("subscriptionTier", "GOLD").is_err());
+        assert_eq!(Status::parse("suspended"), Some(Status::Suspended));
+        assert!(Status::parse("gone").is_none());
+        assert_eq!(Tier::Starter.max_users(), 10);
     }
 }

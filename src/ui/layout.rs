@@ -55,7 +55,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
             <Sidebar
                 tenants=tenants.clone()
                 current=current_tenant.id
-                super_admin=user.roles.iter().any(|r| r == "SUPER_ADMIN")
+                super_admin=user.roles.iter().any(|r| r == crate::domain::role::SystemRole::SuperAdmin.as_str())
                 audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
                 users=PermissionSet::from_strings(&user.permissions).allows("user:read")
                 roles=PermissionSet::from_strings(&user.permissions).allows("role:read")

@@ -12,7 +12,7 @@ use crate::{
     api::tenants::{get_tenant, list_tenants, CreateTenant, UpdateTenant},
     domain::{
         paging::Page,
-        tenant::{TenantDetail, STATUSES, TIERS},
+        tenant::{Status, TenantDetail, TenantType, Tier},
     },
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
@@ -94,7 +94,7 @@ fn TenantTable(page: Page<TenantDetail>, search: Option<String>) -> impl IntoVie
                                 <tr class="hover:bg-slate-50">
                                     <td class="whitespace-nowrap px-4 py-3 font-medium">
                                         <a href=format!("/admin/tenants/{}", t.id) class="text-slate-900 hover:text-amber-700 hover:underline">{t.name}</a>
-                                        {(t.tenant_type == "CORE").then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">"CORE"</span> })}
+                                        {(t.tenant_type == TenantType::Core.as_str()).then(|| view! { <span class="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-800">"CORE"</span> })}
                                     </td>
                                     <td class="px-4 py-3 font-mono text-xs text-slate-600">{t.domain}</td>
                                     <td class="px-4 py-3">{t.subscription_tier}</td>
@@ -148,7 +148,7 @@ fn NewTenantForm(create: ServerAction<CreateTenant>) -> impl IntoView {
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Subscription tier"</span>
                     <select name="subscription_tier" class=INPUT>
-                        {TIERS.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                        {Tier::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
                     </select>
                     <FieldError message=field_error(create, "subscriptionTier") />
                 </label>
@@ -185,10 +185,10 @@ pub fn TenantDetailPage() -> impl IntoView {
 fn TenantEditor(tenant: TenantDetail, update: ServerAction<UpdateTenant>) -> impl IntoView {
     let value = update.value();
     let saved = move || matches!(value.get(), Some(Ok(_)));
-    let select = |options: &'static [&'static str], current: String| {
+    let select = |options: Vec<&'static str>, current: String| {
         options
-            .iter()
-            .map(|o| view! { <option value=*o selected=*o == current>{*o}</option> })
+            .into_iter()
+            .map(|o| view! { <option value=o selected=o == current>{o}</option> })
             .collect_view()
     };
     view! {
@@ -213,12 +213,12 @@ fn TenantEditor(tenant: TenantDetail, update: ServerAction<UpdateTenant>) -> imp
                 </label>
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Subscription tier (sets the user limit)"</span>
-                    <select name="subscription_tier" class=INPUT>{select(&TIERS, tenant.subscription_tier.clone())}</select>
+                    <select name="subscription_tier" class=INPUT>{select(Tier::ALL.iter().map(|t| t.as_str()).collect(), tenant.subscription_tier.clone())}</select>
                     <FieldError message=field_error(update, "subscriptionTier") />
                 </label>
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Status (suspending ends every session in the tenant)"</span>
-                    <select name="status" class=INPUT>{select(&STATUSES, tenant.status.clone())}</select>
+                    <select name="status" class=INPUT>{select(Status::ALL.iter().map(|s| s.as_str()).collect(), tenant.status.clone())}</select>
                     <FieldError message=field_error(update, "status") />
                 </label>
                 <button type="submit" class=BUTTON disabled=move || update.pending().get()>"Save"</button>

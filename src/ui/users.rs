@@ -15,8 +15,12 @@ use crate::{
         },
     },
     domain::{
-        account::SessionView, invitation::Invitation, member::Member, permission::PermissionSet,
-        role::RoleView,
+        account::SessionView,
+        invitation::Invitation,
+        member::Member,
+        permission::PermissionSet,
+        role::{RoleView, SystemRole},
+        tenant::Status,
     },
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
@@ -28,7 +32,11 @@ const PER_PAGE: i64 = 20;
 pub fn UsersPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let can_manage = PermissionSet::from_strings(&session.user.permissions).allows("user:manage");
-    let super_admin = session.user.roles.iter().any(|r| r == "SUPER_ADMIN");
+    let super_admin = session
+        .user
+        .roles
+        .iter()
+        .any(|r| r == SystemRole::SuperAdmin.as_str());
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|s| !s.trim().is_empty());
     let page = move || {
@@ -122,7 +130,8 @@ pub fn UsersPage() -> impl IntoView {
 /// A role the signed-in admin may grant: every permission of it is theirs, and SUPER_ADMIN
 /// only for super admins (the server checks the same).
 fn grantable_by(role: &RoleView, held: &PermissionSet, super_admin: bool) -> bool {
-    (role.name != "SUPER_ADMIN" || super_admin) && role.permissions.iter().all(|p| held.allows(p))
+    (role.name != SystemRole::SuperAdmin.as_str() || super_admin)
+        && role.permissions.iter().all(|p| held.allows(p))
 }
 
 /// Previous / next links that keep the search.
@@ -213,14 +222,14 @@ fn MemberTable(
                     {members.into_iter().map(|m| {
                         let id = m.id.to_string();
                         let email_attr = m.email.clone();
-                        let suspended = m.access_status == "SUSPENDED";
+                        let suspended = m.access_status == Status::Suspended.as_str();
                         let actions = (can_manage && m.id != me).then(|| {
                             let id2 = id.clone();
                             view! {
                                 <div class="flex justify-end gap-2">
                                     <ActionForm action=access>
                                         <input type="hidden" name="id" value=id.clone() />
-                                        <input type="hidden" name="access_status" value=if suspended { "ACTIVE" } else { "SUSPENDED" } />
+                                        <input type="hidden" name="access_status" value=if suspended { Status::Active.as_str() } else { Status::Suspended.as_str() } />
                                         <button type="submit" class="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50">
                                             {if suspended { "Reactivate" } else { "Suspend" }}
                                         </button>
@@ -287,7 +296,7 @@ fn AddMemberForm(add: ServerAction<AddMember>, roles: Vec<String>) -> impl IntoV
                     <span class="font-medium text-slate-700">"Role"</span>
                     <select name="role" class=INPUT>{roles.into_iter().map(|r| {
                         // The least privileged role is the default.
-                        let (value, selected) = (r.clone(), r == "USER");
+                        let (value, selected) = (r.clone(), r == SystemRole::User.as_str());
                         view! { <option value=value selected=selected>{r}</option> }
                     }).collect_view()}</select>
                     <FieldError message=field_error(add, "role") />

@@ -1,6 +1,7 @@
 //! Queries on `invitations`. Row-level security shows an invitation to its tenant and to its
 //! invitee.
 
+use crate::domain::invitation::InvitationStatus;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -62,7 +63,7 @@ pub async fn pending_for_tenant(
 ) -> QueryResult<Vec<InvitationRow>> {
     with_names()
         .filter(invitations::tenant_id.eq(tenant_id))
-        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         .order(invitations::created_at.desc())
         .load(conn)
         .await
@@ -74,7 +75,7 @@ pub async fn pending_for_user(
 ) -> QueryResult<Vec<InvitationRow>> {
     with_names()
         .filter(invitations::user_id.eq(user_id))
-        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         .order(invitations::created_at.asc())
         .load(conn)
         .await
@@ -86,7 +87,7 @@ pub async fn find_pending(
 ) -> QueryResult<Option<InvitationRow>> {
     with_names()
         .filter(invitations::id.eq(id))
-        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         .first(conn)
         .await
         .optional()
@@ -95,7 +96,7 @@ pub async fn find_pending(
 pub async fn pending_count(conn: &mut AsyncPgConnection, tenant_id: Uuid) -> QueryResult<i64> {
     invitations::table
         .filter(invitations::tenant_id.eq(tenant_id))
-        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         .count()
         .get_result(conn)
         .await
@@ -110,7 +111,7 @@ pub async fn upsert_pending(
     let existing: Option<Uuid> = invitations::table
         .filter(invitations::tenant_id.eq(new.tenant_id))
         .filter(invitations::user_id.eq(new.user_id))
-        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         .select(invitations::id)
         .for_update()
         .first(conn)
@@ -157,7 +158,7 @@ pub async fn close(
         invitations::table
             .filter(invitations::tenant_id.eq(tenant_id))
             .filter(invitations::id.eq(id))
-            .filter(invitations::status.eq("PENDING")),
+            .filter(invitations::status.eq(InvitationStatus::Pending.as_str())),
     )
     .set((
         invitations::status.eq(status),

@@ -1,6 +1,7 @@
 //! A tenant's members: users joined with their grant (`user_tenant_access`) in that tenant.
 //! Row-level security restricts the grants to the transaction's tenant.
 
+use crate::domain::tenant::Status;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -102,7 +103,7 @@ pub async fn find(
 pub async fn active_count(conn: &mut AsyncPgConnection, tenant_id: Uuid) -> QueryResult<i64> {
     user_tenant_access::table
         .filter(user_tenant_access::tenant_id.eq(tenant_id))
-        .filter(user_tenant_access::status.eq("ACTIVE"))
+        .filter(user_tenant_access::status.eq(Status::Active.as_str()))
         .filter(
             user_tenant_access::expires_at
                 .is_null()

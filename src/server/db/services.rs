@@ -1,5 +1,6 @@
 //! Queries on the service registry (`services`, `service_endpoints`, assignments).
 
+use crate::domain::tenant::Status;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -22,10 +23,10 @@ pub async fn accessible_for_tenant(
 ) -> QueryResult<Vec<(ServiceSummary, Vec<String>)>> {
     let assigned = tenant_service_assignments::table
         .filter(tenant_service_assignments::tenant_id.eq(tenant_id))
-        .filter(tenant_service_assignments::status.eq("ACTIVE"))
+        .filter(tenant_service_assignments::status.eq(Status::Active.as_str()))
         .select(tenant_service_assignments::service_id);
     let found: Vec<ServiceSummary> = services::table
-        .filter(services::status.eq("ACTIVE"))
+        .filter(services::status.eq(Status::Active.as_str()))
         .filter(
             services::visibility
                 .eq("PUBLIC")

@@ -1,5 +1,7 @@
 //! Queries on `tenants`, and on the grants (`user_tenant_access`) that decide who reaches which.
 
+use crate::domain::tenant::Status;
+use crate::domain::tenant::TenantType;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -64,7 +66,7 @@ pub async fn active_matching(
     limit: i64,
 ) -> QueryResult<Vec<Tenant>> {
     let mut q = tenants::table
-        .filter(tenants::status.eq("ACTIVE"))
+        .filter(tenants::status.eq(Status::Active.as_str()))
         .into_boxed();
     if let Some(text) = search {
         let pattern = super::like_pattern(text);
@@ -74,11 +76,14 @@ pub async fn active_matching(
                 .or(tenants::domain.ilike(pattern)),
         );
     }
-    q.order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
-        .limit(limit)
-        .select(Tenant::as_select())
-        .load(conn)
-        .await
+    q.order((
+        tenants::tenant_type.eq(TenantType::Core.as_str()).desc(),
+        tenants::name.asc(),
+    ))
+    .limit(limit)
+    .select(Tenant::as_select())
+    .load(conn)
+    .await
 }
 
 /// An active tenant by id or by domain.
@@ -88,7 +93,7 @@ pub async fn find_active(
     domain: Option<&str>,
 ) -> QueryResult<Option<Tenant>> {
     let mut q = tenants::table
-        .filter(tenants::status.eq("ACTIVE"))
+        .filter(tenants::status.eq(Status::Active.as_str()))
         .into_boxed();
     if let Some(id) = id {
         q = q.filter(tenants::id.eq(id));
@@ -121,14 +126,17 @@ pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
         .inner_join(tenants::table)
         .inner_join(roles::table)
         .filter(user_tenant_access::user_id.eq(user_id))
-        .filter(user_tenant_access::status.eq("ACTIVE"))
+        .filter(user_tenant_access::status.eq(Status::Active.as_str()))
         .filter(
             user_tenant_access::expires_at
                 .is_null()
                 .or(user_tenant_access::expires_at.gt(diesel::dsl::now)),
         )
-        .filter(tenants::status.eq("ACTIVE"))
-        .order((tenants::tenant_type.eq("CORE").desc(), tenants::name.asc()))
+        .filter(tenants::status.eq(Status::Active.as_str()))
+        .order((
+            tenants::tenant_type.eq(TenantType::Core.as_str()).desc(),
+            tenants::name.asc(),
+        ))
         .select((
             Tenant::as_select(),
             roles::id,
@@ -167,7 +175,7 @@ pub async fn upsert_grant(
         .do_update()
         .set((
             user_tenant_access::role_id.eq(role_id),
-            user_tenant_access::status.eq("ACTIVE"),
+            user_tenant_access::status.eq(Status::Active.as_str()),
         ))
         .execute(conn)
         .await
@@ -245,7 +253,7 @@ pub async fn search(
     let total = filtered().count().get_result(conn).await?;
     let items = filtered()
         .order((
-            tenants::tenant_type.eq("CORE").desc(),
+            tenants::tenant_type.eq(TenantType::Core.as_str()).desc(),
             tenants::name.asc(),
             tenants::id.asc(),
         ))
@@ -303,7 +311,7 @@ pub async fn member_counts(
 ) -> QueryResult<Vec<(Uuid, i64)>> {
     user_tenant_access::table
         .filter(user_tenant_access::tenant_id.eq_any(ids))
-        .filter(user_tenant_access::status.eq("ACTIVE"))
+        .filter(user_tenant_access::status.eq(Status::Active.as_str()))
         .group_by(user_tenant_access::tenant_id)
         .select((user_tenant_access::tenant_id, diesel::dsl::count_star()))
         .load(conn)

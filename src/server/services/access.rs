@@ -5,12 +5,13 @@ use uuid::Uuid;
 
 use crate::{
     domain::account::TenantAccess,
+    domain::{role::SystemRole, tenant::TenantType},
     server::db::tenants::{self, Grant, Tenant},
 };
 
-pub const SUPER_ADMIN: &str = "SUPER_ADMIN";
-pub const TENANT_ADMIN: &str = "TENANT_ADMIN";
-pub const USER: &str = "USER";
+pub const SUPER_ADMIN: &str = SystemRole::SuperAdmin.as_str();
+pub const TENANT_ADMIN: &str = SystemRole::TenantAdmin.as_str();
+pub const USER: &str = SystemRole::User.as_str();
 
 /// A tenant the user can act in, and the role that lets them.
 #[derive(Debug, Clone)]
@@ -161,5 +162,7 @@ pub async fn listed(
 }
 
 fn is_super_admin_grant(g: &Grant) -> bool {
-    g.role_is_system && g.role_name == SUPER_ADMIN && g.tenant.tenant_type == "CORE"
+    g.role_is_system
+        && g.role_name == SUPER_ADMIN
+        && g.tenant.tenant_type == TenantType::Core.as_str()
 }

@@ -1,6 +1,7 @@
 //! The seed document's demo data: three tenants and four users, one per role. Idempotent:
 //! what exists is left as it is.
 
+use crate::domain::tenant::TenantType;
 use diesel_async::AsyncPgConnection;
 
 use crate::{
@@ -27,21 +28,21 @@ const TENANTS: [DemoTenant; 3] = [
     DemoTenant {
         domain: "core",
         name: "Core Platform",
-        tenant_type: "CORE",
+        tenant_type: TenantType::Core.as_str(),
         tier: "ENTERPRISE",
         max_users: 1000,
     },
     DemoTenant {
         domain: "taskmanager",
         name: "Task Manager",
-        tenant_type: "BUSINESS",
+        tenant_type: TenantType::Business.as_str(),
         tier: "PROFESSIONAL",
         max_users: 50,
     },
     DemoTenant {
         domain: "whatsapp",
         name: "WhatsApp Gateway",
-        tenant_type: "BUSINESS",
+        tenant_type: TenantType::Business.as_str(),
         tier: "STARTER",
         max_users: 10,
     },

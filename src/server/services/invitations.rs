@@ -4,6 +4,8 @@
 //! (or declines) after signing in. An account that the invitation itself created accepts it
 //! at its first sign-in.
 
+use crate::domain::invitation::InvitationStatus;
+use crate::domain::tenant::Status;
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -156,7 +158,7 @@ pub async fn revoke(
     actor.require("user:manage")?;
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
-        if !invitations::close(c, actor.tenant_id, id, "REVOKED").await? {
+        if !invitations::close(c, actor.tenant_id, id, InvitationStatus::Revoked.as_str()).await? {
             return Err(AppError::NotFound);
         }
         audit::record(
@@ -205,7 +207,13 @@ pub async fn respond(
             join(c, &row, client).await
         } else {
             set_scope(c, Scope::member(actor.user_id, row.tenant_id)).await?;
-            invitations::close(c, row.tenant_id, row.id, "DECLINED").await?;
+            invitations::close(
+                c,
+                row.tenant_id,
+                row.id,
+                InvitationStatus::Declined.as_str(),
+            )
+            .await?;
             record(c, client, &row, AuditAction::InvitationDecline).await
         }
     })
@@ -242,7 +250,7 @@ async fn join(
     let tenant = tenants::find_record(c, row.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if tenant.status != "ACTIVE" {
+    if tenant.status != Status::Active.as_str() {
         return Err(AppError::conflict(
             "id",
             format!("{} is not accepting members now", tenant.name),
@@ -250,7 +258,14 @@ async fn join(
     }
     // This invitation already holds the seat it turns into a membership.
     check_seat(c, row.tenant_id, "id", 1).await?;
-    if !invitations::close(c, row.tenant_id, row.id, "ACCEPTED").await? {
+    if !invitations::close(
+        c,
+        row.tenant_id,
+        row.id,
+        InvitationStatus::Accepted.as_str(),
+    )
+    .await?
+    {
         return Err(AppError::NotFound);
     }
     member_rows::set_grant(

@@ -3,6 +3,7 @@
 //! runs in the actor's tenant scope, so row-level security keeps other tenants' grants out of
 //! reach; a user who is not a member of this tenant is `NotFound`.
 
+use crate::domain::tenant::Status;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
@@ -216,7 +217,7 @@ pub async fn update(
         check_expiry(expiry)?;
     }
     let access_status = match patch.access_status.as_deref().map(str::to_uppercase) {
-        Some(s) if s == "ACTIVE" || s == "SUSPENDED" => Some(s),
+        Some(s) if s == Status::Active.as_str() || s == Status::Suspended.as_str() => Some(s),
         Some(_) => {
             return Err(AppError::validation(
                 "accessStatus",
@@ -249,7 +250,7 @@ pub async fn update(
         // A member who takes no seat (suspended, or expired) takes one again when reactivated
         // or given a new expiry: that must fit in the tenant's limit.
         let seated = |status: &str, expiry: Option<DateTime<Utc>>| {
-            status == "ACTIVE" && expiry.is_none_or(|t| t > Utc::now())
+            status == Status::Active.as_str() && expiry.is_none_or(|t| t > Utc::now())
         };
         let seated_before = seated(&current.access_status, current.expires_at);
         let seated_after = seated(
@@ -285,7 +286,7 @@ pub async fn update(
         if changes.role_id.is_some() || changes.status.is_some() || changes.expires_at.is_some() {
             members::update_grant(c, actor.tenant_id, user_id, &changes).await?;
         }
-        let ended = if access_status.as_deref() == Some("SUSPENDED") {
+        let ended = if access_status.as_deref() == Some(Status::Suspended.as_str()) {
             sessions::revoke_user_in_tenant(c, user_id, actor.tenant_id, "access_suspended").await?
         } else {
             0

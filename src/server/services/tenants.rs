@@ -12,10 +12,7 @@ use crate::{
     domain::paging::{Page, Paging},
     domain::{
         error::AppError,
-        tenant::{
-            max_users_for_tier, parse_domain, parse_status, parse_tenant_name, parse_tier,
-            TenantDetail,
-        },
+        tenant::{parse_domain, parse_tenant_name, Status, TenantDetail, TenantType, Tier},
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -100,13 +97,17 @@ pub async fn list(
 ) -> Result<Page<TenantDetail>, AppError> {
     actor.require_platform("tenant:read")?;
     let query = query?;
-    let status = query.status.as_deref().map(parse_status).transpose()?;
+    let status = query
+        .status
+        .as_deref()
+        .map(|s| Status::parse_field("status", s))
+        .transpose()?;
     let paging = Paging::parse(query.page, query.per_page)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let (records, total) = tenants::search(
             c,
             query.search.as_deref(),
-            status.as_deref(),
+            status.map(Status::as_str),
             paging.offset(),
             paging.limit(),
         )
@@ -142,8 +143,11 @@ pub async fn create(
     let input = input?;
     let name = parse_tenant_name(&input.name)?;
     let domain = parse_domain(&input.domain)?;
-    let tier = parse_tier(input.subscription_tier.as_deref().unwrap_or("STARTER"))?;
-    let max_users = max_users_for_tier(&tier).ok_or(AppError::Internal)?;
+    let tier = match input.subscription_tier.as_deref() {
+        Some(raw) => Tier::parse_field("subscriptionTier", raw)?,
+        None => Tier::Starter,
+    };
+    let max_users = tier.max_users();
     scoped(&state.db, Scope::platform(), async |c| {
         if tenants::find_by_domain(c, &domain).await?.is_some() {
             return Err(AppError::conflict(
@@ -156,8 +160,8 @@ pub async fn create(
             tenants::NewTenant {
                 name: &name,
                 domain: &domain,
-                tenant_type: "BUSINESS",
-                subscription_tier: &tier,
+                tenant_type: TenantType::Business.as_str(),
+                subscription_tier: tier.as_str(),
                 max_users,
             },
         )
@@ -171,7 +175,7 @@ pub async fn create(
                 tenant_id: Some(actor.tenant_id),
                 actor_user_id: Some(actor.user_id),
                 target: Some(("tenant", created.id.to_string())),
-                details: json!({ "domain": domain, "subscriptionTier": tier }),
+                details: json!({ "domain": domain, "subscriptionTier": tier.as_str() }),
             },
         )
         .await?;
@@ -199,9 +203,13 @@ pub async fn update(
         subscription_tier: patch
             .subscription_tier
             .as_deref()
-            .map(parse_tier)
+            .map(|t| Tier::parse_field("subscriptionTier", t).map(|t| t.as_str().to_string()))
             .transpose()?,
-        status: patch.status.as_deref().map(parse_status).transpose()?,
+        status: patch
+            .status
+            .as_deref()
+            .map(|s| Status::parse_field("status", s).map(|s| s.as_str().to_string()))
+            .transpose()?,
         ..TenantChanges::default()
     };
     if let Some(settings) = patch.settings {
@@ -248,7 +256,8 @@ pub async fn update(
                 .subscription_tier
                 .as_deref()
                 .filter(|_| tier_changed)
-                .and_then(max_users_for_tier)
+                .and_then(Tier::parse)
+                .map(Tier::max_users)
         });
         if let Some(max) = changes.max_users {
             let members = members::active_count(c, id).await?;
@@ -267,8 +276,11 @@ pub async fn update(
                 ));
             }
         }
-        let deactivating = changes.status.as_deref().is_some_and(|s| s != "ACTIVE");
-        if before.tenant_type == "CORE" && deactivating {
+        let deactivating = changes
+            .status
+            .as_deref()
+            .is_some_and(|s| s != Status::Active.as_str());
+        if before.tenant_type == TenantType::Core.as_str() && deactivating {
             return Err(AppError::validation(
                 "status",
                 "The platform (CORE) tenant cannot be suspended or deactivated",
@@ -277,7 +289,7 @@ pub async fn update(
         let after = tenants::update(c, id, &changes)
             .await?
             .ok_or(AppError::NotFound)?;
-        let ended = if deactivating && before.status == "ACTIVE" {
+        let ended = if deactivating && before.status == Status::Active.as_str() {
             sessions::revoke_all_in_tenant(c, id, "tenant_suspended").await?
         } else {
             0

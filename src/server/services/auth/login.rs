@@ -1,5 +1,6 @@
 //! Checking credentials and opening a session; switching a session to another tenant.
 
+use crate::domain::tenant::Status;
 use chrono::Utc;
 use serde_json::json;
 use uuid::Uuid;
@@ -78,7 +79,11 @@ pub async fn login(
     };
     let password = Secret::new(input.password.clone());
     let (user_id, stored_hash, active) = match creds {
-        Some(c) => (Some(c.id), Some(c.password_hash), c.status == "ACTIVE"),
+        Some(c) => (
+            Some(c.id),
+            Some(c.password_hash),
+            c.status == Status::Active.as_str(),
+        ),
         None => (None, None, false),
     };
     let password_ok = password::verify(&password, stored_hash).await?;
