@@ -834,3 +834,47 @@ async fn concurrent_correct_logins_never_lock_the_account() {
     let actions = audit_actions(&app).await;
     assert!(!actions.iter().any(|(a, _)| a == "auth.lockout"));
 }
+
+/// What the throttle holds for a subject, read straight from Redis.
+async fn running_checks(app: &TestApp, subject: &str) -> i64 {
+    let mut conn = app.state.redis.get().await.unwrap();
+    let key = format!(
+        "{}bf:running:{subject}",
+        app.state.settings.redis.key_prefix
+    );
+    deadpool_redis::redis::cmd("GET")
+        .arg(key)
+        .query_async::<Option<i64>>(&mut conn)
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_check_gives_its_slot_back_whatever_its_outcome() {
+    let app = TestApp::with_settings(|s| s.auth.lockout.account_failures = 2).await;
+    let login = |password: &str| {
+        let req = axum::http::Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({"email": "user@taskmanager.com", "password": password}).to_string(),
+            ))
+            .unwrap();
+        from_peer(req, "192.0.2.9")
+    };
+    assert_eq!(app.request(login(DEMO_PASSWORD)).await.status, 200);
+    for _ in 0..3 {
+        assert_eq!(app.request(login("wrong-password")).await.status, 401);
+    }
+    // The account is locked now: the refused attempt must not keep the address's slot.
+    assert_eq!(app.request(login(DEMO_PASSWORD)).await.status, 429);
+    assert_eq!(running_checks(&app, "acct:user@taskmanager.com").await, 0);
+    assert_eq!(running_checks(&app, "ip:192.0.2.9").await, 0);
+    // The audit filter matches what it parsed, not the raw text.
+    let root = app.token("superadmin@core.com").await;
+    let res = app
+        .get("/api/v1/audit?action=%20AUTH.LOGIN%20", Some(&root))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(res.json()["data"]["total"].as_i64().unwrap() > 0);
+}

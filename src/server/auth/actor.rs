@@ -73,10 +73,11 @@ impl ClientInfo {
     /// not a trusted proxy itself. Behind a proxy that is not configured, every request would
     /// seem to come from the proxy, and one address's brute-force lock would lock everyone.
     pub fn from_parts(parts: &Parts, trusted_proxies: &[IpAddr]) -> Self {
+        // Canonical: on a dual-stack listener an IPv4 peer arrives as `::ffff:a.b.c.d`.
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
+            .map(|ConnectInfo(addr)| addr.ip().to_canonical());
         let ip = match peer {
             Some(p) if trusted_proxies.contains(&p) => {
                 Some(forwarded_client(&parts.headers, trusted_proxies).unwrap_or(p))
@@ -107,8 +108,17 @@ fn forwarded_client(headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> Opti
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
-        .map_while(|s| s.parse::<IpAddr>().ok())
+        .map_while(parse_forwarded)
         .find(|ip| !trusted.contains(ip))
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`a.b.c.d:p`, `[v6]:p`).
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+    Some(ip.to_canonical())
 }
 
 impl FromRequestParts<AppState> for ClientInfo {
@@ -160,7 +170,10 @@ mod tests {
             forwarded_client(&headers, &[proxy]),
             Some("203.0.113.7".parse().unwrap())
         );
-        headers.insert("x-forwarded-for", "garbage, 198.51.100.2".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "garbage, 198.51.100.2:4711".parse().unwrap(),
+        );
         assert_eq!(
             forwarded_client(&headers, &[proxy]),
             Some("198.51.100.2".parse().unwrap())

@@ -89,21 +89,26 @@ if ttl > 0 then return {-1, ttl, 0} end
 local ended = redis.call('DEL', KEYS[3])
 local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
 local running = redis.call('INCR', KEYS[4])
-redis.call('PEXPIRE', KEYS[4], ARGV[2])
+-- The expiry is set by the first running check only, so that slots of checks that never
+-- settle (a dropped request) age out even while new checks keep arriving.
+if running == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
 -- Checks allowed at once: what is left of the free failures plus the one that may start a
--- lock; after a lock has ended, one at a time (a failure then locks again, for longer).
-if running > math.max(tonumber(ARGV[1]) + 1 - failures, 1) then
+-- lock, and never fewer than the floor (1 for an account after a lock has ended: a failure
+-- then locks again, for longer; more for a network, which many people may share).
+if running > math.max(tonumber(ARGV[1]) + 1 - failures, tonumber(ARGV[3])) then
   redis.call('DECR', KEYS[4])
   return {-2, 1000, ended}
 end
 return {0, 0, ended}
 ";
 
-/// After the check: no longer running; a failure is counted and, past the free ones, locks
-/// for a wait that doubles up to the maximum (the marker remembers the lock, so that its end
-/// is reported once); a success of an account clears its failures.
+/// After the check: no longer running; a failure ('1') is counted and, past the free ones,
+/// locks for a wait that doubles up to the maximum (the marker remembers the lock, so that
+/// its end is reported once); a success ('0') of an account clears its failures; a check
+/// that could not decide ('2': a backend failed) only gives its slot back.
 const SETTLE: &str = r"
 if tonumber(redis.call('DECR', KEYS[4])) < 0 then redis.call('DEL', KEYS[4]) end
+if ARGV[1] == '2' then return {0, 0} end
 if ARGV[1] == '0' then
   if ARGV[6] == '1' then redis.call('DEL', KEYS[1], KEYS[2]) end
   return {0, 0}
@@ -149,20 +154,30 @@ fn keys<'s>(
     invocation
 }
 
-/// Counts a credential check as running against every subject: `RateLimited` (with the
-/// wait) while any is locked or busy. Answers the locks that have ended, for the audit.
-pub async fn reserve(
-    state: &AppState,
-    subjects: &[Subject<'_>],
-) -> Result<Vec<LockEvent>, AppError> {
+/// What `reserve` found: the locks that have ended (to audit whatever happens next), and
+/// the refusal, if any subject is locked or busy.
+pub struct Reservation {
+    pub ended: Vec<LockEvent>,
+    pub refused: Option<AppError>,
+}
+
+/// Counts a credential check as running against every subject, unless one is locked or busy
+/// (then nothing stays counted).
+pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reservation, AppError> {
     let mut conn = state.redis.get().await?;
     let script = Script::new(RESERVE);
+    let policy = &state.settings.auth.lockout;
     let mut ended = Vec::new();
-    let mut reserved: Vec<&Subject<'_>> = Vec::new();
-    for subject in subjects {
+    for (i, subject) in subjects.iter().enumerate() {
+        // A network may be many people: never fewer checks at once than its free failures.
+        let floor = match subject {
+            Subject::Account(_) => 1,
+            Subject::Ip(_) => subject.free_failures(policy) + 1,
+        };
         let (go, wait_ms, lock_ended): (i64, i64, i64) = keys(&script, state, subject)
-            .arg(subject.free_failures(&state.settings.auth.lockout))
+            .arg(subject.free_failures(policy))
             .arg(RUNNING_TTL_MS)
+            .arg(floor)
             .invoke_async(&mut conn)
             .await
             .map_err(redis_error)?;
@@ -174,25 +189,37 @@ pub async fn reserve(
             });
         }
         if go < 0 {
-            // Give back what the other subjects reserved: this check will not run.
-            let mut release = redis::pipe();
-            for done in &reserved {
-                release.cmd("DECR").arg(done.key(state, "running")).ignore();
-            }
-            let _: () = release.query_async(&mut conn).await.map_err(redis_error)?;
-            return Err(refused(wait_ms));
+            // This check will not run: give back what the subjects before it reserved.
+            drop(conn);
+            settle(state, &subjects[..i], Outcome::Undecided).await?;
+            return Ok(Reservation {
+                ended,
+                refused: Some(refused(wait_ms)),
+            });
         }
-        reserved.push(subject);
     }
-    Ok(ended)
+    Ok(Reservation {
+        ended,
+        refused: None,
+    })
+}
+
+/// How a check that `reserve` let run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    /// A backend failed or the request was cut short: the check decided nothing.
+    Undecided,
 }
 
 /// Ends a check that `reserve` let run: a failure counts (and may start a lock, answered for
-/// the audit); a success clears the account's failures.
+/// the audit); a success clears the account's failures; an undecided check only frees its
+/// slot.
 pub async fn settle(
     state: &AppState,
     subjects: &[Subject<'_>],
-    failed: bool,
+    outcome: Outcome,
 ) -> Result<Vec<LockEvent>, AppError> {
     let mut conn = state.redis.get().await?;
     let script = Script::new(SETTLE);
@@ -200,7 +227,11 @@ pub async fn settle(
     let mut started = Vec::new();
     for subject in subjects {
         let (failures, wait_ms): (i64, i64) = keys(&script, state, subject)
-            .arg(if failed { "1" } else { "0" })
+            .arg(match outcome {
+                Outcome::Success => "0",
+                Outcome::Failure => "1",
+                Outcome::Undecided => "2",
+            })
             .arg(subject.free_failures(policy))
             .arg(policy.first_wait.as_millis() as u64)
             .arg(policy.max_wait.as_millis() as u64)

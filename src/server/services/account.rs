@@ -84,7 +84,11 @@ pub async fn change_password(
     let (email, stored) = creds;
     let subjects = lockout::subjects(Some(&email), client);
     lockout::before_attempt(state, &subjects, client).await?;
-    if !password::verify(current, Some(stored)).await? {
+    let checked = password::verify(current, Some(stored))
+        .await
+        .map(|ok| (ok, ()));
+    let (ok, ()) = lockout::settle_after(state, &subjects, client, checked).await?;
+    if !ok {
         scoped(&state.db, actor.scope(), async |c| {
             audit::record(
                 c,
@@ -102,13 +106,11 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
-        lockout::after_failure(state, &subjects, client).await?;
         return Err(AppError::validation(
             "currentPassword",
             "The current password is not correct",
         ));
     }
-    lockout::after_success(state, &subjects).await?;
     let hash = password::hash(new).await?;
     scoped(&state.db, actor.scope(), async |c| {
         users::set_password_hash(c, actor.user_id, &hash).await?;

@@ -95,12 +95,10 @@ pub async fn list(
         per_page,
     } = query?;
     if let Some(action) = &filter.action {
-        if AuditAction::parse(action).is_none() {
-            return Err(AppError::validation(
-                "action",
-                "Choose an action from the list",
-            ));
-        }
+        // Stored names are exact: match what was parsed, not what was typed.
+        let parsed = AuditAction::parse(action)
+            .ok_or_else(|| AppError::validation("action", "Choose an action from the list"))?;
+        filter.action = Some(parsed.as_str().to_string());
     }
     if let Some(outcome) = &filter.outcome {
         if outcome != "SUCCESS" && outcome != "FAILURE" {

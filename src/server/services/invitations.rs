@@ -232,7 +232,10 @@ pub(crate) async fn accept_automatic(
         // A full or suspended tenant leaves the invitation pending (nothing was written: the
         // checks come first); the user signs in where else they can.
         match join(conn, &row, client).await {
-            Ok(()) | Err(AppError::Validation { .. } | AppError::Conflict { .. }) => {}
+            // NotFound: a concurrent first sign-in accepted it already.
+            Ok(())
+            | Err(AppError::Validation { .. } | AppError::Conflict { .. } | AppError::NotFound) => {
+            }
             Err(e) => return Err(e),
         }
     }

@@ -44,25 +44,31 @@ pub async fn before_attempt(
     subjects: &[Subject<'_>],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let ended = throttle::reserve(state, subjects).await?;
-    audit_locks(state, client, ended).await;
-    Ok(())
+    let reservation = throttle::reserve(state, subjects).await?;
+    audit_locks(state, client, reservation.ended).await;
+    match reservation.refused {
+        Some(refusal) => Err(refusal),
+        None => Ok(()),
+    }
 }
 
-/// A failed check: counted; audits the locks it starts.
-pub async fn after_failure(
+/// Runs a credential check that `before_attempt` let through and always settles it: `Ok(true)`
+/// a correct credential, `Ok(false)` a wrong one (counted, and audited if it starts a lock),
+/// an error an undecided check (its slot is freed, nothing counted).
+pub async fn settle_after<T>(
     state: &AppState,
     subjects: &[Subject<'_>],
     client: &ClientInfo,
-) -> Result<(), AppError> {
-    let started = throttle::settle(state, subjects, true).await?;
+    checked: Result<(bool, T), AppError>,
+) -> Result<(bool, T), AppError> {
+    let outcome = match &checked {
+        Ok((true, _)) => throttle::Outcome::Success,
+        Ok((false, _)) => throttle::Outcome::Failure,
+        Err(_) => throttle::Outcome::Undecided,
+    };
+    let started = throttle::settle(state, subjects, outcome).await?;
     audit_locks(state, client, started).await;
-    Ok(())
-}
-
-/// A correct credential: the check is over, and the account's failures are cleared.
-pub async fn after_success(state: &AppState, subjects: &[Subject<'_>]) -> Result<(), AppError> {
-    throttle::settle(state, subjects, false).await.map(|_| ())
+    checked
 }
 
 async fn audit_locks(state: &AppState, client: &ClientInfo, events: Vec<throttle::LockEvent>) {

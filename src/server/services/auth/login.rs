@@ -71,8 +71,33 @@ pub async fn login(
 ) -> Result<LoggedIn, AppError> {
     let subjects = lockout::subjects(Some(&input.email), client);
     lockout::before_attempt(state, &subjects, client).await?;
-    // The connection goes back to the pool before hashing: a flood of logins must not starve
-    // every other request of connections while argon2 runs.
+    let checked = check_credentials(state, &input, client).await;
+    let (ok, found) = lockout::settle_after(state, &subjects, client, checked).await?;
+    let Some((user_id, reach)) = found.filter(|_| ok) else {
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
+        .map_err(|_| AppError::Internal)?;
+    let opening = Opening {
+        user_id,
+        reach,
+        kind,
+        expires_at: Utc::now() + ttl,
+        replaces: None,
+    };
+    open_session(state, client, opening).await
+}
+
+/// The credential check itself: `(true, Some(..))` for a correct password of an active user
+/// who reaches a tenant (the requested one, or where they land), `(false, ..)` otherwise,
+/// audited. Holds no database connection while argon2 runs: a flood of logins must not
+/// starve every other request of connections.
+async fn check_credentials(
+    state: &AppState,
+    input: &LoginInput,
+    client: &ClientInfo,
+) -> Result<(bool, Option<(Uuid, Reach)>), AppError> {
     let creds = {
         let mut conn = state.db.get().await?;
         users::credentials_by_email(&mut conn, &input.email).await?
@@ -87,7 +112,6 @@ pub async fn login(
         None => (None, None, false),
     };
     let password_ok = password::verify(&password, stored_hash).await?;
-
     let reach = match (user_id, password_ok && active) {
         (Some(id), true) => {
             let slug = input.tenant_slug.clone();
@@ -106,7 +130,7 @@ pub async fn login(
         }
         _ => None,
     };
-    let Some((user_id, reach)) = reach else {
+    if reach.is_none() {
         // No tenant: the audit policy accepts tenant-less entries without a scope.
         audit::record_unscoped(
             state,
@@ -121,21 +145,8 @@ pub async fn login(
             },
         )
         .await;
-        lockout::after_failure(state, &subjects, client).await?;
-        return Err(AppError::InvalidCredentials);
-    };
-    lockout::after_success(state, &subjects).await?;
-
-    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
-        .map_err(|_| AppError::Internal)?;
-    let opening = Opening {
-        user_id,
-        reach,
-        kind,
-        expires_at: Utc::now() + ttl,
-        replaces: None,
-    };
-    open_session(state, client, opening).await
+    }
+    Ok((reach.is_some(), reach))
 }
 
 struct Opening {

@@ -172,16 +172,16 @@ pub async fn refresh(
         }
     })
     .await;
-    match exchange {
-        Ok(Exchange::Issued(pair)) => {
-            lockout::after_success(state, &subjects).await?;
-            Ok(pair)
-        }
-        Ok(Exchange::Refused) | Err(AppError::Unauthenticated) => {
-            lockout::after_failure(state, &subjects, client).await?;
-            Err(AppError::Unauthenticated)
-        }
+    // An unknown, expired or replayed token, or a user who may no longer act there, is a
+    // failed check; a backend failure decides nothing.
+    let checked = match exchange {
+        Ok(Exchange::Issued(pair)) => Ok((true, Some(pair))),
+        Ok(Exchange::Refused) | Err(AppError::Unauthenticated) => Ok((false, None)),
         Err(e) => Err(e),
+    };
+    match lockout::settle_after(state, &subjects, client, checked).await? {
+        (true, Some(pair)) => Ok(pair),
+        _ => Err(AppError::Unauthenticated),
     }
 }
 
