@@ -27,17 +27,16 @@ async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {
         .unwrap()
 }
 
+/// `PATCH /api/v1/users/{id}` as `token`.
+async fn patch_member(app: &TestApp, token: &str, id: uuid::Uuid, body: Value) -> common::Response {
+    app.send("PATCH", &format!("/api/v1/users/{id}"), Some(body), token)
+        .await
+}
+
 /// Gives the demo USER of taskmanager `role` (as its admin) and answers their new token.
 async fn user_with_role(app: &TestApp, admin: &str, role: &str) -> String {
     let user = user_id(app, "user@taskmanager.com").await;
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{user}"),
-            Some(json!({"role": role})),
-            admin,
-        )
-        .await;
+    let res = patch_member(app, admin, user, json!({"role": role})).await;
     assert_eq!(res.status, 200, "{}", res.text());
     app.token("user@taskmanager.com").await
 }
@@ -475,45 +474,17 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     // Renewing the expired grant would exceed the limit.
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{user}"),
-            Some(json!({"expiresAt": null})),
-            &admin,
-        )
-        .await;
+    let res = patch_member(&app, &admin, user, json!({"expiresAt": null})).await;
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(res.json()["error"]["details"]["field"], "expiresAt");
 
     // Suspend the new hire, then reactivating them fits again; reactivating beyond does not.
     let hire = user_id(&app, "new.hire@example.com").await;
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{hire}"),
-            Some(json!({"accessStatus": "SUSPENDED"})),
-            &admin,
-        )
-        .await;
+    let res = patch_member(&app, &admin, hire, json!({"accessStatus": "SUSPENDED"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{user}"),
-            Some(json!({"expiresAt": null})),
-            &admin,
-        )
-        .await;
+    let res = patch_member(&app, &admin, user, json!({"expiresAt": null})).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{hire}"),
-            Some(json!({"accessStatus": "ACTIVE"})),
-            &admin,
-        )
-        .await;
+    let res = patch_member(&app, &admin, hire, json!({"accessStatus": "ACTIVE"})).await;
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(res.json()["error"]["details"]["field"], "accessStatus");
 }
@@ -605,14 +576,7 @@ async fn a_sub_admin_with_star_in_a_business_tenant_has_no_platform_powers() {
         .unwrap()
         .to_string();
     let user = user_id(&app, "user@taskmanager.com").await;
-    let res = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/users/{user}"),
-            Some(json!({"role": "SUPER_ADMIN"})),
-            &in_tm,
-        )
-        .await;
+    let res = patch_member(&app, &in_tm, user, json!({"role": "SUPER_ADMIN"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let local = app.token("user@taskmanager.com").await;
     assert_eq!(
