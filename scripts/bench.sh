@@ -36,6 +36,11 @@ login() {
 USER_TOKEN=$(login user@taskmanager.com)
 ROOT_TOKEN=$(login superadmin@core.com)
 
+# Warm-up (not measured): the pools open their connections, the caches fill.
+wrk -t2 -c32 -d2s "http://127.0.0.1:$BARE/" >/dev/null
+wrk -t2 -c32 -d2s -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" >/dev/null
+wrk -t2 -c32 -d2s -H "Authorization: Bearer $ROOT_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" >/dev/null
+
 echo "== bare axum handler (reference), 32 connections"
 wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|50%|99%'
 echo "== GET /api/v1/auth/me as a tenant user, 32 connections"

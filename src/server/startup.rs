@@ -60,5 +60,8 @@ pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
             host: settings.redis.host_label(),
             reason,
         })?;
-    Ok(AppState::new(db, redis, settings))
+    let url = settings.database.url.expose().to_string();
+    let state = AppState::new(db, redis, settings);
+    state.access.listen(url);
+    Ok(state)
 }

@@ -5,7 +5,11 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::server::{auth::jwt::JwtKeys, config::Settings, db::DbPool};
+use crate::server::{
+    auth::{access_cache::AccessCache, jwt::JwtKeys},
+    config::Settings,
+    db::DbPool,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +17,8 @@ pub struct AppState {
     pub redis: deadpool_redis::Pool,
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
+    /// Resolved sessions; caches nothing until `AccessCache::listen` runs.
+    pub access: Arc<AccessCache>,
 }
 
 impl AppState {
@@ -23,6 +29,7 @@ impl AppState {
             redis,
             settings: Arc::new(settings),
             jwt,
+            access: Arc::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Authentication building blocks: password hashing, access tokens, refresh tokens, the
 //! browser session store, and the `Actor` every service call receives.
 
+pub mod access_cache;
 pub mod actor;
 pub mod jwt;
 pub mod password;

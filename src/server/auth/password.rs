@@ -1,13 +1,15 @@
-//! argon2id password hashing, run on the blocking pool so it never stalls the async threads,
-//! and never more than one hash per core at a time: a flood of logins queues here (and, past
-//! a bound, is refused at once with 503) instead of slowing every other request down.
+//! argon2id password hashing on a pool of its own: one thread per core, each at a lower
+//! scheduling priority, fed by a bounded queue. A flood of logins queues here (and, past the
+//! bound, is refused at once with 503) instead of slowing every other request down: the
+//! async workers and the database get a core the moment they need one, and hashing has every
+//! cycle they leave.
 
 use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc, LazyLock,
+    mpsc::{self, Receiver, SyncSender, TrySendError},
+    LazyLock, Mutex,
 };
 
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -41,59 +43,75 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
-/// Hashes running at once: one per core.
-static SLOTS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(cores())));
-/// Callers waiting for a slot.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
-/// Waiting callers allowed per core before new ones are refused; at ~70 hashes per second per
+/// Jobs waiting allowed per core before new ones are refused; at ~56 hashes per second per
 /// core, the last in line waits about a quarter of a second.
 const QUEUE_PER_CORE: usize = 16;
+/// Nice value of the hashing threads: below the async workers, PostgreSQL and Redis, so that
+/// their short bursts preempt a hash instead of waiting behind it.
+const HASHING_NICENESS: i32 = 10;
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
+type Job = Box<dyn FnOnce() + Send>;
 
-/// Counts a waiting caller for as long as it waits, even if its request is dropped.
-struct Waiting;
-
-impl Waiting {
-    fn enter() -> Option<Self> {
-        let before = WAITING.fetch_add(1, Ordering::SeqCst);
-        if before >= cores() * QUEUE_PER_CORE {
-            WAITING.fetch_sub(1, Ordering::SeqCst);
-            return None;
+/// The queue's sending end; the threads start with the first hash.
+static QUEUE: LazyLock<SyncSender<Job>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (tx, rx) = mpsc::sync_channel::<Job>(cores * QUEUE_PER_CORE);
+    let rx: &'static Mutex<Receiver<Job>> = Box::leak(Box::new(Mutex::new(rx)));
+    for n in 0..cores {
+        let spawned = std::thread::Builder::new()
+            .name(format!("inti-argon2-{n}"))
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    let job = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
         }
-        Some(Self)
+    }
+    tx
+});
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: plain system calls on the calling thread; on Linux `setpriority` with a thread
+    // id changes that thread only.
+    let changed = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, HASHING_NICENESS)
+    };
+    if changed != 0 {
+        tracing::warn!("password hashing threads run at normal priority");
     }
 }
 
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        WAITING.fetch_sub(1, Ordering::SeqCst);
-    }
-}
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
-/// Runs `work` on the blocking pool once a slot is free; `Unavailable` (503) when the queue
-/// is full.
+/// Runs `work` on the hashing pool; `Unavailable` (503) at once when the queue is full. A job
+/// whose caller has gone (a dropped request) is skipped rather than hashed for nobody.
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let waiting = Waiting::enter().ok_or_else(|| {
-        tracing::warn!("password hashing queue is full; refusing");
-        AppError::Unavailable
+    let (tx, rx) = oneshot::channel();
+    let job: Job = Box::new(move || {
+        if !tx.is_closed() {
+            let _ = tx.send(work());
+        }
+    });
+    QUEUE.try_send(job).map_err(|e| match e {
+        TrySendError::Full(_) => {
+            tracing::warn!("password hashing queue is full; refusing");
+            AppError::Unavailable
+        }
+        TrySendError::Disconnected(_) => AppError::Internal,
     })?;
-    let permit = SLOTS
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| AppError::Internal)?;
-    drop(waiting);
-    Ok(tokio::task::spawn_blocking(move || {
-        let out = work();
-        drop(permit);
-        out
-    })
-    .await?)
+    rx.await.map_err(|_| AppError::Internal)
 }
 
 pub async fn hash(password: &Secret) -> Result<String, AppError> {

@@ -116,6 +116,10 @@ pub struct ResolvedSession {
     pub platform: bool,
     #[diesel(sql_type = diesel::sql_types::Array<Text>)]
     pub permissions: Vec<String>,
+    /// Until when this holds unless something changes: the session's end, or the first end
+    /// of one of the user's grants.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub valid_until: chrono::DateTime<chrono::Utc>,
 }
 
 /// The session's actor, if the session is live and its user still reaches its tenant
@@ -125,7 +129,7 @@ pub async fn resolve_session(
     session_id: Uuid,
 ) -> diesel::QueryResult<Option<ResolvedSession>> {
     diesel::sql_query(
-        "SELECT user_id, tenant_id, role_id, role_name, platform, permissions \
+        "SELECT user_id, tenant_id, role_id, role_name, platform, permissions, valid_until \
          FROM inti_resolve_session($1)",
     )
     .bind::<SqlUuid, _>(session_id)

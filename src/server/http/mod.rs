@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod consistency;
 pub mod error;
 pub mod health;
 pub mod input;
@@ -110,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            consistency::settle_changes,
+        ))
         .layer(middleware::from_fn(input::server_fn_status))
         .layer(middleware::from_fn(input::reject_nul))
         // Before the session is loaded: a refused cross-site request touches nothing.

@@ -82,12 +82,17 @@ pub async fn change_password(
         .await?
     };
     let (email, stored) = creds;
-    let subjects = lockout::subjects(Some(&email), client);
-    lockout::before_attempt(state, &subjects, client).await?;
-    let checked = password::verify(current, Some(stored))
-        .await
-        .map(|ok| (ok, ()));
-    let (ok, ()) = lockout::settle_after(state, &subjects, client, checked).await?;
+    let (st, cl, typed) = (state.clone(), client.clone(), current.clone());
+    let ok = lockout::to_completion(async move {
+        let subjects = lockout::subjects(Some(&email), &cl);
+        lockout::before_attempt(&st, &subjects, &cl).await?;
+        let checked = password::verify(&typed, Some(stored))
+            .await
+            .map(|ok| (ok, ()));
+        let (ok, ()) = lockout::settle_after(&st, &subjects, &cl, checked).await?;
+        Ok(ok)
+    })
+    .await?;
     if !ok {
         scoped(&state.db, actor.scope(), async |c| {
             audit::record(

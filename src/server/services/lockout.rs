@@ -37,6 +37,16 @@ fn auditable(kind: &str, value: &str) -> Option<String> {
     }
 }
 
+/// Runs a whole credential check (from `before_attempt` to `settle_after`) on a task of its
+/// own, so that it ends and frees its slot even when the client goes away: a check cut short
+/// would stay counted as running for half a minute, and dropping requests would keep an
+/// account busy for its owner.
+pub async fn to_completion<T: Send + 'static>(
+    check: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::spawn(check).await?
+}
+
 /// Before a credential check: refuses (429 with `Retry-After`) while a subject is locked or
 /// busy with concurrent checks; audits locks that have ended.
 pub async fn before_attempt(

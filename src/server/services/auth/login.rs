@@ -2,6 +2,7 @@
 
 use crate::domain::tenant::Status;
 use chrono::Utc;
+use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,7 +16,7 @@ use crate::{
         },
         db::{
             audit::Outcome,
-            scope::Scope,
+            scope::{set_scope, Scope},
             sessions::{self, AuthSession, NewAuthSession},
             users,
         },
@@ -31,7 +32,7 @@ use crate::{
 
 use super::{
     session::{actor_for, view_for},
-    tokens::{store_refresh, TokenPair},
+    tokens::{store_refresh, PendingPair, TokenPair},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,35 +70,65 @@ pub async fn login(
     kind: SessionKind,
     client: &ClientInfo,
 ) -> Result<LoggedIn, AppError> {
-    let subjects = lockout::subjects(Some(&input.email), client);
-    lockout::before_attempt(state, &subjects, client).await?;
-    let checked = check_credentials(state, &input, client).await;
-    let (ok, found) = lockout::settle_after(state, &subjects, client, checked).await?;
-    let Some((user_id, reach)) = found.filter(|_| ok) else {
-        return Err(AppError::InvalidCredentials);
-    };
-
-    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
-        .map_err(|_| AppError::Internal)?;
-    let opening = Opening {
-        user_id,
-        reach,
-        kind,
-        expires_at: Utc::now() + ttl,
-        replaces: None,
-    };
-    open_session(state, client, opening).await
+    let (state, client) = (state.clone(), client.clone());
+    lockout::to_completion(async move { checked_login(&state, input, kind, &client).await }).await
 }
 
-/// The credential check itself: `(true, Some(..))` for a correct password of an active user
-/// who reaches a tenant (the requested one, or where they land), `(false, ..)` otherwise,
-/// audited. Holds no database connection while argon2 runs: a flood of logins must not
-/// starve every other request of connections.
-async fn check_credentials(
+async fn checked_login(
+    state: &AppState,
+    input: LoginInput,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<LoggedIn, AppError> {
+    let subjects = lockout::subjects(Some(&input.email), client);
+    lockout::before_attempt(state, &subjects, client).await?;
+    let checked = attempt(state, &input, kind, client)
+        .await
+        .map(|opened| (opened.is_some(), opened));
+    let (_, opened) = lockout::settle_after(state, &subjects, client, checked).await?;
+    opened.ok_or(AppError::InvalidCredentials)
+}
+
+/// The credential check and, when it passes, the new session: `Some` for a correct password
+/// of an active user who reaches a tenant (the requested one, or where they land), `None`
+/// (audited) otherwise.
+async fn attempt(
     state: &AppState,
     input: &LoginInput,
+    kind: SessionKind,
     client: &ClientInfo,
-) -> Result<(bool, Option<(Uuid, Reach)>), AppError> {
+) -> Result<Option<LoggedIn>, AppError> {
+    let (account, verified) = check_password(state, input).await?;
+    let opened = match account.filter(|_| verified) {
+        Some(user_id) => open_first(state, input, user_id, kind, client).await?,
+        None => None,
+    };
+    if opened.is_none() {
+        // No tenant: the audit policy accepts tenant-less entries without a scope.
+        audit::record_unscoped(
+            state,
+            client,
+            Event {
+                action: AuditAction::AuthLogin,
+                outcome: Outcome::Failure,
+                tenant_id: None,
+                actor_user_id: account,
+                target: None,
+                details: json!({ "email": input.auditable_email(), "tenantSlug": input.tenant_slug }),
+            },
+        )
+        .await;
+    }
+    Ok(opened)
+}
+
+/// The account of the email, if any, and whether it is active and this is its password. Holds
+/// no database connection while argon2 runs: a flood of logins must not starve every other
+/// request of connections.
+async fn check_password(
+    state: &AppState,
+    input: &LoginInput,
+) -> Result<(Option<Uuid>, bool), AppError> {
     let creds = {
         let mut conn = state.db.get().await?;
         users::credentials_by_email(&mut conn, &input.email).await?
@@ -112,41 +143,44 @@ async fn check_credentials(
         None => (None, None, false),
     };
     let password_ok = password::verify(&password, stored_hash).await?;
-    let reach = match (user_id, password_ok && active) {
-        (Some(id), true) => {
-            let slug = input.tenant_slug.clone();
-            scoped(&state.db, Scope::user(id), async |c| {
-                invitations::accept_automatic(c, id, client).await?;
-                let reach = match slug.as_deref() {
-                    Some(slug) => access::reach_in(c, id, None, Some(slug)).await?,
-                    None => {
-                        let home = users::find(c, id).await?.map(|u| u.home_tenant_id);
-                        access::landing(c, id, home).await?
-                    }
-                };
-                Ok(reach.map(|r| (id, r)))
-            })
-            .await?
-        }
-        _ => None,
-    };
-    if reach.is_none() {
-        // No tenant: the audit policy accepts tenant-less entries without a scope.
-        audit::record_unscoped(
-            state,
-            client,
-            Event {
-                action: AuditAction::AuthLogin,
-                outcome: Outcome::Failure,
-                tenant_id: None,
-                actor_user_id: user_id,
-                target: None,
-                details: json!({ "email": input.auditable_email(), "tenantSlug": input.tenant_slug }),
-            },
-        )
-        .await;
-    }
-    Ok((reach.is_some(), reach))
+    Ok((user_id, password_ok && active))
+}
+
+/// After a correct password: accepts the invitations waiting for a first sign-in, finds the
+/// tenant to open, and opens the session there, in one transaction.
+async fn open_first(
+    state: &AppState,
+    input: &LoginInput,
+    user_id: Uuid,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> Result<Option<LoggedIn>, AppError> {
+    let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
+        .map_err(|_| AppError::Internal)?;
+    let slug = input.tenant_slug.as_deref();
+    let opened = scoped(&state.db, Scope::user(user_id), async |c| {
+        invitations::accept_automatic(c, user_id, client).await?;
+        let reach = match slug {
+            Some(slug) => access::reach_in(c, user_id, None, Some(slug)).await?,
+            None => {
+                let home = users::find(c, user_id).await?.map(|u| u.home_tenant_id);
+                access::landing(c, user_id, home).await?
+            }
+        };
+        let Some(reach) = reach else {
+            return Ok(None);
+        };
+        let opening = Opening {
+            user_id,
+            reach,
+            kind,
+            expires_at: Utc::now() + ttl,
+            replaces: None,
+        };
+        open_in(c, state, client, opening).await.map(Some)
+    })
+    .await?;
+    opened.map(|o| o.finish(state)).transpose()
 }
 
 struct Opening {
@@ -158,73 +192,86 @@ struct Opening {
     replaces: Option<Uuid>,
 }
 
+/// A session opened in the current transaction, waiting for its access token.
+struct Opened {
+    session: AuthSession,
+    actor: Actor,
+    view: SessionView,
+    pending: Option<PendingPair>,
+}
+
+impl Opened {
+    fn finish(self, state: &AppState) -> Result<LoggedIn, AppError> {
+        let tokens = self.pending.map(|p| p.finish(state)).transpose()?;
+        Ok(LoggedIn {
+            session: self.session,
+            view: self.view,
+            actor: self.actor,
+            tokens,
+        })
+    }
+}
+
 /// Opens a session (ending the one it replaces), stores the first refresh token of an API
-/// session, records the user's current tenant and audits it: one transaction scoped to the
-/// new tenant, so that either all of it happens or none.
-async fn open_session(
+/// session, records the user's current tenant and audits it, inside the caller's
+/// transaction (scoped here to the new tenant), so that either all of it happens or none.
+async fn open_in(
+    conn: &mut AsyncPgConnection,
     state: &AppState,
     client: &ClientInfo,
     opening: Opening,
-) -> Result<LoggedIn, AppError> {
+) -> Result<Opened, AppError> {
     let tenant_id = opening.reach.tenant.id;
-    let (session, actor, view, pending) = scoped(
-        &state.db,
-        Scope::member(opening.user_id, tenant_id),
-        async |conn| {
-            if let Some(old) = opening.replaces {
-                // Ended meanwhile (logout, suspension): the switch must not outlive it.
-                if !sessions::revoke(conn, old, "switch_tenant").await? {
-                    return Err(AppError::Unauthenticated);
-                }
-            }
-            let session = sessions::create(
-                conn,
-                NewAuthSession {
-                    user_id: opening.user_id,
-                    tenant_id,
-                    kind: opening.kind.as_str(),
-                    client_ip: client.ip.as_deref(),
-                    user_agent: client.user_agent.as_deref(),
-                    expires_at: opening.expires_at,
-                },
-            )
-            .await?;
-            users::record_login(conn, opening.user_id, tenant_id).await?;
-            let action = match opening.replaces {
-                Some(_) => AuditAction::AuthSwitchTenant,
-                None => AuditAction::AuthLogin,
-            };
-            audit::record(
-                conn,
-                client,
-                Event {
-                    action,
-                    outcome: Outcome::Success,
-                    tenant_id: Some(tenant_id),
-                    actor_user_id: Some(opening.user_id),
-                    target: Some(("session", session.id.to_string())),
-                    details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
-                },
-            )
-            .await?;
-            let pending = match opening.kind {
-                SessionKind::Api => {
-                    Some(store_refresh(conn, state, &session, refresh_token::generate()).await?)
-                }
-                SessionKind::Web => None,
-            };
-            let actor = actor_for(conn, opening.user_id, session.id, opening.reach).await?;
-            let view = view_for(conn, &actor).await?;
-            Ok((session, actor, view, pending))
+    set_scope(conn, Scope::member(opening.user_id, tenant_id)).await?;
+    if let Some(old) = opening.replaces {
+        // Ended meanwhile (logout, suspension): the switch must not outlive it.
+        if !sessions::revoke(conn, old, "switch_tenant").await? {
+            return Err(AppError::Unauthenticated);
+        }
+    }
+    let session = sessions::create(
+        conn,
+        NewAuthSession {
+            user_id: opening.user_id,
+            tenant_id,
+            kind: opening.kind.as_str(),
+            client_ip: client.ip.as_deref(),
+            user_agent: client.user_agent.as_deref(),
+            expires_at: opening.expires_at,
         },
     )
     .await?;
-    let tokens = pending.map(|p| p.finish(state)).transpose()?;
-    Ok(LoggedIn {
+    users::record_login(conn, opening.user_id, tenant_id).await?;
+    let action = match opening.replaces {
+        Some(_) => AuditAction::AuthSwitchTenant,
+        None => AuditAction::AuthLogin,
+    };
+    audit::record(
+        conn,
+        client,
+        Event {
+            action,
+            outcome: Outcome::Success,
+            tenant_id: Some(tenant_id),
+            actor_user_id: Some(opening.user_id),
+            target: Some(("session", session.id.to_string())),
+            details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
+        },
+    )
+    .await?;
+    let pending = match opening.kind {
+        SessionKind::Api => {
+            Some(store_refresh(conn, state, &session, refresh_token::generate()).await?)
+        }
+        SessionKind::Web => None,
+    };
+    let actor = actor_for(conn, opening.user_id, session.id, opening.reach).await?;
+    let view = view_for(conn, &actor).await?;
+    Ok(Opened {
         session,
-        view,
         actor,
-        tokens,
+        view,
+        pending,
     })
 }
 
@@ -256,5 +303,12 @@ pub async fn switch_tenant(
         expires_at: current.expires_at,
         replaces: Some(current.id),
     };
-    open_session(state, client, opening).await
+    let tenant_id = opening.reach.tenant.id;
+    scoped(
+        &state.db,
+        Scope::member(actor.user_id, tenant_id),
+        async |c| open_in(c, state, client, opening).await,
+    )
+    .await?
+    .finish(state)
 }

@@ -1,5 +1,7 @@
 //! Resolving a session into an `Actor` on every request, the signed-in view, and logout.
 
+use std::sync::Arc;
+
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
@@ -29,13 +31,26 @@ use crate::{
 
 /// Loads a live session and checks, on every request, that its user is active and still
 /// reaches its tenant: a suspended user, a removed or expired grant or a revoked session
-/// stops working immediately. One round trip to the database.
+/// stops working immediately. From memory when nothing changed since the last request
+/// (`AccessCache`), otherwise one round trip to the database.
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
+    if let Some(actor) = state.access.actor(session_id) {
+        return Ok(actor);
+    }
+    let ticket = state.access.ticket();
     let mut conn = state.db.get().await?;
-    resolve_in(&mut conn, session_id).await
+    let found = scope::resolve_session(&mut conn, session_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let valid_until = found.valid_until;
+    let actor = resolved(session_id, found);
+    if let Some(ticket) = ticket {
+        state.access.store_actor(ticket, &actor, valid_until);
+    }
+    Ok(actor)
 }
 
-/// `resolve_actor` on the caller's connection (inside its transaction, if any).
+/// `resolve_actor` on the caller's connection (inside its transaction, if any), uncached.
 pub(super) async fn resolve_in(
     c: &mut AsyncPgConnection,
     session_id: Uuid,
@@ -43,14 +58,18 @@ pub(super) async fn resolve_in(
     let found = scope::resolve_session(c, session_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Ok(Actor {
+    Ok(resolved(session_id, found))
+}
+
+fn resolved(session_id: Uuid, found: scope::ResolvedSession) -> Actor {
+    Actor {
         user_id: found.user_id,
         session_id,
         tenant_id: found.tenant_id,
         role: found.role_name,
         permissions: PermissionSet::from_strings(found.permissions),
         is_super_admin: found.platform,
-    })
+    }
 }
 
 pub(super) async fn actor_for(
@@ -72,8 +91,19 @@ pub(super) async fn actor_for(
 }
 
 /// The signed-in user as the API and the layout present them.
+/// Cached beside the actor, and dropped with it.
 pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
-    scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await
+    if let Some(view) = state.access.view(actor.session_id) {
+        return Ok(SessionView::clone(&view));
+    }
+    let ticket = state.access.ticket();
+    let view = scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await?;
+    if let Some(ticket) = ticket {
+        state
+            .access
+            .store_view(ticket, actor.session_id, Arc::new(view.clone()));
+    }
+    Ok(view)
 }
 
 pub(super) async fn view_for(

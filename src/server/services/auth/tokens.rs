@@ -103,6 +103,15 @@ pub async fn refresh(
     token: &str,
     client: &ClientInfo,
 ) -> Result<TokenPair, AppError> {
+    let (state, token, client) = (state.clone(), token.to_string(), client.clone());
+    lockout::to_completion(async move { checked_refresh(&state, &token, &client).await }).await
+}
+
+async fn checked_refresh(
+    state: &AppState,
+    token: &str,
+    client: &ClientInfo,
+) -> Result<TokenPair, AppError> {
     if token.is_empty() {
         return Err(AppError::validation(
             "refreshToken",

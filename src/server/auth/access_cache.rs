@@ -1,0 +1,402 @@
+//! Resolved sessions kept in memory, so that an authenticated request costs no database round
+//! trip, while a suspension, a removed or expired grant or a revoked session still takes
+//! effect on the next request.
+//!
+//! Invalidation keeps it right, not a time to live: triggers (migration 7) NOTIFY
+//! `inti_access` in the very transaction that changes anything a session is resolved from,
+//! every node LISTENs on a connection of its own, and drops what the message names. The
+//! session's end and the user's grants' ends are checked locally. While the listener is not
+//! connected nothing is cached, so a lost connection costs speed, never correctness.
+//!
+//! Two races are closed here:
+//! - a resolution that started before a change and finishes after its message would store a
+//!   stale answer: every message bumps an epoch, and an answer is kept only if the epoch it
+//!   started under is still the current one;
+//! - this node's own changes: their messages arrive asynchronously, so every state-changing
+//!   request ends by waiting (`settle`) until the listener has seen a marker sent after the
+//!   change committed; PostgreSQL delivers notifications in commit order.
+//!
+//! Other nodes drop their copies as the message reaches them, normally well under a
+//! millisecond after the commit.
+
+use std::{
+    collections::HashMap,
+    pin::pin,
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Mutex, RwLock,
+    },
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use diesel::sql_types::Text;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use futures_util::StreamExt;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use crate::{
+    domain::account::SessionView,
+    server::{auth::actor::Actor, db::DbPool},
+};
+
+const CHANNEL: &str = "inti_access";
+/// Beyond this many sessions the cache starts over rather than grow without bound.
+const MAX_ENTRIES: usize = 100_000;
+/// A listener that has heard nothing for this long proves its connection still answers.
+const KEEPALIVE: Duration = Duration::from_secs(10);
+/// How long a state-changing request waits for its own changes to reach the listener before
+/// it gives up and empties the cache instead.
+const SETTLE_WAIT: Duration = Duration::from_secs(2);
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+struct Entry {
+    actor: Actor,
+    valid_until: DateTime<Utc>,
+    view: Option<Arc<SessionView>>,
+}
+
+/// The epoch a resolution started under; its answer is kept only if nothing changed since.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+pub struct AccessCache {
+    /// Tells this node's markers from other nodes'.
+    node: u64,
+    live: AtomicBool,
+    epoch: AtomicU64,
+    entries: RwLock<HashMap<Uuid, Entry>>,
+    markers: Mutex<Markers>,
+}
+
+#[derive(Default)]
+struct Markers {
+    next: u64,
+    waiting: HashMap<u64, oneshot::Sender<()>>,
+}
+
+impl Default for AccessCache {
+    fn default() -> Self {
+        Self {
+            node: rand::random(),
+            live: AtomicBool::new(false),
+            epoch: AtomicU64::new(0),
+            entries: RwLock::new(HashMap::new()),
+            markers: Mutex::new(Markers::default()),
+        }
+    }
+}
+
+impl AccessCache {
+    /// The cached actor of a live session, if its session and grants have not ended.
+    pub fn actor(&self, session: Uuid) -> Option<Actor> {
+        self.with_entry(session, |e| e.actor.clone())
+    }
+
+    /// The cached signed-in view of a session whose actor is cached.
+    pub fn view(&self, session: Uuid) -> Option<Arc<SessionView>> {
+        self.with_entry(session, |e| e.view.clone()).flatten()
+    }
+
+    fn with_entry<R>(&self, session: Uuid, f: impl FnOnce(&Entry) -> R) -> Option<R> {
+        if !self.live.load(Ordering::Acquire) {
+            return None;
+        }
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&session)
+            .filter(|e| e.valid_until > Utc::now())
+            .map(f)
+    }
+
+    /// Taken before resolving from the database; `None` while nothing may be cached.
+    pub fn ticket(&self) -> Option<Ticket> {
+        self.live
+            .load(Ordering::Acquire)
+            .then(|| Ticket(self.epoch.load(Ordering::Acquire)))
+    }
+
+    pub fn store_actor(&self, ticket: Ticket, actor: &Actor, valid_until: DateTime<Utc>) {
+        self.store(ticket, |entries| {
+            if entries.len() >= MAX_ENTRIES {
+                let now = Utc::now();
+                entries.retain(|_, e| e.valid_until > now);
+                if entries.len() >= MAX_ENTRIES {
+                    entries.clear();
+                }
+            }
+            entries.insert(
+                actor.session_id,
+                Entry {
+                    actor: actor.clone(),
+                    valid_until,
+                    view: None,
+                },
+            );
+        });
+    }
+
+    pub fn store_view(&self, ticket: Ticket, session: Uuid, view: Arc<SessionView>) {
+        self.store(ticket, |entries| {
+            if let Some(e) = entries.get_mut(&session) {
+                e.view = Some(view);
+            }
+        });
+    }
+
+    /// Under the write lock, so that no message can slip between the check and the store.
+    fn store(&self, ticket: Ticket, put: impl FnOnce(&mut HashMap<Uuid, Entry>)) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if self.live.load(Ordering::Acquire) && self.epoch.load(Ordering::Acquire) == ticket.0 {
+            put(&mut entries);
+        }
+    }
+
+    /// Drops what a message names: `user:<id>` that user's sessions, anything else all.
+    fn apply(&self, message: &str) {
+        if let Some(marker) = message.strip_prefix("sync:") {
+            self.marker_seen(marker);
+            return;
+        }
+        let user = message
+            .strip_prefix("user:")
+            .and_then(|id| id.parse::<Uuid>().ok());
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        match user {
+            Some(user) => entries.retain(|_, e| e.actor.user_id != user),
+            None => entries.clear(),
+        }
+    }
+
+    fn forget_all(&self) {
+        self.apply("all");
+    }
+
+    fn set_live(&self, live: bool) {
+        // Emptied on both edges: what was cached before a gap may have changed during it.
+        self.forget_all();
+        self.live.store(live, Ordering::Release);
+        if !live {
+            self.forget_all();
+            // Waiters of a dead connection give up at once (and empty the cache themselves).
+            self.markers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .waiting
+                .clear();
+        }
+    }
+
+    fn marker_seen(&self, marker: &str) {
+        let Some((node, id)) = marker.split_once(':') else {
+            return;
+        };
+        if u64::from_str_radix(node, 16).ok() != Some(self.node) {
+            return;
+        }
+        let Ok(id) = id.parse::<u64>() else { return };
+        let waiter = self
+            .markers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .waiting
+            .remove(&id);
+        if let Some(tx) = waiter {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Returns once every change committed before the call has reached this node's listener,
+    /// so that the request that made a change and the next one agree. If that cannot be
+    /// proved in time, the cache is emptied instead.
+    pub async fn settle(&self, db: &DbPool) {
+        if !self.live.load(Ordering::Acquire) {
+            return;
+        }
+        let (id, seen) = {
+            let mut markers = self.markers.lock().unwrap_or_else(|p| p.into_inner());
+            markers.next += 1;
+            let (tx, rx) = oneshot::channel();
+            let id = markers.next;
+            markers.waiting.insert(id, tx);
+            (id, rx)
+        };
+        let marker = format!("sync:{:x}:{id}", self.node);
+        let settled = match send(db, &marker).await {
+            Ok(_) => matches!(tokio::time::timeout(SETTLE_WAIT, seen).await, Ok(Ok(()))),
+            Err(_) => false,
+        };
+        if !settled {
+            self.markers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .waiting
+                .remove(&id);
+            tracing::warn!("access cache: own changes not confirmed in time; emptied");
+            self.forget_all();
+        }
+    }
+
+    /// Starts the listener: connects, LISTENs, applies messages, and reconnects after any
+    /// failure (caching nothing in between).
+    pub fn listen(self: &Arc<Self>, database_url: String) {
+        let cache = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                match listening_connection(&database_url).await {
+                    Ok(mut conn) => {
+                        cache.set_live(true);
+                        let reason = cache.follow(&mut conn).await;
+                        tracing::warn!(%reason, "access cache: listener lost; caching paused");
+                    }
+                    Err(reason) => {
+                        tracing::warn!(%reason, "access cache: cannot listen; caching paused")
+                    }
+                }
+                cache.set_live(false);
+                tokio::time::sleep(RECONNECT_DELAY).await;
+            }
+        });
+    }
+
+    async fn follow(&self, conn: &mut AsyncPgConnection) -> String {
+        use diesel_async::RunQueryDsl;
+        loop {
+            let next = {
+                let mut messages = pin!(conn.notifications_stream());
+                tokio::time::timeout(KEEPALIVE, messages.next()).await
+            };
+            match next {
+                Ok(Some(Ok(n))) => self.apply(&n.payload),
+                Ok(Some(Err(e))) => return e.to_string(),
+                Ok(None) => return "connection closed".into(),
+                Err(_quiet) => {
+                    let ping = diesel::sql_query("SELECT 1").execute(conn);
+                    match tokio::time::timeout(KEEPALIVE, ping).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => return e.to_string(),
+                        Err(_) => return "no answer to a keepalive".into(),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// NOTIFY on a pooled connection, committed at once. (`RunQueryDsl` is imported in the
+/// functions that query: its blanket `load` would shadow the atomics' `load` elsewhere.)
+async fn send(db: &DbPool, message: &str) -> Result<(), String> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = db.get().await.map_err(|e| e.to_string())?;
+    diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<Text, _>(CHANNEL)
+        .bind::<Text, _>(message)
+        .execute(&mut conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+async fn listening_connection(url: &str) -> Result<AsyncPgConnection, String> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = tokio::time::timeout(KEEPALIVE, AsyncPgConnection::establish(url))
+        .await
+        .map_err(|_| "connecting timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    diesel::sql_query(format!("LISTEN {CHANNEL}"))
+        .execute(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permission::PermissionSet;
+
+    fn actor(user: Uuid) -> Actor {
+        Actor {
+            user_id: user,
+            session_id: Uuid::new_v4(),
+            tenant_id: Uuid::new_v4(),
+            role: "USER".into(),
+            permissions: PermissionSet::from_strings(vec!["task:read".into()]),
+            is_super_admin: false,
+        }
+    }
+
+    fn live() -> AccessCache {
+        let cache = AccessCache::default();
+        cache.set_live(true);
+        cache
+    }
+
+    const LATER: chrono::Duration = chrono::Duration::hours(1);
+
+    #[test]
+    fn nothing_is_cached_while_the_listener_is_down() {
+        let cache = AccessCache::default();
+        assert!(cache.ticket().is_none());
+        let cache = live();
+        let a = actor(Uuid::new_v4());
+        cache.store_actor(cache.ticket().unwrap(), &a, Utc::now() + LATER);
+        assert!(cache.actor(a.session_id).is_some());
+        cache.set_live(false);
+        assert!(cache.actor(a.session_id).is_none());
+        cache.set_live(true);
+        assert!(
+            cache.actor(a.session_id).is_none(),
+            "emptied across the gap"
+        );
+    }
+
+    #[test]
+    fn a_user_message_drops_only_that_users_sessions() {
+        let cache = live();
+        let (a, b) = (actor(Uuid::new_v4()), actor(Uuid::new_v4()));
+        for x in [&a, &b] {
+            cache.store_actor(cache.ticket().unwrap(), x, Utc::now() + LATER);
+        }
+        cache.apply(&format!("user:{}", a.user_id));
+        assert!(cache.actor(a.session_id).is_none());
+        assert!(cache.actor(b.session_id).is_some());
+        cache.apply("all");
+        assert!(cache.actor(b.session_id).is_none());
+    }
+
+    #[test]
+    fn a_resolution_overtaken_by_a_change_is_not_kept() {
+        let cache = live();
+        let a = actor(Uuid::new_v4());
+        let ticket = cache.ticket().unwrap();
+        cache.apply(&format!("user:{}", Uuid::new_v4()));
+        cache.store_actor(ticket, &a, Utc::now() + LATER);
+        assert!(cache.actor(a.session_id).is_none());
+    }
+
+    #[test]
+    fn an_ended_session_or_grant_is_not_served() {
+        let cache = live();
+        let a = actor(Uuid::new_v4());
+        cache.store_actor(
+            cache.ticket().unwrap(),
+            &a,
+            Utc::now() - chrono::Duration::seconds(1),
+        );
+        assert!(cache.actor(a.session_id).is_none());
+    }
+
+    #[test]
+    fn only_this_nodes_markers_wake_its_waiters() {
+        let cache = live();
+        let (tx, mut rx) = oneshot::channel();
+        cache.markers.lock().unwrap().waiting.insert(7, tx);
+        cache.apply(&format!("sync:{:x}:7", cache.node.wrapping_add(1)));
+        assert!(rx.try_recv().is_err());
+        cache.apply(&format!("sync:{:x}:7", cache.node));
+        assert!(rx.try_recv().is_ok());
+    }
+}
