@@ -188,7 +188,8 @@ pub fn settings_for(db: &TestDb) -> Settings {
 
 /// A running app (in process) on a fresh database seeded with the demo data.
 pub struct TestApp {
-    pub db: TestDb,
+    /// Shared by the nodes of one test (`another_node`); dropped with the last.
+    pub db: Arc<TestDb>,
     pub state: AppState,
     pub router: Router,
 }
@@ -203,17 +204,43 @@ impl TestApp {
         let db = TestDb::migrated().await;
         let mut settings = settings_for(&db);
         adjust(&mut settings);
+        let app = Self::node(Arc::new(db), settings).await;
+        demo::seed(&app.state, &Secret::new(DEMO_PASSWORD))
+            .await
+            .unwrap();
+        app
+    }
+
+    /// A second server on the same database and Redis, as another node behind a balancer.
+    pub async fn another_node(&self) -> Self {
+        Self::node(self.db.clone(), (*self.state.settings).clone()).await
+    }
+
+    async fn node(db: Arc<TestDb>, settings: Settings) -> Self {
         let state = startup::connect(settings)
             .await
             .expect("backends reachable");
-        demo::seed(&state, &Secret::new(DEMO_PASSWORD))
-            .await
-            .unwrap();
+        // The access cache listens from a task of its own; tests start once it does.
+        for _ in 0..500 {
+            if state.access.ticket().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(state.access.ticket().is_some(), "the access cache listens");
         let router = http::router(state.clone());
         Self { db, state, router }
     }
 
+    /// Tests also change the database behind the app's back (plain SQL); the app learns of
+    /// such changes from a notification, which this waits for first, as the app itself does
+    /// after its own changes. `request_as_is` does not wait.
     pub async fn request(&self, req: Request<Body>) -> Response {
+        self.state.access.settle(&self.state.db).await;
+        self.request_as_is(req).await
+    }
+
+    pub async fn request_as_is(&self, req: Request<Body>) -> Response {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status().as_u16();
         let headers = res.headers().clone();

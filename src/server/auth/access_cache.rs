@@ -323,7 +323,7 @@ mod tests {
             session_id: Uuid::new_v4(),
             tenant_id: Uuid::new_v4(),
             role: "USER".into(),
-            permissions: PermissionSet::from_strings(vec!["task:read".into()]),
+            permissions: PermissionSet::from_strings(["task:read"]),
             is_super_admin: false,
         }
     }
