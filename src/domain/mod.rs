@@ -12,4 +12,5 @@ pub mod member;
 pub mod paging;
 pub mod permission;
 pub mod role;
+pub mod service;
 pub mod tenant;

@@ -44,7 +44,31 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub auth: AuthSettings,
+    pub secrets: SecretsSettings,
+    pub gateway: GatewaySettings,
     pub leptos: LeptosOptions,
+}
+
+/// Keys that seal secrets at rest (`secrets.keys` = `id:base64,...`, 32-byte keys;
+/// `secrets.active_key` = the id that seals; the first listed by default).
+#[derive(Clone)]
+pub struct SecretsSettings {
+    pub keys: Vec<(String, [u8; 32])>,
+    pub active_key: String,
+}
+
+impl fmt::Debug for SecretsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<&str> = self.keys.iter().map(|(id, _)| id.as_str()).collect();
+        write!(f, "SecretsSettings {{ keys: {ids:?} [redacted], active_key: {:?} }}", self.active_key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GatewaySettings {
+    /// Hosts that outbound URLs may name although they are internal addresses
+    /// (`gateway.allowed_private_hosts`, comma-separated); dev mode lists what the demo needs.
+    pub allowed_private_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +307,19 @@ impl Settings {
                 reset_after: src.secs("auth", "lockout_reset_secs", 12 * 3600)?,
             },
         };
+        let secrets = secrets_settings(&src, mode)?;
+        let private_default = match mode {
+            Mode::Dev => "127.0.0.1,localhost",
+            Mode::Production => "",
+        };
+        let gateway = GatewaySettings {
+            allowed_private_hosts: src
+                .get_or::<String>("gateway", "allowed_private_hosts", private_default.into())?
+                .split(',')
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        };
         let trusted_proxies = src
             .get_or::<String>("inti", "trusted_proxies", String::new())?
             .split(',')
@@ -302,6 +339,8 @@ impl Settings {
             database,
             redis,
             auth,
+            secrets,
+            gateway,
             leptos,
         })
     }
@@ -316,6 +355,54 @@ impl Settings {
             )),
         }
     }
+}
+
+/// A fixed key for dev mode only (like the dev JWT secret): production refuses to start
+/// without `secrets.keys`.
+const DEV_SECRETS_KEYS: &str = "dev:ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE=";
+
+fn secrets_settings(src: &Source, mode: Mode) -> Result<SecretsSettings, ConfigError> {
+    use base64::Engine;
+    let raw: Option<String> = src.get("secrets", "keys")?;
+    let raw = match (raw.filter(|r| !r.trim().is_empty()), mode) {
+        (Some(r), _) => r,
+        (None, Mode::Dev) => DEV_SECRETS_KEYS.to_string(),
+        (None, Mode::Production) => {
+            return Err(ConfigError(
+                "secrets.keys is required in production mode: set INTI_SECRETS_KEYS to id:base64 of 32 random bytes (openssl rand -base64 32)".into(),
+            ))
+        }
+    };
+    let mut keys = Vec::new();
+    for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let bad = |why: &str| ConfigError(format!("secrets.keys: {why} (each entry is id:base64 of 32 bytes)"));
+        let (id, b64) = entry.split_once(':').ok_or_else(|| bad("an entry has no id"))?;
+        let id = id.trim();
+        if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(bad(&format!("key id \"{id}\" must be 1 to 32 letters, digits, - or _")));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|_| bad(&format!("key {id} is not base64")))?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| bad(&format!("key {id} is not 32 bytes long")))?;
+        if keys.iter().any(|(k, _)| k == id) {
+            return Err(bad(&format!("key id {id} is listed twice")));
+        }
+        keys.push((id.to_string(), key));
+    }
+    let first = keys
+        .first()
+        .map(|(id, _)| id.clone())
+        .ok_or_else(|| ConfigError("secrets.keys lists no key".into()))?;
+    let active_key = src.get_or("secrets", "active_key", first)?;
+    if !keys.iter().any(|(id, _)| *id == active_key) {
+        return Err(ConfigError(format!(
+            "secrets.active_key \"{active_key}\" is not listed in secrets.keys"
+        )));
+    }
+    Ok(SecretsSettings { keys, active_key })
 }
 
 #[cfg(test)]
@@ -341,14 +428,41 @@ mod tests {
     #[test]
     fn production_is_the_default_mode() {
         let secret = "x".repeat(MIN_SECRET_LEN);
-        let text = format!("[auth]\njwt_secret = \"{secret}\"\n{LEPTOS}");
+        let key = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+        let text = format!("[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{LEPTOS}");
         let s = Settings::from_toml("t", &text).unwrap();
         assert_eq!(s.mode, Mode::Production);
+        assert_eq!(s.secrets.active_key, "k1");
+        assert!(s.gateway.allowed_private_hosts.is_empty(), "no exceptions in production");
+        // Without secret keys, production refuses to start.
+        let text = format!("[auth]\njwt_secret = \"{secret}\"\n{LEPTOS}");
+        let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+        assert!(err.contains("INTI_SECRETS_KEYS"), "{err}");
         assert!(s.auth.secure_cookies);
         assert!(s.demo_password().is_err());
         // Without a secret, the default mode refuses to start instead of using the dev one.
         let err = Settings::from_toml("t", LEPTOS).unwrap_err().to_string();
         assert!(err.contains("INTI_AUTH_JWT_SECRET"), "{err}");
+    }
+
+    #[test]
+    fn secret_keys_are_checked_and_never_printed() {
+        let base = "[inti]\nmode = \"dev\"\n[secrets]\n";
+        for (keys, expect) in [
+            ("keys = \"nokey\"", "no id"),
+            ("keys = \"a:!!!\"", "not base64"),
+            ("keys = \"a:AQID\"", "not 32 bytes"),
+            ("keys = \"a:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\"\nactive_key = \"b\"", "not listed"),
+        ] {
+            let text = format!("{base}{keys}\n{LEPTOS}");
+            let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+            assert!(err.contains(expect), "{keys}: {err}");
+        }
+        let text = format!("{base}keys = \"old:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=, new:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\"\nactive_key = \"new\"\n{LEPTOS}");
+        let s = Settings::from_toml("t", &text).unwrap();
+        assert_eq!(s.secrets.keys.len(), 2);
+        assert_eq!(s.secrets.active_key, "new");
+        assert!(!format!("{s:?}").contains("AgIC"), "keys never printed");
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod keyring;
+pub mod outbound;
 pub mod secret;
 pub mod services;
 pub mod startup;

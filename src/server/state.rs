@@ -9,6 +9,7 @@ use crate::server::{
     auth::{access_cache::AccessCache, jwt::JwtKeys},
     config::Settings,
     db::DbPool,
+    keyring::Keyring,
 };
 
 #[derive(Clone)]
@@ -19,17 +20,24 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     /// Resolved sessions; caches nothing until `AccessCache::listen` runs.
     pub access: Arc<AccessCache>,
+    /// Seals and opens secrets at rest.
+    pub keyring: Arc<Keyring>,
 }
 
 impl AppState {
     pub fn new(db: DbPool, redis: deadpool_redis::Pool, settings: Settings) -> Self {
         let jwt = Arc::new(JwtKeys::new(&settings.auth));
+        let keyring = Arc::new(Keyring::new(
+            &settings.secrets.keys,
+            &settings.secrets.active_key,
+        ));
         Self {
             db,
             redis,
             settings: Arc::new(settings),
             jwt,
             access: Arc::default(),
+            keyring,
         }
     }
 

@@ -99,6 +99,9 @@ diesel::table! {
         registered_tenant_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        settings_schema -> Nullable<Jsonb>,
+        api_key_hint -> Nullable<Varchar>,
+        api_key_updated_at -> Nullable<Timestamptz>,
     }
 }
 
