@@ -36,6 +36,8 @@ pub struct SessionView {
     pub user: UserView,
     pub current_tenant: TenantAccess,
     pub tenants: Vec<TenantAccess>,
+    /// What the current tenant can use, with the endpoints this user may call.
+    pub accessible_services: Vec<AccessibleService>,
 }
 
 /// A service the current tenant can use (seed document, `accessibleServices`).
@@ -47,6 +49,10 @@ pub struct AccessibleService {
     pub display_name: String,
     #[serde(rename = "type")]
     pub service_type: String,
+    /// MAINTENANCE services show with a badge; their calls answer 503.
+    pub status: String,
+    pub category: Option<String>,
+    /// The endpoints the user may call (their names).
     pub endpoints: Vec<String>,
 }
 

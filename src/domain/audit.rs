@@ -44,5 +44,15 @@ crate::closed_set! {
         InvitationAccept => "invitation.accept",
         InvitationDecline => "invitation.decline",
         InvitationRevoke => "invitation.revoke",
+        ServiceRegister => "service.register",
+        ServiceUpdate => "service.update",
+        ServiceDelete => "service.delete",
+        ServiceKeySet => "service.key_set",
+        ServiceKeyRotate => "service.key_rotate",
+        EndpointCreate => "service.endpoint_create",
+        EndpointUpdate => "service.endpoint_update",
+        EndpointDelete => "service.endpoint_delete",
+        ServiceAssign => "service.assign",
+        ServiceUnassign => "service.unassign",
     }
 }

@@ -8,7 +8,7 @@ use crate::server::{
     config::{host_label, Mode, Settings, DEFAULT_CONFIG_PATH},
     db, http,
     secret::Secret,
-    services::{demo, users},
+    services::{demo, registry, users},
     startup::{self, StartupError},
     telemetry,
 };
@@ -39,6 +39,9 @@ enum Command {
         #[arg(long, default_value = "Super Admin")]
         name: String,
     },
+    /// Re-seal every stored secret (services' API keys) under `secrets.active_key`; then the
+    /// old key can be removed from `secrets.keys`.
+    RotateSecrets,
 }
 
 pub async fn run() -> Result<(), StartupError> {
@@ -68,6 +71,15 @@ pub async fn run() -> Result<(), StartupError> {
                 .await
                 .map_err(app_error)?;
             println!("Super admin {} is ready.", user.email);
+            Ok(())
+        }
+        Command::RotateSecrets => {
+            let state = startup::connect(settings).await?;
+            let n = registry::rotate_secrets(&state).await.map_err(app_error)?;
+            println!(
+                "{n} secret(s) re-sealed under key {}.",
+                state.keyring.active_id()
+            );
             Ok(())
         }
     }

@@ -148,6 +148,13 @@ impl From<deadpool_redis::PoolError> for AppError {
     }
 }
 
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        tracing::error!(error = %e, "JSON conversion failed");
+        AppError::Internal
+    }
+}
+
 impl From<tokio::task::JoinError> for AppError {
     fn from(e: tokio::task::JoinError) -> Self {
         tracing::error!(error = %e, "background task failed");

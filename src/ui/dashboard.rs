@@ -16,6 +16,7 @@ pub fn DashboardPage() -> impl IntoView {
         user,
         current_tenant,
         tenants,
+        accessible_services,
     } = session;
     let greeting_name = user.name.clone();
     let permissions = user.permissions.clone();
@@ -48,6 +49,29 @@ pub fn DashboardPage() -> impl IntoView {
                 <p class="text-sm text-slate-500">"Listed in the sidebar"</p>
             </Card>
         </div>
+        <section data-testid="services" class="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <h2 class="text-sm font-semibold text-slate-700">"Services in this tenant"</h2>
+            {if accessible_services.is_empty() {
+                view! { <p class="mt-2 text-sm text-slate-500">"No service is available to you here yet. A super admin assigns services to tenants."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-3 grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
+                        {accessible_services.into_iter().map(|s| {
+                            let maintenance = s.status == "MAINTENANCE";
+                            view! {
+                                <li class="rounded-lg border border-slate-200 px-4 py-3">
+                                    <p class="flex items-center gap-2 font-medium">
+                                        {s.display_name}
+                                        {maintenance.then(|| view! { <span class="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800">"Maintenance"</span> })}
+                                    </p>
+                                    <p class="text-xs text-slate-500">{s.service_type.to_lowercase()} " · " {s.endpoints.len()} " endpoint(s) you may call"</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
         <section class="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-sm font-semibold text-slate-700">"Your permissions in this tenant"</h2>
             <ul data-testid="permissions" class="mt-3 flex flex-wrap gap-2">

@@ -49,6 +49,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
         user,
         current_tenant,
         tenants,
+        ..
     } = session;
     view! {
         <div class="flex min-h-screen">

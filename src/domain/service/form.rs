@@ -369,3 +369,220 @@ fn parse_options(o: &Obj<'_>) -> Result<Vec<FieldOption>, AppError> {
     }
     Ok(options)
 }
+
+/// Whether `value` matches `pattern` (the server: the `regex` crate; the browser, later, its
+/// own engine). A pattern that does not compile matches nothing.
+pub type PatternMatch = fn(pattern: &str, value: &str) -> bool;
+
+/// Checks `values` (a JSON object) against the schema. Answers the errors by field path
+/// (`message`, `address.city`, `recipients[2]`), in schema order; empty when valid.
+pub fn validate(
+    schema: &FormSchema,
+    values: &Value,
+    matches: PatternMatch,
+) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    validate_fields(&schema.fields, values, "", matches, &mut errors);
+    errors
+}
+
+fn validate_fields(
+    fields: &[FormField],
+    values: &Value,
+    prefix: &str,
+    matches: PatternMatch,
+    errors: &mut Vec<(String, String)>,
+) {
+    let Some(map) = values.as_object() else {
+        let at = if prefix.is_empty() { "values" } else { prefix };
+        errors.push((at.to_string(), "must be an object".into()));
+        return;
+    };
+    for key in map.keys() {
+        if !fields.iter().any(|f| &f.name == key) {
+            errors.push((join(prefix, key), "is not a field of this form".into()));
+        }
+    }
+    for field in fields {
+        let path = join(prefix, &field.name);
+        let value = map.get(&field.name).filter(|v| !is_blank(v));
+        match value {
+            None if field.required => errors.push((path, "is required".into())),
+            None => {}
+            Some(v) => validate_value(field, v, &path, matches, errors),
+        }
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn validate_value(
+    field: &FormField,
+    v: &Value,
+    path: &str,
+    matches: PatternMatch,
+    errors: &mut Vec<(String, String)>,
+) {
+    let rule = &field.validation;
+    let mut fail = |message: String| errors.push((path.to_string(), message));
+    match field.field_type {
+        FieldType::Number | FieldType::Integer => {
+            let Some(n) = v.as_f64() else {
+                return fail("must be a number".into());
+            };
+            if field.field_type == FieldType::Integer && v.as_i64().is_none() {
+                return fail("must be a whole number".into());
+            }
+            if let Some(min) = rule.min.filter(|m| n < *m) {
+                fail(format!("must be at least {min}"));
+            } else if let Some(max) = rule.max.filter(|m| n > *m) {
+                fail(format!("must be at most {max}"));
+            }
+        }
+        FieldType::Checkbox | FieldType::Switch => {
+            if !v.is_boolean() {
+                fail("must be true or false".into());
+            }
+        }
+        FieldType::Group => validate_fields(&field.fields, v, path, matches, errors),
+        FieldType::Multiselect | FieldType::Array => {
+            let Some(items) = v.as_array() else {
+                return fail("must be a list".into());
+            };
+            if let Some(min) = rule.min_items.filter(|m| items.len() < *m as usize) {
+                return fail(format!("needs at least {min} items"));
+            }
+            if let Some(max) = rule.max_items.filter(|m| items.len() > *m as usize) {
+                return fail(format!("takes at most {max} items"));
+            }
+            if rule.unique_items {
+                let mut seen = std::collections::HashSet::new();
+                if !items.iter().all(|i| seen.insert(i.to_string())) {
+                    return fail("must not repeat an item".into());
+                }
+            }
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                let problem = if field.field_type == FieldType::Multiselect {
+                    choice_problem(field, item)
+                } else {
+                    item_problem(field, item, matches)
+                };
+                if let Some(message) = problem {
+                    errors.push((at, message));
+                }
+            }
+        }
+        _ => {
+            let problem = match v.as_str() {
+                None => Some("must be text".to_string()),
+                Some(_) if matches!(field.field_type, FieldType::Select | FieldType::Radio) => {
+                    choice_problem(field, v)
+                }
+                Some(s) => text_problem(text_kind(field.field_type), rule, s, matches),
+            };
+            if let Some(message) = problem {
+                fail(message);
+            }
+        }
+    }
+}
+
+fn choice_problem(field: &FormField, v: &Value) -> Option<String> {
+    let s = v.as_str()?;
+    (!field.options.iter().any(|o| o.value == s)).then(|| "is not one of the choices".into())
+}
+
+/// The kind of text a scalar field or array item holds.
+#[derive(Clone, Copy, PartialEq)]
+enum TextKind {
+    Plain,
+    Email,
+    Url,
+    Phone,
+    Date,
+    Datetime,
+}
+
+fn text_kind(t: FieldType) -> TextKind {
+    match t {
+        FieldType::Email => TextKind::Email,
+        FieldType::Url => TextKind::Url,
+        FieldType::Phone => TextKind::Phone,
+        FieldType::Date => TextKind::Date,
+        FieldType::Datetime => TextKind::Datetime,
+        _ => TextKind::Plain,
+    }
+}
+
+fn item_problem(field: &FormField, item: &Value, matches: PatternMatch) -> Option<String> {
+    let rule = &field.validation;
+    let kind = match field.item_type? {
+        ItemType::Number => return item.as_f64().is_none().then(|| "must be a number".into()),
+        ItemType::Integer => return item.as_i64().is_none().then(|| "must be a whole number".into()),
+        ItemType::Boolean => return (!item.is_boolean()).then(|| "must be true or false".into()),
+        ItemType::String => TextKind::Plain,
+        ItemType::Email => TextKind::Email,
+        ItemType::Url => TextKind::Url,
+        ItemType::Phone => TextKind::Phone,
+        ItemType::Date => TextKind::Date,
+    };
+    match item.as_str() {
+        Some(s) => text_problem(kind, rule, s, matches),
+        None => Some("must be text".into()),
+    }
+}
+
+fn text_problem(kind: TextKind, rule: &Validation, s: &str, matches: PatternMatch) -> Option<String> {
+    let len = s.chars().count() as u32;
+    if let Some(min) = rule.min_length.filter(|m| len < *m) {
+        return Some(format!("must be at least {min} characters"));
+    }
+    if let Some(max) = rule.max_length.filter(|m| len > *m) {
+        return Some(format!("must be at most {max} characters"));
+    }
+    let shape_ok = match kind {
+        TextKind::Plain => true,
+        TextKind::Email => crate::domain::identity::parse_email("value", s).is_ok(),
+        TextKind::Url => s.starts_with("https://") || s.starts_with("http://"),
+        TextKind::Phone => {
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            (5..=20).contains(&digits)
+                && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        }
+        TextKind::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        TextKind::Datetime => {
+            chrono::DateTime::parse_from_rfc3339(s).is_ok()
+                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
+        }
+    };
+    if !shape_ok {
+        let what = match kind {
+            TextKind::Email => "an email address",
+            TextKind::Url => "an http or https URL",
+            TextKind::Phone => "a phone number",
+            TextKind::Date => "a date (YYYY-MM-DD)",
+            _ => "a date and time",
+        };
+        return Some(format!("must be {what}"));
+    }
+    match &rule.pattern {
+        Some(p) if !matches(p, s) => Some("does not have the expected format".into()),
+        _ => None,
+    }
+}

@@ -6,6 +6,7 @@ pub mod endpoint;
 pub mod form;
 pub mod menu;
 pub mod reader;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -62,6 +62,10 @@ impl<'a> Obj<'a> {
         Ok(self)
     }
 
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.map.keys().map(String::as_str)
+    }
+
     /// Whether `key` is there at all (an explicit `null` clears an optional value).
     pub fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)

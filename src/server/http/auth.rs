@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        account::{SwitchedUser, TenantAccess, TenantRef, UserView},
+        account::{AccessibleService, SwitchedUser, TenantAccess, TenantRef, UserView},
         error::AppError,
         login::LoginInput,
     },
@@ -29,9 +29,11 @@ pub struct LoginRequest {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LoginResponse {
     user: UserView,
     tenants: Vec<TenantAccess>,
+    accessible_services: Vec<AccessibleService>,
     tokens: TokenPair,
 }
 
@@ -47,6 +49,7 @@ pub async fn login(
     Ok(Envelope(LoginResponse {
         user: logged_in.view.user,
         tenants: logged_in.view.tenants,
+        accessible_services: logged_in.view.accessible_services,
         tokens: logged_in.tokens.ok_or(AppError::Internal)?,
     }))
 }
@@ -94,6 +97,7 @@ pub struct MeResponse {
     user: UserView,
     current_tenant: TenantAccess,
     tenants: Vec<TenantAccess>,
+    accessible_services: Vec<AccessibleService>,
 }
 
 pub async fn me(
@@ -105,6 +109,7 @@ pub async fn me(
         user: view.user,
         current_tenant: view.current_tenant,
         tenants: view.tenants,
+        accessible_services: view.accessible_services,
     }))
 }
 
@@ -136,8 +141,8 @@ pub async fn switch_tenant(
     let switched =
         auth::switch_tenant(&state, &actor, tenant_id, SessionKind::Api, &client).await?;
     let tokens = switched.tokens.ok_or(AppError::Internal)?;
-    let services = auth::accessible_services(&state, &switched.actor).await?;
     let view = switched.view;
+    let services = view.accessible_services.clone();
     Ok(Envelope(SwitchTenantResponse {
         user: SwitchedUser {
             id: view.user.id,

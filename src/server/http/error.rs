@@ -128,6 +128,22 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
+/// The two ids of a nested route (`/services/{id}/endpoints/{endpointId}`), like `PathId`.
+pub struct PathIds(pub Input<(Uuid, Uuid)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = Path::<(String, String)>::from_request_parts(parts, state).await;
+        Ok(Self(
+            raw.ok()
+                .and_then(|Path((a, b))| Some((a.parse().ok()?, b.parse().ok()?)))
+                .ok_or(AppError::NotFound),
+        ))
+    }
+}
+
 fn body_error(rejection: JsonRejection) -> AppError {
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => {

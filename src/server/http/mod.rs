@@ -10,6 +10,7 @@ pub mod input;
 pub mod resilience;
 pub mod roles;
 pub mod security;
+pub mod services;
 pub mod tenants;
 pub mod users;
 
@@ -78,6 +79,29 @@ pub fn api_router() -> Router<AppState> {
             "/core/tenants/{id}",
             get(tenants::get).patch(tenants::update),
         )
+        .route("/core/tenants/{id}/services", get(services::tenant_services))
+        .route("/core/services", get(services::list))
+        .route("/core/services/register", post(services::register))
+        .route(
+            "/core/services/{id}",
+            get(services::get)
+                .patch(services::update)
+                .delete(services::delete),
+        )
+        .route(
+            "/core/services/{id}/endpoints",
+            get(services::endpoints).post(services::create_endpoint),
+        )
+        .route(
+            "/core/services/{id}/endpoints/{endpoint_id}",
+            axum::routing::patch(services::update_endpoint).delete(services::delete_endpoint),
+        )
+        .route("/core/services/{id}/tenants", get(services::service_tenants))
+        .route(
+            "/core/services/{id}/tenants/{tenant_id}",
+            axum::routing::put(services::assign).delete(services::unassign),
+        )
+        .route("/services", get(services::accessible))
         .fallback(error::not_found)
 }
 

@@ -11,7 +11,10 @@ use crate::{
         auth::password,
         db::{tenants, users},
         secret::Secret,
-        services::access::{SUPER_ADMIN, TENANT_ADMIN, USER},
+        services::{
+            access::{SUPER_ADMIN, TENANT_ADMIN, USER},
+            demo_services,
+        },
         state::AppState,
     },
 };
@@ -130,7 +133,7 @@ pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
             let role_id = tenants::system_role_id(conn, role).await?;
             tenants::upsert_grant(conn, user.id, tenant.id, role_id, None).await?;
         }
-        Ok(())
+        demo_services::seed(conn, state).await
     })
     .await
 }

@@ -19,11 +19,12 @@ use crate::{
         db::{
             audit::Outcome,
             scope::{self},
-            services, sessions, tenants, users,
+            sessions, tenants, users,
         },
         services::{
             access::{self, Reach},
             audit::{self, Event},
+            registry,
         },
         state::AppState,
     },
@@ -137,6 +138,7 @@ pub(super) async fn view_for(
         },
         current_tenant,
         tenants,
+        accessible_services: registry::accessible_in(conn, actor).await?,
     })
 }
 
@@ -163,25 +165,12 @@ pub async fn tenants_for(
     .await
 }
 
-/// The services the actor's current tenant can use.
+/// The services the actor's current tenant can use, with the endpoints they may call.
 pub async fn accessible_services(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<AccessibleService>, AppError> {
-    let found = scoped(&state.db, actor.scope(), async |c| {
-        Ok(services::accessible_for_tenant(c, actor.tenant_id).await?)
-    })
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|(s, endpoints)| AccessibleService {
-            id: s.id,
-            name: s.name,
-            display_name: s.display_name,
-            service_type: s.service_type,
-            endpoints,
-        })
-        .collect())
+    scoped(&state.db, actor.scope(), async |c| registry::accessible_in(c, actor).await).await
 }
 
 /// Ends the actor's session: its refresh tokens and browser cookie stop working at once.

@@ -1,0 +1,64 @@
+//! The registry as the API and the UI show it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{endpoint::EndpointSpec, AssignmentStatus, ServiceSpec};
+
+/// A registered service. Its API key is write-only: only whether one is set and its last
+/// four characters are ever shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub spec: ServiceSpec,
+    pub api_key_set: bool,
+    pub api_key_last4: Option<String>,
+    pub api_key_updated_at: Option<DateTime<Utc>>,
+    pub tenant_count: i64,
+    pub endpoint_count: i64,
+    pub registered_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A service with its endpoints (registration and detail answers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDetail {
+    #[serde(flatten)]
+    pub service: ServiceView,
+    pub endpoints: Vec<EndpointView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointView {
+    pub id: Uuid,
+    pub service_id: Uuid,
+    #[serde(flatten)]
+    pub spec: EndpointSpec,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A service assigned to a tenant, seen from either side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentView {
+    pub tenant_id: Uuid,
+    pub tenant_name: String,
+    pub tenant_domain: String,
+    pub service_id: Uuid,
+    pub service_name: String,
+    pub service_display_name: String,
+    pub status: AssignmentStatus,
+    pub custom_settings: Value,
+    pub custom_menu_config: Option<Value>,
+    pub assigned_by: Option<Uuid>,
+    pub assigned_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}

@@ -1,0 +1,186 @@
+//! `/api/v1/core/services` (the registry, platform work) and `/api/v1/services` (what the
+//! signed-in user's tenant can use). Bodies are read by the domain, which names the JSON
+//! path of any error.
+
+use axum::{extract::State, http::StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{
+    domain::{
+        account::AccessibleService,
+        error::AppError,
+        paging::Page,
+        service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId, PathIds},
+        services::{
+            auth,
+            registry::{self, AssignmentsOf, ServiceQuery},
+        },
+        state::AppState,
+    },
+};
+
+pub async fn register(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, Envelope<ServiceDetail>), AppError> {
+    let service = registry::register(&state, &actor, body, &client).await?;
+    Ok((StatusCode::CREATED, Envelope(service)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListParams {
+    search: Option<String>,
+    #[serde(rename = "type")]
+    service_type: Option<String>,
+    status: Option<String>,
+    visibility: Option<String>,
+    category: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(query): ApiQuery<ListParams>,
+) -> ApiResult<Page<ServiceView>> {
+    let query = query.map(|p| ServiceQuery {
+        search: p.search,
+        service_type: p.service_type,
+        status: p.status,
+        visibility: p.visibility,
+        category: p.category,
+        page: p.page,
+        per_page: p.per_page,
+    });
+    Ok(Envelope(registry::list(&state, &actor, query).await?))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<ServiceDetail> {
+    Ok(Envelope(registry::get(&state, &actor, id).await?))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<ServiceDetail> {
+    Ok(Envelope(
+        registry::update(&state, &actor, id, body, &client).await?,
+    ))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+) -> ApiResult<Value> {
+    registry::delete(&state, &actor, id, &client).await?;
+    Ok(Envelope(json!({ "deleted": true })))
+}
+
+pub async fn endpoints(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<Vec<EndpointView>> {
+    Ok(Envelope(registry::endpoints(&state, &actor, id).await?))
+}
+
+pub async fn create_endpoint(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, Envelope<EndpointView>), AppError> {
+    let ids = id.map(|s| (s, None));
+    let endpoint = registry::save_endpoint(&state, &actor, ids, body, &client).await?;
+    Ok((StatusCode::CREATED, Envelope(endpoint)))
+}
+
+pub async fn update_endpoint(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathIds(ids): PathIds,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<EndpointView> {
+    let ids = ids.map(|(s, e)| (s, Some(e)));
+    Ok(Envelope(
+        registry::save_endpoint(&state, &actor, ids, body, &client).await?,
+    ))
+}
+
+pub async fn delete_endpoint(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathIds(ids): PathIds,
+) -> ApiResult<Value> {
+    registry::delete_endpoint(&state, &actor, ids, &client).await?;
+    Ok(Envelope(json!({ "deleted": true })))
+}
+
+pub async fn service_tenants(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<Vec<AssignmentView>> {
+    let of = id.map(AssignmentsOf::Service);
+    Ok(Envelope(registry::assignments(&state, &actor, of).await?))
+}
+
+pub async fn tenant_services(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<Vec<AssignmentView>> {
+    let of = id.map(AssignmentsOf::Tenant);
+    Ok(Envelope(registry::assignments(&state, &actor, of).await?))
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathIds(ids): PathIds,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<AssignmentView> {
+    Ok(Envelope(
+        registry::assign(&state, &actor, ids, body, &client).await?,
+    ))
+}
+
+pub async fn unassign(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathIds(ids): PathIds,
+) -> ApiResult<Value> {
+    registry::unassign(&state, &actor, ids, &client).await?;
+    Ok(Envelope(json!({ "unassigned": true })))
+}
+
+/// `GET /api/v1/services`: what the signed-in user's current tenant can use.
+pub async fn accessible(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> ApiResult<Vec<AccessibleService>> {
+    Ok(Envelope(auth::accessible_services(&state, &actor).await?))
+}
