@@ -60,7 +60,11 @@ pub struct SecretsSettings {
 impl fmt::Debug for SecretsSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(|(id, _)| id.as_str()).collect();
-        write!(f, "SecretsSettings {{ keys: {ids:?} [redacted], active_key: {:?} }}", self.active_key)
+        write!(
+            f,
+            "SecretsSettings {{ keys: {ids:?} [redacted], active_key: {:?} }}",
+            self.active_key
+        )
     }
 }
 
@@ -375,11 +379,24 @@ fn secrets_settings(src: &Source, mode: Mode) -> Result<SecretsSettings, ConfigE
     };
     let mut keys = Vec::new();
     for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let bad = |why: &str| ConfigError(format!("secrets.keys: {why} (each entry is id:base64 of 32 bytes)"));
-        let (id, b64) = entry.split_once(':').ok_or_else(|| bad("an entry has no id"))?;
+        let bad = |why: &str| {
+            ConfigError(format!(
+                "secrets.keys: {why} (each entry is id:base64 of 32 bytes)"
+            ))
+        };
+        let (id, b64) = entry
+            .split_once(':')
+            .ok_or_else(|| bad("an entry has no id"))?;
         let id = id.trim();
-        if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(bad(&format!("key id \"{id}\" must be 1 to 32 letters, digits, - or _")));
+        if id.is_empty()
+            || id.len() > 32
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(bad(&format!(
+                "key id \"{id}\" must be 1 to 32 letters, digits, - or _"
+            )));
         }
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
@@ -429,11 +446,15 @@ mod tests {
     fn production_is_the_default_mode() {
         let secret = "x".repeat(MIN_SECRET_LEN);
         let key = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-        let text = format!("[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{LEPTOS}");
+        let text =
+            format!("[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{LEPTOS}");
         let s = Settings::from_toml("t", &text).unwrap();
         assert_eq!(s.mode, Mode::Production);
         assert_eq!(s.secrets.active_key, "k1");
-        assert!(s.gateway.allowed_private_hosts.is_empty(), "no exceptions in production");
+        assert!(
+            s.gateway.allowed_private_hosts.is_empty(),
+            "no exceptions in production"
+        );
         // Without secret keys, production refuses to start.
         let text = format!("[auth]\njwt_secret = \"{secret}\"\n{LEPTOS}");
         let err = Settings::from_toml("t", &text).unwrap_err().to_string();
@@ -452,7 +473,10 @@ mod tests {
             ("keys = \"nokey\"", "no id"),
             ("keys = \"a:!!!\"", "not base64"),
             ("keys = \"a:AQID\"", "not 32 bytes"),
-            ("keys = \"a:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\"\nactive_key = \"b\"", "not listed"),
+            (
+                "keys = \"a:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\"\nactive_key = \"b\"",
+                "not listed",
+            ),
         ] {
             let text = format!("{base}{keys}\n{LEPTOS}");
             let err = Settings::from_toml("t", &text).unwrap_err().to_string();

@@ -25,7 +25,11 @@ pub struct Keyring {
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(|(id, _)| id.as_str()).collect();
-        write!(f, "Keyring {{ keys: {ids:?}, active: {} }}", self.keys[self.active].0)
+        write!(
+            f,
+            "Keyring {{ keys: {ids:?}, active: {} }}",
+            self.keys[self.active].0
+        )
     }
 }
 
@@ -53,7 +57,13 @@ impl Keyring {
         let mut nonce = [0u8; NONCE_LEN];
         rand::thread_rng().fill_bytes(&mut nonce);
         let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
             .map_err(|_| AppError::Internal)?;
         let mut out = Vec::with_capacity(VERSION.len() + id.len() + 1 + NONCE_LEN + sealed.len());
         out.extend_from_slice(VERSION);

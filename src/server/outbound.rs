@@ -106,7 +106,8 @@ fn internal_v4(ip: Ipv4Addr) -> bool {
 fn internal_v6(ip: Ipv6Addr) -> bool {
     let s = ip.segments();
     // Addresses that carry an IPv4 address: judged by it.
-    let embedded = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
         return internal_v4(embedded(s[6], s[7])); // NAT64
     }
@@ -156,7 +157,12 @@ mod tests {
 
     #[test]
     fn user_info_and_other_schemes_are_refused() {
-        for raw in ["http://user:pw@example.com/", "ftp://example.com/", "example.com", "javascript:alert(1)"] {
+        for raw in [
+            "http://user:pw@example.com/",
+            "ftp://example.com/",
+            "example.com",
+            "javascript:alert(1)",
+        ] {
             assert!(check_literal("baseUrl", raw, &[]).is_err(), "{raw}");
         }
     }

@@ -216,6 +216,13 @@ impl TestApp {
         Self::node(self.db.clone(), (*self.state.settings).clone()).await
     }
 
+    /// Another node whose settings `adjust` changes (other secret keys, ...).
+    pub async fn node_with(&self, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = (*self.state.settings).clone();
+        adjust(&mut settings);
+        Self::node(self.db.clone(), settings).await
+    }
+
     async fn node(db: Arc<TestDb>, settings: Settings) -> Self {
         let state = startup::connect(settings)
             .await
@@ -352,6 +359,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub struct Response {
     pub status: u16,
     pub headers: axum::http::HeaderMap,

@@ -82,8 +82,10 @@ impl EndpointSpec {
             }
         };
         let method = match (o.opt_str("method", 10)?, base) {
-            (Some(raw), _) => HttpMethod::parse(&raw)
-                .ok_or_else(|| o.at("method").error("must be GET, POST, PUT, PATCH or DELETE"))?,
+            (Some(raw), _) => HttpMethod::parse(&raw).ok_or_else(|| {
+                o.at("method")
+                    .error("must be GET, POST, PUT, PATCH or DELETE")
+            })?,
             (None, Some(b)) => b.method,
             (None, None) => return Err(o.at("method").error("is required")),
         };
@@ -97,7 +99,9 @@ impl EndpointSpec {
         }
         let display_name = match o.opt_str("displayName", 200)? {
             Some(d) => d,
-            None => base.map(|b| b.display_name.clone()).unwrap_or_else(|| name.clone()),
+            None => base
+                .map(|b| b.display_name.clone())
+                .unwrap_or_else(|| name.clone()),
         };
         let request_schema = match o.get("requestSchema") {
             Some(v) => Some(FormSchema::parse(v, o.at("requestSchema"), pattern_ok)?),
@@ -116,14 +120,17 @@ impl EndpointSpec {
             for (i, p) in raw.iter().enumerate() {
                 let at = o.at("requiredPermissions").index(i);
                 let s = p.as_str().ok_or_else(|| at.error("must be a string"))?;
-                let perm = s.parse::<Permission>().map_err(|e| at.error(e.to_string()))?;
+                let perm = s
+                    .parse::<Permission>()
+                    .map_err(|e| at.error(e.to_string()))?;
                 if !perms.contains(&perm) {
                     perms.push(perm);
                 }
             }
             perms
         } else {
-            base.map(|b| b.required_permissions.clone()).unwrap_or_default()
+            base.map(|b| b.required_permissions.clone())
+                .unwrap_or_default()
         };
         Ok(Self {
             name,

@@ -158,7 +158,11 @@ pub fn any_pattern(_: &str) -> Result<(), String> {
 
 impl FormSchema {
     /// Reads a schema at `path`, checking every pattern with `pattern_ok`.
-    pub fn parse(value: &Value, path: JsonPath, pattern_ok: PatternCheck) -> Result<Self, AppError> {
+    pub fn parse(
+        value: &Value,
+        path: JsonPath,
+        pattern_ok: PatternCheck,
+    ) -> Result<Self, AppError> {
         let obj = Obj::new(value, path)?.only(&["fields"])?;
         let mut count = 0;
         let fields = parse_fields(&obj, 1, &mut count, pattern_ok)?;
@@ -225,8 +229,10 @@ fn parse_field(
     let raw_type = o.req_str("type", 20)?;
     let field_type = FieldType::parse(&raw_type).ok_or_else(|| {
         let names: Vec<&str> = FieldType::ALL.iter().map(|t| t.as_str()).collect();
-        o.at("type")
-            .error(format!("unknown field type; expected one of {}", names.join(", ")))
+        o.at("type").error(format!(
+            "unknown field type; expected one of {}",
+            names.join(", ")
+        ))
     })?;
     let label = o.opt_str("label", 200)?.unwrap_or_else(|| name.clone());
     let required = o.opt_bool("required")?.unwrap_or(false);
@@ -237,8 +243,10 @@ fn parse_field(
     let item_type = match o.opt_str("itemType", 20)? {
         Some(raw) => Some(ItemType::parse(&raw).ok_or_else(|| {
             let names: Vec<&str> = ItemType::ALL.iter().map(|t| t.as_str()).collect();
-            o.at("itemType")
-                .error(format!("unknown item type; expected one of {}", names.join(", ")))
+            o.at("itemType").error(format!(
+                "unknown item type; expected one of {}",
+                names.join(", ")
+            ))
         })?),
         None => None,
     };
@@ -253,7 +261,9 @@ fn parse_field(
         FieldType::Select | FieldType::Multiselect | FieldType::Radio
     );
     if needs_options && options.is_empty() {
-        return Err(o.at("options").error("a choice field needs at least one option"));
+        return Err(o
+            .at("options")
+            .error("a choice field needs at least one option"));
     }
     let fields = if field_type == FieldType::Group {
         if depth >= MAX_DEPTH {
@@ -534,7 +544,12 @@ fn item_problem(field: &FormField, item: &Value, matches: PatternMatch) -> Optio
     let rule = &field.validation;
     let kind = match field.item_type? {
         ItemType::Number => return item.as_f64().is_none().then(|| "must be a number".into()),
-        ItemType::Integer => return item.as_i64().is_none().then(|| "must be a whole number".into()),
+        ItemType::Integer => {
+            return item
+                .as_i64()
+                .is_none()
+                .then(|| "must be a whole number".into())
+        }
         ItemType::Boolean => return (!item.is_boolean()).then(|| "must be true or false".into()),
         ItemType::String => TextKind::Plain,
         ItemType::Email => TextKind::Email,
@@ -548,7 +563,12 @@ fn item_problem(field: &FormField, item: &Value, matches: PatternMatch) -> Optio
     }
 }
 
-fn text_problem(kind: TextKind, rule: &Validation, s: &str, matches: PatternMatch) -> Option<String> {
+fn text_problem(
+    kind: TextKind,
+    rule: &Validation,
+    s: &str,
+    matches: PatternMatch,
+) -> Option<String> {
     let len = s.chars().count() as u32;
     if let Some(min) = rule.min_length.filter(|m| len < *m) {
         return Some(format!("must be at least {min} characters"));
@@ -563,7 +583,8 @@ fn text_problem(kind: TextKind, rule: &Validation, s: &str, matches: PatternMatc
         TextKind::Phone => {
             let digits = s.chars().filter(char::is_ascii_digit).count();
             (5..=20).contains(&digits)
-                && s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         }
         TextKind::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
         TextKind::Datetime => {

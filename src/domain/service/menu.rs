@@ -90,9 +90,9 @@ fn parse_items(
             None => slug_of(&item_path),
         };
         if ids.contains(&id) {
-            return Err(o
-                .at("id")
-                .error(format!("\"{id}\" is used by another item; give each item its own id or path")));
+            return Err(o.at("id").error(format!(
+                "\"{id}\" is used by another item; give each item its own id or path"
+            )));
         }
         ids.push(id.clone());
         let icon = o.opt_str("icon", 40)?;
@@ -128,7 +128,9 @@ fn check_path(p: &str) -> Result<(), String> {
     if !p.starts_with('/') || p.starts_with("//") {
         return Err("must be a path inside the app, starting with /".into());
     }
-    if p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+    if p.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
         return Err("must not contain spaces, control characters or \\".into());
     }
     if p.split('/').any(|s| s == "..") {
@@ -139,8 +141,7 @@ fn check_path(p: &str) -> Result<(), String> {
 
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 

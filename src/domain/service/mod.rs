@@ -153,27 +153,56 @@ impl ServiceSpec {
         let o = Obj::new(value, JsonPath::root(""))?.only(&known)?;
         let name = match (o.opt_str("name", 63)?, base) {
             (Some(n), Some(b)) if n != b.name => {
-                return Err(o.at("name").error("cannot be changed; register a new service"))
+                return Err(o
+                    .at("name")
+                    .error("cannot be changed; register a new service"))
             }
             (Some(n), _) => n,
             (None, Some(b)) => b.name.clone(),
             (None, None) => return Err(o.at("name").error("is required")),
         };
         if !is_service_name(&name) {
-            return Err(o.at("name").error(
-                "must be 2 to 63 lowercase letters, digits or -, starting with a letter",
-            ));
+            return Err(o
+                .at("name")
+                .error("must be 2 to 63 lowercase letters, digits or -, starting with a letter"));
         }
         let display_name = match (o.opt_str("displayName", 200)?, base) {
             (Some(d), _) => d,
             (None, Some(b)) if !o.has("displayName") => b.display_name.clone(),
             _ => return Err(o.at("displayName").error("is required")),
         };
-        let service_type = closed(&o, "type", base.map(|b| b.service_type), None, ServiceType::parse_field)?;
-        let status = closed(&o, "status", base.map(|b| b.status), Some(ServiceStatus::Active), ServiceStatus::parse_field)?;
-        let visibility = closed(&o, "visibility", base.map(|b| b.visibility), Some(Visibility::Private), Visibility::parse_field)?;
-        let auth_type = closed(&o, "authType", base.map(|b| b.auth_type), Some(AuthType::None), AuthType::parse_field)?;
-        let opt = |key: &str, max: usize, old: Option<&Option<String>>| -> Result<Option<String>, AppError> {
+        let service_type = closed(
+            &o,
+            "type",
+            base.map(|b| b.service_type),
+            None,
+            ServiceType::parse_field,
+        )?;
+        let status = closed(
+            &o,
+            "status",
+            base.map(|b| b.status),
+            Some(ServiceStatus::Active),
+            ServiceStatus::parse_field,
+        )?;
+        let visibility = closed(
+            &o,
+            "visibility",
+            base.map(|b| b.visibility),
+            Some(Visibility::Private),
+            Visibility::parse_field,
+        )?;
+        let auth_type = closed(
+            &o,
+            "authType",
+            base.map(|b| b.auth_type),
+            Some(AuthType::None),
+            AuthType::parse_field,
+        )?;
+        let opt = |key: &str,
+                   max: usize,
+                   old: Option<&Option<String>>|
+         -> Result<Option<String>, AppError> {
             match o.opt_str(key, max)? {
                 Some(v) => Ok(Some(v)),
                 None if o.has(key) => Ok(None),
@@ -214,13 +243,24 @@ impl ServiceSpec {
             Some(e) => Some(parse_email("contactEmail", &e)?),
             None => None,
         };
-        let form_schema = schema(&o, "formSchema", base.and_then(|b| b.form_schema.clone()), |v, p| {
-            FormSchema::parse(v, p, pattern_ok)
-        })?;
-        let settings_schema = schema(&o, "settingsSchema", base.and_then(|b| b.settings_schema.clone()), |v, p| {
-            FormSchema::parse(v, p, pattern_ok)
-        })?;
-        let menu_schema = schema(&o, "menuSchema", base.and_then(|b| b.menu_schema.clone()), MenuSchema::parse)?;
+        let form_schema = schema(
+            &o,
+            "formSchema",
+            base.and_then(|b| b.form_schema.clone()),
+            |v, p| FormSchema::parse(v, p, pattern_ok),
+        )?;
+        let settings_schema = schema(
+            &o,
+            "settingsSchema",
+            base.and_then(|b| b.settings_schema.clone()),
+            |v, p| FormSchema::parse(v, p, pattern_ok),
+        )?;
+        let menu_schema = schema(
+            &o,
+            "menuSchema",
+            base.and_then(|b| b.menu_schema.clone()),
+            MenuSchema::parse,
+        )?;
         let version = match (o.opt_str("version", 50)?, base) {
             (Some(v), _) => v,
             (None, Some(b)) => b.version.clone(),
@@ -295,7 +335,8 @@ impl Usage<'_> {
         }
         match self.visibility {
             Visibility::Public => {
-                self.business_tenant && self.assignment != Some(AssignmentStatus::Suspended)
+                self.business_tenant
+                    && self.assignment != Some(AssignmentStatus::Suspended)
                     && self.assignment != Some(AssignmentStatus::Inactive)
             }
             Visibility::Private | Visibility::Restricted => {

@@ -141,9 +141,9 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             None => Ok(&[]),
             Some(Value::Array(items)) if items.len() <= max => Ok(items),
-            Some(Value::Array(_)) => Err(self
-                .at(key)
-                .error(format!("must have at most {max} items"))),
+            Some(Value::Array(_)) => {
+                Err(self.at(key).error(format!("must have at most {max} items")))
+            }
             Some(_) => Err(self.at(key).error("must be an array")),
         }
     }

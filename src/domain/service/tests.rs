@@ -82,31 +82,119 @@ fn the_seed_whatsapp_example_parses_as_written() {
 /// One malformed registration per row: the body change and the JSON path of the error.
 #[test]
 fn malformed_schemas_are_refused_at_their_json_path() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
-        ("bad pattern", Box::new(|v| v["formSchema"]["fields"][1]["validation"]["pattern"] = json!("([0-9]")), "formSchema.fields[1].validation.pattern"),
-        ("unknown type", Box::new(|v| v["formSchema"]["fields"][0]["type"] = json!("colour")), "formSchema.fields[0].type"),
-        ("typo key", Box::new(|v| v["formSchema"]["fields"][0]["requried"] = json!(true)), "formSchema.fields[0].requried"),
-        ("duplicate name", Box::new(|v| v["formSchema"]["fields"][1]["name"] = json!("message")), "formSchema.fields[1].name"),
-        ("array without item type", Box::new(|v| { v["formSchema"]["fields"][1].as_object_mut().unwrap().remove("itemType"); }), "formSchema.fields[1].itemType"),
-        ("min above max", Box::new(|v| v["formSchema"]["fields"][0]["validation"]["minLength"] = json!(2000)), "formSchema.fields[0].validation.minLength"),
-        ("negative length", Box::new(|v| v["formSchema"]["fields"][0]["validation"]["maxLength"] = json!(-1)), "formSchema.fields[0].validation.maxLength"),
-        ("fields not an array", Box::new(|v| v["formSchema"]["fields"] = json!({"a": 1})), "formSchema.fields"),
-        ("select without options", Box::new(|v| v["formSchema"]["fields"][0]["type"] = json!("select")), "formSchema.fields[0].options"),
-        ("bad field name", Box::new(|v| v["formSchema"]["fields"][0]["name"] = json!("1st")), "formSchema.fields[0].name"),
-        ("menu permission", Box::new(|v| v["menuSchema"]["items"][1]["permission"] = json!("Whatsapp Read")), "menuSchema.items[1].permission"),
-        ("menu path", Box::new(|v| v["menuSchema"]["items"][0]["path"] = json!("https://evil.example")), "menuSchema.items[0].path"),
-        ("menu item without name", Box::new(|v| { v["menuSchema"]["items"][0].as_object_mut().unwrap().remove("name"); }), "menuSchema.items[0].name"),
-        ("menu too deep", Box::new(|v| v["menuSchema"]["items"][0]["children"] = json!([{"name": "a", "path": "/a", "children": [{"name": "b", "path": "/b", "children": [{"name": "c", "path": "/c"}]}]}])), "menuSchema.items[0].children[0].children[0].children"),
-        ("group too deep", Box::new(|v| v["formSchema"]["fields"][0] = json!({"name": "g1", "type": "group", "label": "G", "fields": [{"name": "g2", "type": "group", "label": "G", "fields": [{"name": "g3", "type": "group", "label": "G", "fields": [{"name": "x", "type": "text", "label": "X"}]}]}]})), "formSchema.fields[0].fields[0].fields[0].fields"),
-        ("external without url", Box::new(|v| { v.as_object_mut().unwrap().remove("baseUrl"); }), "baseUrl"),
-        ("bad visibility", Box::new(|v| v["visibility"] = json!("SECRET")), "visibility"),
-        ("bad name", Box::new(|v| v["name"] = json!("WhatsApp Gateway")), "name"),
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "bad pattern",
+            Box::new(|v| v["formSchema"]["fields"][1]["validation"]["pattern"] = json!("([0-9]")),
+            "formSchema.fields[1].validation.pattern",
+        ),
+        (
+            "unknown type",
+            Box::new(|v| v["formSchema"]["fields"][0]["type"] = json!("colour")),
+            "formSchema.fields[0].type",
+        ),
+        (
+            "typo key",
+            Box::new(|v| v["formSchema"]["fields"][0]["requried"] = json!(true)),
+            "formSchema.fields[0].requried",
+        ),
+        (
+            "duplicate name",
+            Box::new(|v| v["formSchema"]["fields"][1]["name"] = json!("message")),
+            "formSchema.fields[1].name",
+        ),
+        (
+            "array without item type",
+            Box::new(|v| {
+                v["formSchema"]["fields"][1]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("itemType");
+            }),
+            "formSchema.fields[1].itemType",
+        ),
+        (
+            "min above max",
+            Box::new(|v| v["formSchema"]["fields"][0]["validation"]["minLength"] = json!(2000)),
+            "formSchema.fields[0].validation.minLength",
+        ),
+        (
+            "negative length",
+            Box::new(|v| v["formSchema"]["fields"][0]["validation"]["maxLength"] = json!(-1)),
+            "formSchema.fields[0].validation.maxLength",
+        ),
+        (
+            "fields not an array",
+            Box::new(|v| v["formSchema"]["fields"] = json!({"a": 1})),
+            "formSchema.fields",
+        ),
+        (
+            "select without options",
+            Box::new(|v| v["formSchema"]["fields"][0]["type"] = json!("select")),
+            "formSchema.fields[0].options",
+        ),
+        (
+            "bad field name",
+            Box::new(|v| v["formSchema"]["fields"][0]["name"] = json!("1st")),
+            "formSchema.fields[0].name",
+        ),
+        (
+            "menu permission",
+            Box::new(|v| v["menuSchema"]["items"][1]["permission"] = json!("Whatsapp Read")),
+            "menuSchema.items[1].permission",
+        ),
+        (
+            "menu path",
+            Box::new(|v| v["menuSchema"]["items"][0]["path"] = json!("https://evil.example")),
+            "menuSchema.items[0].path",
+        ),
+        (
+            "menu item without name",
+            Box::new(|v| {
+                v["menuSchema"]["items"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("name");
+            }),
+            "menuSchema.items[0].name",
+        ),
+        (
+            "menu too deep",
+            Box::new(
+                |v| v["menuSchema"]["items"][0]["children"] = json!([{"name": "a", "path": "/a", "children": [{"name": "b", "path": "/b", "children": [{"name": "c", "path": "/c"}]}]}]),
+            ),
+            "menuSchema.items[0].children[0].children[0].children",
+        ),
+        (
+            "group too deep",
+            Box::new(
+                |v| v["formSchema"]["fields"][0] = json!({"name": "g1", "type": "group", "label": "G", "fields": [{"name": "g2", "type": "group", "label": "G", "fields": [{"name": "g3", "type": "group", "label": "G", "fields": [{"name": "x", "type": "text", "label": "X"}]}]}]}),
+            ),
+            "formSchema.fields[0].fields[0].fields[0].fields",
+        ),
+        (
+            "external without url",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("baseUrl");
+            }),
+            "baseUrl",
+        ),
+        (
+            "bad visibility",
+            Box::new(|v| v["visibility"] = json!("SECRET")),
+            "visibility",
+        ),
+        (
+            "bad name",
+            Box::new(|v| v["name"] = json!("WhatsApp Gateway")),
+            "name",
+        ),
     ];
     for (what, change, path) in cases {
         let mut body = seed_whatsapp();
         change(&mut body);
-        let err = ServiceSpec::parse(&body, None, &[], strict_pattern)
-            .expect_err(what);
+        let err = ServiceSpec::parse(&body, None, &[], strict_pattern).expect_err(what);
         assert_eq!(err.field(), Some(path), "{what}: {err:?}");
     }
 }
@@ -202,7 +290,11 @@ fn visibility_table() {
                         V::Public => assignment != Some(A::Suspended),
                         _ => assignment == Some(A::Active),
                     };
-                assert_eq!(usage.tenant_may_use(), tenant_expected, "{visibility} {assignment:?} {status}");
+                assert_eq!(
+                    usage.tenant_may_use(),
+                    tenant_expected,
+                    "{visibility} {assignment:?} {status}"
+                );
                 let restricted = visibility == V::Restricted;
                 assert_eq!(usage.user_may_use(&holder), tenant_expected);
                 assert_eq!(usage.user_may_use(&wildcard), tenant_expected);

@@ -49,7 +49,10 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal
 }
 
-fn json<T: serde::de::DeserializeOwned>(v: Option<Value>, what: &str) -> Result<Option<T>, AppError> {
+fn json<T: serde::de::DeserializeOwned>(
+    v: Option<Value>,
+    what: &str,
+) -> Result<Option<T>, AppError> {
     v.map(|v| serde_json::from_value(v).map_err(|_| corrupt(what)))
         .transpose()
 }
@@ -130,9 +133,24 @@ impl SpecColumns {
             api_key_required: spec.auth_type == AuthType::ApiKey,
             auth_type: spec.auth_type.as_str().into(),
             health_check_url: spec.health_check_url.clone(),
-            form_schema: to_json(spec.form_schema.as_ref().map(serde_json::to_value).transpose()?),
-            menu_schema: to_json(spec.menu_schema.as_ref().map(serde_json::to_value).transpose()?),
-            settings_schema: to_json(spec.settings_schema.as_ref().map(serde_json::to_value).transpose()?),
+            form_schema: to_json(
+                spec.form_schema
+                    .as_ref()
+                    .map(serde_json::to_value)
+                    .transpose()?,
+            ),
+            menu_schema: to_json(
+                spec.menu_schema
+                    .as_ref()
+                    .map(serde_json::to_value)
+                    .transpose()?,
+            ),
+            settings_schema: to_json(
+                spec.settings_schema
+                    .as_ref()
+                    .map(serde_json::to_value)
+                    .transpose()?,
+            ),
             version: spec.version.clone(),
             documentation_url: spec.documentation_url.clone(),
             contact_email: spec.contact_email.clone(),
@@ -205,7 +223,9 @@ pub async fn find_for_update(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(services::table.find(id)).execute(conn).await?;
+    let n = diesel::delete(services::table.find(id))
+        .execute(conn)
+        .await?;
     Ok(n == 1)
 }
 
@@ -280,7 +300,8 @@ pub async fn counts(
         .select((service_endpoints::service_id, diesel::dsl::count_star()))
         .load(conn)
         .await?;
-    let of = |list: &[(Uuid, i64)], id: Uuid| list.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n);
+    let of =
+        |list: &[(Uuid, i64)], id: Uuid| list.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n);
     Ok(ids
         .iter()
         .map(|id| (*id, of(&assigned, *id), of(&endpoints, *id)))
@@ -330,7 +351,10 @@ pub async fn all_api_keys(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid
         .select((services::id, services::api_key_ciphertext))
         .load(conn)
         .await?;
-    Ok(rows.into_iter().filter_map(|(id, c)| c.map(|c| (id, c))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, c)| c.map(|c| (id, c)))
+        .collect())
 }
 
 /// Re-seals a key without touching its hint or time.
@@ -379,8 +403,11 @@ impl EndpointRow {
             request_schema: json(self.request_schema.clone(), "request_schema")?,
             response_schema: self.response_schema.clone(),
             requires_auth: self.requires_auth,
-            required_permissions: json(Some(self.required_permissions.clone()), "required_permissions")?
-                .unwrap_or_default(),
+            required_permissions: json(
+                Some(self.required_permissions.clone()),
+                "required_permissions",
+            )?
+            .unwrap_or_default(),
             rate_limit: self.rate_limit,
             timeout_ms: self.timeout_ms,
         })
@@ -421,7 +448,11 @@ impl EndpointColumns {
             description: spec.description.clone(),
             method: spec.method.as_str().into(),
             path: spec.path.clone(),
-            request_schema: spec.request_schema.as_ref().map(serde_json::to_value).transpose()?,
+            request_schema: spec
+                .request_schema
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
             response_schema: spec.response_schema.clone(),
             requires_auth: spec.requires_auth,
             required_permissions: serde_json::to_value(&spec.required_permissions)?,

@@ -79,7 +79,10 @@ pub fn api_router() -> Router<AppState> {
             "/core/tenants/{id}",
             get(tenants::get).patch(tenants::update),
         )
-        .route("/core/tenants/{id}/services", get(services::tenant_services))
+        .route(
+            "/core/tenants/{id}/services",
+            get(services::tenant_services),
+        )
         .route("/core/services", get(services::list))
         .route("/core/services/register", post(services::register))
         .route(
@@ -96,7 +99,10 @@ pub fn api_router() -> Router<AppState> {
             "/core/services/{id}/endpoints/{endpoint_id}",
             axum::routing::patch(services::update_endpoint).delete(services::delete_endpoint),
         )
-        .route("/core/services/{id}/tenants", get(services::service_tenants))
+        .route(
+            "/core/services/{id}/tenants",
+            get(services::service_tenants),
+        )
         .route(
             "/core/services/{id}/tenants/{tenant_id}",
             axum::routing::put(services::assign).delete(services::unassign),

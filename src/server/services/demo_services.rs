@@ -17,7 +17,7 @@ use crate::{
         db::{
             schema::role_permissions,
             services::{self as db, AssignmentColumns, EndpointColumns, SpecColumns},
-            tenants,
+            tenants, users,
         },
         keyring::api_key_aad,
         services::{
@@ -111,7 +111,14 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
             .execute(c)
             .await?;
     }
-    let core = tenants::find_by_domain(c, "core").await?.ok_or(AppError::Internal)?;
+    let core = tenants::find_by_domain(c, "core")
+        .await?
+        .ok_or(AppError::Internal)?;
+    // Registered and assigned by the demo's super admin.
+    let admin = users::find_by_email(c, "superadmin@core.com")
+        .await?
+        .ok_or(AppError::Internal)?
+        .id;
     for (body, tenant, key) in [
         (task_manager(), "taskmanager", None),
         (whatsapp(), "whatsapp", Some(DEMO_WHATSAPP_KEY)),
@@ -120,7 +127,7 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
         if db::find_by_name(c, &spec.name).await?.is_some() {
             continue;
         }
-        let row = db::insert(c, SpecColumns::of(&spec)?, core.id, core.id).await?;
+        let row = db::insert(c, SpecColumns::of(&spec)?, admin, core.id).await?;
         let endpoints = body["endpoints"].as_array().cloned().unwrap_or_default();
         for (i, e) in endpoints.iter().enumerate() {
             let at = JsonPath::root("endpoints").index(i);
@@ -132,13 +139,15 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
             let hint = key[key.len() - 4..].to_string();
             db::set_api_key(c, row.id, Some((sealed, hint))).await?;
         }
-        let tenant = tenants::find_by_domain(c, tenant).await?.ok_or(AppError::Internal)?;
+        let tenant = tenants::find_by_domain(c, tenant)
+            .await?
+            .ok_or(AppError::Internal)?;
         let columns = AssignmentColumns {
             status: AssignmentStatus::Active,
             custom_settings: json!({}),
             custom_menu_config: None,
         };
-        db::upsert_assignment(c, tenant.id, row.id, columns, core.id).await?;
+        db::upsert_assignment(c, tenant.id, row.id, columns, admin).await?;
     }
     Ok(())
 }

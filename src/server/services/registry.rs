@@ -26,7 +26,9 @@ use crate::{
         db::{
             audit::Outcome,
             scope::{scoped, Scope},
-            services::{self as db, AssignmentColumns, EndpointColumns, ServiceFilter, SpecColumns},
+            services::{
+                self as db, AssignmentColumns, EndpointColumns, ServiceFilter, SpecColumns,
+            },
             tenants,
         },
         keyring::api_key_aad,
@@ -74,7 +76,8 @@ async fn check_urls(state: &AppState, spec: &ServiceSpec) -> Result<(), AppError
     }
     if let Some(u) = &spec.documentation_url {
         // Shown as a link, never fetched: the shape is enough.
-        url::Url::parse(u).map_err(|_| AppError::validation("documentationUrl", "must be a valid URL"))?;
+        url::Url::parse(u)
+            .map_err(|_| AppError::validation("documentationUrl", "must be a valid URL"))?;
     }
     Ok(())
 }
@@ -113,7 +116,10 @@ async fn store_key(
             } else {
                 String::new()
             };
-            Some((state.keyring.seal(k.as_bytes(), &api_key_aad(service_id))?, hint))
+            Some((
+                state.keyring.seal(k.as_bytes(), &api_key_aad(service_id))?,
+                hint,
+            ))
         }
         None => None,
     };
@@ -194,7 +200,12 @@ pub async fn register(
             "endpoints": endpoints.len(),
             "apiKeySet": key_set,
         });
-        audit::record(c, client, event(actor, AuditAction::ServiceRegister, row.id, details)).await?;
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::ServiceRegister, row.id, details),
+        )
+        .await?;
         detail(c, row.id).await
     })
     .await
@@ -218,15 +229,26 @@ pub async fn list(
 ) -> Result<Page<ServiceView>, AppError> {
     actor.require_platform("service:read")?;
     let q = query?;
-    let closed = |field: &str, raw: &Option<String>, parse: fn(&str, &str) -> Result<&'static str, AppError>| {
+    let closed = |field: &str,
+                  raw: &Option<String>,
+                  parse: fn(&str, &str) -> Result<&'static str, AppError>| {
         raw.as_deref().map(|r| parse(field, r)).transpose()
     };
-    let service_type = closed("type", &q.service_type, |f, r| ServiceType::parse_field(f, r).map(ServiceType::as_str))?;
-    let status = closed("status", &q.status, |f, r| ServiceStatus::parse_field(f, r).map(ServiceStatus::as_str))?;
-    let visibility = closed("visibility", &q.visibility, |f, r| Visibility::parse_field(f, r).map(Visibility::as_str))?;
+    let service_type = closed("type", &q.service_type, |f, r| {
+        ServiceType::parse_field(f, r).map(ServiceType::as_str)
+    })?;
+    let status = closed("status", &q.status, |f, r| {
+        ServiceStatus::parse_field(f, r).map(ServiceStatus::as_str)
+    })?;
+    let visibility = closed("visibility", &q.visibility, |f, r| {
+        Visibility::parse_field(f, r).map(Visibility::as_str)
+    })?;
     let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.chars().count() > 100) {
-        return Err(AppError::validation("search", "Search must be at most 100 characters"));
+        return Err(AppError::validation(
+            "search",
+            "Search must be at most 100 characters",
+        ));
     }
     let paging = Paging::parse(q.page, q.per_page)?;
     let filter = ServiceFilter {
@@ -234,7 +256,11 @@ pub async fn list(
         service_type,
         status,
         visibility,
-        category: q.category.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+        category: q
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
     };
     scoped(&state.db, Scope::platform(), async |c| {
         let (rows, total) = db::search(c, &filter, paging.offset(), paging.limit()).await?;
@@ -250,7 +276,11 @@ pub async fn list(
     .await
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: Input<Uuid>) -> Result<ServiceDetail, AppError> {
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+) -> Result<ServiceDetail, AppError> {
     actor.require_platform("service:read")?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| detail(c, id).await).await
@@ -333,7 +363,11 @@ pub async fn endpoints(
     let service_id = service_id?;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, service_id).await?.ok_or(AppError::NotFound)?;
-        db::endpoints_of(c, &[service_id]).await?.iter().map(|e| e.view()).collect()
+        db::endpoints_of(c, &[service_id])
+            .await?
+            .iter()
+            .map(|e| e.view())
+            .collect()
     })
     .await
 }
@@ -350,22 +384,39 @@ pub async fn save_endpoint(
     actor.require_platform("service:update")?;
     let ((service_id, endpoint_id), body) = (ids?, body?);
     scoped(&state.db, Scope::platform(), async |c| {
-        db::find_for_update(c, service_id).await?.ok_or(AppError::NotFound)?;
+        db::find_for_update(c, service_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let existing = match endpoint_id {
-            Some(id) => Some(db::find_endpoint(c, service_id, id).await?.ok_or(AppError::NotFound)?.spec()?),
+            Some(id) => Some(
+                db::find_endpoint(c, service_id, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .spec()?,
+            ),
             None => None,
         };
-        let spec = EndpointSpec::parse(&body, JsonPath::root(""), existing.as_ref(), server_pattern)?;
+        let spec =
+            EndpointSpec::parse(&body, JsonPath::root(""), existing.as_ref(), server_pattern)?;
         if db::route_taken(c, service_id, spec.method.as_str(), &spec.path, endpoint_id).await? {
             return Err(AppError::conflict(
                 "path",
-                format!("This service already has an endpoint {} {}", spec.method, spec.path),
+                format!(
+                    "This service already has an endpoint {} {}",
+                    spec.method, spec.path
+                ),
             ));
         }
         let columns = EndpointColumns::of(&spec)?;
         let (row, action) = match endpoint_id {
-            Some(id) => (db::update_endpoint(c, id, columns).await?, AuditAction::EndpointUpdate),
-            None => (db::insert_endpoint(c, service_id, columns).await?, AuditAction::EndpointCreate),
+            Some(id) => (
+                db::update_endpoint(c, id, columns).await?,
+                AuditAction::EndpointUpdate,
+            ),
+            None => (
+                db::insert_endpoint(c, service_id, columns).await?,
+                AuditAction::EndpointCreate,
+            ),
         };
         let details = json!({ "endpointId": row.id, "method": row.method, "path": row.path });
         audit::record(c, client, event(actor, action, service_id, details)).await?;
@@ -383,10 +434,17 @@ pub async fn delete_endpoint(
     actor.require_platform("service:update")?;
     let (service_id, endpoint_id) = ids?;
     scoped(&state.db, Scope::platform(), async |c| {
-        let row = db::find_endpoint(c, service_id, endpoint_id).await?.ok_or(AppError::NotFound)?;
+        let row = db::find_endpoint(c, service_id, endpoint_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         db::delete_endpoint(c, endpoint_id).await?;
         let details = json!({ "endpointId": row.id, "method": row.method, "path": row.path });
-        audit::record(c, client, event(actor, AuditAction::EndpointDelete, service_id, details)).await?;
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::EndpointDelete, service_id, details),
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -418,7 +476,9 @@ pub async fn assignments(
             db::find(c, s).await?.ok_or(AppError::NotFound)?;
         }
         if let Some(t) = tenant_id {
-            tenants::find_record(c, t).await?.ok_or(AppError::NotFound)?;
+            tenants::find_record(c, t)
+                .await?
+                .ok_or(AppError::NotFound)?;
         }
         db::assignments(c, service_id, tenant_id).await
     })
@@ -436,25 +496,46 @@ pub async fn assign(
 ) -> Result<AssignmentView, AppError> {
     actor.require_platform("service:assign")?;
     let ((service_id, tenant_id), body) = (ids?, body?);
-    let o = Obj::new(&body, JsonPath::root(""))?.only(&["status", "customSettings", "customMenuConfig"])?;
+    let o = Obj::new(&body, JsonPath::root(""))?.only(&[
+        "status",
+        "customSettings",
+        "customMenuConfig",
+    ])?;
     scoped(&state.db, Scope::platform(), async |c| {
-        let service = db::find_for_update(c, service_id).await?.ok_or(AppError::NotFound)?;
-        tenants::find_record(c, tenant_id).await?.ok_or(AppError::NotFound)?;
-        let current = db::assignments(c, Some(service_id), Some(tenant_id)).await?.pop();
+        let service = db::find_for_update(c, service_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        tenants::find_record(c, tenant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let current = db::assignments(c, Some(service_id), Some(tenant_id))
+            .await?
+            .pop();
         let status = match o.opt_str("status", 20)? {
             Some(raw) => AssignmentStatus::parse_field("status", &raw)?,
-            None => current.as_ref().map_or(AssignmentStatus::Active, |a| a.status),
+            None => current
+                .as_ref()
+                .map_or(AssignmentStatus::Active, |a| a.status),
         };
         let custom_settings = match o.get("customSettings") {
             Some(v) => settings(&service.spec()?.settings_schema, v)?,
-            None => current.as_ref().map_or_else(|| json!({}), |a| a.custom_settings.clone()),
+            None => current
+                .as_ref()
+                .map_or_else(|| json!({}), |a| a.custom_settings.clone()),
         };
         let custom_menu_config = match o.get("customMenuConfig") {
-            Some(v @ (Value::Object(_) | Value::Array(_))) if v.to_string().len() <= MAX_SETTINGS_BYTES => Some(v.clone()),
+            Some(v @ (Value::Object(_) | Value::Array(_)))
+                if v.to_string().len() <= MAX_SETTINGS_BYTES =>
+            {
+                Some(v.clone())
+            }
             Some(_) => {
                 return Err(AppError::validation(
                     "customMenuConfig",
-                    format!("must be an object or a list of at most {} KB", MAX_SETTINGS_BYTES / 1024),
+                    format!(
+                        "must be an object or a list of at most {} KB",
+                        MAX_SETTINGS_BYTES / 1024
+                    ),
                 ))
             }
             None if o.has("customMenuConfig") => None,
@@ -464,7 +545,11 @@ pub async fn assign(
             c,
             tenant_id,
             service_id,
-            AssignmentColumns { status, custom_settings, custom_menu_config },
+            AssignmentColumns {
+                status,
+                custom_settings,
+                custom_menu_config,
+            },
             actor.user_id,
         )
         .await?;
@@ -474,7 +559,12 @@ pub async fn assign(
             "created": created,
             "statusBefore": current.as_ref().map(|a| a.status.as_str()),
         });
-        audit::record(c, client, event(actor, AuditAction::ServiceAssign, service_id, details)).await?;
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::ServiceAssign, service_id, details),
+        )
+        .await?;
         db::assignments(c, Some(service_id), Some(tenant_id))
             .await?
             .pop()
@@ -488,12 +578,21 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
     if !v.is_object() || v.to_string().len() > MAX_SETTINGS_BYTES {
         return Err(AppError::validation(
             "customSettings",
-            format!("must be an object of at most {} KB", MAX_SETTINGS_BYTES / 1024),
+            format!(
+                "must be an object of at most {} KB",
+                MAX_SETTINGS_BYTES / 1024
+            ),
         ));
     }
     if let Some(schema) = schema {
-        if let Some((path, message)) = form::validate(schema, v, pattern_matches).into_iter().next() {
-            return Err(AppError::validation(format!("customSettings.{path}"), message));
+        if let Some((path, message)) = form::validate(schema, v, pattern_matches)
+            .into_iter()
+            .next()
+        {
+            return Err(AppError::validation(
+                format!("customSettings.{path}"),
+                message,
+            ));
         }
     }
     Ok(v.clone())
@@ -512,7 +611,12 @@ pub async fn unassign(
             return Err(AppError::NotFound);
         }
         let details = json!({ "tenantId": tenant_id });
-        audit::record(c, client, event(actor, AuditAction::ServiceUnassign, service_id, details)).await?;
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::ServiceUnassign, service_id, details),
+        )
+        .await?;
         Ok(())
     })
     .await
@@ -526,8 +630,11 @@ pub async fn accessible_in(
     c: &mut AsyncPgConnection,
     actor: &Actor,
 ) -> Result<Vec<AccessibleService>, AppError> {
-    let tenant = tenants::find_record(c, actor.tenant_id).await?.ok_or(AppError::Unauthenticated)?;
-    let business = tenant.tenant_type == TenantType::Business.as_str() && tenant.status == Status::Active.as_str();
+    let tenant = tenants::find_record(c, actor.tenant_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let business = tenant.tenant_type == TenantType::Business.as_str()
+        && tenant.status == Status::Active.as_str();
     let candidates = db::candidates_for_tenant(c, actor.tenant_id).await?;
     let mut usable = Vec::new();
     for (row, assignment) in candidates {
@@ -558,7 +665,11 @@ pub async fn accessible_in(
                 .iter()
                 .filter(|e| e.service_id == id)
                 .filter_map(|e| e.spec().ok())
-                .filter(|e| e.required_permissions.iter().all(|p| actor.permissions.covers(p)))
+                .filter(|e| {
+                    e.required_permissions
+                        .iter()
+                        .all(|p| actor.permissions.covers(p))
+                })
                 .map(|e| e.name)
                 .collect(),
         })

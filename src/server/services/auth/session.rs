@@ -170,7 +170,10 @@ pub async fn accessible_services(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<AccessibleService>, AppError> {
-    scoped(&state.db, actor.scope(), async |c| registry::accessible_in(c, actor).await).await
+    scoped(&state.db, actor.scope(), async |c| {
+        registry::accessible_in(c, actor).await
+    })
+    .await
 }
 
 /// Ends the actor's session: its refresh tokens and browser cookie stop working at once.

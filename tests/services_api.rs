@@ -1,0 +1,629 @@
+//! Issue 7: the service registry through its API: who may do what, what bad input gets,
+//! what each tenant's users can use, and where an API key may (never) appear.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::TestApp;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use inti::server::{
+    db::schema::{audit_log, service_endpoints, services, tenant_service_assignments, tenants},
+    keyring::{api_key_aad, Keyring},
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const SECRET_KEY: &str = "sk-live-SECRET-0123456789abcdef";
+
+/// The seed document's registration body, with a name of our choosing.
+fn whatsapp_like(name: &str) -> Value {
+    json!({
+      "name": name,
+      "displayName": "WhatsApp Gateway",
+      "description": "WhatsApp blast message service",
+      "type": "EXTERNAL",
+      "baseUrl": "https://api.whatsapp-gateway.com",
+      "authType": "API_KEY",
+      "formSchema": {"fields": [
+        {"name": "message", "type": "textarea", "label": "Message", "required": true, "validation": {"maxLength": 1000}},
+        {"name": "recipients", "type": "array", "label": "Phone Numbers", "required": true, "itemType": "string",
+         "validation": {"pattern": "^\\+?[0-9]{10,15}$"}}
+      ]},
+      "menuSchema": {"items": [
+        {"name": "Blast Message", "path": "/whatsapp/blast", "icon": "send", "permission": "whatsapp:blast"},
+        {"name": "Message History", "path": "/whatsapp/history", "icon": "history", "permission": "whatsapp:read"}
+      ]}
+    })
+}
+
+async fn tenant_id(app: &TestApp, domain: &str) -> Uuid {
+    let mut conn = app.db.conn().await;
+    tenants::table
+        .filter(tenants::domain.eq(domain))
+        .select(tenants::id)
+        .first(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// (services, endpoints, assignments) rows, read as the owner.
+async fn counts(app: &TestApp) -> (i64, i64, i64) {
+    let mut conn = app.db.conn().await;
+    (
+        services::table.count().get_result(&mut conn).await.unwrap(),
+        service_endpoints::table
+            .count()
+            .get_result(&mut conn)
+            .await
+            .unwrap(),
+        tenant_service_assignments::table
+            .count()
+            .get_result(&mut conn)
+            .await
+            .unwrap(),
+    )
+}
+
+async fn register(app: &TestApp, token: &str, body: Value) -> common::Response {
+    app.post_json("/api/v1/core/services/register", body, Some(token))
+        .await
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Caller {
+    SuperAdmin,
+    AdminA,
+    UserA,
+    AdminB,
+    Anonymous,
+}
+use Caller::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_caller_gets_exactly_the_expected_status_on_every_registry_endpoint() {
+    let app = TestApp::new().await;
+    let mut tokens = HashMap::new();
+    for (caller, email) in [
+        (SuperAdmin, "superadmin@core.com"),
+        (AdminA, "admin@taskmanager.com"),
+        (UserA, "user@taskmanager.com"),
+        (AdminB, "admin@whatsapp.com"),
+    ] {
+        tokens.insert(caller, app.token(email).await);
+    }
+    let root = tokens[&SuperAdmin].clone();
+    let res = register(&app, &root, whatsapp_like("crm")).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let service = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post_json(
+            &format!("/api/v1/core/services/{service}/endpoints"),
+            json!({"name": "contacts", "method": "GET", "path": "/contacts"}),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let endpoint = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let tenant_a = tenant_id(&app, "taskmanager").await;
+
+    let call = |caller: Caller, method: &'static str, path: String, body: Option<Value>| {
+        let token = tokens.get(&caller).cloned();
+        let app = &app;
+        async move {
+            let mut req = axum::http::Request::builder()
+                .method(method)
+                .uri(&path)
+                .header("content-type", "application/json");
+            if let Some(t) = token {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            let body = axum::body::Body::from(body.map(|b| b.to_string()).unwrap_or_default());
+            app.request(req.body(body).unwrap()).await.status
+        }
+    };
+    let s = format!("/api/v1/core/services/{service}");
+    // (method, path, body, status for SuperAdmin, AdminA, UserA, AdminB, Anonymous). The
+    // others' bodies are invalid on purpose: authorization comes first.
+    let rows: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
+        (
+            "POST",
+            "/api/v1/core/services/register".into(),
+            Some(whatsapp_like("crm-two")),
+            [201, 403, 403, 403, 401],
+        ),
+        (
+            "POST",
+            "/api/v1/core/services/register".into(),
+            Some(json!({"name": 5})),
+            [422, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/core/services".into(),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        ("GET", s.clone(), None, [200, 403, 403, 403, 401]),
+        (
+            "PATCH",
+            s.clone(),
+            Some(json!({"displayName": "CRM"})),
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            format!("{s}/endpoints"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "POST",
+            format!("{s}/endpoints"),
+            Some(json!({"name": "deals", "method": "GET", "path": "/deals"})),
+            [201, 403, 403, 403, 401],
+        ),
+        (
+            "PATCH",
+            format!("{s}/endpoints/{endpoint}"),
+            Some(json!({"timeoutMs": 5000})),
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "PUT",
+            format!("{s}/tenants/{tenant_a}"),
+            Some(json!({"status": "ACTIVE"})),
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            format!("{s}/tenants"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            format!("/api/v1/core/tenants/{tenant_a}/services"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/services".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        ("DELETE", s.clone(), None, [409, 403, 403, 403, 401]),
+        (
+            "DELETE",
+            format!("{s}/endpoints/{endpoint}"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "DELETE",
+            format!("{s}/tenants/{tenant_a}"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        ("DELETE", s.clone(), None, [200, 403, 403, 403, 401]),
+        ("GET", s.clone(), None, [404, 403, 403, 403, 401]),
+        (
+            "GET",
+            "/api/v1/core/services/not-a-uuid".into(),
+            None,
+            [404, 403, 403, 403, 401],
+        ),
+    ];
+    for (method, path, body, expected) in rows {
+        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous]
+            .into_iter()
+            .enumerate()
+        {
+            // Non-admins send the body too (or a broken one): it must not matter.
+            let body = match caller {
+                SuperAdmin => body.clone(),
+                _ => body.clone().map(|_| json!({"broken": true})),
+            };
+            let got = call(caller, method, path.clone(), body).await;
+            assert_eq!(got, expected[i], "{caller:?} {method} {path}");
+        }
+    }
+    // Only the super admin's calls changed anything: crm-two and the demo's two services.
+    let (services_n, _, assignments_n) = counts(&app).await;
+    assert_eq!(services_n, 3);
+    assert_eq!(assignments_n, 2, "the demo's assignments only");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registration_answers_the_service_and_bad_input_changes_nothing() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let mut body = whatsapp_like("blaster");
+    body["apiKey"] = json!(SECRET_KEY);
+    body["endpoints"] = json!([
+        {"name": "messages:blast", "method": "POST", "path": "/messages/blast", "requiredPermissions": ["whatsapp:blast"]},
+        {"name": "messages:list", "method": "GET", "path": "/messages/{batchId}"}
+    ]);
+    let res = register(&app, &root, body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let data = &res.json()["data"];
+    assert_eq!(data["name"], "blaster");
+    assert_eq!(data["type"], "EXTERNAL");
+    assert_eq!(data["visibility"], "PRIVATE");
+    assert_eq!(data["status"], "ACTIVE");
+    assert_eq!(data["apiKeySet"], true);
+    assert_eq!(data["apiKeyLast4"], "cdef");
+    assert_eq!(data["endpoints"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        data["formSchema"],
+        whatsapp_like("x")["formSchema"],
+        "stored as written"
+    );
+    assert!(data.get("apiKey").is_none());
+    let id = data["id"].as_str().unwrap().to_string();
+
+    let before = counts(&app).await;
+    let cases = [
+        (
+            json!({"formSchema": {"fields": [{"name": "a", "type": "text", "label": "A", "validation": {"pattern": "([0-9]"}}]}}),
+            422,
+            "formSchema.fields[0].validation.pattern",
+        ),
+        (
+            json!({"menuSchema": {"items": [{"name": "x", "path": "/x", "permission": "Not Valid"}]}}),
+            422,
+            "menuSchema.items[0].permission",
+        ),
+        (json!({"name": "blaster"}), 409, "name"),
+        (
+            json!({"endpoints": [{"name": "a", "method": "GET", "path": "/a"}, {"name": "b", "method": "GET", "path": "/a"}]}),
+            409,
+            "endpoints[1].path",
+        ),
+        (
+            json!({"endpoints": [{"name": "a", "method": "FETCH", "path": "/a"}]}),
+            422,
+            "endpoints[0].method",
+        ),
+        (
+            json!({"baseUrl": "http://169.254.169.254/latest"}),
+            422,
+            "baseUrl",
+        ),
+        (json!({"apiKey": 42}), 422, "apiKey"),
+        (json!({"contactEmail": "not an email"}), 422, "contactEmail"),
+    ];
+    for (change, status, field) in cases {
+        let mut body = whatsapp_like("another");
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let res = register(&app, &root, body).await;
+        assert_eq!(res.status, status, "{change}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{change}");
+    }
+    assert_eq!(counts(&app).await, before, "nothing was written");
+
+    // An endpoint with the same method and path is 409 naming the path.
+    let res = app
+        .post_json(
+            &format!("/api/v1/core/services/{id}/endpoints"),
+            json!({"name": "again", "method": "post", "path": "/messages/blast"}),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "path");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn internal_addresses_are_refused_as_service_urls() {
+    // Production's default: no private host allowed.
+    let app = TestApp::with_settings(|s| s.gateway.allowed_private_hosts.clear()).await;
+    let root = app.token("superadmin@core.com").await;
+    for url in [
+        "http://127.0.0.1/",
+        "http://localhost/",
+        "http://10.0.0.5/",
+        "http://169.254.169.254/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://user:pw@example.com/",
+        "ftp://example.com/",
+    ] {
+        let mut body = whatsapp_like("probe");
+        body["baseUrl"] = json!(url);
+        let res = register(&app, &root, body).await;
+        assert_eq!(res.status, 422, "{url}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], "baseUrl", "{url}");
+        let mut body = whatsapp_like("probe");
+        body["healthCheckUrl"] = json!(url);
+        let res = register(&app, &root, body).await;
+        assert_eq!(
+            res.json()["error"]["details"]["field"],
+            "healthCheckUrl",
+            "{url}"
+        );
+    }
+    assert_eq!(counts(&app).await.0, 2, "only the demo's services");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_key_never_leaves_sealed_and_rotates() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let mut body = whatsapp_like("keyed");
+    body["apiKey"] = json!(SECRET_KEY);
+    let res = register(&app, &root, body).await;
+    assert_eq!(res.status, 201);
+    let id: Uuid = res.json()["data"]["id"].as_str().unwrap().parse().unwrap();
+    let replaced = "sk-live-REPLACED-9876543210zyxw";
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{id}"),
+            Some(json!({"apiKey": replaced})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["apiKeyLast4"], "zyxw");
+
+    // No answer, audit entry or column in clear carries either key.
+    let mut seen = Vec::new();
+    for path in [
+        format!("/api/v1/core/services/{id}"),
+        "/api/v1/core/services".to_string(),
+        "/api/v1/audit?perPage=100".to_string(),
+    ] {
+        seen.push(app.get(&path, Some(&root)).await.text());
+    }
+    let mut conn = app.db.conn().await;
+    let details: Vec<Value> = audit_log::table
+        .select(audit_log::details)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    seen.push(serde_json::to_string(&details).unwrap());
+    let sealed: Vec<u8> = services::table
+        .find(id)
+        .select(services::api_key_ciphertext)
+        .first::<Option<Vec<u8>>>(&mut conn)
+        .await
+        .unwrap()
+        .unwrap();
+    seen.push(String::from_utf8_lossy(&sealed).to_string());
+    for text in &seen {
+        for key in [SECRET_KEY, "SECRET-0123", replaced, "REPLACED-98"] {
+            assert!(
+                !text.contains(key),
+                "{key} leaked: {}",
+                &text[..text.len().min(300)]
+            );
+        }
+    }
+    let actions: Vec<String> = audit_log::table
+        .select(audit_log::action)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        actions.iter().any(|a| a == "service.key_set"),
+        "{actions:?}"
+    );
+
+    // Bound to its row: the same ciphertext does not open for another service.
+    let ring = &app.state.keyring;
+    assert_eq!(
+        ring.open(&sealed, &api_key_aad(id)).unwrap(),
+        replaced.as_bytes()
+    );
+    assert!(ring.open(&sealed, &api_key_aad(Uuid::new_v4())).is_err());
+
+    // Rotation: a node whose active key is new re-seals; then the old key can go.
+    let old = app.state.settings.secrets.keys[0].clone();
+    let new = ("k2026".to_string(), [7u8; 32]);
+    let rotated = app
+        .node_with(|s| {
+            s.secrets.keys = vec![old.clone(), new.clone()];
+            s.secrets.active_key = "k2026".into();
+        })
+        .await;
+    let n = inti::server::services::registry::rotate_secrets(&rotated.state)
+        .await
+        .unwrap();
+    assert_eq!(n, 2, "the demo's key and this one");
+    let resealed: Vec<u8> = services::table
+        .find(id)
+        .select(services::api_key_ciphertext)
+        .first::<Option<Vec<u8>>>(&mut conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let only_new = Keyring::new(&[new], "k2026");
+    assert_eq!(
+        only_new.open(&resealed, &api_key_aad(id)).unwrap(),
+        replaced.as_bytes()
+    );
+    assert!(only_new.open(&sealed, &api_key_aad(id)).is_err());
+}
+
+fn service_names(res: &common::Response, at: &str) -> Vec<(String, String)> {
+    res.json()["data"][at]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_tenant_sees_what_visibility_and_assignments_allow() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let user_a = app.token("user@taskmanager.com").await;
+    let admin_b = app.token("admin@whatsapp.com").await;
+    let names = |res: common::Response| -> Vec<String> {
+        res.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // The demo: each tenant has its own service, with the endpoints its users may call.
+    let res = app.get("/api/v1/services", Some(&user_a)).await;
+    assert_eq!(names(res.clone()), ["task-manager"]);
+    let endpoints = res.json()["data"][0]["endpoints"].clone();
+    assert_eq!(
+        endpoints,
+        json!(["tasks:list", "tasks:create"]),
+        "by path, then method"
+    );
+    assert_eq!(
+        names(app.get("/api/v1/services", Some(&admin_b)).await),
+        ["whatsapp-gateway"]
+    );
+    assert_eq!(
+        names(app.get("/api/v1/services", Some(&root)).await),
+        Vec::<String>::new(),
+        "CORE uses none"
+    );
+    let me = app.get("/api/v1/auth/me", Some(&user_a)).await;
+    assert_eq!(
+        service_names(&me, "accessibleServices"),
+        [("task-manager".to_string(), "ACTIVE".to_string())]
+    );
+    let login = app.login("admin@whatsapp.com").await;
+    assert_eq!(login["accessibleServices"][0]["name"], "whatsapp-gateway");
+
+    let task_manager: String = {
+        let res = app
+            .get("/api/v1/core/services?search=task", Some(&root))
+            .await;
+        res.json()["data"]["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let path = format!("/api/v1/core/services/{task_manager}");
+    // RESTRICTED: the assignment alone is not enough.
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"visibility": "RESTRICTED"})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(names(app.get("/api/v1/services", Some(&user_a)).await).is_empty());
+    // PUBLIC and in MAINTENANCE: every business tenant sees it, with its status.
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"visibility": "PUBLIC", "status": "MAINTENANCE"})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let me_b = app.get("/api/v1/auth/me", Some(&admin_b)).await;
+    assert!(service_names(&me_b, "accessibleServices")
+        .contains(&("task-manager".into(), "MAINTENANCE".into())));
+    // A SUSPENDED assignment opts a tenant out of a PUBLIC service.
+    let tenant_a = tenant_id(&app, "taskmanager").await;
+    let res = app
+        .send(
+            "PUT",
+            &format!("{path}/tenants/{tenant_a}"),
+            Some(json!({"status": "SUSPENDED"})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(names(app.get("/api/v1/services", Some(&user_a)).await).is_empty());
+    // INACTIVE: nobody outside the registry.
+    let res = app
+        .send("PATCH", &path, Some(json!({"status": "INACTIVE"})), &root)
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(!names(app.get("/api/v1/services", Some(&admin_b)).await)
+        .contains(&"task-manager".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn custom_settings_follow_the_settings_schema() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let mut body = whatsapp_like("with-settings");
+    body["settingsSchema"] = json!({"fields": [
+        {"name": "sender", "type": "text", "label": "Sender", "required": true, "validation": {"maxLength": 11}}
+    ]});
+    let res = register(&app, &root, body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let tenant_b = tenant_id(&app, "whatsapp").await;
+    let path = format!("/api/v1/core/services/{id}/tenants/{tenant_b}");
+    for (settings, field) in [
+        (json!({}), "customSettings.sender"),
+        (
+            json!({"sender": "a much too long sender"}),
+            "customSettings.sender",
+        ),
+        (
+            json!({"sender": "Acme", "extra": 1}),
+            "customSettings.extra",
+        ),
+        (json!("text"), "customSettings"),
+        (
+            json!({"sender": "Acme", "blob": "x".repeat(17_000)}),
+            "customSettings",
+        ),
+    ] {
+        let res = app
+            .send(
+                "PUT",
+                &path,
+                Some(json!({"customSettings": settings})),
+                &root,
+            )
+            .await;
+        assert_eq!(res.status, 422, "{settings}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field);
+    }
+    assert_eq!(counts(&app).await.2, 2, "not assigned by a refused request");
+    let res = app
+        .send("PUT", &path, Some(json!({"customSettings": {"sender": "Acme"}, "customMenuConfig": {"operations": []}})), &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let data = &res.json()["data"];
+    assert_eq!(data["status"], "ACTIVE");
+    assert_eq!(data["customSettings"]["sender"], "Acme");
+    assert_eq!(data["tenantDomain"], "whatsapp");
+    let res = app
+        .get(
+            &format!("/api/v1/core/tenants/{tenant_b}/services"),
+            Some(&root),
+        )
+        .await;
+    let listed: Vec<String> = res.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["serviceName"].as_str().unwrap().to_string())
+        .collect();
+    assert!(listed.contains(&"with-settings".to_string()), "{listed:?}");
+}
