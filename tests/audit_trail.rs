@@ -235,6 +235,46 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
 
+    // service.* (the registry), and the key rotation (the CLI's path)
+    let res = app
+        .post_json(
+            "/api/v1/core/services/register",
+            json!({"name": "audited-svc", "displayName": "Audited", "type": "EXTERNAL",
+                   "baseUrl": "https://audited.example.com", "authType": "API_KEY"}),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let svc = format!(
+        "/api/v1/core/services/{}",
+        res.json()["data"]["id"].as_str().unwrap()
+    );
+    let res = app
+        .send("PATCH", &svc, Some(json!({"category": "audited", "apiKey": "an-api-key-of-some-length"})), &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send("POST", &format!("{svc}/endpoints"), Some(json!({"name": "e", "method": "GET", "path": "/e"})), &root)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let endpoint = format!("{svc}/endpoints/{}", res.json()["data"]["id"].as_str().unwrap());
+    assert_eq!(app.send("PATCH", &endpoint, Some(json!({"timeoutMs": 2000})), &root).await.status, 200);
+    assert_eq!(app.send("DELETE", &endpoint, None, &root).await.status, 200);
+    let assignment = format!("{svc}/tenants/{tenant}");
+    assert_eq!(app.send("PUT", &assignment, Some(json!({})), &root).await.status, 200);
+    assert_eq!(app.send("DELETE", &assignment, None, &root).await.status, 200);
+    let rotating = app
+        .node_with(|s| {
+            s.secrets.keys.push(("next".into(), [9u8; 32]));
+            s.secrets.active_key = "next".into();
+        })
+        .await;
+    let rotated = inti::server::services::registry::rotate_secrets(&rotating.state)
+        .await
+        .unwrap();
+    assert!(rotated >= 1);
+    assert_eq!(app.send("DELETE", &svc, None, &root).await.status, 200);
+
     // user.create_superadmin (the CLI's path)
     user_service::create_superadmin(
         &app.state,
@@ -277,6 +317,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
             AuditAction::AuthLockout
                 | AuditAction::AuthLockoutEnd
                 | AuditAction::UserCreateSuperadmin
+                | AuditAction::ServiceKeyRotate
         );
         if !anonymous {
             assert!(e.actor_user_id.is_some(), "{action}: actor");

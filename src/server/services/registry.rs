@@ -677,9 +677,10 @@ pub async fn accessible_in(
 }
 
 /// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many
-/// changed. Afterwards the old key can be removed from `secrets.keys`.
+/// changed, each audited. Afterwards the old key can be removed from `secrets.keys`.
 pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
     scoped(&state.db, Scope::platform(), async |c| {
+        let core = tenants::find_by_domain(c, "core").await?.map(|t| t.id);
         let mut rotated = 0;
         for (id, sealed) in db::all_api_keys(c).await? {
             if state.keyring.is_current(&sealed) {
@@ -688,6 +689,15 @@ pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
             let aad = api_key_aad(id);
             let clear = state.keyring.open(&sealed, &aad)?;
             db::replace_api_key_ciphertext(c, id, state.keyring.seal(&clear, &aad)?).await?;
+            let event = Event {
+                action: AuditAction::ServiceKeyRotate,
+                outcome: Outcome::Success,
+                tenant_id: core,
+                actor_user_id: None,
+                target: Some(("service", id.to_string())),
+                details: json!({ "keyId": state.keyring.active_id() }),
+            };
+            audit::record(c, &ClientInfo::default(), event).await?;
             rotated += 1;
         }
         Ok(rotated)
