@@ -15,6 +15,7 @@ use crate::ui::{
     login::LoginPage,
     not_found::NotFound,
     roles::RolesPage,
+    services::{MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage},
     tenants::{TenantDetailPage, TenantsPage},
     users::UsersPage,
 };
@@ -56,6 +57,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/roles") view=RolesPage />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
+                    <Route path=path!("/admin/services") view=ServicesPage />
+                    <Route path=path!("/admin/services/new") view=RegisterServicePage />
+                    <Route path=path!("/admin/services/:id") view=ServiceDetailPage />
+                    <Route path=path!("/services") view=MyServicesPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -250,19 +250,45 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         res.json()["data"]["id"].as_str().unwrap()
     );
     let res = app
-        .send("PATCH", &svc, Some(json!({"category": "audited", "apiKey": "an-api-key-of-some-length"})), &root)
+        .send(
+            "PATCH",
+            &svc,
+            Some(json!({"category": "audited", "apiKey": "an-api-key-of-some-length"})),
+            &root,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let res = app
-        .send("POST", &format!("{svc}/endpoints"), Some(json!({"name": "e", "method": "GET", "path": "/e"})), &root)
+        .send(
+            "POST",
+            &format!("{svc}/endpoints"),
+            Some(json!({"name": "e", "method": "GET", "path": "/e"})),
+            &root,
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
-    let endpoint = format!("{svc}/endpoints/{}", res.json()["data"]["id"].as_str().unwrap());
-    assert_eq!(app.send("PATCH", &endpoint, Some(json!({"timeoutMs": 2000})), &root).await.status, 200);
+    let endpoint = format!(
+        "{svc}/endpoints/{}",
+        res.json()["data"]["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.send("PATCH", &endpoint, Some(json!({"timeoutMs": 2000})), &root)
+            .await
+            .status,
+        200
+    );
     assert_eq!(app.send("DELETE", &endpoint, None, &root).await.status, 200);
     let assignment = format!("{svc}/tenants/{tenant}");
-    assert_eq!(app.send("PUT", &assignment, Some(json!({})), &root).await.status, 200);
-    assert_eq!(app.send("DELETE", &assignment, None, &root).await.status, 200);
+    assert_eq!(
+        app.send("PUT", &assignment, Some(json!({})), &root)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.send("DELETE", &assignment, None, &root).await.status,
+        200
+    );
     let rotating = app
         .node_with(|s| {
             s.secrets.keys.push(("next".into(), [9u8; 32]));

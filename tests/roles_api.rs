@@ -26,7 +26,7 @@ async fn a_tenant_admin_defines_a_custom_role_and_grants_it() {
 
     let bad = [
         (
-            json!({"name": "support", "description": "", "permissions": ["task:read"]}),
+            json!({"name": "support", "description": "", "permissions": ["billing:read"]}),
             "permissions",
         ),
         (

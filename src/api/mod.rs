@@ -7,5 +7,6 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod roles;
+pub mod services;
 pub mod tenants;
 pub mod users;

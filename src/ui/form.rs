@@ -47,3 +47,27 @@ pub fn FieldError(message: impl Fn() -> Option<String> + Send + Sync + 'static) 
         {move || message().map(|m| view! { <p role="alert" class="mt-1 text-xs text-red-700">{m}</p> })}
     }
 }
+
+/// The error of any field under `prefix` (a schema's JSON path), shown with its path.
+pub fn field_error_under<S>(
+    action: ServerAction<S>,
+    prefix: &'static str,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => e
+                .field()
+                .filter(|f| {
+                    *f == prefix
+                        || f.starts_with(&format!("{prefix}."))
+                        || f.starts_with(&format!("{prefix}["))
+                })
+                .map(|f| format!("{f}: {}", e.user_message())),
+            _ => None,
+        })
+    }
+}

@@ -60,6 +60,7 @@ fn SignedIn(session: SessionView) -> impl IntoView {
                 audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
                 users=PermissionSet::from_strings(&user.permissions).allows("user:read")
                 roles=PermissionSet::from_strings(&user.permissions).allows("role:read")
+                services=PermissionSet::from_strings(&user.permissions).allows("service:read")
             />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants />
@@ -114,6 +115,7 @@ fn Sidebar(
     audit: bool,
     users: bool,
     roles: bool,
+    services: bool,
 ) -> impl IntoView {
     let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
@@ -127,10 +129,12 @@ fn Sidebar(
                 {super_admin.then(|| view! {
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
                     <A href="/admin/tenants" attr:class=link>"Tenants"</A>
+                    <A href="/admin/services" attr:class=link>"Service registry"</A>
                 })}
-                {(users || roles || audit).then(|| view! {
+                {(users || roles || audit || services).then(|| view! {
                     <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"This tenant"</h2>
                 })}
+                {services.then(|| view! { <A href="/services" attr:class=link>"Services"</A> })}
                 {users.then(|| view! { <A href="/admin/users" attr:class=link>"Users"</A> })}
                 {roles.then(|| view! { <A href="/admin/roles" attr:class=link>"Roles"</A> })}
                 {audit.then(|| view! { <A href="/admin/audit" attr:class=link>"Audit log"</A> })}

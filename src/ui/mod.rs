@@ -8,6 +8,7 @@ pub mod layout;
 pub mod login;
 pub mod not_found;
 pub mod roles;
+pub mod services;
 pub mod tenant_switcher;
 pub mod tenants;
 pub mod users;

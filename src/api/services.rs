@@ -1,0 +1,386 @@
+//! The service registry for the browser (super admins), and the tenant's own services. Each
+//! server function builds the same JSON body the REST API takes and calls the same service
+//! code, so both answer the same errors (JSON paths included).
+
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::domain::{
+    error::AppError,
+    paging::Page,
+    service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+};
+
+/// Form text as a JSON body: empty optional fields are left out (`clear` = sent as null).
+pub fn body_of(fields: &[(&str, String)], clear: bool) -> Map<String, Value> {
+    let mut body = Map::new();
+    for (key, value) in fields {
+        let value = value.trim();
+        if !value.is_empty() {
+            body.insert((*key).to_string(), Value::String(value.to_string()));
+        } else if clear {
+            body.insert((*key).to_string(), Value::Null);
+        }
+    }
+    body
+}
+
+/// A JSON document typed into a text area; empty is `None`.
+pub fn json_text(field: &str, text: &str) -> Result<Option<Value>, AppError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(text).map(Some).map_err(|e| {
+        AppError::validation(
+            field,
+            format!(
+                "is not valid JSON (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                e
+            ),
+        )
+    })
+}
+
+#[server(prefix = "/api", endpoint = "services_list")]
+pub async fn list_services(
+    search: Option<String>,
+    service_type: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+) -> Result<Page<ServiceView>, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let query = registry::ServiceQuery {
+                search,
+                service_type: service_type.filter(|s| !s.is_empty()),
+                status: status.filter(|s| !s.is_empty()),
+                page,
+                ..Default::default()
+            };
+            registry::list(&state, &actor, Ok(query)).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_get")]
+pub async fn get_service(id: String) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            registry::get(&state, &actor, id.parse().map_err(|_| AppError::NotFound)).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_register")]
+pub async fn register_service(
+    name: String,
+    display_name: String,
+    service_type: String,
+    base_url: String,
+    auth_type: String,
+    visibility: String,
+    category: String,
+    description: String,
+    api_key: String,
+    form_schema: String,
+    menu_schema: String,
+) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            // Authorization first, whatever the form holds.
+            actor.require_platform("service:register")?;
+            let mut body = body_of(
+                &[
+                    ("name", name),
+                    ("displayName", display_name),
+                    ("type", service_type),
+                    ("baseUrl", base_url),
+                    ("authType", auth_type),
+                    ("visibility", visibility),
+                    ("category", category),
+                    ("description", description),
+                    ("apiKey", api_key),
+                ],
+                false,
+            );
+            for (key, text) in [("formSchema", form_schema), ("menuSchema", menu_schema)] {
+                if let Some(v) = json_text(key, &text)? {
+                    body.insert(key.into(), v);
+                }
+            }
+            let created = registry::register(
+                &state,
+                &actor,
+                Ok(Value::Object(body)),
+                &context::client().await,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
+            Ok(created)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_update")]
+pub async fn update_service(
+    id: String,
+    display_name: String,
+    description: String,
+    category: String,
+    status: String,
+    visibility: String,
+    auth_type: String,
+    base_url: String,
+    health_check_url: String,
+) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let mut body = body_of(
+                &[
+                    ("displayName", display_name),
+                    ("status", status),
+                    ("visibility", visibility),
+                    ("authType", auth_type),
+                ],
+                false,
+            );
+            body.extend(body_of(
+                &[
+                    ("description", description),
+                    ("category", category),
+                    ("baseUrl", base_url),
+                    ("healthCheckUrl", health_check_url),
+                ],
+                true,
+            ));
+            let id = id.parse().map_err(|_| AppError::NotFound);
+            let client = context::client().await;
+            registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
+        }
+        .await,
+    )
+}
+
+/// The three schemas at once, as JSON text; an empty text removes that schema.
+#[server(prefix = "/api", endpoint = "services_schemas")]
+pub async fn update_schemas(
+    id: String,
+    form_schema: String,
+    menu_schema: String,
+    settings_schema: String,
+) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            actor.require_platform("service:update")?;
+            let mut body = Map::new();
+            for (key, text) in [
+                ("formSchema", form_schema),
+                ("menuSchema", menu_schema),
+                ("settingsSchema", settings_schema),
+            ] {
+                body.insert(key.into(), json_text(key, &text)?.unwrap_or(Value::Null));
+            }
+            let id = id.parse().map_err(|_| AppError::NotFound);
+            let client = context::client().await;
+            registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
+        }
+        .await,
+    )
+}
+
+/// Sets or replaces the API key; `remove` deletes it.
+#[server(prefix = "/api", endpoint = "services_key")]
+pub async fn set_service_key(
+    id: String,
+    api_key: String,
+    #[server(default)] remove: bool,
+) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let key = if remove {
+                Value::Null
+            } else {
+                Value::String(api_key)
+            };
+            let body = serde_json::json!({ "apiKey": key });
+            let id = id.parse().map_err(|_| AppError::NotFound);
+            let client = context::client().await;
+            registry::update(&state, &actor, id, Ok(body), &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_endpoint_save")]
+pub async fn save_endpoint(
+    service_id: String,
+    #[server(default)] endpoint_id: String,
+    name: String,
+    display_name: String,
+    method: String,
+    path: String,
+    required_permissions: String,
+    rate_limit: String,
+    timeout_ms: String,
+) -> Result<EndpointView, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            actor.require_platform("service:update")?;
+            let mut body = body_of(
+                &[
+                    ("name", name),
+                    ("displayName", display_name),
+                    ("method", method),
+                    ("path", path),
+                ],
+                false,
+            );
+            let permissions: Vec<Value> = required_permissions
+                .split([',', ' ', '\n'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| Value::String(p.to_string()))
+                .collect();
+            body.insert("requiredPermissions".into(), Value::Array(permissions));
+            for (key, text) in [("rateLimit", rate_limit), ("timeoutMs", timeout_ms)] {
+                let text = text.trim();
+                if !text.is_empty() {
+                    let n: i64 = text
+                        .parse()
+                        .map_err(|_| AppError::validation(key, "must be a whole number"))?;
+                    body.insert(key.into(), Value::from(n));
+                }
+            }
+            let service = service_id.parse().map_err(|_| AppError::NotFound);
+            let endpoint = match endpoint_id.trim() {
+                "" => Ok(None),
+                e => e.parse().map(Some).map_err(|_| AppError::NotFound),
+            };
+            let ids = service.and_then(|s| endpoint.map(|e| (s, e)));
+            let client = context::client().await;
+            registry::save_endpoint(&state, &actor, ids, Ok(Value::Object(body)), &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_endpoint_delete")]
+pub async fn delete_endpoint(service_id: String, endpoint_id: String) -> Result<(), AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let ids = service_id
+                .parse()
+                .and_then(|s| endpoint_id.parse().map(|e| (s, e)))
+                .map_err(|_| AppError::NotFound);
+            registry::delete_endpoint(&state, &actor, ids, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_tenants")]
+pub async fn service_tenants(id: String) -> Result<Vec<AssignmentView>, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let of = id
+                .parse()
+                .map(registry::AssignmentsOf::Service)
+                .map_err(|_| AppError::NotFound);
+            registry::assignments(&state, &actor, of).await
+        }
+        .await,
+    )
+}
+
+/// Assigns the service to a tenant (by its domain), or changes the assignment.
+#[server(prefix = "/api", endpoint = "services_assign")]
+pub async fn assign_service(
+    service_id: String,
+    tenant: String,
+    status: String,
+    #[server(default)] custom_settings: String,
+) -> Result<AssignmentView, AppError> {
+    use crate::{
+        api::context,
+        server::{
+            db::scope::{scoped, Scope},
+            db::tenants,
+            services::registry,
+        },
+    };
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            actor.require_platform("service:assign")?;
+            let domain = tenant.trim().to_lowercase();
+            let found = scoped(&state.db, Scope::platform(), async |c| {
+                Ok(tenants::find_by_domain(c, &domain).await?)
+            })
+            .await?;
+            let tenant_id = found
+                .map(|t| t.id)
+                .ok_or_else(|| AppError::validation("tenant", "No tenant has this domain"))?;
+            let mut body = body_of(&[("status", status)], false);
+            if let Some(settings) = json_text("customSettings", &custom_settings)? {
+                body.insert("customSettings".into(), settings);
+            }
+            let ids = service_id
+                .parse()
+                .map(|s| (s, tenant_id))
+                .map_err(|_| AppError::NotFound);
+            let client = context::client().await;
+            registry::assign(&state, &actor, ids, Ok(Value::Object(body)), &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "services_unassign")]
+pub async fn unassign_service(service_id: String, tenant_id: String) -> Result<(), AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let ids = service_id
+                .parse()
+                .and_then(|s| tenant_id.parse().map(|t| (s, t)))
+                .map_err(|_| AppError::NotFound);
+            registry::unassign(&state, &actor, ids, &context::client().await).await
+        }
+        .await,
+    )
+}
