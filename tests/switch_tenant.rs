@@ -47,7 +47,13 @@ async fn super_admin_switches_and_gets_a_new_pair_scoped_to_the_tenant() {
     );
     assert_eq!(user["roles"], json!(["SUPER_ADMIN"]));
     assert_eq!(user["permissions"], json!(["*"]));
-    assert_eq!(user["accessibleServices"], json!([]));
+    // The tenant's services, with every endpoint: a super admin holds `*`.
+    let services = user["accessibleServices"].as_array().unwrap();
+    assert_eq!(services.len(), 1, "{services:?}");
+    assert_eq!(services[0]["name"], "task-manager");
+    assert_eq!(services[0]["displayName"], "Task Manager");
+    assert_eq!(services[0]["type"], "INTERNAL");
+    assert_eq!(services[0]["endpoints"], json!(["tasks:list", "tasks:create"]));
     assert_eq!(user["id"], login["user"]["id"]);
 
     let new_access = data["tokens"]["accessToken"].as_str().unwrap();

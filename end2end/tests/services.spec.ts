@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { logIn } from './helpers';
+
+test('a super admin registers a service with an endpoint and a menu, assigns it, and the tenant admin sees it', async ({ page, browser }) => {
+  const stamp = Date.now();
+  const name = `crm-${stamp}`;
+  const display = `CRM ${stamp}`;
+  await logIn(page, 'superadmin@core.com');
+  await page.getByRole('link', { name: 'Service registry' }).click();
+  await expect(page.getByRole('heading', { name: 'Service registry', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('service-cards')).toContainText('WhatsApp Gateway');
+  await expect(page.getByTestId('service-cards')).toContainText('Task Manager');
+
+  await page.getByRole('link', { name: 'Register a service' }).click();
+  const form = page.getByRole('form', { name: 'Register a service' });
+  await form.getByLabel(/^Name/).fill(name);
+  await form.getByLabel(/^Display name/).fill(display);
+  await form.getByLabel(/^Type/).selectOption('EXTERNAL');
+  await form.getByLabel(/^Base URL/).fill('https://crm.example.com');
+  await form.getByLabel(/^Visibility/).selectOption('PRIVATE');
+  // A menu item with a malformed permission: the error names its JSON path.
+  await form.getByLabel(/^Menu schema/).fill(
+    JSON.stringify({ items: [{ name: 'Contacts', path: '/crm/contacts', icon: 'users', permission: 'CRM Read' }] }),
+  );
+  await form.getByRole('button', { name: 'Register' }).click();
+  await expect(form.getByRole('alert')).toContainText('menuSchema.items[0].permission');
+
+  await form.getByLabel(/^Menu schema/).fill(
+    JSON.stringify({ items: [{ name: 'Contacts', path: '/crm/contacts', icon: 'users', permission: 'crm:read' }] }),
+  );
+  await form.getByRole('button', { name: 'Register' }).click();
+  await expect(page).toHaveURL(/\/admin\/services\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('service-name')).toHaveText(display);
+
+  const tabs = page.getByRole('navigation', { name: 'Service sections' });
+  await tabs.getByRole('link', { name: 'Endpoints' }).click();
+  const endpoint = page.getByRole('form', { name: 'Add an endpoint' });
+  await endpoint.getByLabel(/^Method/).selectOption('GET');
+  await endpoint.getByLabel(/^Path/).fill('/contacts');
+  await endpoint.getByLabel(/^Name/).fill('contacts:list');
+  await endpoint.getByLabel(/^Required permissions/).fill('crm:read');
+  await endpoint.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(page.getByTestId('endpoint-table')).toContainText('/contacts');
+  await expect(page.getByTestId('endpoint-table')).toContainText('crm:read');
+
+  await tabs.getByRole('link', { name: 'Tenants' }).click();
+  const assign = page.getByRole('form', { name: 'Assign to a tenant' });
+  await assign.getByLabel(/^Tenant domain/).fill('taskmanager');
+  await assign.getByRole('button', { name: 'Assign' }).click();
+  await expect(page.getByTestId('assignment-table')).toContainText('Task Manager');
+
+  // The tenant's admin sees it on the Services page (tenant admins read services).
+  const other = await browser.newContext();
+  const admin = await other.newPage();
+  await logIn(admin, 'admin@taskmanager.com');
+  await admin.getByRole('link', { name: 'Services', exact: true }).click();
+  await expect(admin.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
+  await expect(admin.getByTestId('my-services')).toContainText(display);
+  await expect(admin.getByTestId('my-services')).toContainText('Task Manager');
+  // A tenant admin has no registry.
+  await expect(admin.getByRole('link', { name: 'Service registry' })).toHaveCount(0);
+  await other.close();
+});
