@@ -216,7 +216,7 @@ async fn nothing_cached_survives_a_lost_listener() {
     let mut conn = app.db.conn().await;
     diesel::sql_query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-         WHERE datname = current_database() AND query = 'LISTEN inti_access'",
+         WHERE datname = current_database() AND application_name = 'inti_access_listener'",
     )
     .execute(&mut conn)
     .await

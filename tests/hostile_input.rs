@@ -285,6 +285,67 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ("users_invitations", &[]),
     ("users_revoke_invitation", &["id"]),
     ("session", &[]),
+    (
+        "services_list",
+        &["search", "service_type", "status", "page"],
+    ),
+    ("services_get", &["id"]),
+    (
+        "services_register",
+        &[
+            "name",
+            "display_name",
+            "service_type",
+            "base_url",
+            "auth_type",
+            "visibility",
+            "category",
+            "description",
+            "api_key",
+            "form_schema",
+            "menu_schema",
+        ],
+    ),
+    (
+        "services_update",
+        &[
+            "id",
+            "display_name",
+            "description",
+            "category",
+            "status",
+            "visibility",
+            "auth_type",
+            "base_url",
+            "health_check_url",
+        ],
+    ),
+    (
+        "services_schemas",
+        &["id", "form_schema", "menu_schema", "settings_schema"],
+    ),
+    ("services_key", &["id", "api_key", "remove"]),
+    (
+        "services_endpoint_save",
+        &[
+            "service_id",
+            "endpoint_id",
+            "name",
+            "display_name",
+            "method",
+            "path",
+            "required_permissions",
+            "rate_limit",
+            "timeout_ms",
+        ],
+    ),
+    ("services_endpoint_delete", &["service_id", "endpoint_id"]),
+    ("services_tenants", &["id"]),
+    (
+        "services_assign",
+        &["service_id", "tenant", "status", "custom_settings"],
+    ),
+    ("services_unassign", &["service_id", "tenant_id"]),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

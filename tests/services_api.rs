@@ -509,6 +509,12 @@ async fn each_tenant_sees_what_visibility_and_assignments_allow() {
     let login = app.login("admin@whatsapp.com").await;
     assert_eq!(login["accessibleServices"][0]["name"], "whatsapp-gateway");
 
+    // From here on, user A's signed-in view is cached: each change must reach it too.
+    let cached = |me: common::Response| service_names(&me, "accessibleServices");
+    assert_eq!(
+        cached(app.get("/api/v1/auth/me", Some(&user_a)).await).len(),
+        1
+    );
     let task_manager: String = {
         let res = app
             .get("/api/v1/core/services?search=task", Some(&root))
@@ -530,6 +536,7 @@ async fn each_tenant_sees_what_visibility_and_assignments_allow() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(names(app.get("/api/v1/services", Some(&user_a)).await).is_empty());
+    assert!(cached(app.get("/api/v1/auth/me", Some(&user_a)).await).is_empty());
     // PUBLIC and in MAINTENANCE: every business tenant sees it, with its status.
     let res = app
         .send(
@@ -555,6 +562,7 @@ async fn each_tenant_sees_what_visibility_and_assignments_allow() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(names(app.get("/api/v1/services", Some(&user_a)).await).is_empty());
+    assert!(cached(app.get("/api/v1/auth/me", Some(&user_a)).await).is_empty());
     // INACTIVE: nobody outside the registry.
     let res = app
         .send("PATCH", &path, Some(json!({"status": "INACTIVE"})), &root)

@@ -53,7 +53,10 @@ async fn super_admin_switches_and_gets_a_new_pair_scoped_to_the_tenant() {
     assert_eq!(services[0]["name"], "task-manager");
     assert_eq!(services[0]["displayName"], "Task Manager");
     assert_eq!(services[0]["type"], "INTERNAL");
-    assert_eq!(services[0]["endpoints"], json!(["tasks:list", "tasks:create"]));
+    assert_eq!(
+        services[0]["endpoints"],
+        json!(["tasks:list", "tasks:create"])
+    );
     assert_eq!(user["id"], login["user"]["id"]);
 
     let new_access = data["tokens"]["accessToken"].as_str().unwrap();

@@ -139,13 +139,14 @@ pub async fn register_service(
 pub async fn update_service(
     id: String,
     display_name: String,
-    description: String,
-    category: String,
+    #[server(default)] description: String,
+    #[server(default)] category: String,
     status: String,
     visibility: String,
     auth_type: String,
-    base_url: String,
-    health_check_url: String,
+    // A disabled input (an INTERNAL service's base URL) is not submitted at all.
+    #[server(default)] base_url: String,
+    #[server(default)] health_check_url: String,
 ) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
     context::respond(

@@ -313,7 +313,8 @@ impl Settings {
         };
         let secrets = secrets_settings(&src, mode)?;
         let private_default = match mode {
-            Mode::Dev => "127.0.0.1,localhost",
+            // The demo's external service (`inti demo-whatsapp`), nothing else on this host.
+            Mode::Dev => "127.0.0.1:3200,localhost:3200",
             Mode::Production => "",
         };
         let gateway = GatewaySettings {

@@ -3,7 +3,9 @@
 //! link-local, unique-local, multicast, reserved or cloud-metadata address, unless an operator
 //! lists it in `gateway.allowed_private_hosts`. The URL parser normalises the odd spellings of
 //! an address (`2130706433`, `0x7f.1`, `0177.0.0.1`, `[::ffff:127.0.0.1]`) before the check.
-//! The gateway checks again on the address it connects to (a DNS answer can change).
+//! A DNS answer can change after this check (rebinding), and a name that does not resolve
+//! now is accepted: whatever connects to these URLs (the gateway, health checks) must check
+//! the address it actually connects to with `is_internal` again.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
@@ -18,11 +20,11 @@ const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
 pub async fn check(field: &str, raw: &str, allowed: &[String]) -> Result<Url, AppError> {
     let url = check_literal(field, raw, allowed)?;
     if let Some(Host::Domain(domain)) = url.host() {
-        if !is_allowed(domain, allowed) {
-            let port = url.port_or_known_default().unwrap_or(443);
+        let port = url.port_or_known_default().unwrap_or(443);
+        if !is_allowed(domain, port, allowed) {
             let lookup = tokio::net::lookup_host((domain.to_string(), port));
-            // A name that does not resolve now cannot be judged now; the gateway checks every
-            // address it connects to.
+            // A name that does not resolve now cannot be judged now; the connecting side
+            // checks the address it connects to.
             if let Ok(Ok(addrs)) = tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
                 for addr in addrs {
                     if is_internal(addr.ip()) {
@@ -52,7 +54,8 @@ pub fn check_literal(field: &str, raw: &str, allowed: &[String]) -> Result<Url, 
         .host()
         .ok_or_else(|| AppError::validation(field, "must name a host"))?;
     let host_text = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    if is_allowed(&host_text, allowed) {
+    let port = url.port_or_known_default().unwrap_or(0);
+    if is_allowed(&host_text, port, allowed) {
         return Ok(url);
     }
     let refused = match host {
@@ -76,9 +79,23 @@ fn internal(field: &str) -> AppError {
     )
 }
 
-fn is_allowed(host: &str, allowed: &[String]) -> bool {
+/// An entry is `host` (any port) or `host:port`; IPv6 hosts in brackets (`[::1]:3200`).
+fn is_allowed(host: &str, port: u16, allowed: &[String]) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    allowed.iter().any(|a| a.eq_ignore_ascii_case(host))
+    allowed.iter().any(|entry| {
+        let (h, p) = match entry.rsplit_once(':') {
+            Some((h, p))
+                if !h.ends_with(':')
+                    && p.parse::<u16>().is_ok()
+                    && (h.starts_with('[') || !h.contains(':')) =>
+            {
+                (h, p.parse::<u16>().ok())
+            }
+            _ => (entry.as_str(), None),
+        };
+        let h = h.trim_start_matches('[').trim_end_matches(']');
+        h.eq_ignore_ascii_case(host) && p.is_none_or(|p| p == port)
+    })
 }
 
 /// Addresses no external service may have.
@@ -99,6 +116,8 @@ fn internal_v4(ip: Ipv4Addr) -> bool {
         || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
         || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
         || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || (a == 192 && b == 88 && c == 99) // 6to4 relay anycast
+        || ip == Ipv4Addr::new(168, 63, 129, 16) // Azure's host endpoint
         || ip.is_multicast()
         || a >= 240 // reserved, broadcast
 }
@@ -108,8 +127,14 @@ fn internal_v6(ip: Ipv6Addr) -> bool {
     // Addresses that carry an IPv4 address: judged by it.
     let embedded =
         |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-        return internal_v4(embedded(s[6], s[7])); // NAT64
+    if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
+        return internal_v4(embedded(s[6], s[7])); // NAT64, well-known and local-use prefixes
+    }
+    if s[..4] == [0, 0, 0, 0] && s[4] == 0xffff && s[5] == 0 {
+        return internal_v4(embedded(s[6], s[7])); // IPv4-translated
+    }
+    if s[0] == 0x2001 && s[1] == 0 {
+        return true; // Teredo: tunnels to an address that cannot be judged here
     }
     if s[0] == 0x2002 {
         return internal_v4(embedded(s[1], s[2])); // 6to4
@@ -148,6 +173,11 @@ mod tests {
             "http://[fd00::1]/",
             "http://[fe80::1]/",
             "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[64:ff9b:1::a00:1]/",
+            "http://[::ffff:0:7f00:1]/",
+            "http://[2001:0:4136:e378::1]/",
+            "http://192.88.99.1/",
+            "http://168.63.129.16/",
             "http://metadata.google.internal/",
         ] {
             let err = check_literal("baseUrl", raw, &[]).expect_err(raw);
@@ -171,8 +201,13 @@ mod tests {
     fn public_addresses_and_listed_hosts_pass() {
         assert!(check_literal("baseUrl", "https://api.example.com/v1", &[]).is_ok());
         assert!(check_literal("baseUrl", "http://93.184.216.34/", &[]).is_ok());
-        let allowed = vec!["127.0.0.1".to_string()];
+        let allowed = vec!["127.0.0.1:3200".to_string(), "[::1]".to_string()];
         assert!(check_literal("baseUrl", "http://127.0.0.1:3200", &allowed).is_ok());
+        assert!(
+            check_literal("baseUrl", "http://127.0.0.1:6379", &allowed).is_err(),
+            "another port"
+        );
         assert!(check_literal("baseUrl", "http://127.0.0.2:3200", &allowed).is_err());
+        assert!(check_literal("baseUrl", "http://[::1]:9999/", &allowed).is_ok());
     }
 }

@@ -621,7 +621,7 @@ fn KeyTab(service: ServiceView, actions: Actions) -> impl IntoView {
     view! {
         <section class=format!("{CARD} max-w-xl")>
             <p data-testid="key-state" class="text-sm text-slate-700">{state}</p>
-            <p class="mt-1 text-xs text-slate-500">"Keys are encrypted at rest and never shown again; the gateway injects them on calls."</p>
+            <p class="mt-1 text-xs text-slate-500">"Keys are encrypted at rest and never shown again, only their last four characters."</p>
             <ActionForm action=key attr:class="mt-4 space-y-3" attr:aria-label="Set the API key">
                 <input type="hidden" name="id" value=id />
                 <FieldError message=form_error(key) />

@@ -323,7 +323,8 @@ pub struct Usage<'a> {
     pub visibility: Visibility,
     /// The tenant's assignment of the service, if any.
     pub assignment: Option<AssignmentStatus>,
-    /// Only business tenants use services; the CORE tenant administers them.
+    /// PUBLIC services reach ACTIVE business tenants only (the CORE tenant administers
+    /// services); an explicit assignment works for any tenant.
     pub business_tenant: bool,
 }
 

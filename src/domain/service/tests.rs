@@ -302,12 +302,24 @@ fn visibility_table() {
             }
         }
     }
-    let core = Usage {
+    let usage = |visibility, assignment, business_tenant| Usage {
         name: "crm",
         status: S::Active,
-        visibility: V::Public,
-        assignment: None,
-        business_tenant: false,
+        visibility,
+        assignment,
+        business_tenant,
     };
-    assert!(!core.tenant_may_use(), "PUBLIC is for business tenants");
+    assert!(
+        !usage(V::Public, None, false).tenant_may_use(),
+        "PUBLIC is for business tenants"
+    );
+    assert!(
+        !usage(V::Public, Some(A::Inactive), true).tenant_may_use(),
+        "an inactive assignment opts out too"
+    );
+    assert!(!usage(V::Private, Some(A::Inactive), true).tenant_may_use());
+    assert!(
+        usage(V::Private, Some(A::Active), false).tenant_may_use(),
+        "an explicit assignment works anywhere"
+    );
 }

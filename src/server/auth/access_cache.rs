@@ -5,16 +5,22 @@
 //! Invalidation keeps it right, not a time to live: triggers (migration 7) NOTIFY
 //! `inti_access` in the very transaction that changes anything a session is resolved from,
 //! every node LISTENs on a connection of its own, and drops what the message names. The
-//! session's end and the user's grants' ends are checked locally. While the listener is not
-//! connected nothing is cached, so a lost connection costs speed, never correctness.
+//! session's end and the user's grants' ends are checked locally, and no entry lives longer
+//! than `MAX_AGE` (a backstop). The listener proves it still hears: every `HEARTBEAT` it
+//! sends itself a message and must get it back within `HEARTBEAT_WAIT`; otherwise (a
+//! half-open connection, a pooler in transaction mode that drops LISTEN) it reconnects and
+//! nothing is cached meanwhile. `database.url` must reach PostgreSQL directly or through a
+//! session-mode pooler.
 //!
 //! Two races are closed here:
 //! - a resolution that started before a change and finishes after its message would store a
 //!   stale answer: every message bumps an epoch, and an answer is kept only if the epoch it
 //!   started under is still the current one;
-//! - this node's own changes: their messages arrive asynchronously, so every state-changing
-//!   request ends by waiting (`settle`) until the listener has seen a marker sent after the
-//!   change committed; PostgreSQL delivers notifications in commit order.
+//! - this node's own changes: their messages arrive asynchronously, so a request that changed
+//!   something (it wrote an audit entry: `note_change`) ends by waiting (`settle`) until the
+//!   listener has seen a marker sent after the change committed; PostgreSQL delivers
+//!   notifications in commit order. A marker that does not come back in time means the
+//!   listener is not hearing: caching stops until it reconnects.
 //!
 //! Other nodes drop their copies as the message reaches them, normally well under a
 //! millisecond after the commit.
@@ -42,14 +48,41 @@ use crate::{
 };
 
 const CHANNEL: &str = "inti_access";
+/// The listener connection's `application_name`.
+pub const LISTENER_NAME: &str = "inti_access_listener";
 /// Beyond this many sessions the cache starts over rather than grow without bound.
 const MAX_ENTRIES: usize = 100_000;
-/// A listener that has heard nothing for this long proves its connection still answers.
-const KEEPALIVE: Duration = Duration::from_secs(10);
+/// No entry is served for longer than this, whatever happens to the notifications.
+const MAX_AGE: chrono::Duration = chrono::Duration::seconds(30);
+/// How often the listener proves that it hears, and how long its own message may take.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+const HEARTBEAT_WAIT: Duration = Duration::from_secs(1);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a state-changing request waits for its own changes to reach the listener before
 /// it gives up and empties the cache instead.
 const SETTLE_WAIT: Duration = Duration::from_secs(2);
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+tokio::task_local! {
+    /// Whether the request running on this task changed something (see `note_change`).
+    static CHANGED: std::cell::Cell<bool>;
+}
+
+/// Runs a request, answering whether it changed something.
+pub async fn tracking_changes<F: std::future::Future>(request: F) -> (F::Output, bool) {
+    CHANGED
+        .scope(std::cell::Cell::new(false), async {
+            let out = request.await;
+            (out, CHANGED.with(|c| c.get()))
+        })
+        .await
+}
+
+/// Marks the current request as one that changed something. Every change is audited, so
+/// the audit log calls this; outside a request it does nothing.
+pub fn note_change() {
+    let _ = CHANGED.try_with(|c| c.set(true));
+}
 
 struct Entry {
     actor: Actor,
@@ -68,6 +101,8 @@ pub struct AccessCache {
     epoch: AtomicU64,
     entries: RwLock<HashMap<Uuid, Entry>>,
     markers: Mutex<Markers>,
+    /// Wakes the listener to reconnect (a marker that never came back).
+    reconnect: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -84,6 +119,7 @@ impl Default for AccessCache {
             epoch: AtomicU64::new(0),
             entries: RwLock::new(HashMap::new()),
             markers: Mutex::new(Markers::default()),
+            reconnect: tokio::sync::Notify::new(),
         }
     }
 }
@@ -130,17 +166,21 @@ impl AccessCache {
                 actor.session_id,
                 Entry {
                     actor: actor.clone(),
-                    valid_until,
+                    valid_until: valid_until.min(Utc::now() + MAX_AGE),
                     view: None,
                 },
             );
         });
     }
 
-    pub fn store_view(&self, ticket: Ticket, session: Uuid, view: Arc<SessionView>) {
+    /// Kept only beside the very actor it was built for: an actor resolved again since (a
+    /// role changed) must not get a view built from the old one.
+    pub fn store_view(&self, ticket: Ticket, actor: &Actor, view: Arc<SessionView>) {
         self.store(ticket, |entries| {
-            if let Some(e) = entries.get_mut(&session) {
-                e.view = Some(view);
+            if let Some(e) = entries.get_mut(&actor.session_id) {
+                if e.actor == *actor {
+                    e.view = Some(view);
+                }
             }
         });
     }
@@ -189,14 +229,19 @@ impl AccessCache {
         }
     }
 
+    /// This node's marker, by id (`None`: another node's, or not a marker).
+    fn own_marker(&self, marker: &str) -> Option<u64> {
+        let (node, id) = marker.split_once(':')?;
+        if u64::from_str_radix(node, 16).ok() != Some(self.node) {
+            return None;
+        }
+        id.parse::<u64>().ok()
+    }
+
     fn marker_seen(&self, marker: &str) {
-        let Some((node, id)) = marker.split_once(':') else {
+        let Some(id) = self.own_marker(marker) else {
             return;
         };
-        if u64::from_str_radix(node, 16).ok() != Some(self.node) {
-            return;
-        }
-        let Ok(id) = id.parse::<u64>() else { return };
         let waiter = self
             .markers
             .lock()
@@ -210,33 +255,33 @@ impl AccessCache {
 
     /// Returns once every change committed before the call has reached this node's listener,
     /// so that the request that made a change and the next one agree. If that cannot be
-    /// proved in time, the cache is emptied instead.
+    /// proved in time, the listener is not hearing: caching stops until it reconnects.
     pub async fn settle(&self, db: &DbPool) {
         if !self.live.load(Ordering::Acquire) {
             return;
         }
-        let (id, seen) = {
-            let mut markers = self.markers.lock().unwrap_or_else(|p| p.into_inner());
-            markers.next += 1;
-            let (tx, rx) = oneshot::channel();
-            let id = markers.next;
-            markers.waiting.insert(id, tx);
-            (id, rx)
-        };
+        let (id, seen) = self.expect_marker();
+        // Removes the waiter however this ends (a dropped request included).
+        let _waiter = Waiter { cache: self, id };
         let marker = format!("sync:{:x}:{id}", self.node);
         let settled = match send(db, &marker).await {
-            Ok(_) => matches!(tokio::time::timeout(SETTLE_WAIT, seen).await, Ok(Ok(()))),
+            Ok(()) => matches!(tokio::time::timeout(SETTLE_WAIT, seen).await, Ok(Ok(()))),
             Err(_) => false,
         };
         if !settled {
-            self.markers
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .waiting
-                .remove(&id);
-            tracing::warn!("access cache: own changes not confirmed in time; emptied");
-            self.forget_all();
+            tracing::warn!("access cache: own change not heard back in time; reconnecting");
+            self.set_live(false);
+            self.reconnect.notify_one();
         }
+    }
+
+    fn expect_marker(&self) -> (u64, oneshot::Receiver<()>) {
+        let mut markers = self.markers.lock().unwrap_or_else(|p| p.into_inner());
+        markers.next += 1;
+        let (tx, rx) = oneshot::channel();
+        let id = markers.next;
+        markers.waiting.insert(id, tx);
+        (id, rx)
     }
 
     /// Starts the listener: connects, LISTENs, applies messages, and reconnects after any
@@ -261,27 +306,65 @@ impl AccessCache {
         });
     }
 
+    /// Applies messages until the connection fails, a heartbeat is not heard back, or a
+    /// `settle` gives up; answers why.
     async fn follow(&self, conn: &mut AsyncPgConnection) -> String {
         use diesel_async::RunQueryDsl;
         loop {
-            let next = {
+            // Prove that this connection hears: send ourselves a marker and wait for it,
+            // applying whatever else arrives meanwhile.
+            let (id, mut heard) = self.expect_marker();
+            let _waiter = Waiter { cache: self, id };
+            let beat = format!("sync:{:x}:{id}", self.node);
+            let sent = diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<Text, _>(CHANNEL)
+                .bind::<Text, _>(&beat)
+                .execute(conn);
+            match tokio::time::timeout(HEARTBEAT_WAIT, sent).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return e.to_string(),
+                Err(_) => return "no answer to a heartbeat".into(),
+            }
+            let deadline = tokio::time::Instant::now() + HEARTBEAT_WAIT;
+            let mut beat_heard = false;
+            let next_beat = tokio::time::Instant::now() + HEARTBEAT;
+            loop {
+                let until = if beat_heard { next_beat } else { deadline };
                 let mut messages = pin!(conn.notifications_stream());
-                tokio::time::timeout(KEEPALIVE, messages.next()).await
-            };
-            match next {
-                Ok(Some(Ok(n))) => self.apply(&n.payload),
-                Ok(Some(Err(e))) => return e.to_string(),
-                Ok(None) => return "connection closed".into(),
-                Err(_quiet) => {
-                    let ping = diesel::sql_query("SELECT 1").execute(conn);
-                    match tokio::time::timeout(KEEPALIVE, ping).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(e)) => return e.to_string(),
-                        Err(_) => return "no answer to a keepalive".into(),
+                tokio::select! {
+                    message = messages.next() => match message {
+                        Some(Ok(n)) => self.apply(&n.payload),
+                        Some(Err(e)) => return e.to_string(),
+                        None => return "connection closed".into(),
+                    },
+                    _ = &mut heard, if !beat_heard => beat_heard = true,
+                    _ = self.reconnect.notified() => return "a change was not heard back".into(),
+                    _ = tokio::time::sleep_until(until) => {
+                        if !beat_heard {
+                            return "heartbeat not heard back".into();
+                        }
+                        break;
                     }
                 }
             }
         }
+    }
+}
+
+/// Forgets a marker's waiter when its wait ends, however it ends.
+struct Waiter<'a> {
+    cache: &'a AccessCache,
+    id: u64,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        self.cache
+            .markers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .waiting
+            .remove(&self.id);
     }
 }
 
@@ -301,14 +384,20 @@ async fn send(db: &DbPool, message: &str) -> Result<(), String> {
 
 async fn listening_connection(url: &str) -> Result<AsyncPgConnection, String> {
     use diesel_async::RunQueryDsl;
-    let mut conn = tokio::time::timeout(KEEPALIVE, AsyncPgConnection::establish(url))
+    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, AsyncPgConnection::establish(url))
         .await
         .map_err(|_| "connecting timed out".to_string())?
         .map_err(|e| e.to_string())?;
-    diesel::sql_query(format!("LISTEN {CHANNEL}"))
-        .execute(&mut conn)
-        .await
-        .map_err(|e| e.to_string())?;
+    // Named, so that operators (and tests) can tell it in pg_stat_activity.
+    for statement in [
+        format!("SET application_name = '{LISTENER_NAME}'"),
+        format!("LISTEN {CHANNEL}"),
+    ] {
+        diesel::sql_query(statement)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     Ok(conn)
 }
 

@@ -14,7 +14,7 @@ use crate::{
     server::{db::scope::Scope, services::auth as auth_service, state::AppState},
 };
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Actor {
     pub user_id: Uuid,
     pub session_id: Uuid,

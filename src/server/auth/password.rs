@@ -43,8 +43,8 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
-/// Jobs waiting allowed per core before new ones are refused; at ~56 hashes per second per
-/// core, the last in line waits about a quarter of a second.
+/// Jobs waiting allowed per core before new ones are refused; at ~50 hashes per second per
+/// core, the last in line waits about a third of a second.
 const QUEUE_PER_CORE: usize = 16;
 /// Nice value of the hashing threads: below the async workers, PostgreSQL and Redis, so that
 /// their short bursts preempt a hash instead of waiting behind it.
@@ -65,7 +65,11 @@ static QUEUE: LazyLock<SyncSender<Job>> = LazyLock::new(|| {
                 loop {
                     let job = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                     match job {
-                        Ok(job) => job(),
+                        // A panicking job loses its answer (its caller gets an error), not
+                        // the thread.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
                         Err(_) => return,
                     }
                 }

@@ -120,7 +120,6 @@ pub struct SpecColumns {
 
 impl SpecColumns {
     pub fn of(spec: &ServiceSpec) -> Result<Self, AppError> {
-        let to_json = |v: Option<Value>| v;
         Ok(Self {
             name: spec.name.clone(),
             display_name: spec.display_name.clone(),
@@ -133,24 +132,21 @@ impl SpecColumns {
             api_key_required: spec.auth_type == AuthType::ApiKey,
             auth_type: spec.auth_type.as_str().into(),
             health_check_url: spec.health_check_url.clone(),
-            form_schema: to_json(
-                spec.form_schema
-                    .as_ref()
-                    .map(serde_json::to_value)
-                    .transpose()?,
-            ),
-            menu_schema: to_json(
-                spec.menu_schema
-                    .as_ref()
-                    .map(serde_json::to_value)
-                    .transpose()?,
-            ),
-            settings_schema: to_json(
-                spec.settings_schema
-                    .as_ref()
-                    .map(serde_json::to_value)
-                    .transpose()?,
-            ),
+            form_schema: spec
+                .form_schema
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
+            menu_schema: spec
+                .menu_schema
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
+            settings_schema: spec
+                .settings_schema
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()?,
             version: spec.version.clone(),
             documentation_url: spec.documentation_url.clone(),
             contact_email: spec.contact_email.clone(),
@@ -308,20 +304,6 @@ pub async fn counts(
         .collect())
 }
 
-/// The sealed API key of a service, if one is set.
-pub async fn api_key_ciphertext(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> QueryResult<Option<Vec<u8>>> {
-    services::table
-        .find(id)
-        .select(services::api_key_ciphertext)
-        .first::<Option<Vec<u8>>>(conn)
-        .await
-        .optional()
-        .map(Option::flatten)
-}
-
 /// Stores (or, with `None`, removes) a sealed key and its last four characters.
 pub async fn set_api_key(
     conn: &mut AsyncPgConnection,
@@ -329,7 +311,7 @@ pub async fn set_api_key(
     sealed: Option<(Vec<u8>, String)>,
 ) -> QueryResult<()> {
     let (ciphertext, hint) = match sealed {
-        Some((c, h)) => (Some(c), Some(h)),
+        Some((c, h)) => (Some(c), Some(h).filter(|h: &String| !h.is_empty())),
         None => (None, None),
     };
     let now = ciphertext.as_ref().map(|_| Utc::now());
@@ -673,12 +655,26 @@ pub async fn delete_assignment(
     Ok(n == 1)
 }
 
+/// What the visibility rules need of a service (no schemas: this runs on every sign-in).
+#[derive(Debug, Clone, Queryable)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub name: String,
+    pub display_name: String,
+    pub service_type: String,
+    pub status: String,
+    pub visibility: String,
+    pub category: Option<String>,
+    /// The tenant's assignment status, where it has one.
+    pub assignment: Option<String>,
+}
+
 /// Every service that is not INACTIVE, with the tenant's assignment status where it has
 /// one: the input of the visibility rules (`Usage`).
 pub async fn candidates_for_tenant(
     conn: &mut AsyncPgConnection,
     tenant_id: Uuid,
-) -> QueryResult<Vec<(ServiceRow, Option<String>)>> {
+) -> QueryResult<Vec<Candidate>> {
     services::table
         .left_join(
             tenant_service_assignments::table.on(tenant_service_assignments::service_id
@@ -688,7 +684,13 @@ pub async fn candidates_for_tenant(
         .filter(services::status.ne(ServiceStatus::Inactive.as_str()))
         .order((services::display_name.asc(), services::id.asc()))
         .select((
-            ServiceRow::as_select(),
+            services::id,
+            services::name,
+            services::display_name,
+            services::service_type,
+            services::status,
+            services::visibility,
+            services::category,
             tenant_service_assignments::status.nullable(),
         ))
         .load(conn)

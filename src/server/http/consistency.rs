@@ -1,6 +1,7 @@
-//! Read-your-writes on this node: a request that may have changed something returns only
-//! once this node's access cache has seen the change (see `AccessCache::settle`), so the next
-//! request, whoever sends it, is decided on the new state.
+//! Read-your-writes on this node: a request that changed something returns only once this
+//! node's access cache has seen the change (see `AccessCache::settle`), so the next request,
+//! whoever sends it, is decided on the new state. Requests that changed nothing (reads,
+//! refusals) pass straight through.
 
 use axum::{
     extract::{Request, State},
@@ -8,16 +9,15 @@ use axum::{
     response::Response,
 };
 
-use crate::server::state::AppState;
+use crate::server::{auth::access_cache::tracking_changes, state::AppState};
 
 pub async fn settle_changes(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let may_change = !request.method().is_safe();
-    let response = next.run(request).await;
-    if may_change {
+    let (response, changed) = tracking_changes(next.run(request)).await;
+    if changed {
         state.access.settle(&state.db).await;
     }
     response

@@ -39,6 +39,8 @@ pub async fn record(
         Some((kind, id)) => (Some(kind), Some(id)),
         None => (None, None),
     };
+    // Every change is audited: this is how a request is known to have changed something.
+    crate::server::auth::access_cache::note_change();
     audit::record(
         conn,
         AuditEntry {

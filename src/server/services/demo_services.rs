@@ -19,10 +19,9 @@ use crate::{
             services::{self as db, AssignmentColumns, EndpointColumns, SpecColumns},
             tenants, users,
         },
-        keyring::api_key_aad,
         services::{
             access::{TENANT_ADMIN, USER},
-            registry::server_pattern,
+            registry::{self, server_pattern},
         },
         state::AppState,
     },
@@ -135,9 +134,7 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
             db::insert_endpoint(c, row.id, EndpointColumns::of(&e)?).await?;
         }
         if let Some(key) = key {
-            let sealed = state.keyring.seal(key.as_bytes(), &api_key_aad(row.id))?;
-            let hint = key[key.len() - 4..].to_string();
-            db::set_api_key(c, row.id, Some((sealed, hint))).await?;
+            registry::store_key(c, state, row.id, Some(key.to_string())).await?;
         }
         let tenant = tenants::find_by_domain(c, tenant)
             .await?

@@ -102,7 +102,7 @@ fn api_key(body: &Value) -> Result<Option<Option<String>>, AppError> {
 
 /// Seals the key for the service's row; the hint is its last four characters, shown only
 /// for keys long enough that four characters give little away.
-async fn store_key(
+pub(crate) async fn store_key(
     c: &mut AsyncPgConnection,
     state: &AppState,
     service_id: Uuid,
@@ -145,11 +145,13 @@ fn endpoints_in(body: &Value) -> Result<Vec<EndpointSpec>, AppError> {
     Ok(out)
 }
 
+/// Registry changes are platform work: recorded without a tenant (super admins read them),
+/// never in the log of whichever tenant the super admin happens to be in.
 fn event(actor: &Actor, action: AuditAction, service_id: Uuid, details: Value) -> Event<'static> {
     Event {
         action,
         outcome: Outcome::Success,
-        tenant_id: Some(actor.tenant_id),
+        tenant_id: None,
         actor_user_id: Some(actor.user_id),
         target: Some(("service", service_id.to_string())),
         details,
@@ -298,16 +300,14 @@ pub async fn update(
     actor.require_platform("service:update")?;
     let (id, body) = (id?, body?);
     let key = api_key(&body)?;
-    let current = scoped(&state.db, Scope::platform(), async |c| {
-        db::find(c, id).await?.ok_or(AppError::NotFound)?.spec()
-    })
-    .await?;
-    let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey"], server_pattern)?;
-    check_urls(state, &spec).await?;
-    let columns = SpecColumns::of(&spec)?;
+    // Read, merged and written under the row's lock: two concurrent updates of different
+    // fields both hold.
     scoped(&state.db, Scope::platform(), async |c| {
         let before = db::find_for_update(c, id).await?.ok_or(AppError::NotFound)?;
-        db::update(c, id, columns).await?;
+        let current = before.spec()?;
+        let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey"], server_pattern)?;
+        check_urls(state, &spec).await?;
+        db::update(c, id, SpecColumns::of(&spec)?).await?;
         let changed: Vec<&str> = Obj::new(&body, JsonPath::root(""))?
             .keys()
             .filter(|k| *k != "apiKey")
@@ -637,41 +637,51 @@ pub async fn accessible_in(
         && tenant.status == Status::Active.as_str();
     let candidates = db::candidates_for_tenant(c, actor.tenant_id).await?;
     let mut usable = Vec::new();
-    for (row, assignment) in candidates {
-        let spec = row.spec()?;
+    for s in candidates {
+        let (Some(status), Some(visibility), Some(service_type)) = (
+            ServiceStatus::parse(&s.status),
+            Visibility::parse(&s.visibility),
+            ServiceType::parse(&s.service_type),
+        ) else {
+            // One unreadable row must not lock everyone out: skip it, loudly.
+            tracing::error!(service = %s.id, "a service row does not read back; skipped");
+            continue;
+        };
         let usage = Usage {
-            name: &spec.name,
-            status: spec.status,
-            visibility: spec.visibility,
-            assignment: assignment.as_deref().and_then(AssignmentStatus::parse),
+            name: &s.name,
+            status,
+            visibility,
+            assignment: s.assignment.as_deref().and_then(AssignmentStatus::parse),
             business_tenant: business,
         };
         if usage.user_may_use(&actor.permissions) {
-            usable.push((row.id, spec));
+            usable.push((s, service_type, status));
         }
     }
-    let ids: Vec<Uuid> = usable.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<Uuid> = usable.iter().map(|(s, _, _)| s.id).collect();
     let endpoints = db::endpoints_of(c, &ids).await?;
     Ok(usable
         .into_iter()
-        .map(|(id, spec)| AccessibleService {
-            id,
-            name: spec.name,
-            display_name: spec.display_name,
-            service_type: spec.service_type.as_str().to_string(),
-            status: spec.status.as_str().to_string(),
-            category: spec.category,
+        .map(|(s, service_type, status)| AccessibleService {
+            id: s.id,
             endpoints: endpoints
                 .iter()
-                .filter(|e| e.service_id == id)
-                .filter_map(|e| e.spec().ok())
+                .filter(|e| e.service_id == s.id)
                 .filter(|e| {
-                    e.required_permissions
-                        .iter()
-                        .all(|p| actor.permissions.covers(p))
+                    // Unreadable permissions allow nothing.
+                    e.spec().is_ok_and(|e| {
+                        e.required_permissions
+                            .iter()
+                            .all(|p| actor.permissions.covers(p))
+                    })
                 })
-                .map(|e| e.name)
+                .map(|e| e.name.clone())
                 .collect(),
+            name: s.name,
+            display_name: s.display_name,
+            service_type: service_type.as_str().to_string(),
+            status: status.as_str().to_string(),
+            category: s.category,
         })
         .collect())
 }
@@ -680,7 +690,6 @@ pub async fn accessible_in(
 /// changed, each audited. Afterwards the old key can be removed from `secrets.keys`.
 pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
     scoped(&state.db, Scope::platform(), async |c| {
-        let core = tenants::find_by_domain(c, "core").await?.map(|t| t.id);
         let mut rotated = 0;
         for (id, sealed) in db::all_api_keys(c).await? {
             if state.keyring.is_current(&sealed) {
@@ -692,7 +701,7 @@ pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
             let event = Event {
                 action: AuditAction::ServiceKeyRotate,
                 outcome: Outcome::Success,
-                tenant_id: core,
+                tenant_id: None,
                 actor_user_id: None,
                 target: Some(("service", id.to_string())),
                 details: json!({ "keyId": state.keyring.active_id() }),

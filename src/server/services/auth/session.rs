@@ -102,7 +102,7 @@ pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView
     if let Some(ticket) = ticket {
         state
             .access
-            .store_view(ticket, actor.session_id, Arc::new(view.clone()));
+            .store_view(ticket, actor, Arc::new(view.clone()));
     }
     Ok(view)
 }
