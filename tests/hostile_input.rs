@@ -346,6 +346,7 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
         &["service_id", "tenant", "status", "custom_settings"],
     ),
     ("services_unassign", &["service_id", "tenant_id"]),
+    ("services_mine", &[]),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

@@ -635,3 +635,46 @@ async fn custom_settings_follow_the_settings_schema() {
         .collect();
     assert!(listed.contains(&"with-settings".to_string()), "{listed:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_admin_sees_the_tenants_services_with_their_settings() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let tenant_b = tenant_id(&app, "whatsapp").await;
+    let res = app
+        .get("/api/v1/core/services?search=whatsapp", Some(&root))
+        .await;
+    let whatsapp = res.json()["data"]["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{whatsapp}/tenants/{tenant_b}"),
+            Some(json!({"customSettings": {"sender": "WA Co"}})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let cookie = app.browser_login("admin@whatsapp.com").await;
+    let res = app.server_fn("services_mine", "", Some(&cookie)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let list = res.json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["name"], "whatsapp-gateway");
+    assert_eq!(list[0]["settings"], json!({"sender": "WA Co"}));
+    assert_eq!(
+        list[0]["endpoints"],
+        json!(["messages:list", "messages:blast"])
+    );
+    // Another tenant sees its own, never this one's settings.
+    let other = app.browser_login("admin@taskmanager.com").await;
+    let res = app.server_fn("services_mine", "", Some(&other)).await;
+    assert!(!res.text().contains("WA Co"), "{}", res.text());
+    assert!(res.text().contains("task-manager"));
+    // Signed out: 401.
+    assert_eq!(app.server_fn("services_mine", "", None).await.status, 401);
+}

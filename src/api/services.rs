@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::domain::{
     error::AppError,
     paging::Page,
-    service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+    service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
 };
 
 /// Form text as a JSON body: empty optional fields are left out (`clear` = sent as null).
@@ -381,6 +381,20 @@ pub async fn unassign_service(service_id: String, tenant_id: String) -> Result<(
                 .and_then(|s| tenant_id.parse().map(|t| (s, t)))
                 .map_err(|_| AppError::NotFound);
             registry::unassign(&state, &actor, ids, &context::client().await).await
+        }
+        .await,
+    )
+}
+
+/// The current tenant's services with its settings (the Services page).
+#[server(prefix = "/api", endpoint = "services_mine")]
+pub async fn my_services() -> Result<Vec<TenantService>, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            registry::tenant_services(&state, &actor).await
         }
         .await,
     )

@@ -11,7 +11,7 @@ use leptos_router::{
 
 use crate::{
     api::services::{
-        get_service, list_services, service_tenants, AssignService, DeleteEndpoint,
+        get_service, list_services, my_services, service_tenants, AssignService, DeleteEndpoint,
         RegisterService, SaveEndpoint, SetServiceKey, UnassignService, UpdateSchemas,
         UpdateService,
     },
@@ -20,7 +20,7 @@ use crate::{
         paging::Page,
         service::{
             endpoint::HttpMethod,
-            view::{ServiceDetail, ServiceView},
+            view::{ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, AuthType, ServiceStatus, ServiceType, Visibility,
         },
     },
@@ -552,7 +552,8 @@ fn TenantsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
                     <input type="hidden" name="service_id" value=service_id />
                     <FieldError message=form_error(assign) />
                     <label class="block text-sm"><span class=LABEL>"Tenant domain"</span>
-                        <input name="tenant" required placeholder="taskmanager" class=INPUT />
+                        <input name="tenant" required list="tenant-domains" autocomplete="off" placeholder="taskmanager" class=INPUT />
+                        <TenantOptions />
                         <FieldError message=field_error(assign, "tenant") /></label>
                     <label class="block text-sm"><span class=LABEL>"Status"</span>
                         <select name="status" class=INPUT>{options(&statuses, "ACTIVE")}</select></label>
@@ -564,6 +565,24 @@ fn TenantsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
                 <FieldError message=form_error(unassign) />
             </section>
         </div>
+    }
+}
+
+/// Suggestions for the tenant field: the first tenants by name (typing narrows them, the
+/// browser's own search over the list).
+#[component]
+fn TenantOptions() -> impl IntoView {
+    let tenants = Resource::new(|| (), |_| crate::api::tenants::list_tenants(None, None));
+    view! {
+        <datalist id="tenant-domains">
+            <Transition>
+                {move || Suspend::new(async move {
+                    tenants.await.map(|page| page.items).unwrap_or_default().into_iter()
+                        .map(|t| view! { <option value=t.domain>{t.name}</option> })
+                        .collect_view()
+                })}
+            </Transition>
+        </datalist>
     }
 }
 
@@ -643,19 +662,35 @@ fn KeyTab(service: ServiceView, actions: Actions) -> impl IntoView {
     }
 }
 
-/// A tenant's services: what its users can use (from the signed-in view), with badges.
+/// A tenant's services: what its users can use, with the tenant's settings for each.
 #[component]
 pub fn MyServicesPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let tenant = session.current_tenant.name.clone();
-    let services = session.accessible_services;
-    let empty = services.is_empty();
+    let services = Resource::new(|| (), |_| my_services());
     view! {
         <Title text="Services" />
         <h1 class="text-2xl font-semibold tracking-tight">"Services"</h1>
-        <p class="mt-1 text-sm text-slate-500">"What " {tenant} " can use, and the endpoints open to you."</p>
+        <p class="mt-1 text-sm text-slate-500">"What " {tenant} " can use, the endpoints open to you, and this tenant's settings."</p>
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match services.await {
+                    Ok(list) if list.is_empty() => Either::Left(view! {
+                        <p class="mt-6 text-sm text-slate-500">"This tenant has no service yet. A super admin assigns services from the registry."</p>
+                    }.into_any()),
+                    Ok(list) => Either::Left(view! { <ServiceList list /> }.into_any()),
+                    Err(e) => Either::Right(view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.user_message()}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ServiceList(list: Vec<TenantService>) -> impl IntoView {
+    view! {
         <ul data-testid="my-services" class="mt-6 grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-            {services.into_iter().map(|s| view! {
+            {list.into_iter().map(|TenantService { service: s, settings }| view! {
                 <li class=CARD>
                     <div class="flex items-start justify-between gap-2">
                         <p class="text-base font-semibold">{s.display_name}</p>
@@ -666,9 +701,14 @@ pub fn MyServicesPage() -> impl IntoView {
                     <ul class="mt-3 flex flex-wrap gap-1">
                         {s.endpoints.into_iter().map(|e| view! { <li class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{e}</li> }).collect_view()}
                     </ul>
+                    {settings.filter(|v| v.as_object().is_some_and(|o| !o.is_empty())).map(|v| view! {
+                        <dl class="mt-3 border-t border-slate-100 pt-2 text-xs">
+                            <dt class="font-semibold text-slate-600">"Settings"</dt>
+                            <dd class="mt-1 whitespace-pre-wrap font-mono text-slate-700">{serde_json::to_string_pretty(&v).unwrap_or_default()}</dd>
+                        </dl>
+                    })}
                 </li>
             }).collect_view()}
         </ul>
-        {empty.then(|| view! { <p class="mt-6 text-sm text-slate-500">"This tenant has no service yet. A super admin assigns services from the registry."</p> })}
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{endpoint::EndpointSpec, AssignmentStatus, ServiceSpec};
+use crate::domain::account::AccessibleService;
 
 /// A registered service. Its API key is write-only: only whether one is set and its last
 /// four characters are ever shown.
@@ -61,4 +62,15 @@ pub struct AssignmentView {
     pub assigned_by: Option<Uuid>,
     pub assigned_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A service the current tenant can use, with the tenant's settings for it (its Services
+/// page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantService {
+    #[serde(flatten)]
+    pub service: AccessibleService,
+    /// The assignment's `customSettings`; `None` for a PUBLIC service used unassigned.
+    pub settings: Option<Value>,
 }

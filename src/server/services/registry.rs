@@ -15,7 +15,7 @@ use crate::{
             endpoint::EndpointSpec,
             form::{self, FormSchema},
             reader::{JsonPath, Obj},
-            view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+            view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, ServiceSpec, ServiceStatus, ServiceType, Usage, Visibility,
             MAX_SETTINGS_BYTES,
         },
@@ -684,6 +684,30 @@ pub async fn accessible_in(
             category: s.category,
         })
         .collect())
+}
+
+/// The current tenant's services with its settings for each (`service:read` in the tenant):
+/// its Services page.
+pub async fn tenant_services(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<TenantService>, AppError> {
+    actor.require("service:read")?;
+    scoped(&state.db, actor.scope(), async |c| {
+        let services = accessible_in(c, actor).await?;
+        let assignments = db::assignments(c, None, Some(actor.tenant_id)).await?;
+        Ok(services
+            .into_iter()
+            .map(|service| TenantService {
+                settings: assignments
+                    .iter()
+                    .find(|a| a.service_id == service.id)
+                    .map(|a| a.custom_settings.clone()),
+                service,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many
