@@ -10,11 +10,11 @@ test('a tenant admin creates a custom role with the permission picker', async ({
 
   const form = page.getByRole('form', { name: 'New custom role' });
   // The picker offers only what the admin holds.
-  await expect(form.getByText('task:create')).toHaveCount(0);
+  await expect(form.getByText('billing:read')).toHaveCount(0);
   await form.getByLabel('Name').fill(name);
-  await form.getByLabel('Other permissions').fill('task:read');
+  await form.getByLabel('Other permissions').fill('billing:read');
   await form.getByRole('button', { name: 'Create role' }).click();
-  await expect(form.getByRole('alert')).toContainText('You cannot grant task:read');
+  await expect(form.getByRole('alert')).toContainText('You cannot grant billing:read');
 
   await form.getByLabel('Other permissions').fill('');
   await form.getByLabel('user:read').check();
