@@ -30,6 +30,8 @@ use crate::{
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
 const LABEL: &str = "font-medium text-slate-700";
 const LINK: &str = "font-medium text-amber-700 hover:underline";
+/// Inputs of an inline filter bar (no full width, no top margin).
+const FILTER: &str = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-200";
 
 fn options(all: &[&'static str], current: &str) -> impl IntoView {
     all.iter()
@@ -68,14 +70,14 @@ pub fn ServicesPage() -> impl IntoView {
             </div>
             <a href="/admin/services/new" class=BUTTON>"Register a service"</a>
         </div>
-        <form method="get" action="/admin/services" role="search" class="mt-6 flex flex-wrap gap-2">
+        <form method="get" action="/admin/services" role="search" class="mt-6 flex flex-wrap items-center gap-2">
             <input type="search" name="q" aria-label="Search services" placeholder="Search by name or description"
-                value=move || get("q").unwrap_or_default() class=format!("{INPUT} max-w-sm") />
-            <select name="type" aria-label="Type" class=format!("{INPUT} w-40")>
+                value=move || get("q").unwrap_or_default() class=format!("{FILTER} w-80") />
+            <select name="type" aria-label="Type" class=FILTER>
                 <option value="">"Any type"</option>
                 {move || options(&type_names, &get("type").unwrap_or_default())}
             </select>
-            <select name="status" aria-label="Status" class=format!("{INPUT} w-44")>
+            <select name="status" aria-label="Status" class=FILTER>
                 <option value="">"Any status"</option>
                 {move || options(&status_names, &get("status").unwrap_or_default())}
             </select>
@@ -440,7 +442,7 @@ fn EndpointsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
         .collect_view();
     view! {
         <div class="grid gap-6 xl:grid-cols-3">
-            <section class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm xl:col-span-2">
+            <section class="h-fit overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm xl:col-span-2">
                 <table data-testid="endpoint-table" class="min-w-full divide-y divide-slate-200 text-sm">
                     <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500">
                         <tr><th class="px-4 py-3">"Route"</th><th class="px-4 py-3">"Name"</th><th class="px-4 py-3">"Permissions"</th><th class="px-4 py-3 text-right">"Limits"</th><th class="px-4 py-3"></th></tr>
@@ -500,7 +502,7 @@ fn TenantsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
     let sid2 = service_id.clone();
     view! {
         <div class="grid gap-6 xl:grid-cols-3">
-            <section class="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm xl:col-span-2">
+            <section class="h-fit overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm xl:col-span-2">
                 <Transition fallback=|| view! { <p class="p-4 text-sm text-slate-500">"Loading…"</p> }>
                     {move || {
                         let (statuses, sid) = (statuses2.clone(), sid2.clone());
