@@ -255,3 +255,53 @@ async fn nothing_cached_survives_a_lost_listener() {
     );
     assert_eq!(get(&app, ME, &token).await.status, 401);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_change_reaches_its_holders_and_leaves_other_sessions_cached() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let res = send(
+        &app,
+        "POST",
+        "/api/v1/roles",
+        json!({"name": "READER", "description": "", "permissions": ["user:read"]}),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let role = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let user = user_id(&app, "user@taskmanager.com").await;
+    let res = send(
+        &app,
+        "PATCH",
+        &format!("/api/v1/users/{user}"),
+        json!({"role": "READER"}),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let reader = app.token("user@taskmanager.com").await;
+    let other = app.token("admin@whatsapp.com").await;
+    warm(&app, &reader).await;
+    warm(&app, &other).await;
+    assert_eq!(get(&app, "/api/v1/users", &reader).await.status, 200);
+
+    let res = send(
+        &app,
+        "PATCH",
+        &format!("/api/v1/roles/{role}"),
+        json!({"permissions": ["dashboard:view"]}),
+        &admin,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        get(&app, "/api/v1/users", &reader).await.status,
+        403,
+        "the holder's next request"
+    );
+    assert!(
+        app.state.access.actor(session_of(&app, &other)).is_some(),
+        "another tenant's cached session stays"
+    );
+}

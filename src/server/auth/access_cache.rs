@@ -193,20 +193,25 @@ impl AccessCache {
         }
     }
 
-    /// Drops what a message names: `user:<id>` that user's sessions, anything else all.
+    /// Drops what a message names: `user:<id>` that user's sessions, `role:<id>` the
+    /// sessions acting through that role, anything else all.
     fn apply(&self, message: &str) {
         if let Some(marker) = message.strip_prefix("sync:") {
             self.marker_seen(marker);
             return;
         }
-        let user = message
-            .strip_prefix("user:")
-            .and_then(|id| id.parse::<Uuid>().ok());
+        let id_after = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|id| id.parse::<Uuid>().ok())
+        };
+        let (user, role) = (id_after("user:"), id_after("role:"));
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         self.epoch.fetch_add(1, Ordering::AcqRel);
-        match user {
-            Some(user) => entries.retain(|_, e| e.actor.user_id != user),
-            None => entries.clear(),
+        match (user, role) {
+            (Some(user), _) => entries.retain(|_, e| e.actor.user_id != user),
+            (_, Some(role)) => entries.retain(|_, e| e.actor.role_id != role),
+            _ => entries.clear(),
         }
     }
 
@@ -412,6 +417,7 @@ mod tests {
             session_id: Uuid::new_v4(),
             tenant_id: Uuid::new_v4(),
             role: "USER".into(),
+            role_id: Uuid::new_v4(),
             permissions: PermissionSet::from_strings(["task:read"]),
             is_super_admin: false,
         }
@@ -443,7 +449,7 @@ mod tests {
     }
 
     #[test]
-    fn a_user_message_drops_only_that_users_sessions() {
+    fn user_and_role_messages_drop_only_their_sessions() {
         let cache = live();
         let (a, b) = (actor(Uuid::new_v4()), actor(Uuid::new_v4()));
         for x in [&a, &b] {
@@ -452,6 +458,11 @@ mod tests {
         cache.apply(&format!("user:{}", a.user_id));
         assert!(cache.actor(a.session_id).is_none());
         assert!(cache.actor(b.session_id).is_some());
+        cache.apply(&format!("role:{}", Uuid::new_v4()));
+        assert!(cache.actor(b.session_id).is_some(), "another role's change");
+        cache.apply(&format!("role:{}", b.role_id));
+        assert!(cache.actor(b.session_id).is_none());
+        cache.store_actor(cache.ticket().unwrap(), &b, Utc::now() + LATER);
         cache.apply("all");
         assert!(cache.actor(b.session_id).is_none());
     }

@@ -21,6 +21,8 @@ pub struct Actor {
     /// Always the session's tenant: never taken from a request body, header or query.
     pub tenant_id: Uuid,
     pub role: String,
+    /// The role's id: a change to that role's permissions drops the cached actors holding it.
+    pub role_id: Uuid,
     pub permissions: PermissionSet,
     /// Platform authority: derived once, from the grant (the system SUPER_ADMIN role held in
     /// the CORE tenant), never from a role name alone. A SUPER_ADMIN role granted inside a

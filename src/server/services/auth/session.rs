@@ -68,6 +68,7 @@ fn resolved(session_id: Uuid, found: scope::ResolvedSession) -> Actor {
         session_id,
         tenant_id: found.tenant_id,
         role: found.role_name,
+        role_id: found.role_id,
         permissions: PermissionSet::from_strings(found.permissions),
         is_super_admin: found.platform,
     }
@@ -87,6 +88,7 @@ pub(super) async fn actor_for(
         tenant_id: reach.tenant.id,
         is_super_admin: reach.platform,
         role: reach.role_name,
+        role_id: reach.role_id,
         permissions,
     })
 }
