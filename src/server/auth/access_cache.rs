@@ -56,11 +56,12 @@ const MAX_ENTRIES: usize = 100_000;
 const MAX_AGE: chrono::Duration = chrono::Duration::seconds(30);
 /// How often the listener proves that it hears, and how long its own message may take.
 const HEARTBEAT: Duration = Duration::from_secs(2);
-const HEARTBEAT_WAIT: Duration = Duration::from_secs(1);
+/// Generous: a loaded machine must not make a healthy listener look deaf.
+const HEARTBEAT_WAIT: Duration = Duration::from_secs(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a state-changing request waits for its own changes to reach the listener before
 /// it gives up and empties the cache instead.
-const SETTLE_WAIT: Duration = Duration::from_secs(2);
+const SETTLE_WAIT: Duration = Duration::from_secs(5);
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
 
 tokio::task_local! {
