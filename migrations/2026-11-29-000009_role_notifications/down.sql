@@ -1,6 +1,7 @@
 DROP TRIGGER IF EXISTS roles_notify_access ON roles;
 DROP TRIGGER IF EXISTS role_permissions_notify_access ON role_permissions;
 DROP TRIGGER IF EXISTS roles_truncate_notify_access ON roles;
+DROP TRIGGER IF EXISTS roles_identity_notify_access ON roles;
 DROP TRIGGER IF EXISTS role_permissions_truncate_notify_access ON role_permissions;
 DROP FUNCTION IF EXISTS inti_notify_role();
 CREATE TRIGGER roles_notify_access AFTER UPDATE OR DELETE OR TRUNCATE ON roles

@@ -1,7 +1,8 @@
 -- A change to one role's permissions drops only the cached sessions acting through that role
 -- (`role:<id>`), instead of every session on every node: one tenant admin editing a custom
--- role must not empty the platform's cache. Role names never change (the API cannot rename
--- a role) and a granted role cannot be deleted, so nothing else depends on a role row.
+-- role must not empty the platform's cache. A role's name, system flag or tenant can change
+-- only by hand (the API cannot): then every session may depend on it (tenant lists show role
+-- names; platform authority reads them), so such an update still drops everything.
 DROP TRIGGER roles_notify_access ON roles;
 DROP TRIGGER role_permissions_notify_access ON role_permissions;
 
@@ -23,6 +24,8 @@ CREATE TRIGGER roles_notify_access AFTER UPDATE OR DELETE ON roles
   FOR EACH ROW EXECUTE FUNCTION inti_notify_role('id');
 CREATE TRIGGER role_permissions_notify_access AFTER INSERT OR UPDATE OR DELETE ON role_permissions
   FOR EACH ROW EXECUTE FUNCTION inti_notify_role('role_id');
+CREATE TRIGGER roles_identity_notify_access AFTER UPDATE OF name, is_system, tenant_id ON roles
+  FOR EACH STATEMENT EXECUTE FUNCTION inti_notify_access();
 CREATE TRIGGER roles_truncate_notify_access AFTER TRUNCATE ON roles
   FOR EACH STATEMENT EXECUTE FUNCTION inti_notify_access();
 CREATE TRIGGER role_permissions_truncate_notify_access AFTER TRUNCATE ON role_permissions

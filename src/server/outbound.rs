@@ -127,8 +127,11 @@ fn internal_v6(ip: Ipv6Addr) -> bool {
     // Addresses that carry an IPv4 address: judged by it.
     let embedded =
         |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-    if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
-        return internal_v4(embedded(s[6], s[7])); // NAT64, well-known and local-use prefixes
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+        return true; // local-use NAT64 (/48): where the IPv4 address sits depends on the prefix
+    }
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+        return internal_v4(embedded(s[6], s[7])); // well-known NAT64 prefix
     }
     if s[..4] == [0, 0, 0, 0] && s[4] == 0xffff && s[5] == 0 {
         return internal_v4(embedded(s[6], s[7])); // IPv4-translated

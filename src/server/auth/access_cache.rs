@@ -104,6 +104,8 @@ pub struct AccessCache {
     markers: Mutex<Markers>,
     /// Wakes the listener to reconnect (a marker that never came back).
     reconnect: tokio::sync::Notify,
+    /// Bumped by every new listener connection: a settle only condemns the one it started on.
+    generation: AtomicU64,
 }
 
 #[derive(Default)]
@@ -121,6 +123,7 @@ impl Default for AccessCache {
             entries: RwLock::new(HashMap::new()),
             markers: Mutex::new(Markers::default()),
             reconnect: tokio::sync::Notify::new(),
+            generation: AtomicU64::new(0),
         }
     }
 }
@@ -226,7 +229,7 @@ impl AccessCache {
         self.live.store(live, Ordering::Release);
         if !live {
             self.forget_all();
-            // Waiters of a dead connection give up at once (and empty the cache themselves).
+            // Waiters of a dead connection give up at once.
             self.markers
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -266,18 +269,28 @@ impl AccessCache {
         if !self.live.load(Ordering::Acquire) {
             return;
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let (id, seen) = self.expect_marker();
         // Removes the waiter however this ends (a dropped request included).
         let _waiter = Waiter { cache: self, id };
         let marker = format!("sync:{:x}:{id}", self.node);
-        let settled = match send(db, &marker).await {
-            Ok(()) => matches!(tokio::time::timeout(SETTLE_WAIT, seen).await, Ok(Ok(()))),
-            Err(_) => false,
-        };
-        if !settled {
-            tracing::warn!("access cache: own change not heard back in time; reconnecting");
-            self.set_live(false);
-            self.reconnect.notify_one();
+        if send(db, &marker).await.is_err() {
+            // The pool, not the listener, failed: what we changed may be unheard, so forget.
+            self.forget_all();
+            return;
+        }
+        match tokio::time::timeout(SETTLE_WAIT, seen).await {
+            Ok(Ok(())) => {}
+            // The waiter was dropped: the connection went away, and the listener knows.
+            Ok(Err(_)) => {}
+            Err(_) => {
+                let same = self.generation.load(Ordering::Acquire) == generation;
+                if same && self.live.load(Ordering::Acquire) {
+                    tracing::warn!("access cache: own change not heard back in time; reconnecting");
+                    self.set_live(false);
+                    self.reconnect.notify_one();
+                }
+            }
         }
     }
 
@@ -298,6 +311,9 @@ impl AccessCache {
             loop {
                 match listening_connection(&database_url).await {
                     Ok(mut conn) => {
+                        // A reconnect asked for the previous connection is void now.
+                        let _ = futures_util::FutureExt::now_or_never(cache.reconnect.notified());
+                        cache.generation.fetch_add(1, Ordering::AcqRel);
                         cache.set_live(true);
                         let reason = cache.follow(&mut conn).await;
                         tracing::warn!(%reason, "access cache: listener lost; caching paused");
@@ -343,7 +359,12 @@ impl AccessCache {
                         Some(Err(e)) => return e.to_string(),
                         None => return "connection closed".into(),
                     },
-                    _ = &mut heard, if !beat_heard => beat_heard = true,
+                    heard_back = &mut heard, if !beat_heard => {
+                        if heard_back.is_err() {
+                            return "heartbeat waiter dropped".into();
+                        }
+                        beat_heard = true;
+                    }
                     _ = self.reconnect.notified() => return "a change was not heard back".into(),
                     _ = tokio::time::sleep_until(until) => {
                         if !beat_heard {

@@ -44,7 +44,13 @@ fn auditable(kind: &str, value: &str) -> Option<String> {
 pub async fn to_completion<T: Send + 'static>(
     check: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::spawn(check).await?
+    use crate::server::auth::access_cache::{note_change, tracking_changes};
+    // The spawned task does not inherit the request's change tracking: carry it back.
+    let (out, changed) = tokio::spawn(tracking_changes(check)).await?;
+    if changed {
+        note_change();
+    }
+    out
 }
 
 /// Before a credential check: refuses (429 with `Retry-After`) while a subject is locked or

@@ -686,28 +686,60 @@ pub async fn accessible_in(
         .collect())
 }
 
-/// The current tenant's services with its settings for each (`service:read` in the tenant):
-/// its Services page.
+/// The current tenant's services (`service:read` in the tenant), with the tenant's settings
+/// for each to those who manage the tenant (`tenant:update`), password fields masked:
+/// settings may hold credentials. Its Services page.
 pub async fn tenant_services(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<TenantService>, AppError> {
     actor.require("service:read")?;
+    let shows_settings = actor.permissions.allows("tenant:update");
     scoped(&state.db, actor.scope(), async |c| {
         let services = accessible_in(c, actor).await?;
-        let assignments = db::assignments(c, None, Some(actor.tenant_id)).await?;
-        Ok(services
-            .into_iter()
-            .map(|service| TenantService {
-                settings: assignments
-                    .iter()
-                    .find(|a| a.service_id == service.id)
-                    .map(|a| a.custom_settings.clone()),
-                service,
-            })
-            .collect())
+        let assignments = if shows_settings {
+            db::assignments(c, None, Some(actor.tenant_id)).await?
+        } else {
+            Vec::new()
+        };
+        let mut out = Vec::with_capacity(services.len());
+        for service in services {
+            let settings = match assignments.iter().find(|a| a.service_id == service.id) {
+                Some(a) => {
+                    let schema = db::find(c, service.id)
+                        .await?
+                        .map(|r| r.spec())
+                        .transpose()?;
+                    let mut settings = a.custom_settings.clone();
+                    if let Some(schema) = schema.and_then(|s| s.settings_schema) {
+                        mask_passwords(&schema.fields, &mut settings);
+                    }
+                    Some(settings)
+                }
+                None => None,
+            };
+            out.push(TenantService { service, settings });
+        }
+        Ok(out)
     })
     .await
+}
+
+/// Replaces the values of password fields (in groups too) with a mask.
+fn mask_passwords(fields: &[form::FormField], values: &mut Value) {
+    let Some(map) = values.as_object_mut() else {
+        return;
+    };
+    for field in fields {
+        let Some(v) = map.get_mut(&field.name) else {
+            continue;
+        };
+        match field.field_type {
+            form::FieldType::Password if !v.is_null() => *v = Value::String("••••••".into()),
+            form::FieldType::Group => mask_passwords(&field.fields, v),
+            _ => {}
+        }
+    }
 }
 
 /// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many
