@@ -43,6 +43,18 @@ pub fn json_text(field: &str, text: &str) -> Result<Option<Value>, AppError> {
     })
 }
 
+/// A path or form id: text that is not a UUID names nothing (404, after authorization).
+#[cfg(feature = "ssr")]
+fn id(raw: &str) -> crate::domain::error::Input<uuid::Uuid> {
+    raw.trim().parse().map_err(|_| AppError::NotFound)
+}
+
+/// Two ids at once (a service and its endpoint or tenant).
+#[cfg(feature = "ssr")]
+fn ids(a: &str, b: &str) -> crate::domain::error::Input<(uuid::Uuid, uuid::Uuid)> {
+    Ok((id(a)?, id(b)?))
+}
+
 #[server(prefix = "/api", endpoint = "services_list")]
 pub async fn list_services(
     search: Option<String>,
@@ -75,7 +87,7 @@ pub async fn get_service(id: String) -> Result<ServiceDetail, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            registry::get(&state, &actor, id.parse().map_err(|_| AppError::NotFound)).await
+            registry::get(&state, &actor, self::id(&id)).await
         }
         .await,
     )
@@ -171,7 +183,7 @@ pub async fn update_service(
                 ],
                 true,
             ));
-            let id = id.parse().map_err(|_| AppError::NotFound);
+            let id = self::id(&id);
             let client = context::client().await;
             registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
         }
@@ -201,7 +213,7 @@ pub async fn update_schemas(
             ] {
                 body.insert(key.into(), json_text(key, &text)?.unwrap_or(Value::Null));
             }
-            let id = id.parse().map_err(|_| AppError::NotFound);
+            let id = self::id(&id);
             let client = context::client().await;
             registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
         }
@@ -227,7 +239,7 @@ pub async fn set_service_key(
                 Value::String(api_key)
             };
             let body = serde_json::json!({ "apiKey": key });
-            let id = id.parse().map_err(|_| AppError::NotFound);
+            let id = self::id(&id);
             let client = context::client().await;
             registry::update(&state, &actor, id, Ok(body), &client).await
         }
@@ -278,10 +290,10 @@ pub async fn save_endpoint(
                     body.insert(key.into(), Value::from(n));
                 }
             }
-            let service = service_id.parse().map_err(|_| AppError::NotFound);
+            let service = id(&service_id);
             let endpoint = match endpoint_id.trim() {
                 "" => Ok(None),
-                e => e.parse().map(Some).map_err(|_| AppError::NotFound),
+                e => id(e).map(Some),
             };
             let ids = service.and_then(|s| endpoint.map(|e| (s, e)));
             let client = context::client().await;
@@ -298,10 +310,7 @@ pub async fn delete_endpoint(service_id: String, endpoint_id: String) -> Result<
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let ids = service_id
-                .parse()
-                .and_then(|s| endpoint_id.parse().map(|e| (s, e)))
-                .map_err(|_| AppError::NotFound);
+            let ids = ids(&service_id, &endpoint_id);
             registry::delete_endpoint(&state, &actor, ids, &context::client().await).await
         }
         .await,
@@ -315,10 +324,7 @@ pub async fn service_tenants(id: String) -> Result<Vec<AssignmentView>, AppError
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let of = id
-                .parse()
-                .map(registry::AssignmentsOf::Service)
-                .map_err(|_| AppError::NotFound);
+            let of = self::id(&id).map(registry::AssignmentsOf::Service);
             registry::assignments(&state, &actor, of).await
         }
         .await,
@@ -358,10 +364,7 @@ pub async fn assign_service(
             if let Some(settings) = json_text("customSettings", &custom_settings)? {
                 body.insert("customSettings".into(), settings);
             }
-            let ids = service_id
-                .parse()
-                .map(|s| (s, tenant_id))
-                .map_err(|_| AppError::NotFound);
+            let ids = id(&service_id).map(|s| (s, tenant_id));
             let client = context::client().await;
             registry::assign(&state, &actor, ids, Ok(Value::Object(body)), &client).await
         }
@@ -376,10 +379,7 @@ pub async fn unassign_service(service_id: String, tenant_id: String) -> Result<(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let ids = service_id
-                .parse()
-                .and_then(|s| tenant_id.parse().map(|t| (s, t)))
-                .map_err(|_| AppError::NotFound);
+            let ids = ids(&service_id, &tenant_id);
             registry::unassign(&state, &actor, ids, &context::client().await).await
         }
         .await,
