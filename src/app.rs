@@ -13,6 +13,7 @@ use crate::ui::{
     dashboard::DashboardPage,
     layout::AppLayout,
     login::LoginPage,
+    menus::MenuEditorPage,
     not_found::NotFound,
     roles::RolesPage,
     services::{MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage},
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/services/new") view=RegisterServicePage />
                     <Route path=path!("/admin/services/:id") view=ServiceDetailPage />
                     <Route path=path!("/services") view=MyServicesPage />
+                    <Route path=path!("/admin/menus") view=MenuEditorPage />
                 </ParentRoute>
             </Routes>
         </Router>

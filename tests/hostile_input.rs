@@ -243,6 +243,35 @@ fn endpoints() -> Vec<Endpoint> {
             &[],
         ),
         e("GET", "/api/v1/services", None, &[]),
+        e("GET", "/api/v1/menus/user", None, &[]),
+        e("GET", "/api/v1/menus/layout", None, &[]),
+        e(
+            "PUT",
+            "/api/v1/menus/layout",
+            Some(json!({"baseVersion": 0, "operations": [{"op": "move", "id": "core.users", "parent": null, "position": 1}]})),
+            &[],
+        ),
+        e("GET", "/api/v1/menus/layout/versions", None, &[]),
+        e(
+            "POST",
+            "/api/v1/menus/layout/revert",
+            Some(json!({"version": 1, "baseVersion": 0})),
+            &[],
+        ),
+        e("GET", "/api/v1/menus/explain", None, &["userId", "itemId"]),
+        e("GET", "/api/v1/core/menus/layout", None, &[]),
+        e(
+            "PUT",
+            "/api/v1/core/menus/layout",
+            Some(json!({"baseVersion": 0, "operations": [{"op": "addLink", "id": "custom.x", "name": "X", "url": "https://x.example", "position": 1}]})),
+            &[],
+        ),
+        e(
+            "POST",
+            "/api/v1/core/menus/layout/revert",
+            Some(json!({"version": 1, "baseVersion": 0})),
+            &[],
+        ),
         e(
             "PATCH",
             "/api/v1/core/tenants/{id}",
@@ -347,6 +376,12 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ),
     ("services_unassign", &["service_id", "tenant_id"]),
     ("services_mine", &[]),
+    ("menus_mine", &[]),
+    ("menus_layout", &["scope"]),
+    ("menus_layout_save", &["scope", "base_version", "operations"]),
+    ("menus_layout_versions", &["scope"]),
+    ("menus_layout_revert", &["scope", "version", "base_version"]),
+    ("menus_explain", &["user_id", "item_id"]),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

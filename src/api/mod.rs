@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod menus;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod roles;

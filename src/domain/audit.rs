@@ -54,5 +54,7 @@ crate::closed_set! {
         EndpointDelete => "service.endpoint_delete",
         ServiceAssign => "service.assign",
         ServiceUnassign => "service.unassign",
+        MenuLayoutSave => "menu.layout_save",
+        MenuLayoutRevert => "menu.layout_revert",
     }
 }

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod invitation;
 pub mod login;
 pub mod member;
+pub mod menu;
 pub mod paging;
 pub mod permission;
 pub mod role;

@@ -1,4 +1,5 @@
-//! The `inti` command: `serve` (default), `migrate`, `seed-demo`, `create-superadmin`.
+//! The `inti` command: `serve` (default), `migrate`, `seed-demo`, `seed-load`,
+//! `create-superadmin`, `rotate-secrets`.
 
 use std::{io::BufRead, net::SocketAddr, path::PathBuf};
 
@@ -8,7 +9,7 @@ use crate::server::{
     config::{host_label, Mode, Settings, DEFAULT_CONFIG_PATH},
     db, http,
     secret::Secret,
-    services::{demo, registry, users},
+    services::{demo, load, registry, users},
     startup::{self, StartupError},
     telemetry,
 };
@@ -39,6 +40,16 @@ enum Command {
         #[arg(long, default_value = "Super Admin")]
         name: String,
     },
+    /// Fill the database with generated tenants, services, users, grants and layouts for
+    /// benchmarks (idempotent). Users' password: INTI_LOAD_PASSWORD, or DEMO_PASSWORD.
+    SeedLoad {
+        #[arg(long, default_value_t = 1000)]
+        tenants: i64,
+        #[arg(long, default_value_t = 200)]
+        services: i64,
+        #[arg(long, default_value_t = 100_000)]
+        users: i64,
+    },
     /// Re-seal every stored secret (services' API keys) under `secrets.active_key`; then the
     /// old key can be removed from `secrets.keys`.
     RotateSecrets,
@@ -63,6 +74,28 @@ pub async fn run() -> Result<(), StartupError> {
             demo::seed(&state, &password).await.map_err(app_error)?;
             println!("Demo data is in place.");
             Ok(())
+        }
+        Command::SeedLoad {
+            tenants,
+            services,
+            users,
+        } => {
+            if tenants < 1 || services < 0 || users < 0 {
+                return Err(StartupError::Other(
+                    "--tenants must be at least 1; --services and --users not negative".into(),
+                ));
+            }
+            let password = match std::env::var("INTI_LOAD_PASSWORD") {
+                Ok(p) if !p.is_empty() => Secret::new(p),
+                _ => settings.demo_password()?,
+            };
+            let state = startup::connect(settings).await?;
+            let size = load::LoadSize {
+                tenants,
+                services,
+                users,
+            };
+            load::seed(&state, size, &password).await.map_err(app_error)
         }
         Command::CreateSuperadmin { email, name } => {
             let password = superadmin_password()?;

@@ -9,6 +9,11 @@ use crate::domain::error::AppError;
 /// between two creates gets the same answer as a sequential duplicate.
 const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
     (
+        "menu_layouts_version_unique",
+        "baseVersion",
+        "Someone saved this layout at the same moment; reload to see their changes",
+    ),
+    (
         "tenants_domain_key",
         "domain",
         "This domain is already taken",

@@ -1,16 +1,20 @@
-//! The signed-in layout: header (user, current tenant, sign out), sidebar (reachable tenants),
-//! and the page in between. Signed-out visitors are sent to the login page.
+//! The signed-in layout: header (user, current tenant, sign out), sidebar (the user's menu
+//! and their tenants; a drawer on phones), and the page in between. Signed-out visitors are
+//! sent to the login page.
 
 use leptos::{either::EitherOf3, prelude::*};
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{Outlet, Redirect};
 
 use crate::{
-    api::auth::{current_session, Logout, SwitchTenant},
+    api::{
+        auth::{current_session, Logout, SwitchTenant},
+        menus::my_menu,
+    },
     domain::{
         account::{SessionView, TenantAccess},
-        permission::PermissionSet,
+        menu::MenuItemView,
     },
-    ui::tenant_switcher::TenantSwitcher,
+    ui::{sidebar_menu::SidebarMenu, tenant_switcher::TenantSwitcher},
 };
 
 #[component]
@@ -25,11 +29,20 @@ pub fn AppLayout() -> impl IntoView {
         move || (logout.version().get(), switch.version().get()),
         |_| current_session(),
     );
+    // The menu comes from the same function as `GET /api/v1/menus/user`, rendered on the
+    // server with the page, and again after a switch.
+    let menu = Resource::new(
+        move || (logout.version().get(), switch.version().get()),
+        |_| my_menu(),
+    );
     view! {
         <Transition fallback=|| view! { <p class="p-8 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(Some(session)) => EitherOf3::A(view! { <SignedIn session /> }),
+                    Ok(Some(session)) => {
+                        let menu = menu.await;
+                        EitherOf3::A(view! { <SignedIn session menu /> })
+                    }
                     Ok(None) => EitherOf3::B(view! { <Redirect path="/login" /> }),
                     Err(e) => EitherOf3::C(view! {
                         <main class="p-8">
@@ -43,7 +56,10 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 #[component]
-fn SignedIn(session: SessionView) -> impl IntoView {
+fn SignedIn(
+    session: SessionView,
+    menu: Result<crate::domain::menu::view::MenuData, crate::domain::error::AppError>,
+) -> impl IntoView {
     provide_context(session.clone());
     let SessionView {
         user,
@@ -51,20 +67,17 @@ fn SignedIn(session: SessionView) -> impl IntoView {
         tenants,
         ..
     } = session;
+    let drawer = RwSignal::new(false);
+    let (items, menu_error) = match menu {
+        Ok(data) => (data.menus, None),
+        Err(e) => (Vec::new(), Some(e.user_message())),
+    };
     view! {
         <div class="flex min-h-screen">
-            <Sidebar
-                tenants=tenants.clone()
-                current=current_tenant.id
-                super_admin=user.roles.iter().any(|r| r == crate::domain::role::SystemRole::SuperAdmin.as_str())
-                audit=PermissionSet::from_strings(&user.permissions).allows("audit:read")
-                users=PermissionSet::from_strings(&user.permissions).allows("user:read")
-                roles=PermissionSet::from_strings(&user.permissions).allows("role:read")
-                services=PermissionSet::from_strings(&user.permissions).allows("service:read")
-            />
+            <Sidebar items menu_error tenants=tenants.clone() current=current_tenant.id drawer />
             <div class="flex min-w-0 flex-1 flex-col">
-                <Header user_name=user.name current_tenant tenants />
-                <main class="flex-1 p-6 lg:p-8">
+                <Header user_name=user.name current_tenant tenants drawer />
+                <main class="flex-1 p-4 sm:p-6 lg:p-8">
                     <Outlet />
                 </main>
             </div>
@@ -77,10 +90,22 @@ fn Header(
     user_name: String,
     current_tenant: TenantAccess,
     tenants: Vec<TenantAccess>,
+    drawer: RwSignal<bool>,
 ) -> impl IntoView {
     let logout = expect_context::<ServerAction<Logout>>();
     view! {
-        <header class="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-6">
+        <header class="flex h-14 items-center justify-between gap-2 border-b border-slate-200 bg-white px-3 sm:px-6">
+            <button
+                type="button"
+                class="rounded-md p-2 text-slate-700 hover:bg-slate-100 md:hidden"
+                aria-label="Open the menu"
+                aria-controls="sidebar"
+                aria-expanded=move || drawer.get().to_string()
+                data-testid="open-menu"
+                on:click=move |_| drawer.set(true)
+            >
+                <crate::ui::icon::Icon name=Some("menu".to_string()) class="h-5 w-5" />
+            </button>
             <details class="group relative text-sm">
                 <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 hover:bg-slate-100">
                     <span class="text-slate-500">"Tenant"</span>
@@ -109,37 +134,59 @@ fn Header(
 
 #[component]
 fn Sidebar(
+    items: Vec<MenuItemView>,
+    menu_error: Option<String>,
     tenants: Vec<TenantAccess>,
     current: uuid::Uuid,
-    super_admin: bool,
-    audit: bool,
-    users: bool,
-    roles: bool,
-    services: bool,
+    drawer: RwSignal<bool>,
 ) -> impl IntoView {
-    let link = "block rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
     view! {
-        <aside class="hidden w-64 shrink-0 flex-col border-r border-slate-800 bg-slate-900 text-slate-200 md:flex">
-            <a href="/" class="flex h-14 items-center gap-2 px-5 text-lg font-semibold text-white">
-                <span class="flex h-7 w-7 items-center justify-center rounded-md bg-amber-500 text-sm">"☀"</span>
-                "Inti"
-            </a>
-            <nav aria-label="Main" class="px-3 py-2">
-                <A href="/" exact=true attr:class=link>"Dashboard"</A>
-                {super_admin.then(|| view! {
-                    <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"Platform"</h2>
-                    <A href="/admin/tenants" attr:class=link>"Tenants"</A>
-                    <A href="/admin/services" attr:class=link>"Service registry"</A>
-                })}
-                {(users || roles || audit || services).then(|| view! {
-                    <h2 class="mt-4 px-3 pb-1 text-xs font-semibold uppercase tracking-wider text-slate-400">"This tenant"</h2>
-                })}
-                {services.then(|| view! { <A href="/services" attr:class=link>"Services"</A> })}
-                {users.then(|| view! { <A href="/admin/users" attr:class=link>"Users"</A> })}
-                {roles.then(|| view! { <A href="/admin/roles" attr:class=link>"Roles"</A> })}
-                {audit.then(|| view! { <A href="/admin/audit" attr:class=link>"Audit log"</A> })}
-            </nav>
-            <nav aria-label="Tenants" class="mt-4 px-3">
+        // On phones the sidebar is a drawer over the page, opened from the header.
+        <Show when=move || drawer.get()>
+            <div
+                class="fixed inset-0 z-30 bg-slate-900/50 md:hidden"
+                aria-hidden="true"
+                on:click=move |_| drawer.set(false)
+            ></div>
+        </Show>
+        <aside
+            id="sidebar"
+            class=move || {
+                format!(
+                    "fixed inset-y-0 left-0 z-40 flex w-64 shrink-0 flex-col overflow-y-auto border-r border-slate-800 bg-slate-900 text-slate-200 transition-transform md:sticky md:top-0 md:h-screen md:translate-x-0 {}",
+                    if drawer.get() { "translate-x-0" } else { "-translate-x-full" },
+                )
+            }
+            on:keydown=move |e| {
+                if e.key() == "Escape" {
+                    drawer.set(false);
+                }
+            }
+        >
+            <div class="flex h-14 items-center justify-between px-5">
+                <a href="/" class="flex items-center gap-2 text-lg font-semibold text-white">
+                    <span class="flex h-7 w-7 items-center justify-center rounded-md bg-amber-500 text-sm">"☀"</span>
+                    "Inti"
+                </a>
+                <button
+                    type="button"
+                    class="rounded-md p-1 text-slate-300 hover:bg-slate-800 md:hidden"
+                    aria-label="Close the menu"
+                    on:click=move |_| drawer.set(false)
+                >
+                    "✕"
+                </button>
+            </div>
+            {menu_error.map(|e| view! { <p role="alert" class="px-5 text-xs text-red-300">{e}</p> })}
+            <div on:click=move |e| {
+                // A followed link closes the drawer.
+                if event_target::<leptos::web_sys::Element>(&e).closest("a").ok().flatten().is_some() {
+                    drawer.set(false);
+                }
+            }>
+                <SidebarMenu items />
+            </div>
+            <nav aria-label="Tenants" class="mt-4 px-3 pb-6">
                 <h2 class="px-3 pb-2 text-xs font-semibold uppercase tracking-wider text-slate-400">"Your tenants"</h2>
                 <TenantSwitcher tenants current label="sidebar" dark=true />
             </nav>

@@ -3,12 +3,16 @@
 pub mod account;
 pub mod audit;
 pub mod dashboard;
+pub mod dnd;
 pub mod form;
+pub mod icon;
 pub mod layout;
 pub mod login;
+pub mod menus;
 pub mod not_found;
 pub mod roles;
 pub mod services;
+pub mod sidebar_menu;
 pub mod tenant_switcher;
 pub mod tenants;
 pub mod users;

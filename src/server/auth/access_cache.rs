@@ -44,7 +44,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::account::SessionView,
-    server::{auth::actor::Actor, db::DbPool},
+    server::{auth::actor::Actor, db::DbPool, services::menus::UserMenu},
 };
 
 const CHANNEL: &str = "inti_access";
@@ -89,6 +89,7 @@ struct Entry {
     actor: Actor,
     valid_until: DateTime<Utc>,
     view: Option<Arc<SessionView>>,
+    menu: Option<Arc<UserMenu>>,
 }
 
 /// The epoch a resolution started under; its answer is kept only if nothing changed since.
@@ -139,6 +140,12 @@ impl AccessCache {
         self.with_entry(session, |e| e.view.clone()).flatten()
     }
 
+    /// The cached menu of a session whose actor is cached. Every change a menu is computed
+    /// from (the registry, layouts, roles, grants) drops it with the actor.
+    pub fn menu(&self, session: Uuid) -> Option<Arc<UserMenu>> {
+        self.with_entry(session, |e| e.menu.clone()).flatten()
+    }
+
     fn with_entry<R>(&self, session: Uuid, f: impl FnOnce(&Entry) -> R) -> Option<R> {
         if !self.live.load(Ordering::Acquire) {
             return None;
@@ -172,6 +179,7 @@ impl AccessCache {
                     actor: actor.clone(),
                     valid_until: valid_until.min(Utc::now() + MAX_AGE),
                     view: None,
+                    menu: None,
                 },
             );
         });
@@ -180,10 +188,19 @@ impl AccessCache {
     /// Kept only beside the very actor it was built for: an actor resolved again since (a
     /// role changed) must not get a view built from the old one.
     pub fn store_view(&self, ticket: Ticket, actor: &Actor, view: Arc<SessionView>) {
+        self.attach(ticket, actor, |e| e.view = Some(view));
+    }
+
+    /// Like `store_view`.
+    pub fn store_menu(&self, ticket: Ticket, actor: &Actor, menu: Arc<UserMenu>) {
+        self.attach(ticket, actor, |e| e.menu = Some(menu));
+    }
+
+    fn attach(&self, ticket: Ticket, actor: &Actor, put: impl FnOnce(&mut Entry)) {
         self.store(ticket, |entries| {
             if let Some(e) = entries.get_mut(&actor.session_id) {
                 if e.actor == *actor {
-                    e.view = Some(view);
+                    put(e);
                 }
             }
         });

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod invitations;
 pub mod members;
+pub mod menus;
 pub mod roles;
 pub mod schema;
 pub mod scope;

@@ -223,3 +223,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     invitations,
 );
+
+diesel::table! {
+    menu_layouts (id) {
+        id -> Uuid,
+        tenant_id -> Nullable<Uuid>,
+        version -> Int4,
+        operations -> Jsonb,
+        author_id -> Nullable<Uuid>,
+        author_name -> Varchar,
+        reverted_from -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inti_versions (name) {
+        name -> Varchar,
+        version -> Int8,
+    }
+}

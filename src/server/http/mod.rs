@@ -7,6 +7,7 @@ pub mod consistency;
 pub mod error;
 pub mod health;
 pub mod input;
+pub mod menus;
 pub mod resilience;
 pub mod roles;
 pub mod security;
@@ -108,6 +109,17 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(services::assign).delete(services::unassign),
         )
         .route("/services", get(services::accessible))
+        .route("/menus/user", get(menus::user))
+        .route("/menus/explain", get(menus::explain))
+        .route("/menus/layout", get(menus::layout).put(menus::save_layout))
+        .route("/menus/layout/versions", get(menus::versions))
+        .route("/menus/layout/revert", post(menus::revert))
+        .route(
+            "/core/menus/layout",
+            get(menus::global_layout).put(menus::save_global_layout),
+        )
+        .route("/core/menus/layout/versions", get(menus::global_versions))
+        .route("/core/menus/layout/revert", post(menus::revert_global))
         .fallback(error::not_found)
 }
 

@@ -523,20 +523,12 @@ pub async fn assign(
                 .as_ref()
                 .map_or_else(|| json!({}), |a| a.custom_settings.clone()),
         };
+        // The layout format of the menus (operations on this service's item ids), stored
+        // as written once it reads.
         let custom_menu_config = match o.get("customMenuConfig") {
-            Some(v @ (Value::Object(_) | Value::Array(_)))
-                if v.to_string().len() <= MAX_SETTINGS_BYTES =>
-            {
+            Some(v) => {
+                crate::domain::menu::Layout::parse(v, o.at("customMenuConfig"))?;
                 Some(v.clone())
-            }
-            Some(_) => {
-                return Err(AppError::validation(
-                    "customMenuConfig",
-                    format!(
-                        "must be an object or a list of at most {} KB",
-                        MAX_SETTINGS_BYTES / 1024
-                    ),
-                ))
             }
             None if o.has("customMenuConfig") => None,
             None => current.as_ref().and_then(|a| a.custom_menu_config.clone()),

@@ -1,0 +1,55 @@
+-- Menus (issue 8). Layouts are append-only: each save is a new version, with its author's
+-- name as it was then. A NULL tenant is the global layout (super admins); a tenant's layout
+-- sits on top of it.
+CREATE TABLE menu_layouts (
+  id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  tenant_id     uuid REFERENCES tenants(id) ON DELETE CASCADE,
+  version       integer NOT NULL CHECK (version > 0),
+  operations    jsonb NOT NULL,
+  author_id     uuid REFERENCES users(id) ON DELETE SET NULL,
+  author_name   varchar(255) NOT NULL,
+  -- A revert saves an earlier version's operations again, as a new version.
+  reverted_from integer,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT menu_layouts_version_unique UNIQUE NULLS NOT DISTINCT (tenant_id, version)
+);
+
+ALTER TABLE menu_layouts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE menu_layouts FORCE ROW LEVEL SECURITY;
+-- Everybody's menu reads the global layout; a tenant's layout only its own tenant.
+CREATE POLICY menu_layouts_read ON menu_layouts FOR SELECT
+  USING (tenant_id IS NULL OR tenant_id = inti_current_tenant() OR inti_all_tenants());
+CREATE POLICY menu_layouts_insert ON menu_layouts FOR INSERT
+  WITH CHECK (CASE WHEN tenant_id IS NULL THEN inti_all_tenants()
+                   ELSE tenant_id = inti_current_tenant() OR inti_all_tenants() END);
+GRANT SELECT, INSERT ON menu_layouts TO inti_app;
+
+-- A new layout changes menus: every node drops what it cached.
+CREATE TRIGGER menu_layouts_notify_access AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON menu_layouts
+  FOR EACH STATEMENT EXECUTE FUNCTION inti_notify_access();
+
+-- The registry's version: bumped by every statement that changes services, endpoints or
+-- assignments, in the changing transaction. The shared (Redis) menu cache's keys carry it, so
+-- a change is seen by the next request on any node, without deleting keys.
+CREATE TABLE inti_versions (
+  name    varchar(40) PRIMARY KEY,
+  version bigint NOT NULL
+);
+INSERT INTO inti_versions (name, version) VALUES ('registry', 1);
+GRANT SELECT ON inti_versions TO inti_app;
+
+CREATE FUNCTION inti_bump_registry_version() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS
+$$
+BEGIN
+  UPDATE inti_versions SET version = version + 1 WHERE name = 'registry';
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER services_registry_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
+  FOR EACH STATEMENT EXECUTE FUNCTION inti_bump_registry_version();
+CREATE TRIGGER service_endpoints_registry_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_endpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION inti_bump_registry_version();
+CREATE TRIGGER tenant_service_assignments_registry_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenant_service_assignments
+  FOR EACH STATEMENT EXECUTE FUNCTION inti_bump_registry_version();

@@ -1,0 +1,126 @@
+//! Menus for the browser: the signed-in user's sidebar, and the menu editor's layouts. Each
+//! calls the same service code as the REST API.
+
+use leptos::prelude::*;
+
+use crate::domain::{
+    error::AppError,
+    menu::view::{Explanation, LayoutVersionView, LayoutView, MenuData},
+};
+
+#[cfg(feature = "ssr")]
+fn target(scope: &str) -> crate::server::services::menus::Target {
+    use crate::server::services::menus::Target;
+    if scope == "global" {
+        Target::Global
+    } else {
+        Target::Tenant
+    }
+}
+
+/// The sidebar's menu: rendered on the server from the same function as
+/// `GET /api/v1/menus/user`.
+#[server(prefix = "/api", endpoint = "menus_mine")]
+pub async fn my_menu() -> Result<MenuData, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            Ok(menus::user_menu(&state, &actor).await?.data.clone())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "menus_layout")]
+pub async fn menu_layout(scope: String) -> Result<LayoutView, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            menus::layout(&state, &actor, target(&scope)).await
+        }
+        .await,
+    )
+}
+
+/// `operations`: the layout's JSON (`{"operations": [...]}`), as the editor computed it.
+#[server(prefix = "/api", endpoint = "menus_layout_save")]
+pub async fn save_menu_layout(
+    scope: String,
+    base_version: i32,
+    operations: String,
+) -> Result<LayoutView, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            let body = serde_json::from_str::<serde_json::Value>(&operations)
+                .map_err(|_| AppError::validation("operations", "is not valid JSON"))
+                .map(|layout| {
+                    serde_json::json!({
+                        "baseVersion": base_version,
+                        "operations": layout.get("operations").cloned().unwrap_or(layout),
+                    })
+                });
+            menus::save_layout(&state, &actor, target(&scope), body, &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "menus_layout_versions")]
+pub async fn menu_layout_versions(scope: String) -> Result<Vec<LayoutVersionView>, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            menus::versions(&state, &actor, target(&scope)).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "menus_layout_revert")]
+pub async fn revert_menu_layout(
+    scope: String,
+    version: i32,
+    base_version: i32,
+) -> Result<LayoutView, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            let body = Ok(serde_json::json!({ "version": version, "baseVersion": base_version }));
+            menus::revert_layout(&state, &actor, target(&scope), body, &client).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "menus_explain")]
+pub async fn explain_menu_item(user_id: String, item_id: String) -> Result<Explanation, AppError> {
+    use crate::{api::context, server::services::menus};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let user = user_id
+                .trim()
+                .parse()
+                .map_err(|_| AppError::validation("userId", "choose a user"));
+            let item = Some(item_id.trim().to_string())
+                .filter(|i| !i.is_empty() && i.len() <= 120)
+                .ok_or_else(|| AppError::validation("itemId", "choose an item"));
+            menus::explain(&state, &actor, user, item).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,457 @@
+//! Layouts: lists of operations on item ids (move, rename, hide, show, change icon, add a
+//! group, add a link). Every operation sets something absolute (a parent and a sort order,
+//! a name, a flag), so applying a layout twice equals applying it once. An operation whose
+//! target no longer exists is skipped and reported, never an error for users.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::domain::{
+    error::AppError,
+    menu::tree::{sort, MenuNode, CUSTOM, MAX_DEPTH},
+    service::reader::{JsonPath, Obj},
+};
+
+pub const MAX_OPERATIONS: usize = 500;
+/// A pass that applied everything is final; a pass that skipped something is retried a few
+/// times, until nothing changes.
+const MAX_PASSES: usize = 4;
+/// Items added by a layout have ids of their own namespace: no service can take them.
+pub const CUSTOM_PREFIX: &str = "custom.";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub operations: Vec<LayoutOp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum LayoutOp {
+    /// Puts the item under `parent` (top level when none) with the sort order `position`.
+    Move {
+        id: String,
+        parent: Option<String>,
+        position: i32,
+    },
+    Rename {
+        id: String,
+        name: String,
+    },
+    Hide {
+        id: String,
+    },
+    Show {
+        id: String,
+    },
+    Icon {
+        id: String,
+        icon: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddGroup {
+        id: String,
+        name: String,
+        icon: Option<String>,
+        parent: Option<String>,
+        position: i32,
+    },
+    #[serde(rename_all = "camelCase")]
+    AddLink {
+        id: String,
+        name: String,
+        url: String,
+        icon: Option<String>,
+        parent: Option<String>,
+        position: i32,
+    },
+}
+
+impl LayoutOp {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Move { id, .. }
+            | Self::Rename { id, .. }
+            | Self::Hide { id }
+            | Self::Show { id }
+            | Self::Icon { id, .. }
+            | Self::AddGroup { id, .. }
+            | Self::AddLink { id, .. } => id,
+        }
+    }
+}
+
+/// An operation that did not apply, and why (shown in the menu editor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    /// `global`, `tenant` or `service:<name>`.
+    pub layout: String,
+    pub index: usize,
+    pub id: String,
+    pub reason: String,
+}
+
+impl Layout {
+    /// Reads an untrusted layout (`{"operations": [...]}`), naming the JSON path of any error.
+    pub fn parse(value: &Value, path: JsonPath) -> Result<Self, AppError> {
+        let obj = Obj::new(value, path)?.only(&["operations"])?;
+        let raw = obj.array("operations", MAX_OPERATIONS)?;
+        let operations = raw
+            .iter()
+            .enumerate()
+            .map(|(i, v)| parse_op(v, obj.at("operations").index(i)))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { operations })
+    }
+
+    /// Applies the operations to `tree` in order, then sorts each level by sort order
+    /// (stably), and repeats until a pass changes nothing: an operation skipped early (its
+    /// target added, or made shallow enough, by a later one) gets its turn, and applying the
+    /// result again changes nothing. Answers what the last pass skipped.
+    pub fn apply(&self, layout: &str, tree: &mut Vec<MenuNode>) -> Vec<Skipped> {
+        let mut skipped = self.pass(layout, tree);
+        for _ in 0..MAX_PASSES {
+            if skipped.is_empty() {
+                break;
+            }
+            let before = tree.clone();
+            skipped = self.pass(layout, tree);
+            if *tree == before {
+                break;
+            }
+        }
+        skipped
+    }
+
+    fn pass(&self, layout: &str, tree: &mut Vec<MenuNode>) -> Vec<Skipped> {
+        let mut skipped = Vec::new();
+        for (index, op) in self.operations.iter().enumerate() {
+            if let Err(reason) = apply_op(op, tree) {
+                skipped.push(Skipped {
+                    layout: layout.to_string(),
+                    index,
+                    id: op.id().to_string(),
+                    reason,
+                });
+            }
+        }
+        sort(tree);
+        skipped
+    }
+}
+
+fn apply_op(op: &LayoutOp, tree: &mut Vec<MenuNode>) -> Result<(), String> {
+    let missing = |id: &str| format!("no item \"{id}\" in the menu any more");
+    match op {
+        LayoutOp::Move {
+            id,
+            parent,
+            position,
+        } => {
+            let (current_parent, height) = {
+                let found = locate(tree, id).ok_or_else(|| missing(id))?;
+                (found.parent, height(found.node))
+            };
+            if current_parent.as_deref() != parent.as_deref() {
+                check_parent(tree, parent.as_deref(), Some(id), height)?;
+                let node = take(tree, id).ok_or_else(|| missing(id))?;
+                children_of(tree, parent.as_deref()).push(node);
+            }
+            find_mut(tree, id).ok_or_else(|| missing(id))?.sort_order = *position;
+        }
+        LayoutOp::Rename { id, name } => {
+            find_mut(tree, id).ok_or_else(|| missing(id))?.name = name.clone();
+        }
+        LayoutOp::Hide { id } => find_mut(tree, id).ok_or_else(|| missing(id))?.hidden = true,
+        LayoutOp::Show { id } => find_mut(tree, id).ok_or_else(|| missing(id))?.hidden = false,
+        LayoutOp::Icon { id, icon } => {
+            find_mut(tree, id).ok_or_else(|| missing(id))?.icon = Some(icon.clone());
+        }
+        LayoutOp::AddGroup {
+            id,
+            name,
+            icon,
+            parent,
+            position,
+        } => add(tree, id, name, None, icon, parent.as_deref(), *position)?,
+        LayoutOp::AddLink {
+            id,
+            name,
+            url,
+            icon,
+            parent,
+            position,
+        } => add(tree, id, name, Some(url), icon, parent.as_deref(), *position)?,
+    }
+    Ok(())
+}
+
+fn add(
+    tree: &mut Vec<MenuNode>,
+    id: &str,
+    name: &str,
+    url: Option<&String>,
+    icon: &Option<String>,
+    parent: Option<&str>,
+    position: i32,
+) -> Result<(), String> {
+    if let Some(found) = locate(tree, id) {
+        // Added by an earlier application of this layout, or taken by another item.
+        return if found.node.source == CUSTOM {
+            Ok(())
+        } else {
+            Err(format!("\"{id}\" is already an item of the menu"))
+        };
+    }
+    check_parent(tree, parent, None, 1)?;
+    children_of(tree, parent).push(MenuNode {
+        id: id.into(),
+        name: name.into(),
+        path: url.cloned(),
+        icon: icon.clone(),
+        // Wherever it moves later: the same item, the same category.
+        category: "CUSTOM".into(),
+        sort_order: position,
+        permission: None,
+        platform: false,
+        maintenance: false,
+        hidden: false,
+        group: url.is_none(),
+        source: CUSTOM.into(),
+        children: Vec::new(),
+    });
+    Ok(())
+}
+
+/// Whether an item `height` levels tall (itself counted) may go under `parent`.
+pub fn check_parent(
+    tree: &[MenuNode],
+    parent: Option<&str>,
+    moving: Option<&str>,
+    height: usize,
+) -> Result<(), String> {
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    let found = locate(tree, parent)
+        .ok_or_else(|| format!("no item \"{parent}\" in the menu any more"))?;
+    if let Some(moving) = moving {
+        if found.path.iter().any(|a| a == moving) || parent == moving {
+            return Err("an item cannot move into itself".into());
+        }
+    }
+    if found.node.is_link() {
+        return Err(format!("\"{parent}\" is a link and cannot hold items"));
+    }
+    if found.depth + height > MAX_DEPTH {
+        return Err(format!("items nest at most {MAX_DEPTH} levels deep"));
+    }
+    Ok(())
+}
+
+struct Found<'a> {
+    node: &'a MenuNode,
+    parent: Option<String>,
+    /// 1 for top-level items.
+    depth: usize,
+    /// The ids of its ancestors, outermost first.
+    path: Vec<String>,
+}
+
+fn locate<'a>(tree: &'a [MenuNode], id: &str) -> Option<Found<'a>> {
+    fn go<'a>(nodes: &'a [MenuNode], id: &str, path: &mut Vec<String>) -> Option<Found<'a>> {
+        for n in nodes {
+            if n.id == id {
+                return Some(Found {
+                    node: n,
+                    parent: path.last().cloned(),
+                    depth: path.len() + 1,
+                    path: path.clone(),
+                });
+            }
+            path.push(n.id.clone());
+            let found = go(&n.children, id, path);
+            path.pop();
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+    go(tree, id, &mut Vec::new())
+}
+
+pub fn find_mut<'a>(nodes: &'a mut [MenuNode], id: &str) -> Option<&'a mut MenuNode> {
+    for n in nodes {
+        if n.id == id {
+            return Some(n);
+        }
+        if let Some(found) = find_mut(&mut n.children, id) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+pub fn find<'a>(nodes: &'a [MenuNode], id: &str) -> Option<&'a MenuNode> {
+    locate(nodes, id).map(|f| f.node)
+}
+
+/// The id of the item's parent (`Some(None)`: top level), if the item exists.
+pub fn parent_of(nodes: &[MenuNode], id: &str) -> Option<Option<String>> {
+    locate(nodes, id).map(|f| f.parent)
+}
+
+/// 1 for top-level items.
+pub fn depth_of(nodes: &[MenuNode], id: &str) -> Option<usize> {
+    locate(nodes, id).map(|f| f.depth)
+}
+
+/// Levels of the subtree: 1 for a leaf.
+pub fn height(node: &MenuNode) -> usize {
+    1 + node.children.iter().map(height).max().unwrap_or(0)
+}
+
+/// Removes the item (with its subtree) and answers it.
+pub fn take(nodes: &mut Vec<MenuNode>, id: &str) -> Option<MenuNode> {
+    if let Some(i) = nodes.iter().position(|n| n.id == id) {
+        return Some(nodes.remove(i));
+    }
+    nodes.iter_mut().find_map(|n| take(&mut n.children, id))
+}
+
+/// The children of `parent`, or the top level. The parent must exist.
+pub fn children_of<'a>(tree: &'a mut Vec<MenuNode>, parent: Option<&str>) -> &'a mut Vec<MenuNode> {
+    match parent {
+        Some(p) if find(tree, p).is_some() => match find_mut(tree, p) {
+            Some(node) => &mut node.children,
+            None => unreachable!("found just above"),
+        },
+        _ => tree,
+    }
+}
+
+// ---- reading untrusted layouts ----
+
+fn parse_op(value: &Value, path: JsonPath) -> Result<LayoutOp, AppError> {
+    let o = Obj::new(value, path)?;
+    let kind = o.req_str("op", 20)?;
+    let known: &[&str] = match kind.as_str() {
+        "move" => &["op", "id", "parent", "position"],
+        "rename" => &["op", "id", "name"],
+        "hide" | "show" => &["op", "id"],
+        "icon" => &["op", "id", "icon"],
+        "addGroup" => &["op", "id", "name", "icon", "parent", "position"],
+        "addLink" => &["op", "id", "name", "url", "icon", "parent", "position"],
+        _ => {
+            return Err(o.at("op").error(
+                "must be one of move, rename, hide, show, icon, addGroup, addLink",
+            ))
+        }
+    };
+    let o = o.only(known)?;
+    let id = item_id(&o, "id")?;
+    let parent = match o.get("parent") {
+        None => None,
+        Some(_) => Some(item_id(&o, "parent")?),
+    };
+    let position = || -> Result<i32, AppError> {
+        Ok(o.opt_int("position", -100_000, 100_000)?
+            .ok_or_else(|| o.at("position").error("is required"))? as i32)
+    };
+    let name = || -> Result<String, AppError> {
+        let name = o.req_str("name", 100)?;
+        if name.trim().is_empty() {
+            return Err(o.at("name").error("must not be blank"));
+        }
+        Ok(name.trim().to_string())
+    };
+    let icon = |required: bool| -> Result<Option<String>, AppError> {
+        match o.opt_str("icon", 40)? {
+            Some(i) if is_slug(&i) => Ok(Some(i)),
+            Some(_) => Err(o
+                .at("icon")
+                .error("must use only lowercase letters, digits, - and _")),
+            None if required => Err(o.at("icon").error("is required")),
+            None => Ok(None),
+        }
+    };
+    let custom_id = |id: String| -> Result<String, AppError> {
+        if id.starts_with(CUSTOM_PREFIX) && id.len() > CUSTOM_PREFIX.len() {
+            Ok(id)
+        } else {
+            Err(o
+                .at("id")
+                .error(format!("an added item's id must start with \"{CUSTOM_PREFIX}\"")))
+        }
+    };
+    Ok(match kind.as_str() {
+        "move" => LayoutOp::Move {
+            id,
+            parent,
+            position: position()?,
+        },
+        "rename" => LayoutOp::Rename { id, name: name()? },
+        "hide" => LayoutOp::Hide { id },
+        "show" => LayoutOp::Show { id },
+        "icon" => LayoutOp::Icon {
+            id,
+            icon: icon(true)?.unwrap_or_default(),
+        },
+        "addGroup" => LayoutOp::AddGroup {
+            id: custom_id(id)?,
+            name: name()?,
+            icon: icon(false)?,
+            parent,
+            position: position()?,
+        },
+        _ => LayoutOp::AddLink {
+            id: custom_id(id)?,
+            name: name()?,
+            url: link_url(&o)?,
+            icon: icon(false)?,
+            parent,
+            position: position()?,
+        },
+    })
+}
+
+fn item_id(o: &Obj<'_>, key: &str) -> Result<String, AppError> {
+    let id = o.req_str(key, 120)?;
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(o
+            .at(key)
+            .error("must be an item id: lowercase letters, digits, ., - and _"));
+    }
+    Ok(id)
+}
+
+/// Links leave the app: `http` or `https` with a host, nothing that runs script.
+fn link_url(o: &Obj<'_>) -> Result<String, AppError> {
+    let url = o.req_str("url", 2000)?;
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let host_ok = rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !host.starts_with('@')
+    });
+    if !host_ok {
+        return Err(o.at("url").error("must be an http or https address with a host"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(o.at("url").error("must not contain spaces or control characters"));
+    }
+    Ok(url)
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}

@@ -1,0 +1,694 @@
+//! Menus: each user's menu (cached per session here and per permission set in Redis), the
+//! tenant's and the global layout (versioned, saved against the version the editor started
+//! from), and why a user does or does not see an item.
+
+use std::{sync::Arc, time::Duration};
+
+use deadpool_redis::redis;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        audit::AuditAction,
+        error::{AppError, Input},
+        menu::{
+            layout::{find, Layout, Skipped},
+            tree::{core_items, walk, MenuNode},
+            view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview},
+            assemble, visible, MenuItemView, ServiceMenu, Viewer,
+        },
+        permission::PermissionSet,
+        role::SystemRole,
+        service::{
+            access_permission, menu::MenuSchema, reader::JsonPath, AssignmentStatus,
+            ServiceStatus, Usage, Visibility,
+        },
+        tenant::{Status, TenantType},
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        db::{
+            audit::Outcome,
+            members,
+            menus::{self as db, LayoutRow, MenuSource, NewLayout, Versions},
+            roles,
+            scope::{scoped, Scope},
+            tenants, users,
+        },
+        services::audit::{self, Event},
+        state::AppState,
+    },
+};
+use diesel_async::AsyncPgConnection;
+
+/// How long a computed menu stays in Redis; keys carry every version it was computed from,
+/// so this only bounds memory.
+const SHARED_TTL_SECS: u64 = 3600;
+/// Redis is a cache here: slower than this, and the menu is computed instead.
+const SHARED_WAIT: Duration = Duration::from_millis(250);
+const HISTORY: i64 = 100;
+
+/// A user's menu, ready to answer: the data, its JSON and its entity tag.
+#[derive(Debug)]
+pub struct UserMenu {
+    pub data: MenuData,
+    pub json: String,
+    pub etag: String,
+}
+
+impl UserMenu {
+    fn new(data: MenuData, json: String) -> Self {
+        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(json.as_bytes()))[..32]);
+        Self { data, json, etag }
+    }
+}
+
+/// The tenant's layout, or the global one (super admins, on top of which tenants arrange).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Tenant,
+    Global,
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Tenant => "tenant",
+            Self::Global => "global",
+        }
+    }
+
+    fn tenant(self, actor: &Actor) -> Option<Uuid> {
+        match self {
+            Self::Tenant => Some(actor.tenant_id),
+            Self::Global => None,
+        }
+    }
+
+    fn authorize(self, actor: &Actor, permission: &str) -> Result<(), AppError> {
+        match self {
+            Self::Tenant => actor.require(permission),
+            Self::Global => actor.require_platform(permission),
+        }
+    }
+
+    fn scope(self, actor: &Actor) -> Scope {
+        match self {
+            Self::Tenant => actor.scope(),
+            Self::Global => Scope::platform(),
+        }
+    }
+}
+
+// ---- the user's menu ----
+
+/// The signed-in user's menu in their current tenant: `GET /api/v1/menus/user` and the
+/// sidebar. Every signed-in user has one; it shows only what they may use.
+pub async fn user_menu(state: &AppState, actor: &Actor) -> Result<Arc<UserMenu>, AppError> {
+    if let Some(menu) = state.access.menu(actor.session_id) {
+        return Ok(menu);
+    }
+    let ticket = state.access.ticket();
+    let menu = scoped(&state.db, actor.scope(), async |c| {
+        // Versions first: a change committed after this read gives a newer key, never an
+        // older menu under a newer key.
+        let versions = db::versions(c, actor.tenant_id).await?;
+        let key = shared_key(state, actor, versions);
+        if let Some(menu) = shared_get(state, &key).await {
+            return Ok(menu);
+        }
+        let arranged = arrange(c, Some(actor.tenant_id)).await?;
+        let viewer = Viewer {
+            permissions: &actor.permissions,
+            platform: actor.is_super_admin,
+        };
+        let data = MenuData {
+            menus: visible(&arranged.tree, viewer)
+                .iter()
+                .map(MenuItemView::from)
+                .collect(),
+            permissions: actor.permissions.to_strings(),
+        };
+        let json = serde_json::to_string(&data).map_err(|_| AppError::Internal)?;
+        shared_put(state, &key, &json).await;
+        Ok(UserMenu::new(data, json))
+    })
+    .await?;
+    let menu = Arc::new(menu);
+    if let Some(ticket) = ticket {
+        state.access.store_menu(ticket, actor, menu.clone());
+    }
+    Ok(menu)
+}
+
+/// Per tenant, permission set and platform authority, and the versions of the registry and
+/// both layouts: users alike share one entry, and any change makes a new key.
+fn shared_key(state: &AppState, actor: &Actor, v: Versions) -> String {
+    let mut permissions = actor.permissions.to_strings();
+    permissions.sort();
+    let digest = Sha256::digest(permissions.join("\n").as_bytes());
+    format!(
+        "{}menu:{}:{}:{}:{}:{}:{}",
+        state.settings.redis.key_prefix,
+        actor.tenant_id,
+        u8::from(actor.is_super_admin),
+        &hex::encode(digest)[..32],
+        v.registry,
+        v.global,
+        v.tenant,
+    )
+}
+
+async fn shared_get(state: &AppState, key: &str) -> Option<UserMenu> {
+    let found = tokio::time::timeout(SHARED_WAIT, async {
+        let mut conn = state.redis.get().await.ok()?;
+        redis::cmd("GET")
+            .arg(key)
+            .query_async::<Option<String>>(&mut conn)
+            .await
+            .ok()
+            .flatten()
+    })
+    .await
+    .ok()
+    .flatten()?;
+    let data = serde_json::from_str(&found).ok()?;
+    Some(UserMenu::new(data, found))
+}
+
+async fn shared_put(state: &AppState, key: &str, json: &str) {
+    let stored = tokio::time::timeout(SHARED_WAIT, async {
+        let mut conn = state.redis.get().await.ok()?;
+        redis::cmd("SET")
+            .arg(key)
+            .arg(json)
+            .arg("EX")
+            .arg(SHARED_TTL_SECS)
+            .query_async::<()>(&mut conn)
+            .await
+            .ok()
+    })
+    .await;
+    if !matches!(stored, Ok(Some(()))) {
+        tracing::debug!("the shared menu cache is unavailable; menus are computed");
+    }
+}
+
+// ---- arranging ----
+
+struct Arranged {
+    /// Without the target's own layout.
+    base: Vec<MenuNode>,
+    tree: Vec<MenuNode>,
+    skipped: Vec<Skipped>,
+    global: Option<LayoutRow>,
+    tenant: Option<LayoutRow>,
+}
+
+/// A tenant's menu for nobody in particular (`Some`), or the global layout's material
+/// (`None`): core pages and every service that is not INACTIVE.
+async fn arrange(c: &mut AsyncPgConnection, tenant: Option<Uuid>) -> Result<Arranged, AppError> {
+    let mut skipped = Vec::new();
+    let global = db::latest(c, None).await?;
+    let Some(tenant_id) = tenant else {
+        let sources = db::sources(c, Uuid::nil(), false).await?;
+        let services = service_menus(&sources, None, &mut skipped);
+        let (base, more) = assemble(core_items(true), &services, &[]);
+        skipped.extend(more);
+        let mut tree = base.clone();
+        if let Some(g) = &global {
+            skipped.extend(stored_layout(g).apply("global", &mut tree));
+        }
+        return Ok(Arranged {
+            base,
+            tree,
+            skipped,
+            global,
+            tenant: None,
+        });
+    };
+    let record = tenants::find_record(c, tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let core = record.tenant_type == TenantType::Core.as_str();
+    let business = !core && record.status == Status::Active.as_str();
+    let sources = db::sources(c, tenant_id, false).await?;
+    let services = service_menus(&sources, Some(business), &mut skipped);
+    let global_layout = global.as_ref().map(stored_layout);
+    let layers: Vec<(&str, &Layout)> = global_layout.iter().map(|l| ("global", l)).collect();
+    let (base, more) = assemble(core_items(core), &services, &layers);
+    skipped.extend(more);
+    let tenant_row = db::latest(c, Some(tenant_id)).await?;
+    let mut tree = base.clone();
+    if let Some(t) = &tenant_row {
+        skipped.extend(stored_layout(t).apply("tenant", &mut tree));
+    }
+    Ok(Arranged {
+        base,
+        tree,
+        skipped,
+        global,
+        tenant: tenant_row,
+    })
+}
+
+/// The services that contribute (those the tenant may use; all with `business: None`),
+/// their items and the assignment's menu changes. A schema that does not read back
+/// contributes nothing rather than break everyone's menu.
+fn service_menus(
+    sources: &[MenuSource],
+    business: Option<bool>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<ServiceMenu> {
+    let mut out = Vec::new();
+    for s in sources {
+        let (Some(status), Some(visibility)) = (
+            ServiceStatus::parse(&s.status),
+            Visibility::parse(&s.visibility),
+        ) else {
+            continue;
+        };
+        if let Some(business) = business {
+            let usage = Usage {
+                name: &s.name,
+                status,
+                visibility,
+                assignment: s.assignment.as_deref().and_then(AssignmentStatus::parse),
+                business_tenant: business,
+            };
+            if !usage.tenant_may_use() {
+                continue;
+            }
+        }
+        let Some(raw) = &s.menu_schema else {
+            continue;
+        };
+        let schema = match MenuSchema::parse(raw, JsonPath::root("menuSchema")) {
+            Ok(schema) => schema,
+            Err(e) => {
+                tracing::error!(service = %s.name, error = %e, "a menu schema does not read back; skipped");
+                continue;
+            }
+        };
+        let custom = match &s.custom_menu_config {
+            Some(v) if !v.is_null() && business.is_some() => {
+                match Layout::parse(v, JsonPath::root("customMenuConfig")) {
+                    Ok(layout) => Some(layout),
+                    Err(e) => {
+                        skipped.push(Skipped {
+                            layout: format!("service:{}", s.name),
+                            index: 0,
+                            id: s.name.clone(),
+                            reason: format!("the assignment's menu changes are not a layout: {e}"),
+                        });
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        out.push(ServiceMenu {
+            name: s.name.clone(),
+            display_name: s.display_name.clone(),
+            maintenance: status == ServiceStatus::Maintenance,
+            schema,
+            custom,
+            sort_order: 10 + out.len() as i32,
+            permission: (visibility == Visibility::Restricted)
+                .then(|| access_permission(&s.name).parse().ok())
+                .flatten(),
+        });
+    }
+    out
+}
+
+/// Stored layouts were checked when saved; one that no longer reads is logged and ignored,
+/// never an error for users.
+fn stored_layout(row: &LayoutRow) -> Layout {
+    Layout::parse(&row.operations, JsonPath::root("")).unwrap_or_else(|e| {
+        tracing::error!(version = row.version, error = %e, "a stored menu layout does not read back; ignored");
+        Layout::default()
+    })
+}
+
+// ---- the editor ----
+
+/// The layout as the editor opens it (`menu:read`; the global one with platform authority).
+pub async fn layout(state: &AppState, actor: &Actor, target: Target) -> Result<LayoutView, AppError> {
+    target.authorize(actor, "menu:read")?;
+    scoped(&state.db, target.scope(actor), async |c| {
+        view_of(c, actor, target).await
+    })
+    .await
+}
+
+async fn view_of(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    target: Target,
+) -> Result<LayoutView, AppError> {
+    let arranged = arrange(c, target.tenant(actor)).await?;
+    let own = match target {
+        Target::Tenant => arranged.tenant.as_ref(),
+        Target::Global => arranged.global.as_ref(),
+    };
+    let roles = if actor.permissions.allows("role:read") {
+        role_previews(c, actor).await?
+    } else {
+        Vec::new()
+    };
+    // Each editor reports its own layer's skips: a global operation aimed at a service this
+    // tenant does not have is not this tenant's business.
+    let skipped = arranged
+        .skipped
+        .into_iter()
+        .filter(|s| match target {
+            Target::Tenant => s.layout != "global",
+            Target::Global => s.layout == "global",
+        })
+        .collect();
+    Ok(LayoutView {
+        scope: target.name().into(),
+        version: own.map_or(0, |r| r.version),
+        saved_by: own.map(|r| r.author_name.clone()),
+        saved_at: own.map(|r| r.created_at),
+        layout: own.map(stored_layout).unwrap_or_default(),
+        base: arranged.base,
+        tree: arranged.tree,
+        skipped,
+        roles,
+    })
+}
+
+async fn role_previews(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+) -> Result<Vec<RolePreview>, AppError> {
+    let core = tenants::find_record(c, actor.tenant_id)
+        .await?
+        .is_some_and(|t| t.tenant_type == TenantType::Core.as_str());
+    Ok(roles::for_tenant(c, actor.tenant_id)
+        .await?
+        .into_iter()
+        .map(|(role, permissions)| RolePreview {
+            platform: core && role.is_system && role.name == SystemRole::SuperAdmin.as_str(),
+            name: role.name,
+            permissions,
+        })
+        .collect())
+}
+
+/// Saves a new version (`menu:update`): `{"baseVersion": n, "operations": [...]}`. A save
+/// started from an older version than the latest answers 409, naming who saved since.
+pub async fn save_layout(
+    state: &AppState,
+    actor: &Actor,
+    target: Target,
+    body: Input<Value>,
+    client: &ClientInfo,
+) -> Result<LayoutView, AppError> {
+    target.authorize(actor, "menu:update")?;
+    let body = body?;
+    let (base_version, layout) = read_save(&body)?;
+    scoped(&state.db, target.scope(actor), async |c| {
+        let version = next_version(c, target.tenant(actor), base_version).await?;
+        store(c, actor, target, client, &layout, version, None).await?;
+        view_of(c, actor, target).await
+    })
+    .await
+}
+
+/// Saves an earlier version's operations again, as a new version (`menu:update`):
+/// `{"version": n, "baseVersion": m}`.
+pub async fn revert_layout(
+    state: &AppState,
+    actor: &Actor,
+    target: Target,
+    body: Input<Value>,
+    client: &ClientInfo,
+) -> Result<LayoutView, AppError> {
+    target.authorize(actor, "menu:update")?;
+    let body = body?;
+    let o = crate::domain::service::reader::Obj::new(&body, JsonPath::root(""))?
+        .only(&["version", "baseVersion"])?;
+    let wanted = o
+        .opt_int("version", 1, i32::MAX as i64)?
+        .ok_or_else(|| o.at("version").error("is required"))? as i32;
+    let base_version = base_version_of(&o)?;
+    scoped(&state.db, target.scope(actor), async |c| {
+        let tenant = target.tenant(actor);
+        let earlier = db::version(c, tenant, wanted)
+            .await?
+            .ok_or_else(|| AppError::validation("version", format!("there is no version {wanted}")))?;
+        let version = next_version(c, tenant, base_version).await?;
+        store(c, actor, target, client, &stored_layout(&earlier), version, Some(wanted)).await?;
+        view_of(c, actor, target).await
+    })
+    .await
+}
+
+/// The saved versions, newest first (`menu:read`).
+pub async fn versions(
+    state: &AppState,
+    actor: &Actor,
+    target: Target,
+) -> Result<Vec<LayoutVersionView>, AppError> {
+    target.authorize(actor, "menu:read")?;
+    scoped(&state.db, target.scope(actor), async |c| {
+        Ok(db::history(c, target.tenant(actor), HISTORY)
+            .await?
+            .iter()
+            .map(|r| LayoutVersionView {
+                version: r.version,
+                saved_by: r.author_name.clone(),
+                saved_at: r.created_at,
+                reverted_from: r.reverted_from,
+                operations: stored_layout(r).operations.len(),
+            })
+            .collect())
+    })
+    .await
+}
+
+fn read_save(body: &Value) -> Result<(i32, Layout), AppError> {
+    let o = crate::domain::service::reader::Obj::new(body, JsonPath::root(""))?
+        .only(&["baseVersion", "operations"])?;
+    let base_version = base_version_of(&o)?;
+    let operations = json!({ "operations": o.get("operations").cloned().unwrap_or(json!([])) });
+    Ok((base_version, Layout::parse(&operations, JsonPath::root(""))?))
+}
+
+fn base_version_of(o: &crate::domain::service::reader::Obj<'_>) -> Result<i32, AppError> {
+    Ok(o.opt_int("baseVersion", 0, i32::MAX as i64)?
+        .ok_or_else(|| o.at("baseVersion").error("is required: the version the editor started from"))?
+        as i32)
+}
+
+/// The version a save becomes, if it started from the latest; a concurrent save of the same
+/// number fails on the unique constraint (409 as well).
+async fn next_version(
+    c: &mut AsyncPgConnection,
+    tenant: Option<Uuid>,
+    base_version: i32,
+) -> Result<i32, AppError> {
+    let latest = db::latest(c, tenant).await?;
+    let current = latest.as_ref().map_or(0, |r| r.version);
+    match latest {
+        Some(r) if r.version != base_version => Err(AppError::conflict(
+            "baseVersion",
+            format!(
+                "{} saved version {} of this layout at {} after you opened version {base_version}; reload to see their changes",
+                r.author_name,
+                r.version,
+                r.created_at.format("%Y-%m-%d %H:%M UTC"),
+            ),
+        )),
+        None if base_version != 0 => Err(AppError::conflict(
+            "baseVersion",
+            format!("version {base_version} of this layout does not exist"),
+        )),
+        _ => Ok(current + 1),
+    }
+}
+
+async fn store(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    target: Target,
+    client: &ClientInfo,
+    layout: &Layout,
+    version: i32,
+    reverted_from: Option<i32>,
+) -> Result<(), AppError> {
+    let author = users::find(c, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let operations = serde_json::to_value(layout).map_err(|_| AppError::Internal)?;
+    db::insert(
+        c,
+        NewLayout {
+            tenant_id: target.tenant(actor),
+            version,
+            operations: &operations,
+            author_id: actor.user_id,
+            author_name: &author.name,
+            reverted_from,
+        },
+    )
+    .await?;
+    let event = Event {
+        action: if reverted_from.is_some() {
+            AuditAction::MenuLayoutRevert
+        } else {
+            AuditAction::MenuLayoutSave
+        },
+        outcome: Outcome::Success,
+        tenant_id: target.tenant(actor),
+        actor_user_id: Some(actor.user_id),
+        target: Some(("menu_layout", format!("{}:{version}", target.name()))),
+        details: json!({
+            "scope": target.name(),
+            "version": version,
+            "operations": layout.operations.len(),
+            "revertedFrom": reverted_from,
+        }),
+    };
+    audit::record(c, client, event).await?;
+    Ok(())
+}
+
+// ---- why can't I see it? ----
+
+/// Whether a member of the current tenant sees an item of its menu, and why not
+/// (`menu:update` and `user:read`).
+pub async fn explain(
+    state: &AppState,
+    actor: &Actor,
+    user_id: Input<Uuid>,
+    item: Input<String>,
+) -> Result<Explanation, AppError> {
+    actor.require("menu:update")?;
+    actor.require("user:read")?;
+    let (user_id, item) = (user_id?, item?);
+    scoped(&state.db, actor.scope(), async |c| {
+        let member = members::find(c, actor.tenant_id, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let who = member.email.clone();
+        let say = |visible: bool, code: &str, reason: String| Explanation {
+            visible,
+            code: code.into(),
+            reason,
+        };
+        let live_grant = member.access_status == Status::Active.as_str()
+            && member.expires_at.is_none_or(|e| e > chrono::Utc::now());
+        if !live_grant || member.status != Status::Active.as_str() {
+            return Ok(say(
+                false,
+                "NO_ACCESS",
+                format!("{who} has no active access to this tenant, so sees none of its menu"),
+            ));
+        }
+        let permissions = roles::for_tenant(c, actor.tenant_id)
+            .await?
+            .into_iter()
+            .find(|(r, _)| r.id == member.role_id)
+            .map(|(_, p)| PermissionSet::from_strings(&p))
+            .unwrap_or_default();
+        let record = tenants::find_record(c, actor.tenant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let core = record.tenant_type == TenantType::Core.as_str();
+        let viewer = Viewer {
+            permissions: &permissions,
+            platform: core && member.role == SystemRole::SuperAdmin.as_str(),
+        };
+        let arranged = arrange(c, Some(actor.tenant_id)).await?;
+        if find(&arranged.tree, &item).is_some() {
+            return Ok(explain_arranged(&arranged, &item, viewer, &who));
+        }
+        // Not in the tenant's menu: is it a service's that the tenant cannot use?
+        let service = item.split('.').next().unwrap_or_default();
+        let everything = db::sources(c, actor.tenant_id, true).await?;
+        let Some(s) = everything.iter().find(|s| s.name == service) else {
+            return Ok(say(false, "NOT_IN_MENU", format!("There is no item \"{item}\" in this tenant's menu")));
+        };
+        let (code, reason) = match (
+            ServiceStatus::parse(&s.status),
+            Visibility::parse(&s.visibility),
+            s.assignment.as_deref().and_then(AssignmentStatus::parse),
+        ) {
+            (Some(ServiceStatus::Inactive), ..) => ("SERVICE_INACTIVE", format!("The service {} is inactive", s.display_name)),
+            (_, _, Some(AssignmentStatus::Suspended)) => ("ASSIGNMENT_SUSPENDED", format!("This tenant's assignment of {} is suspended", s.display_name)),
+            (_, _, Some(AssignmentStatus::Inactive)) => ("ASSIGNMENT_INACTIVE", format!("This tenant's assignment of {} is inactive", s.display_name)),
+            (_, Some(Visibility::Public), None) if !core => ("NOT_ASSIGNED", format!("{} is not available to this tenant", s.display_name)),
+            (_, Some(Visibility::Public), None) => ("BUSINESS_TENANTS_ONLY", format!("{} is public to business tenants only; the CORE tenant needs an assignment", s.display_name)),
+            (_, _, None) => ("NOT_ASSIGNED", format!("{} is not assigned to this tenant", s.display_name)),
+            _ => ("NOT_IN_MENU", format!("{} has no menu item \"{item}\"", s.display_name)),
+        };
+        Ok(say(false, code, reason))
+    })
+    .await
+}
+
+/// For an item of the tenant's arranged menu: hidden (by which layout), missing a
+/// permission (which), an empty group, or visible.
+fn explain_arranged(arranged: &Arranged, item: &str, viewer: Viewer<'_>, who: &str) -> Explanation {
+    let say = |visible: bool, code: &str, reason: String| Explanation {
+        visible,
+        code: code.into(),
+        reason,
+    };
+    // The item and its ancestors, outermost first.
+    let chain = chain_to(&arranged.tree, item);
+    for node in &chain {
+        if node.hidden {
+            let by = if find(&arranged.base, &node.id).is_some_and(|n| !n.hidden) {
+                format!("the tenant layout (version {})", arranged.tenant.as_ref().map_or(0, |r| r.version))
+            } else if arranged.global.is_some() {
+                format!(
+                    "the global layout (version {}) or this tenant's assignment of the service",
+                    arranged.global.as_ref().map_or(0, |r| r.version)
+                )
+            } else {
+                "this tenant's assignment of the service".into()
+            };
+            let what = if node.id == item { "It".to_string() } else { format!("Its group \"{}\"", node.name) };
+            return say(false, "HIDDEN", format!("{what} is hidden by {by}"));
+        }
+    }
+    for node in &chain {
+        if node.platform && !viewer.platform {
+            return say(false, "PLATFORM_ONLY", format!("\"{}\" is for super admins of the platform only", node.name));
+        }
+        if let Some(p) = &node.permission {
+            if !viewer.permissions.covers(p) {
+                return say(false, "PERMISSION_MISSING", format!("{who} lacks the permission {p} that \"{}\" needs", node.name));
+            }
+        }
+    }
+    let shown = visible(&arranged.tree, viewer);
+    if walk(&shown).iter().any(|(n, _)| n.id == item) {
+        say(true, "VISIBLE", format!("{who} sees it"))
+    } else {
+        say(false, "EMPTY_GROUP", format!("It is a group none of whose items {who} may see"))
+    }
+}
+
+fn chain_to<'a>(tree: &'a [MenuNode], id: &str) -> Vec<&'a MenuNode> {
+    fn go<'a>(nodes: &'a [MenuNode], id: &str, out: &mut Vec<&'a MenuNode>) -> bool {
+        for n in nodes {
+            out.push(n);
+            if n.id == id || go(&n.children, id, out) {
+                return true;
+            }
+            out.pop();
+        }
+        false
+    }
+    let mut out = Vec::new();
+    go(tree, id, &mut out);
+    out
+}

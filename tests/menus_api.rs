@@ -1,0 +1,491 @@
+//! Issue 8: menus through the API: the seed's shape and its entity tag, versioned layouts
+//! and their conflicts, every change that must reach the next menu, Redis down, "why can't
+//! I see it", and every caller against every menu endpoint.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::collections::HashMap;
+
+use axum::{body::Body, http::Request};
+use common::TestApp;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use inti::server::{
+    db::schema::{audit_log, services, tenants, users},
+    http, startup,
+};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+async fn id_of(app: &TestApp, table: &str, key: &str) -> Uuid {
+    let mut conn = app.db.conn().await;
+    match table {
+        "tenant" => tenants::table
+            .filter(tenants::domain.eq(key))
+            .select(tenants::id)
+            .first(&mut conn)
+            .await
+            .unwrap(),
+        "user" => users::table
+            .filter(users::email.eq(key))
+            .select(users::id)
+            .first(&mut conn)
+            .await
+            .unwrap(),
+        _ => services::table
+            .filter(services::name.eq(key))
+            .select(services::id)
+            .first(&mut conn)
+            .await
+            .unwrap(),
+    }
+}
+
+async fn menu(app: &TestApp, token: &str) -> Value {
+    let res = app.get("/api/v1/menus/user", Some(token)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["data"].clone()
+}
+
+/// Every item id of a menu, depth first.
+fn ids(menus: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in menus.as_array().unwrap() {
+        out.push(item["id"].as_str().unwrap().to_string());
+        out.extend(ids(&item["children"]));
+    }
+    out
+}
+
+fn item<'a>(menus: &'a Value, id: &str) -> Option<&'a Value> {
+    for m in menus.as_array().unwrap() {
+        if m["id"] == id {
+            return Some(m);
+        }
+        if let Some(found) = item(&m["children"], id) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+async fn save(app: &TestApp, token: &str, path: &str, base: i64, ops: Value) -> common::Response {
+    app.send(
+        "PUT",
+        path,
+        Some(json!({"baseVersion": base, "operations": ops})),
+        token,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_users_menu_has_the_seed_shape_and_answers_304_to_its_entity_tag() {
+    let app = TestApp::new().await;
+    let user = app.token("user@taskmanager.com").await;
+    let res = app.get("/api/v1/menus/user", Some(&user)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["success"], true);
+    let data = &body["data"];
+    for m in data["menus"].as_array().unwrap() {
+        let mut keys: Vec<&str> = m.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["category", "children", "icon", "id", "name", "path", "sortOrder"],
+            "{m}"
+        );
+    }
+    let seen = ids(&data["menus"]);
+    assert_eq!(seen[0], "core.dashboard");
+    // Their tenant's service, with the items their permissions allow.
+    assert!(seen.contains(&"task-manager.tasks-list".to_string()), "{seen:?}");
+    assert!(seen.contains(&"task-manager.tasks-create".to_string()));
+    let group = item(&data["menus"], "task-manager").unwrap();
+    assert_eq!(group["category"], "SERVICES");
+    assert_eq!(group["name"], "Task Manager");
+    // Not another tenant's service, not pages their role cannot open.
+    assert!(!seen.iter().any(|i| i.starts_with("whatsapp-gateway")));
+    assert!(!seen.contains(&"core.users".to_string()));
+    assert!(!seen.contains(&"core.tenants".to_string()));
+    let me = app.get("/api/v1/auth/me", Some(&user)).await.json();
+    let mut expected: Vec<Value> = me["data"]["user"]["permissions"].as_array().unwrap().clone();
+    let mut permissions = data["permissions"].as_array().unwrap().clone();
+    expected.sort_by_key(|v| v.to_string());
+    permissions.sort_by_key(|v| v.to_string());
+    assert_eq!(permissions, expected);
+
+    let etag = res.header("etag").expect("an entity tag");
+    assert!(res.header("cache-control").unwrap().contains("no-cache"));
+    let conditional = |tag: String| {
+        Request::get("/api/v1/menus/user")
+            .header("authorization", format!("Bearer {user}"))
+            .header("if-none-match", tag)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = app.request(conditional(etag.clone())).await;
+    assert_eq!(res.status, 304);
+    assert!(res.text().is_empty());
+    assert_eq!(res.header("etag").as_deref(), Some(etag.as_str()));
+    let res = app.request(conditional("\"something-else\"".into())).await;
+    assert_eq!(res.status, 200);
+
+    // The platform's pages are the super admin's, in the CORE tenant.
+    let root = app.token("superadmin@core.com").await;
+    let theirs = ids(&menu(&app, &root).await["menus"]);
+    assert!(theirs.contains(&"core.tenants".to_string()), "{theirs:?}");
+    assert!(theirs.contains(&"core.registry".to_string()));
+    assert_eq!(app.get("/api/v1/menus/user", None).await.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_restores() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
+    let path = "/api/v1/menus/layout";
+
+    let start = app.get(path, Some(&admin)).await;
+    assert_eq!(start.status, 200, "{}", start.text());
+    assert_eq!(start.json()["data"]["version"], 0);
+
+    let v1 = json!([
+        {"op": "rename", "id": "task-manager", "name": "Tasks"},
+        {"op": "move", "id": "task-manager.tasks-create", "parent": "task-manager", "position": 1}
+    ]);
+    let res = save(&app, &admin, path, 0, v1).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["version"], 1);
+    let seen = menu(&app, &user).await;
+    let group = item(&seen["menus"], "task-manager").unwrap();
+    assert_eq!(group["name"], "Tasks");
+    assert_eq!(group["children"][0]["id"], "task-manager.tasks-create");
+
+    // Someone who opened version 0 is too late, and is told by whom.
+    let res = save(&app, &admin, path, 0, json!([{"op": "hide", "id": "task-manager"}])).await;
+    assert_eq!(res.status, 409, "{}", res.text());
+    let error = res.json()["error"].clone();
+    assert_eq!(error["details"]["field"], "baseVersion");
+    let admin_name: String = {
+        let mut conn = app.db.conn().await;
+        users::table
+            .filter(users::email.eq("admin@taskmanager.com"))
+            .select(users::name)
+            .first(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert!(error["message"].as_str().unwrap().contains(&admin_name), "{error}");
+    assert!(error["message"].as_str().unwrap().contains("version 1"), "{error}");
+
+    let res = save(&app, &admin, path, 1, json!([{"op": "hide", "id": "task-manager"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(item(&menu(&app, &user).await["menus"], "task-manager").is_none());
+
+    let versions = app.get("/api/v1/menus/layout/versions", Some(&admin)).await.json();
+    let list = versions["data"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["version"], 2);
+    assert_eq!(list[0]["savedBy"], admin_name.as_str());
+
+    let res = app
+        .post_json(
+            "/api/v1/menus/layout/revert",
+            json!({"version": 1, "baseVersion": 2}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["version"], 3);
+    let group = item(&menu(&app, &user).await["menus"], "task-manager").cloned().unwrap();
+    assert_eq!(group["name"], "Tasks");
+    let list = app.get("/api/v1/menus/layout/versions", Some(&admin)).await.json();
+    assert_eq!(list["data"][0]["revertedFrom"], 1);
+
+    // Bad input changes nothing and names the field.
+    let res = save(&app, &admin, path, 3, json!([{"op": "addLink", "id": "custom.x", "name": "X", "url": "javascript:alert(1)", "position": 1}])).await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "operations[0].url");
+    let res = app
+        .post_json("/api/v1/menus/layout/revert", json!({"version": 9, "baseVersion": 3}), Some(&admin))
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "version");
+    assert_eq!(app.get(path, Some(&admin)).await.json()["data"]["version"], 3);
+
+    // Saves and reverts are audited in the tenant.
+    let tenant = id_of(&app, "tenant", "taskmanager").await;
+    let mut conn = app.db.conn().await;
+    let actions: Vec<String> = audit_log::table
+        .filter(audit_log::tenant_id.eq(tenant))
+        .filter(audit_log::action.like("menu.%"))
+        .order(audit_log::id.asc())
+        .select(audit_log::action)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(actions, ["menu.layout_save", "menu.layout_save", "menu.layout_revert"]);
+
+    // Another tenant's admin saves their own layout only.
+    let other = app.token("admin@whatsapp.com").await;
+    let res = save(&app, &other, path, 0, json!([{"op": "rename", "id": "core.dashboard", "name": "Home"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(item(&menu(&app, &user).await["menus"], "core.dashboard").unwrap()["name"], "Dashboard");
+    assert_eq!(item(&menu(&app, &other).await["menus"], "core.dashboard").unwrap()["name"], "Home");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_global_layout_applies_under_every_tenants_own() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let other = app.token("admin@whatsapp.com").await;
+    let res = save(&app, &root, "/api/v1/core/menus/layout", 0, json!([{"op": "hide", "id": "core.audit"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(!ids(&menu(&app, &admin).await["menus"]).contains(&"core.audit".to_string()));
+    assert!(!ids(&menu(&app, &other).await["menus"]).contains(&"core.audit".to_string()));
+    // A tenant shows it again for itself.
+    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "show", "id": "core.audit"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(ids(&menu(&app, &admin).await["menus"]).contains(&"core.audit".to_string()));
+    assert!(!ids(&menu(&app, &other).await["menus"]).contains(&"core.audit".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_change_a_menu_depends_on_reaches_the_next_request() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
+    let service = id_of(&app, "service", "task-manager").await;
+    let tenant = id_of(&app, "tenant", "taskmanager").await;
+    let member = id_of(&app, "user", "user@taskmanager.com").await;
+    let has = |menus: &Value, id: &str| ids(&menus["menus"]).contains(&id.to_string());
+    // Warm every cache first.
+    assert!(has(&menu(&app, &user).await, "task-manager.tasks-list"));
+
+    // The service: a new item in its menu schema, then MAINTENANCE.
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{service}"),
+            Some(json!({"menuSchema": {"items": [
+                {"name": "All Tasks", "path": "/tasks/list", "icon": "list", "permission": "task:read"},
+                {"name": "Board", "path": "/tasks/board", "icon": "board", "permission": "task:read"}
+            ]}})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let seen = menu(&app, &user).await;
+    assert!(has(&seen, "task-manager.tasks-board"));
+    assert!(!has(&seen, "task-manager.tasks-create"));
+    let res = app
+        .send("PATCH", &format!("/api/v1/core/services/{service}"), Some(json!({"status": "MAINTENANCE"})), &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(item(&menu(&app, &user).await["menus"], "task-manager.tasks-board").unwrap()["maintenance"], true);
+
+    // An endpoint: the menu is computed again (a new registry version, a new shared key).
+    let before = redis_menu_keys(&app).await;
+    let res = app
+        .post_json(
+            &format!("/api/v1/core/services/{service}/endpoints"),
+            json!({"name": "tasks:board", "method": "GET", "path": "/tasks/board"}),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    menu(&app, &user).await;
+    assert!(redis_menu_keys(&app).await > before);
+
+    // The assignment: suspended, the service is gone; active again, it is back.
+    let assignment = format!("/api/v1/core/services/{service}/tenants/{tenant}");
+    let res = app.send("PUT", &assignment, Some(json!({"status": "SUSPENDED"})), &root).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(!has(&menu(&app, &user).await, "task-manager"));
+    let res = app.send("PUT", &assignment, Some(json!({"status": "ACTIVE"})), &root).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(has(&menu(&app, &user).await, "task-manager"));
+
+    // The grant: a role of their own; then that role's permissions.
+    let res = app
+        .post_json("/api/v1/roles", json!({"name": "reader", "description": "", "permissions": ["task:read"]}), Some(&admin))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let role = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let res = app
+        .send("PATCH", &format!("/api/v1/users/{member}"), Some(json!({"role": "reader"})), &admin)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(!has(&menu(&app, &user).await, "core.services"));
+    let res = app
+        .send("PATCH", &format!("/api/v1/roles/{role}"), Some(json!({"permissions": ["task:read", "user:read"]})), &admin)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(has(&menu(&app, &user).await, "core.users"));
+
+    // The layout.
+    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "hide", "id": "core.users"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(!has(&menu(&app, &user).await, "core.users"));
+
+    // Another node that served the menu before the change serves the new one after.
+    let node = app.another_node().await;
+    assert!(!has(&menu(&node, &user).await, "core.users"));
+    let res = save(&app, &admin, "/api/v1/menus/layout", 1, json!([])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let mut seen = false;
+    for _ in 0..100 {
+        if has(&menu(&node, &user).await, "core.users") {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(seen, "the other node still serves the old menu after 1 s");
+}
+
+async fn redis_menu_keys(app: &TestApp) -> usize {
+    let mut conn = app.state.redis.get().await.unwrap();
+    let pattern = format!("{}menu:*", app.state.settings.redis.key_prefix);
+    let keys: Vec<String> = deadpool_redis::redis::cmd("KEYS")
+        .arg(pattern)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    keys.len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_redis_down_menus_are_computed() {
+    let app = TestApp::new().await;
+    let user = app.token("user@taskmanager.com").await;
+    let expected = menu(&app, &user).await;
+    let mut settings = (*app.state.settings).clone();
+    settings.redis.url = inti::server::secret::Secret::new("redis://127.0.0.1:1/0".to_string());
+    let mut state = app.state.clone();
+    state.redis = startup::redis_pool(&settings).unwrap();
+    // A node of its own, so that nothing is cached in memory yet.
+    state.access = Default::default();
+    let down = TestApp {
+        db: app.db.clone(),
+        router: http::router(state.clone()),
+        state,
+    };
+    assert_eq!(menu(&down, &user).await, expected);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn why_cant_they_see_it_names_the_reason() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let member = id_of(&app, "user", "user@taskmanager.com").await;
+    let explain = |item: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let res = app
+                .get(&format!("/api/v1/menus/explain?userId={member}&itemId={item}"), Some(&admin))
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+            res.json()["data"].clone()
+        }
+    };
+    let x = explain("task-manager.tasks-list").await;
+    assert_eq!((x["visible"].clone(), x["code"].clone()), (json!(true), json!("VISIBLE")));
+    let x = explain("core.users").await;
+    assert_eq!(x["code"], "PERMISSION_MISSING");
+    assert!(x["reason"].as_str().unwrap().contains("user:read"), "{x}");
+    let x = explain("whatsapp-gateway.messages").await;
+    assert_eq!(x["code"], "NOT_ASSIGNED", "{x}");
+    let x = explain("nothing.here").await;
+    assert_eq!(x["code"], "NOT_IN_MENU");
+
+    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "hide", "id": "task-manager.tasks-list"}])).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let x = explain("task-manager.tasks-list").await;
+    assert_eq!(x["code"], "HIDDEN");
+    assert!(x["reason"].as_str().unwrap().contains("tenant layout (version 1)"), "{x}");
+
+    let service = id_of(&app, "service", "task-manager").await;
+    let tenant = id_of(&app, "tenant", "taskmanager").await;
+    let res = app
+        .send("PUT", &format!("/api/v1/core/services/{service}/tenants/{tenant}"), Some(json!({"status": "SUSPENDED"})), &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(explain("task-manager.tasks-create").await["code"], "ASSIGNMENT_SUSPENDED");
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Caller {
+    SuperAdmin,
+    AdminA,
+    UserA,
+    AdminB,
+    Anonymous,
+}
+use Caller::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() {
+    let app = TestApp::new().await;
+    let mut tokens = HashMap::new();
+    for (caller, email) in [
+        (SuperAdmin, "superadmin@core.com"),
+        (AdminA, "admin@taskmanager.com"),
+        (UserA, "user@taskmanager.com"),
+        (AdminB, "admin@whatsapp.com"),
+    ] {
+        tokens.insert(caller, app.token(email).await);
+    }
+    let member = id_of(&app, "user", "user@taskmanager.com").await;
+    let bad = json!({"baseVersion": 0, "operations": 5});
+    let bad_revert = json!({"version": 99, "baseVersion": 0});
+    // (method, path, body, status for SuperAdmin, AdminA, UserA, AdminB, Anonymous). Bodies
+    // are invalid on purpose: authorization comes first.
+    let rows: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
+        ("GET", "/api/v1/menus/user".into(), None, [200, 200, 200, 200, 401]),
+        ("GET", "/api/v1/menus/layout".into(), None, [200, 200, 200, 200, 401]),
+        ("PUT", "/api/v1/menus/layout".into(), Some(bad.clone()), [422, 422, 403, 422, 401]),
+        ("GET", "/api/v1/menus/layout/versions".into(), None, [200, 200, 200, 200, 401]),
+        ("POST", "/api/v1/menus/layout/revert".into(), Some(bad_revert.clone()), [422, 422, 403, 422, 401]),
+        ("GET", "/api/v1/core/menus/layout".into(), None, [200, 403, 403, 403, 401]),
+        ("PUT", "/api/v1/core/menus/layout".into(), Some(bad), [422, 403, 403, 403, 401]),
+        ("GET", "/api/v1/core/menus/layout/versions".into(), None, [200, 403, 403, 403, 401]),
+        ("POST", "/api/v1/core/menus/layout/revert".into(), Some(bad_revert), [422, 403, 403, 403, 401]),
+        // Another tenant's member is not found; a user without the permission is refused.
+        (
+            "GET",
+            format!("/api/v1/menus/explain?userId={member}&itemId=core.users"),
+            None,
+            [404, 200, 403, 404, 401],
+        ),
+    ];
+    for (method, path, body, expected) in rows {
+        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous].into_iter().enumerate() {
+            let mut req = Request::builder()
+                .method(method)
+                .uri(&path)
+                .header("content-type", "application/json");
+            if let Some(t) = tokens.get(&caller) {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            let body = Body::from(body.as_ref().map(|b| b.to_string()).unwrap_or_default());
+            let res = app.request(req.body(body).unwrap()).await;
+            assert_eq!(res.status, expected[i], "{caller:?} {method} {path}: {}", res.text());
+        }
+    }
+    // Nothing was saved by any of it.
+    let mut conn = app.db.conn().await;
+    let saved: i64 = inti::server::db::schema::menu_layouts::table
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0);
+}
