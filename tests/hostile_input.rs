@@ -248,7 +248,9 @@ fn endpoints() -> Vec<Endpoint> {
         e(
             "PUT",
             "/api/v1/menus/layout",
-            Some(json!({"baseVersion": 0, "operations": [{"op": "move", "id": "core.users", "parent": null, "position": 1}]})),
+            Some(
+                json!({"baseVersion": 0, "operations": [{"op": "move", "id": "core.users", "parent": null, "position": 1}]}),
+            ),
             &[],
         ),
         e("GET", "/api/v1/menus/layout/versions", None, &[]),
@@ -263,7 +265,9 @@ fn endpoints() -> Vec<Endpoint> {
         e(
             "PUT",
             "/api/v1/core/menus/layout",
-            Some(json!({"baseVersion": 0, "operations": [{"op": "addLink", "id": "custom.x", "name": "X", "url": "https://x.example", "position": 1}]})),
+            Some(
+                json!({"baseVersion": 0, "operations": [{"op": "addLink", "id": "custom.x", "name": "X", "url": "https://x.example", "position": 1}]}),
+            ),
             &[],
         ),
         e(
@@ -378,7 +382,10 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ("services_mine", &[]),
     ("menus_mine", &[]),
     ("menus_layout", &["scope"]),
-    ("menus_layout_save", &["scope", "base_version", "operations"]),
+    (
+        "menus_layout_save",
+        &["scope", "base_version", "operations"],
+    ),
     ("menus_layout_versions", &["scope"]),
     ("menus_layout_revert", &["scope", "version", "base_version"]),
     ("menus_explain", &["user_id", "item_id"]),

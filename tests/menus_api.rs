@@ -94,14 +94,25 @@ async fn the_users_menu_has_the_seed_shape_and_answers_304_to_its_entity_tag() {
         keys.sort();
         assert_eq!(
             keys,
-            ["category", "children", "icon", "id", "name", "path", "sortOrder"],
+            [
+                "category",
+                "children",
+                "icon",
+                "id",
+                "name",
+                "path",
+                "sortOrder"
+            ],
             "{m}"
         );
     }
     let seen = ids(&data["menus"]);
     assert_eq!(seen[0], "core.dashboard");
     // Their tenant's service, with the items their permissions allow.
-    assert!(seen.contains(&"task-manager.tasks-list".to_string()), "{seen:?}");
+    assert!(
+        seen.contains(&"task-manager.tasks-list".to_string()),
+        "{seen:?}"
+    );
     assert!(seen.contains(&"task-manager.tasks-create".to_string()));
     let group = item(&data["menus"], "task-manager").unwrap();
     assert_eq!(group["category"], "SERVICES");
@@ -111,7 +122,10 @@ async fn the_users_menu_has_the_seed_shape_and_answers_304_to_its_entity_tag() {
     assert!(!seen.contains(&"core.users".to_string()));
     assert!(!seen.contains(&"core.tenants".to_string()));
     let me = app.get("/api/v1/auth/me", Some(&user)).await.json();
-    let mut expected: Vec<Value> = me["data"]["user"]["permissions"].as_array().unwrap().clone();
+    let mut expected: Vec<Value> = me["data"]["user"]["permissions"]
+        .as_array()
+        .unwrap()
+        .clone();
     let mut permissions = data["permissions"].as_array().unwrap().clone();
     expected.sort_by_key(|v| v.to_string());
     permissions.sort_by_key(|v| v.to_string());
@@ -165,7 +179,14 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
     assert_eq!(group["children"][0]["id"], "task-manager.tasks-create");
 
     // Someone who opened version 0 is too late, and is told by whom.
-    let res = save(&app, &admin, path, 0, json!([{"op": "hide", "id": "task-manager"}])).await;
+    let res = save(
+        &app,
+        &admin,
+        path,
+        0,
+        json!([{"op": "hide", "id": "task-manager"}]),
+    )
+    .await;
     assert_eq!(res.status, 409, "{}", res.text());
     let error = res.json()["error"].clone();
     assert_eq!(error["details"]["field"], "baseVersion");
@@ -178,14 +199,30 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
             .await
             .unwrap()
     };
-    assert!(error["message"].as_str().unwrap().contains(&admin_name), "{error}");
-    assert!(error["message"].as_str().unwrap().contains("version 1"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains(&admin_name),
+        "{error}"
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("version 1"),
+        "{error}"
+    );
 
-    let res = save(&app, &admin, path, 1, json!([{"op": "hide", "id": "task-manager"}])).await;
+    let res = save(
+        &app,
+        &admin,
+        path,
+        1,
+        json!([{"op": "hide", "id": "task-manager"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(item(&menu(&app, &user).await["menus"], "task-manager").is_none());
 
-    let versions = app.get("/api/v1/menus/layout/versions", Some(&admin)).await.json();
+    let versions = app
+        .get("/api/v1/menus/layout/versions", Some(&admin))
+        .await
+        .json();
     let list = versions["data"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["version"], 2);
@@ -200,9 +237,14 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["data"]["version"], 3);
-    let group = item(&menu(&app, &user).await["menus"], "task-manager").cloned().unwrap();
+    let group = item(&menu(&app, &user).await["menus"], "task-manager")
+        .cloned()
+        .unwrap();
     assert_eq!(group["name"], "Tasks");
-    let list = app.get("/api/v1/menus/layout/versions", Some(&admin)).await.json();
+    let list = app
+        .get("/api/v1/menus/layout/versions", Some(&admin))
+        .await
+        .json();
     assert_eq!(list["data"][0]["revertedFrom"], 1);
 
     // Bad input changes nothing and names the field.
@@ -210,11 +252,18 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["error"]["details"]["field"], "operations[0].url");
     let res = app
-        .post_json("/api/v1/menus/layout/revert", json!({"version": 9, "baseVersion": 3}), Some(&admin))
+        .post_json(
+            "/api/v1/menus/layout/revert",
+            json!({"version": 9, "baseVersion": 3}),
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, 422);
     assert_eq!(res.json()["error"]["details"]["field"], "version");
-    assert_eq!(app.get(path, Some(&admin)).await.json()["data"]["version"], 3);
+    assert_eq!(
+        app.get(path, Some(&admin)).await.json()["data"]["version"],
+        3
+    );
 
     // Saves and reverts are audited in the tenant.
     let tenant = id_of(&app, "tenant", "taskmanager").await;
@@ -227,14 +276,30 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
         .load(&mut conn)
         .await
         .unwrap();
-    assert_eq!(actions, ["menu.layout_save", "menu.layout_save", "menu.layout_revert"]);
+    assert_eq!(
+        actions,
+        ["menu.layout_save", "menu.layout_save", "menu.layout_revert"]
+    );
 
     // Another tenant's admin saves their own layout only.
     let other = app.token("admin@whatsapp.com").await;
-    let res = save(&app, &other, path, 0, json!([{"op": "rename", "id": "core.dashboard", "name": "Home"}])).await;
+    let res = save(
+        &app,
+        &other,
+        path,
+        0,
+        json!([{"op": "rename", "id": "core.dashboard", "name": "Home"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(item(&menu(&app, &user).await["menus"], "core.dashboard").unwrap()["name"], "Dashboard");
-    assert_eq!(item(&menu(&app, &other).await["menus"], "core.dashboard").unwrap()["name"], "Home");
+    assert_eq!(
+        item(&menu(&app, &user).await["menus"], "core.dashboard").unwrap()["name"],
+        "Dashboard"
+    );
+    assert_eq!(
+        item(&menu(&app, &other).await["menus"], "core.dashboard").unwrap()["name"],
+        "Home"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -243,12 +308,26 @@ async fn the_global_layout_applies_under_every_tenants_own() {
     let root = app.token("superadmin@core.com").await;
     let admin = app.token("admin@taskmanager.com").await;
     let other = app.token("admin@whatsapp.com").await;
-    let res = save(&app, &root, "/api/v1/core/menus/layout", 0, json!([{"op": "hide", "id": "core.audit"}])).await;
+    let res = save(
+        &app,
+        &root,
+        "/api/v1/core/menus/layout",
+        0,
+        json!([{"op": "hide", "id": "core.audit"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(!ids(&menu(&app, &admin).await["menus"]).contains(&"core.audit".to_string()));
     assert!(!ids(&menu(&app, &other).await["menus"]).contains(&"core.audit".to_string()));
     // A tenant shows it again for itself.
-    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "show", "id": "core.audit"}])).await;
+    let res = save(
+        &app,
+        &admin,
+        "/api/v1/menus/layout",
+        0,
+        json!([{"op": "show", "id": "core.audit"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(ids(&menu(&app, &admin).await["menus"]).contains(&"core.audit".to_string()));
     assert!(!ids(&menu(&app, &other).await["menus"]).contains(&"core.audit".to_string()));
@@ -284,10 +363,22 @@ async fn every_change_a_menu_depends_on_reaches_the_next_request() {
     assert!(has(&seen, "task-manager.tasks-board"));
     assert!(!has(&seen, "task-manager.tasks-create"));
     let res = app
-        .send("PATCH", &format!("/api/v1/core/services/{service}"), Some(json!({"status": "MAINTENANCE"})), &root)
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{service}"),
+            Some(json!({"status": "MAINTENANCE"})),
+            &root,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(item(&menu(&app, &user).await["menus"], "task-manager.tasks-board").unwrap()["maintenance"], true);
+    assert_eq!(
+        item(
+            &menu(&app, &user).await["menus"],
+            "task-manager.tasks-board"
+        )
+        .unwrap()["maintenance"],
+        true
+    );
 
     // An endpoint: the menu is computed again (a new registry version, a new shared key).
     let before = redis_menu_keys(&app).await;
@@ -304,32 +395,62 @@ async fn every_change_a_menu_depends_on_reaches_the_next_request() {
 
     // The assignment: suspended, the service is gone; active again, it is back.
     let assignment = format!("/api/v1/core/services/{service}/tenants/{tenant}");
-    let res = app.send("PUT", &assignment, Some(json!({"status": "SUSPENDED"})), &root).await;
+    let res = app
+        .send(
+            "PUT",
+            &assignment,
+            Some(json!({"status": "SUSPENDED"})),
+            &root,
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(!has(&menu(&app, &user).await, "task-manager"));
-    let res = app.send("PUT", &assignment, Some(json!({"status": "ACTIVE"})), &root).await;
+    let res = app
+        .send("PUT", &assignment, Some(json!({"status": "ACTIVE"})), &root)
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(has(&menu(&app, &user).await, "task-manager"));
 
     // The grant: a role of their own; then that role's permissions.
     let res = app
-        .post_json("/api/v1/roles", json!({"name": "reader", "description": "", "permissions": ["task:read"]}), Some(&admin))
+        .post_json(
+            "/api/v1/roles",
+            json!({"name": "reader", "description": "", "permissions": ["task:read"]}),
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let role = res.json()["data"]["id"].as_str().unwrap().to_string();
     let res = app
-        .send("PATCH", &format!("/api/v1/users/{member}"), Some(json!({"role": "reader"})), &admin)
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{member}"),
+            Some(json!({"role": "reader"})),
+            &admin,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(!has(&menu(&app, &user).await, "core.services"));
     let res = app
-        .send("PATCH", &format!("/api/v1/roles/{role}"), Some(json!({"permissions": ["task:read", "user:read"]})), &admin)
+        .send(
+            "PATCH",
+            &format!("/api/v1/roles/{role}"),
+            Some(json!({"permissions": ["task:read", "user:read"]})),
+            &admin,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(has(&menu(&app, &user).await, "core.users"));
 
     // The layout.
-    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "hide", "id": "core.users"}])).await;
+    let res = save(
+        &app,
+        &admin,
+        "/api/v1/menus/layout",
+        0,
+        json!([{"op": "hide", "id": "core.users"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(!has(&menu(&app, &user).await, "core.users"));
 
@@ -390,14 +511,20 @@ async fn why_cant_they_see_it_names_the_reason() {
         let admin = admin.clone();
         async move {
             let res = app
-                .get(&format!("/api/v1/menus/explain?userId={member}&itemId={item}"), Some(&admin))
+                .get(
+                    &format!("/api/v1/menus/explain?userId={member}&itemId={item}"),
+                    Some(&admin),
+                )
                 .await;
             assert_eq!(res.status, 200, "{}", res.text());
             res.json()["data"].clone()
         }
     };
     let x = explain("task-manager.tasks-list").await;
-    assert_eq!((x["visible"].clone(), x["code"].clone()), (json!(true), json!("VISIBLE")));
+    assert_eq!(
+        (x["visible"].clone(), x["code"].clone()),
+        (json!(true), json!("VISIBLE"))
+    );
     let x = explain("core.users").await;
     assert_eq!(x["code"], "PERMISSION_MISSING");
     assert!(x["reason"].as_str().unwrap().contains("user:read"), "{x}");
@@ -406,19 +533,40 @@ async fn why_cant_they_see_it_names_the_reason() {
     let x = explain("nothing.here").await;
     assert_eq!(x["code"], "NOT_IN_MENU");
 
-    let res = save(&app, &admin, "/api/v1/menus/layout", 0, json!([{"op": "hide", "id": "task-manager.tasks-list"}])).await;
+    let res = save(
+        &app,
+        &admin,
+        "/api/v1/menus/layout",
+        0,
+        json!([{"op": "hide", "id": "task-manager.tasks-list"}]),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let x = explain("task-manager.tasks-list").await;
     assert_eq!(x["code"], "HIDDEN");
-    assert!(x["reason"].as_str().unwrap().contains("tenant layout (version 1)"), "{x}");
+    assert!(
+        x["reason"]
+            .as_str()
+            .unwrap()
+            .contains("tenant layout (version 1)"),
+        "{x}"
+    );
 
     let service = id_of(&app, "service", "task-manager").await;
     let tenant = id_of(&app, "tenant", "taskmanager").await;
     let res = app
-        .send("PUT", &format!("/api/v1/core/services/{service}/tenants/{tenant}"), Some(json!({"status": "SUSPENDED"})), &root)
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{service}/tenants/{tenant}"),
+            Some(json!({"status": "SUSPENDED"})),
+            &root,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(explain("task-manager.tasks-create").await["code"], "ASSIGNMENT_SUSPENDED");
+    assert_eq!(
+        explain("task-manager.tasks-create").await["code"],
+        "ASSIGNMENT_SUSPENDED"
+    );
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -449,15 +597,60 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
     // (method, path, body, status for SuperAdmin, AdminA, UserA, AdminB, Anonymous). Bodies
     // are invalid on purpose: authorization comes first.
     let rows: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
-        ("GET", "/api/v1/menus/user".into(), None, [200, 200, 200, 200, 401]),
-        ("GET", "/api/v1/menus/layout".into(), None, [200, 200, 200, 200, 401]),
-        ("PUT", "/api/v1/menus/layout".into(), Some(bad.clone()), [422, 422, 403, 422, 401]),
-        ("GET", "/api/v1/menus/layout/versions".into(), None, [200, 200, 200, 200, 401]),
-        ("POST", "/api/v1/menus/layout/revert".into(), Some(bad_revert.clone()), [422, 422, 403, 422, 401]),
-        ("GET", "/api/v1/core/menus/layout".into(), None, [200, 403, 403, 403, 401]),
-        ("PUT", "/api/v1/core/menus/layout".into(), Some(bad), [422, 403, 403, 403, 401]),
-        ("GET", "/api/v1/core/menus/layout/versions".into(), None, [200, 403, 403, 403, 401]),
-        ("POST", "/api/v1/core/menus/layout/revert".into(), Some(bad_revert), [422, 403, 403, 403, 401]),
+        (
+            "GET",
+            "/api/v1/menus/user".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/menus/layout".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            "PUT",
+            "/api/v1/menus/layout".into(),
+            Some(bad.clone()),
+            [422, 422, 403, 422, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/menus/layout/versions".into(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
+            "POST",
+            "/api/v1/menus/layout/revert".into(),
+            Some(bad_revert.clone()),
+            [422, 422, 403, 422, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/core/menus/layout".into(),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "PUT",
+            "/api/v1/core/menus/layout".into(),
+            Some(bad),
+            [422, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            "/api/v1/core/menus/layout/versions".into(),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
+        (
+            "POST",
+            "/api/v1/core/menus/layout/revert".into(),
+            Some(bad_revert),
+            [422, 403, 403, 403, 401],
+        ),
         // Another tenant's member is not found; a user without the permission is refused.
         (
             "GET",
@@ -467,7 +660,10 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
         ),
     ];
     for (method, path, body, expected) in rows {
-        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous].into_iter().enumerate() {
+        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous]
+            .into_iter()
+            .enumerate()
+        {
             let mut req = Request::builder()
                 .method(method)
                 .uri(&path)
@@ -477,7 +673,12 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
             }
             let body = Body::from(body.as_ref().map(|b| b.to_string()).unwrap_or_default());
             let res = app.request(req.body(body).unwrap()).await;
-            assert_eq!(res.status, expected[i], "{caller:?} {method} {path}: {}", res.text());
+            assert_eq!(
+                res.status,
+                expected[i],
+                "{caller:?} {method} {path}: {}",
+                res.text()
+            );
         }
     }
     // Nothing was saved by any of it.

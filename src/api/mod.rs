@@ -4,9 +4,9 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
-pub mod menus;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod menus;
 pub mod roles;
 pub mod services;
 pub mod tenants;

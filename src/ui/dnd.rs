@@ -99,7 +99,7 @@ impl Sortable {
             }
             let rect = row.get_bounding_client_rect();
             // The row's own line, not its children's: the first 40 px or so.
-            let height = rect.height().min(44.0).max(1.0);
+            let height = rect.height().clamp(1.0, 44.0);
             let share = ((y as f64 - rect.top()) / height).clamp(0.0, 1.0);
             let nest = row.get_attribute("data-dnd-nest").as_deref() == Some("true");
             let placement = match (nest, share) {
@@ -159,7 +159,8 @@ impl Sortable {
                     e.prevent_default();
                     this.picked.set(None);
                     this.on_cancel.run(());
-                    this.announcement.set(format!("Move cancelled; {name} is back in its place."));
+                    this.announcement
+                        .set(format!("Move cancelled; {name} is back in its place."));
                     refocus(id.clone());
                     return;
                 }

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use crate::domain::menu::icons::path_of;
 
 #[component]
-pub fn Icon(#[prop(into)] name: Option<String>, #[prop(default = "h-4 w-4")] class: &'static str) -> impl IntoView {
+pub fn Icon(
+    #[prop(into)] name: Option<String>,
+    #[prop(default = "h-4 w-4")] class: &'static str,
+) -> impl IntoView {
     view! {
         <svg
             class=class

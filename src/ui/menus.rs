@@ -10,7 +10,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{
-        menus::{menu_layout, menu_layout_versions, ExplainMenuItem, RevertMenuLayout, SaveMenuLayout},
+        menus::{
+            menu_layout, menu_layout_versions, ExplainMenuItem, RevertMenuLayout, SaveMenuLayout,
+        },
         users::list_members,
     },
     domain::{
@@ -37,7 +39,8 @@ use crate::{
 };
 
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
-const SMALL: &str = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50";
+const SMALL: &str =
+    "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50";
 
 #[component]
 pub fn MenuEditorPage() -> impl IntoView {
@@ -52,7 +55,10 @@ pub fn MenuEditorPage() -> impl IntoView {
     let session = use_context::<SessionView>();
     let platform = session.as_ref().is_some_and(|s| {
         s.current_tenant.tenant_type == "CORE"
-            && s.user.roles.iter().any(|r| r == SystemRole::SuperAdmin.as_str())
+            && s.user
+                .roles
+                .iter()
+                .any(|r| r == SystemRole::SuperAdmin.as_str())
     });
     let may_edit = session
         .as_ref()
@@ -122,7 +128,10 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     let saved = RwSignal::new(start_tree);
     let version = RwSignal::new(start_version);
     let saved_note = RwSignal::new(saved_by.zip(saved_at).map(|(who, at)| {
-        format!("Version {start_version}, saved by {who} on {}", at.format("%Y-%m-%d %H:%M UTC"))
+        format!(
+            "Version {start_version}, saved by {who} on {}",
+            at.format("%Y-%m-%d %H:%M UTC")
+        )
     }));
     let skipped = RwSignal::new(start_skipped);
     let snapshot = StoredValue::new(None::<Vec<MenuNode>>);
@@ -140,19 +149,24 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     });
     on_cleanup(move || guard.remove());
 
-    let named = move |id: &str| tree.with_untracked(|t| find(t, id).map(|n| n.name.clone())).unwrap_or_default();
+    let named = move |id: &str| {
+        tree.with_untracked(|t| find(t, id).map(|n| n.name.clone()))
+            .unwrap_or_default()
+    };
     let sortable = Sortable::new(
-        Callback::new(move |(item, target, placement): (String, String, crate::ui::dnd::Placement)| {
-            let mut next = tree.get_untracked();
-            place(&mut next, &item, &target, placement)?;
-            let (what, whom) = (named(&item), named(&target));
-            tree.set(next);
-            Ok(match placement {
-                crate::ui::dnd::Placement::Before => format!("{what} moved above {whom}."),
-                crate::ui::dnd::Placement::After => format!("{what} moved below {whom}."),
-                crate::ui::dnd::Placement::Inside => format!("{what} moved into {whom}."),
-            })
-        }),
+        Callback::new(
+            move |(item, target, placement): (String, String, crate::ui::dnd::Placement)| {
+                let mut next = tree.get_untracked();
+                place(&mut next, &item, &target, placement)?;
+                let (what, whom) = (named(&item), named(&target));
+                tree.set(next);
+                Ok(match placement {
+                    crate::ui::dnd::Placement::Before => format!("{what} moved above {whom}."),
+                    crate::ui::dnd::Placement::After => format!("{what} moved below {whom}."),
+                    crate::ui::dnd::Placement::Inside => format!("{what} moved into {whom}."),
+                })
+            },
+        ),
         Callback::new(move |(item, direction): (String, crate::ui::dnd::Step)| {
             let mut next = tree.get_untracked();
             let said = step(&mut next, &item, direction)?;
@@ -170,7 +184,8 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     // Saving and reverting answer the layout as stored: the editor starts over from it.
     let save = ServerAction::<SaveMenuLayout>::new();
     let revert = ServerAction::<RevertMenuLayout>::new();
-    let adopt = move |result: Option<Result<LayoutView, crate::domain::error::AppError>>, done: &str| {
+    let adopt = move |result: Option<Result<LayoutView, crate::domain::error::AppError>>,
+                      done: &str| {
         match result {
             Some(Ok(view)) => {
                 tree.set(view.tree.clone());
@@ -178,7 +193,11 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                 version.set(view.version);
                 skipped.set(view.skipped);
                 saved_note.set(view.saved_by.zip(view.saved_at).map(|(who, at)| {
-                    format!("Version {}, saved by {who} on {}", view.version, at.format("%Y-%m-%d %H:%M UTC"))
+                    format!(
+                        "Version {}, saved by {who} on {}",
+                        view.version,
+                        at.format("%Y-%m-%d %H:%M UTC")
+                    )
                 }));
                 notice.set(Some(Ok(done.to_string())));
                 history.update(|h| *h += 1);
@@ -187,8 +206,18 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
             None => {}
         }
     };
-    Effect::new(move |_| adopt(save.value().get(), "Saved. Everyone's menu shows it on their next page."));
-    Effect::new(move |_| adopt(revert.value().get(), "Reverted: the earlier version is now the current one."));
+    Effect::new(move |_| {
+        adopt(
+            save.value().get(),
+            "Saved. Everyone's menu shows it on their next page.",
+        )
+    });
+    Effect::new(move |_| {
+        adopt(
+            revert.value().get(),
+            "Reverted: the earlier version is now the current one.",
+        )
+    });
     let do_save = move |_| {
         let layout = tree.with_untracked(|t| base.with_value(|b| diff(b, t)));
         save.dispatch(SaveMenuLayout {
@@ -249,7 +278,12 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     }
 }
 
-fn rows(nodes: Vec<MenuNode>, depth: usize, tree: RwSignal<Vec<MenuNode>>, sortable: Sortable) -> AnyView {
+fn rows(
+    nodes: Vec<MenuNode>,
+    depth: usize,
+    tree: RwSignal<Vec<MenuNode>>,
+    sortable: Sortable,
+) -> AnyView {
     view! {
         <ul class=if depth == 1 { "space-y-1" } else { "mt-1 space-y-1 border-l-2 border-slate-100 pl-5" } role="list">
             {nodes.into_iter().map(|node| row(node, depth, tree, sortable)).collect_view()}
@@ -259,7 +293,16 @@ fn rows(nodes: Vec<MenuNode>, depth: usize, tree: RwSignal<Vec<MenuNode>>, sorta
 }
 
 fn row(node: MenuNode, depth: usize, tree: RwSignal<Vec<MenuNode>>, sortable: Sortable) -> AnyView {
-    let MenuNode { id, name, icon, hidden, maintenance, source, children, .. } = node.clone();
+    let MenuNode {
+        id,
+        name,
+        icon,
+        hidden,
+        maintenance,
+        source,
+        children,
+        ..
+    } = node.clone();
     let nest = depth < MAX_DEPTH && !node.is_link();
     let edit = move |id: String, f: Box<dyn FnOnce(&mut MenuNode)>| {
         tree.update(|t| {
@@ -278,7 +321,13 @@ fn row(node: MenuNode, depth: usize, tree: RwSignal<Vec<MenuNode>>, sortable: So
     };
     let origin = match source.as_str() {
         "core" => "Inti".to_string(),
-        CUSTOM => if node.is_link() { "Link".into() } else { "Group".into() },
+        CUSTOM => {
+            if node.is_link() {
+                "Link".into()
+            } else {
+                "Group".into()
+            }
+        }
         s => s.to_string(),
     };
     let (id_name, id_icon, id_hide, id_remove) = (id.clone(), id.clone(), id.clone(), id.clone());
@@ -350,7 +399,12 @@ fn AddItems(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move |link: bool| {
-        let taken = tree.with_untracked(|t| walk(t).iter().map(|(n, _)| n.id.clone()).collect::<Vec<_>>());
+        let taken = tree.with_untracked(|t| {
+            walk(t)
+                .iter()
+                .map(|(n, _)| n.id.clone())
+                .collect::<Vec<_>>()
+        });
         let slug: String = name
             .get_untracked()
             .to_lowercase()
@@ -363,7 +417,8 @@ fn AddItems(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
             id = format!("custom.{}-{n}", slug.trim_matches('-'));
             n += 1;
         }
-        let position = tree.with_untracked(|t| t.iter().map(|n| n.sort_order).max().unwrap_or(0) + 10);
+        let position =
+            tree.with_untracked(|t| t.iter().map(|n| n.sort_order).max().unwrap_or(0) + 10);
         let op = if link {
             serde_json::json!({"op": "addLink", "id": id, "name": name.get_untracked(), "url": url.get_untracked().trim(), "position": position})
         } else {
@@ -380,7 +435,9 @@ fn AddItems(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
             }
             Err(e) => error.set(Some(match e.field() {
                 Some(f) if f.ends_with(".url") => format!("Address: {}", e.user_message()),
-                Some(f) if f.ends_with(".id") || f.ends_with(".name") => "Name: give it a name of letters or digits".into(),
+                Some(f) if f.ends_with(".id") || f.ends_with(".name") => {
+                    "Name: give it a name of letters or digits".into()
+                }
                 _ => e.user_message(),
             })),
         }
@@ -407,16 +464,31 @@ fn AddItems(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
 
 /// The menu as a role of this tenant would see it, from the tree being edited.
 #[component]
-fn Preview(tree: RwSignal<Vec<MenuNode>>, roles: Vec<crate::domain::menu::view::RolePreview>) -> impl IntoView {
+fn Preview(
+    tree: RwSignal<Vec<MenuNode>>,
+    roles: Vec<crate::domain::menu::view::RolePreview>,
+) -> impl IntoView {
     let roles = StoredValue::new(roles);
-    let chosen = RwSignal::new(roles.with_value(|r| r.first().map(|r| r.name.clone())).unwrap_or_default());
+    let chosen = RwSignal::new(
+        roles
+            .with_value(|r| r.first().map(|r| r.name.clone()))
+            .unwrap_or_default(),
+    );
     let items = move || {
         let name = chosen.get();
         roles.with_value(|roles| {
             let role = roles.iter().find(|r| r.name == name)?;
             let permissions = PermissionSet::from_strings(&role.permissions);
-            let viewer = Viewer { permissions: &permissions, platform: role.platform };
-            Some(tree.with(|t| visible(t, viewer).iter().map(MenuItemView::from).collect::<Vec<_>>()))
+            let viewer = Viewer {
+                permissions: &permissions,
+                platform: role.platform,
+            };
+            Some(tree.with(|t| {
+                visible(t, viewer)
+                    .iter()
+                    .map(MenuItemView::from)
+                    .collect::<Vec<_>>()
+            }))
         })
     };
     view! {
@@ -471,7 +543,10 @@ fn History(
     revert: ServerAction<RevertMenuLayout>,
 ) -> impl IntoView {
     let scope = StoredValue::new(scope);
-    let versions = Resource::new(move || history.get(), move |_| menu_layout_versions(scope.get_value()));
+    let versions = Resource::new(
+        move || history.get(),
+        move |_| menu_layout_versions(scope.get_value()),
+    );
     view! {
         <section class=CARD aria-labelledby="history-title">
             <h2 id="history-title" class="font-semibold">"Version history"</h2>
@@ -560,4 +635,3 @@ fn WhyPanel(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
         </section>
     }
 }
-

@@ -38,7 +38,9 @@ pub fn SidebarMenu(
             }
         });
         if !preview {
-            if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&collapsed.get_untracked())) {
+            if let (Some(s), Ok(json)) =
+                (storage(), serde_json::to_string(&collapsed.get_untracked()))
+            {
                 let _ = s.set_item(COLLAPSED_KEY, &json);
             }
         }
@@ -209,9 +211,11 @@ fn arrow_keys(e: ev::KeyboardEvent) {
         return;
     }
     let active = document().active_element();
-    let at = items
-        .iter()
-        .position(|el| active.as_ref().is_some_and(|a| a == el.as_ref() as &web_sys::Element));
+    let at = items.iter().position(|el| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.as_ref() as &web_sys::Element)
+    });
     let last = items.len() as i32 - 1;
     let next = match (step, at) {
         (i32::MIN, _) => 0,

@@ -69,7 +69,8 @@ pub fn step(tree: &mut Vec<MenuNode>, id: &str, step: Step) -> Result<String, St
             .unwrap_or_default(),
     };
     let i = siblings.iter().position(|s| s == id).unwrap_or(0);
-    let name = |tree: &[MenuNode], id: &str| find(tree, id).map(|n| n.name.clone()).unwrap_or_default();
+    let name =
+        |tree: &[MenuNode], id: &str| find(tree, id).map(|n| n.name.clone()).unwrap_or_default();
     match step {
         Step::Up if i > 0 => {
             place(tree, id, &siblings[i - 1], Placement::Before)?;

@@ -181,7 +181,15 @@ fn apply_op(op: &LayoutOp, tree: &mut Vec<MenuNode>) -> Result<(), String> {
             icon,
             parent,
             position,
-        } => add(tree, id, name, Some(url), icon, parent.as_deref(), *position)?,
+        } => add(
+            tree,
+            id,
+            name,
+            Some(url),
+            icon,
+            parent.as_deref(),
+            *position,
+        )?,
     }
     Ok(())
 }
@@ -233,8 +241,8 @@ pub fn check_parent(
     let Some(parent) = parent else {
         return Ok(());
     };
-    let found = locate(tree, parent)
-        .ok_or_else(|| format!("no item \"{parent}\" in the menu any more"))?;
+    let found =
+        locate(tree, parent).ok_or_else(|| format!("no item \"{parent}\" in the menu any more"))?;
     if let Some(moving) = moving {
         if found.path.iter().any(|a| a == moving) || parent == moving {
             return Err("an item cannot move into itself".into());
@@ -344,9 +352,9 @@ fn parse_op(value: &Value, path: JsonPath) -> Result<LayoutOp, AppError> {
         "addGroup" => &["op", "id", "name", "icon", "parent", "position"],
         "addLink" => &["op", "id", "name", "url", "icon", "parent", "position"],
         _ => {
-            return Err(o.at("op").error(
-                "must be one of move, rename, hide, show, icon, addGroup, addLink",
-            ))
+            return Err(o
+                .at("op")
+                .error("must be one of move, rename, hide, show, icon, addGroup, addLink"))
         }
     };
     let o = o.only(known)?;
@@ -380,9 +388,9 @@ fn parse_op(value: &Value, path: JsonPath) -> Result<LayoutOp, AppError> {
         if id.starts_with(CUSTOM_PREFIX) && id.len() > CUSTOM_PREFIX.len() {
             Ok(id)
         } else {
-            Err(o
-                .at("id")
-                .error(format!("an added item's id must start with \"{CUSTOM_PREFIX}\"")))
+            Err(o.at("id").error(format!(
+                "an added item's id must start with \"{CUSTOM_PREFIX}\""
+            )))
         }
     };
     Ok(match kind.as_str() {
@@ -442,10 +450,14 @@ fn link_url(o: &Obj<'_>) -> Result<String, AppError> {
         !host.is_empty() && !host.starts_with('@')
     });
     if !host_ok {
-        return Err(o.at("url").error("must be an http or https address with a host"));
+        return Err(o
+            .at("url")
+            .error("must be an http or https address with a host"));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(o.at("url").error("must not contain spaces or control characters"));
+        return Err(o
+            .at("url")
+            .error("must not contain spaces or control characters"));
     }
     Ok(url)
 }

@@ -80,16 +80,32 @@ fn platform_pages_need_the_core_tenant_and_platform_authority() {
     assert!(find(&business, "core.tenants").is_none());
     let (core, _) = assemble(core_items(true), &[], &[]);
     let all = perms(&["*"]);
-    let as_member = ids(&visible(&core, Viewer { permissions: &all, platform: false }));
+    let as_member = ids(&visible(
+        &core,
+        Viewer {
+            permissions: &all,
+            platform: false,
+        },
+    ));
     assert!(!as_member.contains(&"core.tenants".to_string()));
-    let as_admin = ids(&visible(&core, Viewer { permissions: &all, platform: true }));
+    let as_admin = ids(&visible(
+        &core,
+        Viewer {
+            permissions: &all,
+            platform: true,
+        },
+    ));
     assert!(as_admin.contains(&"core.tenants".to_string()));
 }
 
 #[test]
 fn maintenance_marks_the_service_items() {
     let (tree, _) = assemble(core_items(false), &[whatsapp(true)], &[]);
-    assert!(find(&tree, "whatsapp-gateway.whatsapp-blast").unwrap().maintenance);
+    assert!(
+        find(&tree, "whatsapp-gateway.whatsapp-blast")
+            .unwrap()
+            .maintenance
+    );
     assert!(!find(&tree, "core.dashboard").unwrap().maintenance);
 }
 
@@ -103,7 +119,11 @@ fn layouts_move_rename_hide_and_add_and_report_what_they_skip() {
         {"op": "addLink", "id": "custom.help", "name": "Help", "url": "https://example.com/help", "position": 2},
         {"op": "rename", "id": "gone-service.item", "name": "Nothing"}
     ]}));
-    let (tree, skipped) = assemble(core_items(false), &[whatsapp(false)], &[("tenant", &tenant)]);
+    let (tree, skipped) = assemble(
+        core_items(false),
+        &[whatsapp(false)],
+        &[("tenant", &tenant)],
+    );
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0].id, "gone-service.item");
     assert_eq!(skipped[0].layout, "tenant");
@@ -119,7 +139,10 @@ fn layouts_move_rename_hide_and_add_and_report_what_they_skip() {
         ]
     );
     assert!(!everything.contains(&"core.audit".to_string()));
-    assert_eq!(find(&tree, "whatsapp-gateway.whatsapp-blast").unwrap().name, "Send a blast");
+    assert_eq!(
+        find(&tree, "whatsapp-gateway.whatsapp-blast").unwrap().name,
+        "Send a blast"
+    );
 }
 
 #[test]
@@ -130,7 +153,11 @@ fn an_assignment_layout_touches_its_own_service_only() {
         {"op": "hide", "id": "core.users"}
     ]})));
     let (tree, skipped) = assemble(core_items(false), &[service], &[]);
-    assert!(find(&tree, "whatsapp-gateway.whatsapp-blast").unwrap().hidden);
+    assert!(
+        find(&tree, "whatsapp-gateway.whatsapp-blast")
+            .unwrap()
+            .hidden
+    );
     assert!(!find(&tree, "core.users").unwrap().hidden);
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0].layout, "service:whatsapp-gateway");
@@ -144,8 +171,16 @@ fn moves_that_would_nest_too_deep_or_into_themselves_are_skipped() {
     ]}));
     let (tree, skipped) = assemble(core_items(false), &[whatsapp(false)], &[("tenant", &l)]);
     assert_eq!(skipped.len(), 2);
-    assert!(skipped[0].reason.contains("3 levels"), "{}", skipped[0].reason);
-    assert!(skipped[1].reason.contains("itself"), "{}", skipped[1].reason);
+    assert!(
+        skipped[0].reason.contains("3 levels"),
+        "{}",
+        skipped[0].reason
+    );
+    assert!(
+        skipped[1].reason.contains("itself"),
+        "{}",
+        skipped[1].reason
+    );
     assert!(walk(&tree).iter().all(|(_, d)| *d <= MAX_DEPTH));
 }
 
@@ -159,11 +194,15 @@ fn bad_layouts_are_refused_at_their_json_path() {
             .to_string()
     };
     assert_eq!(
-        refuse(json!({"operations": [{"op": "addLink", "id": "custom.x", "name": "X", "url": "javascript:alert(1)", "position": 1}]})),
+        refuse(
+            json!({"operations": [{"op": "addLink", "id": "custom.x", "name": "X", "url": "javascript:alert(1)", "position": 1}]})
+        ),
         "layout.operations[0].url"
     );
     assert_eq!(
-        refuse(json!({"operations": [{"op": "addGroup", "id": "core.x", "name": "X", "position": 1}]})),
+        refuse(
+            json!({"operations": [{"op": "addGroup", "id": "core.x", "name": "X", "position": 1}]})
+        ),
         "layout.operations[0].id"
     );
     assert_eq!(
@@ -243,16 +282,39 @@ fn any_parent() -> impl Strategy<Value = Option<String>> {
 
 fn any_op() -> impl Strategy<Value = LayoutOp> {
     prop_oneof![
-        (any_id(), any_parent(), -3i32..30).prop_map(|(id, parent, position)| LayoutOp::Move { id, parent, position }),
+        (any_id(), any_parent(), -3i32..30).prop_map(|(id, parent, position)| LayoutOp::Move {
+            id,
+            parent,
+            position
+        }),
         (any_id(), "[A-Z][a-z]{1,6}").prop_map(|(id, name)| LayoutOp::Rename { id, name }),
         any_id().prop_map(|id| LayoutOp::Hide { id }),
         any_id().prop_map(|id| LayoutOp::Show { id }),
-        (any_id(), prop::sample::select(&["send", "list", "dot"][..])).prop_map(|(id, icon)| LayoutOp::Icon { id, icon: icon.into() }),
-        (prop::sample::select(&["custom.g1", "custom.g2"][..]), any_parent(), 0i32..30).prop_map(|(id, parent, position)| LayoutOp::AddGroup {
-            id: id.into(), name: "Group".into(), icon: None, parent, position
+        (any_id(), prop::sample::select(&["send", "list", "dot"][..])).prop_map(|(id, icon)| {
+            LayoutOp::Icon {
+                id,
+                icon: icon.into(),
+            }
         }),
+        (
+            prop::sample::select(&["custom.g1", "custom.g2"][..]),
+            any_parent(),
+            0i32..30
+        )
+            .prop_map(|(id, parent, position)| LayoutOp::AddGroup {
+                id: id.into(),
+                name: "Group".into(),
+                icon: None,
+                parent,
+                position
+            }),
         (any_parent(), 0i32..30).prop_map(|(parent, position)| LayoutOp::AddLink {
-            id: "custom.l1".into(), name: "Link".into(), url: "https://example.com".into(), icon: None, parent, position
+            id: "custom.l1".into(),
+            name: "Link".into(),
+            url: "https://example.com".into(),
+            icon: None,
+            parent,
+            position
         }),
     ]
 }
@@ -263,10 +325,19 @@ fn any_layout() -> impl Strategy<Value = Layout> {
 
 fn any_perms() -> impl Strategy<Value = Vec<&'static str>> {
     prop::collection::vec(
-        prop::sample::select(&[
-            "task:read", "task:read:own", "task:*", "*:read", "whatsapp:blast", "user:read",
-            "menu:update", "audit:read", "*",
-        ][..]),
+        prop::sample::select(
+            &[
+                "task:read",
+                "task:read:own",
+                "task:*",
+                "*:read",
+                "whatsapp:blast",
+                "user:read",
+                "menu:update",
+                "audit:read",
+                "*",
+            ][..],
+        ),
         0..4,
     )
 }

@@ -84,27 +84,56 @@ impl MenuNode {
 pub fn core_items(core_tenant: bool) -> Vec<MenuNode> {
     let mut admin = MenuNode::group_of("core.admin", "Administration", "settings", "ADMIN", 1000);
     admin.children = vec![
-        MenuNode::page("core.services", "Services", "/services", "services", "ADMIN", 1)
-            .needs("service:read"),
+        MenuNode::page(
+            "core.services",
+            "Services",
+            "/services",
+            "services",
+            "ADMIN",
+            1,
+        )
+        .needs("service:read"),
         MenuNode::page("core.users", "Users", "/admin/users", "users", "ADMIN", 2)
             .needs("user:read"),
         MenuNode::page("core.roles", "Roles", "/admin/roles", "shield", "ADMIN", 3)
             .needs("role:read"),
-        MenuNode::page("core.audit", "Audit log", "/admin/audit", "audit", "ADMIN", 4)
-            .needs("audit:read"),
-        MenuNode::page("core.menus", "Menu editor", "/admin/menus", "menu", "ADMIN", 5)
-            .needs("menu:update"),
+        MenuNode::page(
+            "core.audit",
+            "Audit log",
+            "/admin/audit",
+            "audit",
+            "ADMIN",
+            4,
+        )
+        .needs("audit:read"),
+        MenuNode::page(
+            "core.menus",
+            "Menu editor",
+            "/admin/menus",
+            "menu",
+            "ADMIN",
+            5,
+        )
+        .needs("menu:update"),
     ];
     let mut items = vec![
         MenuNode::page("core.dashboard", "Dashboard", "/", "dashboard", "MAIN", 1),
         admin,
     ];
     if core_tenant {
-        let mut platform = MenuNode::group_of("core.platform", "Platform", "building", "PLATFORM", 1001);
+        let mut platform =
+            MenuNode::group_of("core.platform", "Platform", "building", "PLATFORM", 1001);
         platform.platform = true;
         platform.children = vec![
-            MenuNode::page("core.tenants", "Tenants", "/admin/tenants", "building", "PLATFORM", 1)
-                .needs("tenant:read"),
+            MenuNode::page(
+                "core.tenants",
+                "Tenants",
+                "/admin/tenants",
+                "building",
+                "PLATFORM",
+                1,
+            )
+            .needs("tenant:read"),
             MenuNode::page(
                 "core.registry",
                 "Service registry",
@@ -180,7 +209,9 @@ impl ServiceMenu {
                 layout: format!("service:{}", self.name),
                 index,
                 id,
-                reason: format!("the service's menu nests deeper than {MAX_DEPTH} levels under its group"),
+                reason: format!(
+                    "the service's menu nests deeper than {MAX_DEPTH} levels under its group"
+                ),
             });
             return None;
         }
@@ -235,7 +266,11 @@ pub fn assemble(
 /// which operations happened to put items side by side (the editor's save reproduces
 /// exactly what it showed).
 pub fn sort(nodes: &mut [MenuNode]) {
-    nodes.sort_by(|a, b| a.sort_order.cmp(&b.sort_order).then_with(|| a.id.cmp(&b.id)));
+    nodes.sort_by(|a, b| {
+        a.sort_order
+            .cmp(&b.sort_order)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     for n in nodes {
         sort(&mut n.children);
     }

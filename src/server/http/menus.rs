@@ -49,7 +49,10 @@ pub async fn user(
     let body = format!("{{\"success\":true,\"data\":{}}}", menu.json);
     Ok((
         headers,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         body,
     )
         .into_response())
@@ -125,5 +128,7 @@ pub async fn explain(
             .filter(|i| !i.is_empty() && i.len() <= 120)
             .ok_or_else(|| AppError::validation("itemId", "is required: an item id"))
     });
-    Ok(Envelope(menus::explain(&state, &actor, user_id, item).await?))
+    Ok(Envelope(
+        menus::explain(&state, &actor, user_id, item).await?,
+    ))
 }

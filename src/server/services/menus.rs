@@ -14,16 +14,17 @@ use crate::{
         audit::AuditAction,
         error::{AppError, Input},
         menu::{
+            assemble,
             layout::{find, Layout, Skipped},
             tree::{core_items, walk, MenuNode},
             view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview},
-            assemble, visible, MenuItemView, ServiceMenu, Viewer,
+            visible, MenuItemView, ServiceMenu, Viewer,
         },
         permission::PermissionSet,
         role::SystemRole,
         service::{
-            access_permission, menu::MenuSchema, reader::JsonPath, AssignmentStatus,
-            ServiceStatus, Usage, Visibility,
+            access_permission, menu::MenuSchema, reader::JsonPath, AssignmentStatus, ServiceStatus,
+            Usage, Visibility,
         },
         tenant::{Status, TenantType},
     },
@@ -60,7 +61,10 @@ pub struct UserMenu {
 
 impl UserMenu {
     fn new(data: MenuData, json: String) -> Self {
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(json.as_bytes()))[..32]);
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(json.as_bytes()))[..32]
+        );
         Self { data, json, etag }
     }
 }
@@ -336,7 +340,11 @@ fn stored_layout(row: &LayoutRow) -> Layout {
 // ---- the editor ----
 
 /// The layout as the editor opens it (`menu:read`; the global one with platform authority).
-pub async fn layout(state: &AppState, actor: &Actor, target: Target) -> Result<LayoutView, AppError> {
+pub async fn layout(
+    state: &AppState,
+    actor: &Actor,
+    target: Target,
+) -> Result<LayoutView, AppError> {
     target.authorize(actor, "menu:read")?;
     scoped(&state.db, target.scope(actor), async |c| {
         view_of(c, actor, target).await
@@ -439,11 +447,20 @@ pub async fn revert_layout(
     let base_version = base_version_of(&o)?;
     scoped(&state.db, target.scope(actor), async |c| {
         let tenant = target.tenant(actor);
-        let earlier = db::version(c, tenant, wanted)
-            .await?
-            .ok_or_else(|| AppError::validation("version", format!("there is no version {wanted}")))?;
+        let earlier = db::version(c, tenant, wanted).await?.ok_or_else(|| {
+            AppError::validation("version", format!("there is no version {wanted}"))
+        })?;
         let version = next_version(c, tenant, base_version).await?;
-        store(c, actor, target, client, &stored_layout(&earlier), version, Some(wanted)).await?;
+        store(
+            c,
+            actor,
+            target,
+            client,
+            &stored_layout(&earlier),
+            version,
+            Some(wanted),
+        )
+        .await?;
         view_of(c, actor, target).await
     })
     .await
@@ -477,13 +494,18 @@ fn read_save(body: &Value) -> Result<(i32, Layout), AppError> {
         .only(&["baseVersion", "operations"])?;
     let base_version = base_version_of(&o)?;
     let operations = json!({ "operations": o.get("operations").cloned().unwrap_or(json!([])) });
-    Ok((base_version, Layout::parse(&operations, JsonPath::root(""))?))
+    Ok((
+        base_version,
+        Layout::parse(&operations, JsonPath::root(""))?,
+    ))
 }
 
 fn base_version_of(o: &crate::domain::service::reader::Obj<'_>) -> Result<i32, AppError> {
     Ok(o.opt_int("baseVersion", 0, i32::MAX as i64)?
-        .ok_or_else(|| o.at("baseVersion").error("is required: the version the editor started from"))?
-        as i32)
+        .ok_or_else(|| {
+            o.at("baseVersion")
+                .error("is required: the version the editor started from")
+        })? as i32)
 }
 
 /// The version a save becomes, if it started from the latest; a concurrent save of the same
@@ -613,20 +635,51 @@ pub async fn explain(
         let service = item.split('.').next().unwrap_or_default();
         let everything = db::sources(c, actor.tenant_id, true).await?;
         let Some(s) = everything.iter().find(|s| s.name == service) else {
-            return Ok(say(false, "NOT_IN_MENU", format!("There is no item \"{item}\" in this tenant's menu")));
+            return Ok(say(
+                false,
+                "NOT_IN_MENU",
+                format!("There is no item \"{item}\" in this tenant's menu"),
+            ));
         };
         let (code, reason) = match (
             ServiceStatus::parse(&s.status),
             Visibility::parse(&s.visibility),
             s.assignment.as_deref().and_then(AssignmentStatus::parse),
         ) {
-            (Some(ServiceStatus::Inactive), ..) => ("SERVICE_INACTIVE", format!("The service {} is inactive", s.display_name)),
-            (_, _, Some(AssignmentStatus::Suspended)) => ("ASSIGNMENT_SUSPENDED", format!("This tenant's assignment of {} is suspended", s.display_name)),
-            (_, _, Some(AssignmentStatus::Inactive)) => ("ASSIGNMENT_INACTIVE", format!("This tenant's assignment of {} is inactive", s.display_name)),
-            (_, Some(Visibility::Public), None) if !core => ("NOT_ASSIGNED", format!("{} is not available to this tenant", s.display_name)),
-            (_, Some(Visibility::Public), None) => ("BUSINESS_TENANTS_ONLY", format!("{} is public to business tenants only; the CORE tenant needs an assignment", s.display_name)),
-            (_, _, None) => ("NOT_ASSIGNED", format!("{} is not assigned to this tenant", s.display_name)),
-            _ => ("NOT_IN_MENU", format!("{} has no menu item \"{item}\"", s.display_name)),
+            (Some(ServiceStatus::Inactive), ..) => (
+                "SERVICE_INACTIVE",
+                format!("The service {} is inactive", s.display_name),
+            ),
+            (_, _, Some(AssignmentStatus::Suspended)) => (
+                "ASSIGNMENT_SUSPENDED",
+                format!(
+                    "This tenant's assignment of {} is suspended",
+                    s.display_name
+                ),
+            ),
+            (_, _, Some(AssignmentStatus::Inactive)) => (
+                "ASSIGNMENT_INACTIVE",
+                format!("This tenant's assignment of {} is inactive", s.display_name),
+            ),
+            (_, Some(Visibility::Public), None) if !core => (
+                "NOT_ASSIGNED",
+                format!("{} is not available to this tenant", s.display_name),
+            ),
+            (_, Some(Visibility::Public), None) => (
+                "BUSINESS_TENANTS_ONLY",
+                format!(
+                    "{} is public to business tenants only; the CORE tenant needs an assignment",
+                    s.display_name
+                ),
+            ),
+            (_, _, None) => (
+                "NOT_ASSIGNED",
+                format!("{} is not assigned to this tenant", s.display_name),
+            ),
+            _ => (
+                "NOT_IN_MENU",
+                format!("{} has no menu item \"{item}\"", s.display_name),
+            ),
         };
         Ok(say(false, code, reason))
     })
@@ -646,7 +699,10 @@ fn explain_arranged(arranged: &Arranged, item: &str, viewer: Viewer<'_>, who: &s
     for node in &chain {
         if node.hidden {
             let by = if find(&arranged.base, &node.id).is_some_and(|n| !n.hidden) {
-                format!("the tenant layout (version {})", arranged.tenant.as_ref().map_or(0, |r| r.version))
+                format!(
+                    "the tenant layout (version {})",
+                    arranged.tenant.as_ref().map_or(0, |r| r.version)
+                )
             } else if arranged.global.is_some() {
                 format!(
                     "the global layout (version {}) or this tenant's assignment of the service",
@@ -655,17 +711,32 @@ fn explain_arranged(arranged: &Arranged, item: &str, viewer: Viewer<'_>, who: &s
             } else {
                 "this tenant's assignment of the service".into()
             };
-            let what = if node.id == item { "It".to_string() } else { format!("Its group \"{}\"", node.name) };
+            let what = if node.id == item {
+                "It".to_string()
+            } else {
+                format!("Its group \"{}\"", node.name)
+            };
             return say(false, "HIDDEN", format!("{what} is hidden by {by}"));
         }
     }
     for node in &chain {
         if node.platform && !viewer.platform {
-            return say(false, "PLATFORM_ONLY", format!("\"{}\" is for super admins of the platform only", node.name));
+            return say(
+                false,
+                "PLATFORM_ONLY",
+                format!("\"{}\" is for super admins of the platform only", node.name),
+            );
         }
         if let Some(p) = &node.permission {
             if !viewer.permissions.covers(p) {
-                return say(false, "PERMISSION_MISSING", format!("{who} lacks the permission {p} that \"{}\" needs", node.name));
+                return say(
+                    false,
+                    "PERMISSION_MISSING",
+                    format!(
+                        "{who} lacks the permission {p} that \"{}\" needs",
+                        node.name
+                    ),
+                );
             }
         }
     }
@@ -673,7 +744,11 @@ fn explain_arranged(arranged: &Arranged, item: &str, viewer: Viewer<'_>, who: &s
     if walk(&shown).iter().any(|(n, _)| n.id == item) {
         say(true, "VISIBLE", format!("{who} sees it"))
     } else {
-        say(false, "EMPTY_GROUP", format!("It is a group none of whose items {who} may see"))
+        say(
+            false,
+            "EMPTY_GROUP",
+            format!("It is a group none of whose items {who} may see"),
+        )
     }
 }
 
