@@ -108,17 +108,17 @@ fn Header(
             </button>
             <details class="group relative text-sm">
                 <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 hover:bg-slate-100">
-                    <span class="text-slate-500">"Tenant"</span>
+                    <span class="hidden text-slate-500 sm:inline">"Tenant"</span>
                     <span data-testid="current-tenant" class="font-semibold">{current_tenant.name}</span>
-                    <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{current_tenant.user_role}</span>
+                    <span class="hidden rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 sm:inline">{current_tenant.user_role}</span>
                     <span aria-hidden="true" class="text-slate-400 group-open:rotate-180">"▾"</span>
                 </summary>
                 <div class="absolute left-0 z-10 mt-1 w-72 rounded-lg border border-slate-200 bg-white p-2 shadow-lg">
                     <TenantSwitcher tenants current=current_tenant.id label="header" />
                 </div>
             </details>
-            <div class="flex items-center gap-4">
-                <a href="/account" title="Your account" data-testid="user-name" class="text-sm font-medium hover:text-amber-700 hover:underline">{user_name}</a>
+            <div class="flex min-w-0 items-center gap-2 sm:gap-4">
+                <a href="/account" title="Your account" data-testid="user-name" class="max-w-[7rem] truncate text-sm font-medium hover:text-amber-700 hover:underline sm:max-w-none">{user_name}</a>
                 <ActionForm action=logout>
                     <button
                         type="submit"

@@ -471,7 +471,13 @@ fn Preview(
     let roles = StoredValue::new(roles);
     let chosen = RwSignal::new(
         roles
-            .with_value(|r| r.first().map(|r| r.name.clone()))
+            // The ordinary user's view is the one an admin most needs to check.
+            .with_value(|r| {
+                r.iter()
+                    .find(|r| r.name == SystemRole::User.as_str())
+                    .or(r.first())
+                    .map(|r| r.name.clone())
+            })
             .unwrap_or_default(),
     );
     let items = move || {

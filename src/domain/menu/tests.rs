@@ -395,3 +395,87 @@ proptest! {
         prop_assert_eq!(replayed, edited);
     }
 }
+
+// ---- the editor's moves ----
+
+mod editing {
+    use super::*;
+    use crate::domain::menu::edit::{place, step, Placement, Step};
+
+    fn order(nodes: &[MenuNode]) -> Vec<&str> {
+        nodes.iter().map(|n| n.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_drop_lands_before_after_or_inside_and_renumbers_its_level() {
+        let mut tree = base();
+        place(&mut tree, "tasks.board", "tasks.list", Placement::Before).unwrap();
+        let group = find(&tree, "tasks").unwrap();
+        assert_eq!(order(&group.children), ["tasks.board", "tasks.list"]);
+        assert_eq!(
+            group
+                .children
+                .iter()
+                .map(|n| n.sort_order)
+                .collect::<Vec<_>>(),
+            [10, 20]
+        );
+        place(
+            &mut tree,
+            "tasks.board",
+            "whatsapp-gateway",
+            Placement::Inside,
+        )
+        .unwrap();
+        assert_eq!(
+            find(&tree, "whatsapp-gateway")
+                .unwrap()
+                .children
+                .last()
+                .unwrap()
+                .id,
+            "tasks.board"
+        );
+        place(&mut tree, "tasks.board", "core.dashboard", Placement::After).unwrap();
+        assert_eq!(order(&tree)[..2], ["core.dashboard", "tasks.board"]);
+    }
+
+    #[test]
+    fn a_drop_never_nests_too_deep_into_itself_or_under_a_link() {
+        let mut tree = base();
+        let before = tree.clone();
+        // tasks.list has a child: inside tasks.list-mine it would be four levels deep.
+        assert!(place(&mut tree, "tasks", "tasks.list-mine", Placement::Inside).is_err());
+        assert!(place(&mut tree, "core.admin", "tasks.list", Placement::Inside).is_err());
+        assert!(place(&mut tree, "tasks", "tasks", Placement::Before).is_err());
+        assert_eq!(tree, before, "a refused drop changes nothing");
+    }
+
+    #[test]
+    fn keyboard_steps_move_one_place_and_say_where() {
+        let mut tree = base();
+        assert_eq!(
+            step(&mut tree, "tasks.board", Step::Up).unwrap(),
+            "Moved above All"
+        );
+        assert_eq!(
+            step(&mut tree, "tasks.board", Step::Up).unwrap_err(),
+            "Already first in its group"
+        );
+        assert_eq!(
+            step(&mut tree, "tasks.board", Step::Out).unwrap(),
+            "Moved out of Tasks"
+        );
+        assert_eq!(parent_of_id(&tree, "tasks.board"), None);
+        assert_eq!(
+            step(&mut tree, "tasks.board", Step::In).unwrap(),
+            "Moved into Tasks"
+        );
+        assert_eq!(parent_of_id(&tree, "tasks.board").as_deref(), Some("tasks"));
+        assert!(step(&mut tree, "core.dashboard", Step::Out).is_err());
+    }
+
+    fn parent_of_id(tree: &[MenuNode], id: &str) -> Option<String> {
+        crate::domain::menu::layout::parent_of(tree, id).unwrap()
+    }
+}
