@@ -265,6 +265,19 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
         3
     );
 
+    // A save must say what it saves; a base from the future is refused too.
+    let res = app
+        .send("PUT", path, Some(json!({"baseVersion": 3})), &admin)
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "operations");
+    let res = save(&app, &admin, path, 7, json!([])).await;
+    assert_eq!(res.status, 409);
+    assert!(res.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("latest is 3"));
+
     // Saves and reverts are audited in the tenant.
     let tenant = id_of(&app, "tenant", "taskmanager").await;
     let mut conn = app.db.conn().await;
@@ -300,6 +313,24 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
         item(&menu(&app, &other).await["menus"], "core.dashboard").unwrap()["name"],
         "Home"
     );
+    // Version 2 exists in taskmanager only: whatsapp's admin cannot revert to it, and
+    // taskmanager's history is untouched.
+    let res = app
+        .post_json(
+            "/api/v1/menus/layout/revert",
+            json!({"version": 2, "baseVersion": 1}),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    let theirs = app.get(path, Some(&other)).await.json();
+    assert_eq!(theirs["data"]["version"], 1);
+    assert_eq!(theirs["data"]["savedBy"], "WhatsApp Admin");
+    let ours = app
+        .get("/api/v1/menus/layout/versions", Some(&admin))
+        .await
+        .json();
+    assert_eq!(ours["data"].as_array().unwrap().len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -528,10 +559,13 @@ async fn why_cant_they_see_it_names_the_reason() {
     let x = explain("core.users").await;
     assert_eq!(x["code"], "PERMISSION_MISSING");
     assert!(x["reason"].as_str().unwrap().contains("user:read"), "{x}");
-    let x = explain("whatsapp-gateway.messages").await;
-    assert_eq!(x["code"], "NOT_ASSIGNED", "{x}");
-    let x = explain("nothing.here").await;
-    assert_eq!(x["code"], "NOT_IN_MENU");
+    // Another tenant's service is as unknown as an item that does not exist: the answer
+    // says nothing of whether it exists.
+    let theirs = explain("whatsapp-gateway.whatsapp-blast").await;
+    let nothing = explain("nothing.here").await;
+    assert_eq!(theirs["code"], "NOT_IN_MENU", "{theirs}");
+    assert_eq!(nothing["code"], "NOT_IN_MENU");
+    assert!(!theirs.to_string().contains("WhatsApp"), "{theirs}");
 
     let res = save(
         &app,
@@ -607,7 +641,8 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
             "GET",
             "/api/v1/menus/layout".into(),
             None,
-            [200, 200, 200, 200, 401],
+            // The editor's view shows hidden items: editors only.
+            [200, 200, 403, 200, 401],
         ),
         (
             "PUT",
@@ -619,7 +654,7 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
             "GET",
             "/api/v1/menus/layout/versions".into(),
             None,
-            [200, 200, 200, 200, 401],
+            [200, 200, 403, 200, 401],
         ),
         (
             "POST",

@@ -4,3 +4,4 @@ DROP TRIGGER IF EXISTS tenant_service_assignments_registry_version ON tenant_ser
 DROP FUNCTION IF EXISTS inti_bump_registry_version();
 DROP TABLE IF EXISTS inti_versions;
 DROP TABLE IF EXISTS menu_layouts;
+DROP FUNCTION IF EXISTS inti_notify_layout();

@@ -24,8 +24,25 @@ CREATE POLICY menu_layouts_insert ON menu_layouts FOR INSERT
                    ELSE tenant_id = inti_current_tenant() OR inti_all_tenants() END);
 GRANT SELECT, INSERT ON menu_layouts TO inti_app;
 
--- A new layout changes menus: every node drops what it cached.
-CREATE TRIGGER menu_layouts_notify_access AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON menu_layouts
+-- A new layout changes menus: a tenant's drops the cached sessions of that tenant
+-- (`tenant:<id>`), the global one every cached session (`all`).
+CREATE FUNCTION inti_notify_layout() RETURNS trigger
+  LANGUAGE plpgsql AS
+$$
+DECLARE
+  changed uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END;
+BEGIN
+  IF changed IS NULL OR (TG_OP = 'UPDATE' AND OLD.tenant_id IS DISTINCT FROM NEW.tenant_id) THEN
+    PERFORM pg_notify('inti_access', 'all');
+  ELSE
+    PERFORM pg_notify('inti_access', 'tenant:' || changed);
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER menu_layouts_notify_access AFTER INSERT OR UPDATE OR DELETE ON menu_layouts
+  FOR EACH ROW EXECUTE FUNCTION inti_notify_layout();
+CREATE TRIGGER menu_layouts_truncate_notify_access AFTER TRUNCATE ON menu_layouts
   FOR EACH STATEMENT EXECUTE FUNCTION inti_notify_access();
 
 -- The registry's version: bumped by every statement that changes services, endpoints or
@@ -39,7 +56,7 @@ INSERT INTO inti_versions (name, version) VALUES ('registry', 1);
 GRANT SELECT ON inti_versions TO inti_app;
 
 CREATE FUNCTION inti_bump_registry_version() RETURNS trigger
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
 BEGIN
   UPDATE inti_versions SET version = version + 1 WHERE name = 'registry';

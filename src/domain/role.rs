@@ -36,6 +36,14 @@ crate::closed_set! {
     }
 }
 
+/// Platform authority comes from one grant only: the system SUPER_ADMIN role, held in the
+/// CORE tenant (a role of that name elsewhere, or a custom one, gives none).
+pub fn is_platform_grant(tenant_type: &str, role_name: &str, role_is_system: bool) -> bool {
+    role_is_system
+        && role_name == SystemRole::SuperAdmin.as_str()
+        && tenant_type == crate::domain::tenant::TenantType::Core.as_str()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleView {

@@ -80,6 +80,11 @@ pub async fn run() -> Result<(), StartupError> {
             services,
             users,
         } => {
+            if settings.mode != Mode::Dev {
+                return Err(StartupError::Other(
+                    "seed-load fills a database with generated accounts for benchmarks; it runs in dev mode only (INTI_MODE=dev)".into(),
+                ));
+            }
             if tenants < 1 || services < 0 || users < 0 {
                 return Err(StartupError::Other(
                     "--tenants must be at least 1; --services and --users not negative".into(),

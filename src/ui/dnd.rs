@@ -1,10 +1,10 @@
-//! A sortable tree with drag and drop, written once for the menu editor and the form
-//! builder. Pointer events (mouse, pen and touch alike) drag an item by its handle; the
-//! drop lands before, after or inside the item under the pointer, shown by an indicator;
-//! the page scrolls near its edges. The keyboard does everything too: Space picks the
-//! focused item up, the arrows move it, Space drops it, Escape puts it back; every step
-//! is announced through an `aria-live` region (dnd-kit's keyboard sensor and the WAI-ARIA
-//! rearrangeable listbox are the models).
+//! A sortable tree with drag and drop, written once: the menu editor uses it, and it knows
+//! nothing of menus, so that the form builder can too. Pointer events (mouse, pen and touch
+//! alike) drag an item by its handle; the drop lands before, after or inside the item under
+//! the pointer, shown by an indicator; the page scrolls near its edges. The keyboard does
+//! everything too: Space picks the focused item up, the arrows move it, Space drops it,
+//! Escape puts it back; every step is announced through an `aria-live` region (dnd-kit's
+//! keyboard sensor and the WAI-ARIA rearrangeable listbox are the models).
 //!
 //! Rows carry `data-dnd-id` (and `data-dnd-nest="true"` where items may go inside); handles
 //! carry `data-dnd-handle`. The owner keeps the tree and says what a drop or a step does.

@@ -21,13 +21,13 @@ use crate::{
             diff::diff,
             edit::{place, step},
             icons::ICONS,
-            layout::{find, find_mut, take, Layout},
+            layout::{find, find_mut, take, Layout, LayoutOp},
             tree::{walk, MenuNode, CUSTOM, MAX_DEPTH},
             view::LayoutView,
             visible, MenuItemView, Viewer,
         },
         permission::PermissionSet,
-        role::SystemRole,
+        role::{is_platform_grant, SystemRole},
         service::reader::JsonPath,
     },
     ui::{
@@ -53,12 +53,12 @@ pub fn MenuEditorPage() -> impl IntoView {
         }
     });
     let session = use_context::<SessionView>();
+    // Which tab to offer; the server decides what may be done.
     let platform = session.as_ref().is_some_and(|s| {
-        s.current_tenant.tenant_type == "CORE"
-            && s.user
-                .roles
-                .iter()
-                .any(|r| r == SystemRole::SuperAdmin.as_str())
+        s.user
+            .roles
+            .iter()
+            .any(|r| is_platform_grant(&s.current_tenant.tenant_type, r, true))
     });
     let may_edit = session
         .as_ref()
@@ -114,6 +114,7 @@ pub fn MenuEditorPage() -> impl IntoView {
 #[component]
 fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     let LayoutView {
+        layout: start_layout,
         version: start_version,
         saved_by,
         saved_at,
@@ -134,6 +135,9 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
         )
     }));
     let skipped = RwSignal::new(start_skipped);
+    // Operations on items that are gone for now (a suspended assignment): a save keeps them,
+    // so the item comes back arranged; "Reset to defaults" drops them.
+    let kept = RwSignal::new(waiting(&start_layout, &saved.get_untracked()));
     let snapshot = StoredValue::new(None::<Vec<MenuNode>>);
     let notice = RwSignal::new(None::<Result<String, String>>);
     let dirty = Memo::new(move |_| tree.with(|t| saved.with(|s| t != s)));
@@ -188,6 +192,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                       done: &str| {
         match result {
             Some(Ok(view)) => {
+                kept.set(waiting(&view.layout, &view.tree));
                 tree.set(view.tree.clone());
                 saved.set(view.tree);
                 version.set(view.version);
@@ -219,7 +224,13 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
         )
     });
     let do_save = move |_| {
-        let layout = tree.with_untracked(|t| base.with_value(|b| diff(b, t)));
+        let mut layout = Layout {
+            operations: kept.get_untracked(),
+        };
+        layout.operations.extend(
+            tree.with_untracked(|t| base.with_value(|b| diff(b, t)))
+                .operations,
+        );
         save.dispatch(SaveMenuLayout {
             scope: scope.get_value(),
             base_version: version.get_untracked(),
@@ -233,7 +244,10 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
             <button type="button" class=BUTTON on:click=do_save disabled=move || !dirty.get() || save.pending().get() data-testid="save-menu">
                 {move || if save.pending().get() { "Saving…" } else { "Save" }}
             </button>
-            <button type="button" class=SMALL on:click=move |_| tree.set(base.get_value()) title="The services' menus as they come, without this layout's changes">
+            <button type="button" class=SMALL on:click=move |_| {
+                tree.set(base.get_value());
+                kept.set(Vec::new());
+            } title="The services' menus as they come, without this layout's changes">
                 "Reset to defaults"
             </button>
             <button type="button" class=SMALL on:click=move |_| tree.set(saved.get_untracked()) disabled=move || !dirty.get()>
@@ -530,7 +544,7 @@ fn Skipped(skipped: RwSignal<Vec<crate::domain::menu::Skipped>>) -> impl IntoVie
         <Show when=move || skipped.with(|s| !s.is_empty())>
             <section class=CARD aria-labelledby="skipped-title">
                 <h2 id="skipped-title" class="text-sm font-semibold">"Changes that no longer apply"</h2>
-                <p class="mt-1 text-xs text-slate-500">"Their items are gone (a service was removed or unassigned). Users never see an error; saving drops them."</p>
+                <p class="mt-1 text-xs text-slate-500">"Their items are gone for now (a service was removed, suspended or unassigned). Users never see an error; a save keeps them, so they apply again if their items come back. Reset to defaults drops them."</p>
                 <ul class="mt-2 space-y-1 text-xs" data-testid="skipped-operations">
                     {move || skipped.get().into_iter().map(|s| view! {
                         <li><code class="rounded bg-slate-100 px-1">{s.id}</code>" · "{s.layout}" · "{s.reason}</li>
@@ -640,4 +654,24 @@ fn WhyPanel(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// The operations of `layout` whose item (or target parent) is not in `tree`: skipped now,
+/// kept for when it returns.
+fn waiting(layout: &Layout, tree: &[MenuNode]) -> Vec<LayoutOp> {
+    let present = |id: &str| find(tree, id).is_some();
+    layout
+        .operations
+        .iter()
+        .filter(|op| {
+            let parent = match op {
+                LayoutOp::Move { parent, .. }
+                | LayoutOp::AddGroup { parent, .. }
+                | LayoutOp::AddLink { parent, .. } => parent.as_deref(),
+                _ => None,
+            };
+            !present(op.id()) || parent.is_some_and(|p| !present(p))
+        })
+        .cloned()
+        .collect()
 }

@@ -5,7 +5,10 @@
 use leptos::{ev, prelude::*, web_sys};
 use leptos_router::components::A;
 
-use crate::{domain::menu::MenuItemView, ui::icon::Icon};
+use crate::{
+    domain::menu::{tree::is_link, MenuItemView},
+    ui::icon::Icon,
+};
 
 const COLLAPSED_KEY: &str = "inti.menu.collapsed";
 const ROW: &str = "flex w-full items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400 aria-[current=page]:bg-slate-800 aria-[current=page]:text-white";
@@ -107,7 +110,7 @@ fn item_view(
     };
     if children.is_empty() {
         let link = match path {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => view! {
+            Some(url) if is_link(&url) => view! {
                 <a href=url class=ROW target="_blank" rel="noopener noreferrer" data-menu-id=id.clone()>
                     {label}
                     <span class="sr-only">" (opens in a new tab)"</span>

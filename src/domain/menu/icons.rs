@@ -38,7 +38,3 @@ pub fn path_of(name: Option<&str>) -> &'static str {
         .map(|(_, d)| *d)
         .unwrap_or(ICONS[ICONS.len() - 1].1)
 }
-
-pub fn is_known(name: &str) -> bool {
-    ICONS.iter().any(|(k, _)| *k == name)
-}

@@ -9,10 +9,15 @@ use serde_json::Value;
 use crate::domain::{
     error::AppError,
     menu::tree::{sort, MenuNode, CUSTOM, MAX_DEPTH},
-    service::reader::{JsonPath, Obj},
+    service::{
+        menu::is_slug,
+        reader::{JsonPath, Obj},
+    },
 };
 
 pub const MAX_OPERATIONS: usize = 500;
+/// A layout is kept beside every cached menu's inputs: bounded in bytes as well.
+pub const MAX_BYTES: usize = 64 * 1024;
 /// A pass that applied everything is final; a pass that skipped something is retried a few
 /// times, until nothing changes.
 const MAX_PASSES: usize = 4;
@@ -94,6 +99,9 @@ pub struct Skipped {
 impl Layout {
     /// Reads an untrusted layout (`{"operations": [...]}`), naming the JSON path of any error.
     pub fn parse(value: &Value, path: JsonPath) -> Result<Self, AppError> {
+        if value.to_string().len() > MAX_BYTES {
+            return Err(path.error(format!("a layout is at most {} KB", MAX_BYTES / 1024)));
+        }
         let obj = Obj::new(value, path)?.only(&["operations"])?;
         let raw = obj.array("operations", MAX_OPERATIONS)?;
         let operations = raw
@@ -221,6 +229,7 @@ fn add(
         category: "CUSTOM".into(),
         sort_order: position,
         permission: None,
+        access: None,
         platform: false,
         maintenance: false,
         hidden: false,
@@ -305,14 +314,23 @@ pub fn find<'a>(nodes: &'a [MenuNode], id: &str) -> Option<&'a MenuNode> {
     locate(nodes, id).map(|f| f.node)
 }
 
+/// The item and its ancestors, outermost first (empty if it does not exist).
+pub fn chain<'a>(nodes: &'a [MenuNode], id: &str) -> Vec<&'a MenuNode> {
+    let Some(found) = locate(nodes, id) else {
+        return Vec::new();
+    };
+    let mut out: Vec<&MenuNode> = found
+        .path
+        .iter()
+        .filter_map(|a| locate(nodes, a).map(|f| f.node))
+        .collect();
+    out.push(found.node);
+    out
+}
+
 /// The id of the item's parent (`Some(None)`: top level), if the item exists.
 pub fn parent_of(nodes: &[MenuNode], id: &str) -> Option<Option<String>> {
     locate(nodes, id).map(|f| f.parent)
-}
-
-/// 1 for top-level items.
-pub fn depth_of(nodes: &[MenuNode], id: &str) -> Option<usize> {
-    locate(nodes, id).map(|f| f.depth)
 }
 
 /// Levels of the subtree: 1 for a leaf.
@@ -438,32 +456,27 @@ fn item_id(o: &Obj<'_>, key: &str) -> Result<String, AppError> {
     Ok(id)
 }
 
-/// Links leave the app: `http` or `https` with a host, nothing that runs script.
+/// Links leave the app: `http` or `https` with a host, nothing that runs script. The scheme
+/// is stored in lowercase, so that every reader recognises a link the same way.
 fn link_url(o: &Obj<'_>) -> Result<String, AppError> {
     let url = o.req_str("url", 2000)?;
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    let host_ok = rest.is_some_and(|r| {
-        let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !host.starts_with('@')
-    });
-    if !host_ok {
-        return Err(o
-            .at("url")
-            .error("must be an http or https address with a host"));
+    let refused = || {
+        o.at("url")
+            .error("must be an http or https address with a host")
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(refused)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(refused());
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with('@') {
+        return Err(refused());
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(o
             .at("url")
             .error("must not contain spaces or control characters"));
     }
-    Ok(url)
-}
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    Ok(format!("{scheme}://{rest}"))
 }

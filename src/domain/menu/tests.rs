@@ -27,7 +27,7 @@ fn whatsapp(maintenance: bool) -> ServiceMenu {
         schema,
         custom: None,
         sort_order: 10,
-        permission: None,
+        access: None,
     }
 }
 
@@ -268,7 +268,8 @@ fn tasks() -> ServiceMenu {
         schema,
         custom: None,
         sort_order: 11,
-        permission: None,
+        // RESTRICTED: its access permission goes with every item, wherever a layout puts it.
+        access: Some("service:access:tasks".parse().unwrap()),
     }
 }
 
@@ -364,7 +365,7 @@ proptest! {
         for (node, depth) in &all {
             prop_assert!(*depth <= MAX_DEPTH);
             prop_assert!(!node.hidden);
-            if let Some(required) = &node.permission {
+            for required in [&node.permission, &node.access].into_iter().flatten() {
                 prop_assert!(set.covers(required));
             }
             prop_assert!(!node.group || !node.children.is_empty());

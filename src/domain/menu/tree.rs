@@ -29,6 +29,9 @@ pub struct MenuNode {
     pub category: String,
     pub sort_order: i32,
     pub permission: Option<Permission>,
+    /// A RESTRICTED service's access permission, carried by its group and every one of its
+    /// items, so that no layout can move an item out of the service's reach.
+    pub access: Option<Permission>,
     /// Only holders of platform authority (super admins in the CORE tenant) see it.
     pub platform: bool,
     /// Its service is in MAINTENANCE: shown with a badge.
@@ -50,6 +53,7 @@ impl MenuNode {
             category: category.into(),
             sort_order: order,
             permission: None,
+            access: None,
             platform: false,
             maintenance: false,
             hidden: false,
@@ -73,10 +77,13 @@ impl MenuNode {
     }
 
     pub fn is_link(&self) -> bool {
-        self.path
-            .as_deref()
-            .is_some_and(|p| p.starts_with("http://") || p.starts_with("https://"))
+        self.path.as_deref().is_some_and(is_link)
     }
+}
+
+/// Layouts' links are stored with a lowercase scheme (see `layout::link_url`).
+pub fn is_link(path: &str) -> bool {
+    path.starts_with("http://") || path.starts_with("https://")
 }
 
 /// The pages of Inti itself. Platform pages only where platform work happens (the CORE
@@ -163,8 +170,8 @@ pub struct ServiceMenu {
     pub custom: Option<Layout>,
     /// Its place among the services (10, 11, …).
     pub sort_order: i32,
-    /// RESTRICTED services: the access permission their group needs.
-    pub permission: Option<Permission>,
+    /// RESTRICTED services: the access permission each of their items needs.
+    pub access: Option<Permission>,
 }
 
 impl ServiceMenu {
@@ -178,7 +185,8 @@ impl ServiceMenu {
             icon: Some("app".into()),
             category: "SERVICES".into(),
             sort_order: self.sort_order,
-            permission: self.permission.clone(),
+            permission: None,
+            access: self.access.clone(),
             platform: false,
             maintenance: self.maintenance,
             hidden: false,
@@ -223,6 +231,7 @@ impl ServiceMenu {
             category: "SERVICES".into(),
             sort_order: item.sort_order.unwrap_or((index as i32 + 1) * 10),
             permission: item.permission.clone(),
+            access: self.access.clone(),
             platform: false,
             maintenance: self.maintenance,
             hidden: false,
@@ -286,11 +295,15 @@ pub struct Viewer<'a> {
 
 impl Viewer<'_> {
     pub fn may_see(&self, node: &MenuNode) -> bool {
-        (!node.platform || self.platform)
-            && node
-                .permission
-                .as_ref()
-                .is_none_or(|p| self.permissions.covers(p))
+        (!node.platform || self.platform) && self.missing(node).is_none()
+    }
+
+    /// The first permission `node` needs that the viewer lacks.
+    pub fn missing<'n>(&self, node: &'n MenuNode) -> Option<&'n Permission> {
+        [&node.access, &node.permission]
+            .into_iter()
+            .flatten()
+            .find(|p| !self.permissions.covers(p))
     }
 }
 

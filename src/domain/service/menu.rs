@@ -139,7 +139,8 @@ fn check_path(p: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn is_slug(s: &str) -> bool {
+/// Lowercase letters, digits, `-` and `_` (ids and icon names).
+pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')

@@ -85,9 +85,13 @@ pub const MAX_SETTINGS_BYTES: usize = 16 * 1024;
 
 /// Whether `name` is a service name: lowercase letters, digits and `-`, starting with a
 /// letter, 2 to 63 characters (it appears in URLs and in `service:access:<name>`).
+const RESERVED_NAMES: &[&str] = &["core", "custom"];
+
 pub fn is_service_name(name: &str) -> bool {
     let mut chars = name.chars();
-    (2..=63).contains(&name.len())
+    // `core` and `custom` name the menu's own items (`core.users`, `custom.help`).
+    !RESERVED_NAMES.contains(&name)
+        && (2..=63).contains(&name.len())
         && chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }

@@ -107,6 +107,8 @@ pub struct AccessCache {
     reconnect: tokio::sync::Notify,
     /// Bumped by every new listener connection: a settle only condemns the one it started on.
     generation: AtomicU64,
+    /// One copy of each computed menu (by its shared key), however many sessions hold it.
+    menus: Mutex<HashMap<String, std::sync::Weak<UserMenu>>>,
 }
 
 #[derive(Default)]
@@ -125,6 +127,7 @@ impl Default for AccessCache {
             markers: Mutex::new(Markers::default()),
             reconnect: tokio::sync::Notify::new(),
             generation: AtomicU64::new(0),
+            menus: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -196,6 +199,21 @@ impl AccessCache {
         self.attach(ticket, actor, |e| e.menu = Some(menu));
     }
 
+    /// The copy of the menu under `key` that sessions already share, or this one, from now
+    /// on shared: users alike hold one menu in memory, not one each.
+    pub fn shared_menu(&self, key: &str, menu: UserMenu) -> Arc<UserMenu> {
+        let mut menus = self.menus.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(live) = menus.get(key).and_then(std::sync::Weak::upgrade) {
+            return live;
+        }
+        if menus.len() >= MAX_ENTRIES {
+            menus.retain(|_, m| m.strong_count() > 0);
+        }
+        let menu = Arc::new(menu);
+        menus.insert(key.to_string(), Arc::downgrade(&menu));
+        menu
+    }
+
     fn attach(&self, ticket: Ticket, actor: &Actor, put: impl FnOnce(&mut Entry)) {
         self.store(ticket, |entries| {
             if let Some(e) = entries.get_mut(&actor.session_id) {
@@ -215,7 +233,8 @@ impl AccessCache {
     }
 
     /// Drops what a message names: `user:<id>` that user's sessions, `role:<id>` the
-    /// sessions acting through that role, anything else all.
+    /// sessions acting through that role, `tenant:<id>` the sessions acting in that tenant
+    /// (its menu layout changed), anything else all.
     fn apply(&self, message: &str) {
         if let Some(marker) = message.strip_prefix("sync:") {
             self.marker_seen(marker);
@@ -226,13 +245,17 @@ impl AccessCache {
                 .strip_prefix(prefix)
                 .and_then(|id| id.parse::<Uuid>().ok())
         };
-        let (user, role) = (id_after("user:"), id_after("role:"));
+        let (user, role, tenant) = (id_after("user:"), id_after("role:"), id_after("tenant:"));
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         self.epoch.fetch_add(1, Ordering::AcqRel);
-        match (user, role) {
-            (Some(user), _) => entries.retain(|_, e| e.actor.user_id != user),
-            (_, Some(role)) => entries.retain(|_, e| e.actor.role_id != role),
-            _ => entries.clear(),
+        match (user, role, tenant) {
+            (Some(user), ..) => entries.retain(|_, e| e.actor.user_id != user),
+            (_, Some(role), _) => entries.retain(|_, e| e.actor.role_id != role),
+            (.., Some(tenant)) => entries.retain(|_, e| e.actor.tenant_id != tenant),
+            _ => {
+                entries.clear();
+                self.menus.lock().unwrap_or_else(|p| p.into_inner()).clear();
+            }
         }
     }
 

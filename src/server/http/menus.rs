@@ -123,11 +123,7 @@ pub async fn explain(
             .parse()
             .map_err(|_| AppError::validation("userId", "must be a user id"))
     });
-    let item = query.and_then(|q| {
-        q.item_id
-            .filter(|i| !i.is_empty() && i.len() <= 120)
-            .ok_or_else(|| AppError::validation("itemId", "is required: an item id"))
-    });
+    let item = query.map(|q| q.item_id.unwrap_or_default());
     Ok(Envelope(
         menus::explain(&state, &actor, user_id, item).await?,
     ))

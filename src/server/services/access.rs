@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     domain::account::TenantAccess,
-    domain::{role::SystemRole, tenant::TenantType},
+    domain::role::SystemRole,
     server::db::tenants::{self, Grant, Tenant},
 };
 
@@ -162,7 +162,5 @@ pub async fn listed(
 }
 
 fn is_super_admin_grant(g: &Grant) -> bool {
-    g.role_is_system
-        && g.role_name == SUPER_ADMIN
-        && g.tenant.tenant_type == TenantType::Core.as_str()
+    crate::domain::role::is_platform_grant(&g.tenant.tenant_type, &g.role_name, g.role_is_system)
 }

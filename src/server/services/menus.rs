@@ -15,13 +15,13 @@ use crate::{
         error::{AppError, Input},
         menu::{
             assemble,
-            layout::{find, Layout, Skipped},
+            layout::{chain, find, Layout, Skipped},
             tree::{core_items, walk, MenuNode},
             view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview},
             visible, MenuItemView, ServiceMenu, Viewer,
         },
         permission::PermissionSet,
-        role::SystemRole,
+        role::is_platform_grant,
         service::{
             access_permission, menu::MenuSchema, reader::JsonPath, AssignmentStatus, ServiceStatus,
             Usage, Visibility,
@@ -115,32 +115,38 @@ pub async fn user_menu(state: &AppState, actor: &Actor) -> Result<Arc<UserMenu>,
         return Ok(menu);
     }
     let ticket = state.access.ticket();
-    let menu = scoped(&state.db, actor.scope(), async |c| {
-        // Versions first: a change committed after this read gives a newer key, never an
-        // older menu under a newer key.
-        let versions = db::versions(c, actor.tenant_id).await?;
-        let key = shared_key(state, actor, versions);
-        if let Some(menu) = shared_get(state, &key).await {
-            return Ok(menu);
-        }
-        let arranged = arrange(c, Some(actor.tenant_id)).await?;
-        let viewer = Viewer {
-            permissions: &actor.permissions,
-            platform: actor.is_super_admin,
-        };
-        let data = MenuData {
-            menus: visible(&arranged.tree, viewer)
-                .iter()
-                .map(MenuItemView::from)
-                .collect(),
-            permissions: actor.permissions.to_strings(),
-        };
-        let json = serde_json::to_string(&data).map_err(|_| AppError::Internal)?;
-        shared_put(state, &key, &json).await;
-        Ok(UserMenu::new(data, json))
+    // Versions first: a change committed after this read gives a newer key, never an older
+    // menu under a newer key. Redis is asked outside any transaction: a slow cache must not
+    // hold a database connection.
+    let versions = scoped(&state.db, actor.scope(), async |c| {
+        Ok(db::versions(c, actor.tenant_id).await?)
     })
     .await?;
-    let menu = Arc::new(menu);
+    let key = shared_key(state, actor, versions);
+    let menu = match shared_get(state, &key).await {
+        Some(menu) => menu,
+        None => {
+            let arranged = scoped(&state.db, actor.scope(), async |c| {
+                arrange(c, Some(actor.tenant_id)).await
+            })
+            .await?;
+            let viewer = Viewer {
+                permissions: &actor.permissions,
+                platform: actor.is_super_admin,
+            };
+            let data = MenuData {
+                menus: visible(&arranged.tree, viewer)
+                    .iter()
+                    .map(MenuItemView::from)
+                    .collect(),
+                permissions: actor.permissions.to_strings(),
+            };
+            let json = serde_json::to_string(&data).map_err(|_| AppError::Internal)?;
+            shared_put(state, &key, &json).await;
+            UserMenu::new(data, json)
+        }
+    };
+    let menu = state.access.shared_menu(&key, menu);
     if let Some(ticket) = ticket {
         state.access.store_menu(ticket, actor, menu.clone());
     }
@@ -320,7 +326,7 @@ fn service_menus(
             schema,
             custom,
             sort_order: 10 + out.len() as i32,
-            permission: (visibility == Visibility::Restricted)
+            access: (visibility == Visibility::Restricted)
                 .then(|| access_permission(&s.name).parse().ok())
                 .flatten(),
         });
@@ -339,13 +345,14 @@ fn stored_layout(row: &LayoutRow) -> Layout {
 
 // ---- the editor ----
 
-/// The layout as the editor opens it (`menu:read`; the global one with platform authority).
+/// The layout as the editor opens it, hidden items and all (`menu:update`: editors only; the
+/// global one with platform authority).
 pub async fn layout(
     state: &AppState,
     actor: &Actor,
     target: Target,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, "menu:read")?;
+    target.authorize(actor, "menu:update")?;
     scoped(&state.db, target.scope(actor), async |c| {
         view_of(c, actor, target).await
     })
@@ -394,14 +401,15 @@ async fn role_previews(
     c: &mut AsyncPgConnection,
     actor: &Actor,
 ) -> Result<Vec<RolePreview>, AppError> {
-    let core = tenants::find_record(c, actor.tenant_id)
+    let tenant_type = tenants::find_record(c, actor.tenant_id)
         .await?
-        .is_some_and(|t| t.tenant_type == TenantType::Core.as_str());
+        .map(|t| t.tenant_type)
+        .unwrap_or_default();
     Ok(roles::for_tenant(c, actor.tenant_id)
         .await?
         .into_iter()
         .map(|(role, permissions)| RolePreview {
-            platform: core && role.is_system && role.name == SystemRole::SuperAdmin.as_str(),
+            platform: is_platform_grant(&tenant_type, &role.name, role.is_system),
             name: role.name,
             permissions,
         })
@@ -450,29 +458,26 @@ pub async fn revert_layout(
         let earlier = db::version(c, tenant, wanted).await?.ok_or_else(|| {
             AppError::validation("version", format!("there is no version {wanted}"))
         })?;
+        let layout = Layout::parse(&earlier.operations, JsonPath::root("")).map_err(|_| {
+            AppError::validation(
+                "version",
+                format!("version {wanted} no longer reads as a layout"),
+            )
+        })?;
         let version = next_version(c, tenant, base_version).await?;
-        store(
-            c,
-            actor,
-            target,
-            client,
-            &stored_layout(&earlier),
-            version,
-            Some(wanted),
-        )
-        .await?;
+        store(c, actor, target, client, &layout, version, Some(wanted)).await?;
         view_of(c, actor, target).await
     })
     .await
 }
 
-/// The saved versions, newest first (`menu:read`).
+/// The saved versions, newest first (`menu:update`, like the editor).
 pub async fn versions(
     state: &AppState,
     actor: &Actor,
     target: Target,
 ) -> Result<Vec<LayoutVersionView>, AppError> {
-    target.authorize(actor, "menu:read")?;
+    target.authorize(actor, "menu:update")?;
     scoped(&state.db, target.scope(actor), async |c| {
         Ok(db::history(c, target.tenant(actor), HISTORY)
             .await?
@@ -493,11 +498,13 @@ fn read_save(body: &Value) -> Result<(i32, Layout), AppError> {
     let o = crate::domain::service::reader::Obj::new(body, JsonPath::root(""))?
         .only(&["baseVersion", "operations"])?;
     let base_version = base_version_of(&o)?;
-    let operations = json!({ "operations": o.get("operations").cloned().unwrap_or(json!([])) });
-    Ok((
-        base_version,
-        Layout::parse(&operations, JsonPath::root(""))?,
-    ))
+    // Required: a save without it would silently empty the layout.
+    let operations = o.get("operations").ok_or_else(|| {
+        o.at("operations")
+            .error("is required (an empty list resets to the defaults)")
+    })?;
+    let layout = json!({ "operations": operations });
+    Ok((base_version, Layout::parse(&layout, JsonPath::root(""))?))
 }
 
 fn base_version_of(o: &crate::domain::service::reader::Obj<'_>) -> Result<i32, AppError> {
@@ -518,6 +525,10 @@ async fn next_version(
     let latest = db::latest(c, tenant).await?;
     let current = latest.as_ref().map_or(0, |r| r.version);
     match latest {
+        _ if base_version > current => Err(AppError::conflict(
+            "baseVersion",
+            format!("version {base_version} of this layout does not exist; the latest is {current}"),
+        )),
         Some(r) if r.version != base_version => Err(AppError::conflict(
             "baseVersion",
             format!(
@@ -526,10 +537,6 @@ async fn next_version(
                 r.version,
                 r.created_at.format("%Y-%m-%d %H:%M UTC"),
             ),
-        )),
-        None if base_version != 0 => Err(AppError::conflict(
-            "baseVersion",
-            format!("version {base_version} of this layout does not exist"),
         )),
         _ => Ok(current + 1),
     }
@@ -583,8 +590,17 @@ async fn store(
 
 // ---- why can't I see it? ----
 
+fn answer(visible: bool, code: &str, reason: String) -> Explanation {
+    Explanation {
+        visible,
+        code: code.into(),
+        reason,
+    }
+}
+
 /// Whether a member of the current tenant sees an item of its menu, and why not
-/// (`menu:update` and `user:read`).
+/// (`menu:update` and `user:read`). Only the tenant's own services are described: a service
+/// the tenant has no assignment of is as unknown here as an item that does not exist.
 pub async fn explain(
     state: &AppState,
     actor: &Actor,
@@ -593,95 +609,84 @@ pub async fn explain(
 ) -> Result<Explanation, AppError> {
     actor.require("menu:update")?;
     actor.require("user:read")?;
-    let (user_id, item) = (user_id?, item?);
+    let user_id = user_id?;
+    let item = item?.trim().to_string();
+    if item.is_empty() || item.len() > 120 {
+        return Err(AppError::validation("itemId", "is required: an item id"));
+    }
     scoped(&state.db, actor.scope(), async |c| {
         let member = members::find(c, actor.tenant_id, user_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let who = member.email.clone();
-        let say = |visible: bool, code: &str, reason: String| Explanation {
-            visible,
-            code: code.into(),
-            reason,
-        };
         let live_grant = member.access_status == Status::Active.as_str()
             && member.expires_at.is_none_or(|e| e > chrono::Utc::now());
         if !live_grant || member.status != Status::Active.as_str() {
-            return Ok(say(
+            return Ok(answer(
                 false,
                 "NO_ACCESS",
                 format!("{who} has no active access to this tenant, so sees none of its menu"),
             ));
         }
-        let permissions = roles::for_tenant(c, actor.tenant_id)
-            .await?
-            .into_iter()
-            .find(|(r, _)| r.id == member.role_id)
-            .map(|(_, p)| PermissionSet::from_strings(&p))
-            .unwrap_or_default();
         let record = tenants::find_record(c, actor.tenant_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let core = record.tenant_type == TenantType::Core.as_str();
+        let (permissions, platform) = roles::for_tenant(c, actor.tenant_id)
+            .await?
+            .into_iter()
+            .find(|(r, _)| r.id == member.role_id)
+            .map(|(r, p)| {
+                let platform = is_platform_grant(&record.tenant_type, &r.name, r.is_system);
+                (PermissionSet::from_strings(&p), platform)
+            })
+            .unwrap_or_default();
         let viewer = Viewer {
             permissions: &permissions,
-            platform: core && member.role == SystemRole::SuperAdmin.as_str(),
+            platform,
         };
         let arranged = arrange(c, Some(actor.tenant_id)).await?;
         if find(&arranged.tree, &item).is_some() {
             return Ok(explain_arranged(&arranged, &item, viewer, &who));
         }
-        // Not in the tenant's menu: is it a service's that the tenant cannot use?
         let service = item.split('.').next().unwrap_or_default();
         let everything = db::sources(c, actor.tenant_id, true).await?;
-        let Some(s) = everything.iter().find(|s| s.name == service) else {
-            return Ok(say(
+        let core = record.tenant_type == TenantType::Core.as_str();
+        let described = everything.iter().find(|s| {
+            s.name == service
+                && (s.assignment.is_some() || s.visibility == Visibility::Public.as_str())
+        });
+        let Some(s) = described else {
+            return Ok(answer(
                 false,
                 "NOT_IN_MENU",
-                format!("There is no item \"{item}\" in this tenant's menu"),
+                format!(
+                    "There is no item \"{item}\" in this tenant's menu; if it belongs to a service, that service is not assigned to this tenant"
+                ),
             ));
         };
+        let name = &s.display_name;
         let (code, reason) = match (
             ServiceStatus::parse(&s.status),
-            Visibility::parse(&s.visibility),
             s.assignment.as_deref().and_then(AssignmentStatus::parse),
         ) {
-            (Some(ServiceStatus::Inactive), ..) => (
-                "SERVICE_INACTIVE",
-                format!("The service {} is inactive", s.display_name),
-            ),
-            (_, _, Some(AssignmentStatus::Suspended)) => (
+            (Some(ServiceStatus::Inactive), _) => {
+                ("SERVICE_INACTIVE", format!("The service {name} is inactive"))
+            }
+            (_, Some(AssignmentStatus::Suspended)) => (
                 "ASSIGNMENT_SUSPENDED",
-                format!(
-                    "This tenant's assignment of {} is suspended",
-                    s.display_name
-                ),
+                format!("This tenant's assignment of {name} is suspended"),
             ),
-            (_, _, Some(AssignmentStatus::Inactive)) => (
+            (_, Some(AssignmentStatus::Inactive)) => (
                 "ASSIGNMENT_INACTIVE",
-                format!("This tenant's assignment of {} is inactive", s.display_name),
+                format!("This tenant's assignment of {name} is inactive"),
             ),
-            (_, Some(Visibility::Public), None) if !core => (
-                "NOT_ASSIGNED",
-                format!("{} is not available to this tenant", s.display_name),
-            ),
-            (_, Some(Visibility::Public), None) => (
+            (_, None) if core => (
                 "BUSINESS_TENANTS_ONLY",
-                format!(
-                    "{} is public to business tenants only; the CORE tenant needs an assignment",
-                    s.display_name
-                ),
+                format!("{name} is public to business tenants only; the CORE tenant needs an assignment"),
             ),
-            (_, _, None) => (
-                "NOT_ASSIGNED",
-                format!("{} is not assigned to this tenant", s.display_name),
-            ),
-            _ => (
-                "NOT_IN_MENU",
-                format!("{} has no menu item \"{item}\"", s.display_name),
-            ),
+            _ => ("NOT_IN_MENU", format!("{name} has no menu item \"{item}\"")),
         };
-        Ok(say(false, code, reason))
+        Ok(answer(false, code, reason))
     })
     .await
 }
@@ -689,81 +694,57 @@ pub async fn explain(
 /// For an item of the tenant's arranged menu: hidden (by which layout), missing a
 /// permission (which), an empty group, or visible.
 fn explain_arranged(arranged: &Arranged, item: &str, viewer: Viewer<'_>, who: &str) -> Explanation {
-    let say = |visible: bool, code: &str, reason: String| Explanation {
-        visible,
-        code: code.into(),
-        reason,
-    };
-    // The item and its ancestors, outermost first.
-    let chain = chain_to(&arranged.tree, item);
-    for node in &chain {
-        if node.hidden {
-            let by = if find(&arranged.base, &node.id).is_some_and(|n| !n.hidden) {
-                format!(
-                    "the tenant layout (version {})",
-                    arranged.tenant.as_ref().map_or(0, |r| r.version)
-                )
-            } else if arranged.global.is_some() {
-                format!(
-                    "the global layout (version {}) or this tenant's assignment of the service",
-                    arranged.global.as_ref().map_or(0, |r| r.version)
-                )
-            } else {
-                "this tenant's assignment of the service".into()
-            };
-            let what = if node.id == item {
-                "It".to_string()
-            } else {
-                format!("Its group \"{}\"", node.name)
-            };
-            return say(false, "HIDDEN", format!("{what} is hidden by {by}"));
-        }
+    let path = chain(&arranged.tree, item);
+    if let Some(node) = path.iter().find(|n| n.hidden) {
+        // Hidden below the tenant's layout (in the base) or only by it.
+        let by_tenant = find(&arranged.base, &node.id).is_none_or(|n| !n.hidden);
+        let by = if by_tenant {
+            let version = arranged.tenant.as_ref().map_or(0, |r| r.version);
+            format!("the tenant layout (version {version})")
+        } else if let Some(global) = &arranged.global {
+            format!(
+                "the global layout (version {}) or this tenant's assignment of the service",
+                global.version
+            )
+        } else {
+            "this tenant's assignment of the service".into()
+        };
+        let what = if node.id == item {
+            "It".to_string()
+        } else {
+            format!("Its group \"{}\"", node.name)
+        };
+        return answer(false, "HIDDEN", format!("{what} is hidden by {by}"));
     }
-    for node in &chain {
+    for node in &path {
         if node.platform && !viewer.platform {
-            return say(
+            return answer(
                 false,
                 "PLATFORM_ONLY",
                 format!("\"{}\" is for super admins of the platform only", node.name),
             );
         }
-        if let Some(p) = &node.permission {
-            if !viewer.permissions.covers(p) {
-                return say(
-                    false,
-                    "PERMISSION_MISSING",
-                    format!(
-                        "{who} lacks the permission {p} that \"{}\" needs",
-                        node.name
-                    ),
-                );
-            }
+        if let Some(p) = viewer.missing(node) {
+            return answer(
+                false,
+                "PERMISSION_MISSING",
+                format!(
+                    "{who} lacks the permission {p} that \"{}\" needs",
+                    node.name
+                ),
+            );
         }
     }
-    let shown = visible(&arranged.tree, viewer);
-    if walk(&shown).iter().any(|(n, _)| n.id == item) {
-        say(true, "VISIBLE", format!("{who} sees it"))
+    if walk(&visible(&arranged.tree, viewer))
+        .iter()
+        .any(|(n, _)| n.id == item)
+    {
+        answer(true, "VISIBLE", format!("{who} sees it"))
     } else {
-        say(
+        answer(
             false,
             "EMPTY_GROUP",
             format!("It is a group none of whose items {who} may see"),
         )
     }
-}
-
-fn chain_to<'a>(tree: &'a [MenuNode], id: &str) -> Vec<&'a MenuNode> {
-    fn go<'a>(nodes: &'a [MenuNode], id: &str, out: &mut Vec<&'a MenuNode>) -> bool {
-        for n in nodes {
-            out.push(n);
-            if n.id == id || go(&n.children, id, out) {
-                return true;
-            }
-            out.pop();
-        }
-        false
-    }
-    let mut out = Vec::new();
-    go(tree, id, &mut out);
-    out
 }
