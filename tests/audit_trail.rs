@@ -301,6 +301,25 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     assert!(rotated >= 1);
     assert_eq!(app.send("DELETE", &svc, None, &root).await.status, 200);
 
+    // menu.layout_save, menu.layout_revert (a tenant's layout: audited in the tenant)
+    let saved = app
+        .send(
+            "PUT",
+            "/api/v1/menus/layout",
+            Some(json!({"baseVersion": 0, "operations": [{"op": "hide", "id": "core.audit"}]})),
+            &admin,
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    let reverted = app
+        .post_json(
+            "/api/v1/menus/layout/revert",
+            json!({"version": 1, "baseVersion": 1}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reverted.status, 200, "{}", reverted.text());
+
     // user.create_superadmin (the CLI's path)
     user_service::create_superadmin(
         &app.state,

@@ -725,3 +725,82 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
         .unwrap();
     assert_eq!(saved, 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn as_the_runtime_role_a_tenant_sees_and_writes_only_its_own_and_reads_the_global_layout() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use inti::server::db::{
+        schema::{inti_versions, menu_layouts},
+        scope::{set_scope, Scope},
+    };
+    let app = TestApp::new().await;
+    let a = id_of(&app, "tenant", "taskmanager").await;
+    let b = id_of(&app, "tenant", "whatsapp").await;
+    let mut owner = app.db.conn().await;
+    for tenant in [Some(a), Some(b), None] {
+        diesel::insert_into(menu_layouts::table)
+            .values((
+                menu_layouts::tenant_id.eq(tenant),
+                menu_layouts::version.eq(1),
+                menu_layouts::operations.eq(json!({"operations": []})),
+                menu_layouts::author_name.eq("Owner"),
+            ))
+            .execute(&mut owner)
+            .await
+            .unwrap();
+    }
+    let mut conn = AsyncPgConnection::establish(&common::app_url(&app.db))
+        .await
+        .unwrap();
+    let scope_a = Scope {
+        tenant_id: Some(a),
+        ..Scope::default()
+    };
+    let seen: Vec<Option<Uuid>> = conn
+        .transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, scope_a).await?;
+            menu_layouts::table
+                .select(menu_layouts::tenant_id)
+                .load(c)
+                .await
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen.iter().all(|t| *t == Some(a) || t.is_none()));
+    // Neither another tenant's layout nor the global one can be written from tenant A, nor
+    // the registry's version bumped by hand.
+    for tenant in [Some(b), None] {
+        let refused = conn
+            .transaction::<_, diesel::result::Error, _>(async |c| {
+                set_scope(c, scope_a).await?;
+                diesel::insert_into(menu_layouts::table)
+                    .values((
+                        menu_layouts::tenant_id.eq(tenant),
+                        menu_layouts::version.eq(2),
+                        menu_layouts::operations.eq(json!({"operations": []})),
+                        menu_layouts::author_name.eq("Intruder"),
+                    ))
+                    .execute(c)
+                    .await
+            })
+            .await;
+        assert!(refused.is_err(), "{tenant:?}");
+    }
+    let bumped = conn
+        .transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, scope_a).await?;
+            diesel::update(inti_versions::table)
+                .set(inti_versions::version.eq(0))
+                .execute(c)
+                .await
+        })
+        .await;
+    assert!(bumped.is_err());
+    let layouts: i64 = menu_layouts::table
+        .count()
+        .get_result(&mut owner)
+        .await
+        .unwrap();
+    assert_eq!(layouts, 3);
+}

@@ -53,6 +53,12 @@ CREATE TABLE inti_versions (
   version bigint NOT NULL
 );
 INSERT INTO inti_versions (name, version) VALUES ('registry', 1);
+-- Everyone reads it; only the triggers' function (its owner) bumps it: the server's role
+-- has no UPDATE grant.
+ALTER TABLE inti_versions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE inti_versions FORCE ROW LEVEL SECURITY;
+CREATE POLICY inti_versions_read ON inti_versions FOR SELECT USING (true);
+CREATE POLICY inti_versions_bump ON inti_versions FOR UPDATE USING (true) WITH CHECK (true);
 GRANT SELECT ON inti_versions TO inti_app;
 
 CREATE FUNCTION inti_bump_registry_version() RETURNS trigger
