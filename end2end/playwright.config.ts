@@ -5,7 +5,9 @@ const baseURL = process.env.INTI_E2E_BASE_URL ?? 'http://127.0.0.1:3100';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Debug build, two browsers on two cores: the longest flows (several sign-ins) need more
+  // than 30 s when they run beside each other.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

@@ -19,18 +19,17 @@ fn target(scope: &str) -> crate::server::services::menus::Target {
 }
 
 /// The sidebar's menu: rendered on the server from the same function as
-/// `GET /api/v1/menus/user`.
+/// `GET /api/v1/menus/user`. `None` when nobody is signed in: the layout then sends the
+/// visitor to the login page (like `current_session`, whose page resource this runs beside).
 #[server(prefix = "/api", endpoint = "menus_mine")]
-pub async fn my_menu() -> Result<MenuData, AppError> {
+pub async fn my_menu() -> Result<Option<MenuData>, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            Ok(menus::user_menu(&state, &actor).await?.data.clone())
-        }
-        .await,
-    )
+    let state = context::state()?;
+    match context::actor(&state).await {
+        Ok(actor) => Ok(Some(menus::user_menu(&state, &actor).await?.data.clone())),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "menus_layout")]

@@ -58,7 +58,7 @@ pub fn AppLayout() -> impl IntoView {
 #[component]
 fn SignedIn(
     session: SessionView,
-    menu: Result<crate::domain::menu::view::MenuData, crate::domain::error::AppError>,
+    menu: Result<Option<crate::domain::menu::view::MenuData>, crate::domain::error::AppError>,
 ) -> impl IntoView {
     provide_context(session.clone());
     let SessionView {
@@ -69,7 +69,7 @@ fn SignedIn(
     } = session;
     let drawer = RwSignal::new(false);
     let (items, menu_error) = match menu {
-        Ok(data) => (data.menus, None),
+        Ok(data) => (data.map(|d| d.menus).unwrap_or_default(), None),
         Err(e) => (Vec::new(), Some(e.user_message())),
     };
     view! {
