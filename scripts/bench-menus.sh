@@ -5,16 +5,9 @@
 #   scripts/bench-menus.sh            (SEED=0 reuses the data of an earlier run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/bench-common.sh
 PORT=3301 BARE=3398 DB=inti_bench_menus
-export INTI_DATABASE_ADMIN_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export INTI_DATABASE_URL="postgres://inti_app@127.0.0.1:5432/$DB"
-export INTI_DATABASE_POOL_SIZE=32
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
-export INTI_MODE=dev INTI_REDIS_KEY_PREFIX="bench-menus:" RUST_LOG=warn
-export INTI_AUTH_LOCKOUT_IP_FAILURES=1000000000
-unset DEMO_PASSWORD
+bench_env "$DB" "$PORT" "bench-menus:"
 
 cargo build --release --quiet --example bare_axum --no-default-features --features ssr
 if [ "${SEED:-1}" != 0 ]; then
@@ -29,13 +22,8 @@ SERVER=$!
 target/release/examples/bare_axum "$BARE" &
 BARE_PID=$!
 trap 'kill $SERVER $BARE_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+wait_ready
 
-login() {
-  curl -sf -H 'content-type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"inti-demo-2026\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["tokens"]["accessToken"])'
-}
 # A user of tenant load-1 (users 1..1000 administer their tenants; the rest are users).
 TOKEN=$(login load-user-2001@load.example)
 # 64 users of 64 tenants, taken in turn: 64 sessions, 64 shared menus.

@@ -4,18 +4,9 @@
 #   scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/bench-common.sh
 PORT=3300 BARE=3399 DB=inti_bench
-export INTI_DATABASE_ADMIN_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export INTI_DATABASE_URL="postgres://inti_app@127.0.0.1:5432/$DB"
-export INTI_DATABASE_POOL_SIZE=32
-export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
-export INTI_MODE=dev INTI_REDIS_KEY_PREFIX="bench:" RUST_LOG=warn
-# The flood below comes from one address and many accounts: measure the hashing queue, not
-# the brute-force lock (which would answer 429 before hashing).
-export INTI_AUTH_LOCKOUT_IP_FAILURES=1000000000
-unset DEMO_PASSWORD
+bench_env "$DB" "$PORT" "bench:"
 
 cargo build --release --quiet --example bare_axum --example argon2_rate --no-default-features --features ssr
 psql "postgres://postgres@127.0.0.1:5432/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
@@ -26,13 +17,8 @@ SERVER=$!
 target/release/examples/bare_axum "$BARE" &
 BARE_PID=$!
 trap 'kill $SERVER $BARE_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+wait_ready
 
-login() {
-  curl -sf -H 'content-type: application/json' \
-    -d "{\"email\":\"$1\",\"password\":\"inti-demo-2026\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["tokens"]["accessToken"])'
-}
 USER_TOKEN=$(login user@taskmanager.com)
 ROOT_TOKEN=$(login superadmin@core.com)
 

@@ -10,17 +10,7 @@ use diesel_async::RunQueryDsl;
 use inti::server::db::schema::{tenants, users};
 use serde_json::{json, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Caller {
-    SuperAdmin,
-    AdminA,
-    UserA,
-    AdminB,
-    Anonymous,
-}
-use Caller::*;
-
-const CALLERS: [Caller; 5] = [SuperAdmin, AdminA, UserA, AdminB, Anonymous];
+use common::callers::{Caller::*, Callers, CALLERS};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_caller_gets_exactly_the_expected_status() {
@@ -40,23 +30,9 @@ async fn each_caller_gets_exactly_the_expected_status() {
         .await
         .unwrap();
 
-    let mut tokens = std::collections::HashMap::new();
-    for (caller, email) in [
-        (SuperAdmin, "superadmin@core.com"),
-        (AdminA, "admin@taskmanager.com"),
-        (UserA, "user@taskmanager.com"),
-        (AdminB, "admin@whatsapp.com"),
-    ] {
-        tokens.insert(
-            caller,
-            app.login(email).await["tokens"]["accessToken"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
-    }
+    let callers = Callers::sign_in(&app).await;
     // A second member of B, to be removed at the end.
-    let b_token = tokens[&AdminB].clone();
+    let b_token = callers.token(AdminB).unwrap().to_string();
     let extra = app
         .post_json(
             "/api/v1/users",
@@ -79,19 +55,12 @@ async fn each_caller_gets_exactly_the_expected_status() {
         .unwrap()
         .to_string();
 
-    let call = |caller: Caller, method: &'static str, path: String, body: Option<Value>| {
-        let token = tokens.get(&caller).cloned();
-        let app = &app;
+    let call = |caller, method: &'static str, path: String, body: Option<Value>| {
+        let (app, callers) = (&app, &callers);
         async move {
-            let mut req = axum::http::Request::builder()
-                .method(method)
-                .uri(&path)
-                .header("content-type", "application/json");
-            if let Some(t) = token {
-                req = req.header("authorization", format!("Bearer {t}"));
-            }
-            let body = axum::body::Body::from(body.map(|b| b.to_string()).unwrap_or_default());
-            app.request(req.body(body).unwrap()).await.status
+            callers
+                .status(app, caller, method, &path, body.as_ref())
+                .await
         }
     };
 

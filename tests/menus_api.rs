@@ -5,10 +5,11 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use axum::{body::Body, http::Request};
-use common::TestApp;
+use common::{
+    callers::{Callers, CALLERS},
+    TestApp,
+};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use inti::server::{
@@ -519,10 +520,10 @@ async fn with_redis_down_menus_are_computed() {
     let expected = menu(&app, &user).await;
     let mut settings = (*app.state.settings).clone();
     settings.redis.url = inti::server::secret::Secret::new("redis://127.0.0.1:1/0".to_string());
-    let mut state = app.state.clone();
-    state.redis = startup::redis_pool(&settings).unwrap();
     // A node of its own, so that nothing is cached in memory yet.
-    state.access = Default::default();
+    let state = app
+        .state
+        .with_redis(startup::redis_pool(&settings).unwrap());
     let down = TestApp {
         db: app.db.clone(),
         router: http::router(state.clone()),
@@ -603,28 +604,10 @@ async fn why_cant_they_see_it_names_the_reason() {
     );
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Caller {
-    SuperAdmin,
-    AdminA,
-    UserA,
-    AdminB,
-    Anonymous,
-}
-use Caller::*;
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() {
     let app = TestApp::new().await;
-    let mut tokens = HashMap::new();
-    for (caller, email) in [
-        (SuperAdmin, "superadmin@core.com"),
-        (AdminA, "admin@taskmanager.com"),
-        (UserA, "user@taskmanager.com"),
-        (AdminB, "admin@whatsapp.com"),
-    ] {
-        tokens.insert(caller, app.token(email).await);
-    }
+    let callers = Callers::sign_in(&app).await;
     let member = id_of(&app, "user", "user@taskmanager.com").await;
     let bad = json!({"baseVersion": 0, "operations": 5});
     let bad_revert = json!({"version": 99, "baseVersion": 0});
@@ -695,25 +678,11 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
         ),
     ];
     for (method, path, body, expected) in rows {
-        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous]
-            .into_iter()
-            .enumerate()
-        {
-            let mut req = Request::builder()
-                .method(method)
-                .uri(&path)
-                .header("content-type", "application/json");
-            if let Some(t) = tokens.get(&caller) {
-                req = req.header("authorization", format!("Bearer {t}"));
-            }
-            let body = Body::from(body.as_ref().map(|b| b.to_string()).unwrap_or_default());
-            let res = app.request(req.body(body).unwrap()).await;
-            assert_eq!(
-                res.status,
-                expected[i],
-                "{caller:?} {method} {path}: {}",
-                res.text()
-            );
+        for (caller, want) in CALLERS.into_iter().zip(expected) {
+            let got = callers
+                .status(&app, caller, method, &path, body.as_ref())
+                .await;
+            assert_eq!(got, want, "{caller:?} {method} {path}");
         }
     }
     // Nothing was saved by any of it.
@@ -803,4 +772,53 @@ async fn as_the_runtime_role_a_tenant_sees_and_writes_only_its_own_and_reads_the
         .await
         .unwrap();
     assert_eq!(layouts, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seed_load_generates_tenants_services_members_and_layouts_whose_users_get_menus() {
+    use inti::server::{
+        secret::Secret,
+        services::load::{self, LoadSize},
+    };
+    let app = TestApp::new().await;
+    let size = LoadSize {
+        tenants: 3,
+        services: 8,
+        users: 12,
+    };
+    let password = Secret::new(common::DEMO_PASSWORD);
+    load::seed(&app.state, size, &password).await.unwrap();
+    // Idempotent: a second run adds nothing.
+    load::seed(&app.state, size, &password).await.unwrap();
+    let mut conn = app.db.conn().await;
+    let generated: i64 = users::table
+        .filter(users::email.like("load-user-%"))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(generated, 12);
+    let load_services: i64 = services::table
+        .filter(services::name.like("load-svc-%"))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(load_services, 8);
+    // User 4 is a member (users 1 to 3 administer the three tenants): their menu holds
+    // their tenant's services' items, each with a permission their MEMBER role has.
+    let member = app.token("load-user-4@load.example").await;
+    let seen = menu(&app, &member).await;
+    let items = ids(&seen["menus"]);
+    assert!(
+        items
+            .iter()
+            .any(|i| i.starts_with("load-svc-") && i.contains('.')),
+        "{items:?}"
+    );
+    assert!(seen["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p.as_str().unwrap().starts_with("svc")));
 }

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use common::TestApp;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -72,29 +70,13 @@ async fn register(app: &TestApp, token: &str, body: Value) -> common::Response {
         .await
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Caller {
-    SuperAdmin,
-    AdminA,
-    UserA,
-    AdminB,
-    Anonymous,
-}
-use Caller::*;
+use common::callers::{Caller::*, Callers, CALLERS};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_caller_gets_exactly_the_expected_status_on_every_registry_endpoint() {
     let app = TestApp::new().await;
-    let mut tokens = HashMap::new();
-    for (caller, email) in [
-        (SuperAdmin, "superadmin@core.com"),
-        (AdminA, "admin@taskmanager.com"),
-        (UserA, "user@taskmanager.com"),
-        (AdminB, "admin@whatsapp.com"),
-    ] {
-        tokens.insert(caller, app.token(email).await);
-    }
-    let root = tokens[&SuperAdmin].clone();
+    let callers = Callers::sign_in(&app).await;
+    let root = callers.token(SuperAdmin).unwrap().to_string();
     let res = register(&app, &root, whatsapp_like("crm")).await;
     assert_eq!(res.status, 201, "{}", res.text());
     let service = res.json()["data"]["id"].as_str().unwrap().to_string();
@@ -109,21 +91,6 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_registry_endpoin
     let endpoint = res.json()["data"]["id"].as_str().unwrap().to_string();
     let tenant_a = tenant_id(&app, "taskmanager").await;
 
-    let call = |caller: Caller, method: &'static str, path: String, body: Option<Value>| {
-        let token = tokens.get(&caller).cloned();
-        let app = &app;
-        async move {
-            let mut req = axum::http::Request::builder()
-                .method(method)
-                .uri(&path)
-                .header("content-type", "application/json");
-            if let Some(t) = token {
-                req = req.header("authorization", format!("Bearer {t}"));
-            }
-            let body = axum::body::Body::from(body.map(|b| b.to_string()).unwrap_or_default());
-            app.request(req.body(body).unwrap()).await.status
-        }
-    };
     let s = format!("/api/v1/core/services/{service}");
     // (method, path, body, status for SuperAdmin, AdminA, UserA, AdminB, Anonymous). The
     // others' bodies are invalid on purpose: authorization comes first.
@@ -218,17 +185,16 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_registry_endpoin
         ),
     ];
     for (method, path, body, expected) in rows {
-        for (i, caller) in [SuperAdmin, AdminA, UserA, AdminB, Anonymous]
-            .into_iter()
-            .enumerate()
-        {
+        for (caller, want) in CALLERS.into_iter().zip(expected) {
             // Non-admins send the body too (or a broken one): it must not matter.
             let body = match caller {
                 SuperAdmin => body.clone(),
                 _ => body.clone().map(|_| json!({"broken": true})),
             };
-            let got = call(caller, method, path.clone(), body).await;
-            assert_eq!(got, expected[i], "{caller:?} {method} {path}");
+            let got = callers
+                .status(&app, caller, method, &path, body.as_ref())
+                .await;
+            assert_eq!(got, want, "{caller:?} {method} {path}");
         }
     }
     // Only the super admin's calls changed anything: crm-two and the demo's two services.

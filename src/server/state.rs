@@ -12,8 +12,12 @@ use crate::server::{
     keyring::Keyring,
 };
 
+/// Cloned into every request (extractors, middleware): one reference count, not one per
+/// field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub db: DbPool,
     pub redis: deadpool_redis::Pool,
     pub settings: Arc<Settings>,
@@ -24,6 +28,14 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     pub fn new(db: DbPool, redis: deadpool_redis::Pool, settings: Settings) -> Self {
         let jwt = Arc::new(JwtKeys::new(&settings.auth));
@@ -31,14 +43,27 @@ impl AppState {
             &settings.secrets.keys,
             &settings.secrets.active_key,
         ));
-        Self {
+        Self(Arc::new(Shared {
             db,
             redis,
             settings: Arc::new(settings),
             jwt,
             access: Arc::default(),
             keyring,
-        }
+        }))
+    }
+
+    /// The same backends with another Redis and a cache of its own: a node whose Redis is
+    /// down, in tests.
+    pub fn with_redis(&self, redis: deadpool_redis::Pool) -> Self {
+        Self(Arc::new(Shared {
+            db: self.db.clone(),
+            redis,
+            settings: self.settings.clone(),
+            jwt: self.jwt.clone(),
+            access: Arc::default(),
+            keyring: self.keyring.clone(),
+        }))
     }
 
     pub fn leptos_options(&self) -> &LeptosOptions {

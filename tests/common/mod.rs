@@ -2,6 +2,8 @@
 //! template that is migrated once per migration set, and dropped when the test ends.
 #![allow(dead_code)]
 
+pub mod callers;
+
 use std::sync::Arc;
 
 use axum::{body::Body, http::Request, Router};

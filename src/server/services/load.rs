@@ -1,8 +1,9 @@
 //! `inti seed-load`: realistic generated data for benchmarks. Tenants, services with menu
-//! schemas, assignments (some suspended, some with menu changes), users with grants (some
-//! in a second tenant, some expiring), and layouts, in a few set-based statements per step
-//! (PostgreSQL generates the rows), with one shared password hashed once. Idempotent: rows
-//! that exist (by domain, name or email) are kept.
+//! schemas, assignments (some suspended, some with menu changes), a MEMBER role per tenant
+//! for its services, users with grants (some in a second tenant, some expiring), and
+//! layouts, in one set-based statement per step (PostgreSQL generates the rows), with one
+//! shared password hashed once. Idempotent: rows that exist (by domain, name or email) are
+//! kept.
 
 use std::time::Instant;
 
@@ -42,10 +43,12 @@ pub async fn seed(state: &AppState, size: LoadSize, password: &Secret) -> Result
         "Generating {} tenants, {} services, {} users:",
         size.tenants, size.services, size.users
     );
-    let steps: [(&str, &str); 8] = [
+    let steps: [(&str, &str); 10] = [
         ("tenants", TENANTS),
         ("services", SERVICES),
         ("assignments", ASSIGNMENTS),
+        ("member roles", MEMBER_ROLES),
+        ("member permissions", MEMBER_PERMISSIONS),
         ("users", USERS),
         ("home grants", HOME_GRANTS),
         ("second-tenant grants", SECOND_GRANTS),
@@ -138,6 +141,26 @@ WHERE t.domain LIKE 'load-%'
   AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL
 ON CONFLICT (tenant_id, service_id) DO NOTHING";
 
+// Each tenant's MEMBER role reads and creates in the services the tenant has.
+const MEMBER_ROLES: &str = "
+INSERT INTO roles (tenant_id, name, description)
+SELECT t.id, 'MEMBER', 'Works with the tenant''s services (generated)'
+FROM tenants t
+WHERE t.domain LIKE 'load-%'
+  AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
+ON CONFLICT (tenant_id, name) DO NOTHING";
+
+const MEMBER_PERMISSIONS: &str = "
+INSERT INTO role_permissions (role_id, permission)
+SELECT r.id, 'svc' || split_part(s.name, '-', 3) || p.action
+FROM roles r
+JOIN tenant_service_assignments a ON a.tenant_id = r.tenant_id
+JOIN services s ON s.id = a.service_id AND s.name LIKE 'load-svc-%'
+CROSS JOIN (VALUES (':read'), (':create')) AS p (action)
+WHERE r.name = 'MEMBER'
+  AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
+ON CONFLICT DO NOTHING";
+
 const USERS: &str = "
 WITH t AS (
   SELECT id, row_number() OVER (ORDER BY domain) AS n FROM tenants WHERE domain LIKE 'load-%'
@@ -149,13 +172,13 @@ JOIN t ON t.n = 1 + (g - 1) % $1::bigint
 WHERE $2::bigint >= 0 AND $5::bigint >= 0
 ON CONFLICT (email) DO NOTHING";
 
-// The first user of each tenant administers it; the others are users.
+// The first user of each tenant administers it; the others are members.
 const HOME_GRANTS: &str = "
 INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
 SELECT u.id, u.home_tenant_id,
        CASE WHEN split_part(split_part(u.email, '@', 1), '-', 3)::bigint <= $1::bigint
             THEN (SELECT id FROM roles WHERE tenant_id IS NULL AND name = 'TENANT_ADMIN')
-            ELSE (SELECT id FROM roles WHERE tenant_id IS NULL AND name = 'USER') END
+            ELSE (SELECT id FROM roles r WHERE r.tenant_id = u.home_tenant_id AND r.name = 'MEMBER') END
 FROM users u
 WHERE u.email LIKE 'load-user-%@load.example'
   AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
@@ -170,7 +193,7 @@ WITH t AS (
   FROM users WHERE email LIKE 'load-user-%@load.example'
 )
 INSERT INTO user_tenant_access (user_id, tenant_id, role_id, expires_at)
-SELECT u.id, t.id, (SELECT id FROM roles WHERE tenant_id IS NULL AND name = 'USER'),
+SELECT u.id, t.id, (SELECT id FROM roles r WHERE r.tenant_id = t.id AND r.name = 'MEMBER'),
        CASE WHEN u.g % 20 = 0 THEN now() + interval '30 days' END
 FROM u JOIN t ON t.n = 1 + u.g % $1::bigint
 WHERE u.g % 10 = 0 AND $1::bigint > 1
