@@ -42,8 +42,8 @@ wrk -t2 -c32 -d2s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/
 wrk -t2 -c32 -d2s -s /tmp/inti-menus-users.lua "http://127.0.0.1:$PORT/api/v1/menus/user" >/dev/null
 
 echo "== bare axum handler (reference), 32 connections"
-wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|50%|99%'
+wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|^ +50%|^ +99%'
 echo "== GET /api/v1/menus/user, one user, 32 connections"
-wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/menus/user" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/menus/user" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 echo "== GET /api/v1/menus/user, 64 users of 64 tenants in turn, 32 connections"
-wrk -t2 -c32 -d10s --latency -s /tmp/inti-menus-users.lua "http://127.0.0.1:$PORT/api/v1/menus/user" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t2 -c32 -d10s --latency -s /tmp/inti-menus-users.lua "http://127.0.0.1:$PORT/api/v1/menus/user" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'

@@ -28,11 +28,11 @@ wrk -t2 -c32 -d2s -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT
 wrk -t2 -c32 -d2s -H "Authorization: Bearer $ROOT_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" >/dev/null
 
 echo "== bare axum handler (reference), 32 connections"
-wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|50%|99%'
+wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$BARE/" | grep -E 'Requests/sec|^ +50%|^ +99%'
 echo "== GET /api/v1/auth/me as a tenant user, 32 connections"
-wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 echo "== GET /api/v1/auth/me as the super admin, 32 connections"
-wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $ROOT_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t2 -c32 -d10s --latency -H "Authorization: Bearer $ROOT_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 
 echo "== 200 concurrent bad logins; meanwhile /healthz and /api/v1/auth/me at 4 connections"
 cat >/tmp/inti-bad-login.lua <<'LUA'
@@ -45,8 +45,8 @@ LUA
 wrk -t2 -c200 -d20s -s /tmp/inti-bad-login.lua "http://127.0.0.1:$PORT/api/v1/auth/login" >/tmp/inti-flood.txt &
 FLOOD=$!
 sleep 3
-wrk -t1 -c4 -d10s --latency "http://127.0.0.1:$PORT/healthz" | grep -E 'Requests/sec|50%|99%'
-wrk -t1 -c4 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t1 -c4 -d10s --latency "http://127.0.0.1:$PORT/healthz" | grep -E 'Requests/sec|^ +50%|^ +99%'
+wrk -t1 -c4 -d10s --latency -H "Authorization: Bearer $USER_TOKEN" "http://127.0.0.1:$PORT/api/v1/auth/me" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 wait $FLOOD
 echo "-- the flood itself (non-2xx: 401 refused, 503 queue full):"
 grep -E 'Requests/sec|Non-2xx' /tmp/inti-flood.txt
