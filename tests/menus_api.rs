@@ -737,8 +737,23 @@ async fn as_the_runtime_role_a_tenant_sees_and_writes_only_its_own_and_reads_the
         .unwrap();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(seen.iter().all(|t| *t == Some(a) || t.is_none()));
-    // Neither another tenant's layout nor the global one can be written from tenant A, nor
-    // the registry's version bumped by hand.
+    // Its own layout, yes (the control: the refusals below are about whose row it is);
+    // neither another tenant's layout nor the global one, nor the registry's version by hand.
+    let own = conn
+        .transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, scope_a).await?;
+            diesel::insert_into(menu_layouts::table)
+                .values((
+                    menu_layouts::tenant_id.eq(Some(a)),
+                    menu_layouts::version.eq(2),
+                    menu_layouts::operations.eq(json!({"operations": []})),
+                    menu_layouts::author_name.eq("Member of A"),
+                ))
+                .execute(c)
+                .await
+        })
+        .await;
+    assert_eq!(own.unwrap(), 1);
     for tenant in [Some(b), None] {
         let refused = conn
             .transaction::<_, diesel::result::Error, _>(async |c| {
@@ -771,7 +786,7 @@ async fn as_the_runtime_role_a_tenant_sees_and_writes_only_its_own_and_reads_the
         .get_result(&mut owner)
         .await
         .unwrap();
-    assert_eq!(layouts, 3);
+    assert_eq!(layouts, 4);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,3 +1,9 @@
+ALTER FUNCTION inti_session_principal(uuid) SET search_path = public;
+ALTER FUNCTION inti_refresh_token_principal(bytea) SET search_path = public;
+ALTER FUNCTION inti_is_platform_admin() SET search_path = public;
+ALTER FUNCTION inti_login_credentials(text) SET search_path = public;
+ALTER FUNCTION inti_account_id(text) SET search_path = public;
+ALTER FUNCTION inti_resolve_session(uuid) SET search_path = public;
 DROP TRIGGER IF EXISTS services_registry_version ON services;
 DROP TRIGGER IF EXISTS service_endpoints_registry_version ON service_endpoints;
 DROP TRIGGER IF EXISTS tenant_service_assignments_registry_version ON tenant_service_assignments;

@@ -53,8 +53,8 @@ CREATE TABLE inti_versions (
   version bigint NOT NULL
 );
 INSERT INTO inti_versions (name, version) VALUES ('registry', 1);
--- Everyone reads it; only the triggers' function (its owner) bumps it: the server's role
--- has no UPDATE grant.
+-- Everyone reads it. The server's role has no UPDATE grant: only the triggers' function,
+-- run as its owner, bumps it (the UPDATE policy exists for an owner subject to RLS).
 ALTER TABLE inti_versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE inti_versions FORCE ROW LEVEL SECURITY;
 CREATE POLICY inti_versions_read ON inti_versions FOR SELECT USING (true);
@@ -76,3 +76,12 @@ CREATE TRIGGER service_endpoints_registry_version AFTER INSERT OR UPDATE OR DELE
   FOR EACH STATEMENT EXECUTE FUNCTION inti_bump_registry_version();
 CREATE TRIGGER tenant_service_assignments_registry_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenant_service_assignments
   FOR EACH STATEMENT EXECUTE FUNCTION inti_bump_registry_version();
+
+-- The functions that see every tenant search `public` and then nothing a session could
+-- have planted (temporary objects come last, not first).
+ALTER FUNCTION inti_session_principal(uuid) SET search_path = public, pg_temp;
+ALTER FUNCTION inti_refresh_token_principal(bytea) SET search_path = public, pg_temp;
+ALTER FUNCTION inti_is_platform_admin() SET search_path = public, pg_temp;
+ALTER FUNCTION inti_login_credentials(text) SET search_path = public, pg_temp;
+ALTER FUNCTION inti_account_id(text) SET search_path = public, pg_temp;
+ALTER FUNCTION inti_resolve_session(uuid) SET search_path = public, pg_temp;

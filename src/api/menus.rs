@@ -26,9 +26,13 @@ pub async fn my_menu() -> Result<Option<MenuData>, AppError> {
     use crate::{api::context, server::services::menus};
     let state = context::state()?;
     match context::actor(&state).await {
-        Ok(actor) => Ok(Some(menus::user_menu(&state, &actor).await?.data.clone())),
+        Ok(actor) => context::respond(
+            menus::user_menu(&state, &actor)
+                .await
+                .map(|m| Some(m.data.clone())),
+        ),
         Err(AppError::Unauthenticated) => Ok(None),
-        Err(e) => Err(e),
+        Err(e) => context::respond(Err(e)),
     }
 }
 

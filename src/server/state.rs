@@ -53,8 +53,8 @@ impl AppState {
         }))
     }
 
-    /// The same backends with another Redis and a cache of its own: a node whose Redis is
-    /// down, in tests.
+    /// For tests: the same database with another Redis (one that is down), and an access
+    /// cache that never listens, so that this node caches nothing in memory.
     pub fn with_redis(&self, redis: deadpool_redis::Pool) -> Self {
         Self(Arc::new(Shared {
             db: self.db.clone(),

@@ -136,11 +136,15 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     }));
     let skipped = RwSignal::new(start_skipped);
     // Operations on items that are gone for now (a suspended assignment): a save keeps them,
-    // so the item comes back arranged; "Reset to defaults" drops them.
-    let kept = RwSignal::new(waiting(&start_layout, &saved.get_untracked()));
+    // so the item comes back arranged; "Reset to defaults" drops them. `saved_kept` is what
+    // the stored layout holds, for "Discard changes" and for telling unsaved changes.
+    let saved_kept = RwSignal::new(waiting(&start_layout, &saved.get_untracked()));
+    let kept = RwSignal::new(saved_kept.get_untracked());
     let snapshot = StoredValue::new(None::<Vec<MenuNode>>);
     let notice = RwSignal::new(None::<Result<String, String>>);
-    let dirty = Memo::new(move |_| tree.with(|t| saved.with(|s| t != s)));
+    let dirty = Memo::new(move |_| {
+        tree.with(|t| saved.with(|s| t != s)) || kept.with(|k| saved_kept.with(|s| k != s))
+    });
     let history = RwSignal::new(0u32);
     let scope = StoredValue::new(scope);
 
@@ -192,7 +196,8 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                       done: &str| {
         match result {
             Some(Ok(view)) => {
-                kept.set(waiting(&view.layout, &view.tree));
+                saved_kept.set(waiting(&view.layout, &view.tree));
+                kept.set(saved_kept.get_untracked());
                 tree.set(view.tree.clone());
                 saved.set(view.tree);
                 version.set(view.version);
@@ -250,7 +255,10 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
             } title="The services' menus as they come, without this layout's changes">
                 "Reset to defaults"
             </button>
-            <button type="button" class=SMALL on:click=move |_| tree.set(saved.get_untracked()) disabled=move || !dirty.get()>
+            <button type="button" class=SMALL on:click=move |_| {
+                tree.set(saved.get_untracked());
+                kept.set(saved_kept.get_untracked());
+            } disabled=move || !dirty.get()>
                 "Discard changes"
             </button>
             <span class="text-sm text-slate-500" data-testid="menu-version">

@@ -42,8 +42,17 @@ impl Callers {
         Self(tokens)
     }
 
+    /// Anonymous has none; every other caller must have signed in.
     pub fn token(&self, caller: Caller) -> Option<&str> {
-        self.0.get(&caller).map(String::as_str)
+        match caller {
+            Caller::Anonymous => None,
+            Caller::SuperAdmin | Caller::AdminA | Caller::UserA | Caller::AdminB => Some(
+                self.0
+                    .get(&caller)
+                    .map(String::as_str)
+                    .expect("every caller but Anonymous signs in"),
+            ),
+        }
     }
 
     /// The status `caller` gets for a JSON request (their bearer token, if they have one).

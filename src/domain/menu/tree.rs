@@ -261,6 +261,8 @@ pub fn assemble(
         let mut own = vec![service.group(&mut skipped)];
         if let Some(custom) = &service.custom {
             skipped.extend(custom.apply(&format!("service:{}", service.name), &mut own));
+            // What the assignment added inside the group is the service's too.
+            set_access(&mut own, &service.access);
         }
         tree.extend(own);
     }
@@ -269,6 +271,13 @@ pub fn assemble(
         skipped.extend(layout.apply(name, &mut tree));
     }
     (tree, skipped)
+}
+
+fn set_access(nodes: &mut [MenuNode], access: &Option<Permission>) {
+    for n in nodes {
+        n.access.clone_from(access);
+        set_access(&mut n.children, access);
+    }
 }
 
 /// By sort order, then by id: a total order, so the result never depends on the order in

@@ -199,6 +199,12 @@ impl AccessCache {
         self.attach(ticket, actor, |e| e.menu = Some(menu));
     }
 
+    /// The menu under `key`, if a session on this node holds it.
+    pub fn menu_by_key(&self, key: &str) -> Option<Arc<UserMenu>> {
+        let menus = self.menus.lock().unwrap_or_else(|p| p.into_inner());
+        menus.get(key).and_then(std::sync::Weak::upgrade)
+    }
+
     /// The copy of the menu under `key` that sessions already share, or this one, from now
     /// on shared: users alike hold one menu in memory, not one each.
     pub fn shared_menu(&self, key: &str, menu: UserMenu) -> Arc<UserMenu> {
@@ -527,6 +533,28 @@ mod tests {
         cache.store_actor(cache.ticket().unwrap(), &b, Utc::now() + LATER);
         cache.apply("all");
         assert!(cache.actor(b.session_id).is_none());
+    }
+
+    #[test]
+    fn a_tenant_message_drops_that_tenants_sessions_and_their_menus_only() {
+        let cache = live();
+        let (a, b) = (actor(Uuid::new_v4()), actor(Uuid::new_v4()));
+        let menu = |n: &str| crate::server::services::menus::UserMenu::for_tests(n);
+        for (x, key) in [(&a, "a"), (&b, "b")] {
+            cache.store_actor(cache.ticket().unwrap(), x, Utc::now() + LATER);
+            let shared = cache.shared_menu(key, menu(key));
+            cache.store_menu(cache.ticket().unwrap(), x, shared);
+        }
+        cache.apply(&format!("tenant:{}", a.tenant_id));
+        assert!(cache.actor(a.session_id).is_none() && cache.menu(a.session_id).is_none());
+        assert!(
+            cache.menu(b.session_id).is_some(),
+            "another tenant keeps its menu"
+        );
+        // Nobody holds a's menu any more; b's is shared with whoever asks by its key.
+        assert!(cache.menu_by_key("a").is_none());
+        let again = cache.shared_menu("b", menu("b again"));
+        assert!(Arc::ptr_eq(&again, &cache.menu(b.session_id).unwrap()));
     }
 
     #[test]

@@ -133,37 +133,42 @@ SELECT t.id, s.id,
 FROM tenants t
 CROSS JOIN LATERAL (
   SELECT id, name, display_name FROM services
-  WHERE name LIKE 'load-svc-%'
+  WHERE name ~ '^load-svc-[0-9]+$'
   ORDER BY hashtext(t.domain || name)
   LIMIT $5::bigint
 ) s
-WHERE t.domain LIKE 'load-%'
+WHERE t.domain ~ '^load-[0-9]+$'
   AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL
 ON CONFLICT (tenant_id, service_id) DO NOTHING";
 
-// Each tenant's MEMBER role reads and creates in the services the tenant has.
+// Each tenant's MEMBER role reads and creates in the services the tenant has, and may use
+// the RESTRICTED ones among them.
 const MEMBER_ROLES: &str = "
 INSERT INTO roles (tenant_id, name, description)
 SELECT t.id, 'MEMBER', 'Works with the tenant''s services (generated)'
 FROM tenants t
-WHERE t.domain LIKE 'load-%'
+WHERE t.domain ~ '^load-[0-9]+$'
   AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
 ON CONFLICT (tenant_id, name) DO NOTHING";
 
 const MEMBER_PERMISSIONS: &str = "
 INSERT INTO role_permissions (role_id, permission)
-SELECT r.id, 'svc' || split_part(s.name, '-', 3) || p.action
+SELECT r.id, p.permission
 FROM roles r
 JOIN tenant_service_assignments a ON a.tenant_id = r.tenant_id
-JOIN services s ON s.id = a.service_id AND s.name LIKE 'load-svc-%'
-CROSS JOIN (VALUES (':read'), (':create')) AS p (action)
-WHERE r.name = 'MEMBER'
+JOIN services s ON s.id = a.service_id AND s.name ~ '^load-svc-[0-9]+$'
+CROSS JOIN LATERAL (VALUES
+  ('svc' || split_part(s.name, '-', 3) || ':read'),
+  ('svc' || split_part(s.name, '-', 3) || ':create'),
+  (CASE WHEN s.visibility = 'RESTRICTED' THEN 'service:access:' || s.name END)
+) AS p (permission)
+WHERE r.name = 'MEMBER' AND p.permission IS NOT NULL
   AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
 ON CONFLICT DO NOTHING";
 
 const USERS: &str = "
 WITH t AS (
-  SELECT id, row_number() OVER (ORDER BY domain) AS n FROM tenants WHERE domain LIKE 'load-%'
+  SELECT id, row_number() OVER (ORDER BY domain) AS n FROM tenants WHERE domain ~ '^load-[0-9]+$'
 )
 INSERT INTO users (email, password_hash, name, home_tenant_id, current_tenant_id, email_verified)
 SELECT 'load-user-' || g || '@load.example', $4::text, 'Load User ' || g, t.id, t.id, true
@@ -187,7 +192,7 @@ ON CONFLICT (tenant_id, user_id) DO NOTHING";
 // One user in ten also works in the next tenant; half of those grants expire in a month.
 const SECOND_GRANTS: &str = "
 WITH t AS (
-  SELECT id, row_number() OVER (ORDER BY domain) AS n FROM tenants WHERE domain LIKE 'load-%'
+  SELECT id, row_number() OVER (ORDER BY domain) AS n FROM tenants WHERE domain ~ '^load-[0-9]+$'
 ), u AS (
   SELECT id, split_part(split_part(email, '@', 1), '-', 3)::bigint AS g
   FROM users WHERE email LIKE 'load-user-%@load.example'
@@ -210,7 +215,7 @@ SELECT t.id, 1, jsonb_build_object('operations', jsonb_build_array(
                             'url', 'https://help.example.com/' || t.domain, 'position', 5))),
        'Load generator'
 FROM tenants t
-WHERE t.domain LIKE 'load-%' AND abs(hashtext(t.domain)) % 3 = 0
+WHERE t.domain ~ '^load-[0-9]+$' AND abs(hashtext(t.domain)) % 3 = 0
   AND $1::bigint >= 0 AND $2::bigint >= 0 AND $3::bigint >= 0 AND $4::text IS NOT NULL AND $5::bigint >= 0
 ON CONFLICT ON CONSTRAINT menu_layouts_version_unique DO NOTHING";
 

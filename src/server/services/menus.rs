@@ -60,6 +60,16 @@ pub struct UserMenu {
 }
 
 impl UserMenu {
+    #[cfg(test)]
+    pub fn for_tests(name: &str) -> Self {
+        let data = MenuData {
+            menus: Vec::new(),
+            permissions: vec![name.to_string()],
+        };
+        let json = serde_json::to_string(&data).unwrap_or_default();
+        Self::new(data, json)
+    }
+
     fn new(data: MenuData, json: String) -> Self {
         let etag = format!(
             "\"{}\"",
@@ -123,6 +133,12 @@ pub async fn user_menu(state: &AppState, actor: &Actor) -> Result<Arc<UserMenu>,
     })
     .await?;
     let key = shared_key(state, actor, versions);
+    if let Some(menu) = state.access.menu_by_key(&key) {
+        if let Some(ticket) = ticket {
+            state.access.store_menu(ticket, actor, menu.clone());
+        }
+        return Ok(menu);
+    }
     let menu = match shared_get(state, &key).await {
         Some(menu) => menu,
         None => {
