@@ -332,7 +332,25 @@ pub struct Usage<'a> {
     pub business_tenant: bool,
 }
 
-impl Usage<'_> {
+impl<'a> Usage<'a> {
+    /// The rules' input as stored (status, visibility and assignment as text); `None` when
+    /// a value does not read back, so that the caller can skip that one row.
+    pub fn read(
+        name: &'a str,
+        status: &str,
+        visibility: &str,
+        assignment: Option<&str>,
+        business_tenant: bool,
+    ) -> Option<Self> {
+        Some(Self {
+            name,
+            status: ServiceStatus::parse(status)?,
+            visibility: Visibility::parse(visibility)?,
+            assignment: assignment.and_then(AssignmentStatus::parse),
+            business_tenant,
+        })
+    }
+
     /// Whether the tenant may use the service (MAINTENANCE included: it shows, with a badge).
     pub fn tenant_may_use(&self) -> bool {
         if self.status == ServiceStatus::Inactive {

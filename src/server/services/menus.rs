@@ -290,24 +290,22 @@ fn service_menus(
 ) -> Vec<ServiceMenu> {
     let mut out = Vec::new();
     for s in sources {
-        let (Some(status), Some(visibility)) = (
-            ServiceStatus::parse(&s.status),
-            Visibility::parse(&s.visibility),
-        ) else {
+        let usage = Usage::read(
+            &s.name,
+            &s.status,
+            &s.visibility,
+            s.assignment.as_deref(),
+            business.unwrap_or(false),
+        );
+        let Some(usage) = usage else {
+            tracing::error!(service = %s.name, "a service row does not read back; skipped");
             continue;
         };
-        if let Some(business) = business {
-            let usage = Usage {
-                name: &s.name,
-                status,
-                visibility,
-                assignment: s.assignment.as_deref().and_then(AssignmentStatus::parse),
-                business_tenant: business,
-            };
-            if !usage.tenant_may_use() {
-                continue;
-            }
+        // The global layout's material is every service; a tenant's, what it may use.
+        if business.is_some() && !usage.tenant_may_use() {
+            continue;
         }
+        let (status, visibility) = (usage.status, usage.visibility);
         let Some(raw) = &s.menu_schema else {
             continue;
         };

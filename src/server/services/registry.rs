@@ -630,22 +630,19 @@ pub async fn accessible_in(
     let candidates = db::candidates_for_tenant(c, actor.tenant_id).await?;
     let mut usable = Vec::new();
     for s in candidates {
-        let (Some(status), Some(visibility), Some(service_type)) = (
-            ServiceStatus::parse(&s.status),
-            Visibility::parse(&s.visibility),
-            ServiceType::parse(&s.service_type),
-        ) else {
+        let usage = Usage::read(
+            &s.name,
+            &s.status,
+            &s.visibility,
+            s.assignment.as_deref(),
+            business,
+        );
+        let (Some(usage), Some(service_type)) = (usage, ServiceType::parse(&s.service_type)) else {
             // One unreadable row must not lock everyone out: skip it, loudly.
             tracing::error!(service = %s.id, "a service row does not read back; skipped");
             continue;
         };
-        let usage = Usage {
-            name: &s.name,
-            status,
-            visibility,
-            assignment: s.assignment.as_deref().and_then(AssignmentStatus::parse),
-            business_tenant: business,
-        };
+        let status = usage.status;
         if usage.user_may_use(&actor.permissions) {
             usable.push((s, service_type, status));
         }
