@@ -443,9 +443,7 @@ pub async fn save_layout(
     let body = body?;
     let (base_version, layout) = read_save(&body)?;
     scoped(&state.db, target.scope(actor), async |c| {
-        let version = next_version(c, target.tenant(actor), base_version).await?;
-        store(c, actor, target, client, &layout, version, None).await?;
-        view_of(c, actor, target).await
+        store(c, actor, target, client, &layout, base_version, None).await
     })
     .await
 }
@@ -478,9 +476,16 @@ pub async fn revert_layout(
                 format!("version {wanted} no longer reads as a layout"),
             )
         })?;
-        let version = next_version(c, tenant, base_version).await?;
-        store(c, actor, target, client, &layout, version, Some(wanted)).await?;
-        view_of(c, actor, target).await
+        store(
+            c,
+            actor,
+            target,
+            client,
+            &layout,
+            base_version,
+            Some(wanted),
+        )
+        .await
     })
     .await
 }
@@ -556,15 +561,18 @@ async fn next_version(
     }
 }
 
+/// Saves `layout` as the version after `base_version` (409 unless that is the latest),
+/// audits it, and answers the editor's view of the result.
 async fn store(
     c: &mut AsyncPgConnection,
     actor: &Actor,
     target: Target,
     client: &ClientInfo,
     layout: &Layout,
-    version: i32,
+    base_version: i32,
     reverted_from: Option<i32>,
-) -> Result<(), AppError> {
+) -> Result<LayoutView, AppError> {
+    let version = next_version(c, target.tenant(actor), base_version).await?;
     let author = users::find(c, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -599,7 +607,7 @@ async fn store(
         }),
     };
     audit::record(c, client, event).await?;
-    Ok(())
+    view_of(c, actor, target).await
 }
 
 // ---- why can't I see it? ----
