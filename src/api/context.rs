@@ -20,14 +20,7 @@ use crate::{
 /// failed login, 422 for bad input, ...) instead of a blanket 500. A plain HTML form post
 /// (no JavaScript) keeps its redirect back to the form, which carries the error.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    let from_html_form = use_context::<Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if let (Err(e), false) = (&result, from_html_form) {
+    if let (Err(e), false) = (&result, from_html_form()) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             use crate::server::http::error::{extra_header, status_of};
             response.set_status(status_of(e));
@@ -37,6 +30,18 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// Whether this call is a plain HTML form post (no JavaScript), which leptos answers with a
+/// redirect back to the form's page.
+pub fn from_html_form() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
 
 pub fn state() -> Result<AppState, AppError> {

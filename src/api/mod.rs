@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod forms;
 pub mod menus;
 pub mod roles;
 pub mod services;

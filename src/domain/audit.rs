@@ -56,5 +56,8 @@ crate::closed_set! {
         ServiceUnassign => "service.unassign",
         MenuLayoutSave => "menu.layout_save",
         MenuLayoutRevert => "menu.layout_revert",
+        FormSave => "form.save",
+        FormRestore => "form.restore",
+        FormSubmit => "form.submit",
     }
 }

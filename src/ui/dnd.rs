@@ -11,7 +11,7 @@
 
 use leptos::{ev, prelude::*, web_sys};
 
-pub use crate::domain::menu::edit::{Placement, Step};
+pub use crate::domain::tree::{Placement, Step};
 
 /// Pixels from the viewport's edge where dragging scrolls the page.
 const EDGE: f64 = 48.0;

@@ -19,7 +19,6 @@ use crate::{
         account::SessionView,
         menu::{
             diff::diff,
-            edit::{place, step},
             icons::ICONS,
             layout::{find, find_mut, take, Layout, LayoutOp},
             tree::{walk, MenuNode, CUSTOM, MAX_DEPTH},
@@ -29,6 +28,7 @@ use crate::{
         permission::PermissionSet,
         role::{is_platform_grant, SystemRole},
         service::reader::JsonPath,
+        tree::{place, step},
     },
     ui::{
         dnd::{indicator_class, Announcer, Sortable},

@@ -6,6 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::domain::tree::{
+    chain, check_parent, children_of, find, find_mut, height, parent_of, take,
+};
 use crate::domain::{
     error::AppError,
     menu::tree::{sort, MenuNode, CUSTOM, MAX_DEPTH},
@@ -13,6 +16,7 @@ use crate::domain::{
         menu::is_slug,
         reader::{JsonPath, Obj},
     },
+    tree::{locate, Node},
 };
 
 pub const MAX_OPERATIONS: usize = 500;
@@ -149,7 +153,7 @@ impl Layout {
 }
 
 fn apply_op(op: &LayoutOp, tree: &mut Vec<MenuNode>) -> Result<(), String> {
-    let missing = |id: &str| format!("no item \"{id}\" in the menu any more");
+    let missing = |id: &str| format!("no item \"{id}\" any more");
     match op {
         LayoutOp::Move {
             id,
@@ -238,123 +242,6 @@ fn add(
         children: Vec::new(),
     });
     Ok(())
-}
-
-/// Whether an item `height` levels tall (itself counted) may go under `parent`.
-pub fn check_parent(
-    tree: &[MenuNode],
-    parent: Option<&str>,
-    moving: Option<&str>,
-    height: usize,
-) -> Result<(), String> {
-    let Some(parent) = parent else {
-        return Ok(());
-    };
-    let found =
-        locate(tree, parent).ok_or_else(|| format!("no item \"{parent}\" in the menu any more"))?;
-    if let Some(moving) = moving {
-        if found.path.iter().any(|a| a == moving) || parent == moving {
-            return Err("an item cannot move into itself".into());
-        }
-    }
-    if found.node.is_link() {
-        return Err(format!("\"{parent}\" is a link and cannot hold items"));
-    }
-    if found.depth + height > MAX_DEPTH {
-        return Err(format!("items nest at most {MAX_DEPTH} levels deep"));
-    }
-    Ok(())
-}
-
-struct Found<'a> {
-    node: &'a MenuNode,
-    parent: Option<String>,
-    /// 1 for top-level items.
-    depth: usize,
-    /// The ids of its ancestors, outermost first.
-    path: Vec<String>,
-}
-
-fn locate<'a>(tree: &'a [MenuNode], id: &str) -> Option<Found<'a>> {
-    fn go<'a>(nodes: &'a [MenuNode], id: &str, path: &mut Vec<String>) -> Option<Found<'a>> {
-        for n in nodes {
-            if n.id == id {
-                return Some(Found {
-                    node: n,
-                    parent: path.last().cloned(),
-                    depth: path.len() + 1,
-                    path: path.clone(),
-                });
-            }
-            path.push(n.id.clone());
-            let found = go(&n.children, id, path);
-            path.pop();
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
-    }
-    go(tree, id, &mut Vec::new())
-}
-
-pub fn find_mut<'a>(nodes: &'a mut [MenuNode], id: &str) -> Option<&'a mut MenuNode> {
-    for n in nodes {
-        if n.id == id {
-            return Some(n);
-        }
-        if let Some(found) = find_mut(&mut n.children, id) {
-            return Some(found);
-        }
-    }
-    None
-}
-
-pub fn find<'a>(nodes: &'a [MenuNode], id: &str) -> Option<&'a MenuNode> {
-    locate(nodes, id).map(|f| f.node)
-}
-
-/// The item and its ancestors, outermost first (empty if it does not exist).
-pub fn chain<'a>(nodes: &'a [MenuNode], id: &str) -> Vec<&'a MenuNode> {
-    let Some(found) = locate(nodes, id) else {
-        return Vec::new();
-    };
-    let mut out: Vec<&MenuNode> = found
-        .path
-        .iter()
-        .filter_map(|a| locate(nodes, a).map(|f| f.node))
-        .collect();
-    out.push(found.node);
-    out
-}
-
-/// The id of the item's parent (`Some(None)`: top level), if the item exists.
-pub fn parent_of(nodes: &[MenuNode], id: &str) -> Option<Option<String>> {
-    locate(nodes, id).map(|f| f.parent)
-}
-
-/// Levels of the subtree: 1 for a leaf.
-pub fn height(node: &MenuNode) -> usize {
-    1 + node.children.iter().map(height).max().unwrap_or(0)
-}
-
-/// Removes the item (with its subtree) and answers it.
-pub fn take(nodes: &mut Vec<MenuNode>, id: &str) -> Option<MenuNode> {
-    if let Some(i) = nodes.iter().position(|n| n.id == id) {
-        return Some(nodes.remove(i));
-    }
-    nodes.iter_mut().find_map(|n| take(&mut n.children, id))
-}
-
-/// The children of `parent`, or the top level. The parent must exist.
-pub fn children_of<'a>(tree: &'a mut Vec<MenuNode>, parent: Option<&str>) -> &'a mut Vec<MenuNode> {
-    match parent {
-        Some(p) if find(tree, p).is_some() => match find_mut(tree, p) {
-            Some(node) => &mut node.children,
-            None => unreachable!("found just above"),
-        },
-        _ => tree,
-    }
 }
 
 // ---- reading untrusted layouts ----
@@ -479,4 +366,36 @@ fn link_url(o: &Obj<'_>) -> Result<String, AppError> {
             .error("must not contain spaces or control characters"));
     }
     Ok(format!("{scheme}://{rest}"))
+}
+
+impl Node for MenuNode {
+    const MAX_DEPTH: usize = MAX_DEPTH;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+
+    fn children(&self) -> &[Self] {
+        &self.children
+    }
+
+    fn children_mut(&mut self) -> &mut Vec<Self> {
+        &mut self.children
+    }
+
+    fn refuses_children(&self) -> Option<String> {
+        self.is_link()
+            .then(|| format!("\"{}\" is a link and cannot hold items", self.id))
+    }
+
+    /// Sort orders 10, 20, ... so that the order survives as a layout.
+    fn renumber(level: &mut [Self]) {
+        for (i, n) in level.iter_mut().enumerate() {
+            n.sort_order = (i as i32 + 1) * 10;
+        }
+    }
 }

@@ -10,7 +10,6 @@
 //! - [`view`]: what the API answers.
 
 pub mod diff;
-pub mod edit;
 pub mod icons;
 pub mod layout;
 pub mod tree;

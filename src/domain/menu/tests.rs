@@ -401,7 +401,7 @@ proptest! {
 
 mod editing {
     use super::*;
-    use crate::domain::menu::edit::{place, step, Placement, Step};
+    use crate::domain::tree::{place, step, Placement, Step};
 
     fn order(nodes: &[MenuNode]) -> Vec<&str> {
         nodes.iter().map(|n| n.id.as_str()).collect()

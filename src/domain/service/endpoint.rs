@@ -8,11 +8,9 @@ use crate::{
     closed_set,
     domain::{
         error::AppError,
+        form::{serde_as_str, FormSchema, PatternCheck},
         permission::Permission,
-        service::{
-            form::{serde_as_str, FormSchema, PatternCheck},
-            reader::{is_identifier, JsonPath, Obj},
-        },
+        service::reader::{is_identifier, JsonPath, Obj},
     },
 };
 

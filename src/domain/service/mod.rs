@@ -3,7 +3,6 @@
 //! it. Compiles for the browser too, which validates with the same code.
 
 pub mod endpoint;
-pub mod form;
 pub mod menu;
 pub mod reader;
 pub mod view;
@@ -15,13 +14,13 @@ use crate::{
     closed_set,
     domain::{
         error::AppError,
+        form::{serde_as_str, FormSchema, PatternCheck},
         identity::parse_email,
         permission::{Permission, PermissionSet},
     },
 };
 
 use self::{
-    form::{serde_as_str, FormSchema, PatternCheck},
     menu::MenuSchema,
     reader::{JsonPath, Obj},
 };

@@ -1,7 +1,10 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::domain::service::{endpoint::EndpointSpec, form::FieldType};
+use crate::domain::{
+    form::{self, FieldType},
+    service::endpoint::EndpointSpec,
+};
 
 /// The server's check, as a test stand-in: a few things no regex engine accepts.
 fn strict_pattern(p: &str) -> Result<(), String> {

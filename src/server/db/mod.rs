@@ -1,6 +1,7 @@
 //! PostgreSQL access: the connection pool, embedded migrations, and the queries of each area.
 
 pub mod audit;
+pub mod forms;
 pub mod invitations;
 pub mod members;
 pub mod menus;

@@ -102,6 +102,7 @@ diesel::table! {
         settings_schema -> Nullable<Jsonb>,
         api_key_hint -> Nullable<Varchar>,
         api_key_updated_at -> Nullable<Timestamptz>,
+        form_version -> Int4,
     }
 }
 
@@ -241,5 +242,30 @@ diesel::table! {
     inti_versions (name) {
         name -> Varchar,
         version -> Int8,
+    }
+}
+
+diesel::table! {
+    form_versions (service_id, version) {
+        service_id -> Uuid,
+        version -> Int4,
+        schema -> Jsonb,
+        note -> Nullable<Varchar>,
+        author_id -> Nullable<Uuid>,
+        author_name -> Varchar,
+        restored_from -> Nullable<Int4>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    form_submissions (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        service_id -> Uuid,
+        form_version -> Int4,
+        values -> Jsonb,
+        submitted_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
     }
 }

@@ -42,6 +42,7 @@ pub struct ServiceRow {
     pub api_key_updated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub form_version: i32,
 }
 
 fn corrupt(what: &str) -> AppError {

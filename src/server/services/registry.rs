@@ -10,10 +10,10 @@ use crate::{
         account::AccessibleService,
         audit::AuditAction,
         error::{AppError, Input},
+        form::{self, FormSchema},
         paging::{Page, Paging},
         service::{
             endpoint::EndpointSpec,
-            form::{self, FormSchema},
             reader::{JsonPath, Obj},
             view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, ServiceSpec, ServiceStatus, ServiceType, Usage, Visibility,
@@ -33,7 +33,10 @@ use crate::{
         },
         keyring::api_key_aad,
         outbound,
-        services::audit::{self, Event},
+        services::{
+            audit::{self, Event},
+            forms,
+        },
         state::AppState,
     },
 };
@@ -195,6 +198,9 @@ pub async fn register(
         if key_set {
             store_key(c, state, row.id, key).await?;
         }
+        if let Some(schema) = &spec.form_schema {
+            forms::record_registry_version(c, actor, row.id, schema, "Registered").await?;
+        }
         let details = json!({
             "name": spec.name,
             "type": spec.service_type.as_str(),
@@ -308,6 +314,9 @@ pub async fn update(
         let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey"], server_pattern)?;
         check_urls(state, &spec).await?;
         db::update(c, id, SpecColumns::of(&spec)?).await?;
+        if let Some(schema) = spec.form_schema.as_ref().filter(|s| current.form_schema.as_ref() != Some(*s)) {
+            forms::record_registry_version(c, actor, id, schema, "Updated in the service registry").await?;
+        }
         let changed: Vec<&str> = Obj::new(&body, JsonPath::root(""))?
             .keys()
             .filter(|k| *k != "apiKey")
@@ -577,13 +586,13 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
         ));
     }
     if let Some(schema) = schema {
-        if let Some((path, message)) = form::validate(schema, v, pattern_matches)
+        if let Some(e) = form::validate(schema, v, pattern_matches)
             .into_iter()
             .next()
         {
             return Err(AppError::validation(
-                format!("customSettings.{path}"),
-                message,
+                format!("customSettings.{}", e.path),
+                e.message,
             ));
         }
     }
@@ -701,7 +710,7 @@ pub async fn tenant_services(
                         .transpose()?;
                     let mut settings = a.custom_settings.clone();
                     if let Some(schema) = schema.and_then(|s| s.settings_schema) {
-                        mask_passwords(&schema.fields, &mut settings);
+                        form::values::mask_passwords(&schema.fields, &mut settings);
                     }
                     Some(settings)
                 }
@@ -712,23 +721,6 @@ pub async fn tenant_services(
         Ok(out)
     })
     .await
-}
-
-/// Replaces the values of password fields (in groups too) with a mask.
-fn mask_passwords(fields: &[form::FormField], values: &mut Value) {
-    let Some(map) = values.as_object_mut() else {
-        return;
-    };
-    for field in fields {
-        let Some(v) = map.get_mut(&field.name) else {
-            continue;
-        };
-        match field.field_type {
-            form::FieldType::Password if !v.is_null() => *v = Value::String("••••••".into()),
-            form::FieldType::Group => mask_passwords(&field.fields, v),
-            _ => {}
-        }
-    }
 }
 
 /// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many

@@ -1,7 +1,8 @@
 //! Form schemas (`formSchema` of a service, `requestSchema` of an endpoint): the seed
 //! document's shape (`fields[]` with `name`, `type`, `label`, `required`, `validation`,
-//! `itemType`), read with errors at their JSON path and bounded so that a hostile schema
-//! stays cheap. The forms issue extends `FieldType` and the field's options.
+//! `itemType`), which stays valid as written, extended with conditions (`showIf`,
+//! `requiredIf`), layout (`section` fields, `width`), defaults, placeholders and help. Read
+//! with errors at their JSON path, and bounded so that a hostile schema stays cheap.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +21,12 @@ pub const MAX_FIELDS: usize = 200;
 pub const MAX_DEPTH: usize = 3;
 pub const MAX_OPTIONS: usize = 500;
 pub const MAX_PATTERN_CHARS: usize = 500;
+/// A schema's serialized size at most.
+pub const MAX_SCHEMA_BYTES: usize = 128 * 1024;
+/// An array or multiselect holds at most this many items, whatever its `maxItems`.
+pub const MAX_ITEMS: usize = 1000;
+/// A condition's `oneOf` lists at most this many values.
+pub const MAX_CONDITION_VALUES: usize = 50;
 
 closed_set! {
     /// How a field is entered.
@@ -42,6 +49,17 @@ closed_set! {
         Array => "array",
         Group => "group",
         Hidden => "hidden",
+        Section => "section", // starts a titled section; holds no value
+    }
+}
+
+closed_set! {
+    /// How much of the form's row a field takes (on wide screens; phones stack fields).
+    pub enum Width {
+        Full => "full",
+        Half => "half",
+        Third => "third",
+        TwoThirds => "twoThirds",
     }
 }
 
@@ -78,11 +96,17 @@ pub(crate) use serde_as_str;
 
 serde_as_str!(FieldType);
 serde_as_str!(ItemType);
+serde_as_str!(Width);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FormSchema {
     pub fields: Vec<FormField>,
+    /// The endpoint (by name) a submission goes to, when the service has several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submit_label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +133,34 @@ pub struct FormField {
     pub help: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// Shown (and validated, and submitted) only while this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<Condition>,
+    /// Required only while this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_if: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<Width>,
+}
+
+/// A test on another field's value, which must come earlier in the form (so conditions
+/// cannot loop): `{"field": "channel", "equals": "email"}`, `{"field": "channel", "oneOf":
+/// ["sms", "whatsapp"]}` or `{"field": "notes", "notEmpty": true}`. The field is a dotted
+/// path from the form's root (`address.country`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    pub field: String,
+    #[serde(flatten)]
+    pub test: Test,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Test {
+    Equals(Value),
+    OneOf(Vec<Value>),
+    NotEmpty(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -163,13 +215,24 @@ impl FormSchema {
         path: JsonPath,
         pattern_ok: PatternCheck,
     ) -> Result<Self, AppError> {
-        let obj = Obj::new(value, path)?.only(&["fields"])?;
+        let obj = Obj::new(value, path)?.only(&["fields", "endpoint", "submitLabel"])?;
+        if value.to_string().len() > MAX_SCHEMA_BYTES {
+            return Err(obj
+                .path
+                .error(format!("must be at most {} KB", MAX_SCHEMA_BYTES / 1024)));
+        }
         let mut count = 0;
         let fields = parse_fields(&obj, 1, &mut count, pattern_ok)?;
-        if fields.is_empty() {
+        if fields.iter().all(|f| f.field_type == FieldType::Section) {
             return Err(obj.at("fields").error("must list at least one field"));
         }
-        Ok(Self { fields })
+        let schema = Self {
+            fields,
+            endpoint: obj.opt_str("endpoint", 100)?,
+            submit_label: obj.opt_str("submitLabel", 60)?,
+        };
+        check_conditions(&schema, &obj.at("fields"))?;
+        Ok(schema)
     }
 }
 
@@ -210,6 +273,9 @@ const FIELD_KEYS: &[&str] = &[
     "placeholder",
     "help",
     "default",
+    "showIf",
+    "requiredIf",
+    "width",
 ];
 
 fn parse_field(
@@ -281,6 +347,14 @@ fn parse_field(
     } else {
         Vec::new()
     };
+    let width = match o.opt_str("width", 20)? {
+        Some(raw) => Some(Width::parse_field(o.at("width").as_str(), &raw)?),
+        None => None,
+    };
+    let default = o.get("default").cloned();
+    if default.as_ref().is_some_and(|d| d.to_string().len() > 4096) {
+        return Err(o.at("default").error("must be at most 4 KB"));
+    }
     Ok(FormField {
         name,
         field_type,
@@ -292,8 +366,118 @@ fn parse_field(
         fields,
         placeholder: o.opt_str("placeholder", 200)?,
         help: o.opt_str("help", 1000)?,
-        default: o.get("default").cloned(),
+        default,
+        show_if: parse_condition(&o, "showIf")?,
+        required_if: parse_condition(&o, "requiredIf")?,
+        width,
     })
+}
+
+fn parse_condition(o: &Obj<'_>, key: &str) -> Result<Option<Condition>, AppError> {
+    let Some(value) = o.get(key) else {
+        return Ok(None);
+    };
+    let c = Obj::new(value, o.at(key))?.only(&["field", "equals", "oneOf", "notEmpty"])?;
+    let field = c.req_str("field", 200)?;
+    let tests = ["equals", "oneOf", "notEmpty"]
+        .iter()
+        .filter(|k| c.has(k))
+        .count();
+    if tests != 1 {
+        return Err(c
+            .path
+            .error("needs exactly one of equals, oneOf or notEmpty"));
+    }
+    let scalar = |v: &Value, at: JsonPath| -> Result<Value, AppError> {
+        match v {
+            Value::String(s) if s.chars().count() <= 200 => Ok(v.clone()),
+            Value::Bool(_) | Value::Number(_) => Ok(v.clone()),
+            _ => Err(at.error("must be a string (at most 200 characters), a number or a boolean")),
+        }
+    };
+    let test = if let Some(v) = c.get("equals") {
+        Test::Equals(scalar(v, c.at("equals"))?)
+    } else if c.has("oneOf") {
+        let items = c.array("oneOf", MAX_CONDITION_VALUES)?;
+        if items.is_empty() {
+            return Err(c.at("oneOf").error("must list at least one value"));
+        }
+        let values = items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| scalar(v, c.at("oneOf").index(i)))
+            .collect::<Result<_, _>>()?;
+        Test::OneOf(values)
+    } else {
+        match c.opt_bool("notEmpty")? {
+            Some(true) => Test::NotEmpty(true),
+            _ => return Err(c.at("notEmpty").error("must be true")),
+        }
+    };
+    Ok(Some(Condition { field, test }))
+}
+
+/// Every condition names a field with a value that comes earlier in the form.
+fn check_conditions(schema: &FormSchema, root: &JsonPath) -> Result<(), AppError> {
+    let mut earlier: Vec<String> = Vec::new();
+    let mut problem = None;
+    walk_paths(&schema.fields, "", root, &mut |field, path, at| {
+        if problem.is_some() {
+            return;
+        }
+        for (key, condition) in [
+            ("showIf", &field.show_if),
+            ("requiredIf", &field.required_if),
+        ] {
+            if let Some(c) = condition {
+                if !earlier.contains(&c.field) {
+                    problem = Some(at.key(key).key("field").error(format!(
+                        "\"{}\" is not a field that comes before this one",
+                        c.field
+                    )));
+                    return;
+                }
+            }
+        }
+        if field.holds_value() {
+            earlier.push(path.to_string());
+        }
+    });
+    problem.map_or(Ok(()), Err)
+}
+
+/// Visits every field in document order, groups before their fields, with its value path
+/// (`address.city`) and its schema path (`fields[2].fields[0]`).
+pub fn walk_paths(
+    fields: &[FormField],
+    prefix: &str,
+    at: &JsonPath,
+    visit: &mut impl FnMut(&FormField, &str, &JsonPath),
+) {
+    for (i, field) in fields.iter().enumerate() {
+        let path = join(prefix, &field.name);
+        let here = at.index(i);
+        visit(field, &path, &here);
+        if field.field_type == FieldType::Group {
+            walk_paths(&field.fields, &path, &here.key("fields"), visit);
+        }
+    }
+}
+
+/// `prefix.name`, or `name` at the root.
+pub fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+impl FormField {
+    /// Whether the field carries a value of its own (groups and sections do not).
+    pub fn holds_value(&self) -> bool {
+        !matches!(self.field_type, FieldType::Group | FieldType::Section)
+    }
 }
 
 fn parse_validation(
@@ -378,232 +562,4 @@ fn parse_options(o: &Obj<'_>) -> Result<Vec<FieldOption>, AppError> {
         options.push(option);
     }
     Ok(options)
-}
-
-/// Whether `value` matches `pattern` (the server: the `regex` crate; the browser, later, its
-/// own engine). A pattern that does not compile matches nothing.
-pub type PatternMatch = fn(pattern: &str, value: &str) -> bool;
-
-/// Checks `values` (a JSON object) against the schema. Answers the errors by field path
-/// (`message`, `address.city`, `recipients[2]`), in schema order; empty when valid.
-pub fn validate(
-    schema: &FormSchema,
-    values: &Value,
-    matches: PatternMatch,
-) -> Vec<(String, String)> {
-    let mut errors = Vec::new();
-    validate_fields(&schema.fields, values, "", matches, &mut errors);
-    errors
-}
-
-fn validate_fields(
-    fields: &[FormField],
-    values: &Value,
-    prefix: &str,
-    matches: PatternMatch,
-    errors: &mut Vec<(String, String)>,
-) {
-    let Some(map) = values.as_object() else {
-        let at = if prefix.is_empty() { "values" } else { prefix };
-        errors.push((at.to_string(), "must be an object".into()));
-        return;
-    };
-    for key in map.keys() {
-        if !fields.iter().any(|f| &f.name == key) {
-            errors.push((join(prefix, key), "is not a field of this form".into()));
-        }
-    }
-    for field in fields {
-        let path = join(prefix, &field.name);
-        let value = map.get(&field.name).filter(|v| !is_blank(v));
-        match value {
-            None if field.required => errors.push((path, "is required".into())),
-            None => {}
-            Some(v) => validate_value(field, v, &path, matches, errors),
-        }
-    }
-}
-
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}
-
-fn is_blank(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
-    }
-}
-
-fn validate_value(
-    field: &FormField,
-    v: &Value,
-    path: &str,
-    matches: PatternMatch,
-    errors: &mut Vec<(String, String)>,
-) {
-    let rule = &field.validation;
-    let mut fail = |message: String| errors.push((path.to_string(), message));
-    match field.field_type {
-        FieldType::Number | FieldType::Integer => {
-            let Some(n) = v.as_f64() else {
-                return fail("must be a number".into());
-            };
-            if field.field_type == FieldType::Integer && v.as_i64().is_none() {
-                return fail("must be a whole number".into());
-            }
-            if let Some(min) = rule.min.filter(|m| n < *m) {
-                fail(format!("must be at least {min}"));
-            } else if let Some(max) = rule.max.filter(|m| n > *m) {
-                fail(format!("must be at most {max}"));
-            }
-        }
-        FieldType::Checkbox | FieldType::Switch => {
-            if !v.is_boolean() {
-                fail("must be true or false".into());
-            }
-        }
-        FieldType::Group => validate_fields(&field.fields, v, path, matches, errors),
-        FieldType::Multiselect | FieldType::Array => {
-            let Some(items) = v.as_array() else {
-                return fail("must be a list".into());
-            };
-            if let Some(min) = rule.min_items.filter(|m| items.len() < *m as usize) {
-                return fail(format!("needs at least {min} items"));
-            }
-            if let Some(max) = rule.max_items.filter(|m| items.len() > *m as usize) {
-                return fail(format!("takes at most {max} items"));
-            }
-            if rule.unique_items {
-                let mut seen = std::collections::HashSet::new();
-                if !items.iter().all(|i| seen.insert(i.to_string())) {
-                    return fail("must not repeat an item".into());
-                }
-            }
-            for (i, item) in items.iter().enumerate() {
-                let at = format!("{path}[{i}]");
-                let problem = if field.field_type == FieldType::Multiselect {
-                    choice_problem(field, item)
-                } else {
-                    item_problem(field, item, matches)
-                };
-                if let Some(message) = problem {
-                    errors.push((at, message));
-                }
-            }
-        }
-        _ => {
-            let problem = match v.as_str() {
-                None => Some("must be text".to_string()),
-                Some(_) if matches!(field.field_type, FieldType::Select | FieldType::Radio) => {
-                    choice_problem(field, v)
-                }
-                Some(s) => text_problem(text_kind(field.field_type), rule, s, matches),
-            };
-            if let Some(message) = problem {
-                fail(message);
-            }
-        }
-    }
-}
-
-fn choice_problem(field: &FormField, v: &Value) -> Option<String> {
-    let s = v.as_str()?;
-    (!field.options.iter().any(|o| o.value == s)).then(|| "is not one of the choices".into())
-}
-
-/// The kind of text a scalar field or array item holds.
-#[derive(Clone, Copy, PartialEq)]
-enum TextKind {
-    Plain,
-    Email,
-    Url,
-    Phone,
-    Date,
-    Datetime,
-}
-
-fn text_kind(t: FieldType) -> TextKind {
-    match t {
-        FieldType::Email => TextKind::Email,
-        FieldType::Url => TextKind::Url,
-        FieldType::Phone => TextKind::Phone,
-        FieldType::Date => TextKind::Date,
-        FieldType::Datetime => TextKind::Datetime,
-        _ => TextKind::Plain,
-    }
-}
-
-fn item_problem(field: &FormField, item: &Value, matches: PatternMatch) -> Option<String> {
-    let rule = &field.validation;
-    let kind = match field.item_type? {
-        ItemType::Number => return item.as_f64().is_none().then(|| "must be a number".into()),
-        ItemType::Integer => {
-            return item
-                .as_i64()
-                .is_none()
-                .then(|| "must be a whole number".into())
-        }
-        ItemType::Boolean => return (!item.is_boolean()).then(|| "must be true or false".into()),
-        ItemType::String => TextKind::Plain,
-        ItemType::Email => TextKind::Email,
-        ItemType::Url => TextKind::Url,
-        ItemType::Phone => TextKind::Phone,
-        ItemType::Date => TextKind::Date,
-    };
-    match item.as_str() {
-        Some(s) => text_problem(kind, rule, s, matches),
-        None => Some("must be text".into()),
-    }
-}
-
-fn text_problem(
-    kind: TextKind,
-    rule: &Validation,
-    s: &str,
-    matches: PatternMatch,
-) -> Option<String> {
-    let len = s.chars().count() as u32;
-    if let Some(min) = rule.min_length.filter(|m| len < *m) {
-        return Some(format!("must be at least {min} characters"));
-    }
-    if let Some(max) = rule.max_length.filter(|m| len > *m) {
-        return Some(format!("must be at most {max} characters"));
-    }
-    let shape_ok = match kind {
-        TextKind::Plain => true,
-        TextKind::Email => crate::domain::identity::parse_email("value", s).is_ok(),
-        TextKind::Url => s.starts_with("https://") || s.starts_with("http://"),
-        TextKind::Phone => {
-            let digits = s.chars().filter(char::is_ascii_digit).count();
-            (5..=20).contains(&digits)
-                && s.chars()
-                    .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-        }
-        TextKind::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
-        TextKind::Datetime => {
-            chrono::DateTime::parse_from_rfc3339(s).is_ok()
-                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
-        }
-    };
-    if !shape_ok {
-        let what = match kind {
-            TextKind::Email => "an email address",
-            TextKind::Url => "an http or https URL",
-            TextKind::Phone => "a phone number",
-            TextKind::Date => "a date (YYYY-MM-DD)",
-            _ => "a date and time",
-        };
-        return Some(format!("must be {what}"));
-    }
-    match &rule.pattern {
-        Some(p) if !matches(p, s) => Some("does not have the expected format".into()),
-        _ => None,
-    }
 }

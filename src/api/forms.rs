@@ -1,0 +1,136 @@
+//! Forms for the browser: a service's generated form (load, submit) and the form builder
+//! (its versions, save, restore). Each calls the forms service. A submission posted without
+//! JavaScript comes back to its page through a redirect; its outcome (errors and entered
+//! values, never passwords) waits in the session for that page, once.
+
+use leptos::prelude::*;
+
+use crate::domain::{
+    error::AppError,
+    form::{
+        values::Pairs,
+        view::{BuilderView, FormView, Submitted},
+    },
+};
+
+#[cfg(feature = "ssr")]
+fn outcome_key(service: &str) -> String {
+    format!("form_outcome:{service}")
+}
+
+#[server(prefix = "/api", endpoint = "forms_load")]
+pub async fn load_form(service: String) -> Result<FormView, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let session = context::session().await?;
+            let outcome = session
+                .remove::<(Pairs, Submitted)>(&outcome_key(&service))
+                .await
+                .ok()
+                .flatten();
+            forms::load(&state, &actor, &service, outcome).await
+        }
+        .await,
+    )
+}
+
+/// `values`: the form post, field path → text (`recipients.0`, `address.city`).
+#[server(prefix = "/api", endpoint = "forms_submit")]
+pub async fn submit_form(
+    service: String,
+    version: i32,
+    #[server(default)] values: Pairs,
+) -> Result<Submitted, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            let posted =
+                forms::submit(&state, &actor, &service, version, Ok(values), &client).await?;
+            if context::from_html_form() {
+                let session = context::session().await?;
+                session
+                    .insert(&outcome_key(&service), (posted.echo, posted.answer.clone()))
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "cannot keep a form's outcome in the session");
+                        AppError::Unavailable
+                    })?;
+            }
+            Ok(posted.answer)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "forms_builder")]
+pub async fn form_builder(service: String) -> Result<BuilderView, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            forms::builder(&state, &actor, &service).await
+        }
+        .await,
+    )
+}
+
+/// `schema`: the form schema's JSON, as the builder holds it.
+#[server(prefix = "/api", endpoint = "forms_save")]
+pub async fn save_form(
+    service: String,
+    base_version: i32,
+    schema: String,
+    #[server(default)] note: String,
+) -> Result<BuilderView, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            let save = forms::read_save(base_version, &schema, &note);
+            forms::save(&state, &actor, &service, save, &client).await
+        }
+        .await,
+    )
+}
+
+/// One saved version's schema, as pretty JSON.
+#[server(prefix = "/api", endpoint = "forms_version")]
+pub async fn form_version(service: String, version: i32) -> Result<String, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let schema = forms::version_schema(&state, &actor, &service, version).await?;
+            serde_json::to_string_pretty(&schema).map_err(|_| AppError::Internal)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "forms_restore")]
+pub async fn restore_form(
+    service: String,
+    version: i32,
+    base_version: i32,
+) -> Result<BuilderView, AppError> {
+    use crate::{api::context, server::services::forms};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            forms::restore(&state, &actor, &service, version, base_version, &client).await
+        }
+        .await,
+    )
+}

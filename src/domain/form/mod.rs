@@ -1,0 +1,22 @@
+//! Forms generated from schemas: the schema (`schema`), which fields a set of values shows
+//! and requires (`rules`), the one validation function run in the browser and on the server
+//! (`validate`), and the conversions between form posts, JSON values and inputs (`values`).
+//! Compiles for the browser too.
+
+pub mod edit;
+pub mod rules;
+pub mod schema;
+pub mod validate;
+pub mod values;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use schema::*;
+pub use validate::{validate, FieldError, PatternMatch};
+
+/// The schema path that `walk_paths` starts from.
+pub(crate) fn reader_root() -> crate::domain::service::reader::JsonPath {
+    crate::domain::service::reader::JsonPath::root("fields")
+}

@@ -1,0 +1,393 @@
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::{
+    edit,
+    rules::Rules,
+    schema::{walk_paths, FieldType, FormSchema},
+    validate,
+    values::{self, Pairs},
+    FieldError,
+};
+use crate::domain::{
+    service::reader::JsonPath,
+    tree::{place, step, Placement, Step},
+};
+
+/// The server's matcher (the linear-time `regex` crate).
+fn matches(p: &str, v: &str) -> bool {
+    regex::Regex::new(p).is_ok_and(|re| re.is_match(v))
+}
+
+fn compiles(p: &str) -> Result<(), String> {
+    regex::Regex::new(p)
+        .map(|_| ())
+        .map_err(|_| "syntax".into())
+}
+
+fn parse(v: Value) -> Result<FormSchema, crate::domain::error::AppError> {
+    FormSchema::parse(&v, JsonPath::root("formSchema"), compiles)
+}
+
+/// The seed document's WhatsApp form, exactly as written there.
+fn whatsapp() -> FormSchema {
+    parse(json!({
+        "fields": [
+            { "name": "message", "type": "textarea", "label": "Message", "required": true,
+              "validation": { "maxLength": 1000 } },
+            { "name": "recipients", "type": "array", "label": "Phone Numbers", "required": true,
+              "itemType": "string", "validation": { "pattern": "^\\+?[0-9]{10,15}$" } }
+        ]
+    }))
+    .unwrap()
+}
+
+fn paths(errors: &[FieldError]) -> Vec<&str> {
+    errors.iter().map(|e| e.path.as_str()).collect()
+}
+
+#[test]
+fn the_seed_whatsapp_form_accepts_a_phone_number_and_refuses_12ab() {
+    let schema = whatsapp();
+    let ok = json!({"message": "Hello", "recipients": ["+6281234567890"]});
+    assert_eq!(validate(&schema, &ok, matches), vec![]);
+    let bad = json!({"message": "Hello", "recipients": ["+6281234567890", "12ab"]});
+    let errors = validate(&schema, &bad, matches);
+    assert_eq!(paths(&errors), ["recipients[1]"]);
+    assert_eq!(errors[0].field(), "recipients");
+    assert_eq!(errors[0].message, "does not have the expected format");
+    let empty = json!({});
+    assert_eq!(
+        paths(&validate(&schema, &empty, matches)),
+        ["message", "recipients"]
+    );
+}
+
+fn conditional() -> FormSchema {
+    parse(json!({
+        "fields": [
+            { "name": "contact", "type": "radio", "label": "Contact me by", "options": ["email", "phone", "none"] },
+            { "name": "email", "type": "email", "label": "Email", "required": true,
+              "showIf": { "field": "contact", "equals": "email" } },
+            { "name": "phone", "type": "phone", "label": "Phone",
+              "showIf": { "field": "contact", "oneOf": ["phone"] } },
+            { "name": "notes", "type": "textarea", "label": "Notes" },
+            { "name": "reason", "type": "text", "label": "Why",
+              "requiredIf": { "field": "notes", "notEmpty": true } },
+            { "name": "extra", "type": "group", "label": "Extra",
+              "showIf": { "field": "contact", "equals": "phone" },
+              "fields": [ { "name": "when", "type": "date", "label": "When", "required": true } ] }
+        ]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn conditions_hide_and_require_as_documented() {
+    let schema = conditional();
+    // Hidden: neither validated (a bad email, a missing required one) nor submitted.
+    let v = json!({"contact": "none", "email": "not an email", "extra": {"when": "x"}});
+    assert_eq!(validate(&schema, &v, matches), vec![]);
+    assert_eq!(values::clean(&schema, &v), json!({"contact": "none"}));
+    let rules = Rules::of(&schema, &v);
+    assert!(!rules.shown("email") && !rules.shown("extra.when") && rules.shown("notes"));
+
+    // Shown: required and checked.
+    let v = json!({"contact": "email"});
+    assert_eq!(paths(&validate(&schema, &v, matches)), ["email"]);
+    let v = json!({"contact": "email", "email": "nope"});
+    assert_eq!(
+        validate(&schema, &v, matches)[0].message,
+        "must be an email address"
+    );
+
+    // A shown group's fields are checked; requiredIf follows another field.
+    let v = json!({"contact": "phone", "notes": "call after five"});
+    assert_eq!(
+        paths(&validate(&schema, &v, matches)),
+        ["reason", "extra.when"]
+    );
+    let v = json!({"contact": "phone", "notes": "  ", "extra": {"when": "2026-12-01"}});
+    assert_eq!(validate(&schema, &v, matches), vec![]);
+}
+
+#[test]
+fn a_condition_must_name_an_earlier_field() {
+    let err = parse(json!({"fields": [
+        { "name": "a", "type": "text", "label": "A", "showIf": { "field": "b", "notEmpty": true } },
+        { "name": "b", "type": "text", "label": "B" }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[0].showIf.field"));
+    let err = parse(json!({"fields": [
+        { "name": "a", "type": "text", "label": "A" },
+        { "name": "b", "type": "text", "label": "B", "showIf": { "field": "a", "equals": "x", "notEmpty": true } }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[1].showIf"));
+    // A section holds no value, so nothing can depend on it.
+    let err = parse(json!({"fields": [
+        { "name": "s", "type": "section", "label": "About you" },
+        { "name": "b", "type": "text", "label": "B", "requiredIf": { "field": "s", "notEmpty": true } }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[1].requiredIf.field"));
+}
+
+#[test]
+fn limits_name_their_json_path() {
+    let long = "a".repeat(600);
+    let err = parse(json!({"fields": [
+        { "name": "a", "type": "text", "label": "A", "validation": { "pattern": long } }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[0].validation.pattern"));
+    let err = parse(json!({"fields": [
+        { "name": "a", "type": "text", "label": "A", "width": "double" }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[0].width"));
+    let many: Vec<Value> = (0..60).map(|i| json!(i)).collect();
+    let err = parse(json!({"fields": [
+        { "name": "a", "type": "text", "label": "A" },
+        { "name": "b", "type": "text", "label": "B", "showIf": { "field": "a", "oneOf": many } }
+    ]}))
+    .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields[1].showIf.oneOf"));
+    let err =
+        parse(json!({"fields": [{ "name": "s", "type": "section", "label": "Only a title" }]}))
+            .unwrap_err();
+    assert_eq!(err.field(), Some("formSchema.fields"));
+}
+
+#[test]
+fn numbers_steps_lists_and_choices() {
+    let schema = parse(json!({"fields": [
+        { "name": "qty", "type": "integer", "label": "Qty", "validation": { "min": 1, "max": 10 } },
+        { "name": "price", "type": "number", "label": "Price", "validation": { "step": 0.5 } },
+        { "name": "tags", "type": "multiselect", "label": "Tags", "options": ["a", "b"],
+          "validation": { "maxItems": 1 } },
+        { "name": "ok", "type": "checkbox", "label": "OK" }
+    ]}))
+    .unwrap();
+    let v = json!({"qty": 11, "price": 1.25, "tags": ["a", "b"], "ok": "yes"});
+    let errors = validate(&schema, &v, matches);
+    assert_eq!(paths(&errors), ["qty", "price", "tags", "ok"]);
+    assert_eq!(errors[1].message, "must be a multiple of 0.5");
+    let v = json!({"qty": 2.5, "tags": ["c"]});
+    let errors = validate(&schema, &v, matches);
+    assert_eq!(paths(&errors), ["qty", "tags[0]"]);
+    assert_eq!(errors[0].message, "must be a whole number");
+}
+
+#[test]
+fn a_form_post_reads_by_the_schema() {
+    let schema = parse(json!({"fields": [
+        { "name": "qty", "type": "integer", "label": "Qty" },
+        { "name": "to", "type": "array", "label": "To", "itemType": "string" },
+        { "name": "ok", "type": "switch", "label": "OK" },
+        { "name": "pw", "type": "password", "label": "Password" },
+        { "name": "addr", "type": "group", "label": "Address",
+          "fields": [{ "name": "city", "type": "text", "label": "City" }] }
+    ]}))
+    .unwrap();
+    let pairs: Pairs = [
+        ("qty", "12"),
+        ("to.10", "third"),
+        ("to.2", "second"),
+        ("to.0", "first"),
+        ("to.1", " "),
+        ("pw", " secret "),
+        ("addr.city", "Lima"),
+        ("unknown", "ignored"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let v = values::from_pairs(&schema, &pairs);
+    assert_eq!(
+        v,
+        json!({"qty": 12, "to": ["first", "second", "third"], "ok": false, "pw": " secret ",
+               "addr": {"city": "Lima"}})
+    );
+    // Not a number: kept as typed, for the validator to name.
+    let mut bad = pairs.clone();
+    bad.insert("qty".into(), "twelve".into());
+    let v = values::from_pairs(&schema, &bad);
+    assert_eq!(v["qty"], json!("twelve"));
+    assert_eq!(paths(&validate(&schema, &v, matches)), ["qty"]);
+    // Passwords never echo back into a page, nor are they stored.
+    assert!(!values::without_password_pairs(&schema, &pairs).contains_key("pw"));
+    assert!(values::without_passwords(&schema.fields, &v)
+        .get("pw")
+        .is_none());
+    // And what a page starts with reads back to the same values.
+    let round = values::from_pairs(&schema, &values::to_pairs(&schema, &v));
+    assert_eq!(round, v);
+}
+
+#[test]
+fn the_builder_moves_fields_into_groups_only() {
+    let schema = conditional();
+    let mut next = 0;
+    let mut nodes = edit::nodes(&schema.fields, &mut next);
+    let group = nodes
+        .iter()
+        .find(|n| n.field.name == "extra")
+        .unwrap()
+        .id
+        .clone();
+    let notes = nodes
+        .iter()
+        .find(|n| n.field.name == "notes")
+        .unwrap()
+        .id
+        .clone();
+    let email = nodes
+        .iter()
+        .find(|n| n.field.name == "email")
+        .unwrap()
+        .id
+        .clone();
+    assert!(place(&mut nodes, &email, &notes, Placement::Inside).is_err());
+    place(&mut nodes, &notes, &group, Placement::Inside).unwrap();
+    assert_eq!(
+        edit::value_path(&nodes, &notes).as_deref(),
+        Some("extra.notes")
+    );
+    assert_eq!(
+        step(&mut nodes, &notes, Step::Out).unwrap(),
+        "Moved out of Extra"
+    );
+    let back = edit::schema(&nodes, &schema);
+    assert_eq!(back.fields.len(), schema.fields.len());
+    assert_eq!(back.fields.last().unwrap().name, "notes");
+    let err = parse(serde_json::to_value(&back).unwrap()).unwrap_err();
+    // `reason` now comes before the `notes` it depends on, and the schema says where.
+    let at = err.field().unwrap().replace("formSchema", "schema");
+    let node = edit::node_at_error(&nodes, &at).unwrap();
+    assert_eq!(node.field.name, "reason");
+}
+
+// ---- properties ----
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(|n| json!(n)),
+        "[a-z+0-9 .:@-]{0,12}".prop_map(Value::String),
+        prop::sample::select(vec![
+            "text", "number", "group", "array", "select", "fields", "name", "type", "label",
+            "showIf", "field", "equals", "options", "itemType", "string", "section", "pattern",
+        ])
+        .prop_map(|s| Value::String(s.into())),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "fields",
+                        "name",
+                        "type",
+                        "label",
+                        "required",
+                        "validation",
+                        "options",
+                        "itemType",
+                        "showIf",
+                        "requiredIf",
+                        "width",
+                        "default",
+                        "x",
+                    ]),
+                    inner
+                ),
+                0..6
+            )
+            .prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
+        ]
+    })
+}
+
+/// A value a field accepts.
+fn valid_value(field: &super::FormField) -> Option<Value> {
+    Some(match field.field_type {
+        FieldType::Section => return None,
+        FieldType::Number | FieldType::Integer => {
+            json!(field.validation.min.unwrap_or(0.0).ceil() as i64)
+        }
+        FieldType::Checkbox | FieldType::Switch => json!(true),
+        FieldType::Email => json!("someone@example.com"),
+        FieldType::Url => json!("https://example.com"),
+        FieldType::Phone => json!("+6281234567890"),
+        FieldType::Date => json!("2026-11-29"),
+        FieldType::Datetime => json!("2026-11-29T10:00"),
+        FieldType::Select | FieldType::Radio => json!(field.options[0].value),
+        FieldType::Multiselect => json!([field.options[0].value]),
+        FieldType::Array => json!(["+6281234567890"]),
+        FieldType::Group => {
+            let inner: serde_json::Map<String, Value> = field
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.name.clone(), valid_value(f)?)))
+                .collect();
+            Value::Object(inner)
+        }
+        _ => json!("abc"),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Arbitrary JSON as a schema and as values: nothing panics, and every error names a
+    /// field of the schema (or the form itself).
+    #[test]
+    fn arbitrary_json_never_panics(schema in arb_json(), v in arb_json()) {
+        let wrapped = json!({"fields": schema});
+        for candidate in [&schema, &wrapped] {
+            if let Ok(parsed) = parse(candidate.clone()) {
+                let mut known = vec!["values".to_string()];
+                walk_paths(&parsed.fields, "", &JsonPath::root("fields"), &mut |_, path, _| known.push(path.to_string()));
+                for e in validate(&parsed, &v, matches) {
+                    let field = e.field().to_string();
+                    let is_known = known.contains(&field)
+                        || known.iter().any(|k| field.starts_with(&format!("{k}.")));
+                    prop_assert!(is_known, "{} is not a field", e.path);
+                }
+                let _ = values::clean(&parsed, &v);
+                let _ = values::to_pairs(&parsed, &v);
+            }
+        }
+    }
+
+    /// Generated valid values pass, and survive a form post's round trip.
+    #[test]
+    fn generated_valid_values_pass(types in prop::collection::vec(prop::sample::select(FieldType::ALL.to_vec()), 1..12)) {
+        let fields: Vec<Value> = types.iter().enumerate().map(|(i, t)| {
+            let mut f = json!({"name": format!("f{i}"), "type": t.as_str(), "label": format!("F{i}"), "required": true});
+            match t {
+                FieldType::Select | FieldType::Multiselect | FieldType::Radio => f["options"] = json!(["a", "b"]),
+                FieldType::Array => f["itemType"] = json!("phone"),
+                FieldType::Group => f["fields"] = json!([{"name": "inner", "type": "integer", "label": "Inner", "required": true, "validation": {"min": 3}}]),
+                FieldType::Section | FieldType::Checkbox | FieldType::Switch => f["required"] = json!(false),
+                _ => {}
+            }
+            f
+        }).collect();
+        // At least one field that holds a value.
+        let mut fields = fields;
+        fields.push(json!({"name": "last", "type": "text", "label": "Last"}));
+        let schema = parse(json!({"fields": fields})).unwrap();
+        let v: serde_json::Map<String, Value> = schema.fields.iter().filter_map(|f| Some((f.name.clone(), valid_value(f)?))).collect();
+        let v = Value::Object(v);
+        prop_assert_eq!(validate(&schema, &v, matches), vec![]);
+        let round = values::from_pairs(&schema, &values::to_pairs(&schema, &v));
+        prop_assert_eq!(validate(&schema, &round, matches), vec![]);
+    }
+}

@@ -1,0 +1,506 @@
+//! Forms generated from a service's `formSchema`: loading one for its page, submitting it
+//! (permission of its endpoint, then validation, then its target), and the form builder's
+//! versions. A submission goes to its target: an internal service's handler (`internal`), or
+//! an external endpoint through the gateway.
+
+use diesel_async::AsyncPgConnection;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        audit::AuditAction,
+        error::{AppError, Input},
+        form::{
+            validate,
+            values::{self, Pairs, MAX_VALUES_BYTES},
+            view::{BuilderView, FormVersionView, FormView, SubmissionView, Submitted},
+            FieldError, FormSchema,
+        },
+        service::{reader::JsonPath, ServiceStatus, ServiceType},
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        db::{
+            audit::Outcome,
+            forms::{self as db, NewVersion, VersionRow},
+            scope::{scoped, Scope},
+            services::{self as registry_db, EndpointRow, ServiceRow},
+            users,
+        },
+        services::{
+            audit::{self, Event},
+            registry::{accessible_in, pattern_matches, server_pattern},
+        },
+        state::AppState,
+    },
+};
+
+/// A form post holds at most this many entries.
+pub const MAX_PAIRS: usize = 2000;
+/// Versions the builder lists.
+const VERSIONS_SHOWN: i64 = 50;
+/// Own submissions a form page lists.
+const RECENT_SHOWN: i64 = 5;
+
+/// A service the actor's tenant may use, with its form.
+struct Usable {
+    row: ServiceRow,
+    schema: FormSchema,
+    endpoint: Option<EndpointRow>,
+}
+
+/// The service `name` as this actor may use it: 404 when the tenant may not use it (or the
+/// user lacks a RESTRICTED service's access), or when it has no form.
+async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<Usable, AppError> {
+    let id = accessible_in(c, actor)
+        .await?
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or(AppError::NotFound)?
+        .id;
+    let row = registry_db::find(c, id).await?.ok_or(AppError::NotFound)?;
+    let schema = row.spec()?.form_schema.ok_or(AppError::NotFound)?;
+    let endpoints = registry_db::endpoints_of(c, &[id]).await?;
+    let endpoint = target_endpoint(&schema, endpoints);
+    Ok(Usable {
+        row,
+        schema,
+        endpoint,
+    })
+}
+
+/// The endpoint a form submits to: the one its schema names, or the service's only POST
+/// endpoint. Without one, using the service is all a submission needs.
+fn target_endpoint(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Option<EndpointRow> {
+    match &schema.endpoint {
+        Some(name) => endpoints.into_iter().find(|e| &e.name == name),
+        None => {
+            let mut posts = endpoints.into_iter().filter(|e| e.method == "POST");
+            match (posts.next(), posts.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Why the actor cannot submit the form, if they cannot.
+fn blocked(actor: &Actor, form: &Usable) -> Result<Option<String>, AppError> {
+    if form.schema.endpoint.is_some() && form.endpoint.is_none() {
+        return Ok(Some(
+            "This form's endpoint is not registered; ask an administrator.".into(),
+        ));
+    }
+    if let Some(e) = &form.endpoint {
+        let spec = e.spec()?;
+        if let Some(missing) = spec
+            .required_permissions
+            .iter()
+            .find(|p| !actor.permissions.covers(p))
+        {
+            return Ok(Some(format!(
+                "Submitting this form needs the permission {missing}."
+            )));
+        }
+    }
+    if form.row.status == ServiceStatus::Maintenance.as_str() {
+        return Ok(Some(
+            "This service is under maintenance; its forms are disabled for now.".into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// The form of service `name`, for its page. `outcome`: a post without JavaScript that came
+/// back to this page (its entered values, minus passwords, and its errors).
+pub async fn load(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    outcome: Option<(Pairs, Submitted)>,
+) -> Result<FormView, AppError> {
+    scoped(&state.db, actor.scope(), async |c| {
+        let form = usable(c, actor, name).await?;
+        let blocked = blocked(actor, &form)?;
+        let (initial, outcome) = match outcome {
+            Some((pairs, submitted)) => (pairs, Some(submitted)),
+            None => {
+                let settings =
+                    registry_db::assignments(c, Some(form.row.id), Some(actor.tenant_id))
+                        .await?
+                        .pop()
+                        .map(|a| a.custom_settings);
+                let defaults = settings.as_ref().and_then(|s| s.get("formDefaults"));
+                (values::initial_pairs(&form.schema, defaults), None)
+            }
+        };
+        let recent =
+            db::submissions_of(c, actor.tenant_id, form.row.id, actor.user_id, RECENT_SHOWN)
+                .await?
+                .into_iter()
+                .map(|r| SubmissionView {
+                    id: r.id.to_string(),
+                    version: r.form_version,
+                    values: r.values,
+                    created_at: r.created_at,
+                })
+                .collect();
+        Ok(FormView {
+            service: form.row.name.clone(),
+            title: form.row.display_name.clone(),
+            description: form.row.description.clone(),
+            schema: form.schema,
+            version: form.row.form_version,
+            initial,
+            blocked,
+            outcome,
+            recent,
+        })
+    })
+    .await
+}
+
+/// Submits a form post of service `name`'s form, rendered at `version`. The endpoint's
+/// permissions are checked first (403 whatever was posted), then the values, always against
+/// the current schema: when it is newer than `version`, the answer carries it.
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    version: i32,
+    pairs: Input<Pairs>,
+    client: &ClientInfo,
+) -> Result<Posted, AppError> {
+    scoped(&state.db, actor.scope(), async |c| {
+        let form = usable(c, actor, name).await?;
+        match blocked(actor, &form)? {
+            None => {}
+            Some(_) if form.row.status == ServiceStatus::Maintenance.as_str() => {
+                return Err(AppError::Unavailable)
+            }
+            Some(_) => return Err(AppError::Forbidden),
+        }
+        let pairs = pairs?;
+        if pairs.len() > MAX_PAIRS {
+            return Err(AppError::validation(
+                "values",
+                format!("a form post has at most {MAX_PAIRS} entries"),
+            ));
+        }
+        let values = values::from_pairs(&form.schema, &pairs);
+        if values.to_string().len() > MAX_VALUES_BYTES {
+            return Err(AppError::validation(
+                "values",
+                format!("must be at most {} KB", MAX_VALUES_BYTES / 1024),
+            ));
+        }
+        let current = form.row.form_version;
+        let mut answer = Submitted {
+            version: current,
+            schema: (version != current).then(|| form.schema.clone()),
+            ..Submitted::default()
+        };
+        let echo = values::without_password_pairs(&form.schema, &pairs);
+        answer.errors = validate(&form.schema, &values, pattern_matches);
+        if !answer.errors.is_empty() {
+            return Ok(Posted { answer, echo });
+        }
+        let values = values::clean(&form.schema, &values);
+        let submission = Submission {
+            actor,
+            service: &form.row,
+            schema: &form.schema,
+            version: current,
+            values: &values,
+        };
+        let delivered = match ServiceType::parse(&form.row.service_type) {
+            Some(ServiceType::Internal) => internal(c, &submission).await,
+            // The gateway (issue 11) plugs in here: until then an external form cannot be
+            // delivered, and says so instead of pretending.
+            _ => Err(AppError::Unavailable),
+        };
+        let delivered = match delivered {
+            Ok(d) => d,
+            // A target's refusal of a field shows under that field.
+            Err(AppError::Validation { field, message }) => {
+                answer.errors = vec![FieldError::new(field, message)];
+                return Ok(Posted { answer, echo });
+            }
+            Err(e) => return Err(e),
+        };
+        let details = json!({
+            "service": form.row.name,
+            "version": current,
+            "renderedVersion": version,
+            "endpoint": form.endpoint.as_ref().map(|e| e.name.clone()),
+            // Which fields were filled in, never their values.
+            "fields": values::filled_paths(&form.schema, &values),
+            "reference": delivered.reference,
+        });
+        let event = Event {
+            action: AuditAction::FormSubmit,
+            outcome: Outcome::Success,
+            tenant_id: Some(actor.tenant_id),
+            actor_user_id: Some(actor.user_id),
+            target: Some(("service", form.row.id.to_string())),
+            details,
+        };
+        audit::record(c, client, event).await?;
+        answer.message = delivered.message;
+        answer.reference = delivered.reference;
+        Ok(Posted {
+            answer,
+            echo: Pairs::new(),
+        })
+    })
+    .await
+}
+
+/// A submission's answer, and what the form may show again (nothing after a success;
+/// the entered values minus passwords after errors).
+pub struct Posted {
+    pub answer: Submitted,
+    pub echo: Pairs,
+}
+
+/// A valid submission on its way to its target.
+pub struct Submission<'a> {
+    pub actor: &'a Actor,
+    pub service: &'a ServiceRow,
+    pub schema: &'a FormSchema,
+    pub version: i32,
+    /// Validated, with hidden fields and blanks left out.
+    pub values: &'a Value,
+}
+
+/// What a target answers.
+pub struct Delivered {
+    pub message: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// Internal services' handlers, by service name; the Task Manager plugs in here. A service
+/// without one has its submissions kept by Inti (password fields left out), listed to the
+/// submitter on the form's page.
+async fn internal(c: &mut AsyncPgConnection, s: &Submission<'_>) -> Result<Delivered, AppError> {
+    let stored = values::without_passwords(&s.schema.fields, s.values);
+    let id = db::insert_submission(
+        c,
+        s.actor.tenant_id,
+        s.service.id,
+        s.version,
+        &stored,
+        s.actor.user_id,
+    )
+    .await?;
+    Ok(Delivered {
+        message: Some(format!("Submitted to {}.", s.service.display_name)),
+        reference: Some(id.to_string()),
+    })
+}
+
+// ---- the form builder ----
+
+fn version_view(r: VersionRow) -> FormVersionView {
+    FormVersionView {
+        version: r.version,
+        note: r.note,
+        author: r.author_name,
+        restored_from: r.restored_from,
+        created_at: r.created_at,
+    }
+}
+
+async fn service_named(c: &mut AsyncPgConnection, name: &str) -> Result<ServiceRow, AppError> {
+    registry_db::find_by_name(c, name)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn builder_view(c: &mut AsyncPgConnection, row: ServiceRow) -> Result<BuilderView, AppError> {
+    let versions = db::versions(c, row.id, VERSIONS_SHOWN).await?;
+    Ok(BuilderView {
+        service: row.name.clone(),
+        title: row.display_name.clone(),
+        schema: row.spec()?.form_schema,
+        version: row.form_version,
+        versions: versions.into_iter().map(version_view).collect(),
+    })
+}
+
+/// The builder's view of service `name`'s form (platform `service:update`).
+pub async fn builder(state: &AppState, actor: &Actor, name: &str) -> Result<BuilderView, AppError> {
+    actor.require_platform("service:update")?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        let row = service_named(c, name).await?;
+        builder_view(c, row).await
+    })
+    .await
+}
+
+/// One saved version's schema, to compare or restore.
+pub async fn version_schema(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    version: i32,
+) -> Result<Value, AppError> {
+    actor.require_platform("service:update")?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        let row = service_named(c, name).await?;
+        let v = db::version(c, row.id, version)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(v.schema)
+    })
+    .await
+}
+
+/// What a save or a restore writes.
+pub struct Save {
+    pub base_version: i32,
+    pub schema: Value,
+    pub note: Option<String>,
+}
+
+/// Reads a builder's save: the schema (errors at `schema.…`) and an optional note.
+pub fn read_save(base_version: i32, schema: &str, note: &str) -> Result<Save, AppError> {
+    let value: Value = serde_json::from_str(schema)
+        .map_err(|e| AppError::validation("schema", format!("is not valid JSON ({e})")))?;
+    FormSchema::parse(&value, JsonPath::root("schema"), server_pattern)?;
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::validation(
+            "note",
+            "must be at most 500 characters",
+        ));
+    }
+    Ok(Save {
+        base_version,
+        schema: value,
+        note: (!note.is_empty()).then(|| note.to_string()),
+    })
+}
+
+/// Saves a new version of service `name`'s form (409 unless `base_version` is the current
+/// one, so that two builders do not overwrite each other).
+pub async fn save(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    save: Input<Save>,
+    client: &ClientInfo,
+) -> Result<BuilderView, AppError> {
+    actor.require_platform("service:update")?;
+    let save = save?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        let row = service_named(c, name).await?;
+        store(c, actor, client, row, save, None).await
+    })
+    .await
+}
+
+/// Saves version `version`'s schema again, as a new version.
+pub async fn restore(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    version: i32,
+    base_version: i32,
+    client: &ClientInfo,
+) -> Result<BuilderView, AppError> {
+    actor.require_platform("service:update")?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        let row = service_named(c, name).await?;
+        let old = db::version(c, row.id, version)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Still readable under today's rules (a pattern's limits may have tightened).
+        FormSchema::parse(&old.schema, JsonPath::root("schema"), server_pattern)?;
+        let save = Save {
+            base_version,
+            schema: old.schema,
+            note: Some(format!("Restored version {version}")),
+        };
+        store(c, actor, client, row, save, Some(version)).await
+    })
+    .await
+}
+
+async fn store(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    client: &ClientInfo,
+    row: ServiceRow,
+    save: Save,
+    restored_from: Option<i32>,
+) -> Result<BuilderView, AppError> {
+    let author = users::find(c, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let new = NewVersion {
+        schema: &save.schema,
+        note: save.note.as_deref(),
+        author_id: Some(actor.user_id),
+        author_name: &author.name,
+        restored_from,
+    };
+    let version = db::save_version(c, row.id, Some(save.base_version), new)
+        .await?
+        .ok_or_else(|| {
+            AppError::conflict(
+                "baseVersion",
+                format!(
+                    "The form was saved by someone else since (now version {}); reload it and apply your changes again.",
+                    row.form_version
+                ),
+            )
+        })?;
+    let event = Event {
+        action: if restored_from.is_some() {
+            AuditAction::FormRestore
+        } else {
+            AuditAction::FormSave
+        },
+        outcome: Outcome::Success,
+        tenant_id: None,
+        actor_user_id: Some(actor.user_id),
+        target: Some(("service", row.id.to_string())),
+        details: json!({
+            "name": row.name,
+            "version": version,
+            "restoredFrom": restored_from,
+            "note": save.note,
+        }),
+    };
+    audit::record(c, client, event).await?;
+    let row = registry_db::find(c, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    builder_view(c, row).await
+}
+
+/// Records a schema written by the registry (register, update) as the service's next form
+/// version, so that every schema a submission may have used is kept.
+pub async fn record_registry_version(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    service_id: Uuid,
+    schema: &FormSchema,
+    note: &str,
+) -> Result<(), AppError> {
+    let author = users::find(c, actor.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let schema = serde_json::to_value(schema).map_err(|_| AppError::Internal)?;
+    let new = NewVersion {
+        schema: &schema,
+        note: Some(note),
+        author_id: Some(actor.user_id),
+        author_name: &author.name,
+        restored_from: None,
+    };
+    db::save_version(c, service_id, None, new).await?;
+    Ok(())
+}
