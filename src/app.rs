@@ -11,6 +11,7 @@ use crate::ui::{
     account::AccountPage,
     audit::AuditPage,
     dashboard::DashboardPage,
+    forms::FormPage,
     layout::AppLayout,
     login::LoginPage,
     menus::MenuEditorPage,
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/services/:id") view=ServiceDetailPage />
                     <Route path=path!("/services") view=MyServicesPage />
                     <Route path=path!("/admin/menus") view=MenuEditorPage />
+                    <Route path=path!("/forms/:service") view=FormPage />
                 </ParentRoute>
             </Routes>
         </Router>

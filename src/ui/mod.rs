@@ -5,6 +5,8 @@ pub mod audit;
 pub mod dashboard;
 pub mod dnd;
 pub mod form;
+pub mod forms;
+pub mod generated_form;
 pub mod icon;
 pub mod layout;
 pub mod login;

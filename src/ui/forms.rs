@@ -1,0 +1,133 @@
+//! A service's form page (`/forms/{service}`): the generated form, what the last submission
+//! answered, and this user's latest submissions that Inti keeps.
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::forms::{load_form, SubmitForm},
+    domain::form::view::{FormView, Submitted},
+    ui::generated_form::{GeneratedForm, Mode},
+};
+
+const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm";
+
+#[component]
+pub fn FormPage() -> impl IntoView {
+    let params = use_params_map();
+    let service = move || params.read().get("service").unwrap_or_default();
+    let loaded = Resource::new(service, load_form);
+    view! {
+        <div class="mx-auto max-w-3xl space-y-6">
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(view) => Either::Left(view! { <FormScreen view /> }),
+                        Err(e) => Either::Right(view! {
+                            <Title text="Form" />
+                            <p role="alert" class="text-red-700">{e.user_message()}</p>
+                        }),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn FormScreen(view: FormView) -> impl IntoView {
+    let FormView {
+        service,
+        title,
+        description,
+        schema,
+        version,
+        initial,
+        blocked,
+        outcome,
+        recent,
+    } = view;
+    let action = ServerAction::<SubmitForm>::new();
+    // What the form shows: the page's schema, until a submission answers a newer one; the
+    // entered values after errors, the starting ones after a success.
+    let shown = RwSignal::new((schema, version, initial.clone(), outcome.clone()));
+    let notice = RwSignal::new(outcome.as_ref().and_then(success));
+    let refused = RwSignal::new(None::<String>);
+    let start = StoredValue::new(initial);
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(answer)) => {
+            let sent = action.input().get_untracked().map(|i| i.values);
+            shown.update(|(schema, version, values, outcome)| {
+                if let Some(newer) = answer.schema.clone() {
+                    *schema = newer;
+                }
+                *version = answer.version;
+                *values = if answer.errors.is_empty() {
+                    start.get_value()
+                } else {
+                    sent.unwrap_or_default()
+                };
+                *outcome = Some(answer.clone());
+            });
+            notice.set(success(&answer));
+            refused.set(None);
+        }
+        Some(Err(e)) => refused.set(Some(e.user_message())),
+        None => {}
+    });
+    let service = StoredValue::new(service);
+    view! {
+        <Title text=title.clone() />
+        <header>
+            <h1 class="text-2xl font-semibold">{title}</h1>
+            {description.map(|d| view! { <p class="mt-1 text-sm text-slate-600">{d}</p> })}
+        </header>
+        {move || notice.get().map(|n| view! {
+            <p role="status" data-testid="form-notice" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">{n}</p>
+        })}
+        {move || refused.get().map(|n| view! {
+            <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{n}</p>
+        })}
+        {move || shown.with(|(_, _, _, o)| o.as_ref().filter(|o| o.schema.is_some()).map(|o| view! {
+            <p role="status" class="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+                {format!("This form changed while you filled it in (now version {}); it was checked against the new version.", o.version)}
+            </p>
+        }))}
+        <section class=CARD>
+            {move || {
+                let (schema, version, values, outcome) = shown.get();
+                let errors = outcome.map(|o| o.errors).unwrap_or_default();
+                let mode = Mode::Submit { service: service.get_value(), version, action };
+                let blocked = blocked.clone();
+                view! { <GeneratedForm schema initial=values mode server_errors=errors blocked /> }
+            }}
+        </section>
+        {(!recent.is_empty()).then(|| view! {
+            <section class=CARD>
+                <h2 class="text-base font-semibold">"Your latest submissions"</h2>
+                <ul class="mt-3 divide-y divide-slate-100 text-sm">
+                    {recent.into_iter().map(|s| view! {
+                        <li class="py-2">
+                            <p class="text-xs text-slate-500">{format!("{} · version {} · {}", s.created_at.format("%Y-%m-%d %H:%M UTC"), s.version, s.id)}</p>
+                            <pre class="mt-1 overflow-x-auto text-xs text-slate-700">{serde_json::to_string(&s.values).unwrap_or_default()}</pre>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+fn success(answer: &Submitted) -> Option<String> {
+    answer.errors.is_empty().then(|| {
+        let mut text = answer
+            .message
+            .clone()
+            .unwrap_or_else(|| "Submitted.".into());
+        if let Some(r) = &answer.reference {
+            text.push_str(&format!(" Reference: {r}"));
+        }
+        text
+    })
+}
