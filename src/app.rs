@@ -11,6 +11,7 @@ use crate::ui::{
     account::AccountPage,
     audit::AuditPage,
     dashboard::DashboardPage,
+    form_builder::FormBuilderPage,
     forms::FormPage,
     layout::AppLayout,
     login::LoginPage,
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services") view=MyServicesPage />
                     <Route path=path!("/admin/menus") view=MenuEditorPage />
                     <Route path=path!("/forms/:service") view=FormPage />
+                    <Route path=path!("/admin/forms/:service") view=FormBuilderPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,6 +8,7 @@ pub mod error;
 pub mod form;
 pub mod identity;
 pub mod invitation;
+pub mod line_diff;
 pub mod login;
 pub mod member;
 pub mod menu;

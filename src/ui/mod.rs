@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod dnd;
 pub mod form;
+pub mod form_builder;
 pub mod forms;
 pub mod generated_form;
 pub mod icon;

@@ -614,6 +614,7 @@ fn SchemasTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
             <input type="hidden" name="id" value=service.service.id.to_string() />
             <div class="lg:col-span-3"><FieldError message=form_error(schemas) /><Saved action=schemas /></div>
             <label class="block text-sm"><span class=LABEL>"Form schema"</span>
+                " "<a class=LINK href=format!("/admin/forms/{}", spec.name)>"Open in the form builder"</a>
                 <textarea name="form_schema" rows="18" spellcheck="false" class=area.clone()>{form}</textarea>
                 <FieldError message=field_error_under(schemas, "formSchema") /></label>
             <label class="block text-sm"><span class=LABEL>"Menu schema"</span>
@@ -692,13 +693,16 @@ pub fn MyServicesPage() -> impl IntoView {
 fn ServiceList(list: Vec<TenantService>) -> impl IntoView {
     view! {
         <ul data-testid="my-services" class="mt-6 grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-            {list.into_iter().map(|TenantService { service: s, settings }| view! {
+            {list.into_iter().map(|TenantService { service: s, settings, has_form }| view! {
                 <li class=CARD>
                     <div class="flex items-start justify-between gap-2">
                         <p class="text-base font-semibold">{s.display_name}</p>
                         <Badge text=s.status />
                     </div>
-                    <p class="font-mono text-xs text-slate-500">{s.name}</p>
+                    <p class="font-mono text-xs text-slate-500">{s.name.clone()}</p>
+                    {has_form.then(|| view! {
+                        <a class=format!("mt-2 inline-block text-sm {LINK}") href=format!("/forms/{}", s.name)>"Open form →"</a>
+                    })}
                     <p class="mt-2 text-xs text-slate-600">{s.service_type} {s.category.map(|c| format!(" · {c}"))}</p>
                     <ul class="mt-3 flex flex-wrap gap-1">
                         {s.endpoints.into_iter().map(|e| view! { <li class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{e}</li> }).collect_view()}

@@ -73,4 +73,6 @@ pub struct TenantService {
     pub service: AccessibleService,
     /// The assignment's `customSettings`; `None` for a PUBLIC service used unassigned.
     pub settings: Option<Value>,
+    /// Whether it has a form (`/forms/{name}`).
+    pub has_form: bool,
 }

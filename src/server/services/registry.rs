@@ -702,21 +702,26 @@ pub async fn tenant_services(
         };
         let mut out = Vec::with_capacity(services.len());
         for service in services {
-            let settings = match assignments.iter().find(|a| a.service_id == service.id) {
-                Some(a) => {
-                    let schema = db::find(c, service.id)
-                        .await?
-                        .map(|r| r.spec())
-                        .transpose()?;
+            let spec = db::find(c, service.id)
+                .await?
+                .map(|r| r.spec())
+                .transpose()?;
+            let has_form = spec.as_ref().is_some_and(|s| s.form_schema.is_some());
+            let settings = assignments
+                .iter()
+                .find(|a| a.service_id == service.id)
+                .map(|a| {
                     let mut settings = a.custom_settings.clone();
-                    if let Some(schema) = schema.and_then(|s| s.settings_schema) {
+                    if let Some(schema) = spec.as_ref().and_then(|s| s.settings_schema.as_ref()) {
                         form::values::mask_passwords(&schema.fields, &mut settings);
                     }
-                    Some(settings)
-                }
-                None => None,
-            };
-            out.push(TenantService { service, settings });
+                    settings
+                });
+            out.push(TenantService {
+                service,
+                settings,
+                has_form,
+            });
         }
         Ok(out)
     })

@@ -1,0 +1,941 @@
+//! The form builder (`/admin/forms/{service}`, platform `service:update`): a palette of field
+//! types to drag in (or add with a click), the fields as a sortable tree (the menu editor's
+//! drag-and-drop component: pointer, touch and keyboard), a property panel, a live preview
+//! that is the real generated form ("try it" validates), a JSON view that edits both ways,
+//! schema errors shown at their field, and versions to save, compare and restore.
+
+use leptos::{either::Either, ev, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::forms::{form_builder, form_version, RestoreForm, SaveForm},
+    domain::{
+        error::AppError,
+        form::{
+            any_pattern,
+            edit::{self, BuilderField},
+            schema::{Condition, FieldOption, FieldType, FormSchema, ItemType, Test, Width},
+            values,
+            view::{BuilderView, FormVersionView},
+        },
+        line_diff::{diff, Line},
+        service::reader::JsonPath,
+        tree::{find, find_mut, insert, place, step, take, Placement},
+    },
+    ui::{
+        dnd::{indicator_class, Announcer, Sortable},
+        form::{BUTTON, INPUT},
+        generated_form::{GeneratedForm, Mode},
+    },
+};
+
+const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
+const SMALL: &str =
+    "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-50";
+const LABEL: &str = "block text-xs font-medium text-slate-700";
+/// The drop zone after the last field.
+const END: &str = "__end";
+const PALETTE: &str = "palette:";
+
+#[component]
+pub fn FormBuilderPage() -> impl IntoView {
+    let params = use_params_map();
+    let service = move || params.read().get("service").unwrap_or_default();
+    let loaded = Resource::new(service, form_builder);
+    view! {
+        <div class="mx-auto max-w-7xl space-y-6">
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(view) => Either::Left(view! { <Builder view /> }),
+                        Err(e) => Either::Right(view! {
+                            <Title text="Form builder" />
+                            <p role="alert" class="text-red-700">{e.user_message()}</p>
+                        }),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn empty_schema() -> FormSchema {
+    FormSchema {
+        fields: Vec::new(),
+        endpoint: None,
+        submit_label: None,
+    }
+}
+
+/// The schema as the server would read it: the first problem, at its JSON path.
+fn check(schema: &FormSchema) -> Option<AppError> {
+    let value = serde_json::to_value(schema).ok()?;
+    FormSchema::parse(&value, JsonPath::root("schema"), any_pattern).err()
+}
+
+#[component]
+fn Builder(view: BuilderView) -> impl IntoView {
+    let BuilderView {
+        service,
+        title,
+        schema,
+        version: start_version,
+        versions: start_versions,
+    } = view;
+    let start = schema.unwrap_or_else(empty_schema);
+    let next = StoredValue::new(0u32);
+    let start_nodes = next
+        .try_update_value(|n| edit::nodes(&start.fields, n))
+        .unwrap_or_default();
+    let base = RwSignal::new(start.clone());
+    let nodes = RwSignal::new(start_nodes);
+    let saved = RwSignal::new(start);
+    let selected = RwSignal::new(None::<String>);
+    let version = RwSignal::new(start_version);
+    let versions = RwSignal::new(start_versions);
+    let note = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<Result<String, String>>);
+    let schema = Memo::new(move |_| nodes.with(|n| base.with(|b| edit::schema(n, b))));
+    let problem = Memo::new(move |_| schema.with(check));
+    let dirty = Memo::new(move |_| schema.with(|s| saved.with(|v| s != v)));
+    let service = StoredValue::new(service);
+
+    let guard = window_event_listener(ev::beforeunload, move |e| {
+        if dirty.get_untracked() {
+            e.prevent_default();
+            e.set_return_value("");
+        }
+    });
+    on_cleanup(move || guard.remove());
+
+    let fresh_id = move || {
+        next.update_value(|n| *n += 1);
+        format!("f{}", next.get_value())
+    };
+    // A new field from the palette, placed near `target` (or last).
+    let add = move |t: FieldType, near: Option<(String, Placement)>| -> Result<String, String> {
+        let mut tree = nodes.get_untracked();
+        let parent = match &near {
+            Some((target, Placement::Inside)) => Some(target.clone()),
+            Some((target, _)) if target != END => {
+                crate::domain::tree::parent_of(&tree, target).ok_or("the target is gone")?
+            }
+            _ => None,
+        };
+        crate::domain::tree::check_parent(&tree, parent.as_deref(), None, 1)?;
+        let taken = match &parent {
+            Some(p) => find(&tree, p)
+                .map(|n| n.children.clone())
+                .unwrap_or_default(),
+            None => tree.clone(),
+        };
+        let field = edit::new_field(t, &taken);
+        let label = field.label.clone();
+        let id = fresh_id();
+        let node = BuilderField {
+            id: id.clone(),
+            field,
+            children: Vec::new(),
+        };
+        let near = near.filter(|(target, _)| target != END);
+        insert(
+            &mut tree,
+            node,
+            parent.as_deref(),
+            near.as_ref().map(|(t, p)| (t.as_str(), *p)),
+        );
+        nodes.set(tree);
+        selected.set(Some(id));
+        Ok(format!("{label} added."))
+    };
+    let snapshot = StoredValue::new(None::<Vec<BuilderField>>);
+    let label_of = move |id: &str| {
+        nodes
+            .with_untracked(|t| find(t, id).map(|n| n.field.label.clone()))
+            .unwrap_or_default()
+    };
+    let sortable = Sortable::new(
+        Callback::new(
+            move |(item, target, placement): (String, String, Placement)| {
+                if let Some(t) = item.strip_prefix(PALETTE) {
+                    let t = FieldType::parse(t).ok_or("unknown field type")?;
+                    let placement = if target == END {
+                        Placement::After
+                    } else {
+                        placement
+                    };
+                    return add(t, Some((target, placement)));
+                }
+                if target == END {
+                    let mut tree = nodes.get_untracked();
+                    let node = take(&mut tree, &item).ok_or("the field is gone")?;
+                    insert(&mut tree, node, None, None);
+                    nodes.set(tree);
+                    return Ok(format!("{} moved to the end.", label_of(&item)));
+                }
+                let mut tree = nodes.get_untracked();
+                place(&mut tree, &item, &target, placement)?;
+                let (what, whom) = (label_of(&item), label_of(&target));
+                nodes.set(tree);
+                Ok(match placement {
+                    Placement::Before => format!("{what} moved above {whom}."),
+                    Placement::After => format!("{what} moved below {whom}."),
+                    Placement::Inside => format!("{what} moved into {whom}."),
+                })
+            },
+        ),
+        Callback::new(
+            move |(item, direction): (String, crate::domain::tree::Step)| {
+                let mut tree = nodes.get_untracked();
+                let said = step(&mut tree, &item, direction)?;
+                nodes.set(tree);
+                Ok(said)
+            },
+        ),
+        Callback::new(move |_| snapshot.set_value(Some(nodes.get_untracked()))),
+        Callback::new(move |_| {
+            if let Some(before) = snapshot.get_value() {
+                nodes.set(before);
+            }
+        }),
+    );
+
+    let save = ServerAction::<SaveForm>::new();
+    let restore = ServerAction::<RestoreForm>::new();
+    let adopt = move |result: Option<Result<BuilderView, AppError>>, done: &str| match result {
+        Some(Ok(view)) => {
+            let schema = view.schema.unwrap_or_else(empty_schema);
+            let tree = next
+                .try_update_value(|n| edit::nodes(&schema.fields, n))
+                .unwrap_or_default();
+            base.set(schema.clone());
+            nodes.set(tree);
+            saved.set(schema);
+            version.set(view.version);
+            versions.set(view.versions);
+            selected.set(None);
+            note.set(String::new());
+            notice.set(Some(Ok(format!("{done} Now version {}.", view.version))));
+        }
+        Some(Err(e)) => notice.set(Some(Err(match e.field() {
+            Some(f) if f != "baseVersion" => format!("{f}: {}", e.user_message()),
+            _ => e.user_message(),
+        }))),
+        None => {}
+    };
+    Effect::new(move |_| adopt(save.value().get(), "Saved."));
+    Effect::new(move |_| adopt(restore.value().get(), "Restored."));
+    let do_save = move |_| {
+        save.dispatch(SaveForm {
+            service: service.get_value(),
+            base_version: version.get_untracked(),
+            schema: serde_json::to_string(&schema.get_untracked()).unwrap_or_default(),
+            note: note.get_untracked(),
+        });
+    };
+
+    view! {
+        <Title text=format!("Form builder · {title}") />
+        <header class="flex flex-wrap items-end justify-between gap-4">
+            <div>
+                <p class="text-sm text-slate-500"><a class="hover:underline" href="/admin/services">"Service registry"</a>" / "{title.clone()}</p>
+                <h1 class="text-2xl font-semibold">"Form builder"</h1>
+                <p class="mt-1 text-sm text-slate-600">
+                    "The form users of " <a class="font-medium text-amber-700 hover:underline" href=format!("/forms/{}", service.get_value())>{title.clone()}</a>
+                    " fill in. Each save is a new version; submissions record the version they used."
+                </p>
+            </div>
+            <div class="flex flex-wrap items-end gap-2">
+                <label class="text-xs font-medium text-slate-700">"Note for this version"
+                    <input class=INPUT maxlength="500" placeholder="What changed" prop:value=move || note.get()
+                        on:input=move |e| note.set(event_target_value(&e)) data-testid="version-note" />
+                </label>
+                <button type="button" class=BUTTON on:click=do_save data-testid="save-form"
+                    disabled=move || !dirty.get() || problem.with(Option::is_some) || save.pending().get()>
+                    {move || if save.pending().get() { "Saving…" } else { "Save as new version" }}
+                </button>
+                <button type="button" class=SMALL disabled=move || !dirty.get() on:click=move |_| {
+                    let s = saved.get_untracked();
+                    let tree = next.try_update_value(|n| edit::nodes(&s.fields, n)).unwrap_or_default();
+                    base.set(s);
+                    nodes.set(tree);
+                    selected.set(None);
+                }>"Discard changes"</button>
+            </div>
+        </header>
+        <p class="text-sm text-slate-500" data-testid="form-version">
+            {move || format!("Version {}{}", version.get(), if dirty.get() { " · unsaved changes" } else { "" })}
+        </p>
+        {move || notice.get().map(|n| match n {
+            Ok(text) => view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{text}</p> }.into_any(),
+            Err(text) => view! { <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="builder-error">{text}</p> }.into_any(),
+        })}
+        {move || problem.get().map(|e| view! {
+            <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="schema-problem">
+                {format!("{}: {}", e.field().unwrap_or("schema"), e.user_message())}
+            </p>
+        })}
+        <Announcer sortable />
+        <div class="grid gap-6 lg:grid-cols-[12rem_minmax(0,1fr)_22rem]">
+            <Palette sortable add />
+            <section class=CARD aria-labelledby="fields-title">
+                <div class="mb-3 flex items-center justify-between">
+                    <h2 id="fields-title" class="font-semibold">"Fields"</h2>
+                    <p class="text-xs text-slate-500">"Drag by the handle, or focus it and press Space."</p>
+                </div>
+                <div
+                    on:pointermove=sortable.pointer_move()
+                    on:pointerup=sortable.pointer_up()
+                    on:pointercancel=sortable.pointer_cancel()
+                    data-testid="builder-fields"
+                >
+                    {move || rows(nodes.get(), 1, nodes, selected, problem, sortable)}
+                    <div
+                        data-dnd-id=END
+                        class=move || format!("mt-2 rounded-lg border-2 border-dashed border-slate-200 px-3 py-4 text-center text-xs text-slate-500 {}", indicator_class(sortable.indicator(END)))
+                        data-testid="builder-drop-end"
+                    >
+                        {move || if nodes.with(Vec::is_empty) { "Drag a field type here, or click one in the palette." } else { "Drop here to put a field last." }}
+                    </div>
+                </div>
+            </section>
+            <Properties nodes selected problem />
+        </div>
+        <div class="grid gap-6 lg:grid-cols-2">
+            <section class=CARD aria-labelledby="preview-title">
+                <h2 id="preview-title" class="mb-1 font-semibold">"Preview"</h2>
+                <p class="mb-4 text-xs text-slate-500">"The real form. Try it: it validates without sending anything."</p>
+                <div data-testid="builder-preview">
+                    {move || {
+                        let schema = schema.get();
+                        let initial = values::initial_pairs(&schema, None);
+                        view! { <GeneratedForm schema initial mode=Mode::Try /> }
+                    }}
+                </div>
+            </section>
+            <JsonView schema nodes base next />
+        </div>
+        <Versions service=service.get_value() versions version restore />
+    }
+}
+
+#[component]
+fn Palette<F>(sortable: Sortable, add: F) -> impl IntoView
+where
+    F: Fn(FieldType, Option<(String, Placement)>) -> Result<String, String>
+        + Copy
+        + Send
+        + Sync
+        + 'static,
+{
+    view! {
+        <section class=CARD aria-labelledby="palette-title">
+            <h2 id="palette-title" class="mb-1 font-semibold">"Field types"</h2>
+            <p class="mb-3 text-xs text-slate-500">"Drag one into the form, or click to add it last."</p>
+            <ul class="space-y-1" data-testid="palette">
+                {FieldType::ALL.iter().map(|t| {
+                    let t = *t;
+                    let id = format!("{PALETTE}{}", t.as_str());
+                    view! {
+                        <li class="flex items-center gap-1">
+                            <span
+                                class="cursor-grab touch-none select-none rounded px-1 text-slate-400 hover:bg-slate-100"
+                                aria-hidden="true"
+                                data-testid=format!("palette-drag-{}", t.as_str())
+                                on:pointerdown=sortable.pointer_down(id)
+                            >"⠿"</span>
+                            <button type="button" class="flex-1 rounded-md border border-slate-200 bg-white px-2 py-1 text-left text-xs font-medium hover:border-amber-400"
+                                aria-label=format!("Add a {} field", t.as_str())
+                                on:click=move |_| { let _ = add(t, None); }
+                            >{t.as_str()}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn rows(
+    list: Vec<BuilderField>,
+    depth: usize,
+    nodes: RwSignal<Vec<BuilderField>>,
+    selected: RwSignal<Option<String>>,
+    problem: Memo<Option<AppError>>,
+    sortable: Sortable,
+) -> AnyView {
+    view! {
+        <ul class=if depth == 1 { "space-y-1" } else { "mt-1 space-y-1 border-l-2 border-slate-100 pl-5" } role="list">
+            {list.into_iter().map(|node| row(node, depth, nodes, selected, problem, sortable)).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn row(
+    node: BuilderField,
+    depth: usize,
+    nodes: RwSignal<Vec<BuilderField>>,
+    selected: RwSignal<Option<String>>,
+    problem: Memo<Option<AppError>>,
+    sortable: Sortable,
+) -> AnyView {
+    let BuilderField {
+        id,
+        field,
+        children,
+    } = node;
+    let nest = depth < edit_max_depth() && field.field_type == FieldType::Group;
+    let indicator = {
+        let id = id.clone();
+        Memo::new(move |_| indicator_class(sortable.indicator(&id)))
+    };
+    let moving = {
+        let id = id.clone();
+        Memo::new(move |_| sortable.is_moving(&id))
+    };
+    let is_selected = {
+        let id = id.clone();
+        Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())))
+    };
+    // The schema's first problem, when it is about this field.
+    let error = {
+        let id = id.clone();
+        move || {
+            problem.with(|p| {
+                p.as_ref().and_then(|e| {
+                    let at = e.field()?;
+                    let hit = nodes.with(|n| edit::node_at_error(n, at).map(|n| n.id == id))?;
+                    hit.then(|| format!("{}: {}", at, e.user_message()))
+                })
+            })
+        }
+    };
+    let (id_select, id_remove) = (id.clone(), id.clone());
+    let label = field.label.clone();
+    let conditional = field.show_if.is_some() || field.required_if.is_some();
+    view! {
+        <li data-dnd-id=id.clone() data-dnd-nest=nest.to_string() data-testid=format!("builder-field-{}", field.name)>
+            <div class=move || format!(
+                "flex flex-wrap items-center gap-2 rounded-lg border px-2 py-1.5 {} {}",
+                if moving.get() { "border-amber-400 bg-amber-50" } else if is_selected.get() { "border-amber-500 bg-amber-50/50" } else { "border-slate-200 bg-white" },
+                indicator.get(),
+            )>
+                <button
+                    type="button"
+                    class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
+                    aria-label=format!("Move {label}")
+                    aria-describedby="dnd-instructions"
+                    aria-pressed=move || moving.get().to_string()
+                    data-dnd-handle=id.clone()
+                    on:pointerdown=sortable.pointer_down(id.clone())
+                    on:keydown=sortable.key_down(id.clone(), label.clone())
+                >"⠿"</button>
+                <button type="button" class="min-w-0 flex-1 text-left text-sm"
+                    aria-pressed=move || is_selected.get().to_string()
+                    on:click=move |_| selected.set(Some(id_select.clone()))>
+                    <span class="font-medium">{label.clone()}</span>
+                    <span class="ml-2 font-mono text-xs text-slate-500">{field.name.clone()}</span>
+                </button>
+                <span class="rounded bg-slate-100 px-1.5 text-[10px] font-semibold uppercase text-slate-600">{field.field_type.as_str()}</span>
+                {field.required.then(|| view! { <span class="text-[10px] font-semibold uppercase text-red-700">"Required"</span> })}
+                {conditional.then(|| view! { <span class="rounded bg-sky-100 px-1.5 text-[10px] font-semibold uppercase text-sky-800">"Conditional"</span> })}
+                <button type="button" class=SMALL aria-label=format!("Remove {label}") on:click=move |_| {
+                    nodes.update(|t| { take(t, &id_remove); });
+                    selected.set(None);
+                }>"Remove"</button>
+            </div>
+            {move || error().map(|e| view! { <p role="alert" class="ml-8 mt-1 text-xs text-red-700" data-testid="field-problem">{e}</p> })}
+            {(!children.is_empty()).then(|| rows(children, depth + 1, nodes, selected, problem, sortable))}
+        </li>
+    }
+    .into_any()
+}
+
+fn edit_max_depth() -> usize {
+    crate::domain::form::schema::MAX_DEPTH
+}
+
+/// Edits the selected field's properties.
+#[component]
+fn Properties(
+    nodes: RwSignal<Vec<BuilderField>>,
+    selected: RwSignal<Option<String>>,
+    problem: Memo<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class=CARD aria-labelledby="properties-title" data-testid="properties">
+            <h2 id="properties-title" class="mb-3 font-semibold">"Properties"</h2>
+            {move || match selected.get() {
+                None => view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> }.into_any(),
+                Some(id) => {
+                    // Re-rendered only when another field is selected: inputs keep their focus.
+                    let Some(node) = nodes.with_untracked(|t| find(t, &id).cloned()) else {
+                        return view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> }.into_any();
+                    };
+                    let earlier = earlier_fields(&nodes.get_untracked(), &id);
+                    view! { <FieldProperties id node=node earlier nodes problem /> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// (value path, label) of the fields before `id` that hold a value: what a condition may
+/// name.
+fn earlier_fields(tree: &[BuilderField], id: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut done = false;
+    fn go(
+        nodes: &[BuilderField],
+        prefix: &str,
+        id: &str,
+        out: &mut Vec<(String, String)>,
+        done: &mut bool,
+    ) {
+        for n in nodes {
+            if *done {
+                return;
+            }
+            if n.id == id {
+                *done = true;
+                return;
+            }
+            let path = crate::domain::form::schema::join(prefix, &n.field.name);
+            if n.field.holds_value() {
+                out.push((path.clone(), n.field.label.clone()));
+            }
+            go(&n.children, &path, id, out, done);
+        }
+    }
+    go(tree, "", id, &mut out, &mut done);
+    out
+}
+
+#[component]
+fn FieldProperties(
+    id: String,
+    node: BuilderField,
+    earlier: Vec<(String, String)>,
+    nodes: RwSignal<Vec<BuilderField>>,
+    problem: Memo<Option<AppError>>,
+) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let f = node.field;
+    let set = move |change: Box<dyn FnOnce(&mut crate::domain::form::FormField)>| {
+        nodes.update(|t| {
+            if let Some(n) = find_mut(t, &id.get_value()) {
+                change(&mut n.field);
+            }
+        });
+    };
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let opt = |s: String| {
+        let s = s.trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let num = |s: String| s.trim().parse::<f64>().ok();
+    let count = |s: String| s.trim().parse::<u32>().ok();
+    let t = f.field_type;
+    let texty = matches!(
+        t,
+        FieldType::Text
+            | FieldType::Textarea
+            | FieldType::Email
+            | FieldType::Url
+            | FieldType::Phone
+            | FieldType::Password
+            | FieldType::Array
+    );
+    let numeric = matches!(t, FieldType::Number | FieldType::Integer)
+        || (t == FieldType::Array
+            && matches!(f.item_type, Some(ItemType::Number | ItemType::Integer)));
+    let listy = matches!(t, FieldType::Array | FieldType::Multiselect);
+    let choices = matches!(
+        t,
+        FieldType::Select | FieldType::Multiselect | FieldType::Radio
+    );
+    let options_text = f
+        .options
+        .iter()
+        .map(|o| {
+            if o.label == o.value {
+                o.value.clone()
+            } else {
+                format!("{}|{}", o.value, o.label)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let v = f.validation.clone();
+    // This field's problem in the schema, if the first one is here.
+    let here = move || {
+        problem.with(|p| {
+            p.as_ref().and_then(|e| {
+                let at = e.field()?;
+                let hit =
+                    nodes.with(|n| edit::node_at_error(n, at).map(|n| n.id == id.get_value()))?;
+                hit.then(|| {
+                    format!(
+                        "{}: {}",
+                        at.rsplit('.').next().unwrap_or(at),
+                        e.user_message()
+                    )
+                })
+            })
+        })
+    };
+    let number_input =
+        move |label: &'static str,
+              value: Option<f64>,
+              apply: fn(&mut crate::domain::form::FormField, Option<f64>)| {
+            view! {
+                <label class=LABEL>{label}
+                    <input type="number" step="any" class=INPUT value=value.map(|n| n.to_string()).unwrap_or_default()
+                        on:change=move |e| { let n = num(event_target_value(&e)); set(Box::new(move |f| apply(f, n))); } />
+                </label>
+            }
+        };
+    let count_input =
+        move |label: &'static str,
+              value: Option<u32>,
+              apply: fn(&mut crate::domain::form::FormField, Option<u32>)| {
+            view! {
+                <label class=LABEL>{label}
+                    <input type="number" min="0" step="1" class=INPUT value=value.map(|n| n.to_string()).unwrap_or_default()
+                        on:change=move |e| { let n = count(event_target_value(&e)); set(Box::new(move |f| apply(f, n))); } />
+                </label>
+            }
+        };
+    view! {
+        <div class="space-y-3 text-sm">
+            {move || here().map(|e| view! { <p role="alert" class="rounded bg-red-50 px-2 py-1 text-xs text-red-800">{e}</p> })}
+            <label class=LABEL>"Label"
+                <input class=INPUT value=f.label.clone() data-testid="prop-label" maxlength="200"
+                    on:input=move |e| { let v = event_target_value(&e); set(Box::new(move |f| f.label = v)); } />
+            </label>
+            <label class=LABEL>"Name (the value's key)"
+                <input class=format!("{INPUT} font-mono") value=f.name.clone() data-testid="prop-name" maxlength="64"
+                    on:change=move |e| { let v = event_target_value(&e).trim().to_string(); set(Box::new(move |f| f.name = v)); } />
+            </label>
+            <label class=LABEL>"Type"
+                <select class=INPUT data-testid="prop-type" on:change=move |e| {
+                    if let Some(t) = FieldType::parse(&event_target_value(&e)) {
+                        set(Box::new(move |f| {
+                            let fresh = edit::new_field(t, &[]);
+                            f.field_type = t;
+                            f.item_type = fresh.item_type;
+                            if f.options.is_empty() { f.options = fresh.options; }
+                        }));
+                    }
+                }>
+                    {FieldType::ALL.iter().filter(|x| **x != FieldType::Group || t == FieldType::Group).map(|x| view! { <option value=x.as_str() selected=*x == t>{x.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            {(t != FieldType::Section && t != FieldType::Group).then(|| view! {
+                <label class="flex items-center gap-2 text-xs font-medium text-slate-700">
+                    <input type="checkbox" checked=f.required data-testid="prop-required"
+                        on:change=move |e| { let on = event_target_checked(&e); set(Box::new(move |f| f.required = on)); } />
+                    "Required"
+                </label>
+            })}
+            <label class=LABEL>"Width"
+                <select class=INPUT on:change=move |e| { let w = Width::parse(&event_target_value(&e)); set(Box::new(move |f| f.width = w)); }>
+                    {Width::ALL.iter().map(|w| view! { <option value=w.as_str() selected=f.width.unwrap_or(Width::Full) == *w>{w.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class=LABEL>"Help text"
+                <input class=INPUT value=text(&f.help) maxlength="1000"
+                    on:input=move |e| { let v = opt(event_target_value(&e)); set(Box::new(move |f| f.help = v)); } />
+            </label>
+            {(f.holds_value() && !matches!(t, FieldType::Checkbox | FieldType::Switch | FieldType::Hidden)).then(|| view! {
+                <label class=LABEL>"Placeholder"
+                    <input class=INPUT value=text(&f.placeholder) maxlength="200"
+                        on:input=move |e| { let v = opt(event_target_value(&e)); set(Box::new(move |f| f.placeholder = v)); } />
+                </label>
+            })}
+            {f.holds_value().then(|| view! {
+                <label class=LABEL>"Default value"
+                    <input class=INPUT value=f.default.as_ref().map(values::text).unwrap_or_default()
+                        on:change=move |e| {
+                            let raw = event_target_value(&e);
+                            let v = (!raw.trim().is_empty()).then(|| serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)));
+                            set(Box::new(move |f| f.default = v));
+                        } />
+                </label>
+            })}
+            {(t == FieldType::Array).then(|| view! {
+                <label class=LABEL>"Item type"
+                    <select class=INPUT on:change=move |e| { let it = ItemType::parse(&event_target_value(&e)); set(Box::new(move |f| f.item_type = it)); }>
+                        {ItemType::ALL.iter().map(|x| view! { <option value=x.as_str() selected=f.item_type == Some(*x)>{x.as_str()}</option> }).collect_view()}
+                    </select>
+                </label>
+            })}
+            {choices.then(|| view! {
+                <label class=LABEL>"Options (one per line; value|label)"
+                    <textarea class=format!("{INPUT} font-mono text-xs") rows="4" data-testid="prop-options"
+                        on:change=move |e| {
+                            let options: Vec<FieldOption> = event_target_value(&e).lines().filter(|l| !l.trim().is_empty()).map(|l| {
+                                let (value, label) = l.split_once('|').unwrap_or((l, l));
+                                FieldOption { value: value.trim().to_string(), label: label.trim().to_string() }
+                            }).collect();
+                            set(Box::new(move |f| f.options = options));
+                        }>{options_text}</textarea>
+                </label>
+            })}
+            {texty.then(|| view! {
+                <div class="grid grid-cols-2 gap-2">
+                    {count_input("Min length", v.min_length, |f, n| f.validation.min_length = n)}
+                    {count_input("Max length", v.max_length, |f, n| f.validation.max_length = n)}
+                </div>
+                <label class=LABEL>"Pattern (regular expression)"
+                    <input class=format!("{INPUT} font-mono") value=text(&v.pattern) maxlength="500" data-testid="prop-pattern"
+                        on:change=move |e| { let p = opt(event_target_value(&e)); set(Box::new(move |f| f.validation.pattern = p)); } />
+                </label>
+            })}
+            {numeric.then(|| view! {
+                <div class="grid grid-cols-3 gap-2">
+                    {number_input("Min", v.min, |f, n| f.validation.min = n)}
+                    {number_input("Max", v.max, |f, n| f.validation.max = n)}
+                    {number_input("Step", v.step, |f, n| f.validation.step = n)}
+                </div>
+            })}
+            {listy.then(|| view! {
+                <div class="grid grid-cols-2 gap-2">
+                    {count_input("Min items", v.min_items, |f, n| f.validation.min_items = n)}
+                    {count_input("Max items", v.max_items, |f, n| f.validation.max_items = n)}
+                </div>
+                <label class="flex items-center gap-2 text-xs font-medium text-slate-700">
+                    <input type="checkbox" checked=v.unique_items
+                        on:change=move |e| { let on = event_target_checked(&e); set(Box::new(move |f| f.validation.unique_items = on)); } />
+                    "Items must be unique"
+                </label>
+            })}
+            <ConditionEditor title="Show only when" testid="show-if" current=f.show_if.clone() earlier=earlier.clone()
+                apply=Callback::new(move |c: Option<Condition>| set(Box::new(move |f| f.show_if = c))) />
+            {(f.holds_value()).then(|| view! {
+                <ConditionEditor title="Required only when" testid="required-if" current=f.required_if.clone() earlier=earlier.clone()
+                    apply=Callback::new(move |c: Option<Condition>| set(Box::new(move |f| f.required_if = c))) />
+            })}
+        </div>
+    }
+}
+
+/// A condition on an earlier field: which field, which test, which value(s).
+#[component]
+fn ConditionEditor(
+    title: &'static str,
+    testid: &'static str,
+    current: Option<Condition>,
+    earlier: Vec<(String, String)>,
+    apply: Callback<Option<Condition>>,
+) -> impl IntoView {
+    let field = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| c.field.clone())
+            .unwrap_or_default(),
+    );
+    let (test, value) = match current.as_ref().map(|c| &c.test) {
+        Some(Test::Equals(v)) => ("equals", values::text(v)),
+        Some(Test::OneOf(vs)) => (
+            "oneOf",
+            vs.iter().map(values::text).collect::<Vec<_>>().join(", "),
+        ),
+        Some(Test::NotEmpty(_)) => ("notEmpty", String::new()),
+        None => ("equals", String::new()),
+    };
+    let test = RwSignal::new(test.to_string());
+    let value = RwSignal::new(value);
+    let commit = move || {
+        let f = field.get_untracked();
+        if f.is_empty() {
+            return apply.run(None);
+        }
+        let scalar = |s: &str| -> serde_json::Value {
+            match s.trim() {
+                "true" => true.into(),
+                "false" => false.into(),
+                other => serde_json::Value::String(other.to_string()),
+            }
+        };
+        let t = match test.get_untracked().as_str() {
+            "oneOf" => Test::OneOf(value.get_untracked().split(',').map(scalar).collect()),
+            "notEmpty" => Test::NotEmpty(true),
+            _ => Test::Equals(scalar(&value.get_untracked())),
+        };
+        apply.run(Some(Condition { field: f, test: t }));
+    };
+    view! {
+        <fieldset class="rounded-md border border-slate-200 p-2" data-testid=testid>
+            <legend class="px-1 text-xs font-medium text-slate-700">{title}</legend>
+            <div class="grid grid-cols-2 gap-2">
+                <select class=INPUT aria-label=format!("{title}: field") data-testid=format!("{testid}-field")
+                    on:change=move |e| { field.set(event_target_value(&e)); commit(); }>
+                    <option value="" selected=field.get_untracked().is_empty()>"Always"</option>
+                    {earlier.into_iter().map(|(path, label)| {
+                        let selected = field.get_untracked() == path;
+                        view! { <option value=path.clone() selected=selected>{format!("{label} ({path})")}</option> }
+                    }).collect_view()}
+                </select>
+                <select class=INPUT aria-label=format!("{title}: test") data-testid=format!("{testid}-test")
+                    on:change=move |e| { test.set(event_target_value(&e)); commit(); }>
+                    {[("equals", "equals"), ("oneOf", "is one of"), ("notEmpty", "is filled in")].into_iter().map(|(k, l)| {
+                        view! { <option value=k selected=test.get_untracked() == k>{l}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <input class=INPUT placeholder="value (one of: a, b, c)" aria-label=format!("{title}: value") data-testid=format!("{testid}-value")
+                value=value.get_untracked()
+                hidden=move || test.get() == "notEmpty"
+                on:change=move |e| { value.set(event_target_value(&e)); commit(); } />
+        </fieldset>
+    }
+}
+
+/// The schema as JSON, editable: a valid edit replaces the fields; an invalid one says why.
+#[component]
+fn JsonView(
+    schema: Memo<FormSchema>,
+    nodes: RwSignal<Vec<BuilderField>>,
+    base: RwSignal<FormSchema>,
+    next: StoredValue<u32>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(false);
+    Effect::new(move |_| {
+        let pretty = schema.with(|s| serde_json::to_string_pretty(s).unwrap_or_default());
+        if !editing.get_untracked() {
+            text.set(pretty);
+        }
+    });
+    let apply = move |raw: String| {
+        let parsed = serde_json::from_str::<serde_json::Value>(&raw)
+            .map_err(|e| format!("Not valid JSON: {e}"))
+            .and_then(|v| {
+                FormSchema::parse(&v, JsonPath::root("schema"), any_pattern)
+                    .map_err(|e| format!("{}: {}", e.field().unwrap_or("schema"), e.user_message()))
+            });
+        match parsed {
+            Ok(s) => {
+                let tree = next
+                    .try_update_value(|n| edit::nodes(&s.fields, n))
+                    .unwrap_or_default();
+                base.set(s);
+                nodes.set(tree);
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <section class=CARD aria-labelledby="json-title">
+            <h2 id="json-title" class="mb-1 font-semibold">"JSON"</h2>
+            <p class="mb-2 text-xs text-slate-500">"Edits here apply when they read as a valid schema."</p>
+            <textarea
+                class=format!("{INPUT} h-96 font-mono text-xs")
+                spellcheck="false"
+                aria-label="Form schema as JSON"
+                data-testid="schema-json"
+                prop:value=move || text.get()
+                on:focus=move |_| editing.set(true)
+                on:blur=move |_| {
+                    editing.set(false);
+                    if error.get_untracked().is_none() {
+                        text.set(schema.with_untracked(|s| serde_json::to_string_pretty(s).unwrap_or_default()));
+                    }
+                }
+                on:input=move |e| {
+                    let raw = event_target_value(&e);
+                    text.set(raw.clone());
+                    apply(raw);
+                }
+            ></textarea>
+            {move || error.get().map(|e| view! { <p role="alert" class="mt-1 text-xs text-red-700" data-testid="json-error">{e}</p> })}
+        </section>
+    }
+}
+
+/// Saved versions: who, when, why; compare two; restore one.
+#[component]
+fn Versions(
+    service: String,
+    versions: RwSignal<Vec<FormVersionView>>,
+    version: RwSignal<i32>,
+    restore: ServerAction<RestoreForm>,
+) -> impl IntoView {
+    let service = StoredValue::new(service);
+    let left = RwSignal::new(None::<i32>);
+    let right = RwSignal::new(None::<i32>);
+    let compared = Resource::new(
+        move || (left.get(), right.get()),
+        move |(a, b)| async move {
+            let (Some(a), Some(b)) = (a, b) else {
+                return Ok(None);
+            };
+            let old = form_version(service.get_value(), a).await?;
+            let new = form_version(service.get_value(), b).await?;
+            Ok::<_, AppError>(Some(diff(&old, &new)))
+        },
+    );
+    view! {
+        <section class=CARD aria-labelledby="versions-title">
+            <h2 id="versions-title" class="font-semibold">"Versions"</h2>
+            {move || versions.with(Vec::is_empty).then(|| view! { <p class="mt-2 text-sm text-slate-500">"Not saved yet."</p> })}
+            <table class="mt-2 w-full text-left text-sm" data-testid="form-versions">
+                <thead class="text-xs uppercase text-slate-500">
+                    <tr><th class="py-1">"Version"</th><th>"Author"</th><th>"Saved"</th><th>"Note"</th><th>"Compare"</th><th></th></tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    <For each=move || versions.get() key=|v| v.version let(v)>
+                        {
+                            let n = v.version;
+                            view! {
+                                <tr>
+                                    <td class="py-1.5 font-medium">{n}</td>
+                                    <td>{v.author.clone()}</td>
+                                    <td class="text-slate-500">{v.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                    <td class="text-slate-600">{v.note.clone().unwrap_or_default()}{v.restored_from.map(|r| format!(" (from version {r})"))}</td>
+                                    <td class="space-x-2 text-xs">
+                                        <label><input type="radio" name="compare-left" on:change=move |_| left.set(Some(n)) />" from"</label>
+                                        <label><input type="radio" name="compare-right" on:change=move |_| right.set(Some(n)) />" to"</label>
+                                    </td>
+                                    <td class="text-right">
+                                        {move || if version.get() == n {
+                                            view! { <span class="text-xs font-semibold text-emerald-700">"Current"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <button type="button" class=SMALL on:click=move |_| {
+                                                    restore.dispatch(RestoreForm { service: service.get_value(), version: n, base_version: version.get_untracked() });
+                                                }>{format!("Restore version {n}")}</button>
+                                            }.into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match compared.await {
+                        Ok(Some(lines)) => view! {
+                            <pre class="mt-4 max-h-96 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-2 text-xs" data-testid="version-diff">
+                                {lines.into_iter().map(|l| match l {
+                                    Line::Same(t) => view! { <div class="text-slate-600">{format!("  {t}")}</div> }.into_any(),
+                                    Line::Removed(t) => view! { <div class="bg-red-50 text-red-800">{format!("- {t}")}</div> }.into_any(),
+                                    Line::Added(t) => view! { <div class="bg-emerald-50 text-emerald-800">{format!("+ {t}")}</div> }.into_any(),
+                                }).collect_view()}
+                            </pre>
+                        }.into_any(),
+                        Ok(None) => view! { <p class="mt-3 text-xs text-slate-500">"Pick a \"from\" and a \"to\" version to compare them."</p> }.into_any(),
+                        Err(e) => view! { <p role="alert" class="mt-3 text-sm text-red-700">{e.user_message()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
