@@ -320,6 +320,38 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         .await;
     assert_eq!(reverted.status, 200, "{}", reverted.text());
 
+    // form.save, form.restore (platform work), form.submit (in the submitter's tenant)
+    let builder = app.browser_login("superadmin@core.com").await;
+    let schema =
+        json!({"fields": [{"name": "title", "type": "text", "label": "Title", "required": true}]});
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("service", "task-manager"),
+            ("base_version", "0"),
+            ("schema", &schema.to_string()),
+        ])
+        .finish();
+    let res = app.server_fn("forms_save", &body, Some(&builder)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .server_fn(
+            "forms_restore",
+            "service=task-manager&version=1&base_version=1",
+            Some(&builder),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let member = app.browser_login("user@taskmanager.com").await;
+    let res = app
+        .server_fn(
+            "forms_submit",
+            "service=task-manager&version=2&values[title]=Hello",
+            Some(&member),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["errors"], json!([]));
+
     // user.create_superadmin (the CLI's path)
     user_service::create_superadmin(
         &app.state,
@@ -368,7 +400,8 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
             assert!(e.actor_user_id.is_some(), "{action}: actor");
         }
         // Registry changes are platform work, recorded without a tenant.
-        let platform = action.as_str().starts_with("service.");
+        let platform = action.as_str().starts_with("service.")
+            || matches!(action, AuditAction::FormSave | AuditAction::FormRestore);
         if platform {
             assert!(e.tenant_id.is_none(), "{action}: no tenant");
         }

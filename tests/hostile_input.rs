@@ -389,6 +389,12 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ("menus_layout_versions", &["scope"]),
     ("menus_layout_revert", &["scope", "version", "base_version"]),
     ("menus_explain", &["user_id", "item_id"]),
+    ("forms_load", &["service"]),
+    ("forms_submit", &["service", "version", "values[title]"]),
+    ("forms_builder", &["service"]),
+    ("forms_save", &["service", "base_version", "schema", "note"]),
+    ("forms_version", &["service", "version"]),
+    ("forms_restore", &["service", "version", "base_version"]),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

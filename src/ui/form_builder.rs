@@ -277,19 +277,21 @@ fn Builder(view: BuilderView) -> impl IntoView {
             </p>
         })}
         <Announcer sortable />
-        <div class="grid gap-6 lg:grid-cols-[12rem_minmax(0,1fr)_22rem]">
+        // The pointer handlers sit around the palette and the fields alike: a drag from the
+        // palette is captured by its handle, and its events bubble from there.
+        <div
+            class="grid gap-6 lg:grid-cols-[12rem_minmax(0,1fr)_22rem]"
+            on:pointermove=sortable.pointer_move()
+            on:pointerup=sortable.pointer_up()
+            on:pointercancel=sortable.pointer_cancel()
+        >
             <Palette sortable add />
             <section class=CARD aria-labelledby="fields-title">
                 <div class="mb-3 flex items-center justify-between">
                     <h2 id="fields-title" class="font-semibold">"Fields"</h2>
                     <p class="text-xs text-slate-500">"Drag by the handle, or focus it and press Space."</p>
                 </div>
-                <div
-                    on:pointermove=sortable.pointer_move()
-                    on:pointerup=sortable.pointer_up()
-                    on:pointercancel=sortable.pointer_cancel()
-                    data-testid="builder-fields"
-                >
+                <div data-testid="builder-fields">
                     {move || rows(nodes.get(), 1, nodes, selected, problem, sortable)}
                     <div
                         data-dnd-id=END
@@ -467,17 +469,16 @@ fn Properties(
     view! {
         <section class=CARD aria-labelledby="properties-title" data-testid="properties">
             <h2 id="properties-title" class="mb-3 font-semibold">"Properties"</h2>
-            {move || match selected.get() {
-                None => view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> }.into_any(),
-                Some(id) => {
-                    // Re-rendered only when another field is selected: inputs keep their focus.
-                    let Some(node) = nodes.with_untracked(|t| find(t, &id).cloned()) else {
-                        return view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> }.into_any();
-                    };
+            {move || selected.with(Option::is_none).then(|| view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> })}
+            // Keyed by the field: another selection builds fresh inputs (patching the old
+            // ones would keep what was typed into them), and edits do not rebuild them.
+            <For each=move || selected.get() key=|id| id.clone() let(id)>
+                {
+                    let node = nodes.with_untracked(|t| find(t, &id).cloned());
                     let earlier = earlier_fields(&nodes.get_untracked(), &id);
-                    view! { <FieldProperties id node=node earlier nodes problem /> }.into_any()
+                    node.map(|node| view! { <FieldProperties id node earlier nodes problem /> })
                 }
-            }}
+            </For>
         </section>
     }
 }

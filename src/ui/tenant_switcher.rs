@@ -95,8 +95,7 @@ pub fn TenantSwitcher(
                                     <input type="hidden" name="tenant_id" value=t.id.to_string() />
                                     <button
                                         type="submit"
-                                        class=item_class
-                                        class=(current_class, is_current)
+                                        class=if is_current { format!("{item_class} {current_class}") } else { item_class.to_string() }
                                         disabled=is_current
                                         title=title
                                     >

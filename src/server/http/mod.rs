@@ -1,6 +1,7 @@
 //! The HTTP surface: probes, the JSON API under `/api/v1`, server functions and pages.
 
 pub mod account;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod consistency;
@@ -165,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(resilience::panic_response))
         .layer(middleware::from_fn(resilience::deadline))
         .layer(middleware::from_fn(security::no_store))
+        .layer(middleware::from_fn(assets::cache_static))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
