@@ -196,7 +196,7 @@ async fn a_built_form_is_versioned_loaded_validated_and_submitted() {
     assert_eq!(res.status, 200, "{}", res.text());
     let view = res.json();
     assert_eq!(view["version"], 3);
-    assert_eq!(view["versions"][0]["restoredFrom"], 1);
+    assert_eq!(view["versions"][0]["restored_from"], 1);
     assert_eq!(view["schema"]["fields"][0]["label"], "Title");
     let actions: Vec<String> = {
         let mut conn = app.db.conn().await;
@@ -280,9 +280,11 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
         res.status,
         res.text()
     );
-    assert_eq!(
-        res.header("location").as_deref(),
-        Some("http://localhost/forms/task-manager")
+    // Back to the page the form was on (leptos adds an empty query).
+    let location = res.header("location").unwrap_or_default();
+    assert!(
+        location.trim_end_matches('?') == "http://localhost/forms/task-manager",
+        "{location}"
     );
 
     // The page, rendered on the server, shows the error and the entered title; never the PIN.

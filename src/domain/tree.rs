@@ -36,6 +36,15 @@ pub enum Step {
     Out,
 }
 
+/// What a drop did, for the screen reader.
+pub fn moved(placement: Placement, what: &str, whom: &str) -> String {
+    match placement {
+        Placement::Before => format!("{what} moved above {whom}."),
+        Placement::After => format!("{what} moved below {whom}."),
+        Placement::Inside => format!("{what} moved into {whom}."),
+    }
+}
+
 pub struct Found<'a, N> {
     pub node: &'a N,
     pub parent: Option<String>,

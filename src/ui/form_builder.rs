@@ -21,7 +21,7 @@ use crate::{
         },
         line_diff::{diff, Line},
         service::reader::JsonPath,
-        tree::{find, find_mut, insert, place, step, take, Placement},
+        tree::{find, find_mut, insert, moved, place, step, take, Placement},
     },
     ui::{
         dnd::{indicator_class, Announcer, Sortable},
@@ -178,11 +178,7 @@ fn Builder(view: BuilderView) -> impl IntoView {
                 place(&mut tree, &item, &target, placement)?;
                 let (what, whom) = (label_of(&item), label_of(&target));
                 nodes.set(tree);
-                Ok(match placement {
-                    Placement::Before => format!("{what} moved above {whom}."),
-                    Placement::After => format!("{what} moved below {whom}."),
-                    Placement::Inside => format!("{what} moved into {whom}."),
-                })
+                Ok(moved(placement, &what, &whom))
             },
         ),
         Callback::new(

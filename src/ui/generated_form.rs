@@ -165,14 +165,12 @@ fn width_class(width: Option<Width>) -> &'static str {
 fn state(schema: &FormSchema, initial: &Pairs) -> (HashMap<String, Field>, u32) {
     let mut fields = HashMap::new();
     let mut key = 0u32;
-    crate::domain::form::schema::walk_paths(
-        &schema.fields,
-        "",
-        &crate::domain::form::reader_root(),
-        &mut |field, path, _| {
-            if !field.holds_value() {
-                return;
-            }
+    for (field, path) in schema.paths() {
+        if !field.holds_value() {
+            continue;
+        }
+        let path = path.as_str();
+        {
             let items = || -> Vec<String> {
                 let prefix = format!("{path}.");
                 let mut found: Vec<(usize, String)> = initial
@@ -213,8 +211,8 @@ fn state(schema: &FormSchema, initial: &Pairs) -> (HashMap<String, Field>, u32) 
                     touched: RwSignal::new(false),
                 },
             );
-        },
-    );
+        }
+    }
     (fields, key)
 }
 
@@ -268,16 +266,11 @@ pub fn GeneratedForm(
     let rules = Memo::new(move |_| values.with(|v| schema.with_value(|s| Rules::of(s, v))));
     let errors =
         Memo::new(move |_| values.with(|v| schema.with_value(|s| validate(s, v, pattern_matches))));
-    let mut labels = HashMap::new();
-    schema.with_value(|s| {
-        crate::domain::form::schema::walk_paths(
-            &s.fields,
-            "",
-            &crate::domain::form::reader_root(),
-            &mut |f, path, _| {
-                labels.insert(path.to_string(), f.label.clone());
-            },
-        )
+    let labels: HashMap<String, String> = schema.with_value(|s| {
+        s.paths()
+            .into_iter()
+            .map(|(f, path)| (path, f.label.clone()))
+            .collect()
     });
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));

@@ -168,11 +168,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                 place(&mut next, &item, &target, placement)?;
                 let (what, whom) = (named(&item), named(&target));
                 tree.set(next);
-                Ok(match placement {
-                    crate::ui::dnd::Placement::Before => format!("{what} moved above {whom}."),
-                    crate::ui::dnd::Placement::After => format!("{what} moved below {whom}."),
-                    crate::ui::dnd::Placement::Inside => format!("{what} moved into {whom}."),
-                })
+                Ok(crate::domain::tree::moved(placement, &what, &whom))
             },
         ),
         Callback::new(move |(item, direction): (String, crate::ui::dnd::Step)| {

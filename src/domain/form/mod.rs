@@ -15,8 +15,3 @@ mod tests;
 
 pub use schema::*;
 pub use validate::{validate, FieldError, PatternMatch};
-
-/// The schema path that `walk_paths` starts from.
-pub(crate) fn reader_root() -> crate::domain::service::reader::JsonPath {
-    crate::domain::service::reader::JsonPath::root("fields")
-}

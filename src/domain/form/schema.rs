@@ -448,11 +448,11 @@ fn check_conditions(schema: &FormSchema, root: &JsonPath) -> Result<(), AppError
 
 /// Visits every field in document order, groups before their fields, with its value path
 /// (`address.city`) and its schema path (`fields[2].fields[0]`).
-pub fn walk_paths(
-    fields: &[FormField],
+pub fn walk_paths<'a>(
+    fields: &'a [FormField],
     prefix: &str,
     at: &JsonPath,
-    visit: &mut impl FnMut(&FormField, &str, &JsonPath),
+    visit: &mut impl FnMut(&'a FormField, &str, &JsonPath),
 ) {
     for (i, field) in fields.iter().enumerate() {
         let path = join(prefix, &field.name);
@@ -470,6 +470,21 @@ pub fn join(prefix: &str, name: &str) -> String {
         name.to_string()
     } else {
         format!("{prefix}.{name}")
+    }
+}
+
+impl FormSchema {
+    /// Every field in document order, groups before their fields, with its value path
+    /// (`address.city`).
+    pub fn paths(&self) -> Vec<(&FormField, String)> {
+        let mut out = Vec::new();
+        walk_paths(
+            &self.fields,
+            "",
+            &JsonPath::root("fields"),
+            &mut |f, path, _| out.push((f, path.to_string())),
+        );
+        out
     }
 }
 

@@ -178,58 +178,39 @@ fn strip(fields: &[FormField], values: &mut Value, mask: Option<&str>) {
 /// The names of the fields that hold a value in `values` (for the audit log, which never
 /// records values).
 pub fn filled_paths(schema: &FormSchema, values: &Value) -> Vec<String> {
-    let mut paths = Vec::new();
-    super::schema::walk_paths(
-        &schema.fields,
-        "",
-        &super::reader_root(),
-        &mut |field, path, _| {
-            if field.holds_value() && lookup(values, path).is_some_and(|v| !is_blank(v)) {
-                paths.push(path.to_string());
-            }
-        },
-    );
-    paths
+    schema
+        .paths()
+        .into_iter()
+        .filter(|(field, path)| {
+            field.holds_value() && lookup(values, path).is_some_and(|v| !is_blank(v))
+        })
+        .map(|(_, path)| path)
+        .collect()
 }
 
 /// The values a form starts with: each field's `default`, overridden by `overrides` (the
 /// tenant's `customSettings.formDefaults`), as form-post pairs.
 pub fn initial_pairs(schema: &FormSchema, overrides: Option<&Value>) -> Pairs {
     let mut pairs = Pairs::new();
-    super::schema::walk_paths(
-        &schema.fields,
-        "",
-        &super::reader_root(),
-        &mut |field, path, _| {
-            if !field.holds_value() {
-                return;
-            }
-            let value = overrides
-                .and_then(|o| lookup(o, path))
-                .or(field.default.as_ref());
-            if let Some(v) = value {
-                put(&mut pairs, path, v);
-            }
-        },
-    );
+    for (field, path) in schema.paths() {
+        let value = overrides
+            .and_then(|o| lookup(o, &path))
+            .or(field.default.as_ref());
+        if let Some(v) = value.filter(|_| field.holds_value()) {
+            put(&mut pairs, &path, v);
+        }
+    }
     pairs
 }
 
 /// The values as form-post pairs (what a re-rendered form is filled with).
 pub fn to_pairs(schema: &FormSchema, values: &Value) -> Pairs {
     let mut pairs = Pairs::new();
-    super::schema::walk_paths(
-        &schema.fields,
-        "",
-        &super::reader_root(),
-        &mut |field, path, _| {
-            if field.holds_value() {
-                if let Some(v) = lookup(values, path) {
-                    put(&mut pairs, path, v);
-                }
-            }
-        },
-    );
+    for (field, path) in schema.paths() {
+        if let Some(v) = lookup(values, &path).filter(|_| field.holds_value()) {
+            put(&mut pairs, &path, v);
+        }
+    }
     pairs
 }
 
@@ -257,20 +238,15 @@ pub fn text(v: &Value) -> String {
 
 /// The pairs without those of password fields: what may be echoed back into a page.
 pub fn without_password_pairs(schema: &FormSchema, pairs: &Pairs) -> Pairs {
-    let mut secret = Vec::new();
-    super::schema::walk_paths(
-        &schema.fields,
-        "",
-        &super::reader_root(),
-        &mut |field, path, _| {
-            if field.field_type == FieldType::Password {
-                secret.push(path.to_string());
-            }
-        },
-    );
+    let secret: Vec<String> = schema
+        .paths()
+        .into_iter()
+        .filter(|(f, _)| f.field_type == FieldType::Password)
+        .map(|(_, path)| path)
+        .collect();
     pairs
         .iter()
-        .filter(|(k, _)| !secret.iter().any(|s| *k == s))
+        .filter(|(k, _)| !secret.contains(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }

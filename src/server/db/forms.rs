@@ -30,37 +30,25 @@ pub struct NewVersion<'a> {
 }
 
 /// Puts `schema` on the service as its next form version, if the service's current version
-/// is still `base` (any version when `None`); the new version, or `None` when another save
-/// came first.
+/// is still `base`; the new version, or `None` when another save came first.
 pub async fn save_version(
     conn: &mut AsyncPgConnection,
     service_id: Uuid,
-    base: Option<i32>,
+    base: i32,
     new: NewVersion<'_>,
 ) -> QueryResult<Option<i32>> {
-    let target = services::table.filter(services::id.eq(service_id));
-    let bumped: Option<i32> = match base {
-        Some(b) => {
-            diesel::update(target.filter(services::form_version.eq(b)))
-                .set((
-                    services::form_schema.eq(new.schema),
-                    services::form_version.eq(services::form_version + 1),
-                ))
-                .returning(services::form_version)
-                .get_result(conn)
-                .await
-        }
-        None => {
-            diesel::update(target)
-                .set((
-                    services::form_schema.eq(new.schema),
-                    services::form_version.eq(services::form_version + 1),
-                ))
-                .returning(services::form_version)
-                .get_result(conn)
-                .await
-        }
-    }
+    let bumped: Option<i32> = diesel::update(
+        services::table
+            .filter(services::id.eq(service_id))
+            .filter(services::form_version.eq(base)),
+    )
+    .set((
+        services::form_schema.eq(new.schema),
+        services::form_version.eq(services::form_version + 1),
+    ))
+    .returning(services::form_version)
+    .get_result(conn)
+    .await
     .optional()?;
     let Some(version) = bumped else {
         return Ok(None);

@@ -21,6 +21,7 @@ use crate::{
         },
         services::{
             access::{TENANT_ADMIN, USER},
+            forms,
             registry::{self, server_pattern},
         },
         state::AppState,
@@ -135,6 +136,9 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
         }
         if let Some(key) = key {
             registry::store_key(c, state, row.id, Some(key.to_string())).await?;
+        }
+        if let Some(schema) = &spec.form_schema {
+            forms::record_registry_version(c, admin, row.id, 0, schema, "Registered").await?;
         }
         let tenant = tenants::find_by_domain(c, tenant)
             .await?

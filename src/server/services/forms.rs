@@ -368,7 +368,10 @@ pub struct Save {
 pub fn read_save(base_version: i32, schema: &str, note: &str) -> Result<Save, AppError> {
     let value: Value = serde_json::from_str(schema)
         .map_err(|e| AppError::validation("schema", format!("is not valid JSON ({e})")))?;
-    FormSchema::parse(&value, JsonPath::root("schema"), server_pattern)?;
+    // Stored as read (options as {value, label}, defaults filled in), the shape every
+    // reader of the registry expects.
+    let parsed = FormSchema::parse(&value, JsonPath::root("schema"), server_pattern)?;
+    let value = serde_json::to_value(&parsed).map_err(|_| AppError::Internal)?;
     let note = note.trim();
     if note.chars().count() > 500 {
         return Err(AppError::validation(
@@ -417,10 +420,10 @@ pub async fn restore(
             .await?
             .ok_or(AppError::NotFound)?;
         // Still readable under today's rules (a pattern's limits may have tightened).
-        FormSchema::parse(&old.schema, JsonPath::root("schema"), server_pattern)?;
+        let parsed = FormSchema::parse(&old.schema, JsonPath::root("schema"), server_pattern)?;
         let save = Save {
             base_version,
-            schema: old.schema,
+            schema: serde_json::to_value(&parsed).map_err(|_| AppError::Internal)?,
             note: Some(format!("Restored version {version}")),
         };
         store(c, actor, client, row, save, Some(version)).await
@@ -446,7 +449,7 @@ async fn store(
         author_name: &author.name,
         restored_from,
     };
-    let version = db::save_version(c, row.id, Some(save.base_version), new)
+    let version = db::save_version(c, row.id, save.base_version, new)
         .await?
         .ok_or_else(|| {
             AppError::conflict(
@@ -482,25 +485,29 @@ async fn store(
 }
 
 /// Records a schema written by the registry (register, update) as the service's next form
-/// version, so that every schema a submission may have used is kept.
+/// version, so that every schema a submission may have used is kept. `base`: the service's
+/// form version, read under the row's lock.
 pub async fn record_registry_version(
     c: &mut AsyncPgConnection,
-    actor: &Actor,
+    author_id: Uuid,
     service_id: Uuid,
+    base: i32,
     schema: &FormSchema,
     note: &str,
 ) -> Result<(), AppError> {
-    let author = users::find(c, actor.user_id)
+    let author = users::find(c, author_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let schema = serde_json::to_value(schema).map_err(|_| AppError::Internal)?;
     let new = NewVersion {
         schema: &schema,
         note: Some(note),
-        author_id: Some(actor.user_id),
+        author_id: Some(author_id),
         author_name: &author.name,
         restored_from: None,
     };
-    db::save_version(c, service_id, None, new).await?;
+    db::save_version(c, service_id, base, new)
+        .await?
+        .ok_or(AppError::Internal)?;
     Ok(())
 }

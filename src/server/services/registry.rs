@@ -199,7 +199,8 @@ pub async fn register(
             store_key(c, state, row.id, key).await?;
         }
         if let Some(schema) = &spec.form_schema {
-            forms::record_registry_version(c, actor, row.id, schema, "Registered").await?;
+            forms::record_registry_version(c, actor.user_id, row.id, 0, schema, "Registered")
+                .await?;
         }
         let details = json!({
             "name": spec.name,
@@ -315,7 +316,7 @@ pub async fn update(
         check_urls(state, &spec).await?;
         db::update(c, id, SpecColumns::of(&spec)?).await?;
         if let Some(schema) = spec.form_schema.as_ref().filter(|s| current.form_schema.as_ref() != Some(*s)) {
-            forms::record_registry_version(c, actor, id, schema, "Updated in the service registry").await?;
+            forms::record_registry_version(c, actor.user_id, id, before.form_version, schema, "Updated in the service registry").await?;
         }
         let changed: Vec<&str> = Obj::new(&body, JsonPath::root(""))?
             .keys()
