@@ -5,6 +5,8 @@
 # SKIP_BUILD=1 measures the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# wasm-opt (binaryen) comes from npm, like in the Makefile.
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 [[ "${SKIP_BUILD:-0}" == 1 ]] || cargo leptos build --release -P
 pkg=target/site/pkg
 printf '%-48s %10s %10s %10s\n' file raw gzip brotli

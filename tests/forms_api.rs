@@ -382,7 +382,23 @@ async fn who_may_build_load_and_submit() {
             .server_fn("forms_restore", &body, cookie.map(String::as_str))
             .await;
         assert_eq!(res.status, status, "restore: {}", res.text());
+        let res = app
+            .server_fn(
+                "forms_version",
+                "service=task-manager&version=1",
+                cookie.map(String::as_str),
+            )
+            .await;
+        assert_eq!(res.status, status, "version: {}", res.text());
     }
+    let res = app
+        .server_fn(
+            "forms_submit",
+            "service=task-manager&version=1&values[title]=Hello",
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401, "{}", res.text());
 
     // Another tenant's service is not there at all; nobody must sign in.
     assert_eq!(load(&app, &admin_b).await.status, 404);
@@ -519,10 +535,13 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
     let mut conn = AsyncPgConnection::establish(&common::app_url(&app.db))
         .await
         .unwrap();
-    let scope_a = Scope {
-        tenant_id: Some(a),
-        ..Scope::default()
-    };
+    let admin_a: uuid::Uuid = inti::server::db::schema::users::table
+        .filter(inti::server::db::schema::users::email.eq("admin@taskmanager.com"))
+        .select(inti::server::db::schema::users::id)
+        .first(&mut owner)
+        .await
+        .unwrap();
+    let scope_a = Scope::member(admin_a, a);
     let seen: Vec<uuid::Uuid> = conn
         .transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;
@@ -534,7 +553,7 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
         .await
         .unwrap();
     assert_eq!(seen, vec![a]);
-    let insert = async |c: &mut AsyncPgConnection, t: uuid::Uuid| {
+    let insert = async |c: &mut AsyncPgConnection, t: uuid::Uuid, by: Option<uuid::Uuid>| {
         c.transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;
             diesel::insert_into(form_submissions::table)
@@ -543,31 +562,35 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
                     form_submissions::service_id.eq(service),
                     form_submissions::form_version.eq(1),
                     form_submissions::values.eq(json!({})),
+                    form_submissions::submitted_by.eq(by),
                 ))
                 .execute(c)
                 .await
         })
         .await
     };
-    // Its own, yes (the control); another tenant's, no.
-    assert_eq!(insert(&mut conn, a).await.unwrap(), 1);
-    assert!(insert(&mut conn, b).await.is_err());
-    // Nor may a tenant scope write form versions, or delete anything.
-    let forged = conn
-        .transaction::<_, diesel::result::Error, _>(async |c| {
-            set_scope(c, scope_a).await?;
+    // Its own, as itself, yes (the control); another tenant's, or as nobody, no.
+    assert_eq!(insert(&mut conn, a, Some(admin_a)).await.unwrap(), 1);
+    assert!(insert(&mut conn, b, Some(admin_a)).await.is_err());
+    assert!(insert(&mut conn, a, None).await.is_err());
+    // Form versions: platform work may write one (the control); a tenant scope may not.
+    let version = async |c: &mut AsyncPgConnection, scope: Scope, n: i32| {
+        c.transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, scope).await?;
             diesel::insert_into(form_versions::table)
                 .values((
                     form_versions::service_id.eq(service),
-                    form_versions::version.eq(99),
+                    form_versions::version.eq(n),
                     form_versions::schema.eq(json!({})),
-                    form_versions::author_name.eq("Intruder"),
+                    form_versions::author_name.eq("Someone"),
                 ))
                 .execute(c)
                 .await
         })
-        .await;
-    assert!(forged.is_err());
+        .await
+    };
+    assert_eq!(version(&mut conn, Scope::platform(), 98).await.unwrap(), 1);
+    assert!(version(&mut conn, scope_a, 99).await.is_err());
     let deleted = conn
         .transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;
@@ -581,4 +604,111 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
         .await
         .unwrap();
     assert_eq!(total, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults() {
+    let app = TestApp::new().await;
+    let admin = app.browser_login("superadmin@core.com").await;
+    let user = app.browser_login("user@taskmanager.com").await;
+    assert_eq!(
+        save(&app, &admin, 0, &task_form("Title"), "").await.status,
+        200
+    );
+    let service: uuid::Uuid = {
+        let mut conn = app.db.conn().await;
+        services::table
+            .filter(services::name.eq("task-manager"))
+            .select(services::id)
+            .first(&mut conn)
+            .await
+            .unwrap()
+    };
+
+    // A second POST endpoint, needing nothing: the form names none, so nobody may submit
+    // (rather than the first endpoint's permission silently no longer applying).
+    {
+        let mut conn = app.db.conn().await;
+        diesel::insert_into(service_endpoints::table)
+            .values((
+                service_endpoints::service_id.eq(service),
+                service_endpoints::name.eq("tasks:import"),
+                service_endpoints::display_name.eq("Import"),
+                service_endpoints::method.eq("POST"),
+                service_endpoints::path.eq("/tasks/import"),
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let fine = [("title", "Fine title")];
+    assert_eq!(submit(&app, &user, 1, &fine).await.status, 403);
+    let page = load(&app, &user).await.json();
+    assert!(
+        page["blocked"]
+            .as_str()
+            .unwrap()
+            .contains("several POST endpoints"),
+        "{page}"
+    );
+    // Naming one settles it; naming one that does not exist is refused at its path.
+    let mut named = task_form("Title");
+    named["endpoint"] = json!("nope");
+    let res = save(&app, &admin, 1, &named, "").await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["Validation"]["field"], "schema.endpoint");
+    named["endpoint"] = json!("tasks:create");
+    assert_eq!(save(&app, &admin, 1, &named, "").await.status, 200);
+    let res = submit(&app, &user, 2, &fine).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["errors"], json!([]));
+
+    // Maintenance: shown, and a submission is 503.
+    let set_status = async |status: &str| {
+        let mut conn = app.db.conn().await;
+        diesel::update(services::table.find(service))
+            .set(services::status.eq(status))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    };
+    set_status("MAINTENANCE").await;
+    assert_eq!(submit(&app, &user, 2, &fine).await.status, 503);
+    let page = load(&app, &user).await.json();
+    assert!(
+        page["blocked"].as_str().unwrap().contains("maintenance"),
+        "{page}"
+    );
+    set_status("ACTIVE").await;
+
+    // The tenant's defaults, set by the super admin on the assignment.
+    let token = app.token("superadmin@core.com").await;
+    let tenant: uuid::Uuid = {
+        use inti::server::db::schema::tenants;
+        let mut conn = app.db.conn().await;
+        tenants::table
+            .filter(tenants::domain.eq("taskmanager"))
+            .select(tenants::id)
+            .first(&mut conn)
+            .await
+            .unwrap()
+    };
+    let defaults =
+        json!({"customSettings": {"formDefaults": {"title": "From the tenant", "pin": "1234"}}});
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{service}/tenants/{tenant}"),
+            Some(defaults),
+            &token,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let page = load(&app, &user).await.json();
+    assert_eq!(page["initial"]["title"], "From the tenant");
+    assert_eq!(
+        page["initial"].get("pin"),
+        None,
+        "never a password, not even a default"
+    );
 }

@@ -22,10 +22,12 @@ INSERT INTO form_versions (service_id, version, schema, note, author_id, author_
     FROM services WHERE form_schema IS NOT NULL;
 UPDATE services SET form_version = 1 WHERE form_schema IS NOT NULL;
 
--- Like the registry: any scope reads the versions; only platform work writes them.
+-- Like the registry: a tenant or platform scope reads the versions; only platform work
+-- writes them.
 ALTER TABLE form_versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE form_versions FORCE ROW LEVEL SECURITY;
-CREATE POLICY form_versions_read ON form_versions FOR SELECT USING (true);
+CREATE POLICY form_versions_read ON form_versions FOR SELECT
+  USING (inti_all_tenants() OR inti_current_tenant() IS NOT NULL);
 CREATE POLICY form_versions_insert ON form_versions FOR INSERT WITH CHECK (inti_all_tenants());
 GRANT SELECT, INSERT ON form_versions TO inti_app;
 
@@ -48,6 +50,7 @@ ALTER TABLE form_submissions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE form_submissions FORCE ROW LEVEL SECURITY;
 CREATE POLICY form_submissions_read ON form_submissions FOR SELECT
   USING (tenant_id = inti_current_tenant() OR inti_all_tenants());
+-- Written by its submitter, in their current tenant.
 CREATE POLICY form_submissions_insert ON form_submissions FOR INSERT
-  WITH CHECK (tenant_id = inti_current_tenant());
+  WITH CHECK (tenant_id = inti_current_tenant() AND submitted_by = inti_current_user());
 GRANT SELECT, INSERT ON form_submissions TO inti_app;

@@ -13,9 +13,14 @@ use crate::domain::{
     },
 };
 
+/// Where a post without JavaScript leaves its outcome: per user, tenant and service, so that
+/// it never shows to another account or in another tenant of the same browser session.
 #[cfg(feature = "ssr")]
-fn outcome_key(service: &str) -> String {
-    format!("form_outcome:{service}")
+fn outcome_key(actor: &crate::server::auth::actor::Actor, service: &str) -> String {
+    format!(
+        "form_outcome:{}:{}:{service}",
+        actor.user_id, actor.tenant_id
+    )
 }
 
 #[server(prefix = "/api", endpoint = "forms_load")]
@@ -27,7 +32,7 @@ pub async fn load_form(service: String) -> Result<FormView, AppError> {
             let actor = context::actor(&state).await?;
             let session = context::session().await?;
             let outcome = session
-                .remove::<(Pairs, Submitted)>(&outcome_key(&service))
+                .remove::<forms::PageOutcome>(&outcome_key(&actor, &service))
                 .await
                 .ok()
                 .flatten();
@@ -51,18 +56,38 @@ pub async fn submit_form(
             let actor = context::actor(&state).await?;
             let client = context::client().await;
             let posted =
-                forms::submit(&state, &actor, &service, version, Ok(values), &client).await?;
-            if context::from_html_form() {
-                let session = context::session().await?;
-                session
-                    .insert(&outcome_key(&service), (posted.echo, posted.answer.clone()))
-                    .await
-                    .map_err(|e| {
-                        tracing::error!(error = %e, "cannot keep a form's outcome in the session");
-                        AppError::Unavailable
-                    })?;
+                forms::submit(&state, &actor, &service, version, Ok(values), &client).await;
+            if !context::from_html_form() {
+                return posted.map(|p| p.answer);
             }
-            Ok(posted.answer)
+            // Without JavaScript the page comes back through a redirect: it finds the
+            // outcome (a refusal too) in the session.
+            let outcome = match &posted {
+                Ok(p) => forms::PageOutcome {
+                    echo: p.echo.clone(),
+                    answer: p.answer.clone(),
+                },
+                Err(e) => forms::PageOutcome {
+                    echo: None,
+                    answer: Submitted {
+                        errors: vec![crate::domain::form::FieldError::new(
+                            "form",
+                            e.user_message(),
+                        )],
+                        version,
+                        ..Submitted::default()
+                    },
+                },
+            };
+            let session = context::session().await?;
+            session
+                .insert(&outcome_key(&actor, &service), outcome)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "cannot keep a form's outcome in the session");
+                    AppError::Unavailable
+                })?;
+            posted.map(|p| p.answer)
         }
         .await,
     )
@@ -95,8 +120,14 @@ pub async fn save_form(
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             let client = context::client().await;
-            let save = forms::read_save(base_version, &schema, &note);
-            forms::save(&state, &actor, &service, save, &client).await
+            forms::save(
+                &state,
+                &actor,
+                &service,
+                Ok((base_version, schema, note)),
+                &client,
+            )
+            .await
         }
         .await,
     )

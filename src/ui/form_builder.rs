@@ -468,7 +468,16 @@ fn Properties(
             {move || selected.with(Option::is_none).then(|| view! { <p class="text-sm text-slate-500">"Select a field to edit it."</p> })}
             // Keyed by the field: another selection builds fresh inputs (patching the old
             // ones would keep what was typed into them), and edits do not rebuild them.
-            <For each=move || selected.get() key=|id| id.clone() let(id)>
+            // A change of type shows other properties: that rebuilds them too.
+            <For
+                each=move || {
+                    selected.get().and_then(|id| {
+                        nodes.with(|t| find(t, &id).map(|n| (id.clone(), n.field.field_type)))
+                    })
+                }
+                key=|(id, t)| (id.clone(), *t)
+                let((id, _))
+            >
                 {
                     let node = nodes.with_untracked(|t| find(t, &id).cloned());
                     let earlier = earlier_fields(&nodes.get_untracked(), &id);

@@ -53,7 +53,14 @@ fn FormScreen(view: FormView) -> impl IntoView {
     // entered values after errors, the starting ones after a success.
     let shown = RwSignal::new((schema, version, initial.clone(), outcome.clone()));
     let notice = RwSignal::new(outcome.as_ref().and_then(success));
-    let refused = RwSignal::new(None::<String>);
+    // A refusal of the whole form (403, 503, ...) posted without JavaScript comes back as an
+    // error at `form`.
+    let refused = RwSignal::new(outcome.as_ref().and_then(|o| {
+        o.errors
+            .iter()
+            .find(|e| e.path == "form")
+            .map(|e| e.message.clone())
+    }));
     let start = StoredValue::new(initial);
     Effect::new(move |_| match action.value().get() {
         Some(Ok(answer)) => {
@@ -97,7 +104,9 @@ fn FormScreen(view: FormView) -> impl IntoView {
         <section class=CARD>
             {move || {
                 let (schema, version, values, outcome) = shown.get();
-                let errors = outcome.map(|o| o.errors).unwrap_or_default();
+                let errors = outcome
+                    .map(|o| o.errors.into_iter().filter(|e| e.path != "form").collect())
+                    .unwrap_or_default();
                 let mode = Mode::Submit { service: service.get_value(), version, action };
                 let blocked = blocked.clone();
                 view! { <GeneratedForm schema initial=values mode server_errors=errors blocked /> }

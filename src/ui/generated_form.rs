@@ -16,7 +16,7 @@ use crate::{
         schema::{join, Condition, FieldType, FormField, FormSchema, ItemType, Test, Width},
         validate,
         values::{self, Pairs},
-        FieldError,
+        FieldError, PATTERN_MISMATCH,
     },
     ui::form::{BUTTON, INPUT},
 };
@@ -311,7 +311,9 @@ pub fn GeneratedForm(
         }
         ctx.tried.set(true);
         ctx.server.set(Vec::new());
-        if !errors.with_untracked(Vec::is_empty) {
+        // Pattern mismatches are advice here (see PATTERN_MISMATCH): the server decides.
+        let blocking = errors.with_untracked(|e| e.iter().any(|x| x.message != PATTERN_MISMATCH));
+        if blocking {
             tried_ok.set(None);
             // The summary takes focus, so a screen reader reads what to fix.
             request_animation_frame(move || {

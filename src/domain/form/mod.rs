@@ -14,4 +14,4 @@ pub mod view;
 mod tests;
 
 pub use schema::*;
-pub use validate::{validate, FieldError, PatternMatch};
+pub use validate::{validate, FieldError, PatternMatch, PATTERN_MISMATCH};

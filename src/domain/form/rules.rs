@@ -23,18 +23,33 @@ pub fn is_blank(v: &Value) -> bool {
     }
 }
 
+/// Whether a value is not filled in, counting an unchecked box (`false`) as not filled in:
+/// what `required` and `notEmpty` mean.
+pub fn is_unset(v: &Value) -> bool {
+    is_blank(v) || *v == Value::Bool(false)
+}
+
+/// Equal values; a number equals its text (`5` and `"5"`: a condition typed in the builder
+/// is text, the number field's value a number).
 fn same(a: &Value, b: &Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
+    let number = |v: &Value| match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    if a.is_number() || b.is_number() {
+        if let (Some(x), Some(y)) = (number(a), number(b)) {
+            return x == y;
+        }
     }
+    a == b
 }
 
 impl Test {
     /// Whether the controlling field's value passes. A list (multiselect, array) passes
     /// `equals` when it holds the value and `oneOf` when it holds any of them.
     pub fn holds(&self, value: Option<&Value>) -> bool {
-        let value = value.filter(|v| !is_blank(v));
+        let value = value.filter(|v| !is_unset(v));
         let contains = |wanted: &Value| match value {
             Some(Value::Array(items)) => items.iter().any(|i| same(i, wanted)),
             Some(v) => same(v, wanted),

@@ -217,7 +217,9 @@ fn a_form_post_reads_by_the_schema() {
     assert_eq!(v["qty"], json!("twelve"));
     assert_eq!(paths(&validate(&schema, &v, matches)), ["qty"]);
     // Passwords never echo back into a page, nor are they stored.
-    assert!(!values::without_password_pairs(&schema, &pairs).contains_key("pw"));
+    let echo = values::echo_pairs(&schema, &pairs);
+    assert!(!echo.contains_key("pw") && !echo.contains_key("unknown"));
+    assert!(echo.contains_key("to.10") && echo.contains_key("addr.city"));
     assert!(values::without_passwords(&schema.fields, &v)
         .get("pw")
         .is_none());
@@ -375,7 +377,7 @@ proptest! {
                 FieldType::Select | FieldType::Multiselect | FieldType::Radio => f["options"] = json!(["a", "b"]),
                 FieldType::Array => f["itemType"] = json!("phone"),
                 FieldType::Group => f["fields"] = json!([{"name": "inner", "type": "integer", "label": "Inner", "required": true, "validation": {"min": 3}}]),
-                FieldType::Section | FieldType::Checkbox | FieldType::Switch => f["required"] = json!(false),
+                FieldType::Section => f["required"] = json!(false),
                 _ => {}
             }
             f
@@ -390,4 +392,26 @@ proptest! {
         let round = values::from_pairs(&schema, &values::to_pairs(&schema, &v));
         prop_assert_eq!(validate(&schema, &round, matches), vec![]);
     }
+}
+
+#[test]
+fn a_required_box_must_be_checked_and_conditions_read_numbers_as_typed() {
+    let schema = parse(json!({"fields": [
+        { "name": "terms", "type": "checkbox", "label": "I accept", "required": true },
+        { "name": "qty", "type": "integer", "label": "Qty" },
+        { "name": "bulk", "type": "text", "label": "Bulk note", "required": true,
+          "showIf": { "field": "qty", "equals": "5" } },
+        { "name": "code", "type": "hidden", "label": "Code", "default": "A1" }
+    ]}))
+    .unwrap();
+    let errors = validate(&schema, &json!({"terms": false}), matches);
+    assert_eq!(paths(&errors), ["terms"]);
+    let errors = validate(&schema, &json!({"terms": true, "qty": 5}), matches);
+    assert_eq!(paths(&errors), ["bulk"], "5 equals the builder's \"5\"");
+    // A hidden field is the form's: what was posted is replaced by its default.
+    let mut v = json!({"terms": true, "code": "forged"});
+    values::fix_hidden(&schema, &mut v, None);
+    assert_eq!(v["code"], "A1");
+    values::fix_hidden(&schema, &mut v, Some(&json!({"code": "B2"})));
+    assert_eq!(v["code"], "B2");
 }

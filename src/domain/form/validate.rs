@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    rules::{is_blank, Rules},
+    rules::{is_unset, Rules},
     schema::{join, FieldType, FormField, FormSchema, ItemType, Validation, MAX_ITEMS},
 };
 
@@ -14,6 +14,11 @@ use super::{
 /// browser its own engine (no regex engine in the bundle). A pattern that does not compile
 /// matches nothing.
 pub type PatternMatch = fn(pattern: &str, value: &str) -> bool;
+
+/// A pattern's refusal. The browser's RegExp and the server's `regex` read a few patterns
+/// differently (`\w` is ASCII in one, Unicode in the other): in the browser this error is
+/// advice, and only the server's answer stops a submission.
+pub const PATTERN_MISMATCH: &str = "does not have the expected format";
 
 /// An error at a value path (`message`, `address.city`, `recipients[2]`), or at `values`
 /// for the whole form.
@@ -80,7 +85,7 @@ impl Check<'_> {
             if !self.rules.shown(&path) {
                 continue;
             }
-            match map.get(&field.name).filter(|v| !is_blank(v)) {
+            match map.get(&field.name).filter(|v| !is_unset(v)) {
                 // A group left out is a group left empty: its required fields still are.
                 None if field.field_type == FieldType::Group => {
                     self.fields(&field.fields, &Value::Object(Default::default()), &path)
@@ -274,6 +279,7 @@ fn text_problem(
         TextKind::Datetime => {
             chrono::DateTime::parse_from_rfc3339(s).is_ok()
                 || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
+                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
         }
     };
     if !shape_ok {
@@ -287,7 +293,7 @@ fn text_problem(
         return Some(format!("must be {what}"));
     }
     match &rule.pattern {
-        Some(p) if !matches(p, s) => Some("does not have the expected format".into()),
+        Some(p) if !matches(p, s) => Some(PATTERN_MISMATCH.into()),
         _ => None,
     }
 }

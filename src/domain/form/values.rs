@@ -196,11 +196,44 @@ pub fn initial_pairs(schema: &FormSchema, overrides: Option<&Value>) -> Pairs {
         let value = overrides
             .and_then(|o| lookup(o, &path))
             .or(field.default.as_ref());
-        if let Some(v) = value.filter(|_| field.holds_value()) {
+        // A password is never put into a page, not even a default.
+        let shown = field.holds_value() && field.field_type != FieldType::Password;
+        if let Some(v) = value.filter(|_| shown) {
             put(&mut pairs, &path, v);
         }
     }
     pairs
+}
+
+/// Puts every `hidden` field's fixed value (its default, or the tenant's override) into
+/// `values`, whatever was posted: a hidden field is the form's, not the user's.
+pub fn fix_hidden(schema: &FormSchema, values: &mut Value, overrides: Option<&Value>) {
+    for (field, path) in schema.paths() {
+        if field.field_type != FieldType::Hidden {
+            continue;
+        }
+        let fixed = overrides
+            .and_then(|o| lookup(o, &path))
+            .or(field.default.as_ref())
+            .cloned();
+        let mut at = &mut *values;
+        let mut keys = path.split('.').peekable();
+        while let Some(key) = keys.next() {
+            let Some(map) = at.as_object_mut() else {
+                break;
+            };
+            if keys.peek().is_none() {
+                match &fixed {
+                    Some(v) => map.insert(key.to_string(), v.clone()),
+                    None => map.remove(key),
+                };
+                break;
+            }
+            at = map
+                .entry(key.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
 }
 
 /// The values as form-post pairs (what a re-rendered form is filled with).
@@ -236,17 +269,27 @@ pub fn text(v: &Value) -> String {
     }
 }
 
-/// The pairs without those of password fields: what may be echoed back into a page.
-pub fn without_password_pairs(schema: &FormSchema, pairs: &Pairs) -> Pairs {
-    let secret: Vec<String> = schema
+/// What a page may show again of a form post: the pairs of the schema's fields (list items
+/// as `path.N`), without passwords.
+pub fn echo_pairs(schema: &FormSchema, pairs: &Pairs) -> Pairs {
+    let shown: Vec<String> = schema
         .paths()
         .into_iter()
-        .filter(|(f, _)| f.field_type == FieldType::Password)
+        .filter(|(f, _)| f.holds_value() && f.field_type != FieldType::Password)
         .map(|(_, path)| path)
         .collect();
+    let known = |key: &str| {
+        shown.iter().any(|p| {
+            key == p
+                || key
+                    .strip_prefix(p.as_str())
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|n| n.parse::<usize>().is_ok())
+        })
+    };
     pairs
         .iter()
-        .filter(|(k, _)| !secret.contains(k))
+        .filter(|(k, _)| known(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }

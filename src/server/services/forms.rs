@@ -47,7 +47,34 @@ const RECENT_SHOWN: i64 = 5;
 struct Usable {
     row: ServiceRow,
     schema: FormSchema,
-    endpoint: Option<EndpointRow>,
+    target: Target,
+    /// The tenant's `customSettings.formDefaults`.
+    defaults: Option<Value>,
+}
+
+/// Where a form's submissions go.
+enum Target {
+    Endpoint(EndpointRow),
+    /// The service has no POST endpoint: using it is all a submission needs.
+    Service,
+    /// The schema names an endpoint that does not exist, or names none while the service
+    /// has several POST endpoints: nobody may submit (failing closed: a second endpoint
+    /// must never drop the first one's permission check).
+    Unclear(String),
+}
+
+/// Why the actor cannot submit, and what that answers.
+enum Blocked {
+    Forbidden(String),
+    Maintenance(String),
+}
+
+impl Blocked {
+    fn reason(&self) -> String {
+        match self {
+            Blocked::Forbidden(r) | Blocked::Maintenance(r) => r.clone(),
+        }
+    }
 }
 
 /// The service `name` as this actor may use it: 404 when the tenant may not use it (or the
@@ -62,52 +89,68 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
     let row = registry_db::find(c, id).await?.ok_or(AppError::NotFound)?;
     let schema = row.spec()?.form_schema.ok_or(AppError::NotFound)?;
     let endpoints = registry_db::endpoints_of(c, &[id]).await?;
-    let endpoint = target_endpoint(&schema, endpoints);
+    let target = target(&schema, endpoints);
+    let defaults = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
+        .await?
+        .pop()
+        .and_then(|a| a.custom_settings.get("formDefaults").cloned());
     Ok(Usable {
         row,
         schema,
-        endpoint,
+        target,
+        defaults,
     })
 }
 
 /// The endpoint a form submits to: the one its schema names, or the service's only POST
-/// endpoint. Without one, using the service is all a submission needs.
-fn target_endpoint(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Option<EndpointRow> {
-    match &schema.endpoint {
-        Some(name) => endpoints.into_iter().find(|e| &e.name == name),
-        None => {
-            let mut posts = endpoints.into_iter().filter(|e| e.method == "POST");
-            match (posts.next(), posts.next()) {
-                (Some(only), None) => Some(only),
-                _ => None,
-            }
-        }
+/// endpoint.
+fn target(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Target {
+    if let Some(name) = &schema.endpoint {
+        return match endpoints.into_iter().find(|e| &e.name == name) {
+            Some(e) => Target::Endpoint(e),
+            None => Target::Unclear(format!(
+                "This form's endpoint \"{name}\" is not registered; ask an administrator."
+            )),
+        };
+    }
+    let mut posts = endpoints.into_iter().filter(|e| e.method == "POST");
+    match (posts.next(), posts.next()) {
+        (Some(only), None) => Target::Endpoint(only),
+        (None, _) => Target::Service,
+        (Some(_), Some(_)) => Target::Unclear(
+            "This service has several POST endpoints and the form names none; ask an administrator to choose one.".into(),
+        ),
     }
 }
 
 /// Why the actor cannot submit the form, if they cannot.
-fn blocked(actor: &Actor, form: &Usable) -> Result<Option<String>, AppError> {
-    if form.schema.endpoint.is_some() && form.endpoint.is_none() {
-        return Ok(Some(
-            "This form's endpoint is not registered; ask an administrator.".into(),
-        ));
-    }
-    if let Some(e) = &form.endpoint {
-        let spec = e.spec()?;
-        if let Some(missing) = spec
-            .required_permissions
-            .iter()
-            .find(|p| !actor.permissions.covers(p))
-        {
-            return Ok(Some(format!(
-                "Submitting this form needs the permission {missing}."
-            )));
+fn blocked(actor: &Actor, form: &Usable) -> Result<Option<Blocked>, AppError> {
+    match &form.target {
+        Target::Unclear(why) => return Ok(Some(Blocked::Forbidden(why.clone()))),
+        Target::Endpoint(e) => {
+            let spec = e.spec()?;
+            if let Some(missing) = spec
+                .required_permissions
+                .iter()
+                .find(|p| !actor.permissions.covers(p))
+            {
+                return Ok(Some(Blocked::Forbidden(format!(
+                    "Submitting this form needs the permission {missing}."
+                ))));
+            }
         }
+        Target::Service => {}
     }
     if form.row.status == ServiceStatus::Maintenance.as_str() {
-        return Ok(Some(
+        return Ok(Some(Blocked::Maintenance(
             "This service is under maintenance; its forms are disabled for now.".into(),
-        ));
+        )));
+    }
+    if form.row.service_type != ServiceType::Internal.as_str() {
+        // The gateway (issue 11) plugs in here.
+        return Ok(Some(Blocked::Maintenance(
+            "This service is reached through the API gateway, which is not available yet; the form cannot be sent.".into(),
+        )));
     }
     Ok(None)
 }
@@ -118,23 +161,17 @@ pub async fn load(
     state: &AppState,
     actor: &Actor,
     name: &str,
-    outcome: Option<(Pairs, Submitted)>,
+    outcome: Option<PageOutcome>,
 ) -> Result<FormView, AppError> {
     scoped(&state.db, actor.scope(), async |c| {
         let form = usable(c, actor, name).await?;
-        let blocked = blocked(actor, &form)?;
-        let (initial, outcome) = match outcome {
-            Some((pairs, submitted)) => (pairs, Some(submitted)),
-            None => {
-                let settings =
-                    registry_db::assignments(c, Some(form.row.id), Some(actor.tenant_id))
-                        .await?
-                        .pop()
-                        .map(|a| a.custom_settings);
-                let defaults = settings.as_ref().and_then(|s| s.get("formDefaults"));
-                (values::initial_pairs(&form.schema, defaults), None)
-            }
+        let blocked = blocked(actor, &form)?.map(|b| b.reason());
+        let (echo, outcome) = match outcome {
+            Some(o) => (o.echo, Some(o.answer)),
+            None => (None, None),
         };
+        let initial =
+            echo.unwrap_or_else(|| values::initial_pairs(&form.schema, form.defaults.as_ref()));
         let recent =
             db::submissions_of(c, actor.tenant_id, form.row.id, actor.user_id, RECENT_SHOWN)
                 .await?
@@ -161,6 +198,14 @@ pub async fn load(
     .await
 }
 
+/// A post without JavaScript, kept for the page it returns to: the entered values to show
+/// again (`None` after a success: the form starts over) and the answer.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PageOutcome {
+    pub echo: Option<Pairs>,
+    pub answer: Submitted,
+}
+
 /// Submits a form post of service `name`'s form, rendered at `version`. The endpoint's
 /// permissions are checked first (403 whatever was posted), then the values, always against
 /// the current schema: when it is newer than `version`, the answer carries it.
@@ -176,10 +221,8 @@ pub async fn submit(
         let form = usable(c, actor, name).await?;
         match blocked(actor, &form)? {
             None => {}
-            Some(_) if form.row.status == ServiceStatus::Maintenance.as_str() => {
-                return Err(AppError::Unavailable)
-            }
-            Some(_) => return Err(AppError::Forbidden),
+            Some(Blocked::Maintenance(_)) => return Err(AppError::Unavailable),
+            Some(Blocked::Forbidden(_)) => return Err(AppError::Forbidden),
         }
         let pairs = pairs?;
         if pairs.len() > MAX_PAIRS {
@@ -188,7 +231,8 @@ pub async fn submit(
                 format!("a form post has at most {MAX_PAIRS} entries"),
             ));
         }
-        let values = values::from_pairs(&form.schema, &pairs);
+        let mut values = values::from_pairs(&form.schema, &pairs);
+        values::fix_hidden(&form.schema, &mut values, form.defaults.as_ref());
         if values.to_string().len() > MAX_VALUES_BYTES {
             return Err(AppError::validation(
                 "values",
@@ -201,7 +245,7 @@ pub async fn submit(
             schema: (version != current).then(|| form.schema.clone()),
             ..Submitted::default()
         };
-        let echo = values::without_password_pairs(&form.schema, &pairs);
+        let echo = Some(values::echo_pairs(&form.schema, &pairs));
         answer.errors = validate(&form.schema, &values, pattern_matches);
         if !answer.errors.is_empty() {
             return Ok(Posted { answer, echo });
@@ -214,13 +258,8 @@ pub async fn submit(
             version: current,
             values: &values,
         };
-        let delivered = match ServiceType::parse(&form.row.service_type) {
-            Some(ServiceType::Internal) => internal(c, &submission).await,
-            // The gateway (issue 11) plugs in here: until then an external form cannot be
-            // delivered, and says so instead of pretending.
-            _ => Err(AppError::Unavailable),
-        };
-        let delivered = match delivered {
+        // Only internal services get here (`blocked`); the gateway plugs in beside.
+        let delivered = match internal(c, &submission).await {
             Ok(d) => d,
             // A target's refusal of a field shows under that field.
             Err(AppError::Validation { field, message }) => {
@@ -233,7 +272,10 @@ pub async fn submit(
             "service": form.row.name,
             "version": current,
             "renderedVersion": version,
-            "endpoint": form.endpoint.as_ref().map(|e| e.name.clone()),
+            "endpoint": match &form.target {
+                Target::Endpoint(e) => Some(e.name.clone()),
+                _ => None,
+            },
             // Which fields were filled in, never their values.
             "fields": values::filled_paths(&form.schema, &values),
             "reference": delivered.reference,
@@ -249,10 +291,7 @@ pub async fn submit(
         audit::record(c, client, event).await?;
         answer.message = delivered.message;
         answer.reference = delivered.reference;
-        Ok(Posted {
-            answer,
-            echo: Pairs::new(),
-        })
+        Ok(Posted { answer, echo: None })
     })
     .await
 }
@@ -261,7 +300,7 @@ pub async fn submit(
 /// the entered values minus passwords after errors).
 pub struct Posted {
     pub answer: Submitted,
-    pub echo: Pairs,
+    pub echo: Option<Pairs>,
 }
 
 /// A valid submission on its way to its target.
@@ -365,7 +404,7 @@ pub struct Save {
 }
 
 /// Reads a builder's save: the schema (errors at `schema.…`) and an optional note.
-pub fn read_save(base_version: i32, schema: &str, note: &str) -> Result<Save, AppError> {
+fn read_save(base_version: i32, schema: &str, note: &str) -> Result<Save, AppError> {
     let value: Value = serde_json::from_str(schema)
         .map_err(|e| AppError::validation("schema", format!("is not valid JSON ({e})")))?;
     // Stored as read (options as {value, label}, defaults filled in), the shape every
@@ -392,11 +431,12 @@ pub async fn save(
     state: &AppState,
     actor: &Actor,
     name: &str,
-    save: Input<Save>,
+    save: Input<(i32, String, String)>,
     client: &ClientInfo,
 ) -> Result<BuilderView, AppError> {
     actor.require_platform("service:update")?;
-    let save = save?;
+    let (base_version, schema, note) = save?;
+    let save = read_save(base_version, &schema, &note)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = service_named(c, name).await?;
         store(c, actor, client, row, save, None).await
@@ -439,6 +479,16 @@ async fn store(
     save: Save,
     restored_from: Option<i32>,
 ) -> Result<BuilderView, AppError> {
+    // A named endpoint must exist: a form that can never be sent is a mistake to report now.
+    if let Some(name) = save.schema.get("endpoint").and_then(Value::as_str) {
+        let endpoints = registry_db::endpoints_of(c, &[row.id]).await?;
+        if !endpoints.iter().any(|e| e.name == name) {
+            return Err(AppError::validation(
+                "schema.endpoint",
+                format!("\"{name}\" is not an endpoint of this service"),
+            ));
+        }
+    }
     let author = users::find(c, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -449,17 +499,17 @@ async fn store(
         author_name: &author.name,
         restored_from,
     };
-    let version = db::save_version(c, row.id, save.base_version, new)
-        .await?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "baseVersion",
-                format!(
-                    "The form was saved by someone else since (now version {}); reload it and apply your changes again.",
-                    row.form_version
-                ),
-            )
-        })?;
+    let Some(version) = db::save_version(c, row.id, save.base_version, new).await? else {
+        let now = registry_db::find(c, row.id)
+            .await?
+            .map_or(row.form_version, |r| r.form_version);
+        return Err(AppError::conflict(
+            "baseVersion",
+            format!(
+                "The form was saved by someone else since (now version {now}); reload it and apply your changes again."
+            ),
+        ));
+    };
     let event = Event {
         action: if restored_from.is_some() {
             AuditAction::FormRestore

@@ -62,9 +62,27 @@ fn compile(p: &str) -> Result<regex::Regex, String> {
         })
 }
 
-/// The server's pattern check for values (see `form::validate`).
+/// The server's pattern check for values (see `form::validate`). Compiled patterns are kept
+/// per thread (a form post may check one pattern against a thousand items).
 pub fn pattern_matches(p: &str, value: &str) -> bool {
-    compile(p).is_ok_and(|re| re.is_match(value))
+    use std::{cell::RefCell, collections::HashMap};
+    const KEPT: usize = 256;
+    thread_local! {
+        static COMPILED: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::new(HashMap::new());
+    }
+    COMPILED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(p) {
+            if cache.len() >= KEPT {
+                cache.clear();
+            }
+            cache.insert(p.to_string(), compile(p).ok());
+        }
+        cache
+            .get(p)
+            .and_then(Option::as_ref)
+            .is_some_and(|re| re.is_match(value))
+    })
 }
 
 async fn check_urls(state: &AppState, spec: &ServiceSpec) -> Result<(), AppError> {
@@ -575,7 +593,8 @@ pub async fn assign(
     .await
 }
 
-/// `customSettings`: an object of at most 16 KB, valid under the service's settings schema.
+/// `customSettings`: an object of at most 16 KB, valid under the service's settings schema
+/// (but for `formDefaults`, the form's defaults for this tenant).
 fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
     if !v.is_object() || v.to_string().len() > MAX_SETTINGS_BYTES {
         return Err(AppError::validation(
@@ -586,8 +605,19 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
             ),
         ));
     }
+    // `formDefaults` belongs to the service's form (its defaults for this tenant), not to
+    // the settings schema: an object, checked here; the rest under the settings schema.
+    let mut rest = v.clone();
+    if let Some(defaults) = rest.as_object_mut().and_then(|o| o.remove("formDefaults")) {
+        if !defaults.is_object() {
+            return Err(AppError::validation(
+                "customSettings.formDefaults",
+                "must be an object of values by field name",
+            ));
+        }
+    }
     if let Some(schema) = schema {
-        if let Some(e) = form::validate(schema, v, pattern_matches)
+        if let Some(e) = form::validate(schema, &rest, pattern_matches)
             .into_iter()
             .next()
         {
