@@ -7,7 +7,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::forms::{load_form, SubmitForm},
-    domain::form::view::{FormView, Submitted},
+    domain::form::{
+        rules::lookup,
+        schema::FormSchema,
+        values,
+        view::{FormView, Submitted},
+    },
     ui::generated_form::{GeneratedForm, Mode},
 };
 
@@ -112,20 +117,59 @@ fn FormScreen(view: FormView) -> impl IntoView {
                 view! { <GeneratedForm schema initial=values mode server_errors=errors blocked /> }
             }}
         </section>
-        {(!recent.is_empty()).then(|| view! {
+        {(!recent.is_empty()).then(|| {
+            let schema_now = shown.with_untracked(|(schema, ..)| schema.clone());
+            view! {
             <section class=CARD>
                 <h2 class="text-base font-semibold">"Your latest submissions"</h2>
                 <ul class="mt-3 divide-y divide-slate-100 text-sm">
                     {recent.into_iter().map(|s| view! {
                         <li class="py-2">
                             <p class="text-xs text-slate-500">{format!("{} · version {} · {}", s.created_at.format("%Y-%m-%d %H:%M UTC"), s.version, s.id)}</p>
-                            <pre class="mt-1 overflow-x-auto text-xs text-slate-700">{serde_json::to_string(&s.values).unwrap_or_default()}</pre>
+                            <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-700">
+                                {described(&schema_now, &s.values).into_iter().map(|(label, text)| view! {
+                                    <dt class="font-medium text-slate-600">{label}</dt>
+                                    <dd class="break-words">{text}</dd>
+                                }).collect_view()}
+                            </dl>
                         </li>
                     }).collect_view()}
                 </ul>
             </section>
-        })}
+        }})}
     }
+}
+
+/// A kept submission's values as (label, text) by the form's fields; keys the form no
+/// longer has keep their name.
+fn described(schema: &FormSchema, values: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(values::text)
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => values::text(other),
+    };
+    let mut out = Vec::new();
+    let mut named = Vec::new();
+    for (field, path) in schema.paths() {
+        if let Some(v) = lookup(values, &path).filter(|_| field.holds_value()) {
+            out.push((field.label.clone(), text(v)));
+            named.push(path);
+        }
+    }
+    if let Some(map) = values.as_object() {
+        for (key, v) in map {
+            if !named
+                .iter()
+                .any(|p| p == key || p.starts_with(&format!("{key}.")))
+            {
+                out.push((key.clone(), text(v)));
+            }
+        }
+    }
+    out
 }
 
 fn success(answer: &Submitted) -> Option<String> {
