@@ -307,6 +307,80 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     let page = load(&app, &user).await.json();
     assert_eq!(page["outcome"], Value::Null);
     assert_eq!(page["initial"], json!({}));
+
+    // A success starts the form over (its defaults, not what was entered); a refusal of
+    // the whole form comes back too, at the empty path.
+    let post = |values: &[(&str, &str)]| {
+        let mut pairs = vec![("service", "task-manager"), ("version", "1")];
+        pairs.extend_from_slice(values);
+        Request::post("/api/forms_submit")
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .header("referer", "http://localhost/forms/task-manager")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("cookie", &user)
+            .body(Body::from(form(&pairs)))
+            .unwrap()
+    };
+    let res = app
+        .request(post(&[("values[title]", "Water the plants")]))
+        .await;
+    assert!(matches!(res.status, 302 | 303), "{}", res.status);
+    let page = load(&app, &user).await.json();
+    assert_eq!(page["outcome"]["errors"], json!([]));
+    assert!(page["outcome"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Submitted"));
+    assert_eq!(page["initial"], json!({}), "the form starts over");
+    {
+        let mut conn = app.db.conn().await;
+        diesel::update(services::table.filter(services::name.eq("task-manager")))
+            .set(services::status.eq("MAINTENANCE"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let res = app
+        .request(post(&[("values[title]", "Water the plants")]))
+        .await;
+    assert!(matches!(res.status, 302 | 303), "{}", res.status);
+    let page = load(&app, &user).await.json();
+    assert_eq!(page["outcome"]["errors"][0]["path"], "");
+    assert_eq!(
+        page["outcome"]["errors"][0]["message"],
+        "A required backend is unavailable"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hidden_field_keeps_the_forms_value_whatever_is_posted() {
+    let app = TestApp::new().await;
+    let admin = app.browser_login("superadmin@core.com").await;
+    let user = app.browser_login("user@taskmanager.com").await;
+    let schema = json!({"fields": [
+        { "name": "title", "type": "text", "label": "Title", "required": true },
+        { "name": "source", "type": "hidden", "label": "Source", "default": 42 }
+    ]});
+    assert_eq!(save(&app, &admin, 0, &schema, "").await.status, 200);
+    let res = submit(
+        &app,
+        &user,
+        1,
+        &[("title", "Fine title"), ("source", "forged")],
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        res.json()["errors"],
+        json!([]),
+        "a numeric default is text, not an error"
+    );
+    assert_eq!(
+        kept(&app).await,
+        vec![json!({"title": "Fine title", "source": "42"})]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

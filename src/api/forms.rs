@@ -62,6 +62,10 @@ pub async fn submit_form(
             }
             // Without JavaScript the page comes back through a redirect: it finds the
             // outcome (a refusal too) in the session.
+            // A service the user cannot use has no page to return to: nothing to keep.
+            if let Err(AppError::NotFound | AppError::Unauthenticated) = &posted {
+                return posted.map(|p| p.answer);
+            }
             let outcome = match &posted {
                 Ok(p) => forms::PageOutcome {
                     echo: p.echo.clone(),
@@ -71,7 +75,7 @@ pub async fn submit_form(
                     echo: None,
                     answer: Submitted {
                         errors: vec![crate::domain::form::FieldError::new(
-                            "form",
+                            "", // the empty path: no field is named so
                             e.user_message(),
                         )],
                         version,
@@ -79,14 +83,18 @@ pub async fn submit_form(
                     },
                 },
             };
-            let session = context::session().await?;
-            session
-                .insert(&outcome_key(&actor, &service), outcome)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "cannot keep a form's outcome in the session");
-                    AppError::Unavailable
-                })?;
+            // What was done stands even if the page cannot be told (logged, not a 503).
+            match context::session().await {
+                Ok(session) => {
+                    if let Err(e) = session
+                        .insert(&outcome_key(&actor, &service), outcome)
+                        .await
+                    {
+                        tracing::error!(error = %e, "cannot keep a form's outcome in the session");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "no session for a form's outcome"),
+            }
             posted.map(|p| p.answer)
         }
         .await,

@@ -472,11 +472,13 @@ fn Properties(
             <For
                 each=move || {
                     selected.get().and_then(|id| {
-                        nodes.with(|t| find(t, &id).map(|n| (id.clone(), n.field.field_type)))
+                        nodes.with(|t| {
+                            find(t, &id).map(|n| (id.clone(), n.field.field_type, n.field.item_type))
+                        })
                     })
                 }
-                key=|(id, t)| (id.clone(), *t)
-                let((id, _))
+                key=|(id, t, item)| (id.clone(), *t, *item)
+                let((id, _, _))
             >
                 {
                     let node = nodes.with_untracked(|t| find(t, &id).cloned());

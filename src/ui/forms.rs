@@ -59,11 +59,11 @@ fn FormScreen(view: FormView) -> impl IntoView {
     let shown = RwSignal::new((schema, version, initial.clone(), outcome.clone()));
     let notice = RwSignal::new(outcome.as_ref().and_then(success));
     // A refusal of the whole form (403, 503, ...) posted without JavaScript comes back as an
-    // error at `form`.
+    // error at the empty path.
     let refused = RwSignal::new(outcome.as_ref().and_then(|o| {
         o.errors
             .iter()
-            .find(|e| e.path == "form")
+            .find(|e| e.path.is_empty())
             .map(|e| e.message.clone())
     }));
     let start = StoredValue::new(initial);
@@ -110,7 +110,7 @@ fn FormScreen(view: FormView) -> impl IntoView {
             {move || {
                 let (schema, version, values, outcome) = shown.get();
                 let errors = outcome
-                    .map(|o| o.errors.into_iter().filter(|e| e.path != "form").collect())
+                    .map(|o| o.errors.into_iter().filter(|e| !e.path.is_empty()).collect())
                     .unwrap_or_default();
                 let mode = Mode::Submit { service: service.get_value(), version, action };
                 let blocked = blocked.clone();

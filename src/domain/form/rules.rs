@@ -49,14 +49,15 @@ impl Test {
     /// Whether the controlling field's value passes. A list (multiselect, array) passes
     /// `equals` when it holds the value and `oneOf` when it holds any of them.
     pub fn holds(&self, value: Option<&Value>) -> bool {
-        let value = value.filter(|v| !is_unset(v));
+        let value = value.filter(|v| !is_blank(v));
         let contains = |wanted: &Value| match value {
             Some(Value::Array(items)) => items.iter().any(|i| same(i, wanted)),
             Some(v) => same(v, wanted),
             None => false,
         };
         match self {
-            Test::NotEmpty(_) => value.is_some(),
+            // An unchecked box is not "filled in"; it still equals `false`.
+            Test::NotEmpty(_) => value.is_some_and(|v| !is_unset(v)),
             Test::Equals(wanted) => contains(wanted),
             Test::OneOf(wanted) => wanted.iter().any(contains),
         }

@@ -412,6 +412,25 @@ fn a_required_box_must_be_checked_and_conditions_read_numbers_as_typed() {
     let mut v = json!({"terms": true, "code": "forged"});
     values::fix_hidden(&schema, &mut v, None);
     assert_eq!(v["code"], "A1");
-    values::fix_hidden(&schema, &mut v, Some(&json!({"code": "B2"})));
-    assert_eq!(v["code"], "B2");
+    values::fix_hidden(&schema, &mut v, Some(&json!({"code": 42})));
+    assert_eq!(v["code"], "42", "a hidden input holds text");
+    assert_eq!(validate(&schema, &v, matches), vec![]);
+    // `false` is a value everywhere but in a box's `required` and `notEmpty`.
+    let flags = parse(json!({"fields": [
+        { "name": "agree", "type": "switch", "label": "Agree" },
+        { "name": "why", "type": "text", "label": "Why not", "required": true,
+          "showIf": { "field": "agree", "equals": false } }
+    ]}))
+    .unwrap();
+    assert_eq!(
+        paths(&validate(&flags, &json!({"agree": false}), matches)),
+        ["why"]
+    );
+    assert_eq!(validate(&flags, &json!({"agree": true}), matches), vec![]);
+    let text_setting =
+        parse(json!({"fields": [{ "name": "t", "type": "text", "label": "T" }]})).unwrap();
+    assert_eq!(
+        paths(&validate(&text_setting, &json!({"t": false}), matches)),
+        ["t"]
+    );
 }

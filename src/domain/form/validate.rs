@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    rules::{is_unset, Rules},
+    rules::{is_blank, is_unset, Rules},
     schema::{join, FieldType, FormField, FormSchema, ItemType, Validation, MAX_ITEMS},
 };
 
@@ -85,7 +85,10 @@ impl Check<'_> {
             if !self.rules.shown(&path) {
                 continue;
             }
-            match map.get(&field.name).filter(|v| !is_unset(v)) {
+            // `false` leaves only a box unchecked; a text setting of `false` is still checked.
+            let flag = matches!(field.field_type, FieldType::Checkbox | FieldType::Switch);
+            let unset = |v: &&Value| if flag { is_unset(v) } else { is_blank(v) };
+            match map.get(&field.name).filter(|v| !unset(v)) {
                 // A group left out is a group left empty: its required fields still are.
                 None if field.field_type == FieldType::Group => {
                     self.fields(&field.fields, &Value::Object(Default::default()), &path)

@@ -212,10 +212,12 @@ pub fn fix_hidden(schema: &FormSchema, values: &mut Value, overrides: Option<&Va
         if field.field_type != FieldType::Hidden {
             continue;
         }
+        // As text, like every hidden input: a default of `42` is "42".
         let fixed = overrides
             .and_then(|o| lookup(o, &path))
             .or(field.default.as_ref())
-            .cloned();
+            .filter(|v| !v.is_null())
+            .map(|v| Value::String(text(v)));
         let mut at = &mut *values;
         let mut keys = path.split('.').peekable();
         while let Some(key) = keys.next() {

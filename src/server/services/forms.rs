@@ -54,7 +54,7 @@ struct Usable {
 
 /// Where a form's submissions go.
 enum Target {
-    Endpoint(EndpointRow),
+    Endpoint(Box<EndpointRow>),
     /// The service has no POST endpoint: using it is all a submission needs.
     Service,
     /// The schema names an endpoint that does not exist, or names none while the service
@@ -107,7 +107,7 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
 fn target(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Target {
     if let Some(name) = &schema.endpoint {
         return match endpoints.into_iter().find(|e| &e.name == name) {
-            Some(e) => Target::Endpoint(e),
+            Some(e) => Target::Endpoint(Box::new(e)),
             None => Target::Unclear(format!(
                 "This form's endpoint \"{name}\" is not registered; ask an administrator."
             )),
@@ -115,7 +115,7 @@ fn target(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Target {
     }
     let mut posts = endpoints.into_iter().filter(|e| e.method == "POST");
     match (posts.next(), posts.next()) {
-        (Some(only), None) => Target::Endpoint(only),
+        (Some(only), None) => Target::Endpoint(Box::new(only)),
         (None, _) => Target::Service,
         (Some(_), Some(_)) => Target::Unclear(
             "This service has several POST endpoints and the form names none; ask an administrator to choose one.".into(),
@@ -309,7 +309,7 @@ pub struct Submission<'a> {
     pub service: &'a ServiceRow,
     pub schema: &'a FormSchema,
     pub version: i32,
-    /// Validated, with hidden fields and blanks left out.
+    /// Validated; fields hidden by a condition and blanks left out, `hidden` inputs fixed.
     pub values: &'a Value,
 }
 

@@ -66,7 +66,8 @@ fn compile(p: &str) -> Result<regex::Regex, String> {
 /// per thread (a form post may check one pattern against a thousand items).
 pub fn pattern_matches(p: &str, value: &str) -> bool {
     use std::{cell::RefCell, collections::HashMap};
-    const KEPT: usize = 256;
+    // Each compiled pattern may hold up to 512 KB (program and search cache): a bounded few.
+    const KEPT: usize = 32;
     thread_local! {
         static COMPILED: RefCell<HashMap<String, Option<regex::Regex>>> = RefCell::new(HashMap::new());
     }
@@ -745,6 +746,11 @@ pub async fn tenant_services(
                     let mut settings = a.custom_settings.clone();
                     if let Some(schema) = spec.as_ref().and_then(|s| s.settings_schema.as_ref()) {
                         form::values::mask_passwords(&schema.fields, &mut settings);
+                    }
+                    // The form's defaults may name a password field too.
+                    let form = spec.as_ref().and_then(|s| s.form_schema.as_ref());
+                    if let (Some(form), Some(defaults)) = (form, settings.get_mut("formDefaults")) {
+                        form::values::mask_passwords(&form.fields, defaults);
                     }
                     settings
                 });
