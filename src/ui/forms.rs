@@ -54,6 +54,8 @@ fn FormScreen(view: FormView) -> impl IntoView {
         recent,
     } = view;
     let action = ServerAction::<SubmitForm>::new();
+    let service = StoredValue::new(service);
+    let recent = RwSignal::new(recent);
     // What the form shows: the page's schema, until a submission answers a newer one; the
     // entered values after errors, the starting ones after a success.
     let shown = RwSignal::new((schema, version, initial.clone(), outcome.clone()));
@@ -84,11 +86,18 @@ fn FormScreen(view: FormView) -> impl IntoView {
             });
             notice.set(success(&answer));
             refused.set(None);
+            if answer.errors.is_empty() {
+                // The kept submissions, with the new one.
+                leptos::task::spawn_local(async move {
+                    if let Ok(view) = load_form(service.get_value()).await {
+                        recent.set(view.recent);
+                    }
+                });
+            }
         }
         Some(Err(e)) => refused.set(Some(e.user_message())),
         None => {}
     });
-    let service = StoredValue::new(service);
     view! {
         <Title text=title.clone() />
         <header>
@@ -117,13 +126,13 @@ fn FormScreen(view: FormView) -> impl IntoView {
                 view! { <GeneratedForm schema initial=values mode server_errors=errors blocked /> }
             }}
         </section>
-        {(!recent.is_empty()).then(|| {
+        {move || recent.with(|r| !r.is_empty()).then(|| {
             let schema_now = shown.with_untracked(|(schema, ..)| schema.clone());
             view! {
             <section class=CARD>
                 <h2 class="text-base font-semibold">"Your latest submissions"</h2>
                 <ul class="mt-3 divide-y divide-slate-100 text-sm">
-                    {recent.into_iter().map(|s| view! {
+                    {recent.get().into_iter().map(|s| view! {
                         <li class="py-2">
                             <p class="text-xs text-slate-500">{format!("{} · version {} · {}", s.created_at.format("%Y-%m-%d %H:%M UTC"), s.version, s.id)}</p>
                             <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-700">

@@ -103,14 +103,14 @@ impl Ctx {
             errors
                 .iter()
                 .find(|e| e.field() == path)
-                .map(|e| describe(e, path))
+                .map(|e| self.describe(e, path))
         });
         let server = || {
             self.server.with(|errors| {
                 errors
                     .iter()
                     .find(|e| e.field() == path)
-                    .map(|e| describe(e, path))
+                    .map(|e| self.describe(e, path))
             })
         };
         if shows {
@@ -133,14 +133,25 @@ impl Ctx {
     }
 }
 
-/// An item's error names its position (`Item 2: does not have the expected format`).
-fn describe(e: &FieldError, path: &str) -> String {
-    match e.path.strip_prefix(path).and_then(|r| r.strip_prefix('[')) {
-        Some(rest) => {
-            let n: usize = rest.trim_end_matches(']').parse().unwrap_or(0);
-            format!("Item {}: {}", n + 1, e.message)
-        }
-        None => e.message.clone(),
+impl Ctx {
+    /// An item's error names the row it shows in (`Item 2: does not have the expected
+    /// format`): the values skip blank rows, the page does not.
+    fn describe(&self, e: &FieldError, path: &str) -> String {
+        let Some(rest) = e.path.strip_prefix(path).and_then(|r| r.strip_prefix('[')) else {
+            return e.message.clone();
+        };
+        let n: usize = rest.trim_end_matches(']').parse().unwrap_or(0);
+        let row = match self.field(path).map(|f| f.input) {
+            Some(Input::Items(items)) => items.with_untracked(|list| {
+                list.iter()
+                    .enumerate()
+                    .filter(|(_, (_, v))| !v.with_untracked(|t| t.trim().is_empty()))
+                    .nth(n)
+                    .map_or(n, |(row, _)| row)
+            }),
+            _ => n,
+        };
+        format!("Item {}: {}", row + 1, e.message)
     }
 }
 
@@ -348,14 +359,14 @@ pub fn GeneratedForm(
         if ctx.tried.get() {
             errors.with(|e| {
                 for err in e {
-                    list.push((err.field().to_string(), describe(err, err.field())));
+                    list.push((err.field().to_string(), ctx.describe(err, err.field())));
                 }
             });
         }
         ctx.server.with(|e| {
             for err in e {
                 if !list.iter().any(|(p, _)| p == err.field()) {
-                    list.push((err.field().to_string(), describe(err, err.field())));
+                    list.push((err.field().to_string(), ctx.describe(err, err.field())));
                 }
             }
         });
