@@ -352,6 +352,34 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["errors"], json!([]));
 
+    // task.create, task.update, task.status_change, task.comment, task.delete
+    let task = app
+        .post_json("/api/v1/tasks", json!({"title": "Audited"}), Some(&admin))
+        .await;
+    assert_eq!(task.status, 201, "{}", task.text());
+    let task = format!(
+        "/api/v1/tasks/{}",
+        task.json()["data"]["id"].as_str().unwrap()
+    );
+    let res = app
+        .send(
+            "PATCH",
+            &task,
+            Some(json!({"version": 1, "status": "DONE"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json(
+            &format!("{task}/comments"),
+            json!({"body": "Done"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(app.send("DELETE", &task, None, &admin).await.status, 200);
+
     // user.create_superadmin (the CLI's path)
     user_service::create_superadmin(
         &app.state,

@@ -277,6 +277,46 @@ fn endpoints() -> Vec<Endpoint> {
             &[],
         ),
         e(
+            "GET",
+            "/api/v1/tasks",
+            None,
+            &[
+                "status",
+                "priority",
+                "assignee",
+                "dueBefore",
+                "dueAfter",
+                "label",
+                "search",
+                "sort",
+                "page",
+                "perPage",
+            ],
+        ),
+        e(
+            "POST",
+            "/api/v1/tasks",
+            Some(
+                json!({"title": "T", "status": "TODO", "priority": "LOW", "labels": ["a"], "dueDate": "2026-12-01", "customFields": {}}),
+            ),
+            &[],
+        ),
+        e("GET", "/api/v1/tasks/{id}", None, &[]),
+        e(
+            "PATCH",
+            "/api/v1/tasks/{id}",
+            Some(json!({"version": 1, "title": "T", "assigneeId": null})),
+            &[],
+        ),
+        e("DELETE", "/api/v1/tasks/{id}", None, &[]),
+        e("GET", "/api/v1/tasks/{id}/comments", None, &[]),
+        e(
+            "POST",
+            "/api/v1/tasks/{id}/comments",
+            Some(json!({"body": "x"})),
+            &[],
+        ),
+        e(
             "PATCH",
             "/api/v1/core/tenants/{id}",
             Some(

@@ -59,5 +59,10 @@ crate::closed_set! {
         FormSave => "form.save",
         FormRestore => "form.restore",
         FormSubmit => "form.submit",
+        TaskCreate => "task.create",
+        TaskUpdate => "task.update",
+        TaskStatusChange => "task.status_change",
+        TaskDelete => "task.delete",
+        TaskComment => "task.comment",
     }
 }

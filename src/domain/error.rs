@@ -25,6 +25,10 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// An update based on an old version: `current` is the object as it is now (JSON), for
+    /// the client to show or merge.
+    #[error("{message}")]
+    Stale { message: String, current: String },
     /// Throttled; the client may try again after `retry_after_secs` (the `Retry-After` header).
     #[error("Too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
@@ -78,7 +82,7 @@ impl AppError {
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
-            Self::Conflict { .. } => "CONFLICT",
+            Self::Conflict { .. } | Self::Stale { .. } => "CONFLICT",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal => "INTERNAL_ERROR",

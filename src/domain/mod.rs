@@ -16,5 +16,6 @@ pub mod paging;
 pub mod permission;
 pub mod role;
 pub mod service;
+pub mod task;
 pub mod tenant;
 pub mod tree;

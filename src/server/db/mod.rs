@@ -10,6 +10,7 @@ pub mod schema;
 pub mod scope;
 pub mod services;
 pub mod sessions;
+pub mod tasks;
 pub mod tenants;
 pub mod users;
 

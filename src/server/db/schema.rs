@@ -269,3 +269,33 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    tasks (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        title -> Varchar,
+        description -> Text,
+        status -> Varchar,
+        priority -> Varchar,
+        assignee_id -> Nullable<Uuid>,
+        due_date -> Nullable<Date>,
+        labels -> Array<Text>,
+        custom_fields -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    task_comments (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Uuid,
+        task_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}

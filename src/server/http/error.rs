@@ -21,7 +21,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
@@ -34,6 +34,9 @@ impl IntoResponse for AppError {
             (_, Some(field)) => json!({ "field": field }),
             (AppError::RateLimited { retry_after_secs }, _) => {
                 json!({ "retryAfter": retry_after_secs })
+            }
+            (AppError::Stale { current, .. }, _) => {
+                json!({ "current": serde_json::from_str::<serde_json::Value>(current).unwrap_or_default() })
             }
             _ => serde_json::Value::Null,
         };

@@ -13,6 +13,7 @@ pub mod resilience;
 pub mod roles;
 pub mod security;
 pub mod services;
+pub mod tasks;
 pub mod tenants;
 pub mod users;
 
@@ -110,6 +111,15 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(services::assign).delete(services::unassign),
         )
         .route("/services", get(services::accessible))
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route(
+            "/tasks/{id}",
+            get(tasks::get).patch(tasks::update).delete(tasks::delete),
+        )
+        .route(
+            "/tasks/{id}/comments",
+            get(tasks::comments).post(tasks::comment),
+        )
         .route("/menus/user", get(menus::user))
         .route("/menus/explain", get(menus::explain))
         .route("/menus/layout", get(menus::layout).put(menus::save_layout))

@@ -15,5 +15,6 @@ pub mod members;
 pub mod menus;
 pub mod registry;
 pub mod roles;
+pub mod tasks;
 pub mod tenants;
 pub mod users;

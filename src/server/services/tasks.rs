@@ -1,0 +1,409 @@
+//! The Task Manager, Inti's internal service: tasks of the current tenant, with the
+//! permissions `task:read|create|update|delete`, each also scoped `own` (a task the user
+//! created or is assigned to). Another tenant's task, or one the caller may not read, is 404.
+//! The REST API, the pages and the form handler (a submission of the service's form) all
+//! call this module.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        audit::AuditAction,
+        error::{AppError, Input},
+        paging::{Page, Paging},
+        task::{Comment, Priority, Task, TaskInput, TaskQuery, TaskStatus, MAX_COMMENT},
+        tenant::Status,
+    },
+    server::{
+        auth::actor::{Actor, ClientInfo},
+        db::{
+            audit::Outcome,
+            members,
+            scope::scoped,
+            tasks::{self as db, CommentRow, NewTask, TaskChanges, TaskRow},
+        },
+        services::audit::{self, Event},
+        state::AppState,
+    },
+};
+
+/// The service's name in the registry.
+pub const SERVICE: &str = "task-manager";
+const COMMENTS_SHOWN: i64 = 500;
+
+/// How far an action reaches for this actor: every task of the tenant, only their own, or
+/// none (403).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    All,
+    Own,
+}
+
+fn reach(actor: &Actor, action: &str) -> Result<Reach, AppError> {
+    if actor.permissions.allows(&format!("task:{action}")) {
+        Ok(Reach::All)
+    } else if actor.permissions.allows(&format!("task:{action}:own")) {
+        Ok(Reach::Own)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn is_own(actor: &Actor, row: &TaskRow) -> bool {
+    row.created_by == Some(actor.user_id) || row.assignee_id == Some(actor.user_id)
+}
+
+fn corrupt(what: &str) -> AppError {
+    tracing::error!(what, "a task row does not read back");
+    AppError::Internal
+}
+
+async fn views(c: &mut AsyncPgConnection, rows: Vec<TaskRow>) -> Result<Vec<Task>, AppError> {
+    let mut ids: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|r| [r.assignee_id, r.created_by])
+        .flatten()
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let names: HashMap<Uuid, String> = db::names(c, &ids).await?.into_iter().collect();
+    rows.into_iter()
+        .map(|r| {
+            Ok(Task {
+                id: r.id,
+                status: TaskStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+                priority: Priority::parse(&r.priority).ok_or_else(|| corrupt("priority"))?,
+                assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()),
+                created_by_name: r.created_by.and_then(|a| names.get(&a).cloned()),
+                title: r.title,
+                description: r.description,
+                assignee_id: r.assignee_id,
+                due_date: r.due_date,
+                labels: r.labels,
+                custom_fields: r.custom_fields,
+                created_by: r.created_by,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                version: r.version,
+            })
+        })
+        .collect()
+}
+
+async fn view(c: &mut AsyncPgConnection, row: TaskRow) -> Result<Task, AppError> {
+    views(c, vec![row]).await?.pop().ok_or(AppError::Internal)
+}
+
+/// The task `id` of the actor's tenant, if the actor may `action` it (404 otherwise: a task
+/// one may not read does not exist for them).
+async fn reachable(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: Uuid,
+    action: &str,
+) -> Result<TaskRow, AppError> {
+    let row = db::find(c, actor.tenant_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let readable = match reach(actor, "read") {
+        Ok(Reach::All) => true,
+        Ok(Reach::Own) => is_own(actor, &row),
+        Err(_) => false,
+    };
+    if !readable {
+        return Err(AppError::NotFound);
+    }
+    match reach(actor, action)? {
+        Reach::All => Ok(row),
+        Reach::Own if is_own(actor, &row) => Ok(row),
+        Reach::Own => Err(AppError::Forbidden),
+    }
+}
+
+/// An assignee must be an active member of the tenant.
+async fn check_assignee(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    assignee: Option<Uuid>,
+) -> Result<(), AppError> {
+    let Some(user) = assignee else {
+        return Ok(());
+    };
+    let member = members::find(c, actor.tenant_id, user).await?;
+    let active = member.is_some_and(|m| {
+        m.access_status == Status::Active.as_str() && m.expires_at.is_none_or(|at| at > Utc::now())
+    });
+    if active {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "assigneeId",
+            "must be an active member of this tenant",
+        ))
+    }
+}
+
+fn event(actor: &Actor, action: AuditAction, task: Uuid, details: Value) -> Event<'static> {
+    Event {
+        action,
+        outcome: Outcome::Success,
+        tenant_id: Some(actor.tenant_id),
+        actor_user_id: Some(actor.user_id),
+        target: Some(("task", task.to_string())),
+        details,
+    }
+}
+
+/// `GET /api/v1/tasks`: one page, filtered and sorted. With `task:read:own` only, the
+/// caller's own tasks.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    query: Input<TaskQuery>,
+) -> Result<Page<Task>, AppError> {
+    let reach = reach(actor, "read")?;
+    let query = query?;
+    let filter = query.filter()?;
+    let paging = Paging::parse(query.page, query.per_page)?;
+    let own = (reach == Reach::Own || filter.mine).then_some(actor.user_id);
+    scoped(&state.db, actor.scope(), async |c| {
+        let (rows, total) = db::list(c, actor.tenant_id, &filter, own, paging).await?;
+        let items = views(c, rows).await?;
+        Ok(paging.page_of(items, total))
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Input<Uuid>) -> Result<Task, AppError> {
+    reach(actor, "read")?;
+    let id = id?;
+    scoped(&state.db, actor.scope(), async |c| {
+        let row = reachable(c, actor, id, "read").await?;
+        view(c, row).await
+    })
+    .await
+}
+
+/// `POST /api/v1/tasks`, and a submission of the service's form.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: Input<TaskInput>,
+    client: &ClientInfo,
+) -> Result<Task, AppError> {
+    reach(actor, "create")?;
+    let input = input?;
+    scoped(&state.db, actor.scope(), async |c| {
+        create_in(c, actor, input, client).await
+    })
+    .await
+}
+
+/// A create inside the caller's transaction (the form handler's path).
+pub async fn create_in(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    input: TaskInput,
+    client: &ClientInfo,
+) -> Result<Task, AppError> {
+    reach(actor, "create")?;
+    let assignee = input.assignee_id.flatten();
+    check_assignee(c, actor, assignee).await?;
+    let row = db::insert(
+        c,
+        NewTask {
+            tenant_id: actor.tenant_id,
+            title: input
+                .title
+                .ok_or_else(|| AppError::validation("title", "is required"))?,
+            description: input.description.unwrap_or_default(),
+            status: input.status.unwrap_or(TaskStatus::Todo).as_str().into(),
+            priority: input.priority.unwrap_or(Priority::Medium).as_str().into(),
+            assignee_id: assignee,
+            due_date: input.due_date.flatten(),
+            labels: input.labels.unwrap_or_default(),
+            custom_fields: Value::Object(input.custom_fields.unwrap_or_default()),
+            created_by: actor.user_id,
+        },
+    )
+    .await?;
+    let details = json!({ "title": row.title, "status": row.status, "priority": row.priority });
+    audit::record(
+        c,
+        client,
+        event(actor, AuditAction::TaskCreate, row.id, details),
+    )
+    .await?;
+    view(c, row).await
+}
+
+/// `PATCH /api/v1/tasks/{id}` with the `version` read: 409 with the current task when
+/// another update came first.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    change: Input<(i32, TaskInput)>,
+    client: &ClientInfo,
+) -> Result<Task, AppError> {
+    reach(actor, "update")?;
+    let id = id?;
+    scoped(&state.db, actor.scope(), async |c| {
+        let before = reachable(c, actor, id, "update").await?;
+        let (version, input) = change?;
+        if let Some(Some(a)) = input.assignee_id {
+            if before.assignee_id != Some(a) {
+                check_assignee(c, actor, Some(a)).await?;
+            }
+        }
+        let mut custom = match before.custom_fields.clone() {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        if let Some(more) = input.custom_fields.clone() {
+            custom.extend(more);
+        }
+        let changes = TaskChanges {
+            title: input.title.clone().unwrap_or_else(|| before.title.clone()),
+            description: input
+                .description
+                .clone()
+                .unwrap_or_else(|| before.description.clone()),
+            status: input.status.map_or(before.status.clone(), |s| s.as_str().into()),
+            priority: input
+                .priority
+                .map_or(before.priority.clone(), |p| p.as_str().into()),
+            assignee_id: input.assignee_id.unwrap_or(before.assignee_id),
+            due_date: input.due_date.unwrap_or(before.due_date),
+            labels: input.labels.clone().unwrap_or_else(|| before.labels.clone()),
+            custom_fields: Value::Object(custom),
+        };
+        let Some(after) = db::update(c, actor.tenant_id, id, version, changes).await? else {
+            let current = view(c, before).await?;
+            return Err(AppError::Stale {
+                message: format!(
+                    "The task was changed by someone else since (now version {}); reload it and apply your changes again.",
+                    current.version
+                ),
+                current: serde_json::to_string(&current).map_err(|_| AppError::Internal)?,
+            });
+        };
+        let changed: Vec<&str> = [
+            ("title", before.title != after.title),
+            ("description", before.description != after.description),
+            ("status", before.status != after.status),
+            ("priority", before.priority != after.priority),
+            ("assigneeId", before.assignee_id != after.assignee_id),
+            ("dueDate", before.due_date != after.due_date),
+            ("labels", before.labels != after.labels),
+            ("customFields", before.custom_fields != after.custom_fields),
+        ]
+        .into_iter()
+        .filter_map(|(k, changed)| changed.then_some(k))
+        .collect();
+        let details = json!({ "changed": changed, "version": after.version });
+        audit::record(c, client, event(actor, AuditAction::TaskUpdate, id, details)).await?;
+        if before.status != after.status {
+            let details = json!({ "from": before.status, "to": after.status });
+            audit::record(c, client, event(actor, AuditAction::TaskStatusChange, id, details))
+                .await?;
+        }
+        view(c, after).await
+    })
+    .await
+}
+
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    reach(actor, "delete")?;
+    let id = id?;
+    scoped(&state.db, actor.scope(), async |c| {
+        let row = reachable(c, actor, id, "delete").await?;
+        db::delete(c, actor.tenant_id, id).await?;
+        let details = json!({ "title": row.title });
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::TaskDelete, id, details),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+async fn comment_views(
+    c: &mut AsyncPgConnection,
+    rows: Vec<CommentRow>,
+) -> Result<Vec<Comment>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.author_id).collect();
+    let names: HashMap<Uuid, String> = db::names(c, &ids).await?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| Comment {
+            id: r.id,
+            author_name: r.author_id.and_then(|a| names.get(&a).cloned()),
+            author_id: r.author_id,
+            body: r.body,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// The comments of a task the actor may read.
+pub async fn comments(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+) -> Result<Vec<Comment>, AppError> {
+    reach(actor, "read")?;
+    let id = id?;
+    scoped(&state.db, actor.scope(), async |c| {
+        reachable(c, actor, id, "read").await?;
+        let rows = db::comments(c, actor.tenant_id, id, COMMENTS_SHOWN).await?;
+        comment_views(c, rows).await
+    })
+    .await
+}
+
+/// Comments on a task the actor may read: anyone who may read a task may discuss it.
+pub async fn comment(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    body: Input<String>,
+    client: &ClientInfo,
+) -> Result<Comment, AppError> {
+    reach(actor, "read")?;
+    let id = id?;
+    scoped(&state.db, actor.scope(), async |c| {
+        reachable(c, actor, id, "read").await?;
+        let body = body?;
+        let text = body.trim();
+        if text.is_empty() || text.chars().count() > MAX_COMMENT {
+            return Err(AppError::validation(
+                "body",
+                format!("must be 1 to {MAX_COMMENT} characters"),
+            ));
+        }
+        let row = db::insert_comment(c, actor.tenant_id, id, actor.user_id, text).await?;
+        let details = json!({ "comment": row.id });
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::TaskComment, id, details),
+        )
+        .await?;
+        Ok(comment_views(c, vec![row]).await?.remove(0))
+    })
+    .await
+}
