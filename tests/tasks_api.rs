@@ -109,14 +109,23 @@ async fn every_caller_against_every_task_endpoint() {
             Some(json!({"body": "x"})),
             401,
         ),
-        // Creating: in one's own tenant only (B's task lands in B).
+        // Creating: only where the tenant has the Task Manager (B and the core tenant do
+        // not, whatever their permissions).
         (
             AdminB,
             "POST",
             "/api/v1/tasks".into(),
             Some(json!({"title": "B's task"})),
-            201,
+            404,
         ),
+        (
+            SuperAdmin,
+            "POST",
+            "/api/v1/tasks".into(),
+            Some(json!({"title": "Core task"})),
+            404,
+        ),
+        (AdminB, "GET", "/api/v1/tasks".into(), None, 404),
         (
             Anonymous,
             "POST",
@@ -142,10 +151,6 @@ async fn every_caller_against_every_task_endpoint() {
         .map(|t| t["title"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(titles, ["User's task"]);
-    let b = callers.token(AdminB).unwrap();
-    let res = app.get("/api/v1/tasks", Some(b)).await;
-    assert_eq!(res.json()["data"]["total"], 1);
-    assert_eq!(res.json()["data"]["items"][0]["title"], "B's task");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -358,10 +363,13 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
     let mut conn = AsyncPgConnection::establish(&common::app_url(&app.db))
         .await
         .unwrap();
-    let scope_a = Scope {
-        tenant_id: Some(a),
-        ..Scope::default()
-    };
+    let admin_a: uuid::Uuid = inti::server::db::schema::users::table
+        .filter(inti::server::db::schema::users::email.eq("admin@taskmanager.com"))
+        .select(inti::server::db::schema::users::id)
+        .first(&mut owner)
+        .await
+        .unwrap();
+    let scope_a = Scope::member(admin_a, a);
     let run = async |c: &mut AsyncPgConnection, sql: String| {
         c.transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;
@@ -417,14 +425,18 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
     )
     .await
     .is_err());
-    assert!(run(
-        &mut conn,
+    // Comments: on its own task as itself, yes (the control); on B's task, or as nobody, no.
+    let a_task = ids[0];
+    let comment = |tenant: uuid::Uuid, task: uuid::Uuid, author: &str| {
         format!(
-            "INSERT INTO task_comments (tenant_id, task_id, body) VALUES ('{b}', '{b_task}', 'x')"
+            "INSERT INTO task_comments (tenant_id, task_id, author_id, body) \
+             VALUES ('{tenant}', '{task}', {author}, 'x')"
         )
-    )
-    .await
-    .is_err());
+    };
+    let me = format!("'{admin_a}'");
+    assert_eq!(run(&mut conn, comment(a, a_task, &me)).await.unwrap(), 1);
+    assert!(run(&mut conn, comment(b, b_task, &me)).await.is_err());
+    assert!(run(&mut conn, comment(a, a_task, "NULL")).await.is_err());
     let b_rows: i64 = tasks::table
         .filter(tasks::tenant_id.eq(b))
         .filter(tasks::title.eq("Owned"))
@@ -438,5 +450,152 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
         .get_result(&mut owner)
         .await
         .unwrap();
-    assert_eq!(comments, 0);
+    assert_eq!(comments, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_with_own_scopes_reaches_only_their_own_tasks() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let id_of = async |email: &str| {
+        app.login(email).await["user"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (user_id, admin_id) = (
+        id_of("user@taskmanager.com").await,
+        id_of("admin@taskmanager.com").await,
+    );
+    let theirs = create(&app, &admin, json!({"title": "Admin's own"})).await;
+    let assigned = create(
+        &app,
+        &admin,
+        json!({"title": "Assigned to the user", "assigneeId": user_id}),
+    )
+    .await;
+    // The user keeps only `:own` scopes.
+    let role = json!({"name": "OWN_ONLY", "description": "", "permissions":
+        ["task:read:own", "task:create", "task:update:own", "task:delete:own"]});
+    let res = app.post_json("/api/v1/roles", role, Some(&admin)).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/users/{user_id}"),
+            Some(json!({"role": "OWN_ONLY"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let user = app.token("user@taskmanager.com").await;
+    let mine = create(&app, &user, json!({"title": "Created by the user"})).await;
+
+    // The list: created by or assigned to them, nothing else.
+    let res = app.get("/api/v1/tasks?sort=title", Some(&user)).await;
+    let data = res.json()["data"].clone();
+    let titles: Vec<&str> = data["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Assigned to the user", "Created by the user"]);
+    assert_eq!(data["total"], 2);
+
+    let path = |t: &Value| format!("/api/v1/tasks/{}", t["id"].as_str().unwrap());
+    // Another's task does not exist for them, whatever they try.
+    let patch = |version: i32, body: Value| {
+        let mut body = body;
+        body["version"] = json!(version);
+        Some(body)
+    };
+    assert_eq!(app.get(&path(&theirs), Some(&user)).await.status, 404);
+    let comments = format!("{}/comments", path(&theirs));
+    assert_eq!(app.get(&comments, Some(&user)).await.status, 404);
+    let res = app
+        .send(
+            "PATCH",
+            &path(&theirs),
+            patch(1, json!({"title": "x"})),
+            &user,
+        )
+        .await;
+    assert_eq!(res.status, 404);
+    assert_eq!(
+        app.send("DELETE", &path(&theirs), None, &user).await.status,
+        404
+    );
+    // An assignee works on the task but does not hand it on; its creator does.
+    let res = app
+        .send(
+            "PATCH",
+            &path(&assigned),
+            patch(1, json!({"status": "IN_PROGRESS"})),
+            &user,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send(
+            "PATCH",
+            &path(&assigned),
+            patch(2, json!({"assigneeId": admin_id})),
+            &user,
+        )
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+    let res = app
+        .send(
+            "PATCH",
+            &path(&mine),
+            patch(1, json!({"assigneeId": admin_id})),
+            &user,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Still theirs (they created it): readable, deletable.
+    assert_eq!(app.get(&path(&mine), Some(&user)).await.status, 200);
+    assert_eq!(
+        app.send("DELETE", &path(&mine), None, &user).await.status,
+        200
+    );
+    assert_eq!(app.get(&path(&mine), Some(&admin)).await.status, 404);
+
+    // Null clears: unassign and drop the due date; an empty title is refused.
+    let res = app
+        .send(
+            "PATCH",
+            &path(&assigned),
+            patch(2, json!({"dueDate": "2026-12-24"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        res.json()["data"]["dueDate"],
+        "2026-12-24",
+        "{}",
+        res.text()
+    );
+    let res = app
+        .send(
+            "PATCH",
+            &path(&assigned),
+            patch(3, json!({"assigneeId": null, "dueDate": null})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["assigneeId"], Value::Null);
+    assert_eq!(res.json()["data"]["dueDate"], Value::Null);
+    let res = app
+        .send(
+            "PATCH",
+            &path(&assigned),
+            patch(4, json!({"title": "  "})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.json()["error"]["details"]["field"], "title");
 }

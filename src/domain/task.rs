@@ -43,9 +43,8 @@ pub const MAX_LABEL: usize = 40;
 pub const MAX_CUSTOM_BYTES: usize = 16 * 1024;
 pub const MAX_COMMENT: usize = 5_000;
 
-/// The fields of a task that a create sets and an update may change. The form of the
-/// service (its `formSchema`) names the same fields; any other field of that form lands in
-/// `custom_fields`.
+/// The fields of a task that a create sets and an update may change (besides
+/// `customFields`, the fields a tenant adds).
 pub const TASK_FIELDS: &[&str] = &[
     "title",
     "description",
@@ -109,11 +108,15 @@ impl TaskInput {
         known.push("customFields");
         known.extend_from_slice(extra);
         let o = Obj::new(value, JsonPath::root(""))?.only(&known)?;
+        // `null` clears an optional field; an absent key leaves it as it is.
+        let raw = |key: &str| -> Option<&Value> {
+            o.has(key).then(|| o.get(key).unwrap_or(&Value::Null))
+        };
         let title = o.opt_str("title", MAX_TITLE)?;
-        if create && title.is_none() {
+        if (create || o.has("title")) && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
             return Err(o.at("title").error("is required"));
         }
-        let description = match o.get("description") {
+        let description = match raw("description") {
             None => None,
             Some(Value::Null) => Some(String::new()),
             Some(Value::String(s)) if s.chars().count() <= MAX_DESCRIPTION => Some(s.clone()),
@@ -131,7 +134,7 @@ impl TaskInput {
             Some(s) => Some(Priority::parse_field("priority", &s)?),
             None => None,
         };
-        let assignee_id = match o.get("assigneeId") {
+        let assignee_id = match raw("assigneeId") {
             None => None,
             Some(Value::Null) => Some(None),
             Some(Value::String(s)) if s.trim().is_empty() => Some(None),
@@ -141,15 +144,14 @@ impl TaskInput {
             })?)),
             Some(_) => return Err(o.at("assigneeId").error("must be a user id")),
         };
-        let due_date = match o.get("dueDate") {
+        let due_date = match raw("dueDate") {
             None => None,
             Some(Value::Null) => Some(None),
             Some(Value::String(s)) if s.trim().is_empty() => Some(None),
             Some(Value::String(s)) => Some(Some(
-                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                    .map_err(|_| o.at("dueDate").error("must be a date (YYYY-MM-DD)"))?,
+                parse_date(s).ok_or_else(|| o.at("dueDate").error(DATE_MESSAGE))?,
             )),
-            Some(_) => return Err(o.at("dueDate").error("must be a date (YYYY-MM-DD)")),
+            Some(_) => return Err(o.at("dueDate").error(DATE_MESSAGE)),
         };
         let labels = match o.get("labels") {
             None => None,
@@ -180,6 +182,15 @@ impl TaskInput {
             custom_fields,
         })
     }
+}
+
+const DATE_MESSAGE: &str = "must be a date (YYYY-MM-DD) between 1900 and 9999";
+
+/// A calendar date PostgreSQL and people both read: `YYYY-MM-DD`, years 1900 to 9999.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
 }
 
 fn parse_labels(o: &Obj<'_>) -> Result<Vec<String>, AppError> {
@@ -251,10 +262,7 @@ impl TaskQuery {
         }
         let date = |field: &str, v: &Option<String>| -> Result<Option<NaiveDate>, AppError> {
             text(v)
-                .map(|s| {
-                    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map_err(|_| AppError::validation(field, "must be a date (YYYY-MM-DD)"))
-                })
+                .map(|s| parse_date(s).ok_or_else(|| AppError::validation(field, DATE_MESSAGE)))
                 .transpose()
         };
         let (sort, descending) = match text(&self.sort) {

@@ -132,7 +132,7 @@ pub async fn list(
         (TaskSort::Priority, desc) => {
             // LOW < MEDIUM < HIGH < URGENT, not the alphabet.
             let rank = sql::<Integer>(
-                "array_position(ARRAY['LOW','MEDIUM','HIGH','URGENT']::varchar[], priority)",
+                "array_position(ARRAY['LOW','MEDIUM','HIGH','URGENT']::varchar[], tasks.priority)",
             );
             if desc {
                 q.order((rank.desc(), tasks::id.desc()))
@@ -158,6 +158,23 @@ pub async fn find(
         .filter(tasks::tenant_id.eq(tenant))
         .filter(tasks::id.eq(id))
         .select(TaskRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The task, locked until the transaction ends: what an update or a delete checks is what
+/// it changes.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    tenant: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<TaskRow>> {
+    tasks::table
+        .filter(tasks::tenant_id.eq(tenant))
+        .filter(tasks::id.eq(id))
+        .select(TaskRow::as_select())
+        .for_update()
         .first(conn)
         .await
         .optional()

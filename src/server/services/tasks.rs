@@ -16,7 +16,11 @@ use crate::{
         audit::AuditAction,
         error::{AppError, Input},
         paging::{Page, Paging},
-        task::{Comment, Priority, Task, TaskInput, TaskQuery, TaskStatus, MAX_COMMENT},
+        service::ServiceStatus,
+        task::{
+            Comment, Priority, Task, TaskInput, TaskQuery, TaskStatus, MAX_COMMENT,
+            MAX_CUSTOM_BYTES,
+        },
         tenant::Status,
     },
     server::{
@@ -27,7 +31,10 @@ use crate::{
             scope::scoped,
             tasks::{self as db, CommentRow, NewTask, TaskChanges, TaskRow},
         },
-        services::audit::{self, Event},
+        services::{
+            audit::{self, Event},
+            registry::accessible_in,
+        },
         state::AppState,
     },
 };
@@ -99,23 +106,45 @@ async fn view(c: &mut AsyncPgConnection, row: TaskRow) -> Result<Task, AppError>
     views(c, vec![row]).await?.pop().ok_or(AppError::Internal)
 }
 
+/// Whether the actor may read this task.
+fn readable(actor: &Actor, row: &TaskRow) -> bool {
+    match reach(actor, "read") {
+        Ok(Reach::All) => true,
+        Ok(Reach::Own) => is_own(actor, row),
+        Err(_) => false,
+    }
+}
+
+/// The Task Manager as this tenant may use it (the registry's visibility rules): 404 when
+/// the tenant has no such service, 503 while it is under maintenance.
+async fn require_service(c: &mut AsyncPgConnection, actor: &Actor) -> Result<(), AppError> {
+    let service = accessible_in(c, actor)
+        .await?
+        .into_iter()
+        .find(|s| s.name == SERVICE)
+        .ok_or(AppError::NotFound)?;
+    if service.status == ServiceStatus::Maintenance.as_str() {
+        return Err(AppError::Unavailable);
+    }
+    Ok(())
+}
+
 /// The task `id` of the actor's tenant, if the actor may `action` it (404 otherwise: a task
-/// one may not read does not exist for them).
+/// one may not read does not exist for them). Changes lock the row.
 async fn reachable(
     c: &mut AsyncPgConnection,
     actor: &Actor,
     id: Uuid,
     action: &str,
 ) -> Result<TaskRow, AppError> {
-    let row = db::find(c, actor.tenant_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let readable = match reach(actor, "read") {
-        Ok(Reach::All) => true,
-        Ok(Reach::Own) => is_own(actor, &row),
-        Err(_) => false,
+    require_service(c, actor).await?;
+    let row = if action == "read" {
+        db::find(c, actor.tenant_id, id).await?
+    } else {
+        db::find_for_update(c, actor.tenant_id, id).await?
     };
-    if !readable {
+    let row = row.ok_or(AppError::NotFound)?;
+    if !readable(actor, &row) {
         return Err(AppError::NotFound);
     }
     match reach(actor, action)? {
@@ -172,6 +201,7 @@ pub async fn list(
     let paging = Paging::parse(query.page, query.per_page)?;
     let own = (reach == Reach::Own || filter.mine).then_some(actor.user_id);
     scoped(&state.db, actor.scope(), async |c| {
+        require_service(c, actor).await?;
         let (rows, total) = db::list(c, actor.tenant_id, &filter, own, paging).await?;
         let items = views(c, rows).await?;
         Ok(paging.page_of(items, total))
@@ -204,14 +234,15 @@ pub async fn create(
     .await
 }
 
-/// A create inside the caller's transaction (the form handler's path).
-pub async fn create_in(
+/// A create inside the caller's transaction (the forms issue's internal handler will call it).
+async fn create_in(
     c: &mut AsyncPgConnection,
     actor: &Actor,
     input: TaskInput,
     client: &ClientInfo,
 ) -> Result<Task, AppError> {
     reach(actor, "create")?;
+    require_service(c, actor).await?;
     let assignee = input.assignee_id.flatten();
     check_assignee(c, actor, assignee).await?;
     let row = db::insert(
@@ -256,17 +287,34 @@ pub async fn update(
     scoped(&state.db, actor.scope(), async |c| {
         let before = reachable(c, actor, id, "update").await?;
         let (version, input) = change?;
-        if let Some(Some(a)) = input.assignee_id {
-            if before.assignee_id != Some(a) {
-                check_assignee(c, actor, Some(a)).await?;
+        if version != before.version {
+            return Err(stale(c, before).await?);
+        }
+        if let Some(a) = input.assignee_id.filter(|a| *a != before.assignee_id) {
+            // With `task:update:own` an assignee works on a task; only its creator hands it
+            // to someone else.
+            if reach(actor, "update")? == Reach::Own && before.created_by != Some(actor.user_id) {
+                return Err(AppError::Forbidden);
             }
+            check_assignee(c, actor, a).await?;
         }
         let mut custom = match before.custom_fields.clone() {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        if let Some(more) = input.custom_fields.clone() {
-            custom.extend(more);
+        // `null` removes a custom field.
+        for (key, value) in input.custom_fields.clone().unwrap_or_default() {
+            if value.is_null() {
+                custom.remove(&key);
+            } else {
+                custom.insert(key, value);
+            }
+        }
+        if Value::Object(custom.clone()).to_string().len() > MAX_CUSTOM_BYTES {
+            return Err(AppError::validation(
+                "customFields",
+                format!("must stay under {} KB in all", MAX_CUSTOM_BYTES / 1024),
+            ));
         }
         let changes = TaskChanges {
             title: input.title.clone().unwrap_or_else(|| before.title.clone()),
@@ -274,25 +322,35 @@ pub async fn update(
                 .description
                 .clone()
                 .unwrap_or_else(|| before.description.clone()),
-            status: input.status.map_or(before.status.clone(), |s| s.as_str().into()),
+            status: input
+                .status
+                .map_or(before.status.clone(), |s| s.as_str().into()),
             priority: input
                 .priority
                 .map_or(before.priority.clone(), |p| p.as_str().into()),
             assignee_id: input.assignee_id.unwrap_or(before.assignee_id),
             due_date: input.due_date.unwrap_or(before.due_date),
-            labels: input.labels.clone().unwrap_or_else(|| before.labels.clone()),
+            labels: input
+                .labels
+                .clone()
+                .unwrap_or_else(|| before.labels.clone()),
             custom_fields: Value::Object(custom),
         };
-        let Some(after) = db::update(c, actor.tenant_id, id, version, changes).await? else {
-            let current = view(c, before).await?;
-            return Err(AppError::Stale {
-                message: format!(
-                    "The task was changed by someone else since (now version {}); reload it and apply your changes again.",
-                    current.version
-                ),
-                current: serde_json::to_string(&current).map_err(|_| AppError::Internal)?,
-            });
-        };
+        let unchanged = changes.title == before.title
+            && changes.description == before.description
+            && changes.status == before.status
+            && changes.priority == before.priority
+            && changes.assignee_id == before.assignee_id
+            && changes.due_date == before.due_date
+            && changes.labels == before.labels
+            && changes.custom_fields == before.custom_fields;
+        if unchanged {
+            return view(c, before).await;
+        }
+        // The row is locked: the version read is the version written.
+        let after = db::update(c, actor.tenant_id, id, before.version, changes)
+            .await?
+            .ok_or(AppError::Internal)?;
         let changed: Vec<&str> = [
             ("title", before.title != after.title),
             ("description", before.description != after.description),
@@ -307,15 +365,36 @@ pub async fn update(
         .filter_map(|(k, changed)| changed.then_some(k))
         .collect();
         let details = json!({ "changed": changed, "version": after.version });
-        audit::record(c, client, event(actor, AuditAction::TaskUpdate, id, details)).await?;
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::TaskUpdate, id, details),
+        )
+        .await?;
         if before.status != after.status {
             let details = json!({ "from": before.status, "to": after.status });
-            audit::record(c, client, event(actor, AuditAction::TaskStatusChange, id, details))
-                .await?;
+            audit::record(
+                c,
+                client,
+                event(actor, AuditAction::TaskStatusChange, id, details),
+            )
+            .await?;
         }
         view(c, after).await
     })
     .await
+}
+
+/// The 409 of an update read at an older version: the task as it is now.
+async fn stale(c: &mut AsyncPgConnection, current: TaskRow) -> Result<AppError, AppError> {
+    let current = view(c, current).await?;
+    Ok(AppError::Stale {
+        message: format!(
+            "The task was changed by someone else since (now version {}); reload it and apply your changes again.",
+            current.version
+        ),
+        current: serde_json::to_string(&current).map_err(|_| AppError::Internal)?,
+    })
 }
 
 pub async fn delete(
@@ -328,7 +407,9 @@ pub async fn delete(
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
         let row = reachable(c, actor, id, "delete").await?;
-        db::delete(c, actor.tenant_id, id).await?;
+        if !db::delete(c, actor.tenant_id, id).await? {
+            return Err(AppError::NotFound);
+        }
         let details = json!({ "title": row.title });
         audit::record(
             c,
