@@ -489,13 +489,8 @@ async fn who_may_build_load_and_submit() {
 
     // The endpoint's permission decides, before validation: require one the user lacks.
     {
+        let service = app.id_of("services", "task-manager").await;
         let mut conn = app.db.conn().await;
-        let service: uuid::Uuid = services::table
-            .filter(services::name.eq("task-manager"))
-            .select(services::id)
-            .first(&mut conn)
-            .await
-            .unwrap();
         diesel::update(
             service_endpoints::table
                 .filter(service_endpoints::service_id.eq(service))
@@ -571,29 +566,16 @@ async fn the_registry_records_form_versions_too() {
 async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions() {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
     use inti::server::db::{
-        schema::{form_versions, tenants},
+        schema::form_versions,
         scope::{set_scope, Scope},
     };
     let app = TestApp::new().await;
     let mut owner = app.db.conn().await;
-    let tenant = async |c: &mut AsyncPgConnection, domain: &str| -> uuid::Uuid {
-        tenants::table
-            .filter(tenants::domain.eq(domain))
-            .select(tenants::id)
-            .first(c)
-            .await
-            .unwrap()
-    };
     let (a, b) = (
-        tenant(&mut owner, "taskmanager").await,
-        tenant(&mut owner, "whatsapp").await,
+        app.id_of("tenants", "taskmanager").await,
+        app.id_of("tenants", "whatsapp").await,
     );
-    let service: uuid::Uuid = services::table
-        .filter(services::name.eq("task-manager"))
-        .select(services::id)
-        .first(&mut owner)
-        .await
-        .unwrap();
+    let service = app.id_of("services", "task-manager").await;
     for t in [a, b] {
         diesel::insert_into(form_submissions::table)
             .values((
@@ -609,12 +591,7 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
     let mut conn = AsyncPgConnection::establish(&common::app_url(&app.db))
         .await
         .unwrap();
-    let admin_a: uuid::Uuid = inti::server::db::schema::users::table
-        .filter(inti::server::db::schema::users::email.eq("admin@taskmanager.com"))
-        .select(inti::server::db::schema::users::id)
-        .first(&mut owner)
-        .await
-        .unwrap();
+    let admin_a = app.id_of("users", "admin@taskmanager.com").await;
     let scope_a = Scope::member(admin_a, a);
     let seen: Vec<uuid::Uuid> = conn
         .transaction::<_, diesel::result::Error, _>(async |c| {
@@ -689,15 +666,7 @@ async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults()
         save(&app, &admin, 0, &task_form("Title"), "").await.status,
         200
     );
-    let service: uuid::Uuid = {
-        let mut conn = app.db.conn().await;
-        services::table
-            .filter(services::name.eq("task-manager"))
-            .select(services::id)
-            .first(&mut conn)
-            .await
-            .unwrap()
-    };
+    let service = app.id_of("services", "task-manager").await;
 
     // A second POST endpoint, needing nothing: the form names none, so nobody may submit
     // (rather than the first endpoint's permission silently no longer applying).
@@ -757,16 +726,7 @@ async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults()
 
     // The tenant's defaults, set by the super admin on the assignment.
     let token = app.token("superadmin@core.com").await;
-    let tenant: uuid::Uuid = {
-        use inti::server::db::schema::tenants;
-        let mut conn = app.db.conn().await;
-        tenants::table
-            .filter(tenants::domain.eq("taskmanager"))
-            .select(tenants::id)
-            .first(&mut conn)
-            .await
-            .unwrap()
-    };
+    let tenant = app.id_of("tenants", "taskmanager").await;
     let defaults =
         json!({"customSettings": {"formDefaults": {"title": "From the tenant", "pin": "1234"}}});
     let res = app

@@ -332,22 +332,14 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
     use diesel::prelude::*;
     use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
     use inti::server::db::{
-        schema::{task_comments, tasks, tenants},
+        schema::{task_comments, tasks},
         scope::{set_scope, Scope},
     };
     let app = TestApp::new().await;
     let mut owner = app.db.conn().await;
-    let tenant = async |c: &mut AsyncPgConnection, domain: &str| -> uuid::Uuid {
-        tenants::table
-            .filter(tenants::domain.eq(domain))
-            .select(tenants::id)
-            .first(c)
-            .await
-            .unwrap()
-    };
     let (a, b) = (
-        tenant(&mut owner, "taskmanager").await,
-        tenant(&mut owner, "whatsapp").await,
+        app.id_of("tenants", "taskmanager").await,
+        app.id_of("tenants", "whatsapp").await,
     );
     let mut ids = Vec::new();
     for t in [a, b] {
@@ -363,12 +355,7 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
     let mut conn = AsyncPgConnection::establish(&common::app_url(&app.db))
         .await
         .unwrap();
-    let admin_a: uuid::Uuid = inti::server::db::schema::users::table
-        .filter(inti::server::db::schema::users::email.eq("admin@taskmanager.com"))
-        .select(inti::server::db::schema::users::id)
-        .first(&mut owner)
-        .await
-        .unwrap();
+    let admin_a = app.id_of("users", "admin@taskmanager.com").await;
     let scope_a = Scope::member(admin_a, a);
     let run = async |c: &mut AsyncPgConnection, sql: String| {
         c.transaction::<_, diesel::result::Error, _>(async |c| {

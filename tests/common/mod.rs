@@ -196,7 +196,31 @@ pub struct TestApp {
     pub router: Router,
 }
 
+#[derive(diesel::QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: uuid::Uuid,
+}
+
 impl TestApp {
+    /// The id of a demo tenant (by domain), user (by email) or service (by name), read as
+    /// the owner.
+    pub async fn id_of(&self, table: &str, key: &str) -> uuid::Uuid {
+        let column = match table {
+            "tenants" => "domain",
+            "users" => "email",
+            "services" => "name",
+            other => panic!("no key column for {other}"),
+        };
+        let mut conn = self.db.conn().await;
+        diesel::sql_query(format!("SELECT id FROM {table} WHERE {column} = $1"))
+            .bind::<Text, _>(key)
+            .get_result::<IdRow>(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("no {table} row {key}: {e}"))
+            .id
+    }
+
     pub async fn new() -> Self {
         Self::with_settings(|_| {}).await
     }

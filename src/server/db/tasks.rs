@@ -149,35 +149,23 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// The task; `lock`: locked until the transaction ends, so that what an update or a
+/// delete checks is what it changes.
 pub async fn find(
     conn: &mut AsyncPgConnection,
     tenant: Uuid,
     id: Uuid,
+    lock: bool,
 ) -> QueryResult<Option<TaskRow>> {
-    tasks::table
+    let q = tasks::table
         .filter(tasks::tenant_id.eq(tenant))
         .filter(tasks::id.eq(id))
-        .select(TaskRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The task, locked until the transaction ends: what an update or a delete checks is what
-/// it changes.
-pub async fn find_for_update(
-    conn: &mut AsyncPgConnection,
-    tenant: Uuid,
-    id: Uuid,
-) -> QueryResult<Option<TaskRow>> {
-    tasks::table
-        .filter(tasks::tenant_id.eq(tenant))
-        .filter(tasks::id.eq(id))
-        .select(TaskRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+        .select(TaskRow::as_select());
+    if lock {
+        q.for_update().first(conn).await.optional()
+    } else {
+        q.first(conn).await.optional()
+    }
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, task: NewTask) -> QueryResult<TaskRow> {

@@ -138,12 +138,9 @@ async fn reachable(
     action: &str,
 ) -> Result<TaskRow, AppError> {
     require_service(c, actor).await?;
-    let row = if action == "read" {
-        db::find(c, actor.tenant_id, id).await?
-    } else {
-        db::find_for_update(c, actor.tenant_id, id).await?
-    };
-    let row = row.ok_or(AppError::NotFound)?;
+    let row = db::find(c, actor.tenant_id, id, action != "read")
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !readable(actor, &row) {
         return Err(AppError::NotFound);
     }
