@@ -286,6 +286,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         version -> Int4,
+        priority_rank -> Nullable<Int2>,
     }
 }
 

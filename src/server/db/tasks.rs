@@ -2,7 +2,7 @@
 //! filtered by tenant in SQL besides row-level security) and their comments.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::{dsl::sql, pg::Pg, prelude::*, sql_types::Integer};
+use diesel::{pg::Pg, prelude::*};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 use uuid::Uuid;
@@ -125,21 +125,13 @@ pub async fn list(
         (TaskSort::Created, false) => q.order((tasks::created_at.asc(), tasks::id.asc())),
         (TaskSort::Updated, true) => q.order((tasks::updated_at.desc(), tasks::id.desc())),
         (TaskSort::Updated, false) => q.order((tasks::updated_at.asc(), tasks::id.asc())),
+        // Undated tasks last both ways.
         (TaskSort::Due, true) => q.order((tasks::due_date.desc().nulls_last(), tasks::id.desc())),
         (TaskSort::Due, false) => q.order((tasks::due_date.asc().nulls_last(), tasks::id.asc())),
         (TaskSort::Title, true) => q.order((tasks::title.desc(), tasks::id.desc())),
         (TaskSort::Title, false) => q.order((tasks::title.asc(), tasks::id.asc())),
-        (TaskSort::Priority, desc) => {
-            // LOW < MEDIUM < HIGH < URGENT, not the alphabet.
-            let rank = sql::<Integer>(
-                "array_position(ARRAY['LOW','MEDIUM','HIGH','URGENT']::varchar[], tasks.priority)",
-            );
-            if desc {
-                q.order((rank.desc(), tasks::id.desc()))
-            } else {
-                q.order((rank.asc(), tasks::id.asc()))
-            }
-        }
+        (TaskSort::Priority, true) => q.order((tasks::priority_rank.desc(), tasks::id.desc())),
+        (TaskSort::Priority, false) => q.order((tasks::priority_rank.asc(), tasks::id.asc())),
     };
     let rows = q
         .offset(paging.offset())
