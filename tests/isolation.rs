@@ -316,8 +316,35 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "SELECT id FROM users WHERE email = 'superadmin@core.com'",
     )
     .await;
+    // Forms and tasks of B: a form version, a kept submission, a task and its comment.
+    diesel::sql_query(format!(
+        "INSERT INTO form_versions (service_id, version, schema, author_name) \
+         VALUES ('{service}', 1, '{{}}', 'Owner')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO form_submissions (tenant_id, service_id, form_version, values, submitted_by) \
+         VALUES ('{b}', '{service}', 1, '{{}}', '{b_admin}')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
+    let b_task = one(
+        &mut owner,
+        &format!("INSERT INTO tasks (tenant_id, title) VALUES ('{b}', 'B task') RETURNING id"),
+    )
+    .await;
+    diesel::sql_query(format!(
+        "INSERT INTO task_comments (tenant_id, task_id, author_id, body) \
+         VALUES ('{b}', '{b_task}', '{b_admin}', 'B comment')"
+    ))
+    .execute(&mut owner)
+    .await
+    .unwrap();
 
-    const TABLES: [&str; 11] = [
+    const TABLES: [&str; 15] = [
         "tenants",
         "users",
         "user_tenant_access",
@@ -329,6 +356,10 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "service_endpoints",
         "tenant_service_assignments",
         "audit_log",
+        "form_versions",
+        "form_submissions",
+        "tasks",
+        "task_comments",
     ];
     let mut counts = Vec::new();
     for t in TABLES {
@@ -365,6 +396,10 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "DELETE FROM tenant_service_assignments".to_string(),
         "DELETE FROM audit_log".to_string(),
         "DELETE FROM invitations".to_string(),
+        "DELETE FROM form_versions".to_string(),
+        "DELETE FROM form_submissions".to_string(),
+        "DELETE FROM tasks".to_string(),
+        "DELETE FROM task_comments".to_string(),
     ];
     for sql in deletes {
         match run(sql.clone()).await {
@@ -408,6 +443,19 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             "INSERT INTO invitations (tenant_id, user_id, email, role_id) \
              VALUES ('{b}', '{a_admin}', 'x@y.io', '{system_role}')"
         ),
+        format!(
+            "INSERT INTO form_versions (service_id, version, schema, author_name) \
+             VALUES ('{service}', 2, '{{}}', 'Rogue')"
+        ),
+        format!(
+            "INSERT INTO form_submissions (tenant_id, service_id, form_version, values, submitted_by) \
+             VALUES ('{b}', '{service}', 1, '{{}}', '{a_admin}')"
+        ),
+        format!("INSERT INTO tasks (tenant_id, title) VALUES ('{b}', 'Rogue')"),
+        format!(
+            "INSERT INTO task_comments (tenant_id, task_id, author_id, body) \
+             VALUES ('{b}', '{b_task}', '{a_admin}', 'Rogue')"
+        ),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
@@ -428,6 +476,8 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         format!("UPDATE user_tenant_access SET status = 'SUSPENDED' WHERE tenant_id = '{b}'"),
         "UPDATE services SET display_name = 'x'".to_string(),
         "UPDATE tenant_service_assignments SET status = 'SUSPENDED'".to_string(),
+        "UPDATE tasks SET title = 'Hijacked'".to_string(),
+        format!("UPDATE tasks SET tenant_id = '{b}'"),
     ];
     for sql in updates {
         match run(sql.clone()).await {
