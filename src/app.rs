@@ -19,6 +19,8 @@ use crate::ui::{
     not_found::NotFound,
     roles::RolesPage,
     services::{MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage},
+    task_board::TaskBoardPage,
+    tasks::{CreateTaskPage, MyTasksPage, TaskListPage, TaskPage},
     tenants::{TenantDetailPage, TenantsPage},
     users::UsersPage,
 };
@@ -68,6 +70,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/menus") view=MenuEditorPage />
                     <Route path=path!("/forms/:service") view=FormPage />
                     <Route path=path!("/admin/forms/:service") view=FormBuilderPage />
+                    <Route path=path!("/tasks/list") view=TaskListPage />
+                    <Route path=path!("/tasks/mine") view=MyTasksPage />
+                    <Route path=path!("/tasks/create") view=CreateTaskPage />
+                    <Route path=path!("/tasks/board") view=TaskBoardPage />
+                    <Route path=path!("/tasks/:id") view=TaskPage />
                 </ParentRoute>
             </Routes>
         </Router>

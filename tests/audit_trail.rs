@@ -327,7 +327,8 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("service", "task-manager"),
-            ("base_version", "0"),
+            // Version 1 is the task form the Task Manager was registered with.
+            ("base_version", "1"),
             ("schema", &schema.to_string()),
         ])
         .finish();
@@ -336,7 +337,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     let res = app
         .server_fn(
             "forms_restore",
-            "service=task-manager&version=1&base_version=1",
+            "service=task-manager&version=1&base_version=2",
             Some(&builder),
         )
         .await;
@@ -345,7 +346,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     let res = app
         .server_fn(
             "forms_submit",
-            "service=task-manager&version=2&values[title]=Hello",
+            "service=task-manager&version=3&values[title]=Hello",
             Some(&member),
         )
         .await;

@@ -14,6 +14,15 @@ use diesel_async::RunQueryDsl;
 use inti::server::db::schema::{audit_log, form_submissions, service_endpoints, services};
 use serde_json::{json, Value};
 
+/// The tenant `taskmanager`, with `intake`: an internal service without a form yet and
+/// without a handler of its own (Inti keeps its submissions). The Task Manager's own form
+/// (a task per submission) is tested in `tasks_api.rs`.
+async fn app_with_intake() -> TestApp {
+    let app = TestApp::new().await;
+    app.internal_service("intake", "taskmanager").await;
+    app
+}
+
 /// `key=value&...`, form-encoded.
 fn form(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
@@ -44,7 +53,7 @@ async fn save(
     note: &str,
 ) -> common::Response {
     let body = form(&[
-        ("service", "task-manager"),
+        ("service", "intake"),
         ("base_version", &base.to_string()),
         ("schema", &schema.to_string()),
         ("note", note),
@@ -59,7 +68,7 @@ async fn submit(
     values: &[(&str, &str)],
 ) -> common::Response {
     let mut pairs = vec![
-        ("service".to_string(), "task-manager".to_string()),
+        ("service".to_string(), "intake".to_string()),
         ("version".to_string(), version.to_string()),
     ];
     for (k, v) in values {
@@ -72,7 +81,7 @@ async fn submit(
 }
 
 async fn load(app: &TestApp, cookie: &str) -> common::Response {
-    app.server_fn("forms_load", "service=task-manager", Some(cookie))
+    app.server_fn("forms_load", "service=intake", Some(cookie))
         .await
 }
 
@@ -98,13 +107,13 @@ async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_built_form_is_versioned_loaded_validated_and_submitted() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
 
-    // The builder: the task manager has no form yet (version 0); saving makes version 1.
+    // The builder: the intake has no form yet (version 0); saving makes version 1.
     let res = app
-        .server_fn("forms_builder", "service=task-manager", Some(&admin))
+        .server_fn("forms_builder", "service=intake", Some(&admin))
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["version"], 0);
@@ -188,7 +197,7 @@ async fn a_built_form_is_versioned_loaded_validated_and_submitted() {
     let res = save(&app, &admin, 1, &task_form("Task title"), "Renamed").await;
     assert_eq!(res.json()["version"], 2);
     let body = form(&[
-        ("service", "task-manager"),
+        ("service", "intake"),
         ("version", "1"),
         ("base_version", "2"),
     ]);
@@ -216,7 +225,7 @@ async fn a_built_form_is_versioned_loaded_validated_and_submitted() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_newer_schema_wins_and_the_answer_says_so() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
     assert_eq!(
@@ -250,7 +259,7 @@ async fn the_newer_schema_wins_and_the_answer_says_so() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
     assert_eq!(
@@ -259,7 +268,7 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     );
 
     let body = form(&[
-        ("service", "task-manager"),
+        ("service", "intake"),
         ("version", "1"),
         ("values[title]", "ab"),
         ("values[pin]", "9999"),
@@ -267,7 +276,7 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     let req = Request::post("/api/forms_submit")
         .header("host", "localhost")
         .header("origin", "http://localhost")
-        .header("referer", "http://localhost/forms/task-manager")
+        .header("referer", "http://localhost/forms/intake")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "text/html")
         .header("cookie", &user)
@@ -283,12 +292,12 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     // Back to the page the form was on (leptos adds an empty query).
     let location = res.header("location").unwrap_or_default();
     assert!(
-        location.trim_end_matches('?') == "http://localhost/forms/task-manager",
+        location.trim_end_matches('?') == "http://localhost/forms/intake",
         "{location}"
     );
 
     // The page, rendered on the server, shows the error and the entered title; never the PIN.
-    let req = Request::get("/forms/task-manager")
+    let req = Request::get("/forms/intake")
         .header("accept", "text/html")
         .header("cookie", &user)
         .body(Body::empty())
@@ -311,12 +320,12 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     // A success starts the form over (its defaults, not what was entered); a refusal of
     // the whole form comes back too, at the empty path.
     let post = |values: &[(&str, &str)]| {
-        let mut pairs = vec![("service", "task-manager"), ("version", "1")];
+        let mut pairs = vec![("service", "intake"), ("version", "1")];
         pairs.extend_from_slice(values);
         Request::post("/api/forms_submit")
             .header("host", "localhost")
             .header("origin", "http://localhost")
-            .header("referer", "http://localhost/forms/task-manager")
+            .header("referer", "http://localhost/forms/intake")
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "text/html")
             .header("cookie", &user)
@@ -336,7 +345,7 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
     assert_eq!(page["initial"], json!({}), "the form starts over");
     {
         let mut conn = app.db.conn().await;
-        diesel::update(services::table.filter(services::name.eq("task-manager")))
+        diesel::update(services::table.filter(services::name.eq("intake")))
             .set(services::status.eq("MAINTENANCE"))
             .execute(&mut conn)
             .await
@@ -356,7 +365,7 @@ async fn without_javascript_the_page_gets_its_errors_and_values_back_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hidden_field_keeps_the_forms_value_whatever_is_posted() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
     let schema = json!({"fields": [
@@ -385,7 +394,7 @@ async fn a_hidden_field_keeps_the_forms_value_whatever_is_posted() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn labels_are_text_never_html() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
     let label = "<img src=x onerror=alert(1)>";
@@ -393,7 +402,7 @@ async fn labels_are_text_never_html() {
         save(&app, &admin, 0, &task_form(label), "").await.status,
         200
     );
-    let req = Request::get("/forms/task-manager")
+    let req = Request::get("/forms/intake")
         .header("accept", "text/html")
         .header("cookie", &user)
         .body(Body::empty())
@@ -408,7 +417,7 @@ async fn labels_are_text_never_html() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn who_may_build_load_and_submit() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let admin_a = app.browser_login("admin@taskmanager.com").await;
     let user_a = app.browser_login("user@taskmanager.com").await;
@@ -428,13 +437,13 @@ async fn who_may_build_load_and_submit() {
         let res = app
             .server_fn(
                 "forms_builder",
-                "service=task-manager",
+                "service=intake",
                 cookie.map(String::as_str),
             )
             .await;
         assert_eq!(res.status, status, "builder: {}", res.text());
         let body = form(&[
-            ("service", "task-manager"),
+            ("service", "intake"),
             ("base_version", "1"),
             ("schema", "not json"),
         ]);
@@ -448,7 +457,7 @@ async fn who_may_build_load_and_submit() {
             res.text()
         );
         let body = form(&[
-            ("service", "task-manager"),
+            ("service", "intake"),
             ("version", "1"),
             ("base_version", "1"),
         ]);
@@ -459,7 +468,7 @@ async fn who_may_build_load_and_submit() {
         let res = app
             .server_fn(
                 "forms_version",
-                "service=task-manager&version=1",
+                "service=intake&version=1",
                 cookie.map(String::as_str),
             )
             .await;
@@ -468,7 +477,7 @@ async fn who_may_build_load_and_submit() {
     let res = app
         .server_fn(
             "forms_submit",
-            "service=task-manager&version=1&values[title]=Hello",
+            "service=intake&version=1&values[title]=Hello",
             None,
         )
         .await;
@@ -483,18 +492,18 @@ async fn who_may_build_load_and_submit() {
         404
     );
     let res = app
-        .server_fn("forms_load", "service=task-manager", None)
+        .server_fn("forms_load", "service=intake", None)
         .await;
     assert_eq!(res.status, 401);
 
     // The endpoint's permission decides, before validation: require one the user lacks.
     {
-        let service = app.id_of("services", "task-manager").await;
+        let service = app.id_of("services", "intake").await;
         let mut conn = app.db.conn().await;
         diesel::update(
             service_endpoints::table
                 .filter(service_endpoints::service_id.eq(service))
-                .filter(service_endpoints::name.eq("tasks:create")),
+                .filter(service_endpoints::name.eq("requests:create")),
         )
         .set(service_endpoints::required_permissions.eq(json!(["task:approve"])))
         .execute(&mut conn)
@@ -517,7 +526,7 @@ async fn who_may_build_load_and_submit() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_registry_records_form_versions_too() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let token = app.token("superadmin@core.com").await;
     let admin = app.browser_login("superadmin@core.com").await;
     // The demo's WhatsApp form came with the registration: version 1.
@@ -569,13 +578,13 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
         schema::form_versions,
         scope::{set_scope, Scope},
     };
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let mut owner = app.db.conn().await;
     let (a, b) = (
         app.id_of("tenants", "taskmanager").await,
         app.id_of("tenants", "whatsapp").await,
     );
-    let service = app.id_of("services", "task-manager").await;
+    let service = app.id_of("services", "intake").await;
     for t in [a, b] {
         diesel::insert_into(form_submissions::table)
             .values((
@@ -659,14 +668,14 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults() {
-    let app = TestApp::new().await;
+    let app = app_with_intake().await;
     let admin = app.browser_login("superadmin@core.com").await;
     let user = app.browser_login("user@taskmanager.com").await;
     assert_eq!(
         save(&app, &admin, 0, &task_form("Title"), "").await.status,
         200
     );
-    let service = app.id_of("services", "task-manager").await;
+    let service = app.id_of("services", "intake").await;
 
     // A second POST endpoint, needing nothing: the form names none, so nobody may submit
     // (rather than the first endpoint's permission silently no longer applying).

@@ -1,7 +1,32 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { logIn } from './helpers';
+import { DEMO_PASSWORD, logIn } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
+
+// The spec's own internal service, without a form yet, assigned to the Task Manager tenant
+// (the Task Manager's own task form is the tasks spec's).
+const SERVICE = `intake-${Date.now() % 1e9}`;
+
+test.beforeAll(async ({ request }) => {
+  const login = await request.post('/api/v1/auth/login', {
+    data: { email: 'superadmin@core.com', password: DEMO_PASSWORD },
+  });
+  expect(login.status()).toBe(200);
+  const auth = { authorization: `Bearer ${(await login.json()).data.tokens.accessToken}` };
+  const registered = await request.post('/api/v1/core/services/register', {
+    headers: auth,
+    data: { name: SERVICE, displayName: 'Intake', type: 'INTERNAL', visibility: 'PRIVATE', description: 'Requests kept by Inti.' },
+  });
+  expect(registered.status()).toBe(201);
+  const service = (await registered.json()).data.id;
+  const tenants = await request.get('/api/v1/core/tenants?search=taskmanager', { headers: auth });
+  const tenant = (await tenants.json()).data.items.find((t: { domain: string }) => t.domain === 'taskmanager').id;
+  const assigned = await request.put(`/api/v1/core/services/${service}/tenants/${tenant}`, {
+    headers: auth,
+    data: { status: 'ACTIVE' },
+  });
+  expect(assigned.status()).toBe(200);
+});
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -32,7 +57,7 @@ test('a super admin builds a form by drag and drop; a user fills it in with live
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
   await logIn(page, 'superadmin@core.com');
   await expect(page.getByTestId('user-name')).toBeVisible();
-  await page.goto('/admin/forms/task-manager');
+  await page.goto(`/admin/forms/${SERVICE}`);
   await expect(page.getByRole('heading', { name: 'Form builder' })).toBeVisible();
   await expect(page.locator('[data-testid="builder-preview"] form[data-hydrated="true"]')).toBeVisible();
   const props = page.getByTestId('properties');
@@ -82,8 +107,8 @@ test('a super admin builds a form by drag and drop; a user fills it in with live
   await logIn(user, 'user@taskmanager.com');
   await expect(user.getByTestId('user-name')).toBeVisible();
   await user.goto('/services');
-  await user.getByRole('link', { name: 'Open form →' }).click();
-  await expect(user).toHaveURL(/\/forms\/task-manager$/);
+  await user.locator(`a[href="/forms/${SERVICE}"]`).click();
+  await expect(user).toHaveURL(new RegExp(`/forms/${SERVICE}$`));
   const form = user.locator('form[data-hydrated="true"]');
   await expect(form).toBeVisible();
   // The label is text: the markup shows as typed, and nothing ran.
@@ -107,7 +132,7 @@ test('a super admin builds a form by drag and drop; a user fills it in with live
 
   await form.getByLabel('Why urgent').fill('They are wilting');
   await form.getByRole('button', { name: 'Submit' }).click();
-  await expect(user.getByTestId('form-notice')).toContainText('Submitted to Task Manager.');
+  await expect(user.getByTestId('form-notice')).toContainText('Submitted to Intake.');
   await expect(form.getByLabel('Title')).toHaveValue('');
   expect(dialogs).toEqual([]);
 });
@@ -118,19 +143,19 @@ test.describe('without JavaScript', () => {
   test('the same form posts and shows the same errors', async ({ page }) => {
     await logIn(page, 'user@taskmanager.com', undefined, false);
     await expect(page.getByTestId('user-name')).toBeVisible();
-    await page.goto('/forms/task-manager');
+    await page.goto(`/forms/${SERVICE}`);
     const form = page.getByTestId('generated-form');
     // Without JavaScript nothing is hidden; the condition is written out instead.
     await expect(form.getByText('Only when Priority')).toBeVisible();
     await form.getByLabel('Title').fill('ab');
     await form.getByRole('button', { name: 'Submit' }).click();
-    await expect(page).toHaveURL(/\/forms\/task-manager\??$/);
+    await expect(page).toHaveURL(new RegExp(`/forms/${SERVICE}\\??$`));
     await expect(page.getByTestId('field-error').first()).toHaveText('must be at least 3 characters');
     await expect(page.getByTestId('error-summary')).toContainText('Title: must be at least 3 characters');
     await expect(page.getByTestId('generated-form').getByLabel('Title')).toHaveValue('ab');
 
     await page.getByTestId('generated-form').getByLabel('Title').fill('Water the plants');
     await page.getByTestId('generated-form').getByRole('button', { name: 'Submit' }).click();
-    await expect(page.getByTestId('form-notice')).toContainText('Submitted to Task Manager.');
+    await expect(page.getByTestId('form-notice')).toContainText('Submitted to Intake.');
   });
 });

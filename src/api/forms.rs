@@ -23,6 +23,20 @@ fn outcome_key(actor: &crate::server::auth::actor::Actor, service: &str) -> Stri
     )
 }
 
+/// The outcome of this user's last post of `service`'s form without JavaScript, once.
+#[cfg(feature = "ssr")]
+pub async fn take_outcome(
+    actor: &crate::server::auth::actor::Actor,
+    service: &str,
+) -> Result<Option<crate::server::services::forms::PageOutcome>, AppError> {
+    let session = crate::api::context::session().await?;
+    Ok(session
+        .remove(&outcome_key(actor, service))
+        .await
+        .ok()
+        .flatten())
+}
+
 #[server(prefix = "/api", endpoint = "forms_load")]
 pub async fn load_form(service: String) -> Result<FormView, AppError> {
     use crate::{api::context, server::services::forms};
@@ -30,24 +44,22 @@ pub async fn load_form(service: String) -> Result<FormView, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let session = context::session().await?;
-            let outcome = session
-                .remove::<forms::PageOutcome>(&outcome_key(&actor, &service))
-                .await
-                .ok()
-                .flatten();
-            forms::load(&state, &actor, &service, outcome).await
+            let outcome = take_outcome(&actor, &service).await?;
+            forms::load(&state, &actor, &service, outcome, None).await
         }
         .await,
     )
 }
 
-/// `values`: the form post, field path → text (`recipients.0`, `address.city`).
+/// `values`: the form post, field path → text (`recipients.0`, `address.city`). `record`
+/// and `record_version`: the record an edit form changes, and the version it was read at.
 #[server(prefix = "/api", endpoint = "forms_submit")]
 pub async fn submit_form(
     service: String,
     version: i32,
     #[server(default)] values: Pairs,
+    #[server(default)] record: Option<String>,
+    #[server(default)] record_version: Option<i32>,
 ) -> Result<Submitted, AppError> {
     use crate::{api::context, server::services::forms};
     context::respond(
@@ -55,8 +67,27 @@ pub async fn submit_form(
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             let client = context::client().await;
+            // Read after the authorization (in `submit`): a bad id of a caller who may not
+            // edit answers 403, like any other body.
+            let record = record
+                .filter(|r| !r.trim().is_empty())
+                .map(|id| -> Result<forms::Record, AppError> {
+                    Ok(forms::Record {
+                        id: id
+                            .trim()
+                            .parse()
+                            .map_err(|_| AppError::validation("record", "must be a record id"))?,
+                        version: record_version.ok_or_else(|| {
+                            AppError::validation(
+                                "recordVersion",
+                                "is required: the version the form was filled in from",
+                            )
+                        })?,
+                    })
+                });
             let posted =
-                forms::submit(&state, &actor, &service, version, Ok(values), &client).await;
+                forms::submit(&state, &actor, &service, version, record, Ok(values), &client)
+                    .await;
             if !context::from_html_form() {
                 return posted.map(|p| p.answer);
             }

@@ -10,5 +10,6 @@ pub mod forms;
 pub mod menus;
 pub mod roles;
 pub mod services;
+pub mod tasks;
 pub mod tenants;
 pub mod users;

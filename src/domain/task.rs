@@ -10,7 +10,7 @@ use crate::{
     closed_set,
     domain::{
         error::AppError,
-        form::serde_as_str,
+        form::{schema::FormSchema, serde_as_str},
         service::reader::{JsonPath, Obj},
     },
 };
@@ -35,6 +35,9 @@ closed_set! {
 
 serde_as_str!(TaskStatus);
 serde_as_str!(Priority);
+
+/// The Task Manager's name in the service registry.
+pub const SERVICE: &str = "task-manager";
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -239,7 +242,7 @@ pub struct TaskFilter {
 }
 
 /// Raw query-string values, as they arrive.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TaskQuery {
     pub status: Option<String>,
@@ -307,5 +310,259 @@ impl TaskQuery {
             sort,
             descending,
         })
+    }
+}
+
+/// A task's page: the task, its comments, its edit form filled in from it (none when the
+/// service has no form), and whether the viewer may delete it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskPageView {
+    pub task: Task,
+    pub comments: Vec<Comment>,
+    pub form: Option<crate::domain::form::view::FormView>,
+    pub may_delete: bool,
+}
+
+/// One column of the board: the first tasks of a status, and how many it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardColumn {
+    pub status: TaskStatus,
+    pub tasks: Vec<Task>,
+    pub total: i64,
+}
+
+/// Cards a board column shows; the list pages through the rest.
+pub const BOARD_CARDS: i64 = 50;
+
+impl TaskStatus {
+    /// How people read a status.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Todo => "To do",
+            TaskStatus::InProgress => "In progress",
+            TaskStatus::Done => "Done",
+            TaskStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
+impl Priority {
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Low => "Low",
+            Priority::Medium => "Medium",
+            Priority::High => "High",
+            Priority::Urgent => "Urgent",
+        }
+    }
+}
+
+/// A submission of the Task Manager's form as the body of a create or an update: the task's
+/// own fields by name, every other top-level field of the form into `customFields` (so a
+/// field a super admin adds in the form builder is kept with the task). `fields`: the form's
+/// top-level field names; `values`: the validated submission (blanks and hidden fields left
+/// out). On an update a field of the form left empty clears the task's value.
+pub fn body_from_form(fields: &[&str], values: &Value, update: bool) -> Value {
+    let given = values.as_object().cloned().unwrap_or_default();
+    let mut body = Map::new();
+    let mut custom = Map::new();
+    for name in fields {
+        let value = given.get(*name).cloned();
+        let own = TASK_FIELDS.contains(name);
+        match (value, update) {
+            (Some(v), _) if own => {
+                body.insert((*name).to_string(), v);
+            }
+            (Some(v), _) => {
+                custom.insert((*name).to_string(), v);
+            }
+            // An empty list of labels is a value, not a clearing `null`.
+            (None, true) if *name == "labels" => {
+                body.insert("labels".into(), Value::Array(Vec::new()));
+            }
+            (None, true) if own && *name != "title" => {
+                body.insert((*name).to_string(), Value::Null);
+            }
+            (None, true) if !own => {
+                custom.insert((*name).to_string(), Value::Null);
+            }
+            (None, _) => {}
+        }
+    }
+    if !custom.is_empty() {
+        body.insert("customFields".into(), Value::Object(custom));
+    }
+    Value::Object(body)
+}
+
+/// Whether a form schema can be the Task Manager's form: a text field named `title`, and the
+/// task's own fields, where present at the top level, of a type their values fit (the
+/// statuses and priorities as options). Errors name the schema's JSON path.
+pub fn check_form(schema: &FormSchema) -> Result<(), AppError> {
+    use crate::domain::form::schema::{FieldType as F, ItemType};
+    let at = |i: usize| format!("schema.fields[{i}]");
+    let text = |t: F| matches!(t, F::Text | F::Textarea);
+    if !schema
+        .fields
+        .iter()
+        .any(|f| f.name == "title" && text(f.field_type))
+    {
+        return Err(AppError::validation(
+            "schema.fields",
+            "the Task Manager's form needs a text field named title",
+        ));
+    }
+    for (i, f) in schema.fields.iter().enumerate() {
+        let allowed: Option<Vec<&str>> = match f.name.as_str() {
+            "status" => Some(TaskStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            "priority" => Some(Priority::ALL.iter().map(|p| p.as_str()).collect()),
+            _ => None,
+        };
+        let fits = match f.name.as_str() {
+            "title" | "description" => text(f.field_type),
+            "status" | "priority" => matches!(f.field_type, F::Select | F::Radio | F::Hidden),
+            "dueDate" => matches!(f.field_type, F::Date | F::Hidden),
+            "labels" => f.field_type == F::Array && f.item_type == Some(ItemType::String),
+            _ => true,
+        };
+        if !fits {
+            return Err(AppError::validation(
+                format!("{}.type", at(i)),
+                format!("{} is a task field; this type cannot hold its value", f.name),
+            ));
+        }
+        if let Some(allowed) = allowed {
+            for (j, o) in f.options.iter().enumerate() {
+                if !allowed.contains(&o.value.as_str()) {
+                    return Err(AppError::validation(
+                        format!("{}.options[{j}]", at(i)),
+                        format!("must be one of {}", allowed.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A task as the values of its form: its own fields by their names and its custom fields,
+/// so the edit form starts from what the task holds.
+pub fn form_values(task: &Task) -> Value {
+    let mut map = match &task.custom_fields {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    let own = [
+        ("title", Value::String(task.title.clone())),
+        ("description", Value::String(task.description.clone())),
+        ("status", Value::String(task.status.as_str().into())),
+        ("priority", Value::String(task.priority.as_str().into())),
+        (
+            "assigneeId",
+            task.assignee_id
+                .map_or(Value::Null, |a| Value::String(a.to_string())),
+        ),
+        (
+            "dueDate",
+            task.due_date
+                .map_or(Value::Null, |d| Value::String(d.to_string())),
+        ),
+        (
+            "labels",
+            Value::Array(task.labels.iter().cloned().map(Value::String).collect()),
+        ),
+    ];
+    for (key, value) in own {
+        map.insert(key.into(), value);
+    }
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const FORM: &[&str] = &["title", "description", "priority", "dueDate", "labels", "budget"];
+
+    #[test]
+    fn a_create_puts_the_tasks_fields_by_name_and_the_rest_into_custom_fields() {
+        let values = json!({"title": "Plan", "priority": "HIGH", "budget": 12, "stray": 1});
+        let body = body_from_form(FORM, &values, false);
+        assert_eq!(
+            body,
+            json!({"title": "Plan", "priority": "HIGH", "customFields": {"budget": 12}})
+        );
+        let input = TaskInput::parse(&body, true, &[]).unwrap();
+        assert_eq!(input.priority, Some(Priority::High));
+        assert_eq!(input.custom_fields.unwrap()["budget"], 12);
+    }
+
+    #[test]
+    fn an_update_clears_what_the_form_left_empty_but_never_the_title() {
+        let body = body_from_form(FORM, &json!({"title": "Plan"}), true);
+        assert_eq!(
+            body,
+            json!({"title": "Plan", "description": null, "priority": null, "dueDate": null,
+                   "labels": [], "customFields": {"budget": null}})
+        );
+        let input = TaskInput::parse(&body, false, &[]).unwrap();
+        assert_eq!(input.due_date, Some(None));
+        assert_eq!(input.labels, Some(vec![]));
+        // Without a title the parser names it.
+        let e = TaskInput::parse(&body_from_form(FORM, &json!({}), true), true, &[]).unwrap_err();
+        assert_eq!(e.field(), Some("title"));
+    }
+
+    #[test]
+    fn a_form_for_tasks_needs_a_title_and_task_fields_of_fitting_types() {
+        let schema = |fields: Value| {
+            FormSchema::parse(
+                &json!({ "fields": fields }),
+                JsonPath::root("schema"),
+                |_: &str| Ok(()),
+            )
+            .unwrap()
+        };
+        let title = json!({"name": "title", "type": "text", "label": "Title"});
+        assert!(check_form(&schema(json!([title]))).is_ok());
+        let e = check_form(&schema(json!([{"name": "name", "type": "text", "label": "N"}])));
+        assert_eq!(e.unwrap_err().field(), Some("schema.fields"));
+        let e = check_form(&schema(json!([title, {"name": "dueDate", "type": "text", "label": "D"}])));
+        assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
+        let e = check_form(&schema(json!([title,
+            {"name": "status", "type": "select", "label": "S", "options": ["TODO", "LATER"]}])));
+        assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].options[1]"));
+    }
+
+    #[test]
+    fn a_task_reads_back_as_the_values_of_its_form() {
+        let task = Task {
+            id: Uuid::nil(),
+            title: "Plan".into(),
+            description: String::new(),
+            status: TaskStatus::Done,
+            priority: Priority::Low,
+            assignee_id: None,
+            assignee_name: None,
+            due_date: NaiveDate::from_ymd_opt(2027, 1, 31),
+            labels: vec!["ops".into()],
+            custom_fields: json!({"budget": 12}),
+            created_by: None,
+            created_by_name: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            version: 3,
+        };
+        let values = form_values(&task);
+        assert_eq!(values["status"], "DONE");
+        assert_eq!(values["dueDate"], "2027-01-31");
+        assert_eq!(values["budget"], 12);
+        let back = TaskInput::parse(&body_from_form(FORM, &values, true), false, &[]).unwrap();
+        assert_eq!(back.title.as_deref(), Some("Plan"));
+        assert_eq!(back.labels, Some(vec!["ops".to_string()]));
     }
 }

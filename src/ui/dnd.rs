@@ -28,6 +28,8 @@ pub struct Sortable {
     /// Keyboard pick-up and cancel: the owner keeps and restores a snapshot.
     on_pick: Callback<()>,
     on_cancel: Callback<()>,
+    /// Keyboard drop, for owners that commit a move only once it is put down (the board).
+    on_put: Option<Callback<String>>,
 }
 
 impl Sortable {
@@ -46,7 +48,14 @@ impl Sortable {
             on_step,
             on_pick,
             on_cancel,
+            on_put: None,
         }
+    }
+
+    /// Also tells the owner when a keyboard move is put down (Space), with the item's id.
+    pub fn on_put(mut self, on_put: Callback<String>) -> Self {
+        self.on_put = Some(on_put);
+        self
     }
 
     /// Where a drop would land relative to `id`, for its indicator.
@@ -146,6 +155,9 @@ impl Sortable {
                     if holding {
                         this.picked.set(None);
                         this.announcement.set(format!("{name} dropped."));
+                        if let Some(put) = this.on_put {
+                            put.run(id.clone());
+                        }
                     } else {
                         this.on_pick.run(());
                         this.picked.set(Some(id.clone()));
@@ -216,12 +228,14 @@ fn scroll_near_edges(y: f64) {
 }
 
 /// The live region every move is announced in, and the instructions handles point to.
+/// `instructions`: what the arrows do, where they do something else than in a tree.
 #[component]
-pub fn Announcer(sortable: Sortable) -> impl IntoView {
+pub fn Announcer(sortable: Sortable, #[prop(optional, into)] instructions: Option<String>) -> impl IntoView {
+    let instructions = instructions.unwrap_or_else(|| {
+        "Press Space to pick up an item. Arrow keys move it up, down, into the item above or out of its group. Space drops it; Escape cancels.".into()
+    });
     view! {
-        <p id="dnd-instructions" class="sr-only">
-            "Press Space to pick up an item. Arrow keys move it up, down, into the item above or out of its group. Space drops it; Escape cancels."
-        </p>
+        <p id="dnd-instructions" class="sr-only">{instructions}</p>
         <div aria-live="assertive" role="status" class="sr-only" data-testid="dnd-announcement">
             {move || sortable.announcement.get()}
         </div>

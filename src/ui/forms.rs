@@ -40,8 +40,18 @@ pub fn FormPage() -> impl IntoView {
     }
 }
 
+/// A service's form with its notices. `record`: the record an edit form changes (its id and
+/// version); `opens`: where what a submission created is shown (`/tasks/` + its reference);
+/// `on_done`: called after each successful submission; `heading`: false where the page has
+/// its own.
 #[component]
-fn FormScreen(view: FormView) -> impl IntoView {
+pub fn FormScreen(
+    view: FormView,
+    #[prop(optional)] record: Option<(String, i32)>,
+    #[prop(optional, into)] opens: Option<String>,
+    #[prop(optional)] on_done: Option<Callback<Submitted>>,
+    #[prop(default = true)] heading: bool,
+) -> impl IntoView {
     let FormView {
         service,
         title,
@@ -87,6 +97,9 @@ fn FormScreen(view: FormView) -> impl IntoView {
             notice.set(success(&answer));
             refused.set(None);
             if answer.errors.is_empty() {
+                if let Some(done) = on_done {
+                    done.run(answer.clone());
+                }
                 // The kept submissions, with the new one.
                 leptos::task::spawn_local(async move {
                     if let Ok(view) = load_form(service.get_value()).await {
@@ -98,14 +111,23 @@ fn FormScreen(view: FormView) -> impl IntoView {
         Some(Err(e)) => refused.set(Some(e.user_message())),
         None => {}
     });
+    let opened = StoredValue::new(opens);
     view! {
-        <Title text=title.clone() />
-        <header>
-            <h1 class="text-2xl font-semibold">{title}</h1>
-            {description.map(|d| view! { <p class="mt-1 text-sm text-slate-600">{d}</p> })}
-        </header>
-        {move || notice.get().map(|n| view! {
-            <p role="status" data-testid="form-notice" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">{n}</p>
+        {heading.then(|| view! {
+            <Title text=title.clone() />
+            <header>
+                <h1 class="text-2xl font-semibold">{title}</h1>
+                {description.map(|d| view! { <p class="mt-1 text-sm text-slate-600">{d}</p> })}
+            </header>
+        })}
+        {move || notice.get().map(|(text, reference)| {
+            let href = opened.get_value().zip(reference).map(|(base, r)| format!("{base}{r}"));
+            view! {
+                <p role="status" data-testid="form-notice" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+                    {text}
+                    {href.map(|h| view! { " " <a class="font-medium underline" href=h>"Open it →"</a> })}
+                </p>
+            }
         })}
         {move || refused.get().map(|n| view! {
             <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{n}</p>
@@ -121,7 +143,7 @@ fn FormScreen(view: FormView) -> impl IntoView {
                 let errors = outcome
                     .map(|o| o.errors.into_iter().filter(|e| !e.path.is_empty()).collect())
                     .unwrap_or_default();
-                let mode = Mode::Submit { service: service.get_value(), version, action };
+                let mode = Mode::Submit { service: service.get_value(), version, record: record.clone(), action };
                 let blocked = blocked.clone();
                 view! { <GeneratedForm schema initial=values mode server_errors=errors blocked /> }
             }}
@@ -181,7 +203,8 @@ fn described(schema: &FormSchema, values: &serde_json::Value) -> Vec<(String, St
     out
 }
 
-fn success(answer: &Submitted) -> Option<String> {
+/// A success's notice, and the reference of what it created.
+fn success(answer: &Submitted) -> Option<(String, Option<String>)> {
     answer.errors.is_empty().then(|| {
         let mut text = answer
             .message
@@ -190,6 +213,6 @@ fn success(answer: &Submitted) -> Option<String> {
         if let Some(r) = &answer.reference {
             text.push_str(&format!(" Reference: {r}"));
         }
-        text
+        (text, answer.reference.clone())
     })
 }

@@ -27,6 +27,8 @@ pub enum Mode {
     Submit {
         service: String,
         version: i32,
+        /// The record an edit form changes: its id and the version it was read at.
+        record: Option<(String, i32)>,
         action: ServerAction<SubmitForm>,
     },
     Try,
@@ -308,11 +310,14 @@ pub fn GeneratedForm(
             Mode::Submit { .. } => "Submit".into(),
             Mode::Try => "Try it".into(),
         });
-    let (service, version) = match &mode {
+    let (service, version, record) = match &mode {
         Mode::Submit {
-            service, version, ..
-        } => (service.clone(), *version),
-        Mode::Try => (String::new(), 0),
+            service,
+            version,
+            record,
+            ..
+        } => (service.clone(), *version, record.clone()),
+        Mode::Try => (String::new(), 0, None),
     };
     let mode = StoredValue::new(mode);
     let on_submit = move |e: ev::SubmitEvent| {
@@ -338,12 +343,15 @@ pub fn GeneratedForm(
             Mode::Submit {
                 service,
                 version,
+                record,
                 action,
             } => {
                 action.dispatch(SubmitForm {
                     service: service.clone(),
                     version: *version,
                     values: current.get_untracked(),
+                    record: record.as_ref().map(|(id, _)| id.clone()),
+                    record_version: record.as_ref().map(|(_, v)| *v),
                 });
             }
             Mode::Try => {
@@ -386,6 +394,10 @@ pub fn GeneratedForm(
         >
             <input type="hidden" name="service" value=service />
             <input type="hidden" name="version" value=version.to_string() />
+            {record.map(|(id, v)| view! {
+                <input type="hidden" name="record" value=id />
+                <input type="hidden" name="record_version" value=v.to_string() />
+            })}
             {move || {
                 let list = shown_errors();
                 (!list.is_empty()).then(|| view! {

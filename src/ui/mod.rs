@@ -16,6 +16,8 @@ pub mod not_found;
 pub mod roles;
 pub mod services;
 pub mod sidebar_menu;
+pub mod task_board;
+pub mod tasks;
 pub mod tenant_switcher;
 pub mod tenants;
 pub mod users;

@@ -13,7 +13,7 @@ use crate::{
         secret::Secret,
         services::{
             access::{SUPER_ADMIN, TENANT_ADMIN, USER},
-            demo_services,
+            builtin_services,
         },
         state::AppState,
     },
@@ -133,7 +133,7 @@ pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
             let role_id = tenants::system_role_id(conn, role).await?;
             tenants::upsert_grant(conn, user.id, tenant.id, role_id, None).await?;
         }
-        demo_services::seed(conn, state).await
+        builtin_services::seed(conn, state).await
     })
     .await
 }

@@ -31,6 +31,7 @@ use crate::{
         services::{
             audit::{self, Event},
             registry::{accessible_in, pattern_matches, server_pattern},
+            tasks,
         },
         state::AppState,
     },
@@ -123,9 +124,54 @@ fn target(schema: &FormSchema, endpoints: Vec<EndpointRow>) -> Target {
     }
 }
 
-/// Why the actor cannot submit the form, if they cannot.
-fn blocked(actor: &Actor, form: &Usable) -> Result<Option<Blocked>, AppError> {
+/// A record an internal service keeps, which a submission changes instead of creating one:
+/// its id and the version the form was filled in from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub id: Uuid,
+    pub version: i32,
+}
+
+/// Whether the actor may change records through service `name`'s form (the record's own
+/// scope is checked when it is read). Only internal services that keep records have an
+/// edit form; for the others there is nothing to change (404).
+fn may_edit(actor: &Actor, name: &str) -> Result<(), AppError> {
+    match name {
+        crate::domain::task::SERVICE => tasks::authorize_form(actor, true),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Whether record `id` of service `name` exists for the actor and is theirs to change (404
+/// when it does not exist for them, 403 when it is not theirs).
+async fn editable(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    name: &str,
+    id: Uuid,
+) -> Result<(), AppError> {
+    match name {
+        crate::domain::task::SERVICE => tasks::editable(c, actor, id).await,
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Why the actor cannot submit the form, if they cannot. `editing`: the form changes a
+/// record, so the service's own rules decide instead of its create endpoint's permissions.
+fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked>, AppError> {
+    if editing {
+        match may_edit(actor, &form.row.name) {
+            Ok(()) => {}
+            Err(AppError::Forbidden) => {
+                return Ok(Some(Blocked::Forbidden(
+                    "You may not change this record.".into(),
+                )))
+            }
+            Err(e) => return Err(e),
+        }
+    }
     match &form.target {
+        _ if editing => {}
         Target::Unclear(why) => return Ok(Some(Blocked::Forbidden(why.clone()))),
         Target::Endpoint(e) => {
             let spec = e.spec()?;
@@ -156,22 +202,24 @@ fn blocked(actor: &Actor, form: &Usable) -> Result<Option<Blocked>, AppError> {
 }
 
 /// The form of service `name`, for its page. `outcome`: a post without JavaScript that came
-/// back to this page (its entered values, minus passwords, and its errors).
+/// back to this page (its entered values, minus passwords, and its errors). `record`: the
+/// values of a record the form edits (the Task Manager's task), which the inputs start from.
 pub async fn load(
     state: &AppState,
     actor: &Actor,
     name: &str,
     outcome: Option<PageOutcome>,
+    record: Option<&Value>,
 ) -> Result<FormView, AppError> {
     scoped(&state.db, actor.scope(), async |c| {
         let form = usable(c, actor, name).await?;
-        let blocked = blocked(actor, &form)?.map(|b| b.reason());
+        let blocked = blocked(actor, &form, record.is_some())?.map(|b| b.reason());
         let (echo, outcome) = match outcome {
             Some(o) => (o.echo, Some(o.answer)),
             None => (None, None),
         };
-        let initial =
-            echo.unwrap_or_else(|| values::initial_pairs(&form.schema, form.defaults.as_ref()));
+        let starting = record.or(form.defaults.as_ref());
+        let initial = echo.unwrap_or_else(|| values::initial_pairs(&form.schema, starting));
         let recent =
             db::submissions_of(c, actor.tenant_id, form.row.id, actor.user_id, RECENT_SHOWN)
                 .await?
@@ -208,21 +256,28 @@ pub struct PageOutcome {
 
 /// Submits a form post of service `name`'s form, rendered at `version`. The endpoint's
 /// permissions are checked first (403 whatever was posted), then the values, always against
-/// the current schema: when it is newer than `version`, the answer carries it.
+/// the current schema: when it is newer than `version`, the answer carries it. `record`: the
+/// record the post changes, for an edit form.
 pub async fn submit(
     state: &AppState,
     actor: &Actor,
     name: &str,
     version: i32,
+    record: Option<Input<Record>>,
     pairs: Input<Pairs>,
     client: &ClientInfo,
 ) -> Result<Posted, AppError> {
     scoped(&state.db, actor.scope(), async |c| {
         let form = usable(c, actor, name).await?;
-        match blocked(actor, &form)? {
+        match blocked(actor, &form, record.is_some())? {
             None => {}
             Some(Blocked::Maintenance(_)) => return Err(AppError::Unavailable),
             Some(Blocked::Forbidden(_)) => return Err(AppError::Forbidden),
+        }
+        let record = record.transpose()?;
+        if let Some(r) = record {
+            // Whether this record is the actor's to change comes before the values too.
+            editable(c, actor, &form.row.name, r.id).await?;
         }
         let pairs = pairs?;
         if pairs.len() > MAX_PAIRS {
@@ -257,9 +312,10 @@ pub async fn submit(
             schema: &form.schema,
             version: current,
             values: &values,
+            record,
         };
         // Only internal services get here (`blocked`); the gateway plugs in beside.
-        let delivered = match internal(c, &submission).await {
+        let delivered = match internal(c, &submission, client).await {
             Ok(d) => d,
             // A target's refusal of a field shows under that field.
             Err(AppError::Validation { field, message }) => {
@@ -311,6 +367,8 @@ pub struct Submission<'a> {
     pub version: i32,
     /// Validated; fields hidden by a condition and blanks left out, `hidden` inputs fixed.
     pub values: &'a Value,
+    /// The record it changes, for an edit form.
+    pub record: Option<Record>,
 }
 
 /// What a target answers.
@@ -319,10 +377,20 @@ pub struct Delivered {
     pub reference: Option<String>,
 }
 
-/// Internal services' handlers, by service name; the Task Manager plugs in here. A service
-/// without one has its submissions kept by Inti (password fields left out), listed to the
-/// submitter on the form's page.
-async fn internal(c: &mut AsyncPgConnection, s: &Submission<'_>) -> Result<Delivered, AppError> {
+/// Internal services' handlers, by service name: the Task Manager's creates and changes
+/// tasks. A service without one has its submissions kept by Inti (password fields left out),
+/// listed to the submitter on the form's page.
+async fn internal(
+    c: &mut AsyncPgConnection,
+    s: &Submission<'_>,
+    client: &ClientInfo,
+) -> Result<Delivered, AppError> {
+    if s.service.name == crate::domain::task::SERVICE {
+        return tasks::from_form(c, s, client).await;
+    }
+    if s.record.is_some() {
+        return Err(AppError::NotFound);
+    }
     let stored = values::without_passwords(&s.schema.fields, s.values);
     let id = db::insert_submission(
         c,
@@ -479,6 +547,12 @@ async fn store(
     save: Save,
     restored_from: Option<i32>,
 ) -> Result<BuilderView, AppError> {
+    // The Task Manager's handler reads its own fields from the form.
+    if row.name == crate::domain::task::SERVICE {
+        let schema: FormSchema =
+            serde_json::from_value(save.schema.clone()).map_err(|_| AppError::Internal)?;
+        crate::domain::task::check_form(&schema)?;
+    }
     // A named endpoint must exist: a form that can never be sent is a mistake to report now.
     if let Some(name) = save.schema.get("endpoint").and_then(Value::as_str) {
         let endpoints = registry_db::endpoints_of(c, &[row.id]).await?;

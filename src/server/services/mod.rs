@@ -6,7 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod demo;
-pub mod demo_services;
+pub mod builtin_services;
 pub mod forms;
 pub mod invitations;
 pub mod load;

@@ -18,7 +18,8 @@ use crate::{
         paging::{Page, Paging},
         service::ServiceStatus,
         task::{
-            Comment, Priority, Task, TaskInput, TaskQuery, TaskStatus, MAX_COMMENT,
+            body_from_form, form_values, BoardColumn, Comment, Priority, Task, TaskFilter,
+            TaskInput, TaskPageView, TaskQuery, TaskStatus, BOARD_CARDS, SERVICE, MAX_COMMENT,
             MAX_CUSTOM_BYTES,
         },
         tenant::Status,
@@ -33,14 +34,13 @@ use crate::{
         },
         services::{
             audit::{self, Event},
+            forms::{self, Delivered, PageOutcome, Submission},
             registry::accessible_in,
         },
         state::AppState,
     },
 };
 
-/// The service's name in the registry.
-pub const SERVICE: &str = "task-manager";
 const COMMENTS_SHOWN: i64 = 500;
 
 /// How far an action reaches for this actor: every task of the tenant, only their own, or
@@ -216,6 +216,64 @@ pub async fn get(state: &AppState, actor: &Actor, id: Input<Uuid>) -> Result<Tas
     .await
 }
 
+/// A task's page: the task, its comments, and its edit form filled in from it. `outcome`:
+/// the edit form's post without JavaScript that came back to this page.
+pub async fn page(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    outcome: Option<PageOutcome>,
+) -> Result<TaskPageView, AppError> {
+    let task = get(state, actor, id).await?;
+    let comments = comments(state, actor, Ok(task.id)).await?;
+    let form = match forms::load(state, actor, SERVICE, outcome, Some(&form_values(&task))).await
+    {
+        Ok(form) => Some(form),
+        // The service has no form (a super admin removed it): the page shows the task only.
+        Err(AppError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let may_delete = match reach(actor, "delete") {
+        Ok(Reach::All) => true,
+        Ok(Reach::Own) => task.created_by == Some(actor.user_id) || task.assignee_id == Some(actor.user_id),
+        Err(_) => false,
+    };
+    Ok(TaskPageView {
+        task,
+        comments,
+        form,
+        may_delete,
+    })
+}
+
+/// The board: per status, the first tasks by priority and how many there are. `mine`: only
+/// the caller's own tasks (always so with `task:read:own` alone).
+pub async fn board(state: &AppState, actor: &Actor, mine: bool) -> Result<Vec<BoardColumn>, AppError> {
+    let reach = reach(actor, "read")?;
+    let own = (reach == Reach::Own || mine).then_some(actor.user_id);
+    let paging = Paging::parse(None, Some(BOARD_CARDS))?;
+    scoped(&state.db, actor.scope(), async |c| {
+        require_service(c, actor).await?;
+        let mut columns = Vec::with_capacity(TaskStatus::ALL.len());
+        for status in TaskStatus::ALL {
+            let filter = TaskFilter {
+                status: Some(*status),
+                sort: Some(crate::domain::task::TaskSort::Priority),
+                descending: true,
+                ..TaskFilter::default()
+            };
+            let (rows, total) = db::list(c, actor.tenant_id, &filter, own, paging).await?;
+            columns.push(BoardColumn {
+                status: *status,
+                tasks: views(c, rows).await?,
+                total,
+            });
+        }
+        Ok(columns)
+    })
+    .await
+}
+
 /// `POST /api/v1/tasks`, and a submission of the service's form.
 pub async fn create(
     state: &AppState,
@@ -284,102 +342,156 @@ pub async fn update(
     scoped(&state.db, actor.scope(), async |c| {
         let before = reachable(c, actor, id, "update").await?;
         let (version, input) = change?;
-        if version != before.version {
-            return Err(stale(c, before).await?);
+        update_in(c, actor, before, version, input, client).await
+    })
+    .await
+}
+
+/// An update of the locked task `before` inside the caller's transaction (the REST API and
+/// a submission of the edit form).
+async fn update_in(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    before: TaskRow,
+    version: i32,
+    input: TaskInput,
+    client: &ClientInfo,
+) -> Result<Task, AppError> {
+    let id = before.id;
+    if version != before.version {
+        return Err(stale(c, before).await?);
+    }
+    if let Some(a) = input.assignee_id.filter(|a| *a != before.assignee_id) {
+        // With `task:update:own` an assignee works on a task; only its creator hands it
+        // to someone else.
+        if reach(actor, "update")? == Reach::Own && before.created_by != Some(actor.user_id) {
+            return Err(AppError::Forbidden);
         }
-        if let Some(a) = input.assignee_id.filter(|a| *a != before.assignee_id) {
-            // With `task:update:own` an assignee works on a task; only its creator hands it
-            // to someone else.
-            if reach(actor, "update")? == Reach::Own && before.created_by != Some(actor.user_id) {
-                return Err(AppError::Forbidden);
-            }
-            check_assignee(c, actor, a).await?;
+        check_assignee(c, actor, a).await?;
+    }
+    let mut custom = match before.custom_fields.clone() {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    // `null` removes a custom field.
+    for (key, value) in input.custom_fields.clone().unwrap_or_default() {
+        if value.is_null() {
+            custom.remove(&key);
+        } else {
+            custom.insert(key, value);
         }
-        let mut custom = match before.custom_fields.clone() {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        // `null` removes a custom field.
-        for (key, value) in input.custom_fields.clone().unwrap_or_default() {
-            if value.is_null() {
-                custom.remove(&key);
-            } else {
-                custom.insert(key, value);
-            }
-        }
-        if Value::Object(custom.clone()).to_string().len() > MAX_CUSTOM_BYTES {
-            return Err(AppError::validation(
-                "customFields",
-                format!("must stay under {} KB in all", MAX_CUSTOM_BYTES / 1024),
-            ));
-        }
-        let changes = TaskChanges {
-            title: input.title.clone().unwrap_or_else(|| before.title.clone()),
-            description: input
-                .description
-                .clone()
-                .unwrap_or_else(|| before.description.clone()),
-            status: input
-                .status
-                .map_or(before.status.clone(), |s| s.as_str().into()),
-            priority: input
-                .priority
-                .map_or(before.priority.clone(), |p| p.as_str().into()),
-            assignee_id: input.assignee_id.unwrap_or(before.assignee_id),
-            due_date: input.due_date.unwrap_or(before.due_date),
-            labels: input
-                .labels
-                .clone()
-                .unwrap_or_else(|| before.labels.clone()),
-            custom_fields: Value::Object(custom),
-        };
-        let unchanged = changes.title == before.title
-            && changes.description == before.description
-            && changes.status == before.status
-            && changes.priority == before.priority
-            && changes.assignee_id == before.assignee_id
-            && changes.due_date == before.due_date
-            && changes.labels == before.labels
-            && changes.custom_fields == before.custom_fields;
-        if unchanged {
-            return view(c, before).await;
-        }
-        // The row is locked: the version read is the version written.
-        let after = db::update(c, actor.tenant_id, id, before.version, changes)
-            .await?
-            .ok_or(AppError::Internal)?;
-        let changed: Vec<&str> = [
-            ("title", before.title != after.title),
-            ("description", before.description != after.description),
-            ("status", before.status != after.status),
-            ("priority", before.priority != after.priority),
-            ("assigneeId", before.assignee_id != after.assignee_id),
-            ("dueDate", before.due_date != after.due_date),
-            ("labels", before.labels != after.labels),
-            ("customFields", before.custom_fields != after.custom_fields),
-        ]
-        .into_iter()
-        .filter_map(|(k, changed)| changed.then_some(k))
-        .collect();
-        let details = json!({ "changed": changed, "version": after.version });
+    }
+    if Value::Object(custom.clone()).to_string().len() > MAX_CUSTOM_BYTES {
+        return Err(AppError::validation(
+            "customFields",
+            format!("must stay under {} KB in all", MAX_CUSTOM_BYTES / 1024),
+        ));
+    }
+    let changes = TaskChanges {
+        title: input.title.clone().unwrap_or_else(|| before.title.clone()),
+        description: input
+            .description
+            .clone()
+            .unwrap_or_else(|| before.description.clone()),
+        status: input
+            .status
+            .map_or(before.status.clone(), |s| s.as_str().into()),
+        priority: input
+            .priority
+            .map_or(before.priority.clone(), |p| p.as_str().into()),
+        assignee_id: input.assignee_id.unwrap_or(before.assignee_id),
+        due_date: input.due_date.unwrap_or(before.due_date),
+        labels: input
+            .labels
+            .clone()
+            .unwrap_or_else(|| before.labels.clone()),
+        custom_fields: Value::Object(custom),
+    };
+    let unchanged = changes.title == before.title
+        && changes.description == before.description
+        && changes.status == before.status
+        && changes.priority == before.priority
+        && changes.assignee_id == before.assignee_id
+        && changes.due_date == before.due_date
+        && changes.labels == before.labels
+        && changes.custom_fields == before.custom_fields;
+    if unchanged {
+        return view(c, before).await;
+    }
+    // The row is locked: the version read is the version written.
+    let after = db::update(c, actor.tenant_id, id, before.version, changes)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let changed: Vec<&str> = [
+        ("title", before.title != after.title),
+        ("description", before.description != after.description),
+        ("status", before.status != after.status),
+        ("priority", before.priority != after.priority),
+        ("assigneeId", before.assignee_id != after.assignee_id),
+        ("dueDate", before.due_date != after.due_date),
+        ("labels", before.labels != after.labels),
+        ("customFields", before.custom_fields != after.custom_fields),
+    ]
+    .into_iter()
+    .filter_map(|(k, changed)| changed.then_some(k))
+    .collect();
+    let details = json!({ "changed": changed, "version": after.version });
+    audit::record(
+        c,
+        client,
+        event(actor, AuditAction::TaskUpdate, id, details),
+    )
+    .await?;
+    if before.status != after.status {
+        let details = json!({ "from": before.status, "to": after.status });
         audit::record(
             c,
             client,
-            event(actor, AuditAction::TaskUpdate, id, details),
+            event(actor, AuditAction::TaskStatusChange, id, details),
         )
         .await?;
-        if before.status != after.status {
-            let details = json!({ "from": before.status, "to": after.status });
-            audit::record(
-                c,
-                client,
-                event(actor, AuditAction::TaskStatusChange, id, details),
-            )
-            .await?;
+    }
+    view(c, after).await
+}
+
+/// Whether the actor may submit the Task Manager's form: create a task, or (`editing`)
+/// change one (whether this task is theirs is checked when it is read).
+pub fn authorize_form(actor: &Actor, editing: bool) -> Result<(), AppError> {
+    reach(actor, if editing { "update" } else { "create" }).map(|_| ())
+}
+
+/// Whether task `id` exists for the actor and is theirs to change (404, 403), before the
+/// edit form's values are read.
+pub async fn editable(c: &mut AsyncPgConnection, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    reachable(c, actor, id, "update").await.map(|_| ())
+}
+
+/// A valid submission of the Task Manager's form, the forms service's internal handler: the
+/// task's own fields by name, the fields a tenant added into `customFields`; a new task, or
+/// a change of the task the edit form was filled in from.
+pub async fn from_form(
+    c: &mut AsyncPgConnection,
+    s: &Submission<'_>,
+    client: &ClientInfo,
+) -> Result<Delivered, AppError> {
+    let fields: Vec<&str> = s.schema.fields.iter().map(|f| f.name.as_str()).collect();
+    let body = body_from_form(&fields, s.values, s.record.is_some());
+    let task = match s.record {
+        None => create_in(c, s.actor, TaskInput::parse(&body, true, &[])?, client).await?,
+        Some(record) => {
+            let before = reachable(c, s.actor, record.id, "update").await?;
+            let input = TaskInput::parse(&body, false, &[])?;
+            update_in(c, s.actor, before, record.version, input, client).await?
         }
-        view(c, after).await
+    };
+    let message = match s.record {
+        None => format!("Task \"{}\" created.", task.title),
+        Some(_) => format!("Task saved (version {}).", task.version),
+    };
+    Ok(Delivered {
+        message: Some(message),
+        reference: Some(task.id.to_string()),
     })
-    .await
 }
 
 /// The 409 of an update read at an older version: the task as it is now.

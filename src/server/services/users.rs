@@ -17,7 +17,7 @@ use crate::{
         services::{
             access::SUPER_ADMIN,
             audit::{self, Event},
-            demo,
+            demo, builtin_services,
         },
         state::AppState,
     },
@@ -57,6 +57,8 @@ pub async fn create_superadmin(
         };
         let role = tenants::system_role_id(conn, SUPER_ADMIN).await?;
         tenants::upsert_grant(conn, user.id, core.id, role, None).await?;
+        // The built-in Task Manager, registered by the first super admin.
+        builtin_services::register_builtin(conn, state, user.id, core.id).await?;
         audit::record(
             conn,
             &ClientInfo::default(),

@@ -1,0 +1,295 @@
+//! The Task Manager's board: a column per status; a card moves to another column by drag
+//! and drop (the same component as the menu editor and the form builder) or by keyboard
+//! (Space picks it up, Left and Right change its column, Space puts it down, Escape puts it
+//! back). A move is shown at once and saved with the version the card showed; when the save
+//! is refused (someone changed the task meanwhile, or the move is not allowed) the card goes
+//! back and the board says why.
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::tasks::{move_task, task_board},
+    domain::{
+        task::{BoardColumn, Priority, Task, TaskStatus},
+        tree::{Placement, Step},
+    },
+    ui::{
+        dnd::{indicator_class, Announcer, Sortable},
+        tasks::priority_badge,
+    },
+};
+
+const COLUMN: &str = "column:";
+
+#[component]
+pub fn TaskBoardPage() -> impl IntoView {
+    let query = use_query_map();
+    let mine = move || query.read().get("mine").as_deref() == Some("true");
+    let board = Resource::new(mine, task_board);
+    let reload = Callback::new(move |_: ()| board.refetch());
+    view! {
+        <Title text="Board" />
+        <div class="flex flex-wrap items-center justify-between gap-3">
+            <div>
+                <h1 class="text-2xl font-semibold tracking-tight">"Board"</h1>
+                <p class="mt-1 text-sm text-slate-500">"Drag a card by its handle to another column, or focus the handle and press Space, then Left or Right."</p>
+            </div>
+            <nav class="flex gap-2 text-sm" aria-label="Whose tasks">
+                <a href="/tasks/board" class=move || tab(!mine()) aria-current=move || (!mine()).then_some("page")>"All tasks"</a>
+                <a href="/tasks/board?mine=true" class=move || tab(mine()) aria-current=move || mine().then_some("page")>"Mine"</a>
+                <a href="/tasks/list" class=tab(false)>"List"</a>
+            </nav>
+        </div>
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(columns) => Either::Left(view! { <Board columns reload /> }),
+                    Err(e) => Either::Right(view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.user_message()}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn tab(on: bool) -> &'static str {
+    if on {
+        "rounded-md bg-slate-900 px-3 py-1.5 font-medium text-white"
+    } else {
+        "rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50"
+    }
+}
+
+/// The column a card is in.
+fn column_of(columns: &[BoardColumn], id: &str) -> Option<TaskStatus> {
+    columns
+        .iter()
+        .find(|c| c.tasks.iter().any(|t| t.id.to_string() == id))
+        .map(|c| c.status)
+}
+
+fn rank(p: Priority) -> usize {
+    Priority::ALL.iter().position(|x| *x == p).unwrap_or(0)
+}
+
+/// Moves card `id` into column `to`, where the server would list it (by priority, highest
+/// first). Answers its title.
+fn relocate(columns: &mut [BoardColumn], id: &str, to: TaskStatus) -> Option<String> {
+    let from = columns.iter_mut().find_map(|c| {
+        let at = c.tasks.iter().position(|t| t.id.to_string() == id)?;
+        c.total -= 1;
+        Some(c.tasks.remove(at))
+    })?;
+    let title = from.title.clone();
+    let column = columns.iter_mut().find(|c| c.status == to)?;
+    let mut task = from;
+    task.status = to;
+    let at = column
+        .tasks
+        .iter()
+        .position(|t| rank(t.priority) < rank(task.priority))
+        .unwrap_or(column.tasks.len());
+    column.tasks.insert(at, task);
+    column.total += 1;
+    Some(title)
+}
+
+fn neighbour(status: TaskStatus, step: Step) -> Result<TaskStatus, String> {
+    let all = TaskStatus::ALL;
+    let at = all.iter().position(|s| *s == status).unwrap_or(0);
+    match step {
+        Step::In if at + 1 < all.len() => Ok(all[at + 1]),
+        Step::In => Err("it is in the last column".into()),
+        Step::Out if at > 0 => Ok(all[at - 1]),
+        Step::Out => Err("it is in the first column".into()),
+        Step::Up | Step::Down => {
+            Err("cards in a column are ordered by priority; Left and Right change the column".into())
+        }
+    }
+}
+
+#[component]
+fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
+    let columns = RwSignal::new(columns);
+    // The board before a keyboard move started, to cancel it or to see what changed.
+    let snapshot = StoredValue::new(None::<Vec<BoardColumn>>);
+    let sortable_cell = StoredValue::new(None::<Sortable>);
+    let say = move |text: String| {
+        if let Some(s) = sortable_cell.get_value() {
+            s.announcement.set(text);
+        }
+    };
+    // Saves card `id`'s column; `before` is the board to go back to when it is refused.
+    let save = move |id: String, before: Vec<BoardColumn>| {
+        let Some(old) = before
+            .iter()
+            .flat_map(|c| c.tasks.iter())
+            .find(|t| t.id.to_string() == id)
+            .cloned()
+        else {
+            return;
+        };
+        let Some(to) = columns.with_untracked(|c| column_of(c, &id)) else {
+            return;
+        };
+        if to == old.status {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match move_task(id.clone(), old.version, to.as_str().to_string()).await {
+                Ok(saved) => columns.update(|cols| replace(cols, saved)),
+                Err(e) => {
+                    columns.set(before);
+                    say(format!("{} was not moved: {}", old.title, e.user_message()));
+                    reload.run(());
+                }
+            }
+        });
+    };
+    let sortable = Sortable::new(
+        Callback::new(move |(item, target, _): (String, String, Placement)| {
+            let before = columns.get_untracked();
+            let to = match target.strip_prefix(COLUMN) {
+                Some(status) => TaskStatus::parse(status),
+                None => column_of(&before, &target),
+            }
+            .ok_or_else(|| "that is not a column".to_string())?;
+            if column_of(&before, &item) == Some(to) {
+                return Err(format!("it is already in {}", to.label()));
+            }
+            let mut next = before.clone();
+            let title = relocate(&mut next, &item, to).ok_or("the card is gone")?;
+            columns.set(next);
+            save(item, before);
+            Ok(format!("{title} moved to {}.", to.label()))
+        }),
+        Callback::new(move |(item, step): (String, Step)| {
+            let mut next = columns.get_untracked();
+            let from = column_of(&next, &item).ok_or("the card is gone")?;
+            let to = neighbour(from, step)?;
+            let title = relocate(&mut next, &item, to).ok_or("the card is gone")?;
+            columns.set(next);
+            Ok(format!("{title} is over {}. Space puts it down.", to.label()))
+        }),
+        Callback::new(move |_| snapshot.set_value(Some(columns.get_untracked()))),
+        Callback::new(move |_| {
+            if let Some(before) = snapshot.get_value() {
+                columns.set(before);
+            }
+        }),
+    )
+    .on_put(Callback::new(move |item: String| {
+        if let Some(before) = snapshot.get_value() {
+            save(item, before);
+        }
+    }));
+    sortable_cell.set_value(Some(sortable));
+    view! {
+        <Announcer sortable instructions="Press Space to pick up a card. Left and Right move it to the previous or next column. Space puts it down; Escape cancels." />
+        <div
+            class="mt-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4"
+            on:pointermove=sortable.pointer_move()
+            on:pointerup=sortable.pointer_up()
+            on:pointercancel=sortable.pointer_cancel()
+            data-testid="board"
+        >
+            {move || columns.get().into_iter().map(|column| view! { <Column column sortable /> }).collect_view()}
+        </div>
+    }
+}
+
+/// Puts the saved task in place of its card.
+fn replace(columns: &mut [BoardColumn], saved: Task) {
+    for column in columns.iter_mut() {
+        for task in column.tasks.iter_mut() {
+            if task.id == saved.id {
+                *task = saved.clone();
+            }
+        }
+    }
+}
+
+#[component]
+fn Column(column: BoardColumn, sortable: Sortable) -> impl IntoView {
+    let id = format!("{COLUMN}{}", column.status.as_str());
+    let indicator = {
+        let id = id.clone();
+        move || {
+            sortable
+                .indicator(&id)
+                .map(|_| "ring-2 ring-amber-400 bg-amber-50")
+                .unwrap_or("bg-slate-100")
+        }
+    };
+    let shown = column.tasks.len() as i64;
+    let more = column.total - shown;
+    let label = column.status.label();
+    view! {
+        <section
+            data-dnd-id=id
+            data-dnd-nest="true"
+            data-testid=format!("board-column-{}", column.status.as_str())
+            class=move || format!("flex min-h-48 flex-col rounded-xl p-3 {}", indicator())
+            aria-label=label
+        >
+            <h2 class="mb-2 flex items-center justify-between px-1 text-sm font-semibold text-slate-700">
+                <span>{label}</span>
+                <span class="rounded-full bg-white px-2 text-xs text-slate-500" data-testid="column-count">{column.total}</span>
+            </h2>
+            <ul class="flex flex-1 flex-col gap-2">
+                {column.tasks.into_iter().map(|task| view! { <Card task sortable /> }).collect_view()}
+            </ul>
+            {(column.total == 0).then(|| view! { <p class="px-1 py-6 text-center text-xs text-slate-500">"Drop a card here"</p> })}
+            {(more > 0).then(|| view! {
+                <a class="mt-2 px-1 text-xs underline" href=format!("/tasks/list?status={}", column.status.as_str())>{format!("{more} more in the list")}</a>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Card(task: Task, sortable: Sortable) -> impl IntoView {
+    let id = task.id.to_string();
+    let moving = {
+        let id = id.clone();
+        Signal::derive(move || sortable.is_moving(&id))
+    };
+    let indicator = {
+        let id = id.clone();
+        move || indicator_class(sortable.indicator(&id).filter(|p| *p != Placement::Inside))
+    };
+    let title = task.title.clone();
+    view! {
+        <li
+            data-dnd-id=id.clone()
+            data-testid="board-card"
+            class=move || format!(
+                "flex items-start gap-2 rounded-lg border bg-white p-2 shadow-sm {} {}",
+                if moving.get() { "border-amber-400" } else { "border-slate-200" },
+                indicator(),
+            )
+        >
+            <button
+                type="button"
+                class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
+                aria-label=format!("Move {title}")
+                aria-describedby="dnd-instructions"
+                aria-pressed=move || moving.get().to_string()
+                data-dnd-handle=id.clone()
+                on:pointerdown=sortable.pointer_down(id.clone())
+                on:keydown=sortable.key_down(id.clone(), title.clone())
+            >
+                "⠿"
+            </button>
+            <div class="min-w-0 flex-1">
+                <a class="block break-words text-sm font-medium hover:underline" href=format!("/tasks/{id}")>{task.title}</a>
+                <p class="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                    {priority_badge(task.priority)}
+                    {task.assignee_name.map(|n| view! { <span>{n}</span> })}
+                    {task.due_date.map(|d| view! { <span class="tabular-nums">{format!("Due {d}")}</span> })}
+                </p>
+            </div>
+        </li>
+    }
+}
