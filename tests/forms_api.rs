@@ -491,9 +491,7 @@ async fn who_may_build_load_and_submit() {
             .status,
         404
     );
-    let res = app
-        .server_fn("forms_load", "service=intake", None)
-        .await;
+    let res = app.server_fn("forms_load", "service=intake", None).await;
     assert_eq!(res.status, 401);
 
     // The endpoint's permission decides, before validation: require one the user lacks.
@@ -684,10 +682,10 @@ async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults()
         diesel::insert_into(service_endpoints::table)
             .values((
                 service_endpoints::service_id.eq(service),
-                service_endpoints::name.eq("tasks:import"),
+                service_endpoints::name.eq("requests:import"),
                 service_endpoints::display_name.eq("Import"),
                 service_endpoints::method.eq("POST"),
-                service_endpoints::path.eq("/tasks/import"),
+                service_endpoints::path.eq("/requests/import"),
             ))
             .execute(&mut conn)
             .await
@@ -709,7 +707,7 @@ async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults()
     let res = save(&app, &admin, 1, &named, "").await;
     assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(res.json()["Validation"]["field"], "schema.endpoint");
-    named["endpoint"] = json!("tasks:create");
+    named["endpoint"] = json!("requests:create");
     assert_eq!(save(&app, &admin, 1, &named, "").await.status, 200);
     let res = submit(&app, &user, 2, &fine).await;
     assert_eq!(res.status, 200, "{}", res.text());

@@ -432,16 +432,26 @@ const SERVER_FNS: &[(&str, &[&str])] = &[
     ("forms_load", &["service"]),
     (
         "forms_submit",
-        &["service", "version", "values[title]", "record", "record_version"],
+        &[
+            "service",
+            "version",
+            "values[title]",
+            "record",
+            "record_version",
+        ],
     ),
     ("forms_builder", &["service"]),
     ("forms_save", &["service", "base_version", "schema", "note"]),
     ("forms_version", &["service", "version"]),
     ("forms_restore", &["service", "version", "base_version"]),
-    ("tasks_list", &["query[search]", "query[page]", "query[sort]"]),
+    (
+        "tasks_list",
+        &["query[search]", "query[page]", "query[sort]"],
+    ),
     ("tasks_page", &["id"]),
     ("tasks_board", &["mine"]),
     ("tasks_move", &["id", "version", "status"]),
+    ("tasks_assign", &["id", "version", "assignee"]),
     ("tasks_comment", &["id", "body"]),
     ("tasks_delete", &["id"]),
 ];

@@ -408,7 +408,7 @@ async fn every_change_a_menu_depends_on_reaches_the_next_request() {
     assert_eq!(
         item(
             &menu(&app, &user).await["menus"],
-            "task-manager.tasks-board"
+            "task-manager.tasks-reports"
         )
         .unwrap()["maintenance"],
         true

@@ -74,7 +74,14 @@ async fn the_task_form_creates_tasks_keeps_added_fields_and_edits_them() {
         .collect();
     assert_eq!(
         names,
-        ["title", "description", "status", "priority", "dueDate", "labels"]
+        [
+            "title",
+            "description",
+            "status",
+            "priority",
+            "dueDate",
+            "labels"
+        ]
     );
     assert_eq!(view["blocked"], Value::Null);
 
@@ -114,7 +121,7 @@ async fn the_task_form_creates_tasks_keeps_added_fields_and_edits_them() {
     let admin = app.browser_login("superadmin@core.com").await;
     let mut schema = view["schema"].clone();
     schema["fields"].as_array_mut().unwrap().push(
-        json!({"name": "budget", "type": "number", "label": "Budget", "validation": {"min": 0}}),
+        json!({"name": "budget", "type": "integer", "label": "Budget", "validation": {"min": 0}}),
     );
     let body = form(&[
         ("service", "task-manager"),
@@ -124,11 +131,44 @@ async fn the_task_form_creates_tasks_keeps_added_fields_and_edits_them() {
     ]);
     let res = app.server_fn("forms_save", &body, Some(&admin)).await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = submit(&app, &user, 2, None, &[("title", "Buy pots"), ("budget", "-1")]).await;
+    // A form the handler could not read is refused at its path, and not saved.
+    let mut untitled = schema.clone();
+    untitled["fields"].as_array_mut().unwrap().remove(0);
+    let body = form(&[
+        ("service", "task-manager"),
+        ("base_version", "2"),
+        ("schema", &untitled.to_string()),
+    ]);
+    let res = app.server_fn("forms_save", &body, Some(&admin)).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(
+        res.json()["Validation"]["field"],
+        "schema.fields",
+        "{}",
+        res.text()
+    );
+    let res = submit(
+        &app,
+        &user,
+        2,
+        None,
+        &[("title", "Buy pots"), ("budget", "-1")],
+    )
+    .await;
     assert_eq!(res.json()["errors"][0]["path"], "budget", "{}", res.text());
-    let res = submit(&app, &user, 2, None, &[("title", "Buy pots"), ("budget", "12")]).await;
+    let res = submit(
+        &app,
+        &user,
+        2,
+        None,
+        &[("title", "Buy pots"), ("budget", "12")],
+    )
+    .await;
     let pots = res.json()["reference"].as_str().unwrap().to_string();
-    assert_eq!(task(&app, &token, &pots).await["customFields"], json!({"budget": 12}));
+    assert_eq!(
+        task(&app, &token, &pots).await["customFields"],
+        json!({"budget": 12})
+    );
 
     // The task's page: its edit form starts from the task.
     let res = app
@@ -141,34 +181,63 @@ async fn the_task_form_creates_tasks_keeps_added_fields_and_edits_them() {
     assert_eq!(page["form"]["initial"]["priority"], "HIGH");
     assert_eq!(page["form"]["blocked"], Value::Null);
     assert_eq!(page["mayDelete"], false);
+    // The creator may hand the task on: the tenant's active members are offered.
+    let offered: Vec<&str> = page["assignees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(offered.contains(&"Task Manager Admin"), "{offered:?}");
+    assert!(offered.contains(&"Task Manager User"), "{offered:?}");
+    let admin_id = app.id_of("users", "admin@taskmanager.com").await;
+    let res = app
+        .server_fn(
+            "tasks_assign",
+            &format!("id={id}&version=1&assignee={admin_id}"),
+            Some(&user),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["assigneeName"], "Task Manager Admin");
+    // The version moved on: the edit below reads version 2, the stale one version 1.
 
     // Editing: what the form leaves empty is cleared, the rest changes; version 2.
     let res = submit(
         &app,
         &user,
         2,
-        Some((&id, 1)),
-        &[("title", "Water the plants daily"), ("status", "DONE"), ("budget", "3")],
+        Some((&id, 2)),
+        &[
+            ("title", "Water the plants daily"),
+            ("status", "DONE"),
+            ("budget", "3"),
+        ],
     )
     .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(res.json()["message"], "Task saved (version 2).");
+    assert_eq!(res.json()["message"], "Task saved (version 3).");
     let edited = task(&app, &token, &id).await;
     assert_eq!(edited["title"], "Water the plants daily");
     assert_eq!(edited["status"], "DONE");
     assert_eq!(edited["dueDate"], Value::Null);
     assert_eq!(edited["labels"], json!([]));
     assert_eq!(edited["customFields"], json!({"budget": 3}));
-    assert_eq!(edited["version"], 2);
+    assert_eq!(edited["version"], 3);
+    // The edit form has no assignee field: the assignment stays.
+    assert_eq!(edited["assigneeName"], "Task Manager Admin");
 
     // The same edit from the version read before: 409, nothing changes.
-    let res = submit(&app, &user, 2, Some((&id, 1)), &[("title", "Stale")]).await;
+    let res = submit(&app, &user, 2, Some((&id, 2)), &[("title", "Stale")]).await;
     assert_eq!(res.status, 409, "{}", res.text());
-    assert_eq!(task(&app, &token, &id).await["title"], "Water the plants daily");
+    assert_eq!(
+        task(&app, &token, &id).await["title"],
+        "Water the plants daily"
+    );
 
     // Another tenant's admin: no such service, no such task.
     let other = app.browser_login("admin@whatsapp.com").await;
-    let res = submit(&app, &other, 2, Some((&id, 2)), &[("title", "Taken")]).await;
+    let res = submit(&app, &other, 2, Some((&id, 3)), &[("title", "Taken")]).await;
     assert_eq!(res.status, 404, "{}", res.text());
     // The user's `task:update:own` does not reach the admin's task, whatever the body.
     let admin_a = app.token("admin@taskmanager.com").await;
@@ -192,7 +261,11 @@ async fn the_pages_server_functions_answer_each_caller_like_the_api() {
     let admin_token = app.token("admin@taskmanager.com").await;
     let user_token = app.token("user@taskmanager.com").await;
     let theirs = app
-        .post_json("/api/v1/tasks", json!({"title": "Admin's", "priority": "URGENT"}), Some(&admin_token))
+        .post_json(
+            "/api/v1/tasks",
+            json!({"title": "Admin's", "priority": "URGENT"}),
+            Some(&admin_token),
+        )
         .await
         .json()["data"]
         .clone();
@@ -213,15 +286,74 @@ async fn the_pages_server_functions_answer_each_caller_like_the_api() {
         ("tasks_board", String::new(), None, 401),
         ("tasks_list", String::new(), Some(&other), 404),
         // Moves: the user's own task only, at the version read; a bad status names its field.
-        ("tasks_move", format!("id={theirs_id}&version=1&status=DONE"), Some(&user), 403),
-        ("tasks_move", format!("id={theirs_id}&version=1&status=DONE"), Some(&other), 404),
-        ("tasks_move", format!("id={own_id}&version=1&status=LATER"), Some(&user), 422),
-        ("tasks_move", format!("id={own_id}&version=1&status=IN_PROGRESS"), Some(&user), 200),
-        ("tasks_move", format!("id={own_id}&version=1&status=DONE"), Some(&user), 409),
+        (
+            "tasks_move",
+            format!("id={theirs_id}&version=1&status=DONE"),
+            Some(&user),
+            403,
+        ),
+        (
+            "tasks_move",
+            format!("id={theirs_id}&version=1&status=DONE"),
+            Some(&other),
+            404,
+        ),
+        (
+            "tasks_move",
+            format!("id={own_id}&version=1&status=LATER"),
+            Some(&user),
+            422,
+        ),
+        (
+            "tasks_move",
+            format!("id={own_id}&version=1&status=IN_PROGRESS"),
+            Some(&user),
+            200,
+        ),
+        (
+            "tasks_move",
+            format!("id={own_id}&version=1&status=DONE"),
+            Some(&user),
+            409,
+        ),
         // Comments: anyone who may read the task; nobody of another tenant.
-        ("tasks_comment", format!("id={theirs_id}&body=Looks+good"), Some(&user), 200),
-        ("tasks_comment", format!("id={theirs_id}&body=Mine"), Some(&other), 404),
-        ("tasks_comment", format!("id={theirs_id}&body=+"), Some(&user), 422),
+        // Assigning: the creator (the user's own task), not the user on the admin's task.
+        (
+            "tasks_assign",
+            format!("id={theirs_id}&version=1&assignee="),
+            Some(&user),
+            403,
+        ),
+        (
+            "tasks_assign",
+            format!("id={theirs_id}&version=1&assignee="),
+            Some(&other),
+            404,
+        ),
+        (
+            "tasks_assign",
+            format!("id={own_id}&version=2&assignee=nobody"),
+            Some(&user),
+            422,
+        ),
+        (
+            "tasks_comment",
+            format!("id={theirs_id}&body=Looks+good"),
+            Some(&user),
+            200,
+        ),
+        (
+            "tasks_comment",
+            format!("id={theirs_id}&body=Mine"),
+            Some(&other),
+            404,
+        ),
+        (
+            "tasks_comment",
+            format!("id={theirs_id}&body=+"),
+            Some(&user),
+            422,
+        ),
         // Deletes: task:delete (the admin's task:*); the user holds none.
         ("tasks_delete", format!("id={own_id}"), Some(&user), 403),
         ("tasks_delete", format!("id={own_id}"), Some(&other), 404),

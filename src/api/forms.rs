@@ -69,9 +69,8 @@ pub async fn submit_form(
             let client = context::client().await;
             // Read after the authorization (in `submit`): a bad id of a caller who may not
             // edit answers 403, like any other body.
-            let record = record
-                .filter(|r| !r.trim().is_empty())
-                .map(|id| -> Result<forms::Record, AppError> {
+            let record = record.filter(|r| !r.trim().is_empty()).map(
+                |id| -> Result<forms::Record, AppError> {
                     Ok(forms::Record {
                         id: id
                             .trim()
@@ -84,10 +83,18 @@ pub async fn submit_form(
                             )
                         })?,
                     })
-                });
-            let posted =
-                forms::submit(&state, &actor, &service, version, record, Ok(values), &client)
-                    .await;
+                },
+            );
+            let posted = forms::submit(
+                &state,
+                &actor,
+                &service,
+                version,
+                record,
+                Ok(values),
+                &client,
+            )
+            .await;
             if !context::from_html_form() {
                 return posted.map(|p| p.answer);
             }

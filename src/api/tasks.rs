@@ -85,6 +85,27 @@ pub async fn move_task(id: String, version: i32, status: String) -> Result<Task,
     )
 }
 
+/// Hands the task to a member (`assignee` empty: nobody), at the version the page showed.
+#[server(prefix = "/api", endpoint = "tasks_assign")]
+pub async fn assign_task(
+    id: String,
+    version: i32,
+    #[server(default)] assignee: String,
+) -> Result<Task, AppError> {
+    use crate::{api::context, domain::task::TaskInput, server::services::tasks};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let client = context::client().await;
+            let body = serde_json::json!({ "assigneeId": assignee });
+            let change = TaskInput::parse(&body, false, &[]).map(|input| (version, input));
+            tasks::update(&state, &actor, task_id(&id), change, &client).await
+        }
+        .await,
+    )
+}
+
 #[server(prefix = "/api", endpoint = "tasks_comment")]
 pub async fn comment_task(id: String, body: String) -> Result<Comment, AppError> {
     use crate::{api::context, server::services::tasks};

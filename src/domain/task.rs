@@ -322,7 +322,18 @@ pub struct TaskPageView {
     pub comments: Vec<Comment>,
     pub form: Option<crate::domain::form::view::FormView>,
     pub may_delete: bool,
+    /// Whom the viewer may hand the task to (the tenant's active members), when they may.
+    pub assignees: Option<Vec<Assignee>>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Members an assignee list offers at most.
+pub const ASSIGNEES_SHOWN: i64 = 100;
 
 /// One column of the board: the first tasks of a status, and how many it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,7 +441,10 @@ pub fn check_form(schema: &FormSchema) -> Result<(), AppError> {
         if !fits {
             return Err(AppError::validation(
                 format!("{}.type", at(i)),
-                format!("{} is a task field; this type cannot hold its value", f.name),
+                format!(
+                    "{} is a task field; this type cannot hold its value",
+                    f.name
+                ),
             ));
         }
         if let Some(allowed) = allowed {
@@ -486,7 +500,14 @@ mod tests {
 
     use super::*;
 
-    const FORM: &[&str] = &["title", "description", "priority", "dueDate", "labels", "budget"];
+    const FORM: &[&str] = &[
+        "title",
+        "description",
+        "priority",
+        "dueDate",
+        "labels",
+        "budget",
+    ];
 
     #[test]
     fn a_create_puts_the_tasks_fields_by_name_and_the_rest_into_custom_fields() {
@@ -529,9 +550,13 @@ mod tests {
         };
         let title = json!({"name": "title", "type": "text", "label": "Title"});
         assert!(check_form(&schema(json!([title]))).is_ok());
-        let e = check_form(&schema(json!([{"name": "name", "type": "text", "label": "N"}])));
+        let e = check_form(&schema(
+            json!([{"name": "name", "type": "text", "label": "N"}]),
+        ));
         assert_eq!(e.unwrap_err().field(), Some("schema.fields"));
-        let e = check_form(&schema(json!([title, {"name": "dueDate", "type": "text", "label": "D"}])));
+        let e = check_form(&schema(
+            json!([title, {"name": "dueDate", "type": "text", "label": "D"}]),
+        ));
         assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
         let e = check_form(&schema(json!([title,
             {"name": "status", "type": "select", "label": "S", "options": ["TODO", "LATER"]}])));

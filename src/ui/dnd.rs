@@ -230,7 +230,10 @@ fn scroll_near_edges(y: f64) {
 /// The live region every move is announced in, and the instructions handles point to.
 /// `instructions`: what the arrows do, where they do something else than in a tree.
 #[component]
-pub fn Announcer(sortable: Sortable, #[prop(optional, into)] instructions: Option<String>) -> impl IntoView {
+pub fn Announcer(
+    sortable: Sortable,
+    #[prop(optional, into)] instructions: Option<String>,
+) -> impl IntoView {
     let instructions = instructions.unwrap_or_else(|| {
         "Press Space to pick up an item. Arrow keys move it up, down, into the item above or out of its group. Space drops it; Escape cancels.".into()
     });

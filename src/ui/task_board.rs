@@ -103,9 +103,9 @@ fn neighbour(status: TaskStatus, step: Step) -> Result<TaskStatus, String> {
         Step::In => Err("it is in the last column".into()),
         Step::Out if at > 0 => Ok(all[at - 1]),
         Step::Out => Err("it is in the first column".into()),
-        Step::Up | Step::Down => {
-            Err("cards in a column are ordered by priority; Left and Right change the column".into())
-        }
+        Step::Up | Step::Down => Err(
+            "cards in a column are ordered by priority; Left and Right change the column".into(),
+        ),
     }
 }
 
@@ -170,7 +170,10 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
             let to = neighbour(from, step)?;
             let title = relocate(&mut next, &item, to).ok_or("the card is gone")?;
             columns.set(next);
-            Ok(format!("{title} is over {}. Space puts it down.", to.label()))
+            Ok(format!(
+                "{title} is over {}. Space puts it down.",
+                to.label()
+            ))
         }),
         Callback::new(move |_| snapshot.set_value(Some(columns.get_untracked()))),
         Callback::new(move |_| {

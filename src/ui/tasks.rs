@@ -13,7 +13,7 @@ use leptos_router::{
 use crate::{
     api::{
         forms::load_form,
-        tasks::{list_tasks, task_page, CommentTask, DeleteTask},
+        tasks::{list_tasks, task_page, AssignTask, CommentTask, DeleteTask},
     },
     domain::{
         account::SessionView,
@@ -32,7 +32,14 @@ const LINK_BUTTON: &str = "rounded-md border border-slate-300 bg-white px-3 py-2
 
 /// The query keys the list reads, in the order its links write them.
 const KEYS: &[&str] = &[
-    "search", "status", "priority", "assignee", "label", "dueAfter", "dueBefore", "sort",
+    "search",
+    "status",
+    "priority",
+    "assignee",
+    "label",
+    "dueAfter",
+    "dueBefore",
+    "sort",
 ];
 
 fn may(permission: &str) -> bool {
@@ -123,7 +130,7 @@ fn TaskList(mine: bool) -> impl IntoView {
                 {may("task:create").then(|| view! { <a href="/tasks/create" class=BUTTON>"Create task"</a> })}
             </div>
         </div>
-        <form method="get" action=base class="mt-6 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-4 lg:grid-cols-8" aria-label="Filter tasks">
+        <form method="get" action=base class="mt-6 grid grid-cols-2 gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-4" aria-label="Filter tasks">
             <label class="col-span-2 text-sm">
                 <span class="font-medium text-slate-700">"Search"</span>
                 <input type="search" name="search" class=INPUT placeholder="Title or description" maxlength="100" value=move || param("search").unwrap_or_default() />
@@ -175,7 +182,7 @@ fn TaskList(mine: bool) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <div class="col-span-2 flex items-end gap-2 md:col-span-4 lg:col-span-8">
+            <div class="flex items-end gap-3 md:col-span-3">
                 <button type="submit" class=BUTTON>"Apply"</button>
                 {move || filtered().then(|| view! { <a href=base class="text-sm text-slate-600 underline">"Clear filters"</a> })}
             </div>
@@ -340,12 +347,22 @@ fn TaskScreen(view: TaskPageView, reload: RwSignal<u32>) -> impl IntoView {
         comments,
         form,
         may_delete,
+        assignees,
     } = view;
     let id = task.id.to_string();
     let record = (id.clone(), task.version);
     let delete_id = id.clone();
     let on_done = Callback::new(move |_| reload.update(|n| *n += 1));
     let comment = ServerAction::<CommentTask>::new();
+    let assign = ServerAction::<AssignTask>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = assign.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let current_assignee = task.assignee_id.map(|a| a.to_string()).unwrap_or_default();
+    let version = task.version.to_string();
+    let assign_id = id.clone();
     let delete = ServerAction::<DeleteTask>::new();
     let comments = RwSignal::new(comments);
     Effect::new(move |_| {
@@ -383,6 +400,26 @@ fn TaskScreen(view: TaskPageView, reload: RwSignal<u32>) -> impl IntoView {
             </div>
             <p class="text-xs text-slate-500" data-testid="task-meta">{created}</p>
         </header>
+        {assignees.map(move |members| view! {
+            <ActionForm action=assign attr:class="flex flex-wrap items-end gap-3" attr:aria-label="Assign">
+                <input type="hidden" name="id" value=assign_id />
+                <input type="hidden" name="version" value=version.clone() />
+                <label class="text-sm">
+                    <span class="font-medium text-slate-700">"Assignee"</span>
+                    <select name="assignee" class=INPUT>
+                        <option value="" selected=current_assignee.is_empty()>"Nobody"</option>
+                        {members.into_iter().map(|m| {
+                            let id = m.id.to_string();
+                            let chosen = id == current_assignee;
+                            view! { <option value=id selected=chosen>{m.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class=LINK_BUTTON disabled=move || assign.pending().get()>"Assign"</button>
+                <FieldError message=form_error(assign) />
+                <FieldError message=crate::ui::form::field_error(assign, "assigneeId") />
+            </ActionForm>
+        })}
         {(!task.description.is_empty()).then(|| view! {
             <section class=CARD>
                 <h2 class="text-sm font-semibold text-slate-700">"Description"</h2>

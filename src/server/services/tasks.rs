@@ -18,9 +18,9 @@ use crate::{
         paging::{Page, Paging},
         service::ServiceStatus,
         task::{
-            body_from_form, form_values, BoardColumn, Comment, Priority, Task, TaskFilter,
-            TaskInput, TaskPageView, TaskQuery, TaskStatus, BOARD_CARDS, SERVICE, MAX_COMMENT,
-            MAX_CUSTOM_BYTES,
+            body_from_form, form_values, Assignee, BoardColumn, Comment, Priority, Task,
+            TaskFilter, TaskInput, TaskPageView, TaskQuery, TaskStatus, ASSIGNEES_SHOWN,
+            BOARD_CARDS, MAX_COMMENT, MAX_CUSTOM_BYTES, SERVICE,
         },
         tenant::Status,
     },
@@ -226,29 +226,66 @@ pub async fn page(
 ) -> Result<TaskPageView, AppError> {
     let task = get(state, actor, id).await?;
     let comments = comments(state, actor, Ok(task.id)).await?;
-    let form = match forms::load(state, actor, SERVICE, outcome, Some(&form_values(&task))).await
-    {
+    let form = match forms::load(state, actor, SERVICE, outcome, Some(&form_values(&task))).await {
         Ok(form) => Some(form),
         // The service has no form (a super admin removed it): the page shows the task only.
         Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
+    let own = task.created_by == Some(actor.user_id) || task.assignee_id == Some(actor.user_id);
     let may_delete = match reach(actor, "delete") {
         Ok(Reach::All) => true,
-        Ok(Reach::Own) => task.created_by == Some(actor.user_id) || task.assignee_id == Some(actor.user_id),
+        Ok(Reach::Own) => own,
         Err(_) => false,
+    };
+    // With `task:update:own`, only a task's creator hands it to someone else (as `update`).
+    let may_assign = match reach(actor, "update") {
+        Ok(Reach::All) => true,
+        Ok(Reach::Own) => task.created_by == Some(actor.user_id),
+        Err(_) => false,
+    };
+    let assignees = if may_assign {
+        Some(assignees(state, actor).await?)
+    } else {
+        None
     };
     Ok(TaskPageView {
         task,
         comments,
         form,
         may_delete,
+        assignees,
     })
+}
+
+/// The tenant's active members, by name, whom a task can be given to.
+async fn assignees(state: &AppState, actor: &Actor) -> Result<Vec<Assignee>, AppError> {
+    scoped(&state.db, actor.scope(), async |c| {
+        let (rows, _) = members::search(c, actor.tenant_id, None, 0, ASSIGNEES_SHOWN).await?;
+        let now = Utc::now();
+        Ok(rows
+            .into_iter()
+            .filter(|m| {
+                m.access_status == Status::Active.as_str()
+                    && m.status == Status::Active.as_str()
+                    && m.expires_at.is_none_or(|at| at > now)
+            })
+            .map(|m| Assignee {
+                id: m.id,
+                name: m.name,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// The board: per status, the first tasks by priority and how many there are. `mine`: only
 /// the caller's own tasks (always so with `task:read:own` alone).
-pub async fn board(state: &AppState, actor: &Actor, mine: bool) -> Result<Vec<BoardColumn>, AppError> {
+pub async fn board(
+    state: &AppState,
+    actor: &Actor,
+    mine: bool,
+) -> Result<Vec<BoardColumn>, AppError> {
     let reach = reach(actor, "read")?;
     let own = (reach == Reach::Own || mine).then_some(actor.user_id);
     let paging = Paging::parse(None, Some(BOARD_CARDS))?;

@@ -17,7 +17,7 @@ use crate::{
         services::{
             access::SUPER_ADMIN,
             audit::{self, Event},
-            demo, builtin_services,
+            builtin_services, demo,
         },
         state::AppState,
     },
