@@ -13,7 +13,9 @@ export const DEMO_USERS = [
 export async function logIn(page: Page, email: string, password = DEMO_PASSWORD, hydrated = true) {
   await page.goto('/login');
   // With JavaScript on, test the hydrated form (the plain-HTML path has its own test).
-  if (hydrated) await expect(page.locator('form[data-hydrated="true"]')).toBeVisible();
+  // Two browsers share two cores with the debug server: hydration of the debug WASM can
+  // take longer than an assertion's usual wait.
+  if (hydrated) await expect(page.locator('form[data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -13,25 +13,34 @@ use crate::domain::{
     },
 };
 
-/// Where a post without JavaScript leaves its outcome: per user, tenant and service, so that
-/// it never shows to another account or in another tenant of the same browser session.
+/// Where a post without JavaScript leaves its outcome: per user, tenant, service and the
+/// record an edit form changes, so that it never shows to another account, in another
+/// tenant of the same browser session, or in another record's form.
 #[cfg(feature = "ssr")]
-fn outcome_key(actor: &crate::server::auth::actor::Actor, service: &str) -> String {
+fn outcome_key(
+    actor: &crate::server::auth::actor::Actor,
+    service: &str,
+    record: Option<&str>,
+) -> String {
     format!(
-        "form_outcome:{}:{}:{service}",
-        actor.user_id, actor.tenant_id
+        "form_outcome:{}:{}:{service}:{}",
+        actor.user_id,
+        actor.tenant_id,
+        record.unwrap_or("")
     )
 }
 
-/// The outcome of this user's last post of `service`'s form without JavaScript, once.
+/// The outcome of this user's last post of `service`'s form (editing `record`, if any)
+/// without JavaScript, once.
 #[cfg(feature = "ssr")]
 pub async fn take_outcome(
     actor: &crate::server::auth::actor::Actor,
     service: &str,
+    record: Option<&str>,
 ) -> Result<Option<crate::server::services::forms::PageOutcome>, AppError> {
     let session = crate::api::context::session().await?;
     Ok(session
-        .remove(&outcome_key(actor, service))
+        .remove(&outcome_key(actor, service, record))
         .await
         .ok()
         .flatten())
@@ -44,7 +53,7 @@ pub async fn load_form(service: String) -> Result<FormView, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let outcome = take_outcome(&actor, &service).await?;
+            let outcome = take_outcome(&actor, &service, None).await?;
             forms::load(&state, &actor, &service, outcome, None).await
         }
         .await,
@@ -59,7 +68,7 @@ pub async fn submit_form(
     version: i32,
     #[server(default)] values: Pairs,
     #[server(default)] record: Option<String>,
-    #[server(default)] record_version: Option<i32>,
+    #[server(default)] record_version: String,
 ) -> Result<Submitted, AppError> {
     use crate::{api::context, server::services::forms};
     context::respond(
@@ -69,22 +78,22 @@ pub async fn submit_form(
             let client = context::client().await;
             // Read after the authorization (in `submit`): a bad id of a caller who may not
             // edit answers 403, like any other body.
-            let record = record.filter(|r| !r.trim().is_empty()).map(
-                |id| -> Result<forms::Record, AppError> {
-                    Ok(forms::Record {
-                        id: id
-                            .trim()
-                            .parse()
-                            .map_err(|_| AppError::validation("record", "must be a record id"))?,
-                        version: record_version.ok_or_else(|| {
-                            AppError::validation(
-                                "recordVersion",
-                                "is required: the version the form was filled in from",
-                            )
-                        })?,
-                    })
-                },
-            );
+            let record = record.filter(|r| !r.trim().is_empty());
+            let key = outcome_key(&actor, &service, record.as_deref());
+            let record = record.map(|id| -> Result<forms::Record, AppError> {
+                Ok(forms::Record {
+                    id: id
+                        .trim()
+                        .parse()
+                        .map_err(|_| AppError::validation("record", "must be a record id"))?,
+                    version: record_version.trim().parse().map_err(|_| {
+                        AppError::validation(
+                            "recordVersion",
+                            "is required: the version the form was filled in from",
+                        )
+                    })?,
+                })
+            });
             let posted = forms::submit(
                 &state,
                 &actor,
@@ -124,10 +133,7 @@ pub async fn submit_form(
             // What was done stands even if the page cannot be told (logged, not a 503).
             match context::session().await {
                 Ok(session) => {
-                    if let Err(e) = session
-                        .insert(&outcome_key(&actor, &service), outcome)
-                        .await
-                    {
+                    if let Err(e) = session.insert(&key, outcome).await {
                         tracing::error!(error = %e, "cannot keep a form's outcome in the session");
                     }
                 }

@@ -39,7 +39,7 @@ pub async fn task_page(id: String) -> Result<TaskPageView, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let outcome = take_outcome(&actor, crate::domain::task::SERVICE).await?;
+            let outcome = take_outcome(&actor, crate::domain::task::SERVICE, Some(&id)).await?;
             tasks::page(&state, &actor, task_id(&id), outcome).await
         }
         .await,
@@ -47,21 +47,29 @@ pub async fn task_page(id: String) -> Result<TaskPageView, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "tasks_board")]
-pub async fn task_board(#[server(default)] mine: bool) -> Result<Vec<BoardColumn>, AppError> {
+pub async fn task_board(#[server(default)] mine: String) -> Result<Vec<BoardColumn>, AppError> {
     use crate::{api::context, server::services::tasks};
     context::respond(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            tasks::board(&state, &actor, mine).await
+            tasks::board(&state, &actor, mine == "true").await
         }
         .await,
     )
 }
 
+/// The version a change was read at; read after the authorization, like a body.
+#[cfg(feature = "ssr")]
+fn read_version(raw: &str) -> Result<i32, AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| AppError::validation("version", "is required: the version you read"))
+}
+
 /// A board move: the task's new status, at the version the board showed.
 #[server(prefix = "/api", endpoint = "tasks_move")]
-pub async fn move_task(id: String, version: i32, status: String) -> Result<Task, AppError> {
+pub async fn move_task(id: String, version: String, status: String) -> Result<Task, AppError> {
     use crate::{
         api::context,
         domain::task::{TaskInput, TaskStatus},
@@ -72,12 +80,12 @@ pub async fn move_task(id: String, version: i32, status: String) -> Result<Task,
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             let client = context::client().await;
-            let change = TaskStatus::parse_field("status", &status).map(|s| {
+            let change = TaskStatus::parse_field("status", &status).and_then(|s| {
                 let input = TaskInput {
                     status: Some(s),
                     ..TaskInput::default()
                 };
-                (version, input)
+                Ok((read_version(&version)?, input))
             });
             tasks::update(&state, &actor, task_id(&id), change, &client).await
         }
@@ -89,7 +97,7 @@ pub async fn move_task(id: String, version: i32, status: String) -> Result<Task,
 #[server(prefix = "/api", endpoint = "tasks_assign")]
 pub async fn assign_task(
     id: String,
-    version: i32,
+    version: String,
     #[server(default)] assignee: String,
 ) -> Result<Task, AppError> {
     use crate::{api::context, domain::task::TaskInput, server::services::tasks};
@@ -99,7 +107,8 @@ pub async fn assign_task(
             let actor = context::actor(&state).await?;
             let client = context::client().await;
             let body = serde_json::json!({ "assigneeId": assignee });
-            let change = TaskInput::parse(&body, false, &[]).map(|input| (version, input));
+            let change = TaskInput::parse(&body, false, &[])
+                .and_then(|input| Ok((read_version(&version)?, input)));
             tasks::update(&state, &actor, task_id(&id), change, &client).await
         }
         .await,

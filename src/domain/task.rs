@@ -372,14 +372,18 @@ impl Priority {
 
 /// A submission of the Task Manager's form as the body of a create or an update: the task's
 /// own fields by name, every other top-level field of the form into `customFields` (so a
-/// field a super admin adds in the form builder is kept with the task). `fields`: the form's
-/// top-level field names; `values`: the validated submission (blanks and hidden fields left
-/// out). On an update a field of the form left empty clears the task's value.
+/// field a super admin adds in the form builder is kept with the task). `fields`: the
+/// form's top-level fields that were shown (a field hidden by its condition is left as it
+/// is); `values`: the validated submission (blanks left out). On an update a shown field
+/// left empty clears the task's value (status and priority always have one).
 pub fn body_from_form(fields: &[&str], values: &Value, update: bool) -> Value {
     let given = values.as_object().cloned().unwrap_or_default();
     let mut body = Map::new();
     let mut custom = Map::new();
-    for name in fields {
+    for name in fields
+        .iter()
+        .filter(|n| !matches!(**n, "status" | "priority") || given.contains_key(**n))
+    {
         let value = given.get(*name).cloned();
         let own = TASK_FIELDS.contains(name);
         match (value, update) {
@@ -410,10 +414,11 @@ pub fn body_from_form(fields: &[&str], values: &Value, update: bool) -> Value {
 
 /// Whether a form schema can be the Task Manager's form: a text field named `title`, and the
 /// task's own fields, where present at the top level, of a type their values fit (the
-/// statuses and priorities as options). Errors name the schema's JSON path.
-pub fn check_form(schema: &FormSchema) -> Result<(), AppError> {
+/// statuses and priorities as options). Errors name the JSON path, under `root` (`schema`
+/// in the builder, `formSchema` in the registry).
+pub fn check_form(schema: &FormSchema, root: &str) -> Result<(), AppError> {
     use crate::domain::form::schema::{FieldType as F, ItemType};
-    let at = |i: usize| format!("schema.fields[{i}]");
+    let at = |i: usize| format!("{root}.fields[{i}]");
     let text = |t: F| matches!(t, F::Text | F::Textarea);
     if !schema
         .fields
@@ -421,7 +426,7 @@ pub fn check_form(schema: &FormSchema) -> Result<(), AppError> {
         .any(|f| f.name == "title" && text(f.field_type))
     {
         return Err(AppError::validation(
-            "schema.fields",
+            format!("{root}.fields"),
             "the Task Manager's form needs a text field named title",
         ));
     }
@@ -431,11 +436,19 @@ pub fn check_form(schema: &FormSchema) -> Result<(), AppError> {
             "priority" => Some(Priority::ALL.iter().map(|p| p.as_str()).collect()),
             _ => None,
         };
+        if f.field_type == F::Password {
+            return Err(AppError::validation(
+                format!("{}.type", at(i)),
+                "a task keeps its fields readable to everyone who reads it; it cannot hold a password",
+            ));
+        }
+        // Hidden fields are the form's constants: a task field must stay the task's own.
         let fits = match f.name.as_str() {
             "title" | "description" => text(f.field_type),
-            "status" | "priority" => matches!(f.field_type, F::Select | F::Radio | F::Hidden),
-            "dueDate" => matches!(f.field_type, F::Date | F::Hidden),
+            "status" | "priority" => matches!(f.field_type, F::Select | F::Radio),
+            "dueDate" => f.field_type == F::Date,
             "labels" => f.field_type == F::Array && f.item_type == Some(ItemType::String),
+            "assigneeId" => matches!(f.field_type, F::Text | F::Select | F::Radio),
             _ => true,
         };
         if !fits {
@@ -527,12 +540,17 @@ mod tests {
         let body = body_from_form(FORM, &json!({"title": "Plan"}), true);
         assert_eq!(
             body,
-            json!({"title": "Plan", "description": null, "priority": null, "dueDate": null,
+            json!({"title": "Plan", "description": null, "dueDate": null,
                    "labels": [], "customFields": {"budget": null}})
         );
         let input = TaskInput::parse(&body, false, &[]).unwrap();
         assert_eq!(input.due_date, Some(None));
         assert_eq!(input.labels, Some(vec![]));
+        // A field hidden by its condition is not among the shown ones: left as it is.
+        let shown: Vec<&str> = FORM.iter().copied().filter(|f| *f != "dueDate").collect();
+        let kept = body_from_form(&shown, &json!({"title": "Plan"}), true);
+        assert!(kept.get("dueDate").is_none(), "{kept}");
+        assert_eq!(TaskInput::parse(&kept, false, &[]).unwrap().due_date, None);
         // Without a title the parser names it.
         let e = TaskInput::parse(&body_from_form(FORM, &json!({}), true), true, &[]).unwrap_err();
         assert_eq!(e.field(), Some("title"));
@@ -549,18 +567,33 @@ mod tests {
             .unwrap()
         };
         let title = json!({"name": "title", "type": "text", "label": "Title"});
-        assert!(check_form(&schema(json!([title]))).is_ok());
-        let e = check_form(&schema(
-            json!([{"name": "name", "type": "text", "label": "N"}]),
-        ));
+        assert!(check_form(&schema(json!([title])), "schema").is_ok());
+        let e = check_form(
+            &schema(json!([{"name": "name", "type": "text", "label": "N"}])),
+            "schema",
+        );
         assert_eq!(e.unwrap_err().field(), Some("schema.fields"));
-        let e = check_form(&schema(
-            json!([title, {"name": "dueDate", "type": "text", "label": "D"}]),
-        ));
+        let e = check_form(
+            &schema(json!([title, {"name": "dueDate", "type": "text", "label": "D"}])),
+            "schema",
+        );
         assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
-        let e = check_form(&schema(json!([title,
-            {"name": "status", "type": "select", "label": "S", "options": ["TODO", "LATER"]}])));
+        let e = check_form(
+            &schema(json!([title,
+            {"name": "status", "type": "select", "label": "S", "options": ["TODO", "LATER"]}])),
+            "schema",
+        );
         assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].options[1]"));
+        let e = check_form(
+            &schema(json!([title, {"name": "pin", "type": "password", "label": "P"}])),
+            "schema",
+        );
+        assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
+        let e = check_form(
+            &schema(json!([title, {"name": "status", "type": "hidden", "label": "S"}])),
+            "schema",
+        );
+        assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
     }
 
     #[test]

@@ -351,7 +351,10 @@ pub fn GeneratedForm(
                     version: *version,
                     values: current.get_untracked(),
                     record: record.as_ref().map(|(id, _)| id.clone()),
-                    record_version: record.as_ref().map(|(_, v)| *v),
+                    record_version: record
+                        .as_ref()
+                        .map(|(_, v)| v.to_string())
+                        .unwrap_or_default(),
                 });
             }
             Mode::Try => {

@@ -27,7 +27,7 @@ const COLUMN: &str = "column:";
 pub fn TaskBoardPage() -> impl IntoView {
     let query = use_query_map();
     let mine = move || query.read().get("mine").as_deref() == Some("true");
-    let board = Resource::new(mine, task_board);
+    let board = Resource::new(mine, |mine| task_board(mine.to_string()));
     let reload = Callback::new(move |_: ()| board.refetch());
     view! {
         <Title text="Board" />
@@ -120,7 +120,8 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
             s.announcement.set(text);
         }
     };
-    // Saves card `id`'s column; `before` is the board to go back to when it is refused.
+    // Saves card `id`'s column; `before` is the board it was moved from (its card is put
+    // back as it was when the save is refused).
     let save = move |id: String, before: Vec<BoardColumn>| {
         let Some(old) = before
             .iter()
@@ -137,11 +138,14 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            match move_task(id.clone(), old.version, to.as_str().to_string()).await {
-                Ok(saved) => columns.update(|cols| replace(cols, saved)),
+            let version = old.version.to_string();
+            match move_task(id.clone(), version, to.as_str().to_string()).await {
+                Ok(saved) => columns.update(|cols| settle(cols, saved)),
                 Err(e) => {
-                    columns.set(before);
+                    // Only this card goes back; other moves stand. The reload shows what
+                    // the server holds now.
                     say(format!("{} was not moved: {}", old.title, e.user_message()));
+                    columns.update(|cols| settle(cols, old));
                     reload.run(());
                 }
             }
@@ -202,12 +206,14 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Puts the saved task in place of its card.
-fn replace(columns: &mut [BoardColumn], saved: Task) {
+/// Puts `task` in place of its card, in the column of its status.
+fn settle(columns: &mut [BoardColumn], task: Task) {
+    let id = task.id.to_string();
+    relocate(columns, &id, task.status);
     for column in columns.iter_mut() {
-        for task in column.tasks.iter_mut() {
-            if task.id == saved.id {
-                *task = saved.clone();
+        for card in column.tasks.iter_mut() {
+            if card.id == task.id {
+                *card = task.clone();
             }
         }
     }

@@ -321,13 +321,15 @@ pub fn TaskPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let reload = RwSignal::new(0u32);
+    // What the last save answered, shown above the task it reloaded.
+    let saved = RwSignal::new(None::<String>);
     let page = Resource::new(move || (id(), reload.get()), |(id, _)| task_page(id));
     view! {
         <div class="mx-auto max-w-4xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(view) => Either::Left(view! { <TaskScreen view reload /> }),
+                        Ok(view) => Either::Left(view! { <TaskScreen view reload saved /> }),
                         Err(e) => Either::Right(view! {
                             <Title text="Task" />
                             <p role="alert" class="text-red-700">{e.user_message()}</p>
@@ -341,7 +343,11 @@ pub fn TaskPage() -> impl IntoView {
 }
 
 #[component]
-fn TaskScreen(view: TaskPageView, reload: RwSignal<u32>) -> impl IntoView {
+fn TaskScreen(
+    view: TaskPageView,
+    reload: RwSignal<u32>,
+    saved: RwSignal<Option<String>>,
+) -> impl IntoView {
     let TaskPageView {
         task,
         comments,
@@ -352,7 +358,10 @@ fn TaskScreen(view: TaskPageView, reload: RwSignal<u32>) -> impl IntoView {
     let id = task.id.to_string();
     let record = (id.clone(), task.version);
     let delete_id = id.clone();
-    let on_done = Callback::new(move |_| reload.update(|n| *n += 1));
+    let on_done = Callback::new(move |answer: crate::domain::form::view::Submitted| {
+        saved.set(answer.message);
+        reload.update(|n| *n += 1);
+    });
     let comment = ServerAction::<CommentTask>::new();
     let assign = ServerAction::<AssignTask>::new();
     Effect::new(move |_| {
@@ -400,6 +409,9 @@ fn TaskScreen(view: TaskPageView, reload: RwSignal<u32>) -> impl IntoView {
             </div>
             <p class="text-xs text-slate-500" data-testid="task-meta">{created}</p>
         </header>
+        {move || saved.get().map(|text| view! {
+            <p role="status" data-testid="task-saved" class="rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">{text}</p>
+        })}
         {assignees.map(move |members| view! {
             <ActionForm action=assign attr:class="flex flex-wrap items-end gap-3" attr:aria-label="Assign">
                 <input type="hidden" name="id" value=assign_id />

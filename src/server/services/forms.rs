@@ -137,21 +137,21 @@ pub struct Record {
 /// edit form; for the others there is nothing to change (404).
 fn may_edit(actor: &Actor, name: &str) -> Result<(), AppError> {
     match name {
-        crate::domain::task::SERVICE => tasks::authorize_form(actor, true),
+        crate::domain::task::SERVICE => tasks::authorize_edit(actor),
         _ => Err(AppError::NotFound),
     }
 }
 
-/// Whether record `id` of service `name` exists for the actor and is theirs to change (404
-/// when it does not exist for them, 403 when it is not theirs).
-async fn editable(
+/// Checks that record `id` of service `name` exists for the actor and is theirs to change
+/// (404 when it does not exist for them, 403 when it is not theirs).
+async fn check_editable(
     c: &mut AsyncPgConnection,
     actor: &Actor,
     name: &str,
     id: Uuid,
 ) -> Result<(), AppError> {
     match name {
-        crate::domain::task::SERVICE => tasks::editable(c, actor, id).await,
+        crate::domain::task::SERVICE => tasks::check_editable(c, actor, id).await,
         _ => Err(AppError::NotFound),
     }
 }
@@ -277,7 +277,7 @@ pub async fn submit(
         let record = record.transpose()?;
         if let Some(r) = record {
             // Whether this record is the actor's to change comes before the values too.
-            editable(c, actor, &form.row.name, r.id).await?;
+            check_editable(c, actor, &form.row.name, r.id).await?;
         }
         let pairs = pairs?;
         if pairs.len() > MAX_PAIRS {
@@ -551,7 +551,7 @@ async fn store(
     if row.name == crate::domain::task::SERVICE {
         let schema: FormSchema =
             serde_json::from_value(save.schema.clone()).map_err(|_| AppError::Internal)?;
-        crate::domain::task::check_form(&schema)?;
+        crate::domain::task::check_form(&schema, "schema")?;
     }
     // A named endpoint must exist: a form that can never be sent is a mistake to report now.
     if let Some(name) = save.schema.get("endpoint").and_then(Value::as_str) {

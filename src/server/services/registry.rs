@@ -333,6 +333,10 @@ pub async fn update(
         let current = before.spec()?;
         let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey"], server_pattern)?;
         check_urls(state, &spec).await?;
+        // The Task Manager's handler reads its own fields from its form (as in the builder).
+        if let Some(schema) = spec.form_schema.as_ref().filter(|_| spec.name == crate::domain::task::SERVICE) {
+            crate::domain::task::check_form(schema, "formSchema")?;
+        }
         db::update(c, id, SpecColumns::of(&spec)?).await?;
         if let Some(schema) = spec.form_schema.as_ref().filter(|s| current.form_schema.as_ref() != Some(*s)) {
             forms::record_registry_version(c, actor.user_id, id, before.form_version, schema, "Updated in the service registry").await?;

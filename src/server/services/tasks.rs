@@ -15,6 +15,7 @@ use crate::{
     domain::{
         audit::AuditAction,
         error::{AppError, Input},
+        form::rules::Rules,
         paging::{Page, Paging},
         service::ServiceStatus,
         task::{
@@ -151,6 +152,23 @@ async fn reachable(
     }
 }
 
+/// Whom a task can be given to: an active account with an active, unexpired grant.
+fn assignable(m: &members::MemberRow) -> bool {
+    m.status == Status::Active.as_str()
+        && m.access_status == Status::Active.as_str()
+        && m.expires_at.is_none_or(|at| at > Utc::now())
+}
+
+/// Whether the actor may hand `row`'s task to someone else: with `task:update:own`, only
+/// its creator does (an assignee works on it).
+fn may_reassign(actor: &Actor, created_by: Option<Uuid>) -> bool {
+    match reach(actor, "update") {
+        Ok(Reach::All) => true,
+        Ok(Reach::Own) => created_by == Some(actor.user_id),
+        Err(_) => false,
+    }
+}
+
 /// An assignee must be an active member of the tenant.
 async fn check_assignee(
     c: &mut AsyncPgConnection,
@@ -161,10 +179,7 @@ async fn check_assignee(
         return Ok(());
     };
     let member = members::find(c, actor.tenant_id, user).await?;
-    let active = member.is_some_and(|m| {
-        m.access_status == Status::Active.as_str() && m.expires_at.is_none_or(|at| at > Utc::now())
-    });
-    if active {
+    if member.as_ref().is_some_and(assignable) {
         Ok(())
     } else {
         Err(AppError::validation(
@@ -233,19 +248,28 @@ pub async fn page(
         Err(e) => return Err(e),
     };
     let own = task.created_by == Some(actor.user_id) || task.assignee_id == Some(actor.user_id);
-    let may_delete = match reach(actor, "delete") {
+    let may = |action: &str| match reach(actor, action) {
         Ok(Reach::All) => true,
         Ok(Reach::Own) => own,
         Err(_) => false,
     };
-    // With `task:update:own`, only a task's creator hands it to someone else (as `update`).
-    let may_assign = match reach(actor, "update") {
-        Ok(Reach::All) => true,
-        Ok(Reach::Own) => task.created_by == Some(actor.user_id),
-        Err(_) => false,
-    };
-    let assignees = if may_assign {
-        Some(assignees(state, actor).await?)
+    let may_delete = may("delete");
+    // The form says so at once, rather than after a post that answers 403.
+    let form = form.map(|mut f| {
+        if !may("update") && f.blocked.is_none() {
+            f.blocked = Some("You may not change this task.".into());
+        }
+        f
+    });
+    let assignees = if may_reassign(actor, task.created_by) {
+        let mut offered = assignees(state, actor).await?;
+        // The current assignee stays selectable, so assigning never drops them unasked.
+        if let (Some(id), Some(name)) = (task.assignee_id, task.assignee_name.clone()) {
+            if !offered.iter().any(|a| a.id == id) {
+                offered.insert(0, Assignee { id, name });
+            }
+        }
+        Some(offered)
     } else {
         None
     };
@@ -262,14 +286,9 @@ pub async fn page(
 async fn assignees(state: &AppState, actor: &Actor) -> Result<Vec<Assignee>, AppError> {
     scoped(&state.db, actor.scope(), async |c| {
         let (rows, _) = members::search(c, actor.tenant_id, None, 0, ASSIGNEES_SHOWN).await?;
-        let now = Utc::now();
         Ok(rows
             .into_iter()
-            .filter(|m| {
-                m.access_status == Status::Active.as_str()
-                    && m.status == Status::Active.as_str()
-                    && m.expires_at.is_none_or(|at| at > now)
-            })
+            .filter(assignable)
             .map(|m| Assignee {
                 id: m.id,
                 name: m.name,
@@ -399,9 +418,7 @@ async fn update_in(
         return Err(stale(c, before).await?);
     }
     if let Some(a) = input.assignee_id.filter(|a| *a != before.assignee_id) {
-        // With `task:update:own` an assignee works on a task; only its creator hands it
-        // to someone else.
-        if reach(actor, "update")? == Reach::Own && before.created_by != Some(actor.user_id) {
+        if !may_reassign(actor, before.created_by) {
             return Err(AppError::Forbidden);
         }
         check_assignee(c, actor, a).await?;
@@ -491,15 +508,19 @@ async fn update_in(
     view(c, after).await
 }
 
-/// Whether the actor may submit the Task Manager's form: create a task, or (`editing`)
-/// change one (whether this task is theirs is checked when it is read).
-pub fn authorize_form(actor: &Actor, editing: bool) -> Result<(), AppError> {
-    reach(actor, if editing { "update" } else { "create" }).map(|_| ())
+/// Whether the actor may change tasks through the edit form at all (whether this task is
+/// theirs is checked when it is read).
+pub fn authorize_edit(actor: &Actor) -> Result<(), AppError> {
+    reach(actor, "update").map(|_| ())
 }
 
-/// Whether task `id` exists for the actor and is theirs to change (404, 403), before the
-/// edit form's values are read.
-pub async fn editable(c: &mut AsyncPgConnection, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+/// Checks that task `id` exists for the actor and is theirs to change (404, 403), before
+/// the edit form's values are read.
+pub async fn check_editable(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(), AppError> {
     reachable(c, actor, id, "update").await.map(|_| ())
 }
 
@@ -511,8 +532,15 @@ pub async fn from_form(
     s: &Submission<'_>,
     client: &ClientInfo,
 ) -> Result<Delivered, AppError> {
-    let fields: Vec<&str> = s.schema.fields.iter().map(|f| f.name.as_str()).collect();
-    let body = body_from_form(&fields, s.values, s.record.is_some());
+    let rules = Rules::of(s.schema, s.values);
+    let shown: Vec<&str> = s
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|name| rules.shown(name))
+        .collect();
+    let body = body_from_form(&shown, s.values, s.record.is_some());
     let task = match s.record {
         None => create_in(c, s.actor, TaskInput::parse(&body, true, &[])?, client).await?,
         Some(record) => {
