@@ -81,8 +81,8 @@ test('a user creates a task through the generated form, finds it in the list and
   await expect(edit.getByLabel('Status')).toHaveValue('IN_PROGRESS');
   await edit.getByLabel('Status').selectOption('DONE');
   await edit.getByRole('button', { name: 'Save task' }).click();
-  await expect(page.getByTestId('task-saved')).toHaveText('Task saved (version 3).');
-  await expect(page.getByTestId('task-meta')).toContainText('version 3');
+  await expect(page.getByTestId('task-saved')).toHaveText('Task saved (version 4).');
+  await expect(page.getByTestId('task-meta')).toContainText('version 4');
   await expect(page.getByTestId('task-title').locator('..')).toContainText('Done');
   await page.getByRole('textbox', { name: 'Add a comment' }).fill('Done, all of them.');
   await page.getByRole('button', { name: 'Comment' }).click();
