@@ -245,6 +245,31 @@ pub fn Announcer(
     }
 }
 
+/// The grip an item is dragged by, and picked up with Space; `name` is what a screen reader
+/// calls the item.
+#[component]
+pub fn DragHandle(
+    sortable: Sortable,
+    id: String,
+    name: String,
+    #[prop(into)] moving: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
+            aria-label=format!("Move {name}")
+            aria-describedby="dnd-instructions"
+            aria-pressed=move || moving.get().to_string()
+            data-dnd-handle=id.clone()
+            on:pointerdown=sortable.pointer_down(id.clone())
+            on:keydown=sortable.key_down(id, name)
+        >
+            "⠿"
+        </button>
+    }
+}
+
 /// Classes of a row's drop indicator.
 pub fn indicator_class(placement: Option<Placement>) -> &'static str {
     match placement {

@@ -24,7 +24,7 @@ use crate::{
         tree::{find, find_mut, insert, moved, place, step, take, Placement},
     },
     ui::{
-        dnd::{indicator_class, Announcer, Sortable},
+        dnd::{indicator_class, Announcer, DragHandle, Sortable},
         form::{BUTTON, INPUT},
         generated_form::{GeneratedForm, Mode},
     },
@@ -420,16 +420,7 @@ fn row(
                 if moving.get() { "border-amber-400 bg-amber-50" } else if is_selected.get() { "border-amber-500 bg-amber-50/50" } else { "border-slate-200 bg-white" },
                 indicator.get(),
             )>
-                <button
-                    type="button"
-                    class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
-                    aria-label=format!("Move {label}")
-                    aria-describedby="dnd-instructions"
-                    aria-pressed=move || moving.get().to_string()
-                    data-dnd-handle=id.clone()
-                    on:pointerdown=sortable.pointer_down(id.clone())
-                    on:keydown=sortable.key_down(id.clone(), label.clone())
-                >"⠿"</button>
+                <DragHandle sortable id=id.clone() name=label.clone() moving />
                 <button type="button" class="min-w-0 flex-1 text-left text-sm"
                     aria-pressed=move || is_selected.get().to_string()
                     on:click=move |_| selected.set(Some(id_select.clone()))>

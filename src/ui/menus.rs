@@ -31,7 +31,7 @@ use crate::{
         tree::{place, step},
     },
     ui::{
-        dnd::{indicator_class, Announcer, Sortable},
+        dnd::{indicator_class, Announcer, DragHandle, Sortable},
         form::{BUTTON, INPUT},
         icon::Icon,
         sidebar_menu::SidebarMenu,
@@ -357,18 +357,7 @@ fn row(node: MenuNode, depth: usize, tree: RwSignal<Vec<MenuNode>>, sortable: So
                 if hidden { "opacity-60" } else { "" },
                 indicator.get(),
             )>
-                <button
-                    type="button"
-                    class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
-                    aria-label=format!("Move {name}")
-                    aria-describedby="dnd-instructions"
-                    aria-pressed=move || moving.get().to_string()
-                    data-dnd-handle=id.clone()
-                    on:pointerdown=sortable.pointer_down(id.clone())
-                    on:keydown=sortable.key_down(id.clone(), name.clone())
-                >
-                    "⠿"
-                </button>
+                <DragHandle sortable id=id.clone() name=name.clone() moving />
                 <Icon name=icon.clone() class="h-4 w-4 text-slate-500" />
                 <input
                     class="min-w-0 flex-1 rounded border border-transparent px-1 py-0.5 text-sm font-medium hover:border-slate-300 focus:border-amber-500 focus:outline-none"

@@ -16,7 +16,7 @@ use crate::{
         tree::{Placement, Step},
     },
     ui::{
-        dnd::{indicator_class, Announcer, Sortable},
+        dnd::{indicator_class, Announcer, DragHandle, Sortable},
         tasks::priority_badge,
     },
 };
@@ -279,18 +279,7 @@ fn Card(task: Task, sortable: Sortable) -> impl IntoView {
                 indicator(),
             )
         >
-            <button
-                type="button"
-                class="cursor-grab touch-none rounded px-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-amber-400"
-                aria-label=format!("Move {title}")
-                aria-describedby="dnd-instructions"
-                aria-pressed=move || moving.get().to_string()
-                data-dnd-handle=id.clone()
-                on:pointerdown=sortable.pointer_down(id.clone())
-                on:keydown=sortable.key_down(id.clone(), title.clone())
-            >
-                "⠿"
-            </button>
+            <DragHandle sortable id=id.clone() name=title moving />
             <div class="min-w-0 flex-1">
                 <a class="block break-words text-sm font-medium hover:underline" href=format!("/tasks/{id}")>{task.title}</a>
                 <p class="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
