@@ -474,3 +474,69 @@ async fn the_pages_server_functions_answer_each_caller_like_the_api() {
     assert_eq!(page["comments"][0]["body"], "Looks good");
     assert_eq!(page["comments"][0]["authorName"], "Task Manager User");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_super_admin_registers_the_task_manager_unassigned_once() {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use inti::server::{
+        db::schema::{role_permissions, roles, services, tenant_service_assignments},
+        secret::Secret,
+        services::users,
+        startup,
+    };
+    // A production install: migrated, nothing seeded.
+    let db = common::TestDb::migrated().await;
+    let state = startup::connect(common::settings_for(&db)).await.unwrap();
+    for _ in 0..2 {
+        users::create_superadmin(
+            &state,
+            "root@example.com",
+            "Root",
+            &Secret::new("a-long-root-password"),
+        )
+        .await
+        .unwrap();
+    }
+    let mut conn = db.conn().await;
+    let registered: Vec<(String, String, i32)> = services::table
+        .select((
+            services::name,
+            services::service_type,
+            services::form_version,
+        ))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        registered,
+        [("task-manager".to_string(), "INTERNAL".to_string(), 1)]
+    );
+    let assigned: i64 = tenant_service_assignments::table
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(assigned, 0, "a super admin assigns it to tenants");
+    let granted: Vec<(String, String)> = role_permissions::table
+        .inner_join(roles::table)
+        .filter(role_permissions::permission.like("task:%"))
+        .select((roles::name, role_permissions::permission))
+        .order((roles::name, role_permissions::permission))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let granted: Vec<(&str, &str)> = granted
+        .iter()
+        .map(|(r, p)| (r.as_str(), p.as_str()))
+        .collect();
+    assert_eq!(
+        granted,
+        [
+            ("TENANT_ADMIN", "task:*"),
+            ("USER", "task:create"),
+            ("USER", "task:read"),
+            ("USER", "task:update:own"),
+        ]
+    );
+}
