@@ -13,6 +13,7 @@ use crate::{
     domain::{
         error::AppError,
         service::{endpoint::EndpointSpec, reader::JsonPath, AssignmentStatus, ServiceSpec},
+        task::{Priority, TaskStatus},
     },
     server::{
         db::{
@@ -61,7 +62,15 @@ fn task_manager() -> Value {
 /// The task form: the task's own fields. Fields a super admin adds in the form builder are
 /// kept in the task's `customFields`.
 fn task_form() -> Value {
-    let choice = |value: &str, label: &str| json!({ "value": value, "label": label });
+    // The choices are the task's own closed sets, labelled as the pages label them.
+    let statuses: Vec<Value> = TaskStatus::ALL
+        .iter()
+        .map(|s| json!({ "value": s.as_str(), "label": s.label() }))
+        .collect();
+    let priorities: Vec<Value> = Priority::ALL
+        .iter()
+        .map(|p| json!({ "value": p.as_str(), "label": p.label() }))
+        .collect();
     json!({
         "submitLabel": "Save task",
         "fields": [
@@ -70,11 +79,9 @@ fn task_form() -> Value {
             { "name": "description", "type": "textarea", "label": "Description",
               "validation": { "maxLength": 10000 } },
             { "name": "status", "type": "select", "label": "Status", "default": "TODO", "width": "third",
-              "options": [choice("TODO", "To do"), choice("IN_PROGRESS", "In progress"),
-                          choice("DONE", "Done"), choice("CANCELLED", "Cancelled")] },
+              "options": statuses },
             { "name": "priority", "type": "select", "label": "Priority", "default": "MEDIUM", "width": "third",
-              "options": [choice("LOW", "Low"), choice("MEDIUM", "Medium"),
-                          choice("HIGH", "High"), choice("URGENT", "Urgent")] },
+              "options": priorities },
             { "name": "dueDate", "type": "date", "label": "Due date", "width": "third" },
             { "name": "labels", "type": "array", "itemType": "string", "label": "Labels",
               "help": "Short words to find the task by, such as ops or billing.",
