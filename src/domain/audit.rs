@@ -64,5 +64,7 @@ crate::closed_set! {
         TaskStatusChange => "task.status_change",
         TaskDelete => "task.delete",
         TaskComment => "task.comment",
+        WebhookReceive => "webhook.receive",
+        WebhookRefuse => "webhook.refuse",
     }
 }

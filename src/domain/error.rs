@@ -34,6 +34,17 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("A required backend is unavailable")]
     Unavailable,
+    /// An external service, reached through the gateway, failed: it could not be reached,
+    /// answered with an error or a redirect, or sent too much. `upstream_status`: what it
+    /// answered, when it answered.
+    #[error("{message}")]
+    BadGateway {
+        message: String,
+        upstream_status: Option<u16>,
+    },
+    /// An external service did not answer within its endpoint's timeout.
+    #[error("The service did not answer in time")]
+    GatewayTimeout,
     /// The cause is logged where it happens and never returned to the client.
     #[error("Internal error")]
     Internal,
@@ -85,6 +96,8 @@ impl AppError {
             Self::Conflict { .. } | Self::Stale { .. } => "CONFLICT",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
+            Self::BadGateway { .. } => "BAD_GATEWAY",
+            Self::GatewayTimeout => "GATEWAY_TIMEOUT",
             Self::Internal => "INTERNAL_ERROR",
             Self::Transport { .. } => "TRANSPORT_ERROR",
         }

@@ -9,7 +9,7 @@ use crate::server::{
     config::{host_label, Mode, Settings, DEFAULT_CONFIG_PATH},
     db, http,
     secret::Secret,
-    services::{demo, load, registry, users},
+    services::{builtin_services, demo, load, registry, users},
     startup::{self, StartupError},
     telemetry,
 };
@@ -53,6 +53,19 @@ enum Command {
     /// Re-seal every stored secret (services' API keys) under `secrets.active_key`; then the
     /// old key can be removed from `secrets.keys`.
     RotateSecrets,
+    /// Run the demo WhatsApp blast API (an external service reached through the gateway).
+    /// Its key and webhook secret: INTI_DEMO_WHATSAPP_KEY and INTI_DEMO_WHATSAPP_WEBHOOK_SECRET,
+    /// in dev mode by default the ones `seed-demo` registers.
+    DemoWhatsapp {
+        #[arg(long, default_value_t = 3200)]
+        port: u16,
+        /// Where delivery reports are sent.
+        #[arg(
+            long,
+            default_value = "http://127.0.0.1:3000/api/v1/webhooks/whatsapp-gateway"
+        )]
+        webhook_url: String,
+    },
 }
 
 pub async fn run() -> Result<(), StartupError> {
@@ -67,6 +80,31 @@ pub async fn run() -> Result<(), StartupError> {
     }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
+        Command::DemoWhatsapp { port, webhook_url } => {
+            let secret = |var: &str, dev: &str| match std::env::var(var) {
+                Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+                _ if settings.mode == Mode::Dev => Ok(Secret::new(dev)),
+                _ => Err(StartupError::Other(format!(
+                    "{var} must be set outside dev mode"
+                ))),
+            };
+            let config = crate::server::demo_whatsapp::DemoConfig {
+                api_key: secret(
+                    "INTI_DEMO_WHATSAPP_KEY",
+                    builtin_services::DEMO_WHATSAPP_KEY,
+                )?,
+                webhook_secret: secret(
+                    "INTI_DEMO_WHATSAPP_WEBHOOK_SECRET",
+                    builtin_services::DEMO_WHATSAPP_WEBHOOK_SECRET,
+                )?,
+                webhook_url: Some(webhook_url),
+                delivery_delay: std::time::Duration::from_secs(1),
+            };
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            crate::server::demo_whatsapp::serve(addr, config)
+                .await
+                .map_err(|e| StartupError::Other(format!("cannot serve the demo on {addr}: {e}")))
+        }
         Command::Migrate => migrate(&settings).await,
         Command::SeedDemo => {
             let password = settings.demo_password()?;

@@ -73,6 +73,19 @@ pub struct GatewaySettings {
     /// Hosts that outbound URLs may name although they are internal addresses
     /// (`gateway.allowed_private_hosts`, comma-separated); dev mode lists what the demo needs.
     pub allowed_private_hosts: Vec<String>,
+    /// The largest answer an external service may send through the gateway
+    /// (`gateway.max_response_bytes`); a larger one answers 502.
+    pub max_response_bytes: usize,
+    /// How long the call log keeps a call (`gateway.call_log_days`).
+    pub call_log_days: u32,
+    /// How often each service's health URL is probed (`gateway.health_interval_secs`), and
+    /// how long a probe may take (`gateway.health_timeout_secs`).
+    pub health_interval: Duration,
+    pub health_timeout: Duration,
+    /// Consecutive results that change a service's health (Kong's `healthy.successes` and
+    /// `unhealthy.http_failures`/`timeouts`): `gateway.healthy_after`, `gateway.unhealthy_after`.
+    pub healthy_after: u32,
+    pub unhealthy_after: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -324,7 +337,22 @@ impl Settings {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .filter(|h| !h.is_empty())
                 .collect(),
+            max_response_bytes: src.get_or("gateway", "max_response_bytes", 1024 * 1024)?,
+            call_log_days: src.get_or("gateway", "call_log_days", 30)?,
+            health_interval: src.secs("gateway", "health_interval_secs", 15)?,
+            health_timeout: src.secs("gateway", "health_timeout_secs", 5)?,
+            healthy_after: src.get_or("gateway", "healthy_after", 2)?,
+            unhealthy_after: src.get_or("gateway", "unhealthy_after", 3)?,
         };
+        if gateway.max_response_bytes == 0
+            || gateway.call_log_days == 0
+            || gateway.healthy_after == 0
+            || gateway.unhealthy_after == 0
+        {
+            return Err(ConfigError(
+                "gateway.max_response_bytes, call_log_days, healthy_after and unhealthy_after must be greater than 0".into(),
+            ));
+        }
         let trusted_proxies = src
             .get_or::<String>("inti", "trusted_proxies", String::new())?
             .split(',')

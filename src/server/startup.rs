@@ -63,5 +63,6 @@ pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
     let url = settings.database.url.expose().to_string();
     let state = AppState::new(db, redis, settings);
     state.access.listen(url);
+    crate::server::gateway::call_log::CallLog::start(&state);
     Ok(state)
 }

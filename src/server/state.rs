@@ -9,6 +9,7 @@ use crate::server::{
     auth::{access_cache::AccessCache, jwt::JwtKeys},
     config::Settings,
     db::DbPool,
+    gateway::Gateway,
     keyring::Keyring,
 };
 
@@ -26,6 +27,8 @@ pub struct Shared {
     pub access: Arc<AccessCache>,
     /// Seals and opens secrets at rest.
     pub keyring: Arc<Keyring>,
+    /// Outbound calls to external services, and their log.
+    pub gateway: Arc<Gateway>,
 }
 
 impl std::ops::Deref for AppState {
@@ -43,6 +46,7 @@ impl AppState {
             &settings.secrets.keys,
             &settings.secrets.active_key,
         ));
+        let gateway = Arc::new(Gateway::new(&settings.gateway));
         Self(Arc::new(Shared {
             db,
             redis,
@@ -50,6 +54,7 @@ impl AppState {
             jwt,
             access: Arc::default(),
             keyring,
+            gateway,
         }))
     }
 
@@ -63,6 +68,7 @@ impl AppState {
             jwt: self.jwt.clone(),
             access: Arc::default(),
             keyring: self.keyring.clone(),
+            gateway: self.gateway.clone(),
         }))
     }
 

@@ -81,6 +81,11 @@ impl MenuNode {
     }
 }
 
+/// The page of a service's menu item that opens one of its endpoints.
+pub fn service_page(service: &str, item: &str) -> String {
+    format!("/apps/{service}/{item}")
+}
+
 /// Layouts' links are stored with a lowercase scheme (see `layout::link_url`).
 pub fn is_link(path: &str) -> bool {
     path.starts_with("http://") || path.starts_with("https://")
@@ -226,7 +231,10 @@ impl ServiceMenu {
         Some(MenuNode {
             id,
             name: item.name.clone(),
-            path: Some(item.path.clone()),
+            path: Some(match &item.endpoint {
+                Some(_) => service_page(&self.name, &item.id),
+                None => item.path.clone(),
+            }),
             icon: item.icon.clone(),
             category: "SERVICES".into(),
             sort_order: item.sort_order.unwrap_or((index as i32 + 1) * 10),

@@ -34,6 +34,10 @@ pub struct MenuItem {
     pub permission: Option<Permission>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<i32>,
+    /// An endpoint of the service that the item opens as a page of its own
+    /// (`/apps/{service}/{id}`): a form for a POST endpoint, a table for a GET one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<MenuItem>,
 }
@@ -75,6 +79,7 @@ fn parse_items(
             "icon",
             "permission",
             "sortOrder",
+            "endpoint",
             "children",
         ])?;
         let name = o.req_str("name", 100)?;
@@ -109,6 +114,7 @@ fn parse_items(
             None => None,
         };
         let sort_order = o.opt_int("sortOrder", -10_000, 10_000)?.map(|n| n as i32);
+        let endpoint = o.opt_str("endpoint", 100)?;
         let children = parse_items(&o, "children", depth + 1, count, ids)?;
         items.push(MenuItem {
             id,
@@ -117,6 +123,7 @@ fn parse_items(
             icon,
             permission,
             sort_order,
+            endpoint,
             children,
         });
     }

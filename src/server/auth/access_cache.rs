@@ -44,7 +44,10 @@ use uuid::Uuid;
 
 use crate::{
     domain::account::SessionView,
-    server::{auth::actor::Actor, db::DbPool, services::menus::UserMenu},
+    server::{
+        auth::actor::Actor, db::DbPool, gateway::routes::Table as GatewayTable,
+        services::menus::UserMenu,
+    },
 };
 
 const CHANNEL: &str = "inti_access";
@@ -90,6 +93,7 @@ struct Entry {
     valid_until: DateTime<Utc>,
     view: Option<Arc<SessionView>>,
     menu: Option<Arc<UserMenu>>,
+    gateway: Option<Arc<GatewayTable>>,
 }
 
 /// The epoch a resolution started under; its answer is kept only if nothing changed since.
@@ -183,6 +187,7 @@ impl AccessCache {
                     valid_until: valid_until.min(Utc::now() + MAX_AGE),
                     view: None,
                     menu: None,
+                    gateway: None,
                 },
             );
         });
@@ -197,6 +202,16 @@ impl AccessCache {
     /// Like `store_view`.
     pub fn store_menu(&self, ticket: Ticket, actor: &Actor, menu: Arc<UserMenu>) {
         self.attach(ticket, actor, |e| e.menu = Some(menu));
+    }
+
+    /// The cached gateway table of a session whose actor is cached (dropped by the same
+    /// notifications as the actor: registry, assignment and grant changes).
+    pub fn gateway(&self, session: Uuid) -> Option<Arc<GatewayTable>> {
+        self.with_entry(session, |e| e.gateway.clone()).flatten()
+    }
+
+    pub fn store_gateway(&self, ticket: Ticket, actor: &Actor, table: Arc<GatewayTable>) {
+        self.attach(ticket, actor, |e| e.gateway = Some(table));
     }
 
     /// The menu under `key`, if a session on this node holds it.

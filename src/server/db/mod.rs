@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod forms;
+pub mod gateway;
 pub mod invitations;
 pub mod members;
 pub mod menus;

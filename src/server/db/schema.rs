@@ -103,6 +103,7 @@ diesel::table! {
         api_key_hint -> Nullable<Varchar>,
         api_key_updated_at -> Nullable<Timestamptz>,
         form_version -> Int4,
+        webhook_secret_ciphertext -> Nullable<Bytea>,
     }
 }
 
@@ -300,3 +301,34 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    gateway_calls (id) {
+        id -> Int8,
+        tenant_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        service_id -> Uuid,
+        endpoint_name -> Varchar,
+        method -> Varchar,
+        path -> Varchar,
+        status -> Int2,
+        latency_ms -> Int4,
+        request_bytes -> Int8,
+        response_bytes -> Int8,
+        request_id -> Varchar,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        service_id -> Uuid,
+        delivery_id -> Varchar,
+        event -> Nullable<Varchar>,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(gateway_calls, users);

@@ -340,6 +340,48 @@ pub async fn all_api_keys(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid
         .collect())
 }
 
+/// A service's sealed API key and webhook secret, for the gateway and the webhook receiver.
+pub async fn sealed_secrets(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    services::table
+        .find(id)
+        .select((
+            services::api_key_ciphertext,
+            services::webhook_secret_ciphertext,
+        ))
+        .first(conn)
+        .await
+}
+
+pub async fn set_webhook_secret(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    sealed: Option<Vec<u8>>,
+) -> QueryResult<()> {
+    diesel::update(services::table.find(id))
+        .set(services::webhook_secret_ciphertext.eq(sealed))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every sealed webhook secret, for rotation.
+pub async fn all_webhook_secrets(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(Uuid, Vec<u8>)>> {
+    let rows: Vec<(Uuid, Option<Vec<u8>>)> = services::table
+        .filter(services::webhook_secret_ciphertext.is_not_null())
+        .select((services::id, services::webhook_secret_ciphertext))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, c)| c.map(|c| (id, c)))
+        .collect())
+}
+
 /// Re-seals a key without touching its hint or time.
 pub async fn replace_api_key_ciphertext(
     conn: &mut AsyncPgConnection,

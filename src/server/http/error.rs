@@ -24,6 +24,8 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
+        AppError::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
         AppError::Internal | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -35,6 +37,13 @@ impl IntoResponse for AppError {
             (AppError::RateLimited { retry_after_secs }, _) => {
                 json!({ "retryAfter": retry_after_secs })
             }
+            (
+                AppError::BadGateway {
+                    upstream_status: Some(status),
+                    ..
+                },
+                _,
+            ) => json!({ "upstreamStatus": status }),
             (AppError::Stale { current, .. }, _) => {
                 json!({ "current": serde_json::from_str::<serde_json::Value>(current).unwrap_or_default() })
             }

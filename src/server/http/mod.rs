@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod consistency;
 pub mod error;
+pub mod gateway;
 pub mod health;
 pub mod input;
 pub mod menus;
@@ -111,6 +112,11 @@ pub fn api_router() -> Router<AppState> {
             axum::routing::put(services::assign).delete(services::unassign),
         )
         .route("/services", get(services::accessible))
+        .route(
+            "/gateway/{service}/{*path}",
+            axum::routing::any(gateway::proxy),
+        )
+        .route("/webhooks/{service}", post(gateway::webhook))
         .route("/tasks", get(tasks::list).post(tasks::create))
         .route(
             "/tasks/{id}",

@@ -53,7 +53,12 @@ pub async fn origin_guard(request: Request, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
-    if safe || request.uri().path().starts_with("/api/v1/") {
+    // The JSON API takes Bearer tokens, not cookies; the gateway also takes the browser
+    // session, and without a token it is checked like a server function.
+    let path = request.uri().path();
+    let cookie_gateway = path.starts_with("/api/v1/gateway/")
+        && !request.headers().contains_key(header::AUTHORIZATION);
+    if safe || (path.starts_with("/api/v1/") && !cookie_gateway) {
         return next.run(request).await;
     }
     let own = own_authority(&request);

@@ -32,6 +32,8 @@ use crate::{
 
 /// The demo WhatsApp service's key (the demo gateway, `inti demo-whatsapp`, expects it).
 pub const DEMO_WHATSAPP_KEY: &str = "demo-whatsapp-api-key-2026";
+/// The secret the demo gateway signs its delivery reports with.
+pub const DEMO_WHATSAPP_WEBHOOK_SECRET: &str = "demo-whatsapp-webhook-secret-2026";
 /// Where `inti demo-whatsapp` listens (`make run` starts it).
 pub const DEMO_WHATSAPP_URL: &str = "http://127.0.0.1:3200";
 
@@ -111,8 +113,8 @@ fn whatsapp() -> Value {
         },
         "menuSchema": {
             "items": [
-                { "name": "Blast Message", "path": "/whatsapp/blast", "icon": "send", "permission": "whatsapp:blast" },
-                { "name": "Message History", "path": "/whatsapp/history", "icon": "history", "permission": "whatsapp:read" }
+                { "name": "Blast Message", "path": "/whatsapp/blast", "endpoint": "messages:blast", "icon": "send", "permission": "whatsapp:blast" },
+                { "name": "Message History", "path": "/whatsapp/history", "endpoint": "messages:list", "icon": "history", "permission": "whatsapp:read" }
             ]
         },
         "endpoints": [
@@ -162,7 +164,7 @@ async fn register(
     c: &mut AsyncPgConnection,
     state: &AppState,
     body: &Value,
-    key: Option<&str>,
+    key: Option<(&str, &str)>,
     admin: Uuid,
     core: Uuid,
 ) -> Result<Uuid, AppError> {
@@ -177,8 +179,9 @@ async fn register(
         let e = EndpointSpec::parse(e, at, None, server_pattern)?;
         db::insert_endpoint(c, row.id, EndpointColumns::of(&e)?).await?;
     }
-    if let Some(key) = key {
+    if let Some((key, webhook_secret)) = key {
         registry::store_key(c, state, row.id, Some(key.to_string())).await?;
+        registry::store_webhook_secret(c, state, row.id, Some(webhook_secret.to_string())).await?;
     }
     if let Some(schema) = &spec.form_schema {
         forms::record_registry_version(c, admin, row.id, 0, schema, "Registered").await?;
@@ -214,7 +217,15 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
         .ok_or(AppError::Internal)?
         .id;
     let tasks = register_builtin(c, state, admin, core).await?;
-    let whatsapp = register(c, state, &whatsapp(), Some(DEMO_WHATSAPP_KEY), admin, core).await?;
+    let whatsapp = register(
+        c,
+        state,
+        &whatsapp(),
+        Some((DEMO_WHATSAPP_KEY, DEMO_WHATSAPP_WEBHOOK_SECRET)),
+        admin,
+        core,
+    )
+    .await?;
     for (service, tenant) in [(tasks, "taskmanager"), (whatsapp, "whatsapp")] {
         let tenant = tenants::find_by_domain(c, tenant)
             .await?

@@ -28,6 +28,7 @@ use crate::{
             services::{self as registry_db, EndpointRow, ServiceRow},
             users,
         },
+        gateway,
         services::{
             audit::{self, Event},
             registry::{accessible_in, pattern_matches, server_pattern},
@@ -192,11 +193,21 @@ fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked
             "This service is under maintenance; its forms are disabled for now.".into(),
         )));
     }
-    if form.row.service_type != ServiceType::Internal.as_str() {
-        // The gateway (issue 11) plugs in here.
-        return Ok(Some(Blocked::Maintenance(
-            "This service is reached through the API gateway, which is not available yet; the form cannot be sent.".into(),
-        )));
+    if form.row.service_type == ServiceType::External.as_str() {
+        match &form.target {
+            Target::Endpoint(e) if e.path.contains('{') => {
+                return Ok(Some(Blocked::Forbidden(format!(
+                    "This form's endpoint \"{}\" has path parameters, which a form cannot fill; ask an administrator.",
+                    e.name
+                ))))
+            }
+            Target::Endpoint(_) => {}
+            _ => {
+                return Ok(Some(Blocked::Forbidden(
+                    "This external service has no POST endpoint for its form; ask an administrator.".into(),
+                )))
+            }
+        }
     }
     Ok(None)
 }
@@ -267,7 +278,7 @@ pub async fn submit(
     pairs: Input<Pairs>,
     client: &ClientInfo,
 ) -> Result<Posted, AppError> {
-    scoped(&state.db, actor.scope(), async |c| {
+    let step = scoped(&state.db, actor.scope(), async |c| {
         let form = usable(c, actor, name).await?;
         match blocked(actor, &form, record.is_some())? {
             None => {}
@@ -303,9 +314,28 @@ pub async fn submit(
         let echo = Some(values::echo_pairs(&form.schema, &pairs));
         answer.errors = validate(&form.schema, &values, pattern_matches);
         if !answer.errors.is_empty() {
-            return Ok(Posted { answer, echo });
+            return Ok(Step::Done(Posted { answer, echo }));
         }
         let values = values::clean(&form.schema, &values);
+        if let (true, Target::Endpoint(e)) = (
+            form.row.service_type == ServiceType::External.as_str(),
+            &form.target,
+        ) {
+            // Sent outside this transaction: no connection is held while the service works.
+            return Ok(Step::Gateway(Box::new(Outgoing {
+                answer,
+                echo,
+                method: e.spec()?.method,
+                path: e.path.clone(),
+                endpoint: e.name.clone(),
+                fields: values::filled_paths(&form.schema, &values),
+                values,
+                service_id: form.row.id,
+                service: form.row.name.clone(),
+                display_name: form.row.display_name.clone(),
+                rendered: version,
+            })));
+        }
         let submission = Submission {
             actor,
             service: &form.row,
@@ -314,13 +344,12 @@ pub async fn submit(
             values: &values,
             record,
         };
-        // Only internal services get here (`blocked`); the gateway plugs in beside.
         let delivered = match internal(c, &submission, client).await {
             Ok(d) => d,
             // A target's refusal of a field shows under that field.
             Err(AppError::Validation { field, message }) => {
                 answer.errors = vec![FieldError::new(field, message)];
-                return Ok(Posted { answer, echo });
+                return Ok(Step::Done(Posted { answer, echo }));
             }
             Err(e) => return Err(e),
         };
@@ -347,9 +376,136 @@ pub async fn submit(
         audit::record(c, client, event).await?;
         answer.message = delivered.message;
         answer.reference = delivered.reference;
-        Ok(Posted { answer, echo: None })
+        Ok(Step::Done(Posted { answer, echo: None }))
     })
-    .await
+    .await?;
+    match step {
+        Step::Done(posted) => Ok(posted),
+        Step::Gateway(out) => through_gateway(state, actor, *out, client).await,
+    }
+}
+
+/// Where a valid submission goes next.
+enum Step {
+    Done(Posted),
+    /// To an external service, through the gateway.
+    Gateway(Box<Outgoing>),
+}
+
+struct Outgoing {
+    answer: Submitted,
+    echo: Option<Pairs>,
+    method: crate::domain::service::endpoint::HttpMethod,
+    path: String,
+    endpoint: String,
+    values: Value,
+    fields: Vec<String>,
+    service_id: Uuid,
+    service: String,
+    display_name: String,
+    rendered: i32,
+}
+
+/// Sends a submission through the gateway (the same checks and limits as an API call),
+/// audits it, and turns the service's answer into the form's: field errors it names show
+/// under their fields.
+async fn through_gateway(
+    state: &AppState,
+    actor: &Actor,
+    out: Outgoing,
+    client: &ClientInfo,
+) -> Result<Posted, AppError> {
+    let Outgoing {
+        mut answer, echo, ..
+    } = out;
+    let headers = gateway::json_headers();
+    let reply = gateway::call(
+        state,
+        actor,
+        gateway::Call {
+            service: &out.service,
+            method: out.method,
+            path: &out.path,
+            query: None,
+            headers: &headers,
+            body: out.values.to_string().into(),
+        },
+    )
+    .await;
+    let answered = match reply.result {
+        Ok(a) => a,
+        Err(gateway::Refusal::Invalid(errors)) => {
+            answer.errors = errors;
+            return Ok(Posted { answer, echo });
+        }
+        Err(gateway::Refusal::Error(e)) => return Err(e),
+    };
+    let body: Value = serde_json::from_slice(&answered.body).unwrap_or(Value::Null);
+    if !answered.status.is_success() {
+        answer.errors = upstream_errors(&body);
+        if answer.errors.is_empty() {
+            return Err(AppError::BadGateway {
+                message: format!(
+                    "{} refused the submission (it answered {})",
+                    out.display_name,
+                    answered.status.as_u16()
+                ),
+                upstream_status: Some(answered.status.as_u16()),
+            });
+        }
+        return Ok(Posted { answer, echo });
+    }
+    let reference = ["batchId", "id", "reference"]
+        .iter()
+        .find_map(|k| body.get(*k))
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+    let details = json!({
+        "service": out.service,
+        "version": answer.version,
+        "renderedVersion": out.rendered,
+        "endpoint": out.endpoint,
+        "fields": out.fields,
+        "reference": reference,
+        "upstreamStatus": answered.status.as_u16(),
+        "requestId": reply.request_id,
+    });
+    scoped(&state.db, actor.scope(), async |c| {
+        let event = Event {
+            action: AuditAction::FormSubmit,
+            outcome: Outcome::Success,
+            tenant_id: Some(actor.tenant_id),
+            actor_user_id: Some(actor.user_id),
+            target: Some(("service", out.service_id.to_string())),
+            details,
+        };
+        audit::record(c, client, event).await?;
+        Ok(())
+    })
+    .await?;
+    answer.message = Some(format!("Sent to {}.", out.display_name));
+    answer.reference = reference;
+    Ok(Posted { answer, echo: None })
+}
+
+/// Field errors in a service's refusal: `{"errors": [{"field", "message"}]}`, or the API's
+/// own envelope (`error.details.fields`).
+fn upstream_errors(body: &Value) -> Vec<FieldError> {
+    let list = body
+        .get("errors")
+        .or_else(|| body.pointer("/error/details/fields"))
+        .and_then(Value::as_array);
+    list.into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let field = e.get("field")?.as_str()?;
+            let message = e.get("message")?.as_str()?;
+            Some(FieldError::new(
+                field.chars().take(200).collect::<String>(),
+                message.chars().take(500).collect::<String>(),
+            ))
+        })
+        .take(50)
+        .collect()
 }
 
 /// A submission's answer, and what the form may show again (nothing after a success;

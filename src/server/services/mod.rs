@@ -18,3 +18,4 @@ pub mod roles;
 pub mod tasks;
 pub mod tenants;
 pub mod users;
+pub mod webhooks;

@@ -31,7 +31,7 @@ use crate::{
             },
             tenants,
         },
-        keyring::api_key_aad,
+        keyring::{api_key_aad, webhook_secret_aad},
         outbound,
         services::{
             audit::{self, Event},
@@ -104,22 +104,46 @@ async fn check_urls(state: &AppState, spec: &ServiceSpec) -> Result<(), AppError
     Ok(())
 }
 
-/// A new API key: a string of at most 4096 characters; `None` removes the key.
-fn api_key(body: &Value) -> Result<Option<Option<String>>, AppError> {
+/// A write-only secret of the body (`apiKey`, `webhookSecret`): a string of at most 4096
+/// characters; `null` removes it; absent, it stays as it is (`None`).
+fn secret_in(body: &Value, field: &str) -> Result<Option<Option<String>>, AppError> {
     let o = Obj::new(body, JsonPath::root(""))?;
-    if !o.has("apiKey") {
+    if !o.has(field) {
         return Ok(None);
     }
-    match o.get("apiKey") {
+    match o.get(field) {
         None => Ok(Some(None)),
         Some(Value::String(k)) if !k.trim().is_empty() && k.chars().count() <= MAX_KEY_CHARS => {
             Ok(Some(Some(k.trim().to_string())))
         }
         Some(_) => Err(AppError::validation(
-            "apiKey",
-            format!("must be a non-empty string of at most {MAX_KEY_CHARS} characters, or null to remove the key"),
+            field,
+            format!("must be a non-empty string of at most {MAX_KEY_CHARS} characters, or null to remove it"),
         )),
     }
+}
+
+fn api_key(body: &Value) -> Result<Option<Option<String>>, AppError> {
+    secret_in(body, "apiKey")
+}
+
+/// Seals the webhook secret for the service's row (`None` removes it).
+pub(crate) async fn store_webhook_secret(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    service_id: Uuid,
+    secret: Option<String>,
+) -> Result<(), AppError> {
+    let sealed = match secret {
+        Some(s) => Some(
+            state
+                .keyring
+                .seal(s.as_bytes(), &webhook_secret_aad(service_id))?,
+        ),
+        None => None,
+    };
+    db::set_webhook_secret(c, service_id, sealed).await?;
+    Ok(())
 }
 
 /// Seals the key for the service's row; the hint is its last four characters, shown only
@@ -203,9 +227,15 @@ pub async fn register(
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform("service:register")?;
     let body = body?;
-    let spec = ServiceSpec::parse(&body, None, &["endpoints", "apiKey"], server_pattern)?;
+    let spec = ServiceSpec::parse(
+        &body,
+        None,
+        &["endpoints", "apiKey", "webhookSecret"],
+        server_pattern,
+    )?;
     let endpoints = endpoints_in(&body)?;
     let key = api_key(&body)?.flatten();
+    let webhook_secret = secret_in(&body, "webhookSecret")?.flatten();
     check_urls(state, &spec).await?;
     let columns = SpecColumns::of(&spec)?;
     scoped(&state.db, Scope::platform(), async |c| {
@@ -217,6 +247,10 @@ pub async fn register(
         if key_set {
             store_key(c, state, row.id, key).await?;
         }
+        let webhook_secret_set = webhook_secret.is_some();
+        if webhook_secret_set {
+            store_webhook_secret(c, state, row.id, webhook_secret).await?;
+        }
         if let Some(schema) = &spec.form_schema {
             forms::record_registry_version(c, actor.user_id, row.id, 0, schema, "Registered")
                 .await?;
@@ -227,6 +261,7 @@ pub async fn register(
             "visibility": spec.visibility.as_str(),
             "endpoints": endpoints.len(),
             "apiKeySet": key_set,
+            "webhookSecretSet": webhook_secret_set,
         });
         audit::record(
             c,
@@ -326,12 +361,13 @@ pub async fn update(
     actor.require_platform("service:update")?;
     let (id, body) = (id?, body?);
     let key = api_key(&body)?;
+    let webhook_secret = secret_in(&body, "webhookSecret")?;
     // Read, merged and written under the row's lock: two concurrent updates of different
     // fields both hold.
     scoped(&state.db, Scope::platform(), async |c| {
         let before = db::find_for_update(c, id).await?.ok_or(AppError::NotFound)?;
         let current = before.spec()?;
-        let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey"], server_pattern)?;
+        let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey", "webhookSecret"], server_pattern)?;
         check_urls(state, &spec).await?;
         // The Task Manager's handler reads its own fields from its form (as in the builder).
         if let Some(schema) = spec.form_schema.as_ref().filter(|_| spec.name == crate::domain::task::SERVICE) {
@@ -343,7 +379,7 @@ pub async fn update(
         }
         let changed: Vec<&str> = Obj::new(&body, JsonPath::root(""))?
             .keys()
-            .filter(|k| *k != "apiKey")
+            .filter(|k| *k != "apiKey" && *k != "webhookSecret")
             .collect();
         if !changed.is_empty() {
             let details = json!({ "name": spec.name, "changed": changed, "statusBefore": before.status, "status": spec.status.as_str() });
@@ -352,6 +388,11 @@ pub async fn update(
         if let Some(key) = key {
             let details = json!({ "name": spec.name, "apiKeySet": key.is_some(), "replaced": before.api_key_updated_at.is_some() });
             store_key(c, state, id, key).await?;
+            audit::record(c, client, event(actor, AuditAction::ServiceKeySet, id, details)).await?;
+        }
+        if let Some(secret) = webhook_secret {
+            let details = json!({ "name": spec.name, "webhookSecretSet": secret.is_some() });
+            store_webhook_secret(c, state, id, secret).await?;
             audit::record(c, client, event(actor, AuditAction::ServiceKeySet, id, details)).await?;
         }
         detail(c, id).await
@@ -551,7 +592,11 @@ pub async fn assign(
                 .map_or(AssignmentStatus::Active, |a| a.status),
         };
         let custom_settings = match o.get("customSettings") {
-            Some(v) => settings(&service.spec()?.settings_schema, v)?,
+            Some(v) => {
+                // The gateway reads `rateLimits`: its shape is checked whatever the schema.
+                crate::server::gateway::routes::check_rate_limits(v)?;
+                settings(&service.spec()?.settings_schema, v)?
+            }
             None => current
                 .as_ref()
                 .map_or_else(|| json!({}), |a| a.custom_settings.clone()),
@@ -790,6 +835,15 @@ pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
                 details: json!({ "keyId": state.keyring.active_id() }),
             };
             audit::record(c, &ClientInfo::default(), event).await?;
+            rotated += 1;
+        }
+        for (id, sealed) in db::all_webhook_secrets(c).await? {
+            if state.keyring.is_current(&sealed) {
+                continue;
+            }
+            let aad = webhook_secret_aad(id);
+            let clear = state.keyring.open(&sealed, &aad)?;
+            db::set_webhook_secret(c, id, Some(state.keyring.seal(&clear, &aad)?)).await?;
             rotated += 1;
         }
         Ok(rotated)

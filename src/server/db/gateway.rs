@@ -1,0 +1,143 @@
+//! Queries on the gateway's call log and the webhook deliveries services sent.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::schema::{gateway_calls, users, webhook_deliveries};
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = gateway_calls)]
+pub struct NewCall {
+    pub tenant_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub service_id: Uuid,
+    pub endpoint_name: String,
+    pub method: String,
+    pub path: String,
+    pub status: i16,
+    pub latency_ms: i32,
+    pub request_bytes: i64,
+    pub response_bytes: i64,
+    pub request_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_calls(conn: &mut AsyncPgConnection, calls: &[NewCall]) -> QueryResult<usize> {
+    diesel::insert_into(gateway_calls::table)
+        .values(calls)
+        .execute(conn)
+        .await
+}
+
+/// One logged call, with its user's email (a removed user's calls keep no name).
+#[derive(Debug, Clone, Queryable)]
+pub struct CallRow {
+    pub id: i64,
+    pub tenant_id: Uuid,
+    pub user_email: Option<String>,
+    pub endpoint_name: String,
+    pub method: String,
+    pub path: String,
+    pub status: i16,
+    pub latency_ms: i32,
+    pub request_bytes: i64,
+    pub response_bytes: i64,
+    pub request_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The newest calls to a service, newest first.
+pub async fn recent_calls(
+    conn: &mut AsyncPgConnection,
+    service_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<CallRow>> {
+    gateway_calls::table
+        .left_join(users::table.on(users::id.nullable().eq(gateway_calls::user_id)))
+        .filter(gateway_calls::service_id.eq(service_id))
+        .order((gateway_calls::created_at.desc(), gateway_calls::id.desc()))
+        .limit(limit)
+        .select((
+            gateway_calls::id,
+            gateway_calls::tenant_id,
+            users::email.nullable(),
+            gateway_calls::endpoint_name,
+            gateway_calls::method,
+            gateway_calls::path,
+            gateway_calls::status,
+            gateway_calls::latency_ms,
+            gateway_calls::request_bytes,
+            gateway_calls::response_bytes,
+            gateway_calls::request_id,
+            gateway_calls::created_at,
+        ))
+        .load(conn)
+        .await
+}
+
+/// Deletes calls logged before `before`, at most `batch` at a time (answers how many).
+pub async fn purge_calls(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM gateway_calls WHERE id IN \
+         (SELECT id FROM gateway_calls WHERE created_at < $1 LIMIT $2)",
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(before)
+    .bind::<diesel::sql_types::BigInt, _>(batch)
+    .execute(conn)
+    .await
+}
+
+/// Keeps a verified delivery; `false` when this delivery id was kept before.
+pub async fn insert_delivery(
+    conn: &mut AsyncPgConnection,
+    service_id: Uuid,
+    delivery_id: &str,
+    event: Option<&str>,
+    payload: &Value,
+) -> QueryResult<bool> {
+    let n = diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::service_id.eq(service_id),
+            webhook_deliveries::delivery_id.eq(delivery_id),
+            webhook_deliveries::event.eq(event),
+            webhook_deliveries::payload.eq(payload),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct DeliveryRow {
+    pub delivery_id: String,
+    pub event: Option<String>,
+    pub payload: Value,
+    pub received_at: DateTime<Utc>,
+}
+
+pub async fn recent_deliveries(
+    conn: &mut AsyncPgConnection,
+    service_id: Uuid,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::service_id.eq(service_id))
+        .order(webhook_deliveries::received_at.desc())
+        .limit(limit)
+        .select((
+            webhook_deliveries::delivery_id,
+            webhook_deliveries::event,
+            webhook_deliveries::payload,
+            webhook_deliveries::received_at,
+        ))
+        .load(conn)
+        .await
+}

@@ -1,0 +1,112 @@
+//! The gateway's call log: one row per call (tenant, user, endpoint, status, latency and
+//! bytes; never bodies, headers or keys). Calls are queued and written in batches by one
+//! task, so that a call does not wait for an insert; `gateway.call_log_days` bounds how long
+//! rows are kept.
+
+use std::{sync::Mutex, time::Duration};
+
+use chrono::Utc;
+use tokio::sync::mpsc;
+
+use crate::server::{
+    db::{
+        gateway::{self as db, NewCall},
+        scope::{scoped, Scope},
+    },
+    state::AppState,
+};
+
+/// Calls waiting to be written; beyond this a call waits for room rather than be lost.
+const QUEUE: usize = 10_000;
+const BATCH: usize = 500;
+const RETRY: Duration = Duration::from_secs(1);
+/// Attempts to write one batch before it is given up (and that is logged).
+const ATTEMPTS: u32 = 30;
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+const PURGE_BATCH: i64 = 10_000;
+
+pub struct CallLog {
+    tx: mpsc::Sender<NewCall>,
+    rx: Mutex<Option<mpsc::Receiver<NewCall>>>,
+}
+
+impl Default for CallLog {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        Self {
+            tx,
+            rx: Mutex::new(Some(rx)),
+        }
+    }
+}
+
+impl CallLog {
+    /// Queues a call; when the queue is full, the call is written once there is room.
+    pub fn record(&self, call: NewCall) {
+        if let Err(mpsc::error::TrySendError::Full(call)) = self.tx.try_send(call) {
+            let tx = self.tx.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(call).await;
+            });
+        }
+    }
+
+    /// Starts the writer and the retention job (once per process).
+    pub fn start(state: &AppState) {
+        let rx = state
+            .gateway
+            .calls
+            .rx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(rx) = rx {
+            tokio::spawn(write(state.clone(), rx));
+            tokio::spawn(purge(state.clone()));
+        }
+    }
+}
+
+async fn write(state: AppState, mut rx: mpsc::Receiver<NewCall>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        for attempt in 1..=ATTEMPTS {
+            let rows = &batch;
+            match scoped(&state.db, Scope::platform(), async |c| {
+                Ok(db::insert_calls(c, rows).await?)
+            })
+            .await
+            {
+                Ok(_) => break,
+                Err(e) if attempt == ATTEMPTS => {
+                    tracing::error!(error = %e, calls = batch.len(), "gateway call log: a batch could not be written; dropped");
+                }
+                Err(_) => tokio::time::sleep(RETRY).await,
+            }
+        }
+        batch.clear();
+    }
+}
+
+async fn purge(state: AppState) {
+    let mut tick = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tick.tick().await;
+        let before =
+            Utc::now() - chrono::Duration::days(i64::from(state.settings.gateway.call_log_days));
+        loop {
+            let deleted = scoped(&state.db, Scope::platform(), async |c| {
+                Ok(db::purge_calls(c, before, PURGE_BATCH).await?)
+            })
+            .await;
+            match deleted {
+                Ok(n) if n as i64 == PURGE_BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "gateway call log: old calls could not be deleted");
+                    break;
+                }
+            }
+        }
+    }
+}

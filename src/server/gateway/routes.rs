@@ -1,0 +1,349 @@
+//! What the gateway may call for one session: the external services its tenant and user may
+//! use, with their endpoints, limits and decrypted credentials. Built from the registry once
+//! per session and kept beside the session's cached actor, so that a call through the gateway
+//! costs no database round trip; every registry, assignment or grant change drops it (the
+//! access cache's notifications).
+
+use std::{sync::Arc, time::Duration};
+
+use diesel_async::AsyncPgConnection;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        error::AppError,
+        form::FormSchema,
+        permission::Permission,
+        service::{
+            endpoint::{HttpMethod, MAX_RATE_LIMIT},
+            AuthType, ServiceStatus, ServiceType,
+        },
+    },
+    server::{
+        auth::actor::Actor,
+        db::{
+            scope::scoped,
+            services::{self as registry_db, EndpointRow},
+        },
+        keyring::api_key_aad,
+        secret::Secret,
+        services::registry::accessible_in,
+        state::AppState,
+    },
+};
+
+/// The external services one session may call through the gateway.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub services: Vec<Arc<Upstream>>,
+}
+
+/// An external service as the gateway calls it.
+#[derive(Debug)]
+pub struct Upstream {
+    pub id: Uuid,
+    pub name: String,
+    pub display_name: String,
+    pub status: ServiceStatus,
+    pub base_url: String,
+    pub auth_type: AuthType,
+    /// Opened from its sealed form; never serialized or logged (`Secret`).
+    pub key: Option<Secret>,
+    pub endpoints: Vec<Arc<Route>>,
+}
+
+/// One endpoint: how a request matches it, and what a call needs.
+#[derive(Debug)]
+pub struct Route {
+    pub name: String,
+    pub display_name: String,
+    pub method: HttpMethod,
+    pub template: String,
+    segments: Vec<Segment>,
+    pub required_permissions: Vec<Permission>,
+    pub request_schema: Option<FormSchema>,
+    pub response_schema: Option<Value>,
+    /// Calls per minute for one tenant, after the assignment's `rateLimits` setting.
+    pub rate_limit: u32,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+impl Route {
+    /// Whether `path` (as the client sent it, `/`-separated, still percent-encoded) fits
+    /// this endpoint's template.
+    pub fn matches(&self, path: &str) -> bool {
+        let trimmed = path.strip_prefix('/').unwrap_or(path);
+        if self.segments.is_empty() {
+            return trimmed.is_empty();
+        }
+        let mut parts = trimmed.split('/');
+        for segment in &self.segments {
+            match (segment, parts.next()) {
+                (Segment::Literal(l), Some(p)) if p == l => {}
+                (Segment::Param, Some(p)) if is_param_value(p) => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_none()
+    }
+
+    pub fn has_params(&self) -> bool {
+        self.segments.contains(&Segment::Param)
+    }
+}
+
+/// A path parameter's value: not empty, not `.` or `..` (also percent-encoded), and no
+/// encoded `/` or `\`, so that it cannot step out of its segment upstream.
+fn is_param_value(p: &str) -> bool {
+    let lower = p.to_ascii_lowercase();
+    !p.is_empty()
+        && p.len() <= 200
+        && !matches!(
+            lower.as_str(),
+            "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+        )
+        && !lower.contains("%2f")
+        && !lower.contains("%5c")
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@".contains(c))
+}
+
+fn segments(template: &str) -> Vec<Segment> {
+    template
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.starts_with('{') {
+                Segment::Param
+            } else {
+                Segment::Literal(s.to_string())
+            }
+        })
+        .collect()
+}
+
+impl Upstream {
+    /// The endpoint a request names: by method and path template. `None` when nothing fits.
+    pub fn route(&self, method: HttpMethod, path: &str) -> Option<&Arc<Route>> {
+        self.endpoints
+            .iter()
+            .find(|e| e.method == method && e.matches(path))
+    }
+
+    pub fn endpoint(&self, name: &str) -> Option<&Arc<Route>> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+}
+
+impl Table {
+    pub fn service(&self, name: &str) -> Option<&Arc<Upstream>> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+/// The session's table: cached, or built from the registry and cached.
+pub async fn table(state: &AppState, actor: &Actor) -> Result<Arc<Table>, AppError> {
+    if let Some(t) = state.access.gateway(actor.session_id) {
+        return Ok(t);
+    }
+    let ticket = state.access.ticket();
+    let table = Arc::new(build(state, actor).await?);
+    if let Some(ticket) = ticket {
+        state.access.store_gateway(ticket, actor, table.clone());
+    }
+    Ok(table)
+}
+
+async fn build(state: &AppState, actor: &Actor) -> Result<Table, AppError> {
+    scoped(&state.db, actor.scope(), async |c| {
+        let usable = accessible_in(c, actor).await?;
+        let mut services = Vec::new();
+        let external: Vec<Uuid> = usable
+            .iter()
+            .filter(|s| s.service_type == ServiceType::External.as_str())
+            .map(|s| s.id)
+            .collect();
+        let endpoints = registry_db::endpoints_of(c, &external).await?;
+        for id in external {
+            match upstream(c, state, actor, id, &endpoints).await {
+                Ok(Some(u)) => services.push(Arc::new(u)),
+                Ok(None) => {}
+                // One unreadable service must not take the others down with it.
+                Err(AppError::Internal) => {
+                    tracing::error!(service = %id, "a service does not read back; the gateway skips it")
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Table { services })
+    })
+    .await
+}
+
+async fn upstream(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    endpoints: &[EndpointRow],
+) -> Result<Option<Upstream>, AppError> {
+    let Some(row) = registry_db::find(c, id).await? else {
+        return Ok(None);
+    };
+    let spec = row.spec()?;
+    let Some(base_url) = spec.base_url else {
+        return Ok(None);
+    };
+    let (sealed_key, _) = registry_db::sealed_secrets(c, id).await?;
+    let key = match sealed_key {
+        Some(blob) => {
+            let clear = state.keyring.open(&blob, &api_key_aad(id)).inspect_err(|_| {
+                tracing::error!(service = %id, "the service's API key does not open under the configured keys")
+            })?;
+            Some(Secret::new(
+                String::from_utf8(clear).map_err(|_| AppError::Internal)?,
+            ))
+        }
+        None => None,
+    };
+    let settings = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
+        .await?
+        .pop()
+        .map(|a| a.custom_settings)
+        .unwrap_or(Value::Null);
+    let mut routes = Vec::new();
+    for e in endpoints.iter().filter(|e| e.service_id == id) {
+        let spec = e.spec()?;
+        routes.push(Arc::new(Route {
+            segments: segments(&spec.path),
+            rate_limit: rate_limit_of(&settings, &spec.name, spec.rate_limit),
+            name: spec.name,
+            display_name: spec.display_name,
+            method: spec.method,
+            template: spec.path,
+            required_permissions: spec.required_permissions,
+            request_schema: spec.request_schema,
+            response_schema: spec.response_schema,
+            timeout: Duration::from_millis(u64::try_from(spec.timeout_ms).unwrap_or(30_000)),
+        }));
+    }
+    Ok(Some(Upstream {
+        id,
+        name: row.name,
+        display_name: row.display_name,
+        status: spec.status,
+        base_url,
+        auth_type: spec.auth_type,
+        key,
+        endpoints: routes,
+    }))
+}
+
+/// The tenant's limit for an endpoint: the assignment's `customSettings.rateLimits` may
+/// name the endpoint or `*` (every endpoint) with calls per minute, raising or lowering the
+/// endpoint's own `rateLimit`. (`assign` checks the shape when it is saved.)
+pub fn rate_limit_of(settings: &Value, endpoint: &str, own: i32) -> u32 {
+    let limits = settings.get("rateLimits");
+    let pick = |key: &str| {
+        limits
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_i64)
+            .filter(|n| (1..=MAX_RATE_LIMIT).contains(n))
+    };
+    let n = pick(endpoint)
+        .or_else(|| pick("*"))
+        .unwrap_or(i64::from(own));
+    u32::try_from(n.max(1)).unwrap_or(1)
+}
+
+/// Checks an assignment's `rateLimits` setting, if it has one: an object of endpoint names
+/// (or `*`) to whole numbers of calls per minute.
+pub fn check_rate_limits(settings: &Value) -> Result<(), AppError> {
+    let Some(limits) = settings.get("rateLimits") else {
+        return Ok(());
+    };
+    let obj = limits.as_object().ok_or_else(|| {
+        AppError::validation(
+            "customSettings.rateLimits",
+            "must be an object of endpoint names (or *) to calls per minute",
+        )
+    })?;
+    for (name, n) in obj {
+        if !n
+            .as_i64()
+            .is_some_and(|n| (1..=MAX_RATE_LIMIT).contains(&n))
+        {
+            return Err(AppError::validation(
+                format!("customSettings.rateLimits.{name}"),
+                format!("must be a whole number of calls per minute from 1 to {MAX_RATE_LIMIT}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(template: &str) -> Route {
+        Route {
+            name: "e".into(),
+            display_name: "e".into(),
+            method: HttpMethod::Get,
+            template: template.into(),
+            segments: segments(template),
+            required_permissions: Vec::new(),
+            request_schema: None,
+            response_schema: None,
+            rate_limit: 1,
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn paths_match_templates_segment_by_segment() {
+        let r = route("/messages/{id}/status");
+        assert!(r.matches("/messages/42/status"));
+        assert!(r.matches("/messages/a%20b/status"));
+        for bad in [
+            "/messages/status",
+            "/messages/42/status/x",
+            "/messages//status",
+            "/messages/../status",
+            "/messages/%2e%2e/status",
+            "/messages/a%2Fb/status",
+            "/messages/a%5cb/status",
+            "/Messages/42/status",
+        ] {
+            assert!(!r.matches(bad), "{bad}");
+        }
+        assert!(route("/").matches("/"));
+        assert!(route("/").matches(""));
+        assert!(!route("/").matches("/x"));
+        assert!(route("/messages").matches("/messages"));
+    }
+
+    #[test]
+    fn an_assignment_raises_or_lowers_a_limit() {
+        let s = serde_json::json!({"rateLimits": {"messages:blast": 5, "*": 500}});
+        assert_eq!(rate_limit_of(&s, "messages:blast", 60), 5);
+        assert_eq!(rate_limit_of(&s, "messages:list", 100), 500);
+        assert_eq!(rate_limit_of(&Value::Null, "x", 100), 100);
+        assert!(check_rate_limits(&s).is_ok());
+        let bad = serde_json::json!({"rateLimits": {"x": 0}});
+        assert_eq!(
+            check_rate_limits(&bad).unwrap_err().field(),
+            Some("customSettings.rateLimits.x")
+        );
+        assert!(check_rate_limits(&serde_json::json!({"rateLimits": 5})).is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! `/api/v1/gateway/{service}/{*path}` (a Bearer token, or the browser session for the
+//! app's own pages) and `/api/v1/webhooks/{service}`.
+
+use axum::{
+    body::{to_bytes, Body},
+    extract::{FromRequestParts, Path, Request, State},
+    http::{header, request::Parts, HeaderName, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::{
+    domain::{error::AppError, service::endpoint::HttpMethod},
+    server::{
+        auth::{
+            actor::{Actor, ClientInfo},
+            web_session,
+        },
+        gateway::{self, Call, Refusal, Reply},
+        services::{auth as auth_service, webhooks},
+        state::AppState,
+    },
+};
+
+/// Matches the router's body limit: a body this large was refused before it got here.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// The caller: a Bearer token when one is sent (the API's way), otherwise the browser
+/// session (the origin guard has already refused a cross-site request without a token).
+async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> {
+    if parts.headers.contains_key(header::AUTHORIZATION) {
+        return Actor::from_request_parts(parts, state).await;
+    }
+    let session = Session::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::Unauthenticated)?;
+    let id = web_session::current(&session)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    auth_service::resolve_actor(state, id).await
+}
+
+pub async fn proxy(
+    State(state): State<AppState>,
+    Path((service, path)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let actor = match caller(&mut parts, &state).await {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    let Some(method) = HttpMethod::parse(parts.method.as_str()) else {
+        return AppError::NotFound.into_response();
+    };
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return AppError::validation("body", "is too large").into_response(),
+    };
+    // The raw path, still percent-encoded, so that templates match what upstream receives.
+    let raw_path = parts.uri.path();
+    let prefix = format!("/api/v1/gateway/{service}");
+    let rest = raw_path
+        .strip_prefix(prefix.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("/{path}"));
+    let reply = gateway::call(
+        &state,
+        &actor,
+        Call {
+            service: &service,
+            method,
+            path: &rest,
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            body,
+        },
+    )
+    .await;
+    respond(reply)
+}
+
+/// The service's answer as it came (status, body, content headers), or the gateway's own
+/// refusal in the API's error envelope; either way with `X-Request-Id` and the rate limit.
+pub fn respond(reply: Reply) -> Response {
+    let mut response = match reply.result {
+        Ok(answer) => {
+            let mut r = Response::new(Body::from(answer.body));
+            *r.status_mut() = answer.status;
+            *r.headers_mut() = answer.headers;
+            r
+        }
+        Err(Refusal::Error(e)) => e.into_response(),
+        Err(Refusal::Invalid(errors)) => {
+            let first = errors.first().map(|e| e.path.clone()).unwrap_or_default();
+            let fields: Vec<_> = errors
+                .iter()
+                .map(|e| json!({ "field": e.path, "message": e.message }))
+                .collect();
+            let message = errors
+                .first()
+                .map(|e| format!("{}: {}", e.path, e.message))
+                .unwrap_or_default();
+            let body = json!({
+                "success": false,
+                "error": { "code": "VALIDATION_ERROR", "message": message,
+                           "details": { "field": first, "fields": fields } },
+            });
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        }
+    };
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&reply.request_id) {
+        headers.insert(HeaderName::from_static("x-request-id"), v);
+    }
+    if let Some(limit) = reply.limit {
+        for (name, value) in limit.headers() {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), v);
+            }
+        }
+    }
+    response
+}
+
+pub async fn webhook(
+    State(state): State<AppState>,
+    Path(service): Path<String>,
+    client: ClientInfo,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return AppError::validation("body", "is too large").into_response(),
+    };
+    let h = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let delivery = webhooks::Delivery {
+        id: h(webhooks::ID_HEADER),
+        timestamp: h(webhooks::TIMESTAMP_HEADER),
+        signature: h(webhooks::SIGNATURE_HEADER),
+        body: &body,
+    };
+    match webhooks::receive(&state, &service, delivery, &client).await {
+        Ok(()) => Json(json!({ "success": true, "data": { "received": true } })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,256 @@
+//! Webhooks from external services (`POST /api/v1/webhooks/{service}`): a delivery carries
+//! an id, a Unix timestamp and `sha256=` + hex HMAC-SHA256(secret, timestamp + "." + body)
+//! (the service's webhook secret, sealed like its API key). Deliveries with a bad signature,
+//! a timestamp more than five minutes off, or an id seen before are refused (401) and
+//! audited; accepted ones are kept for the service's page.
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    domain::{audit::AuditAction, error::AppError},
+    server::{
+        auth::actor::ClientInfo,
+        db::{
+            audit::Outcome,
+            gateway as db,
+            scope::{scoped, Scope},
+            services as registry_db,
+        },
+        keyring::webhook_secret_aad,
+        services::audit::{self, Event},
+        state::AppState,
+    },
+};
+
+pub const ID_HEADER: &str = "x-webhook-id";
+pub const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
+pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
+/// How far a delivery's timestamp may be from now, either way.
+pub const TOLERANCE_SECS: i64 = 300;
+/// Ids are remembered longer than any timestamp is accepted, so a replay is caught either way.
+const REMEMBER_SECS: u64 = 2 * TOLERANCE_SECS as u64 + 60;
+
+/// The signature header's value for `body` sent at `timestamp`.
+pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn verifies(secret: &[u8], timestamp: &str, body: &[u8], signature: &str) -> bool {
+    let Some(given) = signature
+        .strip_prefix("sha256=")
+        .and_then(|h| hex::decode(h.trim()).ok())
+    else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    // Constant time.
+    mac.verify_slice(&given).is_ok()
+}
+
+/// A delivery's headers, as they arrived.
+#[derive(Debug, Default)]
+pub struct Delivery<'a> {
+    pub id: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub signature: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Checks and keeps a delivery to service `name`.
+pub async fn receive(
+    state: &AppState,
+    name: &str,
+    d: Delivery<'_>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let found = scoped(&state.db, Scope::platform(), async |c| {
+        let Some(row) = registry_db::find_by_name(c, name).await? else {
+            return Ok(None);
+        };
+        let (_, sealed) = registry_db::sealed_secrets(c, row.id).await?;
+        Ok(sealed.map(|s| (row.id, s)))
+    })
+    .await?;
+    let Some((service_id, sealed)) = found else {
+        // Said the same way as a bad signature: the answer does not tell which services exist.
+        return refuse(
+            state,
+            client,
+            None,
+            name,
+            d.id,
+            "no webhook secret is set for this service",
+        )
+        .await;
+    };
+    let secret = state
+        .keyring
+        .open(&sealed, &webhook_secret_aad(service_id))?;
+    let (Some(id), Some(timestamp), Some(signature)) = (d.id, d.timestamp, d.signature) else {
+        return refuse(
+            state,
+            client,
+            Some(service_id),
+            name,
+            d.id,
+            "missing id, timestamp or signature header",
+        )
+        .await;
+    };
+    if !verifies(&secret, timestamp, d.body, signature) {
+        return refuse(
+            state,
+            client,
+            Some(service_id),
+            name,
+            Some(id),
+            "bad signature",
+        )
+        .await;
+    }
+    let sent = timestamp.trim().parse::<i64>().unwrap_or(i64::MIN);
+    if sent == i64::MIN || (Utc::now().timestamp() - sent).abs() > TOLERANCE_SECS {
+        return refuse(
+            state,
+            client,
+            Some(service_id),
+            name,
+            Some(id),
+            "timestamp outside the five-minute tolerance",
+        )
+        .await;
+    }
+    if id.is_empty() || id.len() > 200 || id.chars().any(|c| c.is_control()) {
+        return refuse(
+            state,
+            client,
+            Some(service_id),
+            name,
+            None,
+            "the delivery id must be 1 to 200 printable characters",
+        )
+        .await;
+    }
+    if !first_sight(state, service_id, id).await? {
+        return refuse(
+            state,
+            client,
+            Some(service_id),
+            name,
+            Some(id),
+            "replayed delivery id",
+        )
+        .await;
+    }
+    let payload: Value =
+        serde_json::from_slice(d.body).map_err(|_| AppError::validation("body", "must be JSON"))?;
+    let event = payload
+        .get("event")
+        .and_then(Value::as_str)
+        .map(|e| e.chars().take(100).collect::<String>());
+    scoped(&state.db, Scope::platform(), async |c| {
+        let kept = db::insert_delivery(c, service_id, id, event.as_deref(), &payload).await?;
+        if kept {
+            let e = Event {
+                action: AuditAction::WebhookReceive,
+                outcome: Outcome::Success,
+                tenant_id: None,
+                actor_user_id: None,
+                target: Some(("service", service_id.to_string())),
+                details: json!({ "service": name, "deliveryId": id, "event": event }),
+            };
+            audit::record(c, client, e).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Whether this is the first time the id arrives (remembered in Redis, shared by every node).
+async fn first_sight(state: &AppState, service: uuid::Uuid, id: &str) -> Result<bool, AppError> {
+    let key = format!(
+        "{}webhook:seen:{service}:{}",
+        state.settings.redis.key_prefix,
+        hex::encode(Sha256::digest(id.as_bytes()))
+    );
+    let mut conn = state.redis.get().await?;
+    let set: Option<String> = redis::cmd("SET")
+        .arg(&key)
+        .arg(1)
+        .arg("NX")
+        .arg("EX")
+        .arg(REMEMBER_SECS)
+        .query_async(&mut conn)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "webhooks: redis failed");
+            AppError::Unavailable
+        })?;
+    Ok(set.is_some())
+}
+
+async fn refuse(
+    state: &AppState,
+    client: &ClientInfo,
+    service_id: Option<uuid::Uuid>,
+    name: &str,
+    delivery: Option<&str>,
+    reason: &str,
+) -> Result<(), AppError> {
+    tracing::warn!(service = name, reason, "webhook delivery refused");
+    let details = json!({
+        "service": name.chars().take(100).collect::<String>(),
+        "reason": reason,
+        "deliveryId": delivery.map(|d| d.chars().take(200).collect::<String>()),
+    });
+    scoped(
+        &state.db,
+        Scope::platform(),
+        async |c: &mut AsyncPgConnection| {
+            let e = Event {
+                action: AuditAction::WebhookRefuse,
+                outcome: Outcome::Failure,
+                tenant_id: None,
+                actor_user_id: None,
+                target: service_id.map(|id| ("service", id.to_string())),
+                details,
+            };
+            audit::record(c, client, e).await?;
+            Ok(())
+        },
+    )
+    .await?;
+    Err(AppError::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_verifies_only_for_its_secret_timestamp_and_body() {
+        let sig = sign(b"secret", 1_700_000_000, b"{\"a\":1}");
+        assert!(verifies(b"secret", "1700000000", b"{\"a\":1}", &sig));
+        assert!(!verifies(b"other", "1700000000", b"{\"a\":1}", &sig));
+        assert!(!verifies(b"secret", "1700000001", b"{\"a\":1}", &sig));
+        assert!(!verifies(b"secret", "1700000000", b"{\"a\":2}", &sig));
+        assert!(!verifies(
+            b"secret",
+            "1700000000",
+            b"{\"a\":1}",
+            "sha256=zz"
+        ));
+        assert!(!verifies(b"secret", "1700000000", b"{\"a\":1}", &sig[7..]));
+    }
+}
