@@ -6,12 +6,15 @@ SERVER_FEATURES := --no-default-features --features ssr
 
 .PHONY: run test setup build release unit-and-integration e2e lint
 
-## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve in dev mode
+## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve in dev
+## mode, with the demo WhatsApp service (an external service behind the gateway) beside it
 run:
 	scripts/setup.sh
 	cargo leptos build --release
 	INTI_MODE=dev target/release/inti migrate
-	INTI_MODE=dev target/release/inti serve
+	INTI_MODE=dev target/release/inti demo-whatsapp --port 3200 & DEMO=$$!; \
+	  trap 'kill $$DEMO 2>/dev/null' EXIT INT TERM; \
+	  INTI_MODE=dev target/release/inti serve
 
 ## test: install what is missing, then lint, unit + integration tests, end2end tests
 test:

@@ -31,13 +31,26 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'target/debug/inti serve',
-    cwd: '..',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'target/debug/inti serve',
+      cwd: '..',
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // The demo external service the seed registers (at 127.0.0.1:3200); it reports
+      // deliveries to this run's server. Its /health answers 401 without the key: up.
+      command: `target/debug/inti demo-whatsapp --port 3200 --webhook-url ${baseURL}/api/v1/webhooks/whatsapp-gateway`,
+      cwd: '..',
+      url: 'http://127.0.0.1:3200/health',
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

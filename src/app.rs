@@ -18,6 +18,7 @@ use crate::ui::{
     menus::MenuEditorPage,
     not_found::NotFound,
     roles::RolesPage,
+    service_page::ServicePage,
     services::{MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage},
     task_board::TaskBoardPage,
     tasks::{CreateTaskPage, MyTasksPage, TaskListPage, TaskPage},
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/create") view=CreateTaskPage />
                     <Route path=path!("/tasks/board") view=TaskBoardPage />
                     <Route path=path!("/tasks/:id") view=TaskPage />
+                    <Route path=path!("/apps/:service/:item") view=ServicePage />
                 </ParentRoute>
             </Routes>
         </Router>

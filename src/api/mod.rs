@@ -9,6 +9,7 @@ pub mod context;
 pub mod forms;
 pub mod menus;
 pub mod roles;
+pub mod service_pages;
 pub mod services;
 pub mod tasks;
 pub mod tenants;

@@ -399,3 +399,27 @@ pub async fn my_services() -> Result<Vec<TenantService>, AppError> {
         .await,
     )
 }
+
+/// The service's newest gateway calls and webhook deliveries, for its Calls tab.
+#[server(prefix = "/api", endpoint = "services_calls")]
+pub async fn service_calls(
+    id: String,
+) -> Result<
+    (
+        Vec<crate::domain::service::view::CallView>,
+        Vec<crate::domain::service::view::DeliveryView>,
+    ),
+    AppError,
+> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let calls = registry::calls(&state, &actor, self::id(&id)).await?;
+            let deliveries = registry::deliveries(&state, &actor, self::id(&id)).await?;
+            Ok((calls, deliveries))
+        }
+        .await,
+    )
+}

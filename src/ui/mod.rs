@@ -14,6 +14,7 @@ pub mod login;
 pub mod menus;
 pub mod not_found;
 pub mod roles;
+pub mod service_page;
 pub mod services;
 pub mod sidebar_menu;
 pub mod task_board;

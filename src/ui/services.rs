@@ -230,12 +230,13 @@ pub fn RegisterServicePage() -> impl IntoView {
     }
 }
 
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("overview", "Overview"),
     ("endpoints", "Endpoints"),
     ("tenants", "Tenants"),
     ("schemas", "Schemas"),
     ("key", "API key"),
+    ("calls", "Calls"),
 ];
 
 #[component]
@@ -317,6 +318,7 @@ fn ServiceDetailView(service: ServiceDetail, tab: String, actions: Actions) -> i
         "tenants" => view! { <TenantsTab service=service.clone() actions /> }.into_any(),
         "schemas" => view! { <SchemasTab service=service.clone() actions /> }.into_any(),
         "key" => view! { <KeyTab service=service.service.clone() actions /> }.into_any(),
+        "calls" => view! { <CallsTab id=service.service.id.to_string() /> }.into_any(),
         _ => view! { <OverviewTab service=service.service.clone() actions /> }.into_any(),
     };
     view! {
@@ -716,5 +718,74 @@ fn ServiceList(list: Vec<TenantService>) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The gateway's call log for the service (never bodies or keys) and the webhook
+/// deliveries it sent.
+#[component]
+fn CallsTab(id: String) -> impl IntoView {
+    let loaded = Resource::new(move || id.clone(), crate::api::services::service_calls);
+    view! {
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Err(e) => Either::Left(view! { <p role="alert" class="text-sm text-red-700">{e.user_message()}</p> }),
+                    Ok((calls, deliveries)) => Either::Right(view! {
+                        <section class="space-y-2">
+                            <h2 class="text-lg font-semibold">"Recent calls"</h2>
+                            {if calls.is_empty() {
+                                Either::Left(view! { <p class="text-sm text-slate-500">"No calls through the gateway yet."</p> })
+                            } else {
+                                Either::Right(view! {
+                                    <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                                        <table data-testid="calls-table" class="min-w-full divide-y divide-slate-200 text-sm">
+                                            <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500">
+                                                <tr>
+                                                    <th class="px-3 py-2">"When"</th><th class="px-3 py-2">"User"</th>
+                                                    <th class="px-3 py-2">"Endpoint"</th><th class="px-3 py-2">"Status"</th>
+                                                    <th class="px-3 py-2">"Latency"</th><th class="px-3 py-2">"Bytes in / out"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody class="divide-y divide-slate-100">
+                                                {calls.into_iter().map(|c| view! {
+                                                    <tr>
+                                                        <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{c.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                        <td class="px-3 py-1.5">{c.user.unwrap_or_else(|| "—".into())}</td>
+                                                        <td class="px-3 py-1.5 font-mono text-xs">{format!("{} {} ({})", c.method, c.path, c.endpoint)}</td>
+                                                        <td class="px-3 py-1.5 tabular-nums">{c.status}</td>
+                                                        <td class="px-3 py-1.5 tabular-nums">{format!("{} ms", c.latency_ms)}</td>
+                                                        <td class="px-3 py-1.5 tabular-nums">{format!("{} / {}", c.request_bytes, c.response_bytes)}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                })
+                            }}
+                        </section>
+                        <section class="mt-6 space-y-2">
+                            <h2 class="text-lg font-semibold">"Webhook deliveries"</h2>
+                            {if deliveries.is_empty() {
+                                Either::Left(view! { <p class="text-sm text-slate-500">"No verified deliveries yet."</p> })
+                            } else {
+                                Either::Right(view! {
+                                    <ul class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm">
+                                        {deliveries.into_iter().map(|d| view! {
+                                            <li class="px-3 py-2">
+                                                <span class="tabular-nums text-slate-500">{d.received_at.format("%Y-%m-%d %H:%M:%S").to_string()}</span>
+                                                " · "<span class="font-medium">{d.event.unwrap_or_else(|| "event".into())}</span>
+                                                " · "<span class="font-mono text-xs">{d.delivery_id}</span>
+                                                <pre class="mt-1 max-h-40 overflow-auto rounded bg-slate-50 p-2 text-xs">{d.payload.to_string()}</pre>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                })
+                            }}
+                        </section>
+                    }),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod endpoint;
 pub mod menu;
+pub mod page;
 pub mod reader;
 pub mod view;
 

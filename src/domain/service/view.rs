@@ -76,3 +76,31 @@ pub struct TenantService {
     /// Whether it has a form (`/forms/{name}`).
     pub has_form: bool,
 }
+
+/// One call through the gateway, as its service's page lists it (no bodies, no keys).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallView {
+    pub id: i64,
+    pub tenant_id: Uuid,
+    pub user: Option<String>,
+    pub endpoint: String,
+    pub method: String,
+    pub path: String,
+    pub status: i16,
+    pub latency_ms: i32,
+    pub request_bytes: i64,
+    pub response_bytes: i64,
+    pub request_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A webhook delivery a service sent, verified and kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryView {
+    pub delivery_id: String,
+    pub event: Option<String>,
+    pub payload: Value,
+    pub received_at: DateTime<Utc>,
+}

@@ -103,6 +103,8 @@ pub fn api_router() -> Router<AppState> {
             "/core/services/{id}/endpoints/{endpoint_id}",
             axum::routing::patch(services::update_endpoint).delete(services::delete_endpoint),
         )
+        .route("/core/services/{id}/calls", get(services::calls))
+        .route("/core/services/{id}/webhooks", get(services::deliveries))
         .route(
             "/core/services/{id}/tenants",
             get(services::service_tenants),

@@ -102,6 +102,22 @@ pub async fn endpoints(
     Ok(Envelope(registry::endpoints(&state, &actor, id).await?))
 }
 
+pub async fn calls(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<Vec<crate::domain::service::view::CallView>> {
+    Ok(Envelope(registry::calls(&state, &actor, id).await?))
+}
+
+pub async fn deliveries(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<Vec<crate::domain::service::view::DeliveryView>> {
+    Ok(Envelope(registry::deliveries(&state, &actor, id).await?))
+}
+
 pub async fn create_endpoint(
     State(state): State<AppState>,
     actor: Actor,

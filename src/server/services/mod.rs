@@ -15,6 +15,7 @@ pub mod members;
 pub mod menus;
 pub mod registry;
 pub mod roles;
+pub mod service_pages;
 pub mod tasks;
 pub mod tenants;
 pub mod users;

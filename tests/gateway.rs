@@ -1,0 +1,472 @@
+//! The API gateway against the demo WhatsApp service (`inti demo-whatsapp`, run in process on
+//! a port of its own): the blast flow, every refusal, credentials, rate limits shared by two
+//! nodes, connect-time address checks, the call log and signed webhooks.
+
+mod common;
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{body::Body, http::Request};
+use chrono::Utc;
+use common::TestApp;
+use diesel_async::RunQueryDsl;
+use inti::server::{
+    demo_whatsapp::{self, DemoConfig},
+    gateway::upstream,
+    secret::Secret,
+    services::webhooks,
+};
+use serde_json::{json, Value};
+
+const KEY: &str = "test-whatsapp-key-0123456789";
+const WEBHOOK_SECRET: &str = "test-webhook-secret-0123456789";
+const SERVICE: &str = "whatsapp-gateway";
+const BLAST: &str = "/api/v1/gateway/whatsapp-gateway/messages/blast";
+
+async fn listen(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}
+
+/// Inti (serving on a port too, for the demo's webhooks) and the demo service, registered
+/// at its address with its key and webhook secret, and with endpoints that misbehave.
+struct Setup {
+    app: TestApp,
+    demo: SocketAddr,
+    service_id: uuid::Uuid,
+    root: String,
+    admin: String,
+}
+
+async fn setup() -> Setup {
+    let app = TestApp::with_settings(|s| {
+        s.gateway.allowed_private_hosts = vec!["127.0.0.1".into()];
+        s.gateway.max_response_bytes = 64 * 1024;
+    })
+    .await;
+    let inti = listen(app.router.clone()).await;
+    let demo = listen(demo_whatsapp::router(DemoConfig {
+        api_key: Secret::new(KEY),
+        webhook_url: Some(format!("http://{inti}/api/v1/webhooks/{SERVICE}")),
+        webhook_secret: Secret::new(WEBHOOK_SECRET),
+        delivery_delay: Duration::from_millis(100),
+    }))
+    .await;
+    let root = app.token("superadmin@core.com").await;
+    let service_id = app.id_of("services", SERVICE).await;
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{service_id}"),
+            Some(json!({ "baseUrl": format!("http://{demo}"), "apiKey": KEY,
+                         "webhookSecret": WEBHOOK_SECRET })),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    for (name, path, timeout) in [
+        ("faults:slow", "/faults/slow", 300),
+        ("faults:error", "/faults/error", 5000),
+        ("faults:huge", "/faults/huge", 5000),
+        ("faults:redirect", "/faults/redirect", 5000),
+        ("faults:headers", "/faults/headers", 5000),
+    ] {
+        let e = json!({ "name": name, "method": "GET", "path": path, "timeoutMs": timeout,
+                        "requiredPermissions": ["whatsapp:read"] });
+        let res = app
+            .post_json(
+                &format!("/api/v1/core/services/{service_id}/endpoints"),
+                e,
+                Some(&root),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let admin = app.token("admin@whatsapp.com").await;
+    Setup {
+        app,
+        demo,
+        service_id,
+        root,
+        admin,
+    }
+}
+
+fn gateway(path: &str) -> String {
+    format!("/api/v1/gateway/{SERVICE}{path}")
+}
+
+/// Polls `f` until it answers `Some`, for at most five seconds.
+async fn eventually<T, F: AsyncFn() -> Option<T>>(f: F) -> T {
+    for _ in 0..100 {
+        if let Some(v) = f().await {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("never happened");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blast_goes_through_is_delivered_and_shows_in_the_history() {
+    let s = setup().await;
+    let body = json!({ "message": "Hello", "recipients": ["+6281234567890", "+6281234567000"] });
+    let res = s.app.post_json(BLAST, body, Some(&s.admin)).await;
+    assert_eq!(res.status, 202, "{}", res.text());
+    let batch = res.json()["batchId"].as_str().unwrap().to_string();
+    assert!(res.header("x-request-id").is_some());
+    assert_eq!(
+        res.header("ratelimit-policy").as_deref(),
+        Some("\"per-minute\";q=60;w=60")
+    );
+    assert!(res.header("ratelimit").unwrap().contains("r=59"));
+
+    // The demo reports delivery through a signed webhook; Inti keeps it.
+    let path = format!("/api/v1/core/services/{}/webhooks", s.service_id);
+    let delivery = eventually(async || {
+        let res = s.app.get(&path, Some(&s.root)).await;
+        res.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .next()
+            .cloned()
+    })
+    .await;
+    assert_eq!(delivery["event"], "delivery.report");
+    assert_eq!(delivery["payload"]["batchId"], batch.as_str());
+    assert_eq!(delivery["payload"]["results"][1]["status"], "FAILED");
+
+    let history = s
+        .app
+        .get(&gateway("/messages?page=1&pageSize=10"), Some(&s.admin))
+        .await;
+    assert_eq!(history.status, 200, "{}", history.text());
+    let first = &history.json()["data"][0];
+    assert_eq!(first["batchId"], batch.as_str());
+    assert_eq!(first["status"], "PARTLY_FAILED");
+    assert_eq!(first["delivered"], 1);
+
+    // The call log has both calls: who, what, status; never the key.
+    let calls_path = format!("/api/v1/core/services/{}/calls", s.service_id);
+    let calls = eventually(async || {
+        let res = s.app.get(&calls_path, Some(&s.root)).await;
+        let calls = res.json()["data"].as_array().unwrap().clone();
+        (calls.len() >= 2).then_some((calls, res.text()))
+    })
+    .await;
+    let (calls, text) = calls;
+    assert_eq!(calls[0]["endpoint"], "messages:list");
+    assert_eq!(calls[0]["status"], 200);
+    assert_eq!(calls[1]["endpoint"], "messages:blast");
+    assert_eq!(calls[1]["status"], 202);
+    assert_eq!(calls[1]["user"], "admin@whatsapp.com");
+    assert!(!text.contains(KEY));
+
+    // The service's detail does not show the key or the webhook secret either.
+    let detail = s
+        .app
+        .get(
+            &format!("/api/v1/core/services/{}", s.service_id),
+            Some(&s.root),
+        )
+        .await;
+    assert!(!detail.text().contains(KEY) && !detail.text().contains(WEBHOOK_SECRET));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_are_refused_by_tenant_permission_status_and_the_service_own_rules() {
+    let s = setup().await;
+    // An invalid number: the service's own 422 comes through.
+    let bad = json!({ "message": "Hi", "recipients": ["12ab"] });
+    let res = s.app.post_json(BLAST, bad, Some(&s.admin)).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["errors"][0]["field"], "recipients[0]");
+
+    // A tenant without the service: as if it did not exist.
+    let other = s.app.token("admin@taskmanager.com").await;
+    let ok = json!({ "message": "Hi", "recipients": ["+6281234567890"] });
+    let res = s.app.post_json(BLAST, ok.clone(), Some(&other)).await;
+    assert_eq!(res.status, 404, "{}", res.text());
+
+    // No session at all: 401; a cookie-style POST from no origin is refused before that.
+    let res = s.app.get(&gateway("/messages"), None).await;
+    assert_eq!(res.status, 401);
+    let res = s.app.post_json(BLAST, ok.clone(), None).await;
+    assert_eq!(res.status, 403);
+    assert_eq!(res.json()["error"]["code"], "CROSS_SITE_REQUEST");
+
+    // An unknown path of a known service.
+    let res = s.app.get(&gateway("/nowhere"), Some(&s.admin)).await;
+    assert_eq!(res.status, 404);
+
+    // A role without whatsapp:blast: 403, whatever the body.
+    let mut conn = s.app.db.conn().await;
+    diesel::sql_query(
+        "DELETE FROM role_permissions WHERE permission = 'whatsapp:blast' \
+         AND role_id = (SELECT id FROM roles WHERE name = 'TENANT_ADMIN' AND tenant_id IS NULL)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let res = s
+        .app
+        .post_json(BLAST, json!("garbage"), Some(&s.admin))
+        .await;
+    assert_eq!(res.status, 403, "{}", res.text());
+
+    // MAINTENANCE: 503.
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{}", s.service_id),
+            Some(json!({ "status": "MAINTENANCE" })),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 503, "{}", res.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upstream_failures_answer_502_and_504() {
+    let s = setup().await;
+    let res = s
+        .app
+        .get(&gateway("/faults/slow?ms=2000"), Some(&s.admin))
+        .await;
+    assert_eq!(res.status, 504, "{}", res.text());
+    assert_eq!(res.json()["error"]["code"], "GATEWAY_TIMEOUT");
+
+    let res = s.app.get(&gateway("/faults/error"), Some(&s.admin)).await;
+    assert_eq!(res.status, 502, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["upstreamStatus"], 500);
+
+    // 64 KB is this test's cap; the demo sends 100 KB.
+    let res = s
+        .app
+        .get(&gateway("/faults/huge?bytes=102400"), Some(&s.admin))
+        .await;
+    assert_eq!(res.status, 502, "{}", res.text());
+    assert!(res.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger"));
+    let res = s
+        .app
+        .get(&gateway("/faults/huge?bytes=1000"), Some(&s.admin))
+        .await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.body.len(), 1000);
+
+    // A redirect is not followed (it points at Redis here).
+    let res = s
+        .app
+        .get(&gateway("/faults/redirect"), Some(&s.admin))
+        .await;
+    assert_eq!(res.status, 502, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["upstreamStatus"], 307);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_credentials_stay_behind_and_the_service_key_is_injected() {
+    let s = setup().await;
+    let req = Request::get(gateway("/faults/headers"))
+        .header("authorization", format!("Bearer {}", s.admin))
+        .header("cookie", "inti_session=stolen")
+        .header("x-api-key", "a-key-the-client-made-up")
+        .header("x-forwarded-for", "6.6.6.6")
+        .header("accept", "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let res = s.app.request(req).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let seen = res.json();
+    let names: Vec<&str> = seen["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        seen["keyMatches"], true,
+        "the service's own key, not the client's"
+    );
+    for gone in ["authorization", "cookie", "x-forwarded-for"] {
+        assert!(
+            !names.contains(&gone),
+            "{gone} reached the service: {names:?}"
+        );
+    }
+    assert!(names.contains(&"accept"));
+    let tenant = s.app.id_of("tenants", "whatsapp").await;
+    assert_eq!(seen["tenant"], tenant.to_string());
+    assert_eq!(
+        seen["requestId"].as_str(),
+        res.header("x-request-id").as_deref()
+    );
+    assert!(!res.text().contains(KEY));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_one_rate_limit() {
+    let s = setup().await;
+    let tenant = s.app.id_of("tenants", "whatsapp").await;
+    let res = s
+        .app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
+            Some(json!({ "status": "ACTIVE", "customSettings": { "rateLimits": { "messages:list": 3 } } })),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let b = s.app.another_node().await;
+    let nodes = [&s.app, &b, &s.app];
+    for (i, node) in nodes.iter().enumerate() {
+        let res = node.get(&gateway("/messages"), Some(&s.admin)).await;
+        assert_eq!(res.status, 200, "call {i}: {}", res.text());
+    }
+    let res = b.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 429, "{}", res.text());
+    let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=20).contains(&retry), "{retry}");
+    assert!(res.header("ratelimit").unwrap().contains("r=0"));
+
+    // A malformed limit is refused where it is set.
+    let res = s
+        .app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
+            Some(json!({ "status": "ACTIVE", "customSettings": { "rateLimits": { "messages:list": "lots" } } })),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(
+        res.json()["error"]["details"]["field"],
+        "customSettings.rateLimits.messages:list"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn internal_addresses_are_refused_when_connecting() {
+    let s = setup().await;
+    // A host name that resolves to 127.0.0.1: the resolver refuses it at connect time,
+    // though 127.0.0.1 itself is allowed in this test.
+    let client = upstream::client(&s.app.state.settings.gateway);
+    let err = client
+        .get(format!("http://localhost:{}/health", s.demo.port()))
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(format!("{err:?}").contains("Refused"), "{err:?}");
+
+    // A service whose stored address names such a host (written behind the registry's
+    // back): 502, and the service is never called.
+    let mut conn = s.app.db.conn().await;
+    diesel::sql_query(format!(
+        "UPDATE services SET base_url = 'http://localhost:{}' WHERE name = '{SERVICE}'",
+        s.demo.port()
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 502, "{}", res.text());
+
+    // Registration refuses it outright.
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{}", s.service_id),
+            Some(json!({ "baseUrl": "http://169.254.169.254/" })),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 422);
+}
+
+async fn deliver(s: &Setup, id: &str, timestamp: i64, secret: &str, body: &Value) -> u16 {
+    let body = body.to_string();
+    let signature = webhooks::sign(secret.as_bytes(), timestamp, body.as_bytes());
+    let req = Request::post(format!("/api/v1/webhooks/{SERVICE}"))
+        .header("content-type", "application/json")
+        .header(webhooks::ID_HEADER, id)
+        .header(webhooks::TIMESTAMP_HEADER, timestamp.to_string())
+        .header(webhooks::SIGNATURE_HEADER, signature)
+        .body(Body::from(body))
+        .unwrap();
+    s.app.request(req).await.status
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhooks_need_a_fresh_signed_delivery_seen_once() {
+    let s = setup().await;
+    let now = Utc::now().timestamp();
+    let body = json!({ "event": "delivery.report", "batchId": "b1", "results": [] });
+    assert_eq!(deliver(&s, "d1", now, WEBHOOK_SECRET, &body).await, 200);
+    assert_eq!(
+        deliver(&s, "d1", now, WEBHOOK_SECRET, &body).await,
+        401,
+        "replay"
+    );
+    assert_eq!(
+        deliver(&s, "d2", now, "wrong-secret", &body).await,
+        401,
+        "signature"
+    );
+    assert_eq!(
+        deliver(&s, "d3", now - 301, WEBHOOK_SECRET, &body).await,
+        401,
+        "stale"
+    );
+    assert_eq!(
+        deliver(&s, "d4", now + 400, WEBHOOK_SECRET, &body).await,
+        401,
+        "from the future"
+    );
+    // A refused delivery's id is not burnt: the real one still gets through.
+    assert_eq!(deliver(&s, "d2", now, WEBHOOK_SECRET, &body).await, 200);
+
+    let res = s
+        .app
+        .get(
+            &format!("/api/v1/core/services/{}/webhooks", s.service_id),
+            Some(&s.root),
+        )
+        .await;
+    let kept: Vec<String> = res.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["deliveryId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+
+    let audit = s
+        .app
+        .get(
+            "/api/v1/audit?action=webhook.refuse&perPage=50",
+            Some(&s.root),
+        )
+        .await;
+    let text = audit.text();
+    for reason in ["replayed delivery id", "bad signature", "timestamp outside"] {
+        assert!(text.contains(reason), "{reason} not audited: {text}");
+    }
+}
