@@ -557,16 +557,31 @@ async fn the_registry_records_form_versions_too() {
         view["versions"][0]["note"],
         "Updated in the service registry"
     );
-    // The WhatsApp form is reached through the gateway, which is not there yet: 503, not a
-    // pretend success.
+    // The WhatsApp form goes through the gateway; no demo service listens in this test, so
+    // a valid submission is 502 (never a pretend success), an invalid one its field errors.
     let user = app.browser_login("admin@whatsapp.com").await;
     let body = form(&[
         ("service", "whatsapp-gateway"),
         ("version", "2"),
         ("values[message]", "Hi"),
+        ("values[recipients.0]", "12ab"),
     ]);
     let res = app.server_fn("forms_submit", &body, Some(&user)).await;
-    assert_eq!(res.status, 503, "{}", res.text());
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(
+        res.json()["errors"][0]["path"],
+        "recipients[0]",
+        "{}",
+        res.text()
+    );
+    let body = form(&[
+        ("service", "whatsapp-gateway"),
+        ("version", "2"),
+        ("values[message]", "Hi"),
+        ("values[recipients.0]", "+6281234567890"),
+    ]);
+    let res = app.server_fn("forms_submit", &body, Some(&user)).await;
+    assert_eq!(res.status, 502, "{}", res.text());
 }
 
 #[tokio::test(flavor = "multi_thread")]

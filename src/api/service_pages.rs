@@ -10,14 +10,24 @@ pub async fn service_page(
     item: String,
     #[server(default)] page: String,
 ) -> Result<ServicePageView, AppError> {
-    use crate::{api::context, server::services::service_pages};
+    use crate::{
+        api::{context, forms::take_outcome},
+        server::services::{forms, service_pages},
+    };
     context::respond(
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             // A page that is not a number is the first page, as in a link typed by hand.
             let page = page.trim().parse::<u32>().unwrap_or(1).clamp(1, 100_000);
-            service_pages::page(&state, &actor, &service, &item, page).await
+            let mut view = service_pages::page(&state, &actor, &service, &item, page).await?;
+            if view.table.is_none() {
+                // One answer for the whole page, as the form page loads it (a post without
+                // JavaScript comes back here with its outcome).
+                let outcome = take_outcome(&actor, &service, None).await?;
+                view.form = Some(forms::load(&state, &actor, &service, outcome, None).await?);
+            }
+            Ok(view)
         }
         .await,
     )

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    api::{forms::load_form, service_pages::service_page},
+    api::service_pages::service_page,
     domain::service::page::{ServicePageView, TableView},
     ui::forms::FormScreen,
 };
@@ -47,10 +47,10 @@ pub fn ServicePage() -> impl IntoView {
 fn Screen(page: ServicePageView) -> impl IntoView {
     let ServicePageView {
         service,
-        service_name,
         title,
         maintenance,
         table,
+        form,
         ..
     } = page;
     let banner = maintenance.then(|| view! {
@@ -58,35 +58,20 @@ fn Screen(page: ServicePageView) -> impl IntoView {
             {format!("{service} is under maintenance; it cannot be used for now.")}
         </p>
     });
-    let body = match table {
-        Some(table) => Either::Left(view! {
+    let body = match (table, form) {
+        (Some(table), _) => Either::Left(view! {
             <header>
                 <p class="text-sm text-slate-500">{service.clone()}</p>
                 <h1 class="text-2xl font-semibold text-slate-900">{title.clone()}</h1>
             </header>
             <Table table />
         }),
-        None => Either::Right(view! { <ServiceForm service=service_name /> }),
+        (None, form) => Either::Right(form.map(|view| view! { <FormScreen view /> })),
     };
     view! {
         <Title text=title />
         {banner}
         {body}
-    }
-}
-
-#[component]
-fn ServiceForm(service: String) -> impl IntoView {
-    let form = Resource::new(move || service.clone(), load_form);
-    view! {
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the form…"</p> }>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(view) => Either::Left(view! { <FormScreen view /> }),
-                    Err(e) => Either::Right(view! { <p role="alert" class="text-red-700">{e.user_message()}</p> }),
-                }
-            })}
-        </Suspense>
     }
 }
 

@@ -12,8 +12,10 @@ pub struct ServicePageView {
     pub title: String,
     pub endpoint: String,
     pub maintenance: bool,
-    /// `None` for a form page (the form loads itself).
+    /// A GET endpoint's page.
     pub table: Option<TableView>,
+    /// A POST endpoint's page: the service's form.
+    pub form: Option<crate::domain::form::view::FormView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

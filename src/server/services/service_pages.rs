@@ -83,6 +83,7 @@ pub async fn page(
         endpoint: route.name.clone(),
         maintenance,
         table,
+        form: None,
     })
 }
 
