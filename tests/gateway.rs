@@ -205,6 +205,21 @@ async fn calls_are_refused_by_tenant_permission_status_and_the_service_own_rules
     assert_eq!(res.status, 403);
     assert_eq!(res.json()["error"]["code"], "CROSS_SITE_REQUEST");
 
+    // A template that overlaps `/messages/blast` never takes its place (and its weaker
+    // permission never applies to a blast).
+    let root = &s.root;
+    let e = json!({ "name": "messages:get", "method": "POST", "path": "/messages/{id}",
+                    "requiredPermissions": ["whatsapp:read"] });
+    let res = s
+        .app
+        .post_json(
+            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
+            e,
+            Some(root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+
     // An unknown path of a known service.
     let res = s.app.get(&gateway("/nowhere"), Some(&s.admin)).await;
     assert_eq!(res.status, 404);
@@ -440,8 +455,15 @@ async fn webhooks_need_a_fresh_signed_delivery_seen_once() {
         401,
         "from the future"
     );
+    // The same delivery under a new id is a replay too (the id is not signed).
+    assert_eq!(
+        deliver(&s, "d5", now, WEBHOOK_SECRET, &body).await,
+        401,
+        "new id"
+    );
     // A refused delivery's id is not burnt: the real one still gets through.
-    assert_eq!(deliver(&s, "d2", now, WEBHOOK_SECRET, &body).await, 200);
+    let other = json!({ "event": "delivery.report", "batchId": "b2", "results": [] });
+    assert_eq!(deliver(&s, "d2", now, WEBHOOK_SECRET, &other).await, 200);
 
     let res = s
         .app

@@ -131,11 +131,20 @@ fn segments(template: &str) -> Vec<Segment> {
 }
 
 impl Upstream {
-    /// The endpoint a request names: by method and path template. `None` when nothing fits.
+    /// The endpoint a request names: by method and path template, the most specific one
+    /// when several fit (`/messages/blast` before `/messages/{id}`: a literal beats a
+    /// parameter, from the left), so that the registry's order never decides whose
+    /// permissions apply. `None` when nothing fits.
     pub fn route(&self, method: HttpMethod, path: &str) -> Option<&Arc<Route>> {
         self.endpoints
             .iter()
-            .find(|e| e.method == method && e.matches(path))
+            .filter(|e| e.method == method && e.matches(path))
+            .max_by_key(|e| {
+                e.segments
+                    .iter()
+                    .map(|s| matches!(s, Segment::Literal(_)))
+                    .collect::<Vec<bool>>()
+            })
     }
 
     pub fn endpoint(&self, name: &str) -> Option<&Arc<Route>> {

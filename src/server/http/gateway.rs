@@ -59,9 +59,10 @@ pub async fn proxy(
         Ok(b) => b,
         Err(_) => return AppError::validation("body", "is too large").into_response(),
     };
-    // The raw path, still percent-encoded, so that templates match what upstream receives.
+    // The raw path, still percent-encoded, so that templates match what upstream receives
+    // (the router is nested under /api/v1, which axum strips from the URI).
     let raw_path = parts.uri.path();
-    let prefix = format!("/api/v1/gateway/{service}");
+    let prefix = format!("/gateway/{service}");
     let rest = raw_path
         .strip_prefix(prefix.as_str())
         .map(str::to_string)
@@ -112,6 +113,8 @@ pub fn respond(reply: Reply) -> Response {
         }
     };
     let headers = response.headers_mut();
+    // Whatever the service's content type: its answers carry tenant data.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(&reply.request_id) {
         headers.insert(HeaderName::from_static("x-request-id"), v);
     }

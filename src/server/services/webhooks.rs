@@ -119,8 +119,8 @@ pub async fn receive(
         )
         .await;
     }
-    let sent = timestamp.trim().parse::<i64>().unwrap_or(i64::MIN);
-    if sent == i64::MIN || (Utc::now().timestamp() - sent).abs() > TOLERANCE_SECS {
+    let sent = timestamp.trim().parse::<i64>().ok();
+    if sent.is_none_or(|t| Utc::now().timestamp().abs_diff(t) > TOLERANCE_SECS as u64) {
         return refuse(
             state,
             client,
@@ -142,7 +142,14 @@ pub async fn receive(
         )
         .await;
     }
-    if !first_sight(state, service_id, id).await? {
+    // Read before anything is remembered: a body that cannot be kept burns no id.
+    let payload: Value =
+        serde_json::from_slice(d.body).map_err(|_| AppError::validation("body", "must be JSON"))?;
+    // The id is not signed, so the signature is remembered too: a captured delivery sent
+    // again under a new id is still a replay.
+    if !first_sight(state, service_id, "id", id).await?
+        || !first_sight(state, service_id, "sig", signature.trim()).await?
+    {
         return refuse(
             state,
             client,
@@ -153,8 +160,6 @@ pub async fn receive(
         )
         .await;
     }
-    let payload: Value =
-        serde_json::from_slice(d.body).map_err(|_| AppError::validation("body", "must be JSON"))?;
     let event = payload
         .get("event")
         .and_then(Value::as_str)
@@ -178,11 +183,16 @@ pub async fn receive(
 }
 
 /// Whether this is the first time the id arrives (remembered in Redis, shared by every node).
-async fn first_sight(state: &AppState, service: uuid::Uuid, id: &str) -> Result<bool, AppError> {
+async fn first_sight(
+    state: &AppState,
+    service: uuid::Uuid,
+    kind: &str,
+    value: &str,
+) -> Result<bool, AppError> {
     let key = format!(
-        "{}webhook:seen:{service}:{}",
+        "{}webhook:seen:{service}:{kind}:{}",
         state.settings.redis.key_prefix,
-        hex::encode(Sha256::digest(id.as_bytes()))
+        hex::encode(Sha256::digest(value.as_bytes()))
     );
     let mut conn = state.redis.get().await?;
     let set: Option<String> = redis::cmd("SET")
