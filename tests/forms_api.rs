@@ -558,22 +558,8 @@ async fn the_registry_records_form_versions_too() {
         "Updated in the service registry"
     );
     // The WhatsApp form goes through the gateway; no demo service listens in this test, so
-    // a valid submission is 502 (never a pretend success), an invalid one its field errors.
+    // a valid submission is 502: never a pretend success.
     let user = app.browser_login("admin@whatsapp.com").await;
-    let body = form(&[
-        ("service", "whatsapp-gateway"),
-        ("version", "2"),
-        ("values[message]", "Hi"),
-        ("values[recipients.0]", "12ab"),
-    ]);
-    let res = app.server_fn("forms_submit", &body, Some(&user)).await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(
-        res.json()["errors"][0]["path"],
-        "recipients[0]",
-        "{}",
-        res.text()
-    );
     let body = form(&[
         ("service", "whatsapp-gateway"),
         ("version", "2"),
