@@ -404,7 +404,7 @@ async fn an_api_key_never_leaves_sealed_and_rotates() {
     let n = inti::server::services::registry::rotate_secrets(&rotated.state)
         .await
         .unwrap();
-    assert_eq!(n, 2, "the demo's key and this one");
+    assert_eq!(n, 3, "the demo's key and webhook secret, and this one");
     let resealed: Vec<u8> = services::table
         .find(id)
         .select(services::api_key_ciphertext)
