@@ -152,11 +152,7 @@ async fn run(
         .ok_or(AppError::NotFound)?
         .clone();
     *reached = Some((service.clone(), route.clone()));
-    if !route
-        .required_permissions
-        .iter()
-        .all(|p| actor.permissions.covers(p))
-    {
+    if !route.allows(&actor.permissions) {
         return Err(AppError::Forbidden.into());
     }
     if service.status == ServiceStatus::Maintenance {

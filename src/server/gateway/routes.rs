@@ -94,6 +94,13 @@ impl Route {
         parts.next().is_none()
     }
 
+    /// Whether `permissions` cover every permission the endpoint requires.
+    pub fn allows(&self, permissions: &crate::domain::permission::PermissionSet) -> bool {
+        self.required_permissions
+            .iter()
+            .all(|p| permissions.covers(p))
+    }
+
     pub fn has_params(&self) -> bool {
         self.segments.contains(&Segment::Param)
     }

@@ -61,11 +61,7 @@ pub async fn page(
         .endpoint(endpoint_name)
         .ok_or(AppError::NotFound)?
         .clone();
-    if !route
-        .required_permissions
-        .iter()
-        .all(|p| actor.permissions.covers(p))
-    {
+    if !route.allows(&actor.permissions) {
         return Err(AppError::Forbidden);
     }
     let maintenance = upstream.status == ServiceStatus::Maintenance;
