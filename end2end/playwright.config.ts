@@ -35,6 +35,9 @@ export default defineConfig({
     {
       command: 'target/debug/inti serve',
       cwd: '..',
+      // Health checks every second, so that the registry shows the demo service's health
+      // within the test's patience.
+      env: { ...process.env, INTI_GATEWAY_HEALTH_INTERVAL_SECS: '1' } as Record<string, string>,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

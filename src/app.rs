@@ -19,7 +19,9 @@ use crate::ui::{
     not_found::NotFound,
     roles::RolesPage,
     service_page::ServicePage,
-    services::{MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage},
+    services::{
+        ImportServicePage, MyServicesPage, RegisterServicePage, ServiceDetailPage, ServicesPage,
+    },
     task_board::TaskBoardPage,
     tasks::{CreateTaskPage, MyTasksPage, TaskListPage, TaskPage},
     tenants::{TenantDetailPage, TenantsPage},
@@ -66,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
                     <Route path=path!("/admin/services") view=ServicesPage />
                     <Route path=path!("/admin/services/new") view=RegisterServicePage />
+                    <Route path=path!("/admin/services/import") view=ImportServicePage />
                     <Route path=path!("/admin/services/:id") view=ServiceDetailPage />
                     <Route path=path!("/services") view=MyServicesPage />
                     <Route path=path!("/admin/menus") view=MenuEditorPage />

@@ -15,7 +15,9 @@ use inti::{
     server::{
         db::schema::{audit_log, tenants, users},
         secret::Secret,
-        services::users as user_service,
+        services::{
+            builtin_services::DEMO_WHATSAPP_WEBHOOK_SECRET, users as user_service, webhooks,
+        },
     },
 };
 use serde_json::json;
@@ -391,6 +393,27 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     .await
     .unwrap();
 
+    // webhook.receive and webhook.refuse: the seeded WhatsApp gateway's signed delivery,
+    // then one signed with the wrong secret.
+    let webhook = async |secret: &str, id: &str| {
+        let body = json!({ "event": "delivery.report", "batchId": "b-1" }).to_string();
+        let now = chrono::Utc::now().timestamp();
+        let req = axum::http::Request::post("/api/v1/webhooks/whatsapp-gateway")
+            .header("content-type", "application/json")
+            .header(webhooks::ID_HEADER, id)
+            .header(webhooks::TIMESTAMP_HEADER, now.to_string())
+            .header(
+                webhooks::SIGNATURE_HEADER,
+                webhooks::sign(secret.as_bytes(), now, body.as_bytes()),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        // The node that knows the key the secrets were re-sealed with above.
+        rotating.request(req).await.status
+    };
+    assert_eq!(webhook(DEMO_WHATSAPP_WEBHOOK_SECRET, "d-1").await, 200);
+    assert_eq!(webhook("not-the-secret", "d-2").await, 401);
+
     let entries: Vec<Entry> = audit_log::table
         .order(audit_log::id.asc())
         .select((
@@ -412,7 +435,9 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     };
     for &action in AuditAction::ALL {
         let outcome = match action {
-            AuditAction::AuthRefreshTokenReuse | AuditAction::AuthLockout => "FAILURE",
+            AuditAction::AuthRefreshTokenReuse
+            | AuditAction::AuthLockout
+            | AuditAction::WebhookRefuse => "FAILURE",
             _ => "SUCCESS",
         };
         let e = find(action, outcome);
@@ -424,12 +449,15 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
                 | AuditAction::AuthLockoutEnd
                 | AuditAction::UserCreateSuperadmin
                 | AuditAction::ServiceKeyRotate
+                | AuditAction::WebhookReceive
+                | AuditAction::WebhookRefuse
         );
         if !anonymous {
             assert!(e.actor_user_id.is_some(), "{action}: actor");
         }
         // Registry changes are platform work, recorded without a tenant.
         let platform = action.as_str().starts_with("service.")
+            || action.as_str().starts_with("webhook.")
             || matches!(action, AuditAction::FormSave | AuditAction::FormRestore);
         if platform {
             assert!(e.tenant_id.is_none(), "{action}: no tenant");

@@ -12,7 +12,7 @@ use common::TestApp;
 use diesel_async::RunQueryDsl;
 use inti::server::{
     demo_whatsapp::{self, DemoConfig},
-    gateway::upstream,
+    gateway::{health, upstream},
     secret::Secret,
     services::webhooks,
 };
@@ -204,6 +204,23 @@ async fn calls_are_refused_by_tenant_permission_status_and_the_service_own_rules
     let res = s.app.post_json(BLAST, ok.clone(), None).await;
     assert_eq!(res.status, 403);
     assert_eq!(res.json()["error"]["code"], "CROSS_SITE_REQUEST");
+
+    // The browser session reaches the gateway from the app's own pages; a GET that another
+    // site made the browser send (with the Lax cookie) does not.
+    let cookie = s.app.browser_login("admin@whatsapp.com").await;
+    for (site, status) in [
+        ("same-origin", 200),
+        ("cross-site", 403),
+        ("same-site", 403),
+    ] {
+        let req = Request::get(gateway("/messages"))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", site)
+            .body(Body::empty())
+            .unwrap();
+        let res = s.app.request(req).await;
+        assert_eq!(res.status, status, "{site}: {}", res.text());
+    }
 
     // A template that overlaps `/messages/blast` never takes its place (and its weaker
     // permission never applies to a blast).
@@ -491,4 +508,160 @@ async fn webhooks_need_a_fresh_signed_delivery_seen_once() {
     for reason in ["replayed delivery id", "bad signature", "timestamp outside"] {
         assert!(text.contains(reason), "{reason} not audited: {text}");
     }
+
+    // A flood of bad deliveries from one address is told to wait, and stops being written.
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        statuses.push(deliver(&s, &format!("bad-{i}"), now, "wrong-secret", &body).await);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429));
+    let audit = s
+        .app
+        .get(
+            "/api/v1/audit?action=webhook.refuse&perPage=1",
+            Some(&s.root),
+        )
+        .await;
+    let total = audit.json()["data"]["total"].as_i64().unwrap();
+    let budget = i64::from(webhooks::REFUSALS_AUDITED_PER_MINUTE);
+    assert!(
+        (budget..=budget + 1).contains(&total),
+        "{total} refusals audited"
+    );
+}
+
+async fn set_health_url(s: &Setup, url: String) {
+    let res = s
+        .app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{}", s.service_id),
+            Some(json!({ "healthCheckUrl": url })),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+}
+
+async fn probe_once(s: &Setup) {
+    let round = health::round(&s.app.state, Duration::ZERO).await.unwrap();
+    assert!(
+        matches!(round, health::Round::Probed(n) if n >= 1),
+        "{round:?}"
+    );
+}
+
+async fn health_report(s: &Setup) -> Value {
+    let path = format!("/api/v1/core/services/{}/health", s.service_id);
+    let res = s.app.get(&path, Some(&s.root)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["data"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_checks_judge_by_thresholds_and_show_where_users_look() {
+    // Defaults: healthy after 2 successes, down after 3 failures.
+    let s = setup().await;
+    set_health_url(&s, format!("http://{}/health", s.demo)).await;
+
+    // The demo's /health wants the key: a 200 proves it was injected.
+    probe_once(&s).await;
+    let report = health_report(&s).await;
+    assert_eq!(report["health"]["status"], "UNKNOWN", "{report}");
+    assert_eq!(report["checks"][0]["ok"], true);
+    assert_eq!(report["checks"][0]["statusCode"], 200);
+    probe_once(&s).await;
+    let report = health_report(&s).await;
+    assert_eq!(report["health"]["status"], "HEALTHY", "{report}");
+    assert_eq!(report["health"]["availability24h"], 100.0);
+
+    // A new health URL starts again from UNKNOWN; three failures in a row make it down.
+    set_health_url(&s, format!("http://{}/faults/error", s.demo)).await;
+    assert_eq!(health_report(&s).await["health"], Value::Null);
+    for expected in ["UNKNOWN", "UNKNOWN", "UNHEALTHY"] {
+        probe_once(&s).await;
+        assert_eq!(health_report(&s).await["health"]["status"], expected);
+    }
+    let report = health_report(&s).await;
+    assert_eq!(
+        report["health"]["lastError"],
+        "The service failed (it answered 500)"
+    );
+    assert_eq!(report["checks"][0]["statusCode"], 500);
+    assert_eq!(report["health"]["availability24h"], 40.0, "2 of 5 probes");
+
+    // The registry's cards, the tenant's menu and the service's page say it is down.
+    let list = s
+        .app
+        .get("/api/v1/core/services?search=whatsapp", Some(&s.root))
+        .await;
+    assert_eq!(
+        list.json()["data"]["items"][0]["health"]["status"],
+        "UNHEALTHY"
+    );
+    let menu = s.app.get("/api/v1/menus/user", Some(&s.admin)).await.json();
+    let group = menu["data"]["menus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == SERVICE)
+        .cloned()
+        .unwrap_or_else(|| panic!("{menu}"));
+    assert_eq!(group["down"], true, "{group}");
+    let page = group["children"][1]["path"].as_str().unwrap().to_string();
+    let cookie = s.app.browser_login("admin@whatsapp.com").await;
+    let app = &s.app;
+    let html = async |cookie: String, page: String| {
+        let req = Request::get(page)
+            .header("accept", "text/html")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .unwrap();
+        app.request(req).await.text()
+    };
+    let text = html(cookie.clone(), page.clone()).await;
+    assert!(
+        text.contains("has not answered its health checks since"),
+        "{text}"
+    );
+
+    // Two good answers and it is back: no badge, no banner.
+    set_health_url(&s, format!("http://{}/health", s.demo)).await;
+    probe_once(&s).await;
+    probe_once(&s).await;
+    let menu = s.app.get("/api/v1/menus/user", Some(&s.admin)).await.json();
+    assert!(!menu.to_string().contains("\"down\""), "{menu}");
+    let text = html(cookie, page).await;
+    assert!(!text.contains("has not answered its health checks"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_node_probes_per_interval() {
+    let s = setup().await;
+    set_health_url(&s, format!("http://{}/health", s.demo)).await;
+    let other = s.app.another_node().await;
+    let gap = Duration::from_secs(60);
+    let (a, b) = tokio::join!(
+        health::round(&s.app.state, gap),
+        health::round(&other.state, gap)
+    );
+    let rounds = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        rounds
+            .iter()
+            .filter(|r| matches!(r, health::Round::Probed(_)))
+            .count(),
+        1,
+        "{rounds:?}"
+    );
+    assert_eq!(
+        health_report(&s).await["checks"].as_array().unwrap().len(),
+        1
+    );
+    // Within the interval, nobody probes again.
+    assert_eq!(
+        health::round(&other.state, gap).await.unwrap(),
+        health::Round::Skipped
+    );
 }

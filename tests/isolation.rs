@@ -344,7 +344,29 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     .await
     .unwrap();
 
-    const TABLES: [&str; 15] = [
+    // A row in each of the gateway's tables, written as the owner (tenant B's call).
+    for sql in [
+        format!(
+            "INSERT INTO gateway_calls (tenant_id, service_id, endpoint_name, method, path, status, \
+             latency_ms, request_bytes, response_bytes, request_id) \
+             VALUES ('{b}', '{service}', 'x', 'GET', '/x', 200, 1, 0, 0, 'r')"
+        ),
+        format!(
+            "INSERT INTO webhook_deliveries (service_id, delivery_id, payload) \
+             VALUES ('{service}', 'd', '{{}}')"
+        ),
+        format!(
+            "INSERT INTO service_health (service_id, url, status) \
+             VALUES ('{service}', 'http://x/health', 'HEALTHY')"
+        ),
+        format!(
+            "INSERT INTO service_health_checks (service_id, ok, latency_ms) \
+             VALUES ('{service}', true, 1)"
+        ),
+    ] {
+        diesel::sql_query(sql).execute(&mut owner).await.unwrap();
+    }
+    const TABLES: [&str; 19] = [
         "tenants",
         "users",
         "user_tenant_access",
@@ -360,6 +382,10 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "form_submissions",
         "tasks",
         "task_comments",
+        "gateway_calls",
+        "webhook_deliveries",
+        "service_health",
+        "service_health_checks",
     ];
     let mut counts = Vec::new();
     for t in TABLES {
@@ -400,6 +426,10 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "DELETE FROM form_submissions".to_string(),
         "DELETE FROM tasks".to_string(),
         "DELETE FROM task_comments".to_string(),
+        "DELETE FROM gateway_calls".to_string(),
+        "DELETE FROM webhook_deliveries".to_string(),
+        "DELETE FROM service_health".to_string(),
+        "DELETE FROM service_health_checks".to_string(),
     ];
     for sql in deletes {
         match run(sql.clone()).await {
@@ -456,6 +486,19 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             "INSERT INTO task_comments (tenant_id, task_id, author_id, body) \
              VALUES ('{b}', '{b_task}', '{a_admin}', 'Rogue')"
         ),
+        format!(
+            "INSERT INTO gateway_calls (tenant_id, service_id, endpoint_name, method, path, status, \
+             latency_ms, request_bytes, response_bytes, request_id) \
+             VALUES ('{a}', '{service}', 'x', 'GET', '/x', 200, 1, 0, 0, 'forged')"
+        ),
+        format!(
+            "INSERT INTO webhook_deliveries (service_id, delivery_id, payload) \
+             VALUES ('{service}', 'forged', '{{}}')"
+        ),
+        format!(
+            "INSERT INTO service_health_checks (service_id, ok, latency_ms) \
+             VALUES ('{service}', false, 1)"
+        ),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
@@ -478,6 +521,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "UPDATE tenant_service_assignments SET status = 'SUSPENDED'".to_string(),
         "UPDATE tasks SET title = 'Hijacked'".to_string(),
         format!("UPDATE tasks SET tenant_id = '{b}'"),
+        "UPDATE service_health SET status = 'UNHEALTHY'".to_string(),
     ];
     for sql in updates {
         match run(sql.clone()).await {

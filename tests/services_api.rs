@@ -113,6 +113,18 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_registry_endpoin
             None,
             [200, 403, 403, 403, 401],
         ),
+        (
+            "POST",
+            "/api/v1/core/services/import".into(),
+            Some(json!({"document": 5})),
+            [422, 403, 403, 403, 401],
+        ),
+        (
+            "GET",
+            format!("{s}/health"),
+            None,
+            [200, 403, 403, 403, 401],
+        ),
         ("GET", s.clone(), None, [200, 403, 403, 403, 401]),
         (
             "PATCH",
@@ -699,4 +711,100 @@ async fn inti_user_in_whatsapp(app: &TestApp) -> String {
         .await;
     assert_eq!(res.status, 202, "{}", res.text());
     email.to_string()
+}
+
+const PETSTORE_YAML: &str = r#"
+openapi: 3.1.0
+info:
+  title: Pet Store
+  version: 1.2.0
+servers:
+  - url: http://10.0.0.5/v1
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-API-Key }
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      summary: List pets
+    post:
+      operationId: createPet
+      summary: Add a pet
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: { type: string, maxLength: 50 }
+                kind: { type: string, enum: [dog, cat] }
+  /pets/{petId}:
+    get:
+      operationId: showPet
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_openapi_document_is_drafted_checked_and_registered_after_editing() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    let before = counts(&app).await;
+    let res = app
+        .post_json(
+            "/api/v1/core/services/import",
+            json!({ "document": PETSTORE_YAML }),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let preview = res.json()["data"].clone();
+    let mut draft = preview["service"].clone();
+    assert_eq!(draft["name"], "pet-store");
+    assert_eq!(draft["authType"], "API_KEY");
+    let names: Vec<&str> = draft["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["listPets", "createPet", "showPet"]);
+    assert_eq!(
+        draft["endpoints"][1]["requestSchema"]["fields"][0]["name"],
+        "kind"
+    );
+    // The draft is checked as a registration: its server is an internal address.
+    assert_eq!(preview["problem"]["field"], "baseUrl", "{preview}");
+    assert_eq!(counts(&app).await, before, "a preview stores nothing");
+
+    // Bad documents say what is wrong.
+    for (doc, says) in [
+        ("openapi: [unclosed", "YAML"),
+        ("{\"swagger\": \"2.0\"}", "OpenAPI 3.0 or 3.1"),
+        ("", "required"),
+    ] {
+        let res = app
+            .post_json(
+                "/api/v1/core/services/import",
+                json!({ "document": doc }),
+                Some(&root),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{doc}");
+        assert_eq!(
+            res.json()["error"]["details"]["field"],
+            "document",
+            "{}",
+            res.text()
+        );
+        assert!(res.text().contains(says), "{doc}: {}", res.text());
+    }
+
+    // Edited (a public address), it registers with its endpoints and menu.
+    draft["baseUrl"] = json!("https://pets.example.com/v1");
+    let res = register(&app, &root, draft).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let created = res.json()["data"].clone();
+    assert_eq!(created["endpoints"].as_array().unwrap().len(), 3);
+    assert_eq!(created["menuSchema"]["items"].as_array().unwrap().len(), 2);
 }

@@ -61,3 +61,50 @@ test('a super admin registers a service with an endpoint and a menu, assigns it,
   await expect(admin.getByRole('link', { name: 'Service registry' })).toHaveCount(0);
   await other.close();
 });
+
+test('a super admin imports a service from an OpenAPI document, previews the draft and registers it', async ({ page }) => {
+  const title = `Pet Store ${Date.now()}`;
+  const yaml = [
+    'openapi: 3.1.0',
+    'info:',
+    `  title: ${title}`,
+    '  version: 1.0.0',
+    'servers:',
+    '  - url: http://127.0.0.1:3200',
+    'paths:',
+    '  /pets:',
+    '    get: { operationId: listPets, summary: List pets }',
+    '    post:',
+    '      operationId: createPet',
+    '      summary: Add a pet',
+    '      requestBody:',
+    '        content:',
+    '          application/json:',
+    '            schema:',
+    '              type: object',
+    '              required: [name]',
+    '              properties:',
+    '                name: { type: string, maxLength: 50 }',
+    '                x-odd: { type: string }',
+  ].join('\n');
+  await logIn(page, 'superadmin@core.com');
+  await page.goto('/admin/services');
+  // The seeded demo service is probed every second here: its card says it is up.
+  const card = page.getByTestId('service-cards').getByRole('listitem').filter({ hasText: 'whatsapp-gateway' });
+  await expect(card.getByTestId('service-health')).toContainText('Healthy', { timeout: 20_000 });
+
+  await page.getByRole('link', { name: 'Import from OpenAPI' }).click();
+  await expect(page.getByRole('heading', { name: 'Import from OpenAPI' })).toBeVisible();
+  await page.locator('textarea[name="document"]').fill(yaml);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByTestId('import-preview');
+  await expect(preview).toContainText(`Draft: ${title}`);
+  await expect(preview.getByTestId('import-endpoints')).toContainText('createPet');
+  await expect(preview).toContainText('property x-odd is not a name a form field can have');
+  await expect(preview).toContainText('Menu: List pets · Add a pet');
+  await page.screenshot({ path: 'test-results/openapi-import.png', fullPage: true });
+
+  await preview.getByRole('button', { name: 'Register' }).click();
+  await expect(page).toHaveURL(/\/admin\/services\/[0-9a-f-]{36}/);
+  await expect(page.getByTestId('service-name')).toHaveText(title);
+});

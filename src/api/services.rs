@@ -423,3 +423,59 @@ pub async fn service_calls(
         .await,
     )
 }
+
+/// The service's health and its newest probes, for its Health tab.
+#[server(prefix = "/api", endpoint = "services_health")]
+pub async fn service_health(
+    id: String,
+) -> Result<crate::domain::service::health::HealthReport, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            registry::health(&state, &actor, self::id(&id)).await
+        }
+        .await,
+    )
+}
+
+/// Drafts a registration from an OpenAPI document (JSON or YAML), for the Import page.
+#[server(prefix = "/api", endpoint = "services_import")]
+pub async fn import_openapi(
+    document: String,
+) -> Result<crate::domain::service::openapi::Preview, AppError> {
+    use crate::{
+        api::context,
+        server::services::openapi::{self, ImportBody},
+    };
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            openapi::preview(&state, &actor, Ok(ImportBody { document })).await
+        }
+        .await,
+    )
+}
+
+/// Registers a service from its registration JSON (the Import page's edited draft).
+#[server(prefix = "/api", endpoint = "services_register_json")]
+pub async fn register_service_json(body: String) -> Result<ServiceDetail, AppError> {
+    use crate::{api::context, server::services::registry};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            // Authorization first, whatever the body holds.
+            actor.require_platform("service:register")?;
+            let body = json_text("body", &body)?
+                .ok_or_else(|| AppError::validation("body", "is required"))?;
+            let created =
+                registry::register(&state, &actor, Ok(body), &context::client().await).await?;
+            leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
+            Ok(created)
+        }
+        .await,
+    )
+}

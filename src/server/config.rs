@@ -86,6 +86,9 @@ pub struct GatewaySettings {
     /// `unhealthy.http_failures`/`timeouts`): `gateway.healthy_after`, `gateway.unhealthy_after`.
     pub healthy_after: u32,
     pub unhealthy_after: u32,
+    /// How long each probe is kept for the history and availability
+    /// (`gateway.health_history_days`).
+    pub health_history_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -343,14 +346,16 @@ impl Settings {
             health_timeout: src.secs("gateway", "health_timeout_secs", 5)?,
             healthy_after: src.get_or("gateway", "healthy_after", 2)?,
             unhealthy_after: src.get_or("gateway", "unhealthy_after", 3)?,
+            health_history_days: src.get_or("gateway", "health_history_days", 7)?,
         };
         if gateway.max_response_bytes == 0
             || gateway.call_log_days == 0
             || gateway.healthy_after == 0
             || gateway.unhealthy_after == 0
+            || gateway.health_history_days == 0
         {
             return Err(ConfigError(
-                "gateway.max_response_bytes, call_log_days, healthy_after and unhealthy_after must be greater than 0".into(),
+                "gateway.max_response_bytes, call_log_days, healthy_after, unhealthy_after and health_history_days must be greater than 0".into(),
             ));
         }
         let trusted_proxies = src

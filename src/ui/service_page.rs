@@ -49,15 +49,27 @@ fn Screen(page: ServicePageView) -> impl IntoView {
         service,
         title,
         maintenance,
+        down_since,
         table,
         form,
         ..
     } = page;
-    let banner = maintenance.then(|| view! {
-        <p role="status" class="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-            {format!("{service} is under maintenance; it cannot be used for now.")}
-        </p>
-    });
+    let banner = if maintenance {
+        Some(view! {
+            <p role="status" class="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+                {format!("{service} is under maintenance; it cannot be used for now.")}
+            </p>
+        })
+    } else {
+        down_since.map(|since| view! {
+            <p role="status" class="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
+                {format!(
+                    "{service} has not answered its health checks since {}; what you send may fail.",
+                    since.format("%Y-%m-%d %H:%M UTC")
+                )}
+            </p>
+        })
+    };
     let body = match (table, form) {
         (Some(table), _) => Either::Left(view! {
             <header>

@@ -12,14 +12,15 @@ use leptos_router::{
 use crate::{
     api::services::{
         get_service, list_services, my_services, service_tenants, AssignService, DeleteEndpoint,
-        RegisterService, SaveEndpoint, SetServiceKey, UnassignService, UpdateSchemas,
-        UpdateService,
+        ImportOpenapi, RegisterService, RegisterServiceJson, SaveEndpoint, SetServiceKey,
+        UnassignService, UpdateSchemas, UpdateService,
     },
     domain::{
         account::SessionView,
         paging::Page,
         service::{
             endpoint::HttpMethod,
+            health::HealthView,
             view::{ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, AuthType, ServiceStatus, ServiceType, Visibility,
         },
@@ -68,7 +69,10 @@ pub fn ServicesPage() -> impl IntoView {
                 <h1 class="text-2xl font-semibold tracking-tight">"Service registry"</h1>
                 <p class="mt-1 text-sm text-slate-500">"Internal and external services, and the tenants that use them."</p>
             </div>
-            <a href="/admin/services/new" class=BUTTON>"Register a service"</a>
+            <span class="flex gap-2">
+                <a href="/admin/services/import" class="rounded-md bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50">"Import from OpenAPI"</a>
+                <a href="/admin/services/new" class=BUTTON>"Register a service"</a>
+            </span>
         </div>
         <form method="get" action="/admin/services" role="search" class="mt-6 flex flex-wrap items-center gap-2">
             <input type="search" name="q" aria-label="Search services" placeholder="Search by name or description"
@@ -122,6 +126,7 @@ fn ServiceCards(page: Page<ServiceView>) -> impl IntoView {
                         <Badge text=s.spec.status.as_str().to_string() />
                     </div>
                     <p class="font-mono text-xs text-slate-500">{s.spec.name.clone()}</p>
+                    <HealthPill health=s.health.clone() />
                     <p class="line-clamp-2 text-sm text-slate-600">{s.spec.description.clone().unwrap_or_default()}</p>
                     <p class="mt-auto flex flex-wrap gap-2 pt-2 text-xs text-slate-600">
                         <span class="rounded bg-slate-100 px-1.5 py-0.5">{s.spec.service_type.as_str()}</span>
@@ -230,13 +235,14 @@ pub fn RegisterServicePage() -> impl IntoView {
     }
 }
 
-const TABS: [(&str, &str); 6] = [
+const TABS: [(&str, &str); 7] = [
     ("overview", "Overview"),
     ("endpoints", "Endpoints"),
     ("tenants", "Tenants"),
     ("schemas", "Schemas"),
     ("key", "API key"),
     ("calls", "Calls"),
+    ("health", "Health"),
 ];
 
 #[component]
@@ -319,6 +325,7 @@ fn ServiceDetailView(service: ServiceDetail, tab: String, actions: Actions) -> i
         "schemas" => view! { <SchemasTab service=service.clone() actions /> }.into_any(),
         "key" => view! { <KeyTab service=service.service.clone() actions /> }.into_any(),
         "calls" => view! { <CallsTab id=service.service.id.to_string() /> }.into_any(),
+        "health" => view! { <HealthTab id=service.service.id.to_string() /> }.into_any(),
         _ => view! { <OverviewTab service=service.service.clone() actions /> }.into_any(),
     };
     view! {
@@ -326,6 +333,7 @@ fn ServiceDetailView(service: ServiceDetail, tab: String, actions: Actions) -> i
             <h1 data-testid="service-name" class="text-2xl font-semibold tracking-tight">{s.spec.display_name.clone()}</h1>
             <span class="font-mono text-sm text-slate-500">{s.spec.name.clone()}</span>
             <Badge text=s.spec.status.as_str().to_string() />
+            <HealthPill health=s.health.clone() />
         </div>
         <p class="mt-1 text-sm text-slate-500">
             {format!("{} · {} · {} tenant(s) · version {}", s.spec.service_type, s.spec.visibility, s.tenant_count, s.spec.version)}
@@ -787,5 +795,231 @@ fn CallsTab(id: String) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A service's health as its card and header show it: status, and 24-hour availability.
+#[component]
+fn HealthPill(health: Option<HealthView>) -> impl IntoView {
+    health.map(|h| {
+        let (class, label) = match h.status.as_str() {
+            "HEALTHY" => ("bg-emerald-500", "Healthy"),
+            "UNHEALTHY" => ("bg-red-500", "Down"),
+            _ => ("bg-slate-400", "Checking"),
+        };
+        let availability = h
+            .availability_24h
+            .map(|a| format!(" · {a}% in 24 h"))
+            .unwrap_or_default();
+        let title = h
+            .last_error
+            .clone()
+            .unwrap_or_else(|| format!("Last checked {}", h.checked_at.format("%H:%M:%S UTC")));
+        view! {
+            <p data-testid="service-health" title=title class="flex items-center gap-1.5 text-xs text-slate-600">
+                <span aria-hidden="true" class=format!("inline-block h-2 w-2 rounded-full {class}")></span>
+                <span class="font-medium">{label}</span>
+                <span class="tabular-nums">{availability}</span>
+            </p>
+        }
+    })
+}
+
+#[component]
+fn HealthTab(id: String) -> impl IntoView {
+    let loaded = Resource::new(move || id.clone(), crate::api::services::service_health);
+    view! {
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Err(e) => Either::Left(view! { <p role="alert" class="text-sm text-red-700">{e.user_message()}</p> }),
+                    Ok(report) => Either::Right(view! {
+                        <section class="space-y-3">
+                            <h2 class="text-lg font-semibold">"Health"</h2>
+                            {match report.health {
+                                None => Either::Left(view! {
+                                    <p class="text-sm text-slate-500">"Not checked yet. Services with a health URL are probed every few seconds."</p>
+                                }),
+                                Some(h) => Either::Right(view! {
+                                    <dl class="grid max-w-xl grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
+                                        <dt class="text-slate-500">"Status"</dt><dd><HealthPill health=Some(h.clone()) /></dd>
+                                        <dt class="text-slate-500">"Since"</dt><dd class="tabular-nums">{h.since.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</dd>
+                                        <dt class="text-slate-500">"Last check"</dt><dd class="tabular-nums">{h.checked_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</dd>
+                                        <dt class="text-slate-500">"Last error"</dt><dd>{h.last_error.unwrap_or_else(|| "—".into())}</dd>
+                                    </dl>
+                                }),
+                            }}
+                            {(!report.checks.is_empty()).then(|| view! {
+                                <div class="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                                    <table data-testid="health-checks" class="min-w-full divide-y divide-slate-200 text-sm">
+                                        <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500">
+                                            <tr>
+                                                <th class="px-3 py-2">"When"</th><th class="px-3 py-2">"Result"</th>
+                                                <th class="px-3 py-2">"Status"</th><th class="px-3 py-2">"Latency"</th>
+                                                <th class="px-3 py-2">"Error"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {report.checks.into_iter().map(|c| view! {
+                                                <tr>
+                                                    <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{c.checked_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                    <td class=if c.ok { "px-3 py-1.5 text-emerald-700" } else { "px-3 py-1.5 text-red-700" }>{if c.ok { "OK" } else { "Failed" }}</td>
+                                                    <td class="px-3 py-1.5 tabular-nums">{c.status_code.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                                    <td class="px-3 py-1.5 tabular-nums">{format!("{} ms", c.latency_ms)}</td>
+                                                    <td class="px-3 py-1.5">{c.error.unwrap_or_default()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            })}
+                        </section>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Register a service from an OpenAPI document: paste it or pick a file, preview the draft
+/// (endpoints, forms, menu, what could not be carried over), edit its JSON, register it.
+#[component]
+pub fn ImportServicePage() -> impl IntoView {
+    let import = ServerAction::<ImportOpenapi>::new();
+    let register = ServerAction::<RegisterServiceJson>::new();
+    let document = RwSignal::new(String::new());
+    let file_error = RwSignal::new(None::<String>);
+    let on_file = move |ev: leptos::ev::Event| read_file(ev, document, file_error);
+    view! {
+        <Title text="Import from OpenAPI" />
+        <a href="/admin/services" class=format!("text-sm {LINK}")>"← Service registry"</a>
+        <h1 class="mt-3 text-2xl font-semibold tracking-tight">"Import from OpenAPI"</h1>
+        <p class="mt-1 max-w-3xl text-sm text-slate-600">
+            "An OpenAPI 3.0 or 3.1 document (JSON or YAML) becomes a draft: an endpoint per operation, a form per request body and a menu with a page per list and create operation. Nothing is saved until you register the draft."
+        </p>
+        <ActionForm action=import attr:class=format!("{CARD} mt-6 max-w-4xl space-y-3") attr:aria-label="OpenAPI document">
+            <label class="block text-sm">
+                <span class=LABEL>"Document"</span>
+                <textarea name="document" rows="14" spellcheck="false" required
+                    placeholder="openapi: 3.1.0\ninfo:\n  title: Pet Store\n..."
+                    class=format!("{INPUT} font-mono text-xs")
+                    prop:value=move || document.get()
+                    on:input=move |e| document.set(event_target_value(&e))></textarea>
+                <FieldError message=field_error(import, "document") />
+            </label>
+            <label class="block text-sm">
+                <span class=LABEL>"Or pick a file"</span>
+                <input type="file" accept=".json,.yaml,.yml,application/json,application/yaml" on:change=on_file
+                    class="mt-1 block text-sm text-slate-600 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium" />
+                <FieldError message=move || file_error.get() />
+            </label>
+            <FieldError message=form_error(import) />
+            <button type="submit" class=BUTTON disabled=move || import.pending().get()>"Preview"</button>
+        </ActionForm>
+        {move || import.value().get().and_then(Result::ok).map(|preview| view! { <ImportPreview preview register /> })}
+    }
+}
+
+#[component]
+fn ImportPreview(
+    preview: crate::domain::service::openapi::Preview,
+    register: ServerAction<RegisterServiceJson>,
+) -> impl IntoView {
+    let service = &preview.draft.service;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let endpoints: Vec<(String, String, String, usize)> = service["endpoints"]
+        .as_array()
+        .map(|es| {
+            es.iter()
+                .map(|e| {
+                    let fields = e["requestSchema"]["fields"].as_array().map_or(0, Vec::len);
+                    (
+                        text(&e["method"]),
+                        text(&e["path"]),
+                        text(&e["name"]),
+                        fields,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let menu: Vec<String> = service["menuSchema"]["items"]
+        .as_array()
+        .map(|items| items.iter().map(|i| text(&i["name"])).collect())
+        .unwrap_or_default();
+    let body = serde_json::to_string_pretty(service).unwrap_or_default();
+    let title = text(&service["displayName"]);
+    view! {
+        <section data-testid="import-preview" class=format!("{CARD} mt-6 max-w-4xl space-y-4")>
+            <h2 class="text-lg font-semibold">{format!("Draft: {title}")}</h2>
+            {preview.problem.map(|p| view! {
+                <p role="alert" class="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+                    {format!("Not registrable as it stands: {}{}", p.field.map(|f| format!("{f}: ")).unwrap_or_default(), p.message)}
+                </p>
+            })}
+            {(!preview.draft.notes.is_empty()).then(|| view! {
+                <div>
+                    <h3 class="text-sm font-semibold text-slate-700">"Not carried over, or approximated"</h3>
+                    <ul class="mt-1 list-disc space-y-0.5 pl-5 text-sm text-amber-800">
+                        {preview.draft.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <div class="overflow-x-auto rounded-lg border border-slate-200">
+                <table data-testid="import-endpoints" class="min-w-full divide-y divide-slate-200 text-sm">
+                    <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500">
+                        <tr><th class="px-3 py-2">"Method"</th><th class="px-3 py-2">"Path"</th><th class="px-3 py-2">"Endpoint"</th><th class="px-3 py-2">"Form fields"</th></tr>
+                    </thead>
+                    <tbody class="divide-y divide-slate-100">
+                        {endpoints.into_iter().map(|(method, path, name, fields)| view! {
+                            <tr>
+                                <td class="px-3 py-1.5 font-mono text-xs">{method}</td>
+                                <td class="px-3 py-1.5 font-mono text-xs">{path}</td>
+                                <td class="px-3 py-1.5">{name}</td>
+                                <td class="px-3 py-1.5 tabular-nums">{if fields == 0 { "—".to_string() } else { fields.to_string() }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="text-sm text-slate-600">{if menu.is_empty() { "Menu: none".to_string() } else { format!("Menu: {}", menu.join(" · ")) }}</p>
+            <ActionForm action=register attr:class="space-y-3" attr:aria-label="Register the draft">
+                <label class="block text-sm">
+                    <span class=LABEL>"Registration (JSON, edit before registering)"</span>
+                    <textarea name="body" rows="18" spellcheck="false" class=format!("{INPUT} font-mono text-xs")>{body}</textarea>
+                    <FieldError message=form_error(register) />
+                </label>
+                <button type="submit" class=BUTTON disabled=move || register.pending().get()>"Register"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Reads the picked file into the document field (in the browser; at most 1 MB).
+#[allow(unused_variables)]
+fn read_file(ev: leptos::ev::Event, document: RwSignal<String>, error: RwSignal<Option<String>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        if file.size() > 1024.0 * 1024.0 {
+            error.set(Some("The file is larger than 1 MB.".into()));
+            return;
+        }
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => document.set(text.as_string().unwrap_or_default()),
+                Err(_) => error.set(Some("The file could not be read.".into())),
+            }
+        });
     }
 }

@@ -93,16 +93,26 @@ fn item_view(
         path,
         icon,
         maintenance,
+        down,
         children,
         ..
     } = item;
-    let badge = maintenance.then(|| {
-        view! {
+    // Maintenance is announced; down is what the health checks found.
+    let badge = if maintenance {
+        Some(view! {
             <span class="ml-auto rounded bg-amber-500/20 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-amber-300" title="This service is under maintenance">
                 "Maintenance"
             </span>
-        }
-    });
+        })
+    } else if down {
+        Some(view! {
+            <span class="ml-auto rounded bg-red-500/20 px-1.5 py-0.5 text-[10px] font-semibold uppercase tracking-wide text-red-300" title="This service is not answering its health checks">
+                "Down"
+            </span>
+        })
+    } else {
+        None
+    };
     let label = view! {
         <Icon name=icon.clone() />
         <span class="truncate">{name.clone()}</span>

@@ -236,6 +236,7 @@ fn add(
         access: None,
         platform: false,
         maintenance: false,
+        down: false,
         hidden: false,
         group: url.is_none(),
         source: CUSTOM.into(),

@@ -4,7 +4,9 @@ use serde_json::json;
 use super::{
     diff::diff,
     layout::{find, Layout, LayoutOp},
-    tree::{assemble, core_items, visible, walk, MenuNode, ServiceMenu, Viewer, MAX_DEPTH},
+    tree::{
+        assemble, core_items, visible, walk, MenuItemView, MenuNode, ServiceMenu, Viewer, MAX_DEPTH,
+    },
 };
 use crate::domain::{
     permission::PermissionSet,
@@ -24,6 +26,7 @@ fn whatsapp(maintenance: bool) -> ServiceMenu {
         name: "whatsapp-gateway".into(),
         display_name: "WhatsApp Gateway".into(),
         maintenance,
+        down: false,
         schema,
         custom: None,
         sort_order: 10,
@@ -107,6 +110,31 @@ fn maintenance_marks_the_service_items() {
             .maintenance
     );
     assert!(!find(&tree, "core.dashboard").unwrap().maintenance);
+}
+
+#[test]
+fn a_service_that_is_down_marks_its_group_and_items() {
+    let down = ServiceMenu {
+        down: true,
+        ..whatsapp(false)
+    };
+    let (tree, _) = assemble(core_items(false), &[down], &[]);
+    let view: Vec<MenuItemView> = tree.iter().map(MenuItemView::from).collect();
+    let group = view.iter().find(|v| v.id == "whatsapp-gateway").unwrap();
+    assert!(group.down && group.children.iter().all(|c| c.down));
+    assert!(!view.iter().find(|v| v.id == "core.dashboard").unwrap().down);
+    // Only a service that is down says so in the seed document's shape.
+    let json = serde_json::to_value(&view).unwrap();
+    let item = |id: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(item("core.dashboard").get("down"), None);
+    assert_eq!(item("whatsapp-gateway")["down"], true);
 }
 
 #[test]
@@ -265,6 +293,7 @@ fn tasks() -> ServiceMenu {
         name: "tasks".into(),
         display_name: "Tasks".into(),
         maintenance: false,
+        down: false,
         schema,
         custom: None,
         sort_order: 11,

@@ -36,6 +36,9 @@ pub struct MenuNode {
     pub platform: bool,
     /// Its service is in MAINTENANCE: shown with a badge.
     pub maintenance: bool,
+    /// Its service fails its health checks: shown with a badge.
+    #[serde(default)]
+    pub down: bool,
     pub hidden: bool,
     /// A group exists for its children: left without any, it is dropped.
     pub group: bool,
@@ -56,6 +59,7 @@ impl MenuNode {
             access: None,
             platform: false,
             maintenance: false,
+            down: false,
             hidden: false,
             group: false,
             source: CORE.into(),
@@ -170,6 +174,8 @@ pub struct ServiceMenu {
     pub name: String,
     pub display_name: String,
     pub maintenance: bool,
+    /// UNHEALTHY by its health checks.
+    pub down: bool,
     pub schema: MenuSchema,
     /// The tenant's assignment's `customMenuConfig`, applied to this service's items only.
     pub custom: Option<Layout>,
@@ -194,6 +200,7 @@ impl ServiceMenu {
             access: self.access.clone(),
             platform: false,
             maintenance: self.maintenance,
+            down: self.down,
             hidden: false,
             group: true,
             source: self.name.clone(),
@@ -242,6 +249,7 @@ impl ServiceMenu {
             access: self.access.clone(),
             platform: false,
             maintenance: self.maintenance,
+            down: self.down,
             hidden: false,
             group: false,
             source: self.name.clone(),
@@ -354,6 +362,9 @@ pub struct MenuItemView {
     /// Only when true: the service is in MAINTENANCE.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub maintenance: bool,
+    /// Only when true: the service fails its health checks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub down: bool,
     pub children: Vec<MenuItemView>,
 }
 
@@ -367,6 +378,7 @@ impl From<&MenuNode> for MenuItemView {
             category: n.category.clone(),
             sort_order: n.sort_order,
             maintenance: n.maintenance,
+            down: n.down,
             children: n.children.iter().map(Self::from).collect(),
         }
     }

@@ -3,7 +3,9 @@
 //! it. Compiles for the browser too, which validates with the same code.
 
 pub mod endpoint;
+pub mod health;
 pub mod menu;
+pub mod openapi;
 pub mod page;
 pub mod reader;
 pub mod view;

@@ -12,6 +12,8 @@ pub struct ServicePageView {
     pub title: String,
     pub endpoint: String,
     pub maintenance: bool,
+    /// Since when the service has failed its health checks, while it does.
+    pub down_since: Option<chrono::DateTime<chrono::Utc>>,
     /// A GET endpoint's page.
     pub table: Option<TableView>,
     /// A POST endpoint's page: the service's form.

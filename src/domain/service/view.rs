@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{endpoint::EndpointSpec, AssignmentStatus, ServiceSpec};
+use super::{endpoint::EndpointSpec, health::HealthView, AssignmentStatus, ServiceSpec};
 use crate::domain::account::AccessibleService;
 
 /// A registered service. Its API key is write-only: only whether one is set and its last
@@ -21,6 +21,9 @@ pub struct ServiceView {
     pub api_key_updated_at: Option<DateTime<Utc>>,
     pub tenant_count: i64,
     pub endpoint_count: i64,
+    /// What the health checks found, on the current health URL (`None` before any probe).
+    #[serde(default)]
+    pub health: Option<HealthView>,
     pub registered_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

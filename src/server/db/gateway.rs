@@ -78,22 +78,6 @@ pub async fn recent_calls(
         .await
 }
 
-/// Deletes calls logged before `before`, at most `batch` at a time (answers how many).
-pub async fn purge_calls(
-    conn: &mut AsyncPgConnection,
-    before: DateTime<Utc>,
-    batch: i64,
-) -> QueryResult<usize> {
-    diesel::sql_query(
-        "DELETE FROM gateway_calls WHERE id IN \
-         (SELECT id FROM gateway_calls WHERE created_at < $1 LIMIT $2)",
-    )
-    .bind::<diesel::sql_types::Timestamptz, _>(before)
-    .bind::<diesel::sql_types::BigInt, _>(batch)
-    .execute(conn)
-    .await
-}
-
 /// Keeps a verified delivery; `false` when this delivery id was kept before.
 pub async fn insert_delivery(
     conn: &mut AsyncPgConnection,

@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::schema::{menu_layouts, services, tenant_service_assignments};
+use super::schema::{menu_layouts, service_health, services, tenant_service_assignments};
 use crate::domain::service::ServiceStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -116,6 +116,8 @@ pub struct MenuSource {
     /// The tenant's assignment, where it has one: its status and menu changes.
     pub assignment: Option<String>,
     pub custom_menu_config: Option<Value>,
+    /// Its health status, judged on its current health URL.
+    pub health: Option<String>,
 }
 
 /// Every service that is not INACTIVE (all of them with `everything`, for the "why can't
@@ -131,6 +133,11 @@ pub async fn sources(
                 .eq(services::id)
                 .and(tenant_service_assignments::tenant_id.eq(tenant))),
         )
+        .left_join(
+            service_health::table.on(service_health::service_id
+                .eq(services::id)
+                .and(services::health_check_url.eq(service_health::url.nullable()))),
+        )
         .order((services::display_name.asc(), services::id.asc()))
         .select((
             services::name,
@@ -140,6 +147,7 @@ pub async fn sources(
             services::menu_schema,
             tenant_service_assignments::status.nullable(),
             tenant_service_assignments::custom_menu_config.nullable(),
+            service_health::status.nullable(),
         ))
         .into_boxed();
     if !everything {

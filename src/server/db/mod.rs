@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod forms;
 pub mod gateway;
+pub mod health;
 pub mod invitations;
 pub mod members;
 pub mod menus;

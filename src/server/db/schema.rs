@@ -332,3 +332,32 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(gateway_calls, users);
+
+diesel::table! {
+    service_health (service_id) {
+        service_id -> Uuid,
+        url -> Varchar,
+        status -> Varchar,
+        successes -> Int4,
+        failures -> Int4,
+        since -> Timestamptz,
+        checked_at -> Timestamptz,
+        last_error -> Nullable<Varchar>,
+    }
+}
+
+diesel::table! {
+    service_health_checks (id) {
+        id -> Int8,
+        service_id -> Uuid,
+        checked_at -> Timestamptz,
+        ok -> Bool,
+        status_code -> Nullable<Int2>,
+        latency_ms -> Int4,
+        error -> Nullable<Varchar>,
+    }
+}
+
+diesel::joinable!(service_health -> services (service_id));
+diesel::allow_tables_to_appear_in_same_query!(service_health, services);
+diesel::allow_tables_to_appear_in_same_query!(service_health, tenant_service_assignments);

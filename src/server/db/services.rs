@@ -89,6 +89,7 @@ impl ServiceRow {
             api_key_updated_at: self.api_key_updated_at,
             tenant_count,
             endpoint_count,
+            health: None,
             registered_by: self.registered_by,
             created_at: self.created_at,
             updated_at: self.updated_at,

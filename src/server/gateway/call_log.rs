@@ -5,9 +5,9 @@
 
 use std::{sync::Mutex, time::Duration};
 
-use chrono::Utc;
 use tokio::sync::mpsc;
 
+use super::retention::{self, Kept};
 use crate::server::{
     db::{
         gateway::{self as db, NewCall},
@@ -23,7 +23,6 @@ const RETRY: Duration = Duration::from_secs(1);
 /// Attempts to write one batch before it is given up (and that is logged).
 const ATTEMPTS: u32 = 30;
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
-const PURGE_BATCH: i64 = 10_000;
 
 pub struct CallLog {
     tx: mpsc::Sender<NewCall>,
@@ -92,21 +91,6 @@ async fn purge(state: AppState) {
     let mut tick = tokio::time::interval(PURGE_EVERY);
     loop {
         tick.tick().await;
-        let before =
-            Utc::now() - chrono::Duration::days(i64::from(state.settings.gateway.call_log_days));
-        loop {
-            let deleted = scoped(&state.db, Scope::platform(), async |c| {
-                Ok(db::purge_calls(c, before, PURGE_BATCH).await?)
-            })
-            .await;
-            match deleted {
-                Ok(n) if n as i64 == PURGE_BATCH => continue,
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "gateway call log: old calls could not be deleted");
-                    break;
-                }
-            }
-        }
+        retention::purge(&state, Kept::Calls, state.settings.gateway.call_log_days).await;
     }
 }

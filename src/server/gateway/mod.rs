@@ -7,7 +7,9 @@
 //! and oversized answers (502). Every call that reached an endpoint is logged.
 
 pub mod call_log;
+pub mod health;
 pub mod rate_limit;
+pub mod retention;
 pub mod routes;
 pub mod upstream;
 
@@ -29,7 +31,7 @@ use crate::{
     },
     server::{
         auth::actor::Actor, config::GatewaySettings, db::gateway::NewCall, http::error::status_of,
-        outbound, services::registry::pattern_matches, state::AppState,
+        outbound, secret::Secret, services::registry::pattern_matches, state::AppState,
     },
 };
 
@@ -243,22 +245,34 @@ fn outbound_headers(
         header_value(&actor.tenant_id.to_string())?,
     );
     headers.insert("x-inti-user-id", header_value(&actor.user_id.to_string())?);
-    if let Some(key) = &service.key {
-        let mut value = match service.auth_type {
-            AuthType::None => None,
-            AuthType::ApiKey => Some(("x-api-key", header_value(key.expose())?)),
-            // A stored token, sent as a bearer token.
-            AuthType::Jwt | AuthType::Oauth => Some((
-                header::AUTHORIZATION.as_str(),
-                header_value(&format!("Bearer {}", key.expose()))?,
-            )),
-        };
-        if let Some((name, v)) = value.as_mut() {
-            v.set_sensitive(true);
-            headers.insert(HeaderName::from_static(name), v.clone());
-        }
+    if let Some((name, value)) = credential(service.auth_type, service.key.as_ref())? {
+        headers.insert(name, value);
     }
     Ok(headers)
+}
+
+/// The header that carries a service's key, as its auth type says (calls and health probes).
+pub fn credential(
+    auth_type: AuthType,
+    key: Option<&Secret>,
+) -> Result<Option<(HeaderName, HeaderValue)>, AppError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let (name, mut value) = match auth_type {
+        AuthType::None => return Ok(None),
+        AuthType::ApiKey => (
+            HeaderName::from_static("x-api-key"),
+            header_value(key.expose())?,
+        ),
+        // A stored token, sent as a bearer token.
+        AuthType::Jwt | AuthType::Oauth => (
+            header::AUTHORIZATION,
+            header_value(&format!("Bearer {}", key.expose()))?,
+        ),
+    };
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
 }
 
 /// The JSON headers a form's submission goes with.

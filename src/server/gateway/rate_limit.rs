@@ -69,10 +69,17 @@ pub async fn spend(
     endpoint: &str,
     limit: u32,
 ) -> Result<Decision, AppError> {
-    let key = format!(
-        "{}gateway:rate:{tenant}:{service}:{endpoint}",
-        state.settings.redis.key_prefix
-    );
+    spend_on(
+        state,
+        &format!("gateway:rate:{tenant}:{service}:{endpoint}"),
+        limit,
+    )
+    .await
+}
+
+/// Spends one of `limit` per minute from the budget named `name`.
+pub async fn spend_on(state: &AppState, name: &str, limit: u32) -> Result<Decision, AppError> {
+    let key = format!("{}{name}", state.settings.redis.key_prefix);
     let mut conn = state.redis.get().await?;
     let (allowed, remaining, retry, reset): (i64, i64, String, String) = SCRIPT
         .key(key)

@@ -219,17 +219,7 @@ async fn upstream(
         return Ok(None);
     };
     let (sealed_key, _) = registry_db::sealed_secrets(c, id).await?;
-    let key = match sealed_key {
-        Some(blob) => {
-            let clear = state.keyring.open(&blob, &api_key_aad(id)).inspect_err(|_| {
-                tracing::error!(service = %id, "the service's API key does not open under the configured keys")
-            })?;
-            Some(Secret::new(
-                String::from_utf8(clear).map_err(|_| AppError::Internal)?,
-            ))
-        }
-        None => None,
-    };
+    let key = open_key(state, id, sealed_key.as_deref())?;
     let settings = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
         .await?
         .pop()
@@ -261,6 +251,22 @@ async fn upstream(
         key,
         endpoints: routes,
     }))
+}
+
+/// A service's API key, opened from its sealed form.
+pub fn open_key(
+    state: &AppState,
+    id: Uuid,
+    sealed: Option<&[u8]>,
+) -> Result<Option<Secret>, AppError> {
+    let Some(blob) = sealed else {
+        return Ok(None);
+    };
+    let clear = state.keyring.open(blob, &api_key_aad(id)).inspect_err(|_| {
+        tracing::error!(service = %id, "the service's API key does not open under the configured keys")
+    })?;
+    let text = String::from_utf8(clear).map_err(|_| AppError::Internal)?;
+    Ok(Some(Secret::new(text)))
 }
 
 /// The tenant's limit for an endpoint: the assignment's `customSettings.rateLimits` may

@@ -89,6 +89,7 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/core/services", get(services::list))
         .route("/core/services/register", post(services::register))
+        .route("/core/services/import", post(services::import))
         .route(
             "/core/services/{id}",
             get(services::get)
@@ -105,6 +106,7 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/core/services/{id}/calls", get(services::calls))
         .route("/core/services/{id}/webhooks", get(services::deliveries))
+        .route("/core/services/{id}/health", get(services::health))
         .route(
             "/core/services/{id}/tenants",
             get(services::service_tenants),

@@ -58,6 +58,20 @@ pub async fn origin_guard(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cookie_gateway = path.starts_with("/api/v1/gateway/")
         && !request.headers().contains_key(header::AUTHORIZATION);
+    if cookie_gateway && safe {
+        // A cross-site page could still have the browser GET a service's data with the
+        // (Lax) cookie: browsers say where a request comes from (`Sec-Fetch-Site`).
+        let site = request
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok());
+        if matches!(site, Some(s) if s != "same-origin" && s != "none") {
+            return cross_site_refusal(
+                request_origin(request.headers()).map(|(s, a)| format!("{s}://{a}")),
+            );
+        }
+        return next.run(request).await;
+    }
     if safe || (path.starts_with("/api/v1/") && !cookie_gateway) {
         return next.run(request).await;
     }

@@ -34,6 +34,18 @@ pub async fn register(
     Ok((StatusCode::CREATED, Envelope(service)))
 }
 
+/// `POST /api/v1/core/services/import`: `{"document": "<OpenAPI JSON or YAML>"}` answers a
+/// registration draft to edit and register; nothing is stored.
+pub async fn import(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiJson(body): ApiJson<crate::server::services::openapi::ImportBody>,
+) -> ApiResult<crate::domain::service::openapi::Preview> {
+    Ok(Envelope(
+        crate::server::services::openapi::preview(&state, &actor, body).await?,
+    ))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListParams {
@@ -108,6 +120,14 @@ pub async fn calls(
     PathId(id): PathId,
 ) -> ApiResult<Vec<crate::domain::service::view::CallView>> {
     Ok(Envelope(registry::calls(&state, &actor, id).await?))
+}
+
+pub async fn health(
+    State(state): State<AppState>,
+    actor: Actor,
+    PathId(id): PathId,
+) -> ApiResult<crate::domain::service::health::HealthReport> {
+    Ok(Envelope(registry::health(&state, &actor, id).await?))
 }
 
 pub async fn deliveries(

@@ -23,8 +23,8 @@ use crate::{
         permission::PermissionSet,
         role::is_platform_grant,
         service::{
-            access_permission, menu::MenuSchema, reader::JsonPath, AssignmentStatus, ServiceStatus,
-            Usage, Visibility,
+            access_permission, health::HealthStatus, menu::MenuSchema, reader::JsonPath,
+            AssignmentStatus, ServiceStatus, Usage, Visibility,
         },
         tenant::{Status, TenantType},
     },
@@ -337,6 +337,7 @@ fn service_menus(
             name: s.name.clone(),
             display_name: s.display_name.clone(),
             maintenance: status == ServiceStatus::Maintenance,
+            down: s.health.as_deref() == Some(HealthStatus::Unhealthy.as_str()),
             schema,
             custom,
             sort_order: 10 + out.len() as i32,

@@ -13,6 +13,7 @@ pub mod load;
 pub mod lockout;
 pub mod members;
 pub mod menus;
+pub mod openapi;
 pub mod registry;
 pub mod roles;
 pub mod service_pages;

@@ -14,6 +14,7 @@ use crate::{
         paging::{Page, Paging},
         service::{
             endpoint::EndpointSpec,
+            health::HealthReport,
             reader::{JsonPath, Obj},
             view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, ServiceSpec, ServiceStatus, ServiceType, Usage, Visibility,
@@ -25,6 +26,7 @@ use crate::{
         auth::actor::{Actor, ClientInfo},
         db::{
             audit::Outcome,
+            health as health_db,
             scope::{scoped, Scope},
             services::{
                 self as db, AssignmentColumns, EndpointColumns, ServiceFilter, SpecColumns,
@@ -213,7 +215,8 @@ async fn detail(c: &mut AsyncPgConnection, id: Uuid) -> Result<ServiceDetail, Ap
         .iter()
         .map(|e| e.view())
         .collect::<Result<Vec<_>, _>>()?;
-    let service = row.view(tenants, endpoints.len() as i64)?;
+    let mut service = row.view(tenants, endpoints.len() as i64)?;
+    service.health = health_db::views(c, &[id]).await?.remove(&id);
     Ok(ServiceDetail { service, endpoints })
 }
 
@@ -227,16 +230,9 @@ pub async fn register(
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform("service:register")?;
     let body = body?;
-    let spec = ServiceSpec::parse(
-        &body,
-        None,
-        &["endpoints", "apiKey", "webhookSecret"],
-        server_pattern,
-    )?;
-    let endpoints = endpoints_in(&body)?;
+    let (spec, endpoints) = check_registration(state, &body).await?;
     let key = api_key(&body)?.flatten();
     let webhook_secret = secret_in(&body, "webhookSecret")?.flatten();
-    check_urls(state, &spec).await?;
     let columns = SpecColumns::of(&spec)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::insert(c, columns, actor.user_id, actor.tenant_id).await?;
@@ -272,6 +268,23 @@ pub async fn register(
         detail(c, row.id).await
     })
     .await
+}
+
+/// A registration body as `register` reads it: the service, its endpoints and its URLs
+/// checked; nothing stored (the OpenAPI import's preview checks its draft with it too).
+pub async fn check_registration(
+    state: &AppState,
+    body: &Value,
+) -> Result<(ServiceSpec, Vec<EndpointSpec>), AppError> {
+    let spec = ServiceSpec::parse(
+        body,
+        None,
+        &["endpoints", "apiKey", "webhookSecret"],
+        server_pattern,
+    )?;
+    let endpoints = endpoints_in(body)?;
+    check_urls(state, &spec).await?;
+    Ok((spec, endpoints))
 }
 
 #[derive(Debug, Default)]
@@ -329,11 +342,16 @@ pub async fn list(
         let (rows, total) = db::search(c, &filter, paging.offset(), paging.limit()).await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let counts = db::counts(c, &ids).await?;
+        let mut health = health_db::views(c, &ids).await?;
         let views = rows
             .iter()
             .zip(counts)
-            .map(|(r, (_, tenants, endpoints))| r.view(tenants, endpoints))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(r, (_, tenants, endpoints))| {
+                let mut view = r.view(tenants, endpoints)?;
+                view.health = health.remove(&r.id);
+                Ok(view)
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
         Ok(paging.page_of(views, total))
     })
     .await
@@ -909,6 +927,26 @@ pub async fn deliveries(
                 received_at: r.received_at,
             })
             .collect())
+    })
+    .await
+}
+
+const CHECKS_SHOWN: i64 = 50;
+
+/// A service's health and its newest probes (platform `service:read`).
+pub async fn health(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+) -> Result<HealthReport, AppError> {
+    actor.require_platform("service:read")?;
+    let id = id?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        db::find(c, id).await?.ok_or(AppError::NotFound)?;
+        Ok(HealthReport {
+            health: health_db::views(c, &[id]).await?.remove(&id),
+            checks: health_db::recent_checks(c, id, CHECKS_SHOWN).await?,
+        })
     })
     .await
 }

@@ -14,7 +14,7 @@ use crate::{
     },
     server::{
         auth::actor::Actor,
-        db::{scope::scoped, services as registry_db},
+        db::{health as health_db, scope::scoped, services as registry_db},
         gateway::{self, routes, Call, Refusal},
         state::AppState,
     },
@@ -41,10 +41,14 @@ pub async fn page(
 ) -> Result<ServicePageView, AppError> {
     let table = routes::table(state, actor).await?;
     let upstream = table.service(service).ok_or(AppError::NotFound)?.clone();
-    let row = scoped(&state.db, actor.scope(), async |c| {
-        registry_db::find(c, upstream.id)
+    let (row, health) = scoped(&state.db, actor.scope(), async |c| {
+        let row = registry_db::find(c, upstream.id)
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        let health = health_db::views(c, &[upstream.id])
+            .await?
+            .remove(&upstream.id);
+        Ok((row, health))
     })
     .await?;
     let menu: MenuSchema = row.spec()?.menu_schema.ok_or(AppError::NotFound)?;
@@ -78,6 +82,7 @@ pub async fn page(
         title: item.name.clone(),
         endpoint: route.name.clone(),
         maintenance,
+        down_since: health.filter(|h| h.is_down()).map(|h| h.since),
         table,
         form: None,
     })

@@ -20,6 +20,7 @@ use crate::{
             scope::{scoped, Scope},
             services as registry_db,
         },
+        gateway::rate_limit,
         keyring::webhook_secret_aad,
         services::audit::{self, Event},
         state::AppState,
@@ -33,6 +34,8 @@ pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
 pub const TOLERANCE_SECS: i64 = 300;
 /// Ids are remembered longer than any timestamp is accepted, so a replay is caught either way.
 const REMEMBER_SECS: u64 = 2 * TOLERANCE_SECS as u64 + 60;
+/// Refused deliveries audited per client address per minute; beyond, 429 and no entry.
+pub const REFUSALS_AUDITED_PER_MINUTE: u32 = 30;
 
 /// The signature header's value for `body` sent at `timestamp`.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
@@ -218,6 +221,20 @@ async fn refuse(
     delivery: Option<&str>,
     reason: &str,
 ) -> Result<(), AppError> {
+    // Refusals are audited, but an address that keeps sending bad deliveries must not fill
+    // the audit log: past its budget it is told to wait, and nothing is written.
+    let address = client.ip.as_deref().unwrap_or("unknown");
+    let budget = rate_limit::spend_on(
+        state,
+        &format!("webhook:refused:{address}"),
+        REFUSALS_AUDITED_PER_MINUTE,
+    )
+    .await?;
+    if !budget.allowed {
+        return Err(AppError::RateLimited {
+            retry_after_secs: budget.retry_after,
+        });
+    }
     tracing::warn!(service = name, reason, "webhook delivery refused");
     let details = json!({
         "service": name.chars().take(100).collect::<String>(),

@@ -1,0 +1,3 @@
+DROP TABLE service_health_checks;
+DROP TABLE service_health;
+DROP FUNCTION inti_health_changed();

@@ -1,0 +1,751 @@
+//! A registration drafted from an OpenAPI 3.0 or 3.1 document: the service (name, title,
+//! version, base URL, authentication), an endpoint per operation, request bodies converted
+//! to form schemas, and a default menu (a table page per list operation, a form per create
+//! operation). The draft is the registry's own JSON, for a person to read and edit before
+//! it is registered; what could not be carried over is listed in `notes`, never dropped
+//! silently.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::domain::error::AppError;
+
+/// Operations carried over, at most (the registry's own limit on endpoints).
+pub const MAX_OPERATIONS: usize = 100;
+/// Menu items in the default menu, at most.
+const MAX_MENU_ITEMS: usize = 20;
+/// How deep `$ref`s and nested objects are followed.
+const MAX_DEPTH: usize = 4;
+/// Fields per converted form.
+const MAX_FIELDS: usize = 100;
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// The draft, and what it could not carry over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    /// A body for `POST /api/v1/core/services/register`.
+    pub service: Value,
+    pub notes: Vec<String>,
+}
+
+/// The draft, what it could not carry over, and whether it registers as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    #[serde(flatten)]
+    pub draft: Draft,
+    /// Why `register` would refuse the draft as it stands (a field and a message), if it would.
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Drafts a registration from a parsed document.
+pub fn draft(doc: &Value) -> Result<Draft, AppError> {
+    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
+    if !(version.starts_with("3.0") || version.starts_with("3.1")) {
+        return Err(AppError::validation(
+            "document",
+            "must be an OpenAPI 3.0 or 3.1 document (its openapi field says which); Swagger 2.0 is not supported",
+        ));
+    }
+    let info = doc.get("info").and_then(Value::as_object);
+    let title = info
+        .and_then(|i| i.get("title"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| AppError::validation("document.info.title", "is required"))?;
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or_else(|| AppError::validation("document.paths", "must list the API's paths"))?;
+
+    let mut notes = Vec::new();
+    let name = slug(title, 50);
+    let mut service = Map::new();
+    service.insert("name".into(), json!(name));
+    service.insert("displayName".into(), json!(clip(title, 200)));
+    if let Some(d) = info
+        .and_then(|i| i.get("description"))
+        .and_then(Value::as_str)
+    {
+        service.insert("description".into(), json!(clip(d.trim(), 1000)));
+    }
+    if let Some(v) = info.and_then(|i| i.get("version")).and_then(Value::as_str) {
+        service.insert("version".into(), json!(clip(v, 50)));
+    }
+    service.insert("type".into(), json!("EXTERNAL"));
+    service.insert("visibility".into(), json!("PRIVATE"));
+    service.insert("status".into(), json!("ACTIVE"));
+    match doc
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .map(|u| u.trim_end_matches('/'))
+    {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            service.insert("baseUrl".into(), json!(url));
+        }
+        Some(url) => notes.push(format!(
+            "servers[0].url ({url}) is not an absolute http(s) URL: set the base URL"
+        )),
+        None => notes.push("The document names no server: set the base URL".into()),
+    }
+    service.insert("authType".into(), json!(auth_type(doc, &mut notes)));
+
+    let mut endpoints = Vec::new();
+    let mut menu = Vec::new();
+    let mut names = HashSet::new();
+    let resource = name.clone();
+    'paths: for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else {
+                continue;
+            };
+            if endpoints.len() == MAX_OPERATIONS {
+                notes.push(format!(
+                    "Only the first {MAX_OPERATIONS} operations were carried over"
+                ));
+                break 'paths;
+            }
+            let endpoint = operation(doc, path, method, op, &resource, &mut names, &mut notes);
+            let Some((endpoint, has_params)) = endpoint else {
+                continue;
+            };
+            if menu.len() < MAX_MENU_ITEMS && !has_params && matches!(method, "get" | "post") {
+                menu.push(json!({
+                    "name": endpoint["displayName"],
+                    "path": format!("/{name}/{}", slug(endpoint["name"].as_str().unwrap_or("page"), 60)),
+                    "endpoint": endpoint["name"],
+                    "icon": if method == "get" { "list" } else { "send" },
+                    "permission": endpoint["requiredPermissions"][0],
+                }));
+            }
+            endpoints.push(endpoint);
+        }
+    }
+    if endpoints.is_empty() {
+        notes.push("The document has no operations to carry over".into());
+    }
+    service.insert("endpoints".into(), Value::Array(endpoints));
+    if !menu.is_empty() {
+        service.insert("menuSchema".into(), json!({ "items": menu }));
+    }
+    Ok(Draft {
+        service: Value::Object(service),
+        notes,
+    })
+}
+
+/// One operation as an endpoint, and whether its path has parameters.
+fn operation(
+    doc: &Value,
+    path: &str,
+    method: &str,
+    op: &Value,
+    resource: &str,
+    names: &mut HashSet<String>,
+    notes: &mut Vec<String>,
+) -> Option<(Value, bool)> {
+    let upper = method.to_ascii_uppercase();
+    let template = normalise_template(path);
+    let Some(template) = template else {
+        notes.push(format!(
+            "{upper} {path}: the path is not a template the gateway routes; skipped"
+        ));
+        return None;
+    };
+    let base = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(endpoint_name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| endpoint_name(&format!("{method}{}", path.replace('/', "-"))));
+    let mut unique = base.clone();
+    let mut n = 2;
+    while !names.insert(unique.clone()) {
+        unique = format!("{base}-{n}");
+        n += 1;
+    }
+    let display = op
+        .get("summary")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| clip(s, 200))
+        .unwrap_or_else(|| format!("{upper} {template}"));
+    // A safe default: reading needs `<service>:read`, anything else `<service>:write`.
+    let permission = format!(
+        "{resource}:{}",
+        if method == "get" { "read" } else { "write" }
+    );
+    let mut e = Map::new();
+    e.insert("name".into(), json!(unique));
+    e.insert("displayName".into(), json!(display));
+    if let Some(d) = op.get("description").and_then(Value::as_str) {
+        e.insert("description".into(), json!(clip(d.trim(), 1000)));
+    }
+    e.insert("method".into(), json!(upper));
+    e.insert("path".into(), json!(template));
+    e.insert("requiredPermissions".into(), json!([permission]));
+    if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+        let at = format!("{upper} {path}");
+        let fields = fields_of(doc, schema, 0, &at, notes);
+        if fields.is_empty() {
+            notes.push(format!(
+                "{at}: the request body has no fields a form can show; no request schema"
+            ));
+        } else {
+            e.insert("requestSchema".into(), json!({ "fields": fields }));
+        }
+    } else if op.get("requestBody").is_some() {
+        notes.push(format!(
+            "{upper} {path}: the request body is not JSON; no request schema"
+        ));
+    }
+    let has_params = template.contains('{');
+    Some((Value::Object(e), has_params))
+}
+
+/// `/pets/{petId}` as the registry writes templates; `None` for what it cannot route.
+fn normalise_template(path: &str) -> Option<String> {
+    let t = if path.is_empty() { "/" } else { path };
+    let mut out = String::new();
+    for segment in t.trim_end_matches('/').split('/').skip(1) {
+        out.push('/');
+        if let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let ident = identifier(inner);
+            if ident.is_empty() {
+                return None;
+            }
+            out.push_str(&format!("{{{ident}}}"));
+        } else if !segment.is_empty()
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+            && segment != "."
+            && segment != ".."
+        {
+            out.push_str(segment);
+        } else {
+            return None;
+        }
+    }
+    Some(if out.is_empty() { "/".into() } else { out })
+}
+
+/// The document's first security scheme, as the registry's auth types.
+fn auth_type(doc: &Value, notes: &mut Vec<String>) -> &'static str {
+    let Some(schemes) = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
+        return "NONE";
+    };
+    for (name, s) in schemes {
+        let s = resolve(doc, s, 0).unwrap_or(s);
+        match (
+            s.get("type").and_then(Value::as_str),
+            s.get("scheme").and_then(Value::as_str),
+        ) {
+            (Some("apiKey"), _) => {
+                let header = s.get("name").and_then(Value::as_str).unwrap_or("");
+                if !header.eq_ignore_ascii_case("x-api-key") {
+                    notes.push(format!(
+                        "Security scheme {name}: the key goes in {header}; the gateway sends it as X-API-Key"
+                    ));
+                }
+                return "API_KEY";
+            }
+            (Some("http"), Some(scheme)) if scheme.eq_ignore_ascii_case("bearer") => return "JWT",
+            (Some("oauth2" | "openIdConnect"), _) => {
+                notes.push(format!(
+                    "Security scheme {name}: store a token as the service's key; the gateway sends it as a bearer token"
+                ));
+                return "OAUTH";
+            }
+            _ => notes.push(format!(
+                "Security scheme {name} is not one the gateway injects; skipped"
+            )),
+        }
+    }
+    "NONE"
+}
+
+/// A `$ref` inside the document (`#/components/...`), followed; the value itself otherwise.
+fn resolve<'a>(doc: &'a Value, v: &'a Value, depth: usize) -> Option<&'a Value> {
+    match v.get("$ref").and_then(Value::as_str) {
+        None => Some(v),
+        Some(r) if depth < MAX_DEPTH => {
+            let target = doc.pointer(r.strip_prefix('#')?)?;
+            resolve(doc, target, depth + 1)
+        }
+        Some(_) => None,
+    }
+}
+
+/// The form fields of an object schema.
+fn fields_of(
+    doc: &Value,
+    schema: &Value,
+    depth: usize,
+    at: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Value> {
+    let Some(schema) = resolve(doc, schema, depth) else {
+        notes.push(format!("{at}: a $ref could not be followed"));
+        return Vec::new();
+    };
+    // allOf: the properties of every part; oneOf/anyOf: the first choice.
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        return all
+            .iter()
+            .flat_map(|part| fields_of(doc, part, depth + 1, at, notes))
+            .take(MAX_FIELDS)
+            .collect();
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|c| c.first())
+        {
+            notes.push(format!("{at}: {key} shows its first choice only"));
+            return fields_of(doc, first, depth + 1, at, notes);
+        }
+    }
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (name, prop) in props {
+        if out.len() == MAX_FIELDS {
+            notes.push(format!(
+                "{at}: only the first {MAX_FIELDS} fields were kept"
+            ));
+            break;
+        }
+        let field = identifier(name);
+        if field != *name || field.is_empty() {
+            notes.push(format!(
+                "{at}: property {name} is not a name a form field can have; skipped"
+            ));
+            continue;
+        }
+        let Some(prop) = resolve(doc, prop, depth) else {
+            notes.push(format!("{at}: {name}: a $ref could not be followed"));
+            continue;
+        };
+        if prop.get("readOnly").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        match field_of(
+            doc,
+            name,
+            prop,
+            required.contains(&name.as_str()),
+            depth,
+            at,
+            notes,
+        ) {
+            Some(f) => out.push(f),
+            None => notes.push(format!(
+                "{at}: {name} has a type a form cannot show; skipped"
+            )),
+        }
+    }
+    out
+}
+
+fn field_of(
+    doc: &Value,
+    name: &str,
+    prop: &Value,
+    required: bool,
+    depth: usize,
+    at: &str,
+    notes: &mut Vec<String>,
+) -> Option<Value> {
+    let mut f = Map::new();
+    f.insert("name".into(), json!(name));
+    let label = prop
+        .get("title")
+        .and_then(Value::as_str)
+        .map(|t| clip(t, 200))
+        .unwrap_or_else(|| humanise(name));
+    f.insert("label".into(), json!(label));
+    if required {
+        f.insert("required".into(), json!(true));
+    }
+    if let Some(d) = prop.get("description").and_then(Value::as_str) {
+        f.insert("help".into(), json!(clip(d.trim(), 300)));
+    }
+    let mut validation = Map::new();
+    let kind = type_of(prop);
+    let format = prop.get("format").and_then(Value::as_str).unwrap_or("");
+    let field_type = match kind.as_str() {
+        "string" => {
+            if let Some(options) = options_of(prop) {
+                f.insert("options".into(), options);
+                "select"
+            } else {
+                text_limits(prop, &mut validation);
+                match format {
+                    "email" => "email",
+                    "uri" | "url" => "url",
+                    "date" => "date",
+                    "date-time" => "datetime",
+                    "password" => "password",
+                    _ if prop
+                        .get("maxLength")
+                        .and_then(Value::as_u64)
+                        .is_some_and(|n| n > 200) =>
+                    {
+                        "textarea"
+                    }
+                    _ => "text",
+                }
+            }
+        }
+        "integer" | "number" => {
+            number_limits(prop, &mut validation);
+            if kind == "integer" {
+                "integer"
+            } else {
+                "number"
+            }
+        }
+        "boolean" => "checkbox",
+        "array" => {
+            let items = prop.get("items").and_then(|i| resolve(doc, i, depth))?;
+            for (from, to) in [("minItems", "minItems"), ("maxItems", "maxItems")] {
+                if let Some(n) = prop.get(from).and_then(Value::as_u64) {
+                    validation.insert(to.into(), json!(n));
+                }
+            }
+            if prop.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
+                validation.insert("uniqueItems".into(), json!(true));
+            }
+            if let Some(options) = options_of(items) {
+                f.insert("options".into(), options);
+                "multiselect"
+            } else {
+                let item_format = items.get("format").and_then(Value::as_str).unwrap_or("");
+                let item_type = match (type_of(items).as_str(), item_format) {
+                    ("string", "email") => "email",
+                    ("string", "uri" | "url") => "url",
+                    ("string", "date") => "date",
+                    ("string", _) => "string",
+                    ("integer", _) => "integer",
+                    ("number", _) => "number",
+                    ("boolean", _) => "boolean",
+                    _ => return None,
+                };
+                // The registry's array validation applies to each item's text.
+                text_limits(items, &mut validation);
+                f.insert("itemType".into(), json!(item_type));
+                "array"
+            }
+        }
+        "object" if depth + 1 < MAX_DEPTH => {
+            let inner = fields_of(doc, prop, depth + 1, &format!("{at}.{name}"), notes);
+            if inner.is_empty() {
+                return None;
+            }
+            f.insert("fields".into(), Value::Array(inner));
+            "group"
+        }
+        _ => return None,
+    };
+    f.insert("type".into(), json!(field_type));
+    if !validation.is_empty() {
+        f.insert("validation".into(), Value::Object(validation));
+    }
+    if let Some(d) = prop.get("default").filter(|d| !d.is_null()) {
+        if field_type != "group" {
+            f.insert("default".into(), d.clone());
+        }
+    }
+    if let Some(e) = prop.get("example").and_then(Value::as_str) {
+        f.insert("placeholder".into(), json!(clip(e, 200)));
+    }
+    Some(Value::Object(f))
+}
+
+/// A schema's type; 3.1 may give a list (`["string", "null"]`); objects may leave it out.
+fn type_of(s: &Value) -> String {
+    match s.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("")
+            .to_string(),
+        _ if s.get("properties").is_some() => "object".into(),
+        _ => String::new(),
+    }
+}
+
+fn options_of(s: &Value) -> Option<Value> {
+    let values = s.get("enum").and_then(Value::as_array)?;
+    let options: Vec<Value> = values
+        .iter()
+        .filter(|v| !v.is_null())
+        .take(200)
+        .map(|v| {
+            let text = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
+            json!({ "value": text, "label": text })
+        })
+        .collect();
+    (!options.is_empty()).then_some(Value::Array(options))
+}
+
+fn text_limits(s: &Value, v: &mut Map<String, Value>) {
+    for key in ["minLength", "maxLength"] {
+        if let Some(n) = s.get(key).and_then(Value::as_u64) {
+            v.insert(key.into(), json!(n));
+        }
+    }
+    if let Some(p) = s.get("pattern").and_then(Value::as_str) {
+        v.insert("pattern".into(), json!(p));
+    }
+}
+
+fn number_limits(s: &Value, v: &mut Map<String, Value>) {
+    for (from, to) in [
+        ("minimum", "min"),
+        ("maximum", "max"),
+        ("multipleOf", "step"),
+    ] {
+        if let Some(n) = s.get(from).filter(|n| n.is_number()) {
+            v.insert(to.into(), n.clone());
+        }
+    }
+    // 3.1's numeric exclusive bounds, as inclusive ones (close enough for a form).
+    for (from, to) in [("exclusiveMinimum", "min"), ("exclusiveMaximum", "max")] {
+        if let Some(n) = s.get(from).filter(|n| n.is_number()) {
+            v.entry(to).or_insert_with(|| n.clone());
+        }
+    }
+}
+
+/// `petName` → "Pet name", `pet_name` → "Pet name".
+fn humanise(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c == '_' || c == '-' {
+            out.push(' ');
+        } else if c.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+            out.push(c.to_ascii_lowercase());
+        } else if i == 0 {
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Lowercase letters, digits and `-` (service names, menu paths).
+fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(max).collect();
+    let out = out.trim_end_matches('-').to_string();
+    match out.chars().next() {
+        Some(c) if c.is_ascii_lowercase() => out,
+        Some(_) => format!("api-{out}"),
+        None => "imported-api".into(),
+    }
+}
+
+/// An endpoint name: letters, digits, `_ - . :`, starting with a letter.
+fn endpoint_name(raw: &str) -> String {
+    let kept: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+        .take(90)
+        .collect();
+    let kept = kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    kept.trim_end_matches('-').to_string()
+}
+
+/// A form field or path parameter name: letters, digits and `_`, starting with a letter.
+fn identifier(raw: &str) -> String {
+    let ok = raw.len() <= 64
+        && raw.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        raw.to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn petstore() -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": { "title": "Pet Store", "version": "1.2.0", "description": "Pets." },
+            "servers": [{ "url": "https://pets.example.com/v1/" }],
+            "components": {
+                "securitySchemes": { "key": { "type": "apiKey", "in": "header", "name": "X-API-Key" } },
+                "schemas": {
+                    "NewPet": {
+                        "type": "object",
+                        "required": ["name", "tags"],
+                        "properties": {
+                            "name": { "type": "string", "maxLength": 50, "example": "Rex" },
+                            "kind": { "type": "string", "enum": ["dog", "cat"] },
+                            "age": { "type": ["integer", "null"], "minimum": 0, "maximum": 40 },
+                            "tags": { "type": "array", "items": { "type": "string", "pattern": "^[a-z]+$" }, "maxItems": 5 },
+                            "owner": { "type": "object", "properties": { "email": { "type": "string", "format": "email" } } },
+                            "id": { "type": "string", "readOnly": true },
+                            "x-odd": { "type": "string" }
+                        }
+                    }
+                }
+            },
+            "paths": {
+                "/pets": {
+                    "get": { "operationId": "listPets", "summary": "List pets" },
+                    "post": {
+                        "operationId": "createPet", "summary": "Add a pet",
+                        "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewPet" } } } }
+                    }
+                },
+                "/pets/{petId}": {
+                    "get": { "operationId": "showPet" },
+                    "delete": { "summary": "Remove a pet" }
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn a_document_becomes_a_service_with_endpoints_forms_and_a_menu() {
+        let d = draft(&petstore()).unwrap();
+        let s = &d.service;
+        assert_eq!(s["name"], "pet-store");
+        assert_eq!(s["displayName"], "Pet Store");
+        assert_eq!(s["version"], "1.2.0");
+        assert_eq!(s["baseUrl"], "https://pets.example.com/v1");
+        assert_eq!(s["authType"], "API_KEY");
+        let endpoints = s["endpoints"].as_array().unwrap();
+        let names: Vec<&str> = endpoints
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["listPets", "createPet", "showPet", "delete-pets-petId"]
+        );
+        assert_eq!(
+            endpoints[0]["requiredPermissions"],
+            json!(["pet-store:read"])
+        );
+        assert_eq!(
+            endpoints[1]["requiredPermissions"],
+            json!(["pet-store:write"])
+        );
+        assert_eq!(endpoints[3]["displayName"], "Remove a pet");
+        let fields = endpoints[1]["requestSchema"]["fields"].as_array().unwrap();
+        let by = |n: &str| fields.iter().find(|f| f["name"] == n).cloned();
+        assert_eq!(by("name").unwrap()["required"], true);
+        assert_eq!(by("name").unwrap()["placeholder"], "Rex");
+        assert_eq!(by("kind").unwrap()["type"], "select");
+        assert_eq!(by("age").unwrap()["type"], "integer");
+        assert_eq!(
+            by("age").unwrap()["validation"],
+            json!({"min": 0, "max": 40})
+        );
+        let tags = by("tags").unwrap();
+        assert_eq!(
+            (tags["type"].as_str(), tags["itemType"].as_str()),
+            (Some("array"), Some("string"))
+        );
+        assert_eq!(
+            tags["validation"],
+            json!({"maxItems": 5, "pattern": "^[a-z]+$"})
+        );
+        assert_eq!(by("owner").unwrap()["fields"][0]["type"], "email");
+        assert!(by("id").is_none(), "read-only properties are not asked for");
+        assert!(by("x-odd").is_none());
+        assert!(d.notes.iter().any(|n| n.contains("x-odd")), "{:?}", d.notes);
+        // A table for the list, a form for the create; nothing for operations on one pet.
+        let menu = s["menuSchema"]["items"].as_array().unwrap();
+        assert_eq!(menu.len(), 2);
+        assert_eq!(menu[0]["endpoint"], "listPets");
+        assert_eq!(menu[1]["endpoint"], "createPet");
+        assert_eq!(menu[1]["permission"], "pet-store:write");
+    }
+
+    #[test]
+    fn documents_that_are_not_openapi_3_are_refused_with_the_reason() {
+        let e = draft(&json!({"swagger": "2.0", "info": {"title": "x"}, "paths": {}})).unwrap_err();
+        assert_eq!(e.field(), Some("document"));
+        let e = draft(&json!({"openapi": "3.0.3", "info": {}, "paths": {}})).unwrap_err();
+        assert_eq!(e.field(), Some("document.info.title"));
+        let d =
+            draft(&json!({"openapi": "3.0.3", "info": {"title": "Empty"}, "paths": {}})).unwrap();
+        assert!(d.notes.iter().any(|n| n.contains("no server")));
+        assert!(d.notes.iter().any(|n| n.contains("no operations")));
+    }
+
+    #[test]
+    fn refs_that_loop_or_point_nowhere_end() {
+        let doc = json!({
+            "openapi": "3.0.0", "info": {"title": "Loop"},
+            "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}},
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}},
+                             "put": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/nowhere"}}}}}}}
+        });
+        let d = draft(&doc).unwrap();
+        assert_eq!(d.service["endpoints"].as_array().unwrap().len(), 2);
+        assert!(d.service["endpoints"][0].get("requestSchema").is_none());
+    }
+
+    #[test]
+    fn names_become_slugs_and_templates_stay_routable() {
+        assert_eq!(slug("  WhatsApp Blast API!! ", 50), "whatsapp-blast-api");
+        assert_eq!(slug("3D printer", 50), "api-3d-printer");
+        assert_eq!(slug("???", 50), "imported-api");
+        assert_eq!(
+            normalise_template("/a/{id}/b/").as_deref(),
+            Some("/a/{id}/b")
+        );
+        assert_eq!(normalise_template("/a/{pet-id}"), None);
+        assert_eq!(normalise_template("/a/../b"), None);
+        assert_eq!(humanise("phoneNumber"), "Phone number");
+    }
+}

@@ -1,0 +1,64 @@
+//! How long the gateway keeps what it logs (calls, health probes): rows older than their
+//! retention are deleted in batches, so that one purge never holds a long lock.
+
+use chrono::{DateTime, Utc};
+use diesel::sql_types::{BigInt, Timestamptz};
+use diesel_async::RunQueryDsl;
+
+use crate::server::{
+    db::scope::{scoped, Scope},
+    state::AppState,
+};
+
+const BATCH: i64 = 10_000;
+
+/// A table the gateway logs to, and the column that dates its rows.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    Calls,
+    HealthChecks,
+}
+
+impl Kept {
+    fn table_and_column(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Calls => ("gateway_calls", "created_at"),
+            Self::HealthChecks => ("service_health_checks", "checked_at"),
+        }
+    }
+}
+
+/// Deletes `kept` rows from before `days` days ago; failures are logged and retried at the
+/// next purge.
+pub async fn purge(state: &AppState, kept: Kept, days: u32) {
+    let before = Utc::now() - chrono::Duration::days(i64::from(days));
+    loop {
+        let deleted = scoped(&state.db, Scope::platform(), async |c| {
+            Ok(delete_before(c, kept, before).await?)
+        })
+        .await;
+        match deleted {
+            Ok(n) if n as i64 == BATCH => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, ?kept, "old rows could not be deleted");
+                break;
+            }
+        }
+    }
+}
+
+async fn delete_before(
+    c: &mut diesel_async::AsyncPgConnection,
+    kept: Kept,
+    before: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    let (table, column) = kept.table_and_column();
+    diesel::sql_query(format!(
+        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < $1 LIMIT $2)"
+    ))
+    .bind::<Timestamptz, _>(before)
+    .bind::<BigInt, _>(BATCH)
+    .execute(c)
+    .await
+}
