@@ -434,8 +434,13 @@ async fn internal_addresses_are_refused_when_connecting() {
 }
 
 async fn deliver(s: &Setup, id: &str, timestamp: i64, secret: &str, body: &Value) -> u16 {
+    let text = body.to_string();
+    let signature = webhooks::sign(secret.as_bytes(), timestamp, text.as_bytes());
+    deliver_signed(s, id, timestamp, &signature, body).await
+}
+
+async fn deliver_signed(s: &Setup, id: &str, timestamp: i64, signature: &str, body: &Value) -> u16 {
     let body = body.to_string();
-    let signature = webhooks::sign(secret.as_bytes(), timestamp, body.as_bytes());
     let req = Request::post(format!("/api/v1/webhooks/{SERVICE}"))
         .header("content-type", "application/json")
         .header(webhooks::ID_HEADER, id)
@@ -477,6 +482,15 @@ async fn webhooks_need_a_fresh_signed_delivery_seen_once() {
         deliver(&s, "d5", now, WEBHOOK_SECRET, &body).await,
         401,
         "new id"
+    );
+    // Respelled (upper-case hex, a space), the signature is the same one.
+    let text = body.to_string();
+    let signature = webhooks::sign(WEBHOOK_SECRET.as_bytes(), now, text.as_bytes());
+    let respelled = format!("sha256= {}", signature["sha256=".len()..].to_uppercase());
+    assert_eq!(
+        deliver_signed(&s, "d6", now, &respelled, &body).await,
+        401,
+        "respelled signature"
     );
     // A refused delivery's id is not burnt: the real one still gets through.
     let other = json!({ "event": "delivery.report", "batchId": "b2", "results": [] });
@@ -631,8 +645,16 @@ async fn health_checks_judge_by_thresholds_and_show_where_users_look() {
     probe_once(&s).await;
     probe_once(&s).await;
     let menu = s.app.get("/api/v1/menus/user", Some(&s.admin)).await.json();
+    assert!(
+        menu.to_string().contains("\"id\":\"whatsapp-gateway\""),
+        "{menu}"
+    );
     assert!(!menu.to_string().contains("\"down\""), "{menu}");
     let text = html(cookie, page).await;
+    assert!(
+        text.contains("Message History"),
+        "the page rendered: {text}"
+    );
     assert!(!text.contains("has not answered its health checks"));
 }
 

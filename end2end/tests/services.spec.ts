@@ -88,10 +88,15 @@ test('a super admin imports a service from an OpenAPI document, previews the dra
     '                x-odd: { type: string }',
   ].join('\n');
   await logIn(page, 'superadmin@core.com');
-  await page.goto('/admin/services');
-  // The seeded demo service is probed every second here: its card says it is up.
+  await page.getByRole('link', { name: 'Service registry' }).click();
+  await expect(page.getByRole('heading', { name: 'Service registry', level: 1 })).toBeVisible();
+  // The seeded demo service is probed every second here: its card soon says it is up.
   const card = page.getByTestId('service-cards').getByRole('listitem').filter({ hasText: 'whatsapp-gateway' });
-  await expect(card.getByTestId('service-health')).toContainText('Healthy', { timeout: 20_000 });
+  await expect(async () => {
+    await page.reload();
+    await expect(card.getByTestId('service-health')).toContainText('Healthy', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(card.getByTestId('service-health')).toContainText(/\d+(\.\d)?% in 24 h/);
 
   await page.getByRole('link', { name: 'Import from OpenAPI' }).click();
   await expect(page.getByRole('heading', { name: 'Import from OpenAPI' })).toBeVisible();

@@ -56,6 +56,7 @@ pub struct Target {
     pub id: Uuid,
     pub name: String,
     pub url: String,
+    pub base_url: Option<String>,
     pub auth_type: String,
     pub sealed_key: Option<Vec<u8>>,
 }
@@ -70,6 +71,7 @@ pub async fn targets(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Target>> {
             services::id,
             services::name,
             services::health_check_url.assume_not_null(),
+            services::base_url,
             services::auth_type,
             services::api_key_ciphertext,
         ))

@@ -231,7 +231,15 @@ async fn ask(state: &AppState, t: &Target) -> Result<u16, AppError> {
             upstream_status: None,
         },
     )?;
-    let key = open_key(state, t.id, t.sealed_key.as_deref()).map_err(|_| AppError::BadGateway {
+    // The key goes only where the service's calls go: a health URL on another origin is
+    // probed without it (else whoever may edit the URL could have the key sent to them).
+    let same_origin = t
+        .base_url
+        .as_deref()
+        .and_then(|b| url::Url::parse(b).ok())
+        .is_some_and(|b| b.origin() == url.origin());
+    let sealed = t.sealed_key.as_deref().filter(|_| same_origin);
+    let key = open_key(state, t.id, sealed).map_err(|_| AppError::BadGateway {
         message: "The service's key does not open under the configured keys".into(),
         upstream_status: None,
     })?;

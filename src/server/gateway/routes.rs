@@ -79,6 +79,12 @@ impl Route {
     /// Whether `path` (as the client sent it, `/`-separated, still percent-encoded) fits
     /// this endpoint's template.
     pub fn matches(&self, path: &str) -> bool {
+        self.fits(path, false)
+    }
+
+    /// `matches`, with literals compared case-insensitively when `fold` (what an upstream
+    /// that ignores case would route).
+    fn fits(&self, path: &str, fold: bool) -> bool {
         let trimmed = path.strip_prefix('/').unwrap_or(path);
         if self.segments.is_empty() {
             return trimmed.is_empty();
@@ -86,12 +92,21 @@ impl Route {
         let mut parts = trimmed.split('/');
         for segment in &self.segments {
             match (segment, parts.next()) {
-                (Segment::Literal(l), Some(p)) if p == l => {}
+                (Segment::Literal(l), Some(p)) if p == l || (fold && p.eq_ignore_ascii_case(l)) => {
+                }
                 (Segment::Param, Some(p)) if is_param_value(p) => {}
                 _ => return false,
             }
         }
         parts.next().is_none()
+    }
+
+    /// Literal segments, from the left: the more specific template sorts higher.
+    fn specificity(&self) -> Vec<bool> {
+        self.segments
+            .iter()
+            .map(|s| matches!(s, Segment::Literal(_)))
+            .collect()
     }
 
     /// Whether `permissions` cover every permission the endpoint requires.
@@ -118,8 +133,22 @@ fn is_param_value(p: &str) -> bool {
         )
         && !lower.contains("%2f")
         && !lower.contains("%5c")
+        && !encodes_unreserved(p)
         && p.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@".contains(c))
+}
+
+/// Whether `p` percent-encodes a letter, digit or `-._~`, which never needs encoding: an
+/// upstream that decodes before routing would read `%62last` as `blast`, a literal that this
+/// parameter must not stand in for.
+fn encodes_unreserved(p: &str) -> bool {
+    p.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    })
 }
 
 fn segments(template: &str) -> Vec<Segment> {
@@ -143,15 +172,20 @@ impl Upstream {
     /// parameter, from the left), so that the registry's order never decides whose
     /// permissions apply. `None` when nothing fits.
     pub fn route(&self, method: HttpMethod, path: &str) -> Option<&Arc<Route>> {
-        self.endpoints
-            .iter()
-            .filter(|e| e.method == method && e.matches(path))
-            .max_by_key(|e| {
-                e.segments
-                    .iter()
-                    .map(|s| matches!(s, Segment::Literal(_)))
-                    .collect::<Vec<bool>>()
-            })
+        let best = |fold: bool| {
+            self.endpoints
+                .iter()
+                .filter(|e| e.method == method && e.fits(path, fold))
+                .max_by_key(|e| e.specificity())
+        };
+        let exact = best(false)?;
+        // `/messages/Blast` fits `/messages/{id}` here but may be `/messages/blast` to a
+        // service that ignores case: a path that would pick a more specific endpoint that way
+        // is refused rather than given the weaker one's permissions.
+        match best(true) {
+            Some(folded) if folded.specificity() > exact.specificity() => None,
+            _ => Some(exact),
+        }
     }
 
     pub fn endpoint(&self, name: &str) -> Option<&Arc<Route>> {
@@ -352,6 +386,41 @@ mod tests {
         assert!(route("/").matches(""));
         assert!(!route("/").matches("/x"));
         assert!(route("/messages").matches("/messages"));
+    }
+
+    #[test]
+    fn a_parameter_never_stands_in_for_a_literal_spelled_otherwise() {
+        let service = Upstream {
+            id: Uuid::nil(),
+            name: "s".into(),
+            display_name: "s".into(),
+            status: ServiceStatus::Active,
+            base_url: "http://x".into(),
+            auth_type: AuthType::None,
+            key: None,
+            endpoints: vec![
+                Arc::new(Route {
+                    name: "blast".into(),
+                    ..route("/messages/blast")
+                }),
+                Arc::new(Route {
+                    name: "one".into(),
+                    ..route("/messages/{id}")
+                }),
+            ],
+        };
+        let pick = |p: &str| service.route(HttpMethod::Get, p).map(|r| r.name.clone());
+        assert_eq!(pick("/messages/blast").as_deref(), Some("blast"));
+        assert_eq!(pick("/messages/42").as_deref(), Some("one"));
+        assert_eq!(pick("/messages/a%20b").as_deref(), Some("one"));
+        for sneaky in [
+            "/messages/%62last",
+            "/messages/Blast",
+            "/messages/BLAST",
+            "/messages/bl%61st",
+        ] {
+            assert_eq!(pick(sneaky), None, "{sneaky}");
+        }
     }
 
     #[test]

@@ -16,6 +16,19 @@ use serde_json::json;
 /// that a stuck one frees its worker.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Requests that may wait on an external service get the longest endpoint timeout and some
+/// room, so that the gateway's own 504 (and its call log row) comes first.
+pub const CALL_TIMEOUT: Duration =
+    Duration::from_millis(crate::domain::service::endpoint::MAX_TIMEOUT_MS as u64 + 5_000);
+
+/// Paths whose handlers call external services through the gateway.
+fn calls_out(path: &str) -> bool {
+    path.starts_with("/api/v1/gateway/")
+        || path.starts_with("/apps/")
+        || path == "/api/forms_submit"
+        || path == "/api/service_page"
+}
+
 fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({
         "success": false,
@@ -24,11 +37,17 @@ fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// 503 when the handler has not produced a response within `REQUEST_TIMEOUT`; the handler's
-/// future is dropped, which releases its database connection.
+/// 503 when the handler has not produced a response within `REQUEST_TIMEOUT` (`CALL_TIMEOUT`
+/// for calls to external services); the handler's future is dropped, which releases its
+/// database connection.
 pub async fn deadline(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+    let limit = if calls_out(&path) {
+        CALL_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
             tracing::error!(path, "request timed out");

@@ -46,11 +46,21 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-fn verifies(secret: &[u8], timestamp: &str, body: &[u8], signature: &str) -> bool {
-    let Some(given) = signature
+/// The MAC a signature header carries, however its hex is spelled (case, spaces).
+fn mac_bytes(signature: &str) -> Option<Vec<u8>> {
+    signature
+        .trim()
         .strip_prefix("sha256=")
         .and_then(|h| hex::decode(h.trim()).ok())
-    else {
+}
+
+/// One spelling of a verified signature, so that a respelled one is still a replay.
+fn mac_of(signature: &str) -> String {
+    hex::encode(mac_bytes(signature).unwrap_or_default())
+}
+
+fn verifies(secret: &[u8], timestamp: &str, body: &[u8], signature: &str) -> bool {
+    let Some(given) = mac_bytes(signature) else {
         return false;
     };
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
@@ -151,7 +161,7 @@ pub async fn receive(
     // The id is not signed, so the signature is remembered too: a captured delivery sent
     // again under a new id is still a replay.
     if !first_sight(state, service_id, "id", id).await?
-        || !first_sight(state, service_id, "sig", signature.trim()).await?
+        || !first_sight(state, service_id, "sig", &mac_of(signature)).await?
     {
         return refuse(
             state,
