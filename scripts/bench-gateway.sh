@@ -34,7 +34,7 @@ TENANT=$(api "http://127.0.0.1:$PORT/api/v1/core/tenants?search=whatsapp" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["items"][0]["id"])')
 # The service at the benchmark's demo, with its key; a budget no run reaches (the limiter
 # still runs on every call).
-api -X PATCH -d "{\"baseUrl\":\"http://127.0.0.1:$DEMO\",\"apiKey\":\"$KEY\"}" \
+api -X PATCH -d "{\"baseUrl\":\"http://127.0.0.1:$DEMO\",\"healthCheckUrl\":\"http://127.0.0.1:$DEMO/health\",\"apiKey\":\"$KEY\"}" \
   "http://127.0.0.1:$PORT/api/v1/core/services/$SERVICE" >/dev/null
 api -X PUT -d '{"status":"ACTIVE","customSettings":{"rateLimits":{"*":1000000}}}' \
   "http://127.0.0.1:$PORT/api/v1/core/services/$SERVICE/tenants/$TENANT" >/dev/null

@@ -366,7 +366,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     ] {
         diesel::sql_query(sql).execute(&mut owner).await.unwrap();
     }
-    const TABLES: [&str; 19] = [
+    const TABLES: [&str; 20] = [
         "tenants",
         "users",
         "user_tenant_access",
@@ -386,6 +386,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "webhook_deliveries",
         "service_health",
         "service_health_checks",
+        "health_rounds",
     ];
     let mut counts = Vec::new();
     for t in TABLES {
@@ -499,6 +500,11 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             "INSERT INTO service_health_checks (service_id, ok, latency_ms) \
              VALUES ('{service}', false, 1)"
         ),
+        format!(
+            "INSERT INTO service_health (service_id, url, status) \
+             VALUES ('{service}', 'http://x/health', 'UNHEALTHY') \
+             ON CONFLICT (service_id) DO UPDATE SET status = 'UNHEALTHY'"
+        ),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
@@ -522,6 +528,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "UPDATE tasks SET title = 'Hijacked'".to_string(),
         format!("UPDATE tasks SET tenant_id = '{b}'"),
         "UPDATE service_health SET status = 'UNHEALTHY'".to_string(),
+        "UPDATE health_rounds SET started_at = now()".to_string(),
     ];
     for sql in updates {
         match run(sql.clone()).await {
@@ -557,5 +564,24 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             .n;
         let visible_anyway = t == "roles" || t == "role_permissions";
         assert!(n == 0 || visible_anyway, "{t}: {n} rows without a scope");
+    }
+
+    // Tenant B's gateway call is not tenant A's to read, nor are probes or deliveries.
+    for t in [
+        "gateway_calls",
+        "webhook_deliveries",
+        "service_health_checks",
+    ] {
+        let n = conn
+            .transaction::<_, diesel::result::Error, _>(async |c| {
+                set_scope(c, Scope::member(a_admin, a)).await?;
+                diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
+                    .get_result::<CountRow>(c)
+                    .await
+            })
+            .await
+            .unwrap()
+            .n;
+        assert_eq!(n, 0, "{t} seen from tenant A");
     }
 }

@@ -27,6 +27,21 @@ CREATE TABLE service_health_checks (
 CREATE INDEX idx_service_health_checks_service ON service_health_checks (service_id, checked_at DESC);
 CREATE INDEX idx_service_health_checks_age ON service_health_checks (checked_at);
 
+-- When a node last claimed a probing round (one row): a node claims one only when the last is
+-- at least half an interval old, on the database's clock, so that nodes whose clocks differ
+-- still probe once per interval between them.
+CREATE TABLE health_rounds (
+  id          smallint PRIMARY KEY CHECK (id = 1),
+  started_at  timestamptz NOT NULL
+);
+INSERT INTO health_rounds (id, started_at) VALUES (1, '-infinity');
+ALTER TABLE health_rounds ENABLE ROW LEVEL SECURITY;
+ALTER TABLE health_rounds FORCE ROW LEVEL SECURITY;
+CREATE POLICY health_rounds_read ON health_rounds FOR SELECT USING (inti_all_tenants());
+CREATE POLICY health_rounds_claim ON health_rounds FOR UPDATE
+  USING (inti_all_tenants()) WITH CHECK (inti_all_tenants());
+GRANT SELECT, UPDATE ON health_rounds TO inti_app;
+
 ALTER TABLE service_health ENABLE ROW LEVEL SECURITY;
 ALTER TABLE service_health FORCE ROW LEVEL SECURITY;
 CREATE POLICY service_health_read ON service_health FOR SELECT

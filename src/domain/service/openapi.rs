@@ -1,9 +1,9 @@
 //! A registration drafted from an OpenAPI 3.0 or 3.1 document: the service (name, title,
 //! version, base URL, authentication), an endpoint per operation, request bodies converted
-//! to form schemas, and a default menu (a table page per list operation, a form per create
-//! operation). The draft is the registry's own JSON, for a person to read and edit before
-//! it is registered; what could not be carried over is listed in `notes`, never dropped
-//! silently.
+//! to form schemas, and a default menu (a table page per list operation; a form page for the
+//! first create operation, whose body becomes the service's form). The draft is the
+//! registry's own JSON, for a person to read and edit before it is registered; what could
+//! not be carried over is listed in `notes`, never dropped silently.
 
 use std::collections::HashSet;
 
@@ -21,6 +21,15 @@ const MAX_DEPTH: usize = 4;
 /// Fields per converted form.
 const MAX_FIELDS: usize = 100;
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+/// Notes kept, at most.
+const MAX_NOTES: usize = 50;
+/// Object schemas read per document, at most.
+const MAX_VISITS: usize = 2_000;
+
+std::thread_local! {
+    /// Schema visits of the draft being made on this thread (`draft` resets it).
+    static VISITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// The draft, and what it could not carry over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,6 +58,7 @@ pub struct Problem {
 
 /// Drafts a registration from a parsed document.
 pub fn draft(doc: &Value) -> Result<Draft, AppError> {
+    VISITS.with(|v| v.set(0));
     let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
         return Err(AppError::validation(
@@ -93,15 +103,20 @@ pub fn draft(doc: &Value) -> Result<Draft, AppError> {
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
             service.insert("baseUrl".into(), json!(url));
         }
-        Some(url) => notes.push(format!(
-            "servers[0].url ({url}) is not an absolute http(s) URL: set the base URL"
-        )),
-        None => notes.push("The document names no server: set the base URL".into()),
+        Some(url) => note(
+            &mut notes,
+            format!("servers[0].url ({url}) is not an absolute http(s) URL: set the base URL"),
+        ),
+        None => note(
+            &mut notes,
+            "The document names no server: set the base URL".into(),
+        ),
     }
     service.insert("authType".into(), json!(auth_type(doc, &mut notes)));
 
     let mut endpoints = Vec::new();
     let mut menu = Vec::new();
+    let mut form: Option<Value> = None;
     let mut names = HashSet::new();
     let resource = name.clone();
     'paths: for (path, item) in paths {
@@ -110,16 +125,32 @@ pub fn draft(doc: &Value) -> Result<Draft, AppError> {
                 continue;
             };
             if endpoints.len() == MAX_OPERATIONS {
-                notes.push(format!(
-                    "Only the first {MAX_OPERATIONS} operations were carried over"
-                ));
+                note(
+                    &mut notes,
+                    format!("Only the first {MAX_OPERATIONS} operations were carried over"),
+                );
                 break 'paths;
             }
             let endpoint = operation(doc, path, method, op, &resource, &mut names, &mut notes);
             let Some((endpoint, has_params)) = endpoint else {
                 continue;
             };
-            if menu.len() < MAX_MENU_ITEMS && !has_params && matches!(method, "get" | "post") {
+            // A service has one form (versioned, built in the form builder): the first create
+            // operation's body. Other bodies are still checked by the gateway.
+            let mut page = !has_params && method == "get";
+            if !has_params && method == "post" {
+                if let Some(fields) = endpoint.pointer("/requestSchema/fields") {
+                    if form.is_none() {
+                        form = Some(json!({ "fields": fields, "endpoint": endpoint["name"] }));
+                        page = true;
+                    } else {
+                        note(&mut notes, format!(
+                            "POST {path}: a service has one form, the first create operation's; this one is reachable through the gateway, not the menu"
+                        ));
+                    }
+                }
+            }
+            if menu.len() < MAX_MENU_ITEMS && page {
                 menu.push(json!({
                     "name": endpoint["displayName"],
                     "path": format!("/{name}/{}", slug(endpoint["name"].as_str().unwrap_or("page"), 60)),
@@ -132,9 +163,15 @@ pub fn draft(doc: &Value) -> Result<Draft, AppError> {
         }
     }
     if endpoints.is_empty() {
-        notes.push("The document has no operations to carry over".into());
+        note(
+            &mut notes,
+            "The document has no operations to carry over".into(),
+        );
     }
     service.insert("endpoints".into(), Value::Array(endpoints));
+    if let Some(form) = form {
+        service.insert("formSchema".into(), form);
+    }
     if !menu.is_empty() {
         service.insert("menuSchema".into(), json!({ "items": menu }));
     }
@@ -157,9 +194,10 @@ fn operation(
     let upper = method.to_ascii_uppercase();
     let template = normalise_template(path);
     let Some(template) = template else {
-        notes.push(format!(
-            "{upper} {path}: the path is not a template the gateway routes; skipped"
-        ));
+        note(
+            notes,
+            format!("{upper} {path}: the path is not a template the gateway routes; skipped"),
+        );
         return None;
     };
     let base = op
@@ -199,16 +237,18 @@ fn operation(
         let at = format!("{upper} {path}");
         let fields = fields_of(doc, schema, 0, &at, notes);
         if fields.is_empty() {
-            notes.push(format!(
-                "{at}: the request body has no fields a form can show; no request schema"
-            ));
+            note(
+                notes,
+                format!("{at}: the request body has no fields a form can show; no request schema"),
+            );
         } else {
             e.insert("requestSchema".into(), json!({ "fields": fields }));
         }
     } else if op.get("requestBody").is_some() {
-        notes.push(format!(
-            "{upper} {path}: the request body is not JSON; no request schema"
-        ));
+        note(
+            notes,
+            format!("{upper} {path}: the request body is not JSON; no request schema"),
+        );
     }
     let has_params = template.contains('{');
     Some((Value::Object(e), has_params))
@@ -258,7 +298,7 @@ fn auth_type(doc: &Value, notes: &mut Vec<String>) -> &'static str {
             (Some("apiKey"), _) => {
                 let header = s.get("name").and_then(Value::as_str).unwrap_or("");
                 if !header.eq_ignore_ascii_case("x-api-key") {
-                    notes.push(format!(
+                    note(notes, format!(
                         "Security scheme {name}: the key goes in {header}; the gateway sends it as X-API-Key"
                     ));
                 }
@@ -266,17 +306,27 @@ fn auth_type(doc: &Value, notes: &mut Vec<String>) -> &'static str {
             }
             (Some("http"), Some(scheme)) if scheme.eq_ignore_ascii_case("bearer") => return "JWT",
             (Some("oauth2" | "openIdConnect"), _) => {
-                notes.push(format!(
+                note(notes, format!(
                     "Security scheme {name}: store a token as the service's key; the gateway sends it as a bearer token"
                 ));
                 return "OAUTH";
             }
-            _ => notes.push(format!(
-                "Security scheme {name} is not one the gateway injects; skipped"
-            )),
+            _ => note(
+                notes,
+                format!("Security scheme {name} is not one the gateway injects; skipped"),
+            ),
         }
     }
     "NONE"
+}
+
+/// Keeps a note, up to `MAX_NOTES` (then one saying there are more).
+fn note(notes: &mut Vec<String>, text: String) {
+    match notes.len() {
+        n if n < MAX_NOTES - 1 => notes.push(text),
+        n if n == MAX_NOTES - 1 => notes.push("… and more that is not listed".into()),
+        _ => {}
+    }
 }
 
 /// A `$ref` inside the document (`#/components/...`), followed; the value itself otherwise.
@@ -299,8 +349,14 @@ fn fields_of(
     at: &str,
     notes: &mut Vec<String>,
 ) -> Vec<Value> {
+    // Schemas that refer back to themselves through allOf could otherwise multiply the work
+    // at every level: the whole document gets a budget of schema visits.
+    if notes.len() >= MAX_NOTES || VISITS.with(|v| v.get()) >= MAX_VISITS {
+        return Vec::new();
+    }
+    VISITS.with(|v| v.set(v.get() + 1));
     let Some(schema) = resolve(doc, schema, depth) else {
-        notes.push(format!("{at}: a $ref could not be followed"));
+        note(notes, format!("{at}: a $ref could not be followed"));
         return Vec::new();
     };
     // allOf: the properties of every part; oneOf/anyOf: the first choice.
@@ -317,7 +373,7 @@ fn fields_of(
             .and_then(Value::as_array)
             .and_then(|c| c.first())
         {
-            notes.push(format!("{at}: {key} shows its first choice only"));
+            note(notes, format!("{at}: {key} shows its first choice only"));
             return fields_of(doc, first, depth + 1, at, notes);
         }
     }
@@ -332,20 +388,22 @@ fn fields_of(
     let mut out = Vec::new();
     for (name, prop) in props {
         if out.len() == MAX_FIELDS {
-            notes.push(format!(
-                "{at}: only the first {MAX_FIELDS} fields were kept"
-            ));
+            note(
+                notes,
+                format!("{at}: only the first {MAX_FIELDS} fields were kept"),
+            );
             break;
         }
         let field = identifier(name);
         if field != *name || field.is_empty() {
-            notes.push(format!(
-                "{at}: property {name} is not a name a form field can have; skipped"
-            ));
+            note(
+                notes,
+                format!("{at}: property {name} is not a name a form field can have; skipped"),
+            );
             continue;
         }
         let Some(prop) = resolve(doc, prop, depth) else {
-            notes.push(format!("{at}: {name}: a $ref could not be followed"));
+            note(notes, format!("{at}: {name}: a $ref could not be followed"));
             continue;
         };
         if prop.get("readOnly").and_then(Value::as_bool) == Some(true) {
@@ -361,9 +419,10 @@ fn fields_of(
             notes,
         ) {
             Some(f) => out.push(f),
-            None => notes.push(format!(
-                "{at}: {name} has a type a form cannot show; skipped"
-            )),
+            None => note(
+                notes,
+                format!("{at}: {name} has a type a form cannot show; skipped"),
+            ),
         }
     }
     out
@@ -708,6 +767,12 @@ mod tests {
         assert_eq!(menu[0]["endpoint"], "listPets");
         assert_eq!(menu[1]["endpoint"], "createPet");
         assert_eq!(menu[1]["permission"], "pet-store:write");
+        // Its page is the service's form, which submits to that operation.
+        assert_eq!(s["formSchema"]["endpoint"], "createPet");
+        assert_eq!(
+            s["formSchema"]["fields"],
+            endpoints[1]["requestSchema"]["fields"]
+        );
     }
 
     #[test]
@@ -733,6 +798,21 @@ mod tests {
         let d = draft(&doc).unwrap();
         assert_eq!(d.service["endpoints"].as_array().unwrap().len(), 2);
         assert!(d.service["endpoints"][0].get("requestSchema").is_none());
+    }
+
+    #[test]
+    fn self_referring_all_of_stays_cheap() {
+        let parts: Vec<Value> = (0..1000)
+            .map(|_| json!({"$ref": "#/components/schemas/A"}))
+            .collect();
+        let doc = json!({
+            "openapi": "3.1.0", "info": {"title": "Bomb"},
+            "components": {"schemas": {"A": {"allOf": parts}}},
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}
+        });
+        let d = draft(&doc).unwrap();
+        assert!(VISITS.with(|v| v.get()) <= MAX_VISITS);
+        assert!(d.notes.len() <= MAX_NOTES);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use diesel::{
     prelude::*,
-    sql_types::{BigInt, Bool, Nullable, Timestamptz},
+    sql_types::{BigInt, Bool},
     upsert::excluded,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -37,17 +37,35 @@ pub async fn try_lock(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
 }
 
 #[derive(QueryableByName)]
-struct Last {
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    at: Option<DateTime<Utc>>,
+struct Claimed {
+    #[diesel(sql_type = Bool)]
+    claimed: bool,
 }
 
-/// When any node last probed.
-pub async fn last_round(conn: &mut AsyncPgConnection) -> QueryResult<Option<DateTime<Utc>>> {
-    let row: Last = diesel::sql_query("SELECT max(checked_at) AS at FROM service_health")
-        .get_result(conn)
-        .await?;
-    Ok(row.at)
+/// Claims the next round unless one started less than `gap` ago (the database's clock).
+pub async fn claim_round(
+    conn: &mut AsyncPgConnection,
+    gap: std::time::Duration,
+) -> QueryResult<bool> {
+    let gap_ms = i64::try_from(gap.as_millis()).unwrap_or(i64::MAX);
+    let rows: Vec<Claimed> = diesel::sql_query(
+        "UPDATE health_rounds SET started_at = now() \
+         WHERE id = 1 AND started_at <= now() - make_interval(secs => $1::float8 / 1000) \
+         RETURNING true AS claimed",
+    )
+    .bind::<BigInt, _>(gap_ms)
+    .load(conn)
+    .await?;
+    Ok(rows.iter().any(|r| r.claimed))
+}
+
+/// Which of `ids` are still registered.
+pub async fn existing(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    services::table
+        .filter(services::id.eq_any(ids))
+        .select(services::id)
+        .load(conn)
+        .await
 }
 
 /// A service to probe.

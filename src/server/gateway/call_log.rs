@@ -3,7 +3,13 @@
 //! task, so that a call does not wait for an insert; `gateway.call_log_days` bounds how long
 //! rows are kept.
 
-use std::{sync::Mutex, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
+    time::Duration,
+};
 
 use tokio::sync::mpsc;
 
@@ -16,7 +22,7 @@ use crate::server::{
     state::AppState,
 };
 
-/// Calls waiting to be written; beyond this a call waits for room rather than be lost.
+/// Calls waiting to be written; beyond this a call is not logged (and that is counted).
 const QUEUE: usize = 10_000;
 const BATCH: usize = 500;
 const RETRY: Duration = Duration::from_secs(1);
@@ -26,6 +32,7 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 pub struct CallLog {
     tx: mpsc::Sender<NewCall>,
+    dropped: AtomicU64,
     rx: Mutex<Option<mpsc::Receiver<NewCall>>>,
 }
 
@@ -34,19 +41,24 @@ impl Default for CallLog {
         let (tx, rx) = mpsc::channel(QUEUE);
         Self {
             tx,
+            dropped: AtomicU64::new(0),
             rx: Mutex::new(Some(rx)),
         }
     }
 }
 
 impl CallLog {
-    /// Queues a call; when the queue is full, the call is written once there is room.
+    /// Queues a call. A full queue (the database has been away for a while) drops the entry
+    /// rather than let waiting entries pile up in memory; drops are counted and logged.
     pub fn record(&self, call: NewCall) {
-        if let Err(mpsc::error::TrySendError::Full(call)) = self.tx.try_send(call) {
-            let tx = self.tx.clone();
-            tokio::spawn(async move {
-                let _ = tx.send(call).await;
-            });
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(call) {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n == 1 || n % 1000 == 0 {
+                tracing::warn!(
+                    dropped = n,
+                    "gateway call log: the queue is full; calls are not logged"
+                );
+            }
         }
     }
 

@@ -2,8 +2,9 @@
 //! with a health URL that is not INACTIVE is asked `GET` with its credentials, through the
 //! gateway's client (no redirects, no proxy, internal addresses refused at connect time),
 //! within `gateway.health_timeout_secs`. Thresholds of consecutive results change its status
-//! (`domain::service::health`). With several nodes, one probes per interval: a round holds
-//! a transaction-level advisory lock and skips when another node probed moments ago.
+//! (`domain::service::health`). With several nodes, one probes per interval: a round is
+//! claimed under a transaction-level advisory lock, and only when the last one started at
+//! least half an interval ago by the database's clock.
 //! Each probe is kept for `gateway.health_history_days`.
 
 use std::{
@@ -84,22 +85,17 @@ pub fn start(state: &AppState) {
 }
 
 /// One round: probes every service and records the results, unless another node holds the
-/// lock or probed less than `min_gap` ago.
+/// lock or a round started less than `min_gap` ago. The claim and the results are two short
+/// transactions; no connection is held while services answer.
 pub async fn round(state: &AppState, min_gap: Duration) -> Result<Round, AppError> {
     let g = &state.settings.gateway;
     let thresholds = Thresholds {
         healthy_after: g.healthy_after,
         unhealthy_after: g.unhealthy_after,
     };
-    scoped(&state.db, Scope::platform(), async |c| {
-        if !db::try_lock(c).await? {
-            return Ok(Round::Skipped);
-        }
-        let gap = chrono::Duration::from_std(min_gap).unwrap_or_default();
-        if let Some(last) = db::last_round(c).await? {
-            if Utc::now() - last < gap {
-                return Ok(Round::Skipped);
-            }
+    let claimed = scoped(&state.db, Scope::platform(), async |c| {
+        if !db::try_lock(c).await? || !db::claim_round(c, min_gap).await? {
+            return Ok(None);
         }
         let targets = db::targets(c).await?;
         let ids: Vec<_> = targets.iter().map(|t| t.id).collect();
@@ -108,34 +104,55 @@ pub async fn round(state: &AppState, min_gap: Duration) -> Result<Round, AppErro
             .into_iter()
             .map(|r| (r.service_id, r))
             .collect();
-        let probes: Vec<(Target, Probe)> = stream::iter(targets)
-            .map(|t| async move {
-                let p = probe(state, &t).await;
-                (t, p)
-            })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        let now = Utc::now();
-        let mut rows = Vec::with_capacity(probes.len());
-        let mut checks = Vec::with_capacity(probes.len());
-        for (t, p) in &probes {
-            let previous = before.get(&t.id).filter(|r| r.url == t.url);
-            rows.push(judge(t, previous, p, thresholds, now));
-            checks.push(NewCheck {
-                service_id: t.id,
-                checked_at: now,
-                ok: p.ok,
-                status_code: p.status_code,
-                latency_ms: p.latency_ms,
-                error: p.error.clone(),
-            });
-        }
+        Ok(Some((targets, before)))
+    })
+    .await?;
+    let Some((targets, before)) = claimed else {
+        return Ok(Round::Skipped);
+    };
+    let probes: Vec<(Target, Probe)> = stream::iter(targets)
+        .map(|t| async move {
+            let p = probe(state, &t).await;
+            (t, p)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let now = Utc::now();
+    let mut rows = Vec::with_capacity(probes.len());
+    let mut checks = Vec::with_capacity(probes.len());
+    for (t, p) in &probes {
+        let previous = before.get(&t.id).filter(|r| r.url == t.url);
+        rows.push(judge(t, previous, p, thresholds, now));
+        checks.push(NewCheck {
+            service_id: t.id,
+            checked_at: now,
+            ok: p.ok,
+            status_code: p.status_code,
+            latency_ms: p.latency_ms,
+            error: p.error.clone(),
+        });
+    }
+    scoped(&state.db, Scope::platform(), async |c| {
+        // A service deleted while it was probed has nothing left to record.
+        let ids: Vec<_> = rows.iter().map(|r| r.service_id).collect();
+        let live = db::existing(c, &ids).await?;
+        let rows: Vec<_> = rows
+            .iter()
+            .filter(|r| live.contains(&r.service_id))
+            .cloned()
+            .collect();
+        let checks: Vec<_> = checks
+            .iter()
+            .filter(|k| live.contains(&k.service_id))
+            .cloned()
+            .collect();
         db::save(c, &rows).await?;
         db::insert_checks(c, &checks).await?;
-        Ok(Round::Probed(probes.len()))
+        Ok(())
     })
-    .await
+    .await?;
+    Ok(Round::Probed(probes.len()))
 }
 
 /// The service's row after this probe (a new health URL starts from UNKNOWN).

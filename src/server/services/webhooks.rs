@@ -177,7 +177,8 @@ pub async fn receive(
         .get("event")
         .and_then(Value::as_str)
         .map(|e| e.chars().take(100).collect::<String>());
-    scoped(&state.db, Scope::platform(), async |c| {
+    let mac = mac_of(signature);
+    let stored = scoped(&state.db, Scope::platform(), async |c| {
         let kept = db::insert_delivery(c, service_id, id, event.as_deref(), &payload).await?;
         if kept {
             let e = Event {
@@ -192,7 +193,32 @@ pub async fn receive(
         }
         Ok(())
     })
-    .await
+    .await;
+    if stored.is_err() {
+        // Not kept: the sender's retry of this delivery must not be taken for a replay.
+        forget(state, service_id, &[("id", id), ("sig", &mac)]).await;
+    }
+    stored
+}
+
+fn seen_key(state: &AppState, service: uuid::Uuid, kind: &str, value: &str) -> String {
+    format!(
+        "{}webhook:seen:{service}:{kind}:{}",
+        state.settings.redis.key_prefix,
+        hex::encode(Sha256::digest(value.as_bytes()))
+    )
+}
+
+async fn forget(state: &AppState, service: uuid::Uuid, seen: &[(&str, &str)]) {
+    let Ok(mut conn) = state.redis.get().await else {
+        return;
+    };
+    for (kind, value) in seen {
+        let _: Result<(), _> = redis::cmd("DEL")
+            .arg(seen_key(state, service, kind, value))
+            .query_async(&mut conn)
+            .await;
+    }
 }
 
 /// Whether this is the first time the id arrives (remembered in Redis, shared by every node).
@@ -202,11 +228,7 @@ async fn first_sight(
     kind: &str,
     value: &str,
 ) -> Result<bool, AppError> {
-    let key = format!(
-        "{}webhook:seen:{service}:{kind}:{}",
-        state.settings.redis.key_prefix,
-        hex::encode(Sha256::digest(value.as_bytes()))
-    );
+    let key = seen_key(state, service, kind, value);
     let mut conn = state.redis.get().await?;
     let set: Option<String> = redis::cmd("SET")
         .arg(&key)
