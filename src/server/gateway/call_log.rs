@@ -53,7 +53,7 @@ impl CallLog {
     pub fn record(&self, call: NewCall) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(call) {
             let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-            if n == 1 || n % 1000 == 0 {
+            if n == 1 || n.is_multiple_of(1000) {
                 tracing::warn!(
                     dropped = n,
                     "gateway call log: the queue is full; calls are not logged"
