@@ -361,3 +361,10 @@ diesel::table! {
 diesel::joinable!(service_health -> services (service_id));
 diesel::allow_tables_to_appear_in_same_query!(service_health, services);
 diesel::allow_tables_to_appear_in_same_query!(service_health, tenant_service_assignments);
+
+diesel::table! {
+    health_rounds (id) {
+        id -> Int2,
+        started_at -> Timestamptz,
+    }
+}
