@@ -54,7 +54,9 @@ pub async fn current_session() -> Result<Option<SessionView>, AppError> {
     use crate::{api::context, server::services::auth};
     let state = context::state()?;
     match context::actor(&state).await {
-        Ok(actor) => auth::session_view(&state, &actor).await.map(Some),
+        Ok(actor) => auth::session_view(&state, &actor)
+            .await
+            .map(|view| Some(SessionView::clone(&view))),
         Err(AppError::Unauthenticated) => Ok(None),
         Err(e) => Err(e),
     }

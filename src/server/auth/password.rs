@@ -4,16 +4,19 @@
 //! async workers and the database get a core the moment they need one, and hashing has every
 //! cycle they leave.
 
-use std::sync::{
-    mpsc::{self, Receiver, SyncSender, TrySendError},
-    LazyLock, Mutex,
+use std::{
+    cell::RefCell,
+    sync::{
+        mpsc::{self, Receiver, SyncSender, TrySendError},
+        LazyLock, Mutex,
+    },
 };
 
 use tokio::sync::oneshot;
 
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
-    Algorithm, Argon2, Params, Version,
+    password_hash::{rand_core::OsRng, Output, PasswordHash, PasswordHasher, SaltString},
+    Algorithm, Argon2, Block, Params, Version,
 };
 
 use crate::{domain::error::AppError, server::secret::Secret};
@@ -134,16 +137,61 @@ pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, A
     bounded(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
-        let ok = PasswordHash::new(&stored)
-            .map(|parsed| {
-                argon2()
-                    .verify_password(password.expose().as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
+        let ok = verify_blocking(password.expose().as_bytes(), &stored);
         known && ok
     })
     .await
+}
+
+/// Most memory a stored hash may ask for (4 times today's cost): a hash with more is refused
+/// rather than allowed to grow a hashing thread's memory.
+const MAX_BLOCKS: usize = 4 * MEMORY_KIB as usize;
+
+thread_local! {
+    /// Each hashing thread's argon2 memory, allocated once. `verify_password` would allocate
+    /// and zero 19 MiB per call (a tenth of a login's CPU); argon2 overwrites every block it
+    /// reads, so reusing them is safe.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `PasswordVerifier::verify_password` with the parameters of `stored` (older hashes keep
+/// working after the costs change), computed in this thread's reused memory and compared in
+/// constant time.
+fn verify_blocking(password: &[u8], stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed))
+    else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let blocks = params.block_count();
+    if blocks > MAX_BLOCKS {
+        tracing::warn!(blocks, "a stored password hash asks for more memory than allowed");
+        return false;
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params);
+    let mut out = [0u8; Output::MAX_LENGTH];
+    let out = &mut out[..expected.len()];
+    MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        argon
+            .hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+            .is_ok()
+    }) && Output::new(out).is_ok_and(|computed| computed == expected)
 }
 
 /// Hashes the dummy once at start-up, so the first unknown-email login is not faster.
@@ -165,6 +213,29 @@ mod tests {
         );
         assert!(verify(&pw, Some(hash.clone())).await.unwrap());
         assert!(!verify(&Secret::new("wrong"), Some(hash)).await.unwrap());
+    }
+
+    #[test]
+    fn reused_memory_verifies_like_the_crate_and_with_other_costs() {
+        use argon2::password_hash::PasswordVerifier;
+        // A hash made with other costs (an older setting) still verifies, twice on one
+        // thread's memory, and a wrong password or a tampered hash does not.
+        let params = Params::new(8 * 1024, 3, 1, None).unwrap();
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let salt = SaltString::generate(&mut OsRng);
+        let stored = other.hash_password(b"s3cret", &salt).unwrap().to_string();
+        let parsed = PasswordHash::new(&stored).unwrap();
+        assert!(other.verify_password(b"s3cret", &parsed).is_ok());
+        assert!(verify_blocking(b"s3cret", &stored));
+        let ours = hash_blocking("another one").unwrap();
+        assert!(verify_blocking(b"another one", &ours));
+        assert!(verify_blocking(b"s3cret", &stored));
+        assert!(!verify_blocking(b"s3cret!", &stored));
+        let last = if stored.ends_with('A') { "B" } else { "A" };
+        let tampered = format!("{}{last}", &stored[..stored.len() - 1]);
+        assert!(!verify_blocking(b"s3cret", &tampered));
+        let greedy = stored.replace("m=8192", "m=1048576");
+        assert!(!verify_blocking(b"s3cret", &greedy));
     }
 
     #[tokio::test]

@@ -1,6 +1,9 @@
 //! `/api/v1/auth/*`: login, refresh, logout and the current user, for API clients.
 
-use axum::extract::State;
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+};
 use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
@@ -91,26 +94,11 @@ pub async fn logout(
     Ok(Envelope(LogoutResponse { logged_out: true }))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MeResponse {
-    user: UserView,
-    current_tenant: TenantAccess,
-    tenants: Vec<TenantAccess>,
-    accessible_services: Vec<AccessibleService>,
-}
-
-pub async fn me(
-    State(state): State<AppState>,
-    actor: Actor,
-) -> Result<Envelope<MeResponse>, AppError> {
+/// `user`, `currentTenant`, `tenants`, `accessibleServices`: the session view as cached,
+/// serialized without a copy.
+pub async fn me(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
     let view = auth::session_view(&state, &actor).await?;
-    Ok(Envelope(MeResponse {
-        user: view.user,
-        current_tenant: view.current_tenant,
-        tenants: view.tenants,
-        accessible_services: view.accessible_services,
-    }))
+    Ok(Envelope(&*view).into_response())
 }
 
 #[derive(Deserialize, Default)]

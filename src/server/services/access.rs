@@ -76,32 +76,45 @@ pub async fn reach_in(
     domain: Option<&str>,
 ) -> diesel::QueryResult<Option<Reach>> {
     let grants = tenants::live_grants(conn, user_id).await?;
-    if let Some(role_id) = platform_role(&grants) {
+    reach_among(conn, &grants, tenant_id, domain).await
+}
+
+/// `reach_in` with the user's live grants already loaded.
+pub async fn reach_among(
+    conn: &mut AsyncPgConnection,
+    grants: &[Grant],
+    tenant_id: Option<Uuid>,
+    domain: Option<&str>,
+) -> diesel::QueryResult<Option<Reach>> {
+    if let Some(role_id) = platform_role(grants) {
         let tenant = tenants::find_active(conn, tenant_id, domain).await?;
         return Ok(tenant.map(|t| platform_reach(t, role_id)));
     }
     Ok(grants
-        .into_iter()
+        .iter()
         .find(|g| {
             tenant_id.is_none_or(|id| g.tenant.id == id)
                 && domain.is_none_or(|d| g.tenant.domain == d)
         })
+        .cloned()
         .map(grant_reach))
 }
 
-/// Where a login without a requested tenant lands: the home tenant if reachable, else the
-/// first reachable one (CORE first, then by name).
+/// Where a login without a requested tenant lands, given the user's live grants: the home
+/// tenant if reachable, else the first reachable one (CORE first, then by name).
 pub async fn landing(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
-    home: Option<Uuid>,
+    grants: &[Grant],
+    home: Uuid,
 ) -> diesel::QueryResult<Option<Reach>> {
-    if let Some(home) = home {
-        if let Some(reach) = reach_in(conn, user_id, Some(home), None).await? {
-            return Ok(Some(reach));
-        }
+    if let Some(reach) = reach_among(conn, grants, Some(home), None).await? {
+        return Ok(Some(reach));
     }
-    Ok(listed(conn, user_id, None, None).await?.into_iter().next())
+    Ok(listed_among(conn, user_id, grants, None, None)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The tenants to list for the user: all of their grants' tenants (the current one first),
@@ -115,16 +128,28 @@ pub async fn listed(
     search: Option<&str>,
 ) -> diesel::QueryResult<Vec<Reach>> {
     let grants = tenants::live_grants(conn, user_id).await?;
-    let Some(role_id) = platform_role(&grants) else {
+    listed_among(conn, user_id, &grants, current, search).await
+}
+
+/// `listed` with the user's live grants already loaded.
+pub async fn listed_among(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    grants: &[Grant],
+    current: Option<Uuid>,
+    search: Option<&str>,
+) -> diesel::QueryResult<Vec<Reach>> {
+    let Some(role_id) = platform_role(grants) else {
         // Memberships are few: all of them, the current one first, or those matching.
         let needle = search.map(str::to_lowercase);
         let mut found: Vec<Reach> = grants
-            .into_iter()
+            .iter()
             .filter(|g| {
                 needle.as_deref().is_none_or(|n| {
                     g.tenant.name.to_lowercase().contains(n) || g.tenant.domain.contains(n)
                 })
             })
+            .cloned()
             .map(grant_reach)
             .collect();
         if let Some(i) = found.iter().position(|r| Some(r.tenant.id) == current) {

@@ -228,7 +228,12 @@ pub(crate) async fn accept_automatic(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let pending = invitations::pending_for_user(conn, user_id).await?;
-    for row in pending.into_iter().filter(|r| r.auto_accept) {
+    let automatic: Vec<_> = pending.into_iter().filter(|r| r.auto_accept).collect();
+    if automatic.is_empty() {
+        // The usual sign-in: nothing joined, the scope is still the user's.
+        return Ok(());
+    }
+    for row in automatic {
         // A full or suspended tenant leaves the invitation pending (nothing was written: the
         // checks come first); the user signs in where else they can.
         match join(conn, &row, client).await {

@@ -733,8 +733,18 @@ pub async fn accessible_in(
     let tenant = tenants::find_record(c, actor.tenant_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let business = tenant.tenant_type == TenantType::Business.as_str()
-        && tenant.status == Status::Active.as_str();
+    accessible_at(c, actor, &tenant.tenant_type, &tenant.status).await
+}
+
+/// `accessible_in` when the current tenant's type and status are known already (a login).
+pub async fn accessible_at(
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    tenant_type: &str,
+    tenant_status: &str,
+) -> Result<Vec<AccessibleService>, AppError> {
+    let business =
+        tenant_type == TenantType::Business.as_str() && tenant_status == Status::Active.as_str();
     let candidates = db::candidates_for_tenant(c, actor.tenant_id).await?;
     let mut usable = Vec::new();
     for s in candidates {

@@ -18,6 +18,7 @@ use crate::{
             audit::Outcome,
             scope::{set_scope, Scope},
             sessions::{self, AuthSession, NewAuthSession},
+            tenants::{self, Grant},
             users,
         },
         secret::Secret,
@@ -31,7 +32,7 @@ use crate::{
 };
 
 use super::{
-    session::{actor_for, view_for},
+    session::{actor_for, view_from},
     tokens::{store_refresh, PendingPair, TokenPair},
 };
 
@@ -160,18 +161,20 @@ async fn open_first(
     let slug = input.tenant_slug.as_deref();
     let opened = scoped(&state.db, Scope::user(user_id), async |c| {
         invitations::accept_automatic(c, user_id, client).await?;
+        let Some(user) = users::find(c, user_id).await? else {
+            return Ok(None);
+        };
+        let grants = tenants::live_grants(c, user_id).await?;
         let reach = match slug {
-            Some(slug) => access::reach_in(c, user_id, None, Some(slug)).await?,
-            None => {
-                let home = users::find(c, user_id).await?.map(|u| u.home_tenant_id);
-                access::landing(c, user_id, home).await?
-            }
+            Some(slug) => access::reach_among(c, &grants, None, Some(slug)).await?,
+            None => access::landing(c, user_id, &grants, user.home_tenant_id).await?,
         };
         let Some(reach) = reach else {
             return Ok(None);
         };
         let opening = Opening {
-            user_id,
+            user,
+            grants,
             reach,
             kind,
             expires_at: Utc::now() + ttl,
@@ -184,7 +187,9 @@ async fn open_first(
 }
 
 struct Opening {
-    user_id: Uuid,
+    user: users::User,
+    /// The user's live grants, as read in this login or switch (for the answer's list).
+    grants: Vec<Grant>,
     reach: Reach,
     kind: SessionKind,
     expires_at: chrono::DateTime<Utc>,
@@ -222,7 +227,7 @@ async fn open_in(
     opening: Opening,
 ) -> Result<Opened, AppError> {
     let tenant_id = opening.reach.tenant.id;
-    set_scope(conn, Scope::member(opening.user_id, tenant_id)).await?;
+    set_scope(conn, Scope::member(opening.user.id, tenant_id)).await?;
     if let Some(old) = opening.replaces {
         // Ended meanwhile (logout, suspension): the switch must not outlive it.
         if !sessions::revoke(conn, old, "switch_tenant").await? {
@@ -232,7 +237,7 @@ async fn open_in(
     let session = sessions::create(
         conn,
         NewAuthSession {
-            user_id: opening.user_id,
+            user_id: opening.user.id,
             tenant_id,
             kind: opening.kind.as_str(),
             client_ip: client.ip.as_deref(),
@@ -241,7 +246,7 @@ async fn open_in(
         },
     )
     .await?;
-    users::record_login(conn, opening.user_id, tenant_id).await?;
+    users::record_login(conn, opening.user.id, tenant_id).await?;
     let action = match opening.replaces {
         Some(_) => AuditAction::AuthSwitchTenant,
         None => AuditAction::AuthLogin,
@@ -253,7 +258,7 @@ async fn open_in(
             action,
             outcome: Outcome::Success,
             tenant_id: Some(tenant_id),
-            actor_user_id: Some(opening.user_id),
+            actor_user_id: Some(opening.user.id),
             target: Some(("session", session.id.to_string())),
             details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
         },
@@ -265,8 +270,8 @@ async fn open_in(
         }
         SessionKind::Web => None,
     };
-    let actor = actor_for(conn, opening.user_id, session.id, opening.reach).await?;
-    let view = view_for(conn, &actor).await?;
+    let actor = actor_for(conn, opening.user.id, session.id, opening.reach).await?;
+    let view = view_from(conn, &actor, opening.user, &opening.grants).await?;
     Ok(Opened {
         session,
         actor,
@@ -286,23 +291,27 @@ pub async fn switch_tenant(
     kind: SessionKind,
     client: &ClientInfo,
 ) -> Result<LoggedIn, AppError> {
-    let (reach, current) = scoped(&state.db, actor.scope(), async |c| {
-        let reach = access::reach_in(c, actor.user_id, Some(tenant_id), None)
+    let opening = scoped(&state.db, actor.scope(), async |c| {
+        let grants = tenants::live_grants(c, actor.user_id).await?;
+        let reach = access::reach_among(c, &grants, Some(tenant_id), None)
             .await?
             .ok_or(AppError::NotFound)?;
         let current = sessions::find_live(c, actor.session_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok((reach, current))
+        let user = users::find(c, actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Opening {
+            user,
+            grants,
+            reach,
+            kind,
+            expires_at: current.expires_at,
+            replaces: Some(current.id),
+        })
     })
     .await?;
-    let opening = Opening {
-        user_id: actor.user_id,
-        reach,
-        kind,
-        expires_at: current.expires_at,
-        replaces: Some(current.id),
-    };
     let tenant_id = opening.reach.tenant.id;
     scoped(
         &state.db,

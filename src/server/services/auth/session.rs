@@ -19,7 +19,9 @@ use crate::{
         db::{
             audit::Outcome,
             scope::{self},
-            sessions, tenants, users,
+            sessions,
+            tenants::{self, Grant},
+            users,
         },
         services::{
             access::{self, Reach},
@@ -93,18 +95,16 @@ pub(super) async fn actor_for(
     })
 }
 
-/// The signed-in user as the API and the layout present them.
+/// The signed-in user as the API and the layout present them, shared with the cache.
 /// Cached beside the actor, and dropped with it.
-pub async fn session_view(state: &AppState, actor: &Actor) -> Result<SessionView, AppError> {
+pub async fn session_view(state: &AppState, actor: &Actor) -> Result<Arc<SessionView>, AppError> {
     if let Some(view) = state.access.view(actor.session_id) {
-        return Ok(SessionView::clone(&view));
+        return Ok(view);
     }
     let ticket = state.access.ticket();
-    let view = scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await?;
+    let view = Arc::new(scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await?);
     if let Some(ticket) = ticket {
-        state
-            .access
-            .store_view(ticket, actor, Arc::new(view.clone()));
+        state.access.store_view(ticket, actor, Arc::clone(&view));
     }
     Ok(view)
 }
@@ -116,18 +116,32 @@ pub(super) async fn view_for(
     let user = users::find(conn, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let grants = tenants::live_grants(conn, actor.user_id).await?;
+    view_from(conn, actor, user, &grants).await
+}
+
+/// `view_for` with the user's row and live grants already loaded (a login or a switch).
+pub(super) async fn view_from(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    user: users::User,
+    grants: &[Grant],
+) -> Result<SessionView, AppError> {
     // Bounded: a platform admin reaches every tenant but gets the current, recent and first
     // ones here, and searches for the rest (`tenants_for`).
-    let tenants: Vec<_> = access::listed(conn, actor.user_id, Some(actor.tenant_id), None)
-        .await?
+    let reaches = access::listed_among(conn, actor.user_id, grants, Some(actor.tenant_id), None)
+        .await?;
+    let current = reaches
         .iter()
-        .map(Reach::view)
-        .collect();
-    let current_tenant = tenants
-        .iter()
-        .find(|t| t.id == actor.tenant_id)
-        .cloned()
+        .find(|r| r.tenant.id == actor.tenant_id)
         .ok_or(AppError::Unauthenticated)?;
+    let accessible_services = registry::accessible_at(
+        conn,
+        actor,
+        &current.tenant.tenant_type,
+        &current.tenant.status,
+    )
+    .await?;
     Ok(SessionView {
         user: UserView {
             id: user.id,
@@ -138,9 +152,9 @@ pub(super) async fn view_for(
             roles: vec![actor.role.clone()],
             permissions: actor.permissions.to_strings(),
         },
-        current_tenant,
-        tenants,
-        accessible_services: registry::accessible_in(conn, actor).await?,
+        current_tenant: current.view(),
+        tenants: reaches.iter().map(Reach::view).collect(),
+        accessible_services,
     })
 }
 
