@@ -36,7 +36,9 @@ fn main() {
         let parsed = PasswordHash::new(&stored).expect("a PHC string");
         argon.verify_password(PASSWORD, &parsed).expect("verifies");
     });
-    println!("argon2id verifications per second on {cores} cores (verify_password): {allocating:.1}");
+    println!(
+        "argon2id verifications per second on {cores} cores (verify_password): {allocating:.1}"
+    );
 
     let expected = hash.hash.expect("an output");
     let mut salt_bytes = [0u8; 64];

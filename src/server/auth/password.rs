@@ -164,8 +164,10 @@ fn verify_blocking(password: &[u8], stored: &str) -> bool {
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return false;
     };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed))
-    else {
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
         return false;
     };
     let version = match parsed.version.map(Version::try_from).transpose() {
@@ -174,7 +176,10 @@ fn verify_blocking(password: &[u8], stored: &str) -> bool {
     };
     let blocks = params.block_count();
     if blocks > MAX_BLOCKS {
-        tracing::warn!(blocks, "a stored password hash asks for more memory than allowed");
+        tracing::warn!(
+            blocks,
+            "a stored password hash asks for more memory than allowed"
+        );
         return false;
     }
     let mut salt_bytes = [0u8; 64];

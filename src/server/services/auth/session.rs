@@ -102,7 +102,8 @@ pub async fn session_view(state: &AppState, actor: &Actor) -> Result<Arc<Session
         return Ok(view);
     }
     let ticket = state.access.ticket();
-    let view = Arc::new(scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await?);
+    let view =
+        Arc::new(scoped(&state.db, actor.scope(), async |c| view_for(c, actor).await).await?);
     if let Some(ticket) = ticket {
         state.access.store_view(ticket, actor, Arc::clone(&view));
     }
@@ -129,8 +130,8 @@ pub(super) async fn view_from(
 ) -> Result<SessionView, AppError> {
     // Bounded: a platform admin reaches every tenant but gets the current, recent and first
     // ones here, and searches for the rest (`tenants_for`).
-    let reaches = access::listed_among(conn, actor.user_id, grants, Some(actor.tenant_id), None)
-        .await?;
+    let reaches =
+        access::listed_among(conn, actor.user_id, grants, Some(actor.tenant_id), None).await?;
     let current = reaches
         .iter()
         .find(|r| r.tenant.id == actor.tenant_id)
