@@ -13,6 +13,8 @@ async function dragTo(page: Page, handle: Locator, column: Locator) {
 }
 
 test('a user creates a task through the generated form, finds it in the list and moves it on the board', async ({ page }) => {
+  // The longest flow of the suite (a form, a list, two reloads of the board, an edit).
+  test.slow();
   const title = `Water the plants ${Date.now()}`;
   await logIn(page, 'user@taskmanager.com');
   await expect(page.getByTestId('user-name')).toBeVisible();
@@ -54,6 +56,8 @@ test('a user creates a task through the generated form, finds it in the list and
   // The board: drag the card from To do to Done; it stays there after a reload.
   await nav.getByRole('link', { name: 'Board', exact: true }).click();
   await expect(page).toHaveURL(/\/tasks\/board$/);
+  const board = page.locator('[data-testid="board"][data-hydrated="true"]');
+  await expect(board).toBeVisible();
   const card = page.getByTestId('board-card').filter({ hasText: title });
   await expect(page.getByTestId('board-column-TODO').getByText(title)).toBeVisible();
   await dragTo(page, card.getByRole('button', { name: `Move ${title}` }), page.getByTestId('board-column-DONE'));
@@ -62,7 +66,8 @@ test('a user creates a task through the generated form, finds it in the list and
   await page.reload();
   await expect(page.getByTestId('board-column-DONE').getByText(title)).toBeVisible();
 
-  // And by keyboard: Space, Left (to In progress), Space.
+  // And by keyboard, once the reloaded board is hydrated (a key pressed before is lost): Space, Left (to In progress), Space.
+  await expect(board).toBeVisible({ timeout: 20_000 });
   const handle = page.getByTestId('board-column-DONE').getByRole('button', { name: `Move ${title}` });
   await handle.focus();
   await page.keyboard.press('Space');

@@ -285,8 +285,7 @@ pub fn GeneratedForm(
             .map(|(f, path)| (path, f.label.clone()))
             .collect()
     });
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
+    let hydrated = crate::ui::hydration_flag();
     let ctx = Ctx {
         fields,
         rules,

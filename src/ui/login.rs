@@ -21,9 +21,7 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.user_message())
     };
     let pending = login.pending();
-    // Effects run only in the browser: the flag says the page is hydrated (tests wait for it).
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
+    let hydrated = crate::ui::hydration_flag();
 
     view! {
         <Title text="Sign in" />

@@ -1,5 +1,7 @@
 //! Pages and components. Views only: data comes from server functions in `api`.
 
+use leptos::prelude::*;
+
 pub mod account;
 pub mod audit;
 pub mod dashboard;
@@ -22,3 +24,11 @@ pub mod tasks;
 pub mod tenant_switcher;
 pub mod tenants;
 pub mod users;
+
+/// True once the page runs in the browser (effects never run on the server). Pages show it
+/// as `data-hydrated="true"`, so that tests know the controls respond before they use them.
+pub fn hydration_flag() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    hydrated
+}

@@ -192,6 +192,7 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
         }
     }));
     sortable_cell.set_value(Some(sortable));
+    let hydrated = crate::ui::hydration_flag();
     view! {
         <Announcer sortable instructions="Press Space to pick up a card. Left and Right move it to the previous or next column. Space puts it down; Escape cancels." />
         <div
@@ -200,6 +201,7 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
             on:pointerup=sortable.pointer_up()
             on:pointercancel=sortable.pointer_cancel()
             data-testid="board"
+            data-hydrated=move || hydrated.get().then_some("true")
         >
             {move || columns.get().into_iter().map(|column| view! { <Column column sortable /> }).collect_view()}
         </div>

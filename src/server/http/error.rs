@@ -88,11 +88,22 @@ struct Success<'a, T> {
 
 impl<T: Serialize> IntoResponse for Envelope<T> {
     fn into_response(self) -> Response {
-        Json(Success {
+        let body = Success {
             success: true,
             data: &self.0,
-        })
-        .into_response()
+        };
+        match serde_json::to_vec(&body) {
+            Ok(bytes) => (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                bytes,
+            )
+                .into_response(),
+            // Inside the error envelope like every other failure.
+            Err(_) => AppError::Internal.into_response(),
+        }
     }
 }
 

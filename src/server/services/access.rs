@@ -66,20 +66,9 @@ fn grant_reach(g: Grant) -> Reach {
     }
 }
 
-/// The user's reach in one tenant (by id or domain), if they may act there now. A SUPER_ADMIN
-/// grant in the CORE tenant reaches every active tenant as SUPER_ADMIN; everyone else
-/// reaches the tenants of their live grants.
-pub async fn reach_in(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    tenant_id: Option<Uuid>,
-    domain: Option<&str>,
-) -> diesel::QueryResult<Option<Reach>> {
-    let grants = tenants::live_grants(conn, user_id).await?;
-    reach_among(conn, &grants, tenant_id, domain).await
-}
-
-/// `reach_in` with the user's live grants already loaded.
+/// The reach in one tenant (by id or domain) of a user with these live grants, if they may
+/// act there now. A SUPER_ADMIN grant in the CORE tenant reaches every active tenant as
+/// SUPER_ADMIN; everyone else reaches the tenants of their live grants.
 pub async fn reach_among(
     conn: &mut AsyncPgConnection,
     grants: &[Grant],

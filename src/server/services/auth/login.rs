@@ -161,7 +161,11 @@ async fn open_first(
     let slug = input.tenant_slug.as_deref();
     let opened = scoped(&state.db, Scope::user(user_id), async |c| {
         invitations::accept_automatic(c, user_id, client).await?;
-        let Some(user) = users::find(c, user_id).await? else {
+        // Suspended while argon2 ran: no session.
+        let Some(user) = users::find(c, user_id)
+            .await?
+            .filter(|u| u.status == Status::Active.as_str())
+        else {
             return Ok(None);
         };
         let grants = tenants::live_grants(c, user_id).await?;
@@ -291,7 +295,9 @@ pub async fn switch_tenant(
     kind: SessionKind,
     client: &ClientInfo,
 ) -> Result<LoggedIn, AppError> {
-    let opening = scoped(&state.db, actor.scope(), async |c| {
+    // One transaction: a grant revoked or expired while the switch runs either stops it or
+    // is not yet seen by it, never half of each.
+    scoped(&state.db, actor.scope(), async |c| {
         let grants = tenants::live_grants(c, actor.user_id).await?;
         let reach = access::reach_among(c, &grants, Some(tenant_id), None)
             .await?
@@ -301,23 +307,18 @@ pub async fn switch_tenant(
             .ok_or(AppError::Unauthenticated)?;
         let user = users::find(c, actor.user_id)
             .await?
+            .filter(|u| u.status == Status::Active.as_str())
             .ok_or(AppError::Unauthenticated)?;
-        Ok(Opening {
+        let opening = Opening {
             user,
             grants,
             reach,
             kind,
             expires_at: current.expires_at,
             replaces: Some(current.id),
-        })
+        };
+        open_in(c, state, client, opening).await
     })
-    .await?;
-    let tenant_id = opening.reach.tenant.id;
-    scoped(
-        &state.db,
-        Scope::member(actor.user_id, tenant_id),
-        async |c| open_in(c, state, client, opening).await,
-    )
     .await?
     .finish(state)
 }
