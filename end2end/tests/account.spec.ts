@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectSignedOut, inviteNewUser, logIn } from './helpers';
+import { DEMO_PASSWORD, expectHydrated, expectSignedOut, inviteNewUser, logIn } from './helpers';
 
 test('the account page refuses a password change without the right current password', async ({ page }) => {
   await logIn(page, 'user@taskmanager.com');
   await page.getByTestId('user-name').click();
   await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expectHydrated(page);
   const form = page.getByRole('form', { name: 'Password' });
   await form.getByLabel('Current password').fill('not-my-password');
   await form.getByLabel(/New password/).fill('a-new-long-password');
@@ -26,6 +27,9 @@ test('a successful password change signs the other sessions out and the new pass
   await expect(two.getByTestId('current-tenant')).toHaveText('Task Manager');
 
   await one.getByTestId('user-name').click();
+  await expect(one.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  // The success message is the hydrated form's answer.
+  await expectHydrated(one);
   const form = one.getByRole('form', { name: 'Password' });
   await form.getByLabel('Current password').fill('first-password-1');
   await form.getByLabel(/New password/).fill('second-password-2');

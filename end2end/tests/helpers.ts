@@ -21,6 +21,12 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD,
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Waits until the signed-in page runs in the browser: before that, a click on an action
+ *  form posts it without JavaScript (a page load instead of the hydrated answer). */
+export async function expectHydrated(page: Page) {
+  await expect(page.locator('[data-testid="app-shell"][data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
+}
+
 export async function expectSignedOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole('heading', { name: 'Sign in to Inti' })).toBeVisible();

@@ -72,8 +72,9 @@ fn SignedIn(
         Ok(data) => (data.map(|d| d.menus).unwrap_or_default(), None),
         Err(e) => (Vec::new(), Some(e.user_message())),
     };
+    let hydrated = crate::ui::hydration_flag();
     view! {
-        <div class="flex min-h-screen">
+        <div class="flex min-h-screen" data-testid="app-shell" data-hydrated=move || hydrated.get().then_some("true")>
             <Sidebar items menu_error tenants=tenants.clone() current=current_tenant.id drawer />
             <div class="flex min-w-0 flex-1 flex-col">
                 <Header user_name=user.name current_tenant tenants drawer />

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::users;
+use crate::domain::tenant::Status;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
@@ -28,6 +29,19 @@ pub struct Credentials {
     pub password_hash: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub status: String,
+}
+
+impl User {
+    /// Only an active account signs in or keeps a session.
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active.as_str()
+    }
+}
+
+impl Credentials {
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active.as_str()
+    }
 }
 
 #[derive(Insertable)]

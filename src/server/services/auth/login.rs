@@ -1,6 +1,5 @@
 //! Checking credentials and opening a session; switching a session to another tenant.
 
-use crate::domain::tenant::Status;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use serde_json::json;
@@ -135,13 +134,9 @@ async fn check_password(
         users::credentials_by_email(&mut conn, &input.email).await?
     };
     let password = Secret::new(input.password.clone());
-    let (user_id, stored_hash, active) = match creds {
-        Some(c) => (
-            Some(c.id),
-            Some(c.password_hash),
-            c.status == Status::Active.as_str(),
-        ),
-        None => (None, None, false),
+    let (user_id, active, stored_hash) = match creds {
+        Some(c) => (Some(c.id), c.is_active(), Some(c.password_hash)),
+        None => (None, false, None),
     };
     let password_ok = password::verify(&password, stored_hash).await?;
     Ok((user_id, password_ok && active))
@@ -164,7 +159,7 @@ async fn open_first(
         // Suspended while argon2 ran: no session.
         let Some(user) = users::find(c, user_id)
             .await?
-            .filter(|u| u.status == Status::Active.as_str())
+            .filter(users::User::is_active)
         else {
             return Ok(None);
         };
@@ -307,7 +302,7 @@ pub async fn switch_tenant(
             .ok_or(AppError::Unauthenticated)?;
         let user = users::find(c, actor.user_id)
             .await?
-            .filter(|u| u.status == Status::Active.as_str())
+            .filter(users::User::is_active)
             .ok_or(AppError::Unauthenticated)?;
         let opening = Opening {
             user,
