@@ -399,10 +399,7 @@ impl AccessCache {
             let (id, mut heard) = self.expect_marker();
             let _waiter = Waiter { cache: self, id };
             let beat = format!("sync:{:x}:{id}", self.node);
-            let sent = diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<Text, _>(CHANNEL)
-                .bind::<Text, _>(&beat)
-                .execute(conn);
+            let sent = notify(&beat).execute(conn);
             match tokio::time::timeout(HEARTBEAT_WAIT, sent).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return e.to_string(),
@@ -456,14 +453,24 @@ impl Drop for Waiter<'_> {
     }
 }
 
+diesel::define_sql_function! {
+    /// PostgreSQL's `pg_notify(channel, payload)`. It returns `void`: only ever executed,
+    /// never read.
+    fn pg_notify(channel: Text, payload: Text) -> Text;
+}
+
+/// `SELECT pg_notify(CHANNEL, message)`, built with the query builder so that it is prepared
+/// once per connection (every state-changing request sends one).
+fn notify(message: &str) -> impl diesel_async::methods::ExecuteDsl<AsyncPgConnection> + '_ {
+    diesel::select(pg_notify(CHANNEL, message))
+}
+
 /// NOTIFY on a pooled connection, committed at once. (`RunQueryDsl` is imported in the
 /// functions that query: its blanket `load` would shadow the atomics' `load` elsewhere.)
 async fn send(db: &DbPool, message: &str) -> Result<(), String> {
     use diesel_async::RunQueryDsl;
     let mut conn = db.get().await.map_err(|e| e.to_string())?;
-    diesel::sql_query("SELECT pg_notify($1, $2)")
-        .bind::<Text, _>(CHANNEL)
-        .bind::<Text, _>(message)
+    notify(message)
         .execute(&mut conn)
         .await
         .map(|_| ())

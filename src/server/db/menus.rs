@@ -24,7 +24,9 @@ pub struct LayoutRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = menu_layouts)]
+// `None` inserts NULL (these columns default to NULL anyway), not DEFAULT: diesel prepares
+// a statement with DEFAULT in it anew each time, and one without once per connection.
+#[diesel(table_name = menu_layouts, treat_none_as_default_value = false)]
 pub struct NewLayout<'a> {
     pub tenant_id: Option<Uuid>,
     pub version: i32,

@@ -47,15 +47,24 @@ impl Scope {
     }
 }
 
+diesel::define_sql_function! {
+    /// PostgreSQL's `set_config(name, value, is_local)`.
+    fn set_config(name: Text, value: Text, is_local: diesel::sql_types::Bool) -> Text;
+}
+
 pub async fn set_scope(conn: &mut AsyncPgConnection, scope: Scope) -> diesel::QueryResult<()> {
     let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
-    diesel::sql_query(
-        "SELECT set_config('inti.tenant_id', $1, true), set_config('inti.user_id', $2, true), \
-         set_config('inti.all_tenants', $3, true)",
-    )
-    .bind::<Text, _>(text(scope.tenant_id))
-    .bind::<Text, _>(text(scope.user_id))
-    .bind::<Text, _>(if scope.all_tenants { "on" } else { "off" })
+    // Built with the query builder, not `sql_query`: a statically known query is prepared
+    // once per connection, and every scoped transaction starts with it.
+    diesel::select((
+        set_config("inti.tenant_id", text(scope.tenant_id), true),
+        set_config("inti.user_id", text(scope.user_id), true),
+        set_config(
+            "inti.all_tenants",
+            if scope.all_tenants { "on" } else { "off" },
+            true,
+        ),
+    ))
     .execute(conn)
     .await
     .map(|_| ())
@@ -102,40 +111,66 @@ pub async fn refresh_token_principal(
 }
 
 /// Who acts through a live session: everything a request's `Actor` needs, in one query.
-#[derive(QueryableByName)]
 pub struct ResolvedSession {
-    #[diesel(sql_type = SqlUuid)]
     pub user_id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
     pub tenant_id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
     pub role_id: Uuid,
-    #[diesel(sql_type = Text)]
     pub role_name: String,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
     pub platform: bool,
-    #[diesel(sql_type = diesel::sql_types::Array<Text>)]
     pub permissions: Vec<String>,
     /// Until when this holds unless something changes: the session's end, or the first end
     /// of one of the user's grants.
-    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     pub valid_until: chrono::DateTime<chrono::Utc>,
 }
 
+diesel::define_sql_function! {
+    /// Migration 7: the session's user, tenant, role, permissions and how long that holds.
+    fn inti_resolve_session(session: SqlUuid) -> diesel::sql_types::Record<(
+        SqlUuid,
+        SqlUuid,
+        SqlUuid,
+        Text,
+        diesel::sql_types::Bool,
+        diesel::sql_types::Array<Text>,
+        diesel::sql_types::Timestamptz,
+    )>;
+}
+
+type ResolvedRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    bool,
+    Vec<String>,
+    chrono::DateTime<chrono::Utc>,
+);
+
 /// The session's actor, if the session is live and its user still reaches its tenant
-/// (see `inti_resolve_session` in the migrations); one round trip, no scope needed.
+/// (see `inti_resolve_session` in the migrations); one round trip, no scope needed. The
+/// function's row comes back as one record: a built query is prepared once per connection,
+/// where `sql_query` would be prepared again on every uncached request.
 pub async fn resolve_session(
     conn: &mut AsyncPgConnection,
     session_id: Uuid,
 ) -> diesel::QueryResult<Option<ResolvedSession>> {
-    diesel::sql_query(
-        "SELECT user_id, tenant_id, role_id, role_name, platform, permissions, valid_until \
-         FROM inti_resolve_session($1)",
-    )
-    .bind::<SqlUuid, _>(session_id)
-    .get_result(conn)
-    .await
-    .optional()
+    let found: Option<ResolvedRow> = diesel::select(inti_resolve_session(session_id))
+        .get_result(conn)
+        .await
+        .optional()?;
+    Ok(found.map(
+        |(user_id, tenant_id, role_id, role_name, platform, permissions, valid_until)| {
+            ResolvedSession {
+                user_id,
+                tenant_id,
+                role_id,
+                role_name,
+                platform,
+                permissions,
+                valid_until,
+            }
+        },
+    ))
 }
 
 use diesel::OptionalExtension;

@@ -18,7 +18,9 @@ pub struct AuthSession {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = auth_sessions)]
+// `None` inserts NULL (these columns default to NULL anyway), not DEFAULT: diesel prepares
+// a statement with DEFAULT in it anew each time, and one without once per connection.
+#[diesel(table_name = auth_sessions, treat_none_as_default_value = false)]
 pub struct NewAuthSession<'a> {
     pub user_id: Uuid,
     pub tenant_id: Uuid,

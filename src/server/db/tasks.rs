@@ -33,7 +33,9 @@ pub struct TaskRow {
 
 /// The columns a create writes.
 #[derive(Insertable)]
-#[diesel(table_name = tasks)]
+// `None` inserts NULL (these columns default to NULL anyway), not DEFAULT: diesel prepares
+// a statement with DEFAULT in it anew each time, and one without once per connection.
+#[diesel(table_name = tasks, treat_none_as_default_value = false)]
 pub struct NewTask {
     pub tenant_id: Uuid,
     pub title: String,

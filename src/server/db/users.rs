@@ -21,13 +21,9 @@ pub struct User {
 }
 
 /// What login needs. Deliberately not `Debug`: it carries the password hash.
-#[derive(QueryableByName)]
 pub struct Credentials {
-    #[diesel(sql_type = diesel::sql_types::Uuid)]
     pub id: Uuid,
-    #[diesel(sql_type = diesel::sql_types::Text)]
     pub password_hash: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
     pub status: String,
 }
 
@@ -59,11 +55,22 @@ pub async fn credentials_by_email(
     conn: &mut AsyncPgConnection,
     email: &str,
 ) -> QueryResult<Option<Credentials>> {
-    diesel::sql_query("SELECT id, password_hash, status FROM inti_login_credentials($1)")
-        .bind::<diesel::sql_types::Text, _>(email)
+    // `SELECT inti_login_credentials($1)` (a row as one record) rather than `sql_query`:
+    // diesel prepares a built query once per connection, raw SQL on every call.
+    let found: Option<(Uuid, String, String)> = diesel::select(inti_login_credentials(email))
         .get_result(conn)
         .await
-        .optional()
+        .optional()?;
+    Ok(found.map(|(id, password_hash, status)| Credentials {
+        id,
+        password_hash,
+        status,
+    }))
+}
+
+diesel::define_sql_function! {
+    /// Migration 6: the id, password hash and status of the account with this email.
+    fn inti_login_credentials(email: diesel::sql_types::Text) -> diesel::sql_types::Record<(diesel::sql_types::Uuid, diesel::sql_types::Text, diesel::sql_types::Text)>;
 }
 
 /// Whether an account with this email exists, and its id, whatever the scope (adding a
@@ -121,18 +128,21 @@ pub async fn set_password_hash(
         .await
 }
 
+diesel::define_sql_function! {
+    /// Migration 15: sets the user's last login and current tenant. Returns `void`: only
+    /// ever executed, never read.
+    fn inti_record_login(account: diesel::sql_types::Uuid, tenant: diesel::sql_types::Uuid) -> diesel::sql_types::Text;
+}
+
 pub async fn record_login(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     tenant_id: Uuid,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::last_login_at.eq(diesel::dsl::now),
-            users::current_tenant_id.eq(tenant_id),
-        ))
+) -> QueryResult<()> {
+    diesel::select(inti_record_login(id, tenant_id))
         .execute(conn)
         .await
+        .map(|_| ())
 }
 
 /// Every account, with its home tenant's domain; searched by email or name, paged.
