@@ -9,6 +9,8 @@ BEGIN
   UPDATE users SET last_login_at = now(), current_tenant_id = tenant WHERE id = account;
 END
 $$;
+REVOKE ALL ON FUNCTION inti_record_login(uuid, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION inti_record_login(uuid, uuid) TO inti_app;
 
 -- The security-definer lookups become PL/pgSQL with the same signatures, owners and grants.
 -- A LANGUAGE sql function that cannot be inlined (these cannot: SECURITY DEFINER, SET) is

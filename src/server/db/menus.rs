@@ -24,8 +24,8 @@ pub struct LayoutRow {
 }
 
 #[derive(Insertable)]
-// `None` inserts NULL (these columns default to NULL anyway), not DEFAULT: diesel prepares
-// a statement with DEFAULT in it anew each time, and one without once per connection.
+// `None` inserts NULL, which is what DEFAULT gives these columns: with DEFAULT-able `Option`
+// fields diesel never caches the INSERT's prepared statement.
 #[diesel(table_name = menu_layouts, treat_none_as_default_value = false)]
 pub struct NewLayout<'a> {
     pub tenant_id: Option<Uuid>,

@@ -4,11 +4,12 @@
 //! Every read or write of a tenant-scoped table happens inside a transaction that calls
 //! `set_scope` first. The settings are transaction-local, so a pooled connection never carries
 //! one request's tenant into the next; without them, tenant-scoped tables show nothing.
+//!
+//! The database functions here are selected as one record each (`diesel::select(f(x))`),
+//! not through `sql_query`: diesel prepares a built query once per connection and raw SQL
+//! again on every call, and these run on every login, refresh and uncached request.
 
-use diesel::{
-    sql_types::{Bytea, Nullable, Text, Uuid as SqlUuid},
-    QueryableByName,
-};
+use diesel::sql_types::{Bytea, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -70,14 +71,14 @@ pub async fn set_scope(conn: &mut AsyncPgConnection, scope: Scope) -> diesel::Qu
     .map(|_| ())
 }
 
-#[derive(QueryableByName)]
-struct Principal {
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    session_id: Option<Uuid>,
-    #[diesel(sql_type = SqlUuid)]
-    user_id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    tenant_id: Uuid,
+diesel::define_sql_function! {
+    /// Migrations 3 and 15: the live session's (user, tenant).
+    fn inti_session_principal(session: SqlUuid) -> diesel::sql_types::Record<(SqlUuid, SqlUuid)>;
+}
+
+diesel::define_sql_function! {
+    /// Migrations 3 and 15: the (session, user, tenant) a refresh token belongs to.
+    fn inti_refresh_token_principal(hash: Bytea) -> diesel::sql_types::Record<(SqlUuid, SqlUuid, SqlUuid)>;
 }
 
 /// Who owns a live session: (user, tenant). Authentication needs this before any scope exists.
@@ -85,14 +86,10 @@ pub async fn session_principal(
     conn: &mut AsyncPgConnection,
     session_id: Uuid,
 ) -> diesel::QueryResult<Option<(Uuid, Uuid)>> {
-    let found: Option<Principal> = diesel::sql_query(
-        "SELECT NULL::uuid AS session_id, user_id, tenant_id FROM inti_session_principal($1)",
-    )
-    .bind::<SqlUuid, _>(session_id)
-    .get_result(conn)
-    .await
-    .optional()?;
-    Ok(found.map(|p| (p.user_id, p.tenant_id)))
+    diesel::select(inti_session_principal(session_id))
+        .get_result(conn)
+        .await
+        .optional()
 }
 
 /// Who owns the session a refresh token (spent or not) belongs to: (session, user, tenant).
@@ -100,14 +97,10 @@ pub async fn refresh_token_principal(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
 ) -> diesel::QueryResult<Option<(Uuid, Uuid, Uuid)>> {
-    let found: Option<Principal> = diesel::sql_query(
-        "SELECT session_id, user_id, tenant_id FROM inti_refresh_token_principal($1)",
-    )
-    .bind::<Bytea, _>(token_hash)
-    .get_result(conn)
-    .await
-    .optional()?;
-    Ok(found.and_then(|p| p.session_id.map(|s| (s, p.user_id, p.tenant_id))))
+    diesel::select(inti_refresh_token_principal(token_hash))
+        .get_result(conn)
+        .await
+        .optional()
 }
 
 /// Who acts through a live session: everything a request's `Actor` needs, in one query.
@@ -147,9 +140,7 @@ type ResolvedRow = (
 );
 
 /// The session's actor, if the session is live and its user still reaches its tenant
-/// (see `inti_resolve_session` in the migrations); one round trip, no scope needed. The
-/// function's row comes back as one record: a built query is prepared once per connection,
-/// where `sql_query` would be prepared again on every uncached request.
+/// (see `inti_resolve_session` in the migrations); one round trip, no scope needed.
 pub async fn resolve_session(
     conn: &mut AsyncPgConnection,
     session_id: Uuid,

@@ -33,8 +33,8 @@ pub struct TaskRow {
 
 /// The columns a create writes.
 #[derive(Insertable)]
-// `None` inserts NULL (these columns default to NULL anyway), not DEFAULT: diesel prepares
-// a statement with DEFAULT in it anew each time, and one without once per connection.
+// `None` inserts NULL, which is what DEFAULT gives these columns: with DEFAULT-able `Option`
+// fields diesel never caches the INSERT's prepared statement.
 #[diesel(table_name = tasks, treat_none_as_default_value = false)]
 pub struct NewTask {
     pub tenant_id: Uuid,

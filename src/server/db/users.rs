@@ -27,16 +27,20 @@ pub struct Credentials {
     pub status: String,
 }
 
+/// Only an active account signs in.
+fn is_active(status: &str) -> bool {
+    status == Status::Active.as_str()
+}
+
 impl User {
-    /// Only an active account signs in or keeps a session.
     pub fn is_active(&self) -> bool {
-        self.status == Status::Active.as_str()
+        is_active(&self.status)
     }
 }
 
 impl Credentials {
     pub fn is_active(&self) -> bool {
-        self.status == Status::Active.as_str()
+        is_active(&self.status)
     }
 }
 
@@ -55,8 +59,7 @@ pub async fn credentials_by_email(
     conn: &mut AsyncPgConnection,
     email: &str,
 ) -> QueryResult<Option<Credentials>> {
-    // `SELECT inti_login_credentials($1)` (a row as one record) rather than `sql_query`:
-    // diesel prepares a built query once per connection, raw SQL on every call.
+    // `SELECT inti_login_credentials($1)`, a row as one record: see `db::scope` for why.
     let found: Option<(Uuid, String, String)> = diesel::select(inti_login_credentials(email))
         .get_result(conn)
         .await
@@ -69,23 +72,21 @@ pub async fn credentials_by_email(
 }
 
 diesel::define_sql_function! {
-    /// Migration 6: the id, password hash and status of the account with this email.
+    /// Migrations 3 and 15: the id, password hash and status of the account with this email.
     fn inti_login_credentials(email: diesel::sql_types::Text) -> diesel::sql_types::Record<(diesel::sql_types::Uuid, diesel::sql_types::Text, diesel::sql_types::Text)>;
 }
 
 /// Whether an account with this email exists, and its id, whatever the scope (adding a
 /// member by email); nothing else about the account is revealed.
 pub async fn account_id(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<Uuid>> {
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
-        id: Option<Uuid>,
-    }
-    let found: Found = diesel::sql_query("SELECT inti_account_id($1) AS id")
-        .bind::<diesel::sql_types::Text, _>(email)
+    diesel::select(inti_account_id(email))
         .get_result(conn)
-        .await?;
-    Ok(found.id)
+        .await
+}
+
+diesel::define_sql_function! {
+    /// Migrations 3 and 15: the id of the account with this email, if any.
+    fn inti_account_id(email: diesel::sql_types::Text) -> diesel::sql_types::Nullable<diesel::sql_types::Uuid>;
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
