@@ -29,8 +29,6 @@ use crate::ui::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::http::security::send_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -134,6 +134,35 @@ async fn pages_carry_a_nonce_csp_and_private_answers_are_not_stored() {
         .await;
     assert_ne!(again.header("content-security-policy").unwrap(), csp);
 
+    // Every page, the fallback's too (an unknown address), and pages rendered side by side,
+    // carries its own nonce in both places.
+    let pages = futures_util::future::join_all((0..16).map(|i| {
+        let path = if i % 2 == 0 {
+            "/login"
+        } else {
+            "/no-such-page"
+        };
+        app.request(
+            axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+    }))
+    .await;
+    for page in pages {
+        let csp = page.header("content-security-policy").expect("a CSP");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .unwrap_or_else(|| panic!("a page policy, got {csp}"));
+        assert!(
+            page.text().contains(&format!("nonce=\"{nonce}\"")),
+            "the inline scripts carry the header's nonce ({})",
+            page.status
+        );
+    }
+
     let data = app.login("user@taskmanager.com").await;
     let res = app
         .post_json(

@@ -171,8 +171,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api_router())
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, security::provide_page_nonce, move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_page_nonce, shell))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -188,6 +193,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(security::no_store))
         .layer(middleware::from_fn(assets::cache_static))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(security::page_csp))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(security::DEFAULT_CSP),

@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::json;
 
-/// Pages get a per-response nonce for Leptos' inline hydration scripts (see `page_csp`);
+/// Pages get a per-response nonce for Leptos' inline hydration scripts (see `page_policy`);
 /// everything else (JSON, redirects, errors) may run nothing at all.
 pub const DEFAULT_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -19,7 +19,7 @@ pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 /// The policy of an HTML page whose inline scripts carry `nonce`. `strict-dynamic` lets the
 /// nonced module load the WASM bundle; `wasm-unsafe-eval` lets it compile.
-pub fn page_csp(nonce: &str) -> String {
+pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
@@ -27,18 +27,42 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
-/// Sets the page's CSP with the nonce Leptos generated for this response. Called while the
-/// HTML shell renders, where both the nonce and the response options are in context.
-pub fn send_page_csp() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce)) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+/// The nonce of the page this request renders, chosen before rendering starts so that the
+/// page's scripts and its `Content-Security-Policy` header cannot disagree.
+#[derive(Clone)]
+pub struct PageNonce(leptos::nonce::Nonce);
+
+/// Gives every request a fresh nonce and every HTML answer the page policy with it. Set
+/// here, on the response itself, rather than from inside the render (through leptos'
+/// `ResponseOptions`): a page was once seen answered with `DEFAULT_CSP` that way, which
+/// blocks its styles, scripts and WASM.
+pub async fn page_csp(mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if html {
+        if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// Leptos context for every rendered page: the nonce `page_csp` chose replaces the one
+/// leptos made, so the scripts carry the header's nonce.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let chosen = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = chosen {
+        provide_context(nonce);
     }
 }
 
