@@ -10,7 +10,7 @@ SERVER_FEATURES := --no-default-features --features ssr
 ## mode, with the demo WhatsApp service (an external service behind the gateway) beside it
 run:
 	scripts/setup.sh
-	cargo leptos build --release
+	cargo leptos build --release --split -P
 	INTI_MODE=dev target/release/inti migrate
 	INTI_MODE=dev target/release/inti demo-whatsapp --port 3200 & DEMO=$$!; \
 	  trap 'kill $$DEMO 2>/dev/null' EXIT INT TERM; \
@@ -33,12 +33,13 @@ lint:
 unit-and-integration:
 	cargo test $(SERVER_FEATURES)
 
+## --split: every page but the login is its own WASM chunk, loaded when first shown (app.rs)
 build:
-	cargo leptos build
+	cargo leptos build --split
 
 release:
-	cargo leptos build --release
+	cargo leptos build --release --split -P
 
-## e2e: Playwright in Debian Chromium against the debug build, on a fresh database
+## e2e: Playwright in Debian Chromium against the (split) debug build, on a fresh database
 e2e: build
 	scripts/e2e.sh

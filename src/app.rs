@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 use crate::ui::{
@@ -48,6 +48,51 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Pages whose code the browser loads when they are first shown: the release build
+/// (`cargo leptos build --release --split`) puts each in its own WASM chunk, which a
+/// server-rendered page preloads, so that a first load carries the shell, the sidebar and
+/// that one page, not every admin screen. Without `--split` they are ordinary pages.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    Dashboard => DashboardPage,
+    Tenants => TenantsPage,
+    TenantDetail => TenantDetailPage,
+    Audit => AuditPage,
+    Users => UsersPage,
+    Roles => RolesPage,
+    Account => AccountPage,
+    Services => ServicesPage,
+    RegisterService => RegisterServicePage,
+    ImportService => ImportServicePage,
+    ServiceDetail => ServiceDetailPage,
+    MyServices => MyServicesPage,
+    MenuEditor => MenuEditorPage,
+    Form => FormPage,
+    FormBuilder => FormBuilderPage,
+    TaskList => TaskListPage,
+    MyTasks => MyTasksPage,
+    CreateTask => CreateTaskPage,
+    TaskBoard => TaskBoardPage,
+    Task => TaskPage,
+    Service => ServicePage,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -57,27 +102,27 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=DashboardPage />
-                    <Route path=path!("/admin/tenants") view=TenantsPage />
-                    <Route path=path!("/admin/audit") view=AuditPage />
-                    <Route path=path!("/admin/users") view=UsersPage />
-                    <Route path=path!("/admin/roles") view=RolesPage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/admin/tenants/:id") view=TenantDetailPage />
-                    <Route path=path!("/admin/services") view=ServicesPage />
-                    <Route path=path!("/admin/services/new") view=RegisterServicePage />
-                    <Route path=path!("/admin/services/import") view=ImportServicePage />
-                    <Route path=path!("/admin/services/:id") view=ServiceDetailPage />
-                    <Route path=path!("/services") view=MyServicesPage />
-                    <Route path=path!("/admin/menus") view=MenuEditorPage />
-                    <Route path=path!("/forms/:service") view=FormPage />
-                    <Route path=path!("/admin/forms/:service") view=FormBuilderPage />
-                    <Route path=path!("/tasks/list") view=TaskListPage />
-                    <Route path=path!("/tasks/mine") view=MyTasksPage />
-                    <Route path=path!("/tasks/create") view=CreateTaskPage />
-                    <Route path=path!("/tasks/board") view=TaskBoardPage />
-                    <Route path=path!("/tasks/:id") view=TaskPage />
-                    <Route path=path!("/apps/:service/:item") view=ServicePage />
+                    <Route path=path!("") view={Lazy::<Dashboard>::new()} />
+                    <Route path=path!("/admin/tenants") view={Lazy::<Tenants>::new()} />
+                    <Route path=path!("/admin/audit") view={Lazy::<Audit>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<Users>::new()} />
+                    <Route path=path!("/admin/roles") view={Lazy::<Roles>::new()} />
+                    <Route path=path!("/account") view={Lazy::<Account>::new()} />
+                    <Route path=path!("/admin/tenants/:id") view={Lazy::<TenantDetail>::new()} />
+                    <Route path=path!("/admin/services") view={Lazy::<Services>::new()} />
+                    <Route path=path!("/admin/services/new") view={Lazy::<RegisterService>::new()} />
+                    <Route path=path!("/admin/services/import") view={Lazy::<ImportService>::new()} />
+                    <Route path=path!("/admin/services/:id") view={Lazy::<ServiceDetail>::new()} />
+                    <Route path=path!("/services") view={Lazy::<MyServices>::new()} />
+                    <Route path=path!("/admin/menus") view={Lazy::<MenuEditor>::new()} />
+                    <Route path=path!("/forms/:service") view={Lazy::<Form>::new()} />
+                    <Route path=path!("/admin/forms/:service") view={Lazy::<FormBuilder>::new()} />
+                    <Route path=path!("/tasks/list") view={Lazy::<TaskList>::new()} />
+                    <Route path=path!("/tasks/mine") view={Lazy::<MyTasks>::new()} />
+                    <Route path=path!("/tasks/create") view={Lazy::<CreateTask>::new()} />
+                    <Route path=path!("/tasks/board") view={Lazy::<TaskBoard>::new()} />
+                    <Route path=path!("/tasks/:id") view={Lazy::<Task>::new()} />
+                    <Route path=path!("/apps/:service/:item") view={Lazy::<Service>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -32,20 +32,19 @@ pub fn page_policy(nonce: &str) -> String {
 #[derive(Clone)]
 pub struct PageNonce(leptos::nonce::Nonce);
 
-/// Gives every request a fresh nonce and every HTML answer the page policy with it. Set
+/// Gives every page request a fresh nonce and every HTML answer the page policy with it. Set
 /// here, on the response itself, rather than from inside the render (through leptos'
 /// `ResponseOptions`): a page was once seen answered with `DEFAULT_CSP` that way, which
-/// blocks its styles, scripts and WASM.
+/// blocks its styles, scripts and WASM. The API, the bundle and the probes render no page
+/// and keep `DEFAULT_CSP`.
 pub async fn page_csp(mut request: Request, next: Next) -> Response {
+    if renders_no_page(request.uri().path()) {
+        return next.run(request).await;
+    }
     let nonce = leptos::nonce::Nonce::new();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
-    let html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("text/html"));
-    if html {
+    if content_type(&response).is_some_and(|ct| ct.starts_with("text/html")) {
         if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
             response
                 .headers_mut()
@@ -53,6 +52,19 @@ pub async fn page_csp(mut request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// Paths answered by the JSON API (server functions included), the static bundle or the
+/// health probes: never an HTML page.
+fn renders_no_page(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/pkg/") || matches!(path, "/healthz" | "/readyz")
+}
+
+fn content_type(response: &Response) -> Option<&str> {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
 }
 
 /// Leptos context for every rendered page: the nonce `page_csp` chose replaces the one
@@ -166,11 +178,9 @@ fn request_origin(headers: &HeaderMap) -> Option<(String, String)> {
 /// never stored by browsers or proxies; static assets (`/pkg`, files) stay cacheable.
 pub async fn no_store(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let private = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+    let private = content_type(&response)
         .is_none_or(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+    let headers = response.headers_mut();
     if private && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -180,6 +190,28 @@ pub async fn no_store(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_page_paths_get_a_nonce() {
+        for path in [
+            "/api/v1/auth/me",
+            "/api/login",
+            "/pkg/inti.abc12345.wasm",
+            "/healthz",
+        ] {
+            assert!(renders_no_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/login",
+            "/admin/users",
+            "/apiary",
+            "/pkgs",
+            "/healthz/x",
+        ] {
+            assert!(!renders_no_page(path), "{path}");
+        }
+    }
 
     #[test]
     fn origins_come_from_origin_then_referer() {
