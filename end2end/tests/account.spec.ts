@@ -44,3 +44,25 @@ test('a successful password change signs the other sessions out and the new pass
   await logIn(two, email, 'second-password-2');
   await expect(two.getByTestId('current-tenant')).toHaveText('Task Manager');
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a password change is confirmed on the page the post comes back to, once', async ({ page, request }) => {
+    const email = await inviteNewUser(request, 'admin@taskmanager.com', 'plain', 'first-password-1');
+    await logIn(page, email, 'first-password-1', false);
+    await expect(page.getByTestId('current-tenant')).toHaveText('Task Manager');
+    await page.goto('/account');
+    const form = page.getByRole('form', { name: 'Password' });
+    await form.getByLabel('Current password').fill('first-password-1');
+    await form.getByLabel(/New password/).fill('second-password-2');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    // Back on the page (leptos' redirect keeps an empty query).
+    await expect(page).toHaveURL(/\/account\??$/);
+    await expect(form.getByRole('status')).toHaveText('Password changed. 0 other session(s) were signed out.');
+
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    await expect(form.getByRole('status')).toHaveCount(0);
+  });
+});

@@ -32,7 +32,45 @@ pub async fn change_password(
             let state = context::state()?;
             let actor = context::actor(&state).await?;
             let (current, new) = (Secret::new(current_password.0), Secret::new(new_password.0));
-            account::change_password(&state, &actor, &current, &new, &context::client().await).await
+            let ended =
+                account::change_password(&state, &actor, &current, &new, &context::client().await)
+                    .await?;
+            if context::from_html_form() {
+                // Without JavaScript the browser is sent back to the page, which shows this.
+                let session = context::session().await?;
+                session
+                    .insert(&password_notice_key(&actor), ended)
+                    .await
+                    .map_err(|_| AppError::Internal)?;
+            }
+            Ok(ended)
+        }
+        .await,
+    )
+}
+
+/// Where a password change posted without JavaScript leaves its answer for the account page:
+/// per user and tenant, so it never shows to another account of the same browser session.
+#[cfg(feature = "ssr")]
+fn password_notice_key(actor: &crate::server::auth::actor::Actor) -> String {
+    format!("password_changed:{}:{}", actor.user_id, actor.tenant_id)
+}
+
+/// How many other sessions the last password change posted without JavaScript ended, once:
+/// the account page it returns to confirms it (the hydrated form shows the action's answer).
+#[server(prefix = "/api", endpoint = "account_password_notice")]
+pub async fn take_password_notice() -> Result<Option<usize>, AppError> {
+    use crate::api::context;
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let session = context::session().await?;
+            Ok(session
+                .remove::<usize>(&password_notice_key(&actor))
+                .await
+                .ok()
+                .flatten())
         }
         .await,
     )

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::account::{ChangePassword, Rename},
+    api::account::{take_password_notice, ChangePassword, Rename},
     domain::account::SessionView,
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
@@ -15,13 +15,18 @@ pub fn AccountPage() -> impl IntoView {
     let rename = ServerAction::<Rename>::new();
     let password = ServerAction::<ChangePassword>::new();
     let renamed = move || rename.value().with(|v| matches!(v, Some(Ok(()))));
-    let changed = move || {
-        password.value().with(|v| match v {
-            Some(Ok(n)) => Some(format!(
-                "Password changed. {n} other session(s) were signed out."
-            )),
-            _ => None,
-        })
+    // A change posted without JavaScript comes back here through a redirect, its answer
+    // waiting in the session; the hydrated form shows the action's answer instead.
+    let notice = Resource::new(|| (), |_| take_password_notice());
+    let changed = move |posted: Option<usize>| {
+        password
+            .value()
+            .with(|v| match v {
+                Some(Ok(n)) => Some(*n),
+                Some(Err(_)) => None,
+                None => posted,
+            })
+            .map(|n| format!("Password changed. {n} other session(s) were signed out."))
     };
     view! {
         <Title text="Your account" />
@@ -45,7 +50,12 @@ pub fn AccountPage() -> impl IntoView {
                 <h2 class="text-sm font-semibold text-slate-700">"Password"</h2>
                 <ActionForm action=password attr:class="mt-3 space-y-3" attr:aria-label="Password">
                     <FieldError message=form_error(password) />
-                    {move || changed().map(|m| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{m}</p> })}
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let posted = notice.await.ok().flatten();
+                            move || changed(posted).map(|m| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{m}</p> })
+                        })}
+                    </Suspense>
                     <label class="block text-sm">
                         <span class="font-medium text-slate-700">"Current password"</span>
                         <input type="password" name="current_password" required autocomplete="current-password" class=INPUT />
