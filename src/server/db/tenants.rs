@@ -36,6 +36,9 @@ pub struct Grant {
     pub role_name: String,
     /// System roles (SUPER_ADMIN, TENANT_ADMIN, USER) have no tenant.
     pub role_is_system: bool,
+    /// The role's permissions, sorted: read with the grant, so that opening a session in
+    /// the grant's tenant needs no further query.
+    pub permissions: Vec<String>,
 }
 
 pub async fn find_by_domain(
@@ -122,9 +125,10 @@ pub async fn recently_used(
 }
 
 pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<Grant>> {
-    let rows: Vec<(Tenant, Uuid, String, bool)> = user_tenant_access::table
+    // One row per grant and permission (a role without permissions gives one row with none).
+    let rows: Vec<(Tenant, Uuid, String, bool, Option<String>)> = user_tenant_access::table
         .inner_join(tenants::table)
-        .inner_join(roles::table)
+        .inner_join(roles::table.left_join(role_permissions::table))
         .filter(user_tenant_access::user_id.eq(user_id))
         .filter(user_tenant_access::status.eq(Status::Active.as_str()))
         .filter(
@@ -136,24 +140,36 @@ pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
         .order((
             tenants::tenant_type.eq(TenantType::Core.as_str()).desc(),
             tenants::name.asc(),
+            tenants::id.asc(),
+            role_permissions::permission.asc(),
         ))
         .select((
             Tenant::as_select(),
             roles::id,
             roles::name,
             roles::is_system,
+            role_permissions::permission.nullable(),
         ))
         .load(conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(tenant, role_id, role_name, role_is_system)| Grant {
-            tenant,
-            role_id,
-            role_name,
-            role_is_system,
-        })
-        .collect())
+    let mut grants: Vec<Grant> = Vec::new();
+    for (tenant, role_id, role_name, role_is_system, permission) in rows {
+        // A user has one grant per tenant, and a tenant's rows are adjacent (the order).
+        let same = grants.last().is_some_and(|g| g.tenant.id == tenant.id);
+        if !same {
+            grants.push(Grant {
+                tenant,
+                role_id,
+                role_name,
+                role_is_system,
+                permissions: Vec::new(),
+            });
+        }
+        if let (Some(grant), Some(p)) = (grants.last_mut(), permission) {
+            grant.permissions.push(p);
+        }
+    }
+    Ok(grants)
 }
 
 /// Creates or updates the user's grant in a tenant (used by seeding and user creation).

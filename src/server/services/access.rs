@@ -21,6 +21,8 @@ pub struct Reach {
     pub role_name: String,
     /// Reached through a platform grant (SUPER_ADMIN in the CORE tenant).
     pub platform: bool,
+    /// The role's permissions, as read with the grants.
+    pub permissions: Vec<String>,
 }
 
 impl Reach {
@@ -41,19 +43,18 @@ pub const LISTED_TENANTS: i64 = 25;
 /// Of those, how many recently used tenants a platform admin's list starts with.
 const RECENT_TENANTS: i64 = 10;
 
-fn platform_role(grants: &[Grant]) -> Option<Uuid> {
-    grants
-        .iter()
-        .find(|g| is_super_admin_grant(g))
-        .map(|g| g.role_id)
+fn platform_grant(grants: &[Grant]) -> Option<&Grant> {
+    grants.iter().find(|g| is_super_admin_grant(g))
 }
 
-fn platform_reach(tenant: Tenant, role_id: Uuid) -> Reach {
+/// Any active tenant, reached as SUPER_ADMIN through the platform grant.
+fn platform_reach(tenant: Tenant, platform: &Grant) -> Reach {
     Reach {
         tenant,
-        role_id,
+        role_id: platform.role_id,
         role_name: SUPER_ADMIN.to_string(),
         platform: true,
+        permissions: platform.permissions.clone(),
     }
 }
 
@@ -63,6 +64,7 @@ fn grant_reach(g: Grant) -> Reach {
         role_id: g.role_id,
         role_name: g.role_name,
         platform: false,
+        permissions: g.permissions,
     }
 }
 
@@ -75,9 +77,9 @@ pub async fn reach_among(
     tenant_id: Option<Uuid>,
     domain: Option<&str>,
 ) -> diesel::QueryResult<Option<Reach>> {
-    if let Some(role_id) = platform_role(grants) {
+    if let Some(platform) = platform_grant(grants) {
         let tenant = tenants::find_active(conn, tenant_id, domain).await?;
-        return Ok(tenant.map(|t| platform_reach(t, role_id)));
+        return Ok(tenant.map(|t| platform_reach(t, platform)));
     }
     Ok(grants
         .iter()
@@ -128,7 +130,7 @@ pub async fn listed_among(
     current: Option<Uuid>,
     search: Option<&str>,
 ) -> diesel::QueryResult<Vec<Reach>> {
-    let Some(role_id) = platform_role(grants) else {
+    let Some(platform) = platform_grant(grants) else {
         // Memberships are few: all of them, the current one first, or those matching.
         let needle = search.map(str::to_lowercase);
         let mut found: Vec<Reach> = grants
@@ -171,7 +173,7 @@ pub async fn listed_among(
     found.truncate(LISTED_TENANTS as usize);
     Ok(found
         .into_iter()
-        .map(|t| platform_reach(t, role_id))
+        .map(|t| platform_reach(t, platform))
         .collect())
 }
 

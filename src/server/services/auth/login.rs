@@ -269,7 +269,7 @@ async fn open_in(
         }
         SessionKind::Web => None,
     };
-    let actor = actor_for(conn, opening.user.id, session.id, opening.reach).await?;
+    let actor = actor_for(opening.user.id, session.id, opening.reach);
     let view = view_from(conn, &actor, opening.user, &opening.grants).await?;
     Ok(Opened {
         session,

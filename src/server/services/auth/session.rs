@@ -76,23 +76,18 @@ fn resolved(session_id: Uuid, found: scope::ResolvedSession) -> Actor {
     }
 }
 
-pub(super) async fn actor_for(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    session_id: Uuid,
-    reach: Reach,
-) -> Result<Actor, AppError> {
-    let permissions =
-        PermissionSet::from_strings(tenants::role_permissions(conn, reach.role_id).await?);
-    Ok(Actor {
+/// The actor of a session just opened with this reach (its permissions were read with the
+/// grants, in the same transaction).
+pub(super) fn actor_for(user_id: Uuid, session_id: Uuid, reach: Reach) -> Actor {
+    Actor {
         user_id,
         session_id,
         tenant_id: reach.tenant.id,
         is_super_admin: reach.platform,
         role: reach.role_name,
         role_id: reach.role_id,
-        permissions,
-    })
+        permissions: PermissionSet::from_strings(reach.permissions),
+    }
 }
 
 /// The signed-in user as the API and the layout present them, shared with the cache.
