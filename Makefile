@@ -11,6 +11,7 @@ SERVER_FEATURES := --no-default-features --features ssr
 run:
 	scripts/setup.sh
 	cargo leptos build --release --split -P
+	scripts/split-manifest.py
 	INTI_MODE=dev target/release/inti migrate
 	INTI_MODE=dev target/release/inti demo-whatsapp --port 3200 & DEMO=$$!; \
 	  trap 'kill $$DEMO 2>/dev/null' EXIT INT TERM; \
@@ -36,9 +37,11 @@ unit-and-integration:
 ## --split: every page but the login is its own WASM chunk, loaded when first shown (app.rs)
 build:
 	cargo leptos build --split
+	scripts/split-manifest.py
 
 release:
 	cargo leptos build --release --split -P
+	scripts/split-manifest.py
 
 ## e2e: Playwright in Debian Chromium against the (split) debug build, on a fresh database
 e2e: build

@@ -36,6 +36,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# The split build's manifest is repaired by a Python script (scripts/split-manifest.py).
+command -v python3 >/dev/null || { say "installing Python 3"; apt_install python3; }
+
 # --- Node packages: Tailwind and wasm-opt at the root, Playwright in end2end ---------------
 command -v npm >/dev/null || { say "installing Node.js"; apt_install nodejs npm; }
 if [[ ! -x node_modules/.bin/tailwindcss || ! -x node_modules/.bin/wasm-opt ]]; then

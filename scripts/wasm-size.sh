@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 # wasm-opt (binaryen) comes from npm, like in the Makefile.
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 [[ "${SKIP_BUILD:-0}" == 1 ]] || cargo leptos build --release --split -P --frontend-only
+# Chunk names as the server preloads them (and a failure if a page needs a missing file).
+scripts/split-manifest.py target/site/pkg
 python3 - target/site/pkg <<'EOF'
 import glob, json, os, sys
 
@@ -19,9 +21,11 @@ pkg = sys.argv[1]
 names = os.listdir(pkg)
 
 def sizes(name):
-    """raw, gzip and Brotli bytes of one file (its precompressed siblings)."""
+    """raw, gzip and Brotli bytes of one file (its precompressed siblings, from `-P`)."""
     path = os.path.join(pkg, name)
-    return [os.path.getsize(p) if os.path.exists(p) else 0 for p in (path, path + ".gz", path + ".br")]
+    if not os.path.exists(path + ".br"):
+        sys.exit(f"wasm-size: {name}.br is missing: build with -P (cargo leptos build --release --split -P)")
+    return [os.path.getsize(p) for p in (path, path + ".gz", path + ".br")]
 
 def total(files):
     return [sum(col) for col in zip(*(sizes(f) for f in files))] if files else [0, 0, 0]

@@ -48,8 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Pages whose code the browser loads when they are first shown: the release build
-/// (`cargo leptos build --release --split`) puts each in its own WASM chunk, which a
+/// Pages whose code the browser loads when they are first shown: a split build (`make build`,
+/// `make release`: `cargo leptos build --split`) puts each in its own WASM chunk, which a
 /// server-rendered page preloads, so that a first load carries the shell, the sidebar and
 /// that one page, not every admin screen. Without `--split` they are ordinary pages.
 macro_rules! lazy_pages {

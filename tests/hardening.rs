@@ -134,13 +134,14 @@ async fn pages_carry_a_nonce_csp_and_private_answers_are_not_stored() {
         .await;
     assert_ne!(again.header("content-security-policy").unwrap(), csp);
 
-    // Every page, the fallback's too (an unknown address), and pages rendered side by side,
-    // carries its own nonce in both places.
+    // Every page, the fallback's too (unknown addresses, also under /api and /pkg), and pages
+    // rendered side by side, carries its own nonce in both places.
     let pages = futures_util::future::join_all((0..16).map(|i| {
-        let path = if i % 2 == 0 {
-            "/login"
-        } else {
-            "/no-such-page"
+        let path = match i % 4 {
+            0 | 2 => "/login",
+            1 => "/no-such-page",
+            _ if i % 8 == 3 => "/api/no-such-function",
+            _ => "/pkg/no-such-file.wasm",
         };
         app.request(
             axum::http::Request::get(path)

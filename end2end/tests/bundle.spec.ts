@@ -14,8 +14,22 @@ function wasmFetches(page: Page): string[] {
   return seen;
 }
 
+/** What went wrong loading the bundle: a file of /pkg/ that failed, or a refusal by the
+ *  Content-Security-Policy (a preload or chunk the page policy blocks). */
+function bundleFailures(page: Page): string[] {
+  const failures: string[] = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/pkg/') && r.status() >= 400) failures.push(`${r.status()} ${r.url()}`);
+  });
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) failures.push(m.text());
+  });
+  return failures;
+}
+
 test('the login loads the shell only; a page loads its own chunk, server-rendered or navigated to', async ({ page }) => {
   const fetched = wasmFetches(page);
+  const failures = bundleFailures(page);
   await page.goto('/login');
   await expect(page.locator('form[data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
   expect(fetched.length).toBeGreaterThan(0);
@@ -36,4 +50,5 @@ test('the login loads the shell only; a page loads its own chunk, server-rendere
   await expect(page).toHaveURL(/\/admin\/roles$/);
   await expect(page.getByRole('heading', { name: 'Roles', exact: true })).toBeVisible();
   expect(fetched.some((n) => n.startsWith('split___roles_view'))).toBe(true);
+  expect(failures).toEqual([]);
 });

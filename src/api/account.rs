@@ -37,11 +37,17 @@ pub async fn change_password(
                     .await?;
             if context::from_html_form() {
                 // Without JavaScript the browser is sent back to the page, which shows this.
-                let session = context::session().await?;
-                session
-                    .insert(&password_notice_key(&actor), ended)
-                    .await
-                    .map_err(|_| AppError::Internal)?;
+                // The change is made either way: a lost notice only loses the confirmation.
+                let stored = match context::session().await {
+                    Ok(session) => session
+                        .insert(&password_notice_key(&actor), ended)
+                        .await
+                        .is_ok(),
+                    Err(_) => false,
+                };
+                if !stored {
+                    tracing::warn!("the confirmation of a password change could not be kept");
+                }
             }
             Ok(ended)
         }
@@ -65,12 +71,7 @@ pub async fn take_password_notice() -> Result<Option<usize>, AppError> {
         async {
             let state = context::state()?;
             let actor = context::actor(&state).await?;
-            let session = context::session().await?;
-            Ok(session
-                .remove::<usize>(&password_notice_key(&actor))
-                .await
-                .ok()
-                .flatten())
+            context::take_once(&password_notice_key(&actor)).await
         }
         .await,
     )

@@ -58,6 +58,17 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// A value a post without JavaScript left in the session for the page it returns to, removed
+/// as it is read. Looked up first: removing a key saves the session again, even when absent.
+pub async fn take_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
+    let session = session().await?;
+    let value = session.get::<T>(key).await.ok().flatten();
+    if value.is_some() {
+        let _ = session.remove::<T>(key).await;
+    }
+    Ok(value)
+}
+
 pub async fn client() -> ClientInfo {
     let trusted = use_context::<AppState>()
         .map(|s| s.settings.trusted_proxies.clone())

@@ -38,12 +38,7 @@ pub async fn take_outcome(
     service: &str,
     record: Option<&str>,
 ) -> Result<Option<crate::server::services::forms::PageOutcome>, AppError> {
-    let session = crate::api::context::session().await?;
-    Ok(session
-        .remove(&outcome_key(actor, service, record))
-        .await
-        .ok()
-        .flatten())
+    crate::api::context::take_once(&outcome_key(actor, service, record)).await
 }
 
 #[server(prefix = "/api", endpoint = "forms_load")]

@@ -9,6 +9,7 @@ use axum::{
     Json,
 };
 use serde_json::json;
+use std::sync::{Arc, OnceLock};
 
 /// Pages get a per-response nonce for Leptos' inline hydration scripts (see `page_policy`);
 /// everything else (JSON, redirects, errors) may run nothing at all.
@@ -27,37 +28,30 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// The nonce of the page this request renders, chosen before rendering starts so that the
-/// page's scripts and its `Content-Security-Policy` header cannot disagree.
-#[derive(Clone)]
-pub struct PageNonce(leptos::nonce::Nonce);
+/// The nonce of the page this request renders, if it renders one: made when leptos starts
+/// the page (`provide_page_nonce`), read by `page_csp` for the header, so that the page's
+/// scripts and its `Content-Security-Policy` cannot disagree. Requests that render no page
+/// (the JSON API, the bundle) never make one.
+#[derive(Clone, Default)]
+pub struct PageNonce(Arc<OnceLock<leptos::nonce::Nonce>>);
 
-/// Gives every page request a fresh nonce and every HTML answer the page policy with it. Set
-/// here, on the response itself, rather than from inside the render (through leptos'
-/// `ResponseOptions`): a page was once seen answered with `DEFAULT_CSP` that way, which
-/// blocks its styles, scripts and WASM. The API, the bundle and the probes render no page
-/// and keep `DEFAULT_CSP`.
+/// Gives every HTML page the page policy with its own nonce. Set here, on the response
+/// itself, rather than from inside the render (through leptos' `ResponseOptions`): a page
+/// was once seen answered with `DEFAULT_CSP` that way, which blocks its styles, scripts and
+/// WASM. Any other answer keeps `DEFAULT_CSP`.
 pub async fn page_csp(mut request: Request, next: Next) -> Response {
-    if renders_no_page(request.uri().path()) {
-        return next.run(request).await;
-    }
-    let nonce = leptos::nonce::Nonce::new();
-    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let chosen = PageNonce::default();
+    request.extensions_mut().insert(chosen.clone());
     let mut response = next.run(request).await;
-    if content_type(&response).is_some_and(|ct| ct.starts_with("text/html")) {
-        if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+    let html = content_type(&response).is_some_and(|ct| ct.starts_with("text/html"));
+    if let (true, Some(nonce)) = (html, chosen.0.get()) {
+        if let Ok(value) = HeaderValue::from_str(&page_policy(nonce)) {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, value);
         }
     }
     response
-}
-
-/// Paths answered by the JSON API (server functions included), the static bundle or the
-/// health probes: never an HTML page.
-fn renders_no_page(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/pkg/") || matches!(path, "/healthz" | "/readyz")
 }
 
 fn content_type(response: &Response) -> Option<&str> {
@@ -67,14 +61,14 @@ fn content_type(response: &Response) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-/// Leptos context for every rendered page: the nonce `page_csp` chose replaces the one
-/// leptos made, so the scripts carry the header's nonce.
+/// Leptos context for every rendered page (the routes and the not-found fallback): the
+/// page's nonce, made now, replaces the one leptos made, so the scripts carry the header's.
 pub fn provide_page_nonce() {
     use leptos::prelude::{provide_context, use_context};
     let chosen = use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
-    if let Some(PageNonce(nonce)) = chosen {
-        provide_context(nonce);
+    if let Some(PageNonce(cell)) = chosen {
+        provide_context(cell.get_or_init(leptos::nonce::Nonce::new).clone());
     }
 }
 
@@ -190,28 +184,6 @@ pub async fn no_store(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_page_paths_get_a_nonce() {
-        for path in [
-            "/api/v1/auth/me",
-            "/api/login",
-            "/pkg/inti.abc12345.wasm",
-            "/healthz",
-        ] {
-            assert!(renders_no_page(path), "{path}");
-        }
-        for path in [
-            "/",
-            "/login",
-            "/admin/users",
-            "/apiary",
-            "/pkgs",
-            "/healthz/x",
-        ] {
-            assert!(!renders_no_page(path), "{path}");
-        }
-    }
 
     #[test]
     fn origins_come_from_origin_then_referer() {
