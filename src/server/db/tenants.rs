@@ -155,7 +155,9 @@ pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
     let mut grants: Vec<Grant> = Vec::new();
     for (tenant, role_id, role_name, role_is_system, permission) in rows {
         // A user has one grant per tenant, and a tenant's rows are adjacent (the order).
-        let same = grants.last().is_some_and(|g| g.tenant.id == tenant.id);
+        let same = grants
+            .last()
+            .is_some_and(|g| g.tenant.id == tenant.id && g.role_id == role_id);
         if !same {
             grants.push(Grant {
                 tenant,
