@@ -32,10 +32,10 @@ HASH = r"\.[A-Za-z0-9_-]{22}"
 def repaired(name):
     if name + ".wasm" in files or not name.startswith("chunk_"):
         return name
-    # `chunk_<prefix>.<hash of prefix><rest of the number>[.<hash>]`
-    found = re.fullmatch(r"chunk_(\d+)" + HASH + r"(\d+)(" + HASH + r")?", name)
-    number = found and found.group(1) + found.group(2)
-    if number not in chunks:
+    # `chunk_<prefix>.<hash of prefix><rest of the number>[.<hash>]`, possibly more than one
+    # prefix deep (`chunk_2.<h>2.<h>3`): without the hashes, the digits are the number.
+    number = re.sub(HASH, "", name[len("chunk_"):])
+    if not number.isdigit() or number not in chunks:
         sys.exit(f"split-manifest: {name} names no chunk file in {pkg}")
     return chunks[number]
 

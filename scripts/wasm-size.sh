@@ -43,7 +43,8 @@ if manifests:
     pages = {n.split(".")[0][len("split_"):]: n for n in names if n.startswith("split_") and n.endswith(".wasm")}
     loads = []
     for point, chunks in manifest.items():
-        files = [c + ".wasm" for c in chunks] + ([pages[point]] if point in pages else [])
+        # The manifest lists the page's own module too; counted once.
+        files = sorted({c + ".wasm" for c in chunks} | ({pages[point]} if point in pages else set()))
         page = point.strip("_").rsplit("_", 1)[0].removesuffix("_view")
         loads.append((page, total(shell + files)))
     for page, figures in sorted(loads, key=lambda l: -l[1][2]):

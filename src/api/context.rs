@@ -62,11 +62,12 @@ pub async fn session() -> Result<Session, AppError> {
 /// as it is read. Looked up first: removing a key saves the session again, even when absent.
 pub async fn take_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
     let session = session().await?;
-    let value = session.get::<T>(key).await.ok().flatten();
-    if value.is_some() {
-        let _ = session.remove::<T>(key).await;
-    }
-    Ok(value)
+    let Some(stored) = session.get_value(key).await.ok().flatten() else {
+        return Ok(None);
+    };
+    // Removed even when it does not read back as a `T`: it would never be shown.
+    let _ = session.remove_value(key).await;
+    Ok(serde_json::from_value(stored).ok())
 }
 
 pub async fn client() -> ClientInfo {

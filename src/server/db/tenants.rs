@@ -141,6 +141,7 @@ pub async fn live_grants(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryRe
             tenants::tenant_type.eq(TenantType::Core.as_str()).desc(),
             tenants::name.asc(),
             tenants::id.asc(),
+            roles::id.asc(),
             role_permissions::permission.asc(),
         ))
         .select((
