@@ -19,13 +19,13 @@ pkg = sys.argv[1] if len(sys.argv) > 1 else "target/site/pkg"
 manifests = [n for n in os.listdir(pkg) if re.fullmatch(r"__wasm_split_manifest(\..+)?\.json", n)]
 if not manifests:
     sys.exit(0)
+files = set(os.listdir(pkg))
 # Chunk number -> its file's name without `.wasm`, e.g. "223" -> "chunk_223.<hash>".
 chunks = {}
-for name in os.listdir(pkg):
+for name in files:
     found = re.fullmatch(r"(chunk_(\d+)(\.[^.]+)?)\.wasm", name)
     if found:
         chunks[found.group(2)] = found.group(1)
-files = set(os.listdir(pkg))
 HASH = r"\.[A-Za-z0-9_-]{22}"
 
 

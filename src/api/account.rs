@@ -37,17 +37,7 @@ pub async fn change_password(
                     .await?;
             if context::from_html_form() {
                 // Without JavaScript the browser is sent back to the page, which shows this.
-                // The change is made either way: a lost notice only loses the confirmation.
-                let stored = match context::session().await {
-                    Ok(session) => session
-                        .insert(&password_notice_key(&actor), ended)
-                        .await
-                        .is_ok(),
-                    Err(_) => false,
-                };
-                if !stored {
-                    tracing::warn!("the confirmation of a password change could not be kept");
-                }
+                context::keep_once(&password_notice_key(&actor), ended).await;
             }
             Ok(ended)
         }

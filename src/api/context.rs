@@ -58,6 +58,20 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// Keeps `value` in the session for the page a post without JavaScript returns to (read
+/// there with `take_once`). What the post did stands even if the page cannot be told: a
+/// failure is logged, not answered.
+pub async fn keep_once<T: serde::Serialize>(key: &str, value: T) {
+    match session().await {
+        Ok(session) => {
+            if let Err(e) = session.insert(key, value).await {
+                tracing::error!(error = %e, key, "cannot keep a post's outcome in the session");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "no session for a post's outcome"),
+    }
+}
+
 /// A value a post without JavaScript left in the session for the page it returns to, removed
 /// as it is read. Looked up first: removing a key saves the session again, even when absent.
 pub async fn take_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {

@@ -125,15 +125,7 @@ pub async fn submit_form(
                     },
                 },
             };
-            // What was done stands even if the page cannot be told (logged, not a 503).
-            match context::session().await {
-                Ok(session) => {
-                    if let Err(e) = session.insert(&key, outcome).await {
-                        tracing::error!(error = %e, "cannot keep a form's outcome in the session");
-                    }
-                }
-                Err(e) => tracing::error!(error = %e, "no session for a form's outcome"),
-            }
+            context::keep_once(&key, outcome).await;
             posted.map(|p| p.answer)
         }
         .await,
