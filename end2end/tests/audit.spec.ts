@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers';
+import { expectSignedOut, logIn } from './helpers';
 
 test('the super admin reads the audit log and filters failed sign-ins', async ({ page }) => {
   await logIn(page, 'nobody-audit@example.com', 'wrong-password-123');
@@ -31,6 +31,8 @@ test('a tenant admin sees only their tenant in the audit log; a user has no audi
   }
 
   await page.getByRole('button', { name: 'Sign out' }).click();
+  // Leaving before the sign-out is answered would race it against the next sign-in.
+  await expectSignedOut(page);
   await logIn(page, 'user@taskmanager.com');
   await expect(page.getByTestId('user-name')).toHaveText('Task Manager User');
   await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);

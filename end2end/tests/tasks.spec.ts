@@ -63,6 +63,8 @@ test('a user creates a task through the generated form, finds it in the list and
   await dragTo(page, card.getByRole('button', { name: `Move ${title}` }), page.getByTestId('board-column-DONE'));
   await expect(page.getByTestId('dnd-announcement')).toHaveText(`${title} moved to Done.`);
   await expect(page.getByTestId('board-column-DONE').getByText(title)).toBeVisible();
+  // The move shows at once; the board says when the server has it, and only then is it safe to leave.
+  await expect(page.getByTestId('board-save-status')).toHaveText('All moves saved.');
   await page.reload();
   await expect(page.getByTestId('board-column-DONE').getByText(title)).toBeVisible();
 
@@ -75,6 +77,7 @@ test('a user creates a task through the generated form, finds it in the list and
   await expect(page.getByTestId('dnd-announcement')).toHaveText(`${title} is over In progress. Space puts it down.`);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('board-column-IN_PROGRESS').getByText(title)).toBeVisible();
+  await expect(page.getByTestId('board-save-status')).toHaveText('All moves saved.');
   await page.reload();
   await expect(page.getByTestId('board-column-IN_PROGRESS').getByText(title)).toBeVisible();
 

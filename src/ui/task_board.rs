@@ -29,6 +29,8 @@ pub fn TaskBoardPage() -> impl IntoView {
     let mine = move || query.read().get("mine").as_deref() == Some("true");
     let board = Resource::new(mine, |mine| task_board(mine.to_string()));
     let reload = Callback::new(move |_: ()| board.refetch());
+    // Lives above the board: a refused move reloads the board, and its reason must stay.
+    let saves = Saves::default();
     view! {
         <Title text="Board" />
         <div class="flex flex-wrap items-center justify-between gap-3">
@@ -42,15 +44,43 @@ pub fn TaskBoardPage() -> impl IntoView {
                 <a href="/tasks/list" class=tab(false)>"List"</a>
             </nav>
         </div>
+        <SaveStatus saves />
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(columns) => Either::Left(view! { <Board columns reload /> }),
+                    Ok(columns) => Either::Left(view! { <Board columns reload saves /> }),
                     Err(e) => Either::Right(view! { <p role="alert" class="mt-4 text-sm text-red-700">{e.user_message()}</p> }),
                 }
             })}
         </Transition>
     }
+}
+
+/// The board's moves sent and not yet answered, and how the last one ended.
+#[derive(Clone, Copy, Default)]
+struct Saves {
+    pending: RwSignal<usize>,
+    outcome: RwSignal<Option<Result<(), String>>>,
+}
+
+/// Says when the board's moves are safe on the server (so that nobody leaves before they
+/// are) and why one was refused. No live role: the board's announcer already speaks.
+#[component]
+fn SaveStatus(saves: Saves) -> impl IntoView {
+    let status = Memo::new(move |_| match (saves.pending.get(), saves.outcome.get()) {
+        (0, None) => (String::new(), false),
+        (0, Some(Ok(()))) => ("All moves saved.".to_string(), false),
+        (0, Some(Err(why))) => (why, true),
+        _ => ("Saving…".to_string(), false),
+    });
+    let class = move || {
+        if status.with(|s| s.1) {
+            "mt-4 min-h-5 text-sm text-red-700"
+        } else {
+            "mt-4 min-h-5 text-sm text-slate-500"
+        }
+    };
+    view! { <p class=class data-testid="board-save-status">{move || status.with(|s| s.0.clone())}</p> }
 }
 
 fn tab(on: bool) -> &'static str {
@@ -110,11 +140,12 @@ fn neighbour(status: TaskStatus, step: Step) -> Result<TaskStatus, String> {
 }
 
 #[component]
-fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
+fn Board(columns: Vec<BoardColumn>, reload: Callback<()>, saves: Saves) -> impl IntoView {
     let columns = RwSignal::new(columns);
     // The board before a keyboard move started, to cancel it or to see what changed.
     let snapshot = StoredValue::new(None::<Vec<BoardColumn>>);
     let sortable_cell = StoredValue::new(None::<Sortable>);
+    let Saves { pending, outcome } = saves;
     let say = move |text: String| {
         if let Some(s) = sortable_cell.get_value() {
             s.announcement.set(text);
@@ -137,14 +168,22 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>) -> impl IntoView {
         if to == old.status {
             return;
         }
+        pending.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             let version = old.version.to_string();
-            match move_task(id.clone(), version, to.as_str().to_string()).await {
-                Ok(saved) => columns.update(|cols| settle(cols, saved)),
+            let answer = move_task(id.clone(), version, to.as_str().to_string()).await;
+            pending.update(|n| *n -= 1);
+            match answer {
+                Ok(saved) => {
+                    outcome.set(Some(Ok(())));
+                    columns.update(|cols| settle(cols, saved));
+                }
                 Err(e) => {
                     // Only this card goes back; other moves stand. The reload shows what
                     // the server holds now.
-                    say(format!("{} was not moved: {}", old.title, e.user_message()));
+                    let why = format!("{} was not moved: {}", old.title, e.user_message());
+                    outcome.set(Some(Err(why.clone())));
+                    say(why);
                     columns.update(|cols| settle(cols, old));
                     reload.run(());
                 }
