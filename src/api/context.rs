@@ -72,16 +72,52 @@ pub async fn keep_once<T: serde::Serialize>(key: &str, value: T) {
     }
 }
 
+/// What `take_once` has read during one page render, by key. The router may build a route's
+/// view more than once while it renders a page, and so run the same read twice, at the same
+/// time: whichever ran second found the value already removed, and the page could show that
+/// empty read instead of the outcome. Each read of a key in one render sees the first one's.
+#[derive(Clone, Default)]
+pub struct TakenOnce(std::sync::Arc<tokio::sync::Mutex<Reads>>);
+
+/// Key → what the session held under it (`None`: nothing).
+type Reads = std::collections::HashMap<String, Option<serde_json::Value>>;
+
+/// Leptos context for every rendered page: the store of its `take_once` reads.
+pub fn provide_taken_once() {
+    leptos::prelude::provide_context(TakenOnce::default());
+}
+
 /// A value a post without JavaScript left in the session for the page it returns to, removed
-/// as it is read. Looked up first: removing a key saves the session again, even when absent.
+/// as it is read (every read of `key` during the same page render gets it).
 pub async fn take_once<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
+    let taken = use_context::<TakenOnce>();
+    // Held across the session's read and removal: a second read waits for the first.
+    let mut memo = match &taken {
+        Some(TakenOnce(store)) => Some(store.lock().await),
+        None => None,
+    };
+    let stored = match memo.as_ref().and_then(|m| m.get(key)) {
+        Some(read) => read.clone(),
+        None => {
+            let read = take_from_session(key).await?;
+            if let Some(m) = memo.as_mut() {
+                m.insert(key.to_string(), read.clone());
+            }
+            read
+        }
+    };
+    // A value that does not read back as a `T` is removed all the same: it would never show.
+    Ok(stored.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// Looked up first: removing a key saves the session again, even when absent.
+async fn take_from_session(key: &str) -> Result<Option<serde_json::Value>, AppError> {
     let session = session().await?;
     let Some(stored) = session.get_value(key).await.ok().flatten() else {
         return Ok(None);
     };
-    // Removed even when it does not read back as a `T`: it would never be shown.
     let _ = session.remove_value(key).await;
-    Ok(serde_json::from_value(stored).ok())
+    Ok(Some(stored))
 }
 
 pub async fn client() -> ClientInfo {

@@ -171,13 +171,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api_router())
-        .leptos_routes_with_context(&state, routes, security::provide_page_nonce, move || {
+        .leptos_routes_with_context(&state, routes, security::provide_page_context, move || {
             shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(security::provide_page_nonce, shell))
+        >(security::provide_page_context, shell))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),

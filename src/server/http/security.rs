@@ -29,7 +29,7 @@ pub fn page_policy(nonce: &str) -> String {
 }
 
 /// The nonce of the page this request renders, if it renders one: made when leptos starts
-/// the page (`provide_page_nonce`), read by `page_csp` for the header, so that the page's
+/// the page (`provide_page_context`), read by `page_csp` for the header, so that the page's
 /// scripts and its `Content-Security-Policy` cannot disagree. Requests that render no page
 /// (the JSON API, the bundle) never make one.
 #[derive(Clone, Default)]
@@ -63,7 +63,9 @@ fn content_type(response: &Response) -> Option<&str> {
 
 /// Leptos context for every rendered page (the routes and the not-found fallback): the
 /// page's nonce, made now, replaces the one leptos made, so the scripts carry the header's.
-pub fn provide_page_nonce() {
+/// Also the page's store of session values read once (`context::take_once`).
+pub fn provide_page_context() {
+    crate::api::context::provide_taken_once();
     use leptos::prelude::{provide_context, use_context};
     let chosen = use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
