@@ -754,3 +754,70 @@ async fn a_form_fails_closed_follows_the_service_and_takes_the_tenant_defaults()
         "never a password, not even a default"
     );
 }
+
+/// A menu item that opens the form decides too: its permission is checked on every submit
+/// (before validation), with or without an endpoint of the service behind the form.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_menu_item_that_opens_a_form_decides_who_may_submit() {
+    let app = app_with_intake().await;
+    let admin = app.browser_login("superadmin@core.com").await;
+    let admin_a = app.browser_login("admin@taskmanager.com").await;
+    let user_a = app.browser_login("user@taskmanager.com").await;
+    assert_eq!(
+        save(&app, &admin, 0, &task_form("Title"), "").await.status,
+        200
+    );
+    let service = app.id_of("services", "intake").await;
+    let root = app.token("superadmin@core.com").await;
+    let set_menu = async |menu: Value| {
+        let path = format!("/api/v1/core/services/{service}");
+        let res = app
+            .send("PATCH", &path, Some(json!({ "menuSchema": menu })), &root)
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    };
+    let fine = [("title", "Fine title")];
+
+    // The user holds the endpoint's task:create, not the item's task:approve.
+    set_menu(json!({"items": [
+        { "name": "Requests", "path": "/intake", "children": [
+            { "name": "New request", "path": "/forms/intake", "permission": "task:approve" }
+        ]}
+    ]}))
+    .await;
+    let res = submit(&app, &user_a, 1, &[("title", "x")]).await;
+    assert_eq!(res.status, 403, "before validation: {}", res.text());
+    assert_eq!(
+        load(&app, &user_a).await.json()["blocked"],
+        "Submitting this form needs the permission task:approve."
+    );
+    let res = submit(&app, &admin_a, 1, &fine).await;
+    assert_eq!(res.status, 200, "task:* covers it: {}", res.text());
+    assert_eq!(kept(&app).await.len(), 1);
+
+    // A second item open to the user opens the form for them.
+    set_menu(json!({"items": [
+        { "id": "new", "name": "New request", "path": "/forms/intake", "permission": "task:approve" },
+        { "id": "ask", "name": "Ask", "path": "/forms/intake", "permission": "task:create" }
+    ]}))
+    .await;
+    let res = submit(&app, &user_a, 1, &fine).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(kept(&app).await.len(), 2);
+
+    // Without any POST endpoint, the item alone decides.
+    {
+        let mut conn = app.db.conn().await;
+        diesel::delete(service_endpoints::table.filter(service_endpoints::service_id.eq(service)))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    set_menu(json!({"items": [
+        { "name": "New request", "path": "/forms/intake", "permission": "task:approve" }
+    ]}))
+    .await;
+    assert_eq!(submit(&app, &user_a, 1, &fine).await.status, 403);
+    assert_eq!(submit(&app, &admin_a, 1, &fine).await.status, 200);
+    assert_eq!(kept(&app).await.len(), 3);
+}

@@ -519,6 +519,96 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
     assert_eq!(res.json()["error"]["details"]["field"], "accessStatus");
 }
 
+/// Adds racing for the last seat: one gets it, the others a named 422, never a seat beyond
+/// the limit (the tenant row is locked while a seat is counted).
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_adds_never_exceed_the_user_limit() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    {
+        // taskmanager has 2 members: one seat is left.
+        let mut conn = app.db.conn().await;
+        diesel::update(tenants::table.filter(tenants::domain.eq("taskmanager")))
+            .set(tenants::max_users.eq(3))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    let adds = (0..6).map(|n| {
+        let body = json!({"email": format!("racer{n}@example.com"), "name": format!("Racer {n}"),
+                          "password": "a-long-password-1", "role": "USER"});
+        app.send("POST", "/api/v1/users", Some(body), &admin)
+    });
+    let results = join_all(adds.collect()).await;
+    let added = results.iter().filter(|r| r.status == 202).count();
+    assert_eq!(
+        added,
+        1,
+        "{:?}",
+        results.iter().map(|r| r.text()).collect::<Vec<_>>()
+    );
+    for r in results.iter().filter(|r| r.status != 202) {
+        assert_eq!(r.status, 422, "{}", r.text());
+        assert_eq!(r.json()["error"]["details"]["field"], "email");
+    }
+}
+
+/// A tier whose limit is below the tenant's members is refused at `subscriptionTier`, and
+/// nothing changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tier_below_the_members_is_refused() {
+    let app = TestApp::new().await;
+    let admin = app.token("superadmin@core.com").await;
+    let tenant = app.id_of("tenants", "taskmanager").await;
+    {
+        // 2 members, then 9 more: 11, beyond STARTER's 10.
+        let mut conn = app.db.conn().await;
+        diesel::sql_query(
+            "WITH t AS (SELECT $1::uuid AS id), role AS (
+               SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL),
+             added AS (
+               INSERT INTO users (email, password_hash, name, home_tenant_id)
+               SELECT 'member' || n || '@example.com', 'x', 'Member ' || n, t.id
+               FROM generate_series(1, 9) n, t RETURNING id)
+             INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
+             SELECT added.id, t.id, role.id FROM added, t, role",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(tenant)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let path = format!("/api/v1/core/tenants/{tenant}");
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"subscriptionTier": "STARTER"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "subscriptionTier");
+    let res = app.send("GET", &path, None, &admin).await;
+    assert_eq!(
+        res.json()["data"]["subscriptionTier"],
+        "PROFESSIONAL",
+        "{}",
+        res.text()
+    );
+    assert_eq!(res.json()["data"]["maxUsers"], 50);
+    let res = app
+        .send(
+            "PATCH",
+            &path,
+            Some(json!({"subscriptionTier": "ENTERPRISE"})),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["maxUsers"], 1000);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn tier_changes_keep_custom_limits_and_never_drop_below_the_members() {
     let app = TestApp::new().await;
@@ -871,4 +961,38 @@ async fn every_check_gives_its_slot_back_whatever_its_outcome() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert!(res.json()["data"]["total"].as_i64().unwrap() > 0);
+}
+
+/// PostgreSQL's own foreign-key and check refusals become a 422 naming the field, never a
+/// 500 (the same mapping serves every write).
+#[tokio::test(flavor = "multi_thread")]
+async fn foreign_key_and_check_violations_name_their_field() {
+    use inti::domain::error::AppError;
+    let app = TestApp::new().await;
+    let tenant = app.id_of("tenants", "taskmanager").await;
+    // Not a member of taskmanager yet: only the role is wrong.
+    let user = user_id(&app, "admin@whatsapp.com").await;
+    let mut conn = app.db.conn().await;
+    let missing_role = diesel::insert_into(user_tenant_access::table)
+        .values((
+            user_tenant_access::user_id.eq(user),
+            user_tenant_access::tenant_id.eq(tenant),
+            user_tenant_access::role_id.eq(uuid::Uuid::new_v4()),
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    match AppError::from(missing_role) {
+        AppError::Validation { field, .. } => assert_eq!(field, "roleId"),
+        other => panic!("a foreign-key violation became {other:?}"),
+    }
+    let bad_status = diesel::update(tenants::table.find(tenant))
+        .set(tenants::status.eq("NOT-A-STATUS"))
+        .execute(&mut conn)
+        .await
+        .unwrap_err();
+    match AppError::from(bad_status) {
+        AppError::Validation { field, .. } => assert_eq!(field, "status"),
+        other => panic!("a check violation became {other:?}"),
+    }
 }

@@ -155,3 +155,24 @@ async fn a_revoked_invitation_cannot_be_accepted_and_other_tenants_cannot_revoke
     let accept = format!("/api/v1/account/invitations/{id}/accept");
     assert_eq!(app.send("POST", &accept, None, &wa).await.status, 404);
 }
+
+/// Two tenants inviting the same new address at the same time: both get the same answer
+/// as any invitation (one creates the account, the other invites it), never a conflict
+/// that would tell the slower one that an account exists.
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_invitations_of_one_new_address_both_answer_202() {
+    let app = TestApp::new().await;
+    let a = app.token("admin@taskmanager.com").await;
+    let b = app.token("admin@whatsapp.com").await;
+    for round in 0..4 {
+        let add = json!({"email": format!("contested{round}@example.com"), "name": "Someone",
+                         "password": "a long password", "role": "USER"});
+        let (first, second) = tokio::join!(
+            app.post_json("/api/v1/users", add.clone(), Some(&a)),
+            app.post_json("/api/v1/users", add.clone(), Some(&b)),
+        );
+        for res in [first, second] {
+            assert_eq!(res.status, 202, "round {round}: {}", res.text());
+        }
+    }
+}

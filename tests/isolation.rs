@@ -363,10 +363,15 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             "INSERT INTO service_health_checks (service_id, ok, latency_ms) \
              VALUES ('{service}', true, 1)"
         ),
+        // Tenant B's menu layout and the global one.
+        format!(
+            "INSERT INTO menu_layouts (tenant_id, version, operations, author_name) \
+             VALUES ('{b}', 1, '[]', 'B admin'), (NULL, 1, '[]', 'Root')"
+        ),
     ] {
         diesel::sql_query(sql).execute(&mut owner).await.unwrap();
     }
-    const TABLES: [&str; 20] = [
+    const TABLES: [&str; 22] = [
         "tenants",
         "users",
         "user_tenant_access",
@@ -387,6 +392,8 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "service_health",
         "service_health_checks",
         "health_rounds",
+        "menu_layouts",
+        "inti_versions",
     ];
     let mut counts = Vec::new();
     for t in TABLES {
@@ -431,6 +438,9 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "DELETE FROM webhook_deliveries".to_string(),
         "DELETE FROM service_health".to_string(),
         "DELETE FROM service_health_checks".to_string(),
+        "DELETE FROM health_rounds".to_string(),
+        "DELETE FROM menu_layouts".to_string(),
+        "DELETE FROM inti_versions".to_string(),
     ];
     for sql in deletes {
         match run(sql.clone()).await {
@@ -505,10 +515,26 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
              VALUES ('{service}', 'http://x/health', 'UNHEALTHY') \
              ON CONFLICT (service_id) DO UPDATE SET status = 'UNHEALTHY'"
         ),
+        format!(
+            "INSERT INTO menu_layouts (tenant_id, version, operations, author_name) \
+             VALUES ('{b}', 2, '[]', 'Rogue')"
+        ),
+        "INSERT INTO menu_layouts (tenant_id, version, operations, author_name) \
+         VALUES (NULL, 2, '[]', 'Rogue')"
+            .to_string(),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
         assert!(err.contains("row-level security"), "{sql}: {err}");
+    }
+    // Tables the runtime role may not write at all.
+    for sql in [
+        "INSERT INTO health_rounds (id, started_at) VALUES (2, now())",
+        "INSERT INTO inti_versions (name, version) VALUES ('rogue', 1)",
+        "UPDATE inti_versions SET version = version + 1",
+    ] {
+        let err = run(sql.to_string()).await.expect_err(sql);
+        assert!(err.contains("permission denied"), "{sql}: {err}");
     }
     // Updates beyond the scope change nothing, or are refused outright.
     let updates = [
@@ -562,7 +588,12 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             .await
             .unwrap()
             .n;
-        let visible_anyway = t == "roles" || t == "role_permissions";
+        let visible_anyway = match t {
+            "roles" | "role_permissions" | "inti_versions" => true,
+            // The global layout only, which every menu reads.
+            "menu_layouts" => n == 1,
+            _ => false,
+        };
         assert!(n == 0 || visible_anyway, "{t}: {n} rows without a scope");
     }
 

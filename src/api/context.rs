@@ -138,3 +138,47 @@ pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
         .ok_or(AppError::Unauthenticated)?;
     auth_service::resolve_actor(state, id).await
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use leptos::prelude::{provide_context, Owner, ScopedFuture};
+    use tower_sessions::{MemoryStore, Session};
+
+    use super::*;
+
+    /// A page render's `take_once` reads of one key, here two at the same time as when the
+    /// router builds a route's view twice, all get the value; the next render does not.
+    #[tokio::test]
+    async fn every_read_of_one_render_gets_the_value_once_left() {
+        let session = Session::new(None, Arc::new(MemoryStore::default()), None);
+        session
+            .insert("outcome", "must be at least 3 characters")
+            .await
+            .unwrap();
+        let render = |session: Session| {
+            let owner = Owner::new();
+            owner.with(|| {
+                let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+                parts.extensions.insert(session);
+                provide_context(parts);
+                provide_taken_once();
+            });
+            owner
+        };
+
+        let page = render(session.clone());
+        let read = || page.with(|| ScopedFuture::new(take_once::<String>("outcome")));
+        let (first, second) = tokio::join!(read(), read());
+        let shown = Some("must be at least 3 characters".to_string());
+        assert_eq!(first.unwrap(), shown);
+        assert_eq!(second.unwrap(), shown);
+
+        let next = render(session.clone());
+        let later = next
+            .with(|| ScopedFuture::new(take_once::<String>("outcome")))
+            .await;
+        assert_eq!(later.unwrap(), None);
+    }
+}

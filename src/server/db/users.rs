@@ -115,6 +115,23 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: NewUser<'_>) -> QueryResu
         .await
 }
 
+/// Creates the account unless its email is taken meanwhile (a racing insert, perhaps by
+/// another tenant's invitation): `None` then, never a unique violation that would tell the
+/// caller an account exists.
+pub async fn insert_unless_taken(
+    conn: &mut AsyncPgConnection,
+    new: NewUser<'_>,
+) -> QueryResult<Option<Uuid>> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .on_conflict(users::email)
+        .do_nothing()
+        .returning(users::id)
+        .get_result(conn)
+        .await
+        .optional()
+}
+
 pub async fn set_password_hash(
     conn: &mut AsyncPgConnection,
     id: Uuid,

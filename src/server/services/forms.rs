@@ -17,7 +17,8 @@ use crate::{
             view::{BuilderView, FormVersionView, FormView, SubmissionView, Submitted},
             FieldError, FormSchema,
         },
-        service::{reader::JsonPath, ServiceStatus, ServiceType},
+        permission::Permission,
+        service::{menu::MenuItem, reader::JsonPath, ServiceStatus, ServiceType},
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -50,6 +51,8 @@ struct Usable {
     row: ServiceRow,
     schema: FormSchema,
     target: Target,
+    /// What each menu item that opens this form requires (`None`: nothing).
+    openers: Vec<Option<Permission>>,
     /// The tenant's `customSettings.formDefaults`.
     defaults: Option<Value>,
 }
@@ -89,9 +92,14 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
         .ok_or(AppError::NotFound)?
         .id;
     let row = registry_db::find(c, id).await?.ok_or(AppError::NotFound)?;
-    let schema = row.spec()?.form_schema.ok_or(AppError::NotFound)?;
+    let spec = row.spec()?;
+    let schema = spec.form_schema.ok_or(AppError::NotFound)?;
     let endpoints = registry_db::endpoints_of(c, &[id]).await?;
     let target = target(&schema, endpoints);
+    let mut openers = Vec::new();
+    if let Some(menu) = &spec.menu_schema {
+        collect_openers(&menu.items, &row.name, &target, &mut openers);
+    }
     let defaults = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
         .await?
         .pop()
@@ -100,8 +108,41 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
         row,
         schema,
         target,
+        openers,
         defaults,
     })
+}
+
+/// The items of a service's menu that open its form: the form's page (`/forms/{service}`),
+/// or a service page of the endpoint the form submits to.
+fn collect_openers(
+    items: &[MenuItem],
+    service: &str,
+    target: &Target,
+    into: &mut Vec<Option<Permission>>,
+) {
+    let endpoint = match target {
+        Target::Endpoint(e) => Some(e.name.as_str()),
+        _ => None,
+    };
+    for item in items {
+        let page = item.path == format!("/forms/{service}");
+        if page || (endpoint.is_some() && item.endpoint.as_deref() == endpoint) {
+            into.push(item.permission.clone());
+        }
+        collect_openers(&item.children, service, target, into);
+    }
+}
+
+/// The permission a menu item that opens the form needs, when the actor may open none of
+/// them. A form no menu item opens is governed by its endpoint (and the service's
+/// visibility) alone.
+fn missing_opener(actor: &Actor, openers: &[Option<Permission>]) -> Option<Permission> {
+    let open = |p: &Option<Permission>| p.as_ref().is_none_or(|p| actor.permissions.covers(p));
+    if openers.is_empty() || openers.iter().any(open) {
+        return None;
+    }
+    openers.iter().flatten().next().cloned()
 }
 
 /// The endpoint a form submits to: the one its schema names, or the service's only POST
@@ -187,6 +228,11 @@ fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked
             }
         }
         Target::Service => {}
+    }
+    if let (false, Some(missing)) = (editing, missing_opener(actor, &form.openers)) {
+        return Ok(Some(Blocked::Forbidden(format!(
+            "Submitting this form needs the permission {missing}."
+        ))));
     }
     if form.row.status == ServiceStatus::Maintenance.as_str() {
         return Ok(Some(Blocked::Maintenance(

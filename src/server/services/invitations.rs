@@ -97,7 +97,15 @@ pub async fn invite(
                     name: &name,
                     home_tenant_id: actor.tenant_id,
                 };
-                (users::insert(c, new).await?.id, true)
+                match users::insert_unless_taken(c, new).await? {
+                    Some(id) => (id, true),
+                    // Created meanwhile (perhaps by another tenant's invitation): an existing
+                    // account, invited like any other, with the same answer.
+                    None => match users::account_id(c, &email).await? {
+                        Some(id) => (id, false),
+                        None => return Err(AppError::Internal),
+                    },
+                }
             }
         };
         let id = invitations::upsert_pending(
