@@ -55,33 +55,67 @@ const HASHING_NICENESS: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// The queue's sending end; the threads start with the first hash.
-static QUEUE: LazyLock<SyncSender<Job>> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let (tx, rx) = mpsc::sync_channel::<Job>(cores * QUEUE_PER_CORE);
-    let rx: &'static Mutex<Receiver<Job>> = Box::leak(Box::new(Mutex::new(rx)));
-    for n in 0..cores {
-        let spawned = std::thread::Builder::new()
-            .name(format!("inti-argon2-{n}"))
-            .spawn(move || {
-                lower_priority();
-                loop {
-                    let job = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    match job {
-                        // A panicking job loses its answer (its caller gets an error), not
-                        // the thread.
-                        Ok(job) => {
-                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+/// A fixed set of threads fed by a bounded queue.
+struct Pool {
+    queue: SyncSender<Job>,
+}
+
+impl Pool {
+    /// `threads` workers (each running `setup` first) and room for `waiting` jobs.
+    fn start(name: &str, threads: usize, waiting: usize, setup: fn()) -> Self {
+        let (queue, rx) = mpsc::sync_channel::<Job>(waiting);
+        let rx: &'static Mutex<Receiver<Job>> = Box::leak(Box::new(Mutex::new(rx)));
+        for n in 0..threads {
+            let spawned = std::thread::Builder::new()
+                .name(format!("{name}-{n}"))
+                .spawn(move || {
+                    setup();
+                    loop {
+                        let job = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        match job {
+                            // A panicking job loses its answer (its caller gets an error),
+                            // not the thread.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                            }
+                            Err(_) => return,
                         }
-                        Err(_) => return,
                     }
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start a password hashing thread");
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password hashing thread");
+            }
         }
+        Self { queue }
     }
-    tx
+
+    /// Runs `work` on the pool; `Unavailable` (503) at once when the queue is full. A job
+    /// whose caller has gone (a dropped request) is skipped rather than run for nobody.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            if !tx.is_closed() {
+                let _ = tx.send(work());
+            }
+        });
+        self.queue.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => {
+                tracing::warn!("password hashing queue is full; refusing");
+                AppError::Unavailable
+            }
+            TrySendError::Disconnected(_) => AppError::Internal,
+        })?;
+        rx.await.map_err(|_| AppError::Internal)
+    }
+}
+
+/// The hashing pool; its threads start with the first hash.
+static POOL: LazyLock<Pool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Pool::start("inti-argon2", cores, cores * QUEUE_PER_CORE, lower_priority)
 });
 
 #[cfg(target_os = "linux")]
@@ -100,25 +134,10 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
-/// Runs `work` on the hashing pool; `Unavailable` (503) at once when the queue is full. A job
-/// whose caller has gone (a dropped request) is skipped rather than hashed for nobody.
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let (tx, rx) = oneshot::channel();
-    let job: Job = Box::new(move || {
-        if !tx.is_closed() {
-            let _ = tx.send(work());
-        }
-    });
-    QUEUE.try_send(job).map_err(|e| match e {
-        TrySendError::Full(_) => {
-            tracing::warn!("password hashing queue is full; refusing");
-            AppError::Unavailable
-        }
-        TrySendError::Disconnected(_) => AppError::Internal,
-    })?;
-    rx.await.map_err(|_| AppError::Internal)
+    POOL.run(work).await
 }
 
 pub async fn hash(password: &Secret) -> Result<String, AppError> {
@@ -248,6 +267,34 @@ pub fn warm_up() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// With every thread busy and the queue full, the next job is refused at once (503)
+    /// instead of waiting; the queued jobs still run, and a panicking job loses only its
+    /// own answer.
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_keeps_what_it_took() {
+        let pool: &'static Pool = Box::leak(Box::new(Pool::start("test-pool", 1, 1, || {})));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn(pool.run(move || held.recv().is_ok()));
+        // The thread has taken the first job when the second can be queued behind it.
+        let queued = loop {
+            let attempt = tokio::spawn(pool.run(|| 2));
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            if !attempt.is_finished() {
+                break attempt;
+            }
+        };
+        let refused = tokio::time::timeout(std::time::Duration::from_secs(1), pool.run(|| 3))
+            .await
+            .expect("refused at once, not after a wait");
+        assert!(matches!(refused, Err(AppError::Unavailable)), "{refused:?}");
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        assert_eq!(queued.await.unwrap().unwrap(), 2);
+        let panicked = pool.run(|| -> u8 { panic!("a bad job") }).await;
+        assert!(matches!(panicked, Err(AppError::Internal)));
+        assert_eq!(pool.run(|| 4).await.unwrap(), 4, "the thread survives");
+    }
 
     #[tokio::test]
     async fn hashes_with_argon2id_owasp_parameters_and_verifies() {
