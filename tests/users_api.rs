@@ -290,3 +290,64 @@ async fn super_admins_list_every_account() {
     let tm = app.token("admin@taskmanager.com").await;
     assert_eq!(app.get("/api/v1/core/users", Some(&tm)).await.status, 403);
 }
+
+/// The Users page, rendered on the server: later pages of members (with the pager's links)
+/// and the tenant's custom roles among those offered to a new member.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_users_page_pages_through_members_and_offers_custom_roles() {
+    use axum::{body::Body, http::Request};
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let res = app
+        .post_json(
+            "/api/v1/roles",
+            json!({"name": "support agent", "description": "", "permissions": ["user:read"]}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let role = res.json()["data"]["name"].as_str().unwrap().to_string();
+    {
+        // 25 more members, named so that they sort before the demo's two: 27 in all.
+        let tenant = app.id_of("tenants", "taskmanager").await;
+        let mut conn = app.db.conn().await;
+        diesel::sql_query(
+            "WITH t AS (SELECT $1::uuid AS id), role AS (
+               SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL),
+             added AS (
+               INSERT INTO users (email, password_hash, name, home_tenant_id)
+               SELECT 'member' || n || '@example.com', 'x', 'Member ' || lpad(n::text, 2, '0'), t.id
+               FROM generate_series(1, 25) n, t RETURNING id)
+             INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
+             SELECT added.id, t.id, role.id FROM added, t, role",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(tenant)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let cookie = app.browser_login("admin@taskmanager.com").await;
+    let page = async |path: &str| {
+        let req = Request::get(path)
+            .header("accept", "text/html")
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        res.text()
+    };
+    let first = page("/admin/users").await;
+    assert!(first.contains("27 member(s) · page 1 of 2"), "{first}");
+    assert!(first.contains("Member 20") && !first.contains("Member 21"));
+    assert!(first.contains(r#"href="/admin/users?page=2" rel="next""#));
+    assert!(
+        first.contains(&format!(r#"<option value="{role}""#)),
+        "the custom role {role} is offered"
+    );
+    let second = page("/admin/users?page=2").await;
+    assert!(second.contains("27 member(s) · page 2 of 2"));
+    assert!(second.contains("Member 21") && second.contains("Task Manager User"));
+    assert!(!second.contains("Member 20"));
+    assert!(second.contains(r#"href="/admin/users?page=1" rel="prev""#));
+}
