@@ -344,6 +344,113 @@ fn valid_value(field: &super::FormField) -> Option<Value> {
     })
 }
 
+/// A well-formed schema of random fields: any type, validation bounds and a pattern now
+/// and then, options where a type needs them, a nested group, and conditions on an earlier
+/// field (equals, oneOf, notEmpty; show or require). Every one of them parses.
+fn arb_schema() -> impl Strategy<Value = Value> {
+    let field = (
+        prop::sample::select(FieldType::ALL.to_vec()),
+        any::<bool>(),
+        prop::option::of((0u8..5, 5u8..40)),
+        prop::option::of(prop::sample::select(vec![
+            "^[a-z]+$",
+            "^\\+?[0-9]{10,15}$",
+            "(a|b)*c",
+            "^.{2,}$",
+        ])),
+        0u8..7,
+        prop::sample::select(vec!["full", "half", "third", "twoThirds"]),
+    );
+    prop::collection::vec(field, 1..10).prop_map(|specs| {
+        let mut fields = Vec::new();
+        // Conditions name an earlier field with a value of its own (not a group or section).
+        let mut earlier: Option<String> = None;
+        for (i, (t, required, bounds, pattern, condition, width)) in specs.into_iter().enumerate() {
+            let mut f = json!({"name": format!("f{i}"), "type": t.as_str(), "label": format!("F{i}"),
+                               "required": required && t != FieldType::Section, "width": width});
+            let textual = matches!(t, FieldType::Text | FieldType::Textarea | FieldType::Password | FieldType::Phone);
+            if let (Some((lo, hi)), true) = (bounds, textual) {
+                f["validation"] = json!({"minLength": lo, "maxLength": hi});
+            }
+            if let (Some((lo, hi)), FieldType::Number | FieldType::Integer) = (bounds, t) {
+                f["validation"] = json!({"min": lo, "max": hi});
+            }
+            if let (Some(p), true) = (pattern, textual) {
+                f["validation"]["pattern"] = json!(p);
+            }
+            match t {
+                FieldType::Select | FieldType::Multiselect | FieldType::Radio => {
+                    f["options"] = json!(["a", {"value": "b", "label": "<b>B</b>"}, "c"])
+                }
+                FieldType::Array => {
+                    f["itemType"] = json!("string");
+                    f["validation"] = json!({"maxItems": 3, "uniqueItems": true});
+                }
+                FieldType::Group => {
+                    f["fields"] = json!([
+                        {"name": "inner", "type": "integer", "label": "Inner", "required": true},
+                        {"name": "note", "type": "text", "label": "Note",
+                         "showIf": {"field": format!("f{i}.inner"), "equals": 3}}
+                    ])
+                }
+                _ => {}
+            }
+            if let (Some(on), false) = (&earlier, t == FieldType::Section) {
+                let on = on.clone();
+                let key = if condition % 2 == 0 { "showIf" } else { "requiredIf" };
+                match condition / 2 {
+                    0 => f[key] = json!({"field": on, "equals": "a"}),
+                    1 => f[key] = json!({"field": on, "oneOf": ["a", "b", 3, true]}),
+                    2 => f[key] = json!({"field": on, "notEmpty": true}),
+                    _ => {}
+                }
+            }
+            if !matches!(t, FieldType::Group | FieldType::Section) {
+                earlier = Some(format!("f{i}"));
+            }
+            fields.push(f);
+        }
+        // At least one field that holds a value.
+        fields.push(json!({"name": "last", "type": "text", "label": "Last"}));
+        json!({"fields": fields})
+    })
+}
+
+/// A form post's keys: the schema's names, list and group paths, and stray ones.
+fn arb_pairs() -> impl Strategy<Value = Pairs> {
+    let key = prop_oneof![
+        (0u8..10).prop_map(|i| format!("f{i}")),
+        (0u8..10, 0u16..1200).prop_map(|(i, n)| format!("f{i}.{n}")),
+        (0u8..10).prop_map(|i| format!("f{i}.inner")),
+        (0u8..10).prop_map(|i| format!("f{i}.note")),
+        "[a-z.\\[\\]0-9]{0,12}",
+    ];
+    let value = prop_oneof![
+        Just(String::new()),
+        Just("true".to_string()),
+        Just("3".to_string()),
+        Just("+6281234567890".to_string()),
+        "[ -~]{0,24}",
+        "\\PC{0,8}",
+    ];
+    prop::collection::btree_map(key, value, 0..24)
+}
+
+/// The names and paths errors may name in `schema`, with the form itself.
+fn known_paths(schema: &FormSchema) -> Vec<String> {
+    let mut known = vec!["values".to_string(), String::new()];
+    walk_paths(&schema.fields, "", &JsonPath::root("fields"), &mut |_, path, _| {
+        known.push(path.to_string())
+    });
+    known
+}
+
+fn names_a_field(known: &[String], field: &str) -> bool {
+    known.iter().any(|k| {
+        field == k || field.starts_with(&format!("{k}.")) || field.starts_with(&format!("{k}["))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -365,6 +472,31 @@ proptest! {
                 let _ = values::clean(&parsed, &v);
                 let _ = values::to_pairs(&parsed, &v);
             }
+        }
+    }
+
+    /// Well-formed schemas parse; hostile form posts and arbitrary JSON against them never
+    /// panic, and every error names one of their fields.
+    #[test]
+    fn hostile_posts_against_well_formed_schemas(schema in arb_schema(), pairs in arb_pairs(), v in arb_json()) {
+        let parsed = parse(schema.clone());
+        prop_assert!(parsed.is_ok(), "{schema}: {parsed:?}");
+        let parsed = parsed.unwrap();
+        let known = known_paths(&parsed);
+        let mut posted = values::from_pairs(&parsed, &pairs);
+        values::fix_hidden(&parsed, &mut posted, None);
+        // A post is read by the schema: its errors name fields only. Arbitrary JSON may also
+        // carry keys the form does not have, each refused at its own path.
+        for (candidate, strays) in [(&posted, false), (&v, true)] {
+            for e in validate(&parsed, candidate, matches) {
+                let stray = strays && e.message == "is not a field of this form";
+                prop_assert!(stray || names_a_field(&known, e.field()), "{} ({}) is not a field of {schema}", e.path, e.message);
+            }
+            let cleaned = values::clean(&parsed, candidate);
+            let again = values::from_pairs(&parsed, &values::to_pairs(&parsed, &cleaned));
+            let _ = validate(&parsed, &again, matches);
+            let _ = values::echo_pairs(&parsed, &pairs);
+            let _ = Rules::of(&parsed, candidate);
         }
     }
 
