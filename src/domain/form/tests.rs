@@ -439,9 +439,12 @@ fn arb_pairs() -> impl Strategy<Value = Pairs> {
 /// The names and paths errors may name in `schema`, with the form itself.
 fn known_paths(schema: &FormSchema) -> Vec<String> {
     let mut known = vec!["values".to_string(), String::new()];
-    walk_paths(&schema.fields, "", &JsonPath::root("fields"), &mut |_, path, _| {
-        known.push(path.to_string())
-    });
+    walk_paths(
+        &schema.fields,
+        "",
+        &JsonPath::root("fields"),
+        &mut |_, path, _| known.push(path.to_string()),
+    );
     known
 }
 
