@@ -795,6 +795,13 @@ async fn the_menu_item_that_opens_a_form_decides_who_may_submit() {
     assert_eq!(res.status, 200, "task:* covers it: {}", res.text());
     assert_eq!(kept(&app).await.len(), 1);
 
+    // The form's page with a query or a trailing slash is still the form's page.
+    set_menu(json!({"items": [
+        { "name": "New request", "path": "/forms/intake/?from=menu", "permission": "task:approve" }
+    ]}))
+    .await;
+    assert_eq!(submit(&app, &user_a, 1, &fine).await.status, 403);
+
     // A second item open to the user opens the form for them.
     set_menu(json!({"items": [
         { "id": "new", "name": "New request", "path": "/forms/intake", "permission": "task:approve" },

@@ -687,3 +687,38 @@ async fn one_node_probes_per_interval() {
         health::Round::Skipped
     );
 }
+
+/// A service page of a write endpoint shows the service's form only when the form submits
+/// to that endpoint: a page of another one would show a form whose submissions its menu
+/// item (and its permission) never governs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_endpoint_page_shows_the_form_only_when_the_form_submits_there() {
+    let s = setup().await;
+    let path = format!("/api/v1/core/services/{}", s.service_id);
+    let e = json!({ "name": "messages:purge", "method": "POST", "path": "/messages/purge",
+                    "requiredPermissions": ["whatsapp:read"] });
+    let res = s
+        .app
+        .post_json(&format!("{path}/endpoints"), e, Some(&s.root))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let patch = json!({
+        "formSchema": { "endpoint": "messages:blast", "fields": [
+            { "name": "message", "type": "textarea", "label": "Message", "required": true } ] },
+        "menuSchema": { "items": [
+            { "id": "blast", "name": "Blast", "path": "/whatsapp/blast", "endpoint": "messages:blast",
+              "permission": "whatsapp:blast" },
+            { "id": "purge", "name": "Purge", "path": "/whatsapp/purge", "endpoint": "messages:purge" } ] }
+    });
+    let res = s.app.send("PATCH", &path, Some(patch), &s.root).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let cookie = s.app.browser_login("admin@whatsapp.com").await;
+    let page = async |item: &str| {
+        let body = format!("service={SERVICE}&item={item}");
+        s.app.server_fn("service_page", &body, Some(&cookie)).await
+    };
+    let blast = page("blast").await;
+    assert_eq!(blast.status, 200, "{}", blast.text());
+    assert_eq!(blast.json()["form"]["service"], SERVICE);
+    assert_eq!(page("purge").await.status, 404);
+}

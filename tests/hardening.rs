@@ -256,7 +256,7 @@ async fn failed_logins_never_record_what_was_typed_as_a_password() {
     let res = app
         .post_json(
             "/api/v1/auth/login",
-            json!({"email": "hunter2-my-password", "password": "x"}),
+            json!({"email": "hunter2-my-password", "password": "x", "tenantSlug": "Pa$$w0rd!"}),
             None,
         )
         .await;
@@ -264,7 +264,9 @@ async fn failed_logins_never_record_what_was_typed_as_a_password() {
     let actions = audit_actions(&app).await;
     let (_, details) = actions.iter().rfind(|(a, _)| a == "auth.login").unwrap();
     assert_eq!(details["email"], Value::Null, "{details}");
+    assert_eq!(details["tenantSlug"], Value::Null, "{details}");
     assert!(!details.to_string().contains("hunter2"));
+    assert!(!details.to_string().contains("w0rd"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -520,26 +522,50 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
 }
 
 /// Adds racing for the last seat: one gets it, the others a named 422, never a seat beyond
-/// the limit (the tenant row is locked while a seat is counted).
+/// the limit. The tenant row is locked while a seat is counted: with the row held here,
+/// every add waits at that lock, then they count one after the other.
 #[tokio::test(flavor = "multi_thread")]
 async fn racing_adds_never_exceed_the_user_limit() {
     let app = TestApp::new().await;
     let admin = app.token("admin@taskmanager.com").await;
-    {
-        // taskmanager has 2 members: one seat is left.
-        let mut conn = app.db.conn().await;
-        diesel::update(tenants::table.filter(tenants::domain.eq("taskmanager")))
-            .set(tenants::max_users.eq(3))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-    let adds = (0..6).map(|n| {
+    let tenant = app.id_of("tenants", "taskmanager").await;
+    let mut holder = app.db.conn().await;
+    // taskmanager has 2 members: one seat is left.
+    diesel::update(tenants::table.find(tenant))
+        .set(tenants::max_users.eq(3))
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    diesel::sql_query("BEGIN")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    diesel::sql_query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
+        .bind::<diesel::sql_types::Uuid, _>(tenant)
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let adds = (0..4).map(|n| {
         let body = json!({"email": format!("racer{n}@example.com"), "name": format!("Racer {n}"),
                           "password": "a-long-password-1", "role": "USER"});
         app.send("POST", "/api/v1/users", Some(body), &admin)
     });
-    let results = join_all(adds.collect()).await;
+    let (results, waited) = tokio::join!(join_all(adds.collect()), async {
+        let mut waited = 0;
+        for _ in 0..400 {
+            waited = app.waiting_on_locks().await;
+            if waited == 4 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        diesel::sql_query("COMMIT")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        waited
+    });
+    assert_eq!(waited, 4, "every add waits for the tenant row");
     let added = results.iter().filter(|r| r.status == 202).count();
     assert_eq!(
         added,

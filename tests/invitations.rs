@@ -5,6 +5,7 @@
 mod common;
 
 use common::TestApp;
+use diesel_async::RunQueryDsl;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -156,23 +157,78 @@ async fn a_revoked_invitation_cannot_be_accepted_and_other_tenants_cannot_revoke
     assert_eq!(app.send("POST", &accept, None, &wa).await.status, 404);
 }
 
-/// Two tenants inviting the same new address at the same time: both get the same answer
-/// as any invitation (one creates the account, the other invites it), never a conflict
-/// that would tell the slower one that an account exists.
+/// An address that gets an account while it is being invited (another tenant's invitation
+/// creating it at the same moment): the invitation waits for that account, then invites it,
+/// with the same answer as any invitation, never a conflict that would tell the inviter that
+/// an account exists.
 #[tokio::test(flavor = "multi_thread")]
-async fn racing_invitations_of_one_new_address_both_answer_202() {
+async fn an_address_taken_while_it_is_invited_is_invited_not_refused() {
     let app = TestApp::new().await;
-    let a = app.token("admin@taskmanager.com").await;
-    let b = app.token("admin@whatsapp.com").await;
-    for round in 0..4 {
-        let add = json!({"email": format!("contested{round}@example.com"), "name": "Someone",
-                         "password": "a long password", "role": "USER"});
-        let (first, second) = tokio::join!(
-            app.post_json("/api/v1/users", add.clone(), Some(&a)),
-            app.post_json("/api/v1/users", add.clone(), Some(&b)),
-        );
-        for res in [first, second] {
-            assert_eq!(res.status, 202, "round {round}: {}", res.text());
+    let admin = app.token("admin@taskmanager.com").await;
+    let elsewhere = app.id_of("tenants", "whatsapp").await;
+    // The other creation, held open: its row exists but is not committed yet.
+    let mut other = app.db.conn().await;
+    diesel::sql_query("BEGIN")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    diesel::sql_query(
+        "INSERT INTO users (email, password_hash, name, home_tenant_id) \
+         VALUES ('contested@example.com', 'x', 'Elsewhere', $1)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(elsewhere)
+    .execute(&mut other)
+    .await
+    .unwrap();
+    let add = json!({"email": "contested@example.com", "name": "Someone",
+                     "password": "a long password", "role": "USER"});
+    let (res, waited) = tokio::join!(app.post_json("/api/v1/users", add, Some(&admin)), async {
+        // The invitation's insert waits on the uncommitted email; then it commits.
+        let mut waited = false;
+        for _ in 0..400 {
+            if app.waiting_on_locks().await > 0 {
+                waited = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
+        diesel::sql_query("COMMIT")
+            .execute(&mut other)
+            .await
+            .unwrap();
+        waited
+    });
+    assert!(waited, "the invitation never met the other creation");
+    assert_eq!(res.status, 202, "{}", res.text());
+    let pending = app
+        .get("/api/v1/users/invitations", Some(&admin))
+        .await
+        .json();
+    assert_eq!(
+        pending["data"][0]["email"], "contested@example.com",
+        "{pending}"
+    );
+
+    // One account (the other's), invited, not created here nor attached.
+    #[derive(diesel::QueryableByName)]
+    struct Invited {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        auto_accept: bool,
     }
+    let mut conn = app.db.conn().await;
+    let rows: Vec<Invited> = diesel::sql_query(
+        "SELECT u.name, i.auto_accept FROM users u JOIN invitations i ON i.user_id = u.id \
+         WHERE u.email = 'contested@example.com'",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].name, "Elsewhere");
+    assert!(
+        !rows[0].auto_accept,
+        "an existing account accepts by itself"
+    );
 }

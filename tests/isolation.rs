@@ -615,4 +615,18 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             .n;
         assert_eq!(n, 0, "{t} seen from tenant A");
     }
+    // Tenant A reads the global menu layout, never B's.
+    let layouts = conn
+        .transaction::<_, diesel::result::Error, _>(async |c| {
+            set_scope(c, Scope::member(a_admin, a)).await?;
+            diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM menu_layouts WHERE tenant_id IS NULL OR tenant_id = '{b}'"
+            ))
+            .get_result::<CountRow>(c)
+            .await
+        })
+        .await
+        .unwrap()
+        .n;
+    assert_eq!(layouts, 1, "tenant A sees the global layout only");
 }

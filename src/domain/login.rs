@@ -42,6 +42,14 @@ impl LoginInput {
     pub fn auditable_email(&self) -> Option<String> {
         crate::domain::identity::parse_email("email", &self.email).ok()
     }
+
+    /// The tenant slug as it may be recorded: only when it has a slug's shape (a password
+    /// typed into the wrong field never has one: it would need to be lowercase letters,
+    /// digits and hyphens only).
+    pub fn auditable_tenant_slug(&self) -> Option<String> {
+        let slug = self.tenant_slug.as_deref()?;
+        crate::domain::tenant::parse_domain(slug).ok()
+    }
 }
 
 impl LoginInput {
@@ -96,6 +104,13 @@ mod tests {
         assert_eq!(input.auditable_email(), None);
         let input = LoginInput::parse(" Ann@Example.com", "pw".into(), None).unwrap();
         assert_eq!(input.auditable_email().as_deref(), Some("ann@example.com"));
+        let input = LoginInput::parse("a@b.io", "pw".into(), Some("Hunter2!pw")).unwrap();
+        assert_eq!(input.auditable_tenant_slug(), None);
+        let input = LoginInput::parse("a@b.io", "pw".into(), Some(" TaskManager ")).unwrap();
+        assert_eq!(
+            input.auditable_tenant_slug().as_deref(),
+            Some("taskmanager")
+        );
     }
 
     #[test]

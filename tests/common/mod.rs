@@ -343,6 +343,25 @@ impl TestApp {
         id
     }
 
+    /// How many connections to this test's database wait on a lock (to hold a request at
+    /// a known point while another transaction is open).
+    pub async fn waiting_on_locks(&self) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.conn().await;
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .get_result::<Count>(&mut conn)
+        .await
+        .unwrap()
+        .n
+    }
+
     /// A demo user's access token.
     pub async fn token(&self, email: &str) -> String {
         self.login(email).await["tokens"]["accessToken"]

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::domain::{
     error::AppError,
-    permission::Permission,
+    permission::{Permission, PermissionSet},
     service::reader::{JsonPath, Obj},
 };
 
@@ -40,6 +40,21 @@ pub struct MenuItem {
     pub endpoint: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<MenuItem>,
+}
+
+impl MenuItem {
+    /// Whether holders of `held` may open the item (one without a permission is open).
+    pub fn allows(&self, held: &PermissionSet) -> bool {
+        self.permission.as_ref().is_none_or(|p| held.covers(p))
+    }
+
+    /// Whether the item opens the page at `page`: its path, without a query, a fragment or
+    /// a trailing slash, is that page. An item that names an endpoint opens a service page
+    /// instead, whatever its path says.
+    pub fn opens_path(&self, page: &str) -> bool {
+        let path = self.path.split(['?', '#']).next().unwrap_or_default();
+        self.endpoint.is_none() && path.trim_end_matches('/') == page
+    }
 }
 
 impl MenuSchema {

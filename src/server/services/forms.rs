@@ -1,6 +1,6 @@
 //! Forms generated from a service's `formSchema`: loading one for its page, submitting it
-//! (permission of its endpoint, then validation, then its target), and the form builder's
-//! versions. A submission goes to its target: an internal service's handler (`internal`), or
+//! (the permissions of its endpoint and of the menu items that open it, then validation,
+//! then its target), and the form builder's versions. A submission goes to its target: an internal service's handler (`internal`), or
 //! an external endpoint through the gateway.
 
 use diesel_async::AsyncPgConnection;
@@ -51,8 +51,8 @@ struct Usable {
     row: ServiceRow,
     schema: FormSchema,
     target: Target,
-    /// What each menu item that opens this form requires (`None`: nothing).
-    openers: Vec<Option<Permission>>,
+    /// The menu items whose page is this form (see `collect_openers`).
+    openers: Vec<MenuItem>,
     /// The tenant's `customSettings.formDefaults`.
     defaults: Option<Value>,
 }
@@ -75,6 +75,12 @@ enum Blocked {
 }
 
 impl Blocked {
+    fn needs(permission: &Permission) -> Self {
+        Blocked::Forbidden(format!(
+            "Submitting this form needs the permission {permission}."
+        ))
+    }
+
     fn reason(&self) -> String {
         match self {
             Blocked::Forbidden(r) | Blocked::Maintenance(r) => r.clone(),
@@ -113,36 +119,46 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
     })
 }
 
-/// The items of a service's menu that open its form: the form's page (`/forms/{service}`),
-/// or a service page of the endpoint the form submits to.
-fn collect_openers(
-    items: &[MenuItem],
-    service: &str,
-    target: &Target,
-    into: &mut Vec<Option<Permission>>,
-) {
+/// The items of a service's menu whose page is its form: the form's page
+/// (`/forms/{service}`), or the service page of the endpoint the form submits to. Children
+/// are items of their own (the sidebar shows a child only under a visible parent; here each
+/// item's own permission decides, as on its service page).
+fn collect_openers(items: &[MenuItem], service: &str, target: &Target, into: &mut Vec<MenuItem>) {
     let endpoint = match target {
         Target::Endpoint(e) => Some(e.name.as_str()),
         _ => None,
     };
+    let page = format!("/forms/{service}");
     for item in items {
-        let page = item.path == format!("/forms/{service}");
-        if page || (endpoint.is_some() && item.endpoint.as_deref() == endpoint) {
-            into.push(item.permission.clone());
+        let opens_endpoint = endpoint.is_some() && item.endpoint.as_deref() == endpoint;
+        if opens_endpoint || item.opens_path(&page) {
+            into.push(MenuItem {
+                children: Vec::new(),
+                ..item.clone()
+            });
         }
         collect_openers(&item.children, service, target, into);
     }
 }
 
-/// The permission a menu item that opens the form needs, when the actor may open none of
-/// them. A form no menu item opens is governed by its endpoint (and the service's
-/// visibility) alone.
-fn missing_opener(actor: &Actor, openers: &[Option<Permission>]) -> Option<Permission> {
-    let open = |p: &Option<Permission>| p.as_ref().is_none_or(|p| actor.permissions.covers(p));
-    if openers.is_empty() || openers.iter().any(open) {
+/// The permission to name when the actor may open none of the items that open the form. A
+/// form that no item opens is governed by its endpoint (and the service's visibility) alone.
+fn missing_opener(actor: &Actor, openers: &[MenuItem]) -> Option<Permission> {
+    if openers.is_empty() || openers.iter().any(|i| i.allows(&actor.permissions)) {
         return None;
     }
-    openers.iter().flatten().next().cloned()
+    openers.iter().find_map(|i| i.permission.clone())
+}
+
+/// Whether the service's form clearly submits to an endpoint other than `name` (the service
+/// page of endpoint `name` then has no form to show). An unclear target is not: its page
+/// shows the form as blocked, with the reason.
+pub(super) fn submits_elsewhere(
+    schema: &FormSchema,
+    endpoints: Vec<EndpointRow>,
+    name: &str,
+) -> bool {
+    matches!(target(schema, endpoints), Target::Endpoint(e) if e.name != name)
 }
 
 /// The endpoint a form submits to: the one its schema names, or the service's only POST
@@ -222,17 +238,13 @@ fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked
                 .iter()
                 .find(|p| !actor.permissions.covers(p))
             {
-                return Ok(Some(Blocked::Forbidden(format!(
-                    "Submitting this form needs the permission {missing}."
-                ))));
+                return Ok(Some(Blocked::needs(missing)));
             }
         }
         Target::Service => {}
     }
     if let (false, Some(missing)) = (editing, missing_opener(actor, &form.openers)) {
-        return Ok(Some(Blocked::Forbidden(format!(
-            "Submitting this form needs the permission {missing}."
-        ))));
+        return Ok(Some(Blocked::needs(&missing)));
     }
     if form.row.status == ServiceStatus::Maintenance.as_str() {
         return Ok(Some(Blocked::Maintenance(
@@ -311,8 +323,9 @@ pub struct PageOutcome {
     pub answer: Submitted,
 }
 
-/// Submits a form post of service `name`'s form, rendered at `version`. The endpoint's
-/// permissions are checked first (403 whatever was posted), then the values, always against
+/// Submits a form post of service `name`'s form, rendered at `version`. The permissions of
+/// its endpoint and of the menu items that open it are checked first (403 whatever was
+/// posted), then the values, always against
 /// the current schema: when it is newer than `version`, the answer carries it. `record`: the
 /// record the post changes, for an edit form.
 pub async fn submit(

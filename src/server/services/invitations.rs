@@ -79,17 +79,10 @@ pub async fn invite(
     scoped(&state.db, actor.scope(), async |c| {
         let role_id = grantable(c, actor, &input.role).await?;
         check_seat(c, actor.tenant_id, "email", 0).await?;
-        let (user_id, auto_accept) = match users::account_id(c, &email).await? {
-            Some(id) => {
-                // Members are visible to this tenant anyway: saying so reveals nothing new.
-                if member_rows::find(c, actor.tenant_id, id).await?.is_some() {
-                    return Err(AppError::conflict(
-                        "email",
-                        "This user is already a member of this tenant",
-                    ));
-                }
-                (id, false)
-            }
+        // An account that exists (or was created meanwhile, perhaps by another tenant's
+        // invitation) is invited; a new one is created here and joins at its first sign-in.
+        let (user_id, created) = match users::account_id(c, &email).await? {
+            Some(id) => (id, false),
             None => {
                 let new = users::NewUser {
                     email: &email,
@@ -99,8 +92,6 @@ pub async fn invite(
                 };
                 match users::insert_unless_taken(c, new).await? {
                     Some(id) => (id, true),
-                    // Created meanwhile (perhaps by another tenant's invitation): an existing
-                    // account, invited like any other, with the same answer.
                     None => match users::account_id(c, &email).await? {
                         Some(id) => (id, false),
                         None => return Err(AppError::Internal),
@@ -108,6 +99,18 @@ pub async fn invite(
                 }
             }
         };
+        // Members are visible to this tenant anyway: saying so reveals nothing new.
+        if !created
+            && member_rows::find(c, actor.tenant_id, user_id)
+                .await?
+                .is_some()
+        {
+            return Err(AppError::conflict(
+                "email",
+                "This user is already a member of this tenant",
+            ));
+        }
+        let auto_accept = created;
         let id = invitations::upsert_pending(
             c,
             NewInvitation {

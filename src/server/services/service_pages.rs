@@ -16,6 +16,7 @@ use crate::{
         auth::actor::Actor,
         db::{health as health_db, scope::scoped, services as registry_db},
         gateway::{self, routes, Call, Refusal},
+        services::forms,
         state::AppState,
     },
 };
@@ -41,24 +42,22 @@ pub async fn page(
 ) -> Result<ServicePageView, AppError> {
     let table = routes::table(state, actor).await?;
     let upstream = table.service(service).ok_or(AppError::NotFound)?.clone();
-    let (row, health) = scoped(&state.db, actor.scope(), async |c| {
+    let (row, endpoints, health) = scoped(&state.db, actor.scope(), async |c| {
         let row = registry_db::find(c, upstream.id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let endpoints = registry_db::endpoints_of(c, &[upstream.id]).await?;
         let health = health_db::views(c, &[upstream.id])
             .await?
             .remove(&upstream.id);
-        Ok((row, health))
+        Ok((row, endpoints, health))
     })
     .await?;
-    let menu: MenuSchema = row.spec()?.menu_schema.ok_or(AppError::NotFound)?;
+    let spec = row.spec()?;
+    let menu: MenuSchema = spec.menu_schema.ok_or(AppError::NotFound)?;
     let item = find(&menu.items, item).ok_or(AppError::NotFound)?;
     let endpoint_name = item.endpoint.as_deref().ok_or(AppError::NotFound)?;
-    if item
-        .permission
-        .as_ref()
-        .is_some_and(|p| !actor.permissions.covers(p))
-    {
+    if !item.allows(&actor.permissions) {
         return Err(AppError::Forbidden);
     }
     let route = upstream
@@ -74,7 +73,12 @@ pub async fn page(
             Some(fetch_table(state, actor, &upstream.name, &route, page.max(1)).await)
         }
         HttpMethod::Get => return Err(AppError::NotFound),
-        _ => None,
+        // A write endpoint's page is the service's form, so the form must not submit to
+        // another endpoint (whose menu items, not this one, decide who may submit).
+        _ => match spec.form_schema {
+            Some(schema) if !forms::submits_elsewhere(&schema, endpoints, &route.name) => None,
+            _ => return Err(AppError::NotFound),
+        },
     };
     Ok(ServicePageView {
         service: upstream.display_name.clone(),

@@ -114,7 +114,8 @@ async fn attempt(
                 tenant_id: None,
                 actor_user_id: account,
                 target: None,
-                details: json!({ "email": input.auditable_email(), "tenantSlug": input.tenant_slug }),
+                details: json!({ "email": input.auditable_email(),
+                                  "tenantSlug": input.auditable_tenant_slug() }),
             },
         )
         .await;
