@@ -586,24 +586,8 @@ async fn a_tier_below_the_members_is_refused() {
     let app = TestApp::new().await;
     let admin = app.token("superadmin@core.com").await;
     let tenant = app.id_of("tenants", "taskmanager").await;
-    {
-        // 2 members, then 9 more: 11, beyond STARTER's 10.
-        let mut conn = app.db.conn().await;
-        diesel::sql_query(
-            "WITH t AS (SELECT $1::uuid AS id), role AS (
-               SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL),
-             added AS (
-               INSERT INTO users (email, password_hash, name, home_tenant_id)
-               SELECT 'member' || n || '@example.com', 'x', 'Member ' || n, t.id
-               FROM generate_series(1, 9) n, t RETURNING id)
-             INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
-             SELECT added.id, t.id, role.id FROM added, t, role",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(tenant)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    }
+    // 2 members, then 9 more: 11, beyond STARTER's 10.
+    app.add_members("taskmanager", 9).await;
     let path = format!("/api/v1/core/tenants/{tenant}");
     let res = app
         .send(

@@ -307,25 +307,8 @@ async fn the_users_page_pages_through_members_and_offers_custom_roles() {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let role = res.json()["data"]["name"].as_str().unwrap().to_string();
-    {
-        // 25 more members, named so that they sort before the demo's two: 27 in all.
-        let tenant = app.id_of("tenants", "taskmanager").await;
-        let mut conn = app.db.conn().await;
-        diesel::sql_query(
-            "WITH t AS (SELECT $1::uuid AS id), role AS (
-               SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL),
-             added AS (
-               INSERT INTO users (email, password_hash, name, home_tenant_id)
-               SELECT 'member' || n || '@example.com', 'x', 'Member ' || lpad(n::text, 2, '0'), t.id
-               FROM generate_series(1, 25) n, t RETURNING id)
-             INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
-             SELECT added.id, t.id, role.id FROM added, t, role",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(tenant)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    }
+    // 25 more members, who sort before the demo's two: 27 in all.
+    app.add_members("taskmanager", 25).await;
     let cookie = app.browser_login("admin@taskmanager.com").await;
     let page = async |path: &str| {
         let req = Request::get(path)

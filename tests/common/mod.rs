@@ -343,6 +343,30 @@ impl TestApp {
         id
     }
 
+    /// Adds `n` USER members to the tenant `domain`, written straight to the database:
+    /// `member01@example.com` named "Member 01", and so on (they sort before the demo's
+    /// members, whose names start with a later letter).
+    pub async fn add_members(&self, domain: &str, n: i32) {
+        let tenant = self.id_of("tenants", domain).await;
+        let mut conn = self.db.conn().await;
+        diesel::sql_query(
+            "WITH t AS (SELECT $1::uuid AS id), role AS (
+               SELECT id FROM roles WHERE name = 'USER' AND tenant_id IS NULL),
+             added AS (
+               INSERT INTO users (email, password_hash, name, home_tenant_id)
+               SELECT 'member' || lpad(n::text, 2, '0') || '@example.com', 'x',
+                      'Member ' || lpad(n::text, 2, '0'), t.id
+               FROM generate_series(1, $2) n, t RETURNING id)
+             INSERT INTO user_tenant_access (user_id, tenant_id, role_id)
+             SELECT added.id, t.id, role.id FROM added, t, role",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(tenant)
+        .bind::<diesel::sql_types::Integer, _>(n)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+
     /// How many connections to this test's database wait on a lock (to hold a request at
     /// a known point while another transaction is open).
     pub async fn waiting_on_locks(&self) -> i64 {
