@@ -75,6 +75,9 @@ test('a user creates a task through the generated form, finds it in the list and
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('dnd-announcement')).toHaveText(`${title} is over In progress. Space puts it down.`);
+  // The card is drawn anew in its new column and its handle gets the focus back on the next
+  // frame: Space goes where the focus is, as a person would see it before pressing.
+  await expect(page.getByTestId('board-column-IN_PROGRESS').getByRole('button', { name: `Move ${title}` })).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('board-column-IN_PROGRESS').getByText(title)).toBeVisible();
   await expect(page.getByTestId('board-save-status')).toHaveText('All moves saved.');
