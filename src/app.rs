@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 // Hashed file names (`hash-files`): cached for a year, replaced by a new name.
                 <HashedStylesheet options=options.clone() id="leptos" />
