@@ -134,15 +134,9 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
-async fn bounded<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    POOL.run(work).await
-}
-
 pub async fn hash(password: &Secret) -> Result<String, AppError> {
     let password = password.clone();
-    bounded(move || hash_blocking(password.expose()))
+    POOL.run(move || hash_blocking(password.expose()))
         .await?
         .map_err(|e| {
             tracing::error!(error = %e, "password hashing failed");
@@ -153,7 +147,7 @@ pub async fn hash(password: &Secret) -> Result<String, AppError> {
 /// Verifies `password` against `stored`, or against a dummy hash when there is no user.
 pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, AppError> {
     let password = password.clone();
-    bounded(move || {
+    POOL.run(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = verify_blocking(password.expose().as_bytes(), &stored);

@@ -1,7 +1,7 @@
 //! Forms generated from a service's `formSchema`: loading one for its page, submitting it
 //! (the permissions of its endpoint and of the menu items that open it, then validation,
-//! then its target), and the form builder's versions. A submission goes to its target: an internal service's handler (`internal`), or
-//! an external endpoint through the gateway.
+//! then its target), and the form builder's versions. A submission goes to its target: an
+//! internal service's handler (`internal`), or an external endpoint through the gateway.
 
 use diesel_async::AsyncPgConnection;
 use serde_json::{json, Value};

@@ -110,7 +110,6 @@ pub async fn invite(
                 "This user is already a member of this tenant",
             ));
         }
-        let auto_accept = created;
         let id = invitations::upsert_pending(
             c,
             NewInvitation {
@@ -119,7 +118,7 @@ pub async fn invite(
                 email: &email,
                 role_id,
                 access_expires_at: input.expires_at,
-                auto_accept,
+                auto_accept: created,
                 invited_by: actor.user_id,
             },
         )
