@@ -17,7 +17,7 @@ pub fn AccountPage() -> impl IntoView {
     let renamed = move || rename.value().with(|v| matches!(v, Some(Ok(()))));
     // A change posted without JavaScript comes back here through a redirect, its answer
     // waiting in the session; the hydrated form shows the action's answer instead.
-    let notice = Resource::new(|| (), |_| take_password_notice());
+    let notice = crate::ui::resource(|| (), |_| take_password_notice());
     let changed = move |posted: Option<usize>| {
         password
             .value()

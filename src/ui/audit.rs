@@ -17,7 +17,7 @@ use crate::{
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).filter(|v| !v.is_empty());
-    let entries = Resource::new(
+    let entries = crate::ui::resource(
         move || {
             (
                 param("action"),
@@ -103,7 +103,7 @@ fn AuditTable(
                             .unwrap_or_else(|| "—".into());
                         view! {
                             <tr>
-                                <td class="whitespace-nowrap px-4 py-2 tabular-nums text-slate-600">{e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                <td class="whitespace-nowrap px-4 py-2 tabular-nums text-slate-600">{crate::ui::time::second(&e.occurred_at)}</td>
                                 <td class="whitespace-nowrap px-4 py-2 font-mono text-xs">{e.action}</td>
                                 <td class="px-4 py-2">
                                     <span class=if failed { "rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800" } else { "rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800" }>{e.outcome}</span>

@@ -21,7 +21,7 @@ pub fn DashboardPage() -> impl IntoView {
     let greeting_name = user.name.clone();
     let permissions = user.permissions.clone();
     let respond = ServerAction::<RespondInvitation>::new();
-    let invitations = Resource::new(move || respond.version().get(), |_| my_invitations());
+    let invitations = crate::ui::resource(move || respond.version().get(), |_| my_invitations());
     view! {
         <Title text="Dashboard" />
         <h1 class="text-2xl font-semibold tracking-tight">"Welcome, " {greeting_name}</h1>

@@ -42,7 +42,7 @@ const PALETTE: &str = "palette:";
 pub fn FormBuilderPage() -> impl IntoView {
     let params = use_params_map();
     let service = move || params.read().get("service").unwrap_or_default();
-    let loaded = Resource::new(service, form_builder);
+    let loaded = crate::ui::resource(service, form_builder);
     view! {
         <div class="mx-auto max-w-7xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -868,7 +868,7 @@ fn Versions(
     let service = StoredValue::new(service);
     let left = RwSignal::new(None::<i32>);
     let right = RwSignal::new(None::<i32>);
-    let compared = Resource::new(
+    let compared = crate::ui::resource(
         move || (left.get(), right.get()),
         move |(a, b)| async move {
             let (Some(a), Some(b)) = (a, b) else {
@@ -895,7 +895,7 @@ fn Versions(
                                 <tr>
                                     <td class="py-1.5 font-medium">{n}</td>
                                     <td>{v.author.clone()}</td>
-                                    <td class="text-slate-500">{v.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                    <td class="text-slate-500">{format!("{} UTC", crate::ui::time::minute(&v.created_at))}</td>
                                     <td class="text-slate-600">{v.note.clone().unwrap_or_default()}{v.restored_from.map(|r| format!(" (from version {r})"))}</td>
                                     <td class="space-x-2 text-xs">
                                         <label><input type="radio" name="compare-left" on:change=move |_| left.set(Some(n)) />" from"</label>

@@ -22,7 +22,7 @@ const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm";
 pub fn FormPage() -> impl IntoView {
     let params = use_params_map();
     let service = move || params.read().get("service").unwrap_or_default();
-    let loaded = Resource::new(service, load_form);
+    let loaded = crate::ui::resource(service, load_form);
     view! {
         <div class="mx-auto max-w-3xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -156,7 +156,7 @@ pub fn FormScreen(
                 <ul class="mt-3 divide-y divide-slate-100 text-sm">
                     {recent.get().into_iter().map(|s| view! {
                         <li class="py-2">
-                            <p class="text-xs text-slate-500">{format!("{} · version {} · {}", s.created_at.format("%Y-%m-%d %H:%M UTC"), s.version, s.id)}</p>
+                            <p class="text-xs text-slate-500">{format!("{} UTC · version {} · {}", crate::ui::time::minute(&s.created_at), s.version, s.id)}</p>
                             <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-700">
                                 {described(&schema_now, &s.values).into_iter().map(|(label, text)| view! {
                                     <dt class="font-medium text-slate-600">{label}</dt>

@@ -25,13 +25,13 @@ pub fn AppLayout() -> impl IntoView {
     provide_context(switch);
     // Loaded when the layout mounts (after login), after a tenant switch and after signing out,
     // so the header, sidebar and permissions always describe the current session.
-    let session = Resource::new(
+    let session = crate::ui::resource(
         move || (logout.version().get(), switch.version().get()),
         |_| current_session(),
     );
     // The menu comes from the same function as `GET /api/v1/menus/user`, rendered on the
     // server with the page, and again after a switch.
-    let menu = Resource::new(
+    let menu = crate::ui::resource(
         move || (logout.version().get(), switch.version().get()),
         |_| my_menu(),
     );

@@ -12,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     // Created inside the routes, so that a failed form post without JavaScript (which comes
     // back with the error in the URL) shows its error here.
     let login = ServerAction::<Login>::new();
-    let session = Resource::new(|| (), |_| current_session());
+    let session = crate::ui::resource(|| (), |_| current_session());
     let error = move || {
         login
             .value()

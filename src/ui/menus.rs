@@ -63,7 +63,7 @@ pub fn MenuEditorPage() -> impl IntoView {
     let may_edit = session
         .as_ref()
         .is_some_and(|s| PermissionSet::from_strings(&s.user.permissions).allows("menu:update"));
-    let loaded = Resource::new(move || scope.get(), menu_layout);
+    let loaded = crate::ui::resource(move || scope.get(), menu_layout);
     let tab = move |target: &'static str| {
         move || {
             if scope.get() == target {
@@ -130,8 +130,8 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     let version = RwSignal::new(start_version);
     let saved_note = RwSignal::new(saved_by.zip(saved_at).map(|(who, at)| {
         format!(
-            "Version {start_version}, saved by {who} on {}",
-            at.format("%Y-%m-%d %H:%M UTC")
+            "Version {start_version}, saved by {who} on {} UTC",
+            crate::ui::time::minute(&at)
         )
     }));
     let skipped = RwSignal::new(start_skipped);
@@ -200,9 +200,9 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                 skipped.set(view.skipped);
                 saved_note.set(view.saved_by.zip(view.saved_at).map(|(who, at)| {
                     format!(
-                        "Version {}, saved by {who} on {}",
+                        "Version {}, saved by {who} on {} UTC",
                         view.version,
-                        at.format("%Y-%m-%d %H:%M UTC")
+                        crate::ui::time::minute(&at)
                     )
                 }));
                 notice.set(Some(Ok(done.to_string())));
@@ -556,7 +556,7 @@ fn History(
     revert: ServerAction<RevertMenuLayout>,
 ) -> impl IntoView {
     let scope = StoredValue::new(scope);
-    let versions = Resource::new(
+    let versions = crate::ui::resource(
         move || history.get(),
         move |_| menu_layout_versions(scope.get_value()),
     );
@@ -575,7 +575,7 @@ fn History(
                                         <li class="flex items-center justify-between gap-2 py-2">
                                             <span>
                                                 <span class="font-medium">{format!("Version {}", v.version)}</span>
-                                                <span class="text-slate-500">{format!(" · {} · {}", v.saved_by, v.saved_at.format("%Y-%m-%d %H:%M"))}</span>
+                                                <span class="text-slate-500">{format!(" · {} · {}", v.saved_by, crate::ui::time::minute(&v.saved_at))}</span>
                                                 {v.reverted_from.map(|f| view! { <span class="text-slate-500">{format!(" · back to version {f}")}</span> })}
                                             </span>
                                             {if current {
@@ -603,7 +603,7 @@ fn History(
 /// Why a member of the tenant does or does not see an item.
 #[component]
 fn WhyPanel(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
-    let members = Resource::new(|| (), |_| list_members(None, None));
+    let members = crate::ui::resource(|| (), |_| list_members(None, None));
     let explain = ServerAction::<ExplainMenuItem>::new();
     let user = RwSignal::new(String::new());
     let item = RwSignal::new(String::new());

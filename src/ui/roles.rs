@@ -17,7 +17,7 @@ pub fn RolesPage() -> impl IntoView {
     let can_manage = held.allows("role:manage");
     let create = ServerAction::<CreateRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
-    let roles = Resource::new(
+    let roles = crate::ui::resource(
         move || (create.version().get(), delete.version().get()),
         |_| list_roles(),
     );

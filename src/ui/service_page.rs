@@ -23,7 +23,7 @@ pub fn ServicePage() -> impl IntoView {
             query.read().get("page").unwrap_or_default(),
         )
     };
-    let loaded = Resource::new(key, |(service, item, page)| {
+    let loaded = crate::ui::resource(key, |(service, item, page)| {
         service_page(service, item, page)
     });
     view! {
@@ -64,8 +64,8 @@ fn Screen(page: ServicePageView) -> impl IntoView {
         down_since.map(|since| view! {
             <p role="status" class="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
                 {format!(
-                    "{service} has not answered its health checks since {}; what you send may fail.",
-                    since.format("%Y-%m-%d %H:%M UTC")
+                    "{service} has not answered its health checks since {} UTC; what you send may fail.",
+                    crate::ui::time::minute(&since)
                 )}
             </p>
         })

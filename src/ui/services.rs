@@ -56,7 +56,7 @@ pub fn ServicesPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &'static str| query.read().get(k).filter(|s| !s.trim().is_empty());
     let page = move || get("page").and_then(|p| p.parse::<i64>().ok());
-    let services = Resource::new(
+    let services = crate::ui::resource(
         move || (get("q"), get("type"), get("status"), page()),
         |(q, t, s, p)| list_services(q, t, s, p),
     );
@@ -252,7 +252,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let tab = move || query.read().get("tab").unwrap_or_else(|| "overview".into());
     let actions = Actions::new();
-    let service = Resource::new(move || (id(), actions.version()), |(id, _)| get_service(id));
+    let service = crate::ui::resource(move || (id(), actions.version()), |(id, _)| get_service(id));
     view! {
         <Title text="Service" />
         <a href="/admin/services" class=format!("text-sm {LINK}")>"← Service registry"</a>
@@ -503,7 +503,7 @@ fn TenantsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
     let (assign, unassign) = (actions.assign, actions.unassign);
     let service_id = service.service.id.to_string();
     let sid = service_id.clone();
-    let assignments = Resource::new(
+    let assignments = crate::ui::resource(
         move || actions.version(),
         move |_| service_tenants(sid.clone()),
     );
@@ -584,7 +584,7 @@ fn TenantsTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
 /// browser's own search over the list).
 #[component]
 fn TenantOptions() -> impl IntoView {
-    let tenants = Resource::new(|| (), |_| crate::api::tenants::list_tenants(None, None));
+    let tenants = crate::ui::resource(|| (), |_| crate::api::tenants::list_tenants(None, None));
     view! {
         <datalist id="tenant-domains">
             <Transition>
@@ -680,7 +680,7 @@ fn KeyTab(service: ServiceView, actions: Actions) -> impl IntoView {
 pub fn MyServicesPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let tenant = session.current_tenant.name.clone();
-    let services = Resource::new(|| (), |_| my_services());
+    let services = crate::ui::resource(|| (), |_| my_services());
     view! {
         <Title text="Services" />
         <h1 class="text-2xl font-semibold tracking-tight">"Services"</h1>
@@ -733,7 +733,7 @@ fn ServiceList(list: Vec<TenantService>) -> impl IntoView {
 /// deliveries it sent.
 #[component]
 fn CallsTab(id: String) -> impl IntoView {
-    let loaded = Resource::new(move || id.clone(), crate::api::services::service_calls);
+    let loaded = crate::ui::resource(move || id.clone(), crate::api::services::service_calls);
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -758,7 +758,7 @@ fn CallsTab(id: String) -> impl IntoView {
                                             <tbody class="divide-y divide-slate-100">
                                                 {calls.into_iter().map(|c| view! {
                                                     <tr>
-                                                        <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{c.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                        <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{crate::ui::time::second(&c.created_at)}</td>
                                                         <td class="px-3 py-1.5">{c.user.unwrap_or_else(|| "—".into())}</td>
                                                         <td class="px-3 py-1.5 font-mono text-xs">{format!("{} {} ({})", c.method, c.path, c.endpoint)}</td>
                                                         <td class="px-3 py-1.5 tabular-nums">{c.status}</td>
@@ -781,7 +781,7 @@ fn CallsTab(id: String) -> impl IntoView {
                                     <ul class="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm">
                                         {deliveries.into_iter().map(|d| view! {
                                             <li class="px-3 py-2">
-                                                <span class="tabular-nums text-slate-500">{d.received_at.format("%Y-%m-%d %H:%M:%S").to_string()}</span>
+                                                <span class="tabular-nums text-slate-500">{crate::ui::time::second(&d.received_at)}</span>
                                                 " · "<span class="font-medium">{d.event.unwrap_or_else(|| "event".into())}</span>
                                                 " · "<span class="font-mono text-xs">{d.delivery_id}</span>
                                                 <pre class="mt-1 max-h-40 overflow-auto rounded bg-slate-50 p-2 text-xs">{d.payload.to_string()}</pre>
@@ -814,7 +814,7 @@ fn HealthPill(health: Option<HealthView>) -> impl IntoView {
         let title = h
             .last_error
             .clone()
-            .unwrap_or_else(|| format!("Last checked {}", h.checked_at.format("%H:%M:%S UTC")));
+            .unwrap_or_else(|| format!("Last checked {} UTC", crate::ui::time::clock(&h.checked_at)));
         view! {
             <p data-testid="service-health" title=title class="flex items-center gap-1.5 text-xs text-slate-600">
                 <span aria-hidden="true" class=format!("inline-block h-2 w-2 rounded-full {class}")></span>
@@ -827,7 +827,7 @@ fn HealthPill(health: Option<HealthView>) -> impl IntoView {
 
 #[component]
 fn HealthTab(id: String) -> impl IntoView {
-    let loaded = Resource::new(move || id.clone(), crate::api::services::service_health);
+    let loaded = crate::ui::resource(move || id.clone(), crate::api::services::service_health);
     view! {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -843,8 +843,8 @@ fn HealthTab(id: String) -> impl IntoView {
                                 Some(h) => Either::Right(view! {
                                     <dl class="grid max-w-xl grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
                                         <dt class="text-slate-500">"Status"</dt><dd><HealthPill health=Some(h.clone()) /></dd>
-                                        <dt class="text-slate-500">"Since"</dt><dd class="tabular-nums">{h.since.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</dd>
-                                        <dt class="text-slate-500">"Last check"</dt><dd class="tabular-nums">{h.checked_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</dd>
+                                        <dt class="text-slate-500">"Since"</dt><dd class="tabular-nums">{format!("{} UTC", crate::ui::time::second(&h.since))}</dd>
+                                        <dt class="text-slate-500">"Last check"</dt><dd class="tabular-nums">{format!("{} UTC", crate::ui::time::second(&h.checked_at))}</dd>
                                         <dt class="text-slate-500">"Last error"</dt><dd>{h.last_error.unwrap_or_else(|| "—".into())}</dd>
                                     </dl>
                                 }),
@@ -862,7 +862,7 @@ fn HealthTab(id: String) -> impl IntoView {
                                         <tbody class="divide-y divide-slate-100">
                                             {report.checks.into_iter().map(|c| view! {
                                                 <tr>
-                                                    <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{c.checked_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                    <td class="whitespace-nowrap px-3 py-1.5 tabular-nums">{crate::ui::time::second(&c.checked_at)}</td>
                                                     <td class=if c.ok { "px-3 py-1.5 text-emerald-700" } else { "px-3 py-1.5 text-red-700" }>{if c.ok { "OK" } else { "Failed" }}</td>
                                                     <td class="px-3 py-1.5 tabular-nums">{c.status_code.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
                                                     <td class="px-3 py-1.5 tabular-nums">{format!("{} ms", c.latency_ms)}</td>

@@ -27,7 +27,7 @@ const COLUMN: &str = "column:";
 pub fn TaskBoardPage() -> impl IntoView {
     let query = use_query_map();
     let mine = move || query.read().get("mine").as_deref() == Some("true");
-    let board = Resource::new(mine, |mine| task_board(mine.to_string()));
+    let board = crate::ui::resource(mine, |mine| task_board(mine.to_string()));
     let reload = Callback::new(move |_: ()| board.refetch());
     // Lives above the board: a refused move reloads the board, and its reason must stay.
     let saves = Saves::default();

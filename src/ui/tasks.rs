@@ -105,7 +105,7 @@ fn TaskList(mine: bool) -> impl IntoView {
         page: param("page").and_then(|p| p.parse().ok()),
         per_page: None,
     };
-    let tasks = Resource::new(asked, list_tasks);
+    let tasks = crate::ui::resource(asked, list_tasks);
     let (title, base) = if mine {
         ("My Tasks", "/tasks/mine")
     } else {
@@ -296,7 +296,7 @@ fn EmptyList(filtered: bool, mine: bool, base: &'static str) -> impl IntoView {
 
 #[component]
 pub fn CreateTaskPage() -> impl IntoView {
-    let form = Resource::new(|| (), |_| load_form(SERVICE.to_string()));
+    let form = crate::ui::resource(|| (), |_| load_form(SERVICE.to_string()));
     view! {
         <Title text="Create task" />
         <div class="mx-auto max-w-3xl space-y-6">
@@ -323,7 +323,7 @@ pub fn TaskPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // What the last save answered, shown above the task it reloaded.
     let saved = RwSignal::new(None::<String>);
-    let page = Resource::new(move || (id(), reload.get()), |(id, _)| task_page(id));
+    let page = crate::ui::resource(move || (id(), reload.get()), |(id, _)| task_page(id));
     view! {
         <div class="mx-auto max-w-4xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -390,8 +390,8 @@ fn TaskScreen(
         }
     });
     let created = format!(
-        "Created {} by {} · version {}",
-        task.created_at.format("%Y-%m-%d %H:%M UTC"),
+        "Created {} UTC by {} · version {}",
+        crate::ui::time::minute(&task.created_at),
         task.created_by_name.clone().unwrap_or_else(|| "—".into()),
         task.version
     );
@@ -449,7 +449,7 @@ fn TaskScreen(
             <ul class="mt-3 divide-y divide-slate-100" data-testid="comments">
                 {move || comments.get().into_iter().map(|c| view! {
                     <li class="py-3">
-                        <p class="text-xs text-slate-500">{format!("{} · {}", c.author_name.unwrap_or_else(|| "—".into()), c.created_at.format("%Y-%m-%d %H:%M UTC"))}</p>
+                        <p class="text-xs text-slate-500">{format!("{} · {} UTC", c.author_name.unwrap_or_else(|| "—".into()), crate::ui::time::minute(&c.created_at))}</p>
                         <p class="mt-1 whitespace-pre-wrap break-words text-sm">{c.body}</p>
                     </li>
                 }).collect_view()}

@@ -27,7 +27,7 @@ pub fn TenantSwitcher(
     let show_filter = tenants.len() >= FILTER_FROM;
     let listed: Vec<Uuid> = tenants.iter().map(|t| t.id).collect();
     // Tenants the server finds for the filter text that the given list does not hold.
-    let more = Resource::new(
+    let more = crate::ui::resource(
         move || filter.get().trim().to_string(),
         move |text| {
             let listed = listed.clone();

@@ -23,7 +23,7 @@ pub fn TenantsPage() -> impl IntoView {
     let search = move || query.read().get("q").filter(|s| !s.trim().is_empty());
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok());
     let create = ServerAction::<CreateTenant>::new();
-    let tenants = Resource::new(
+    let tenants = crate::ui::resource(
         move || (search(), page(), create.version().get()),
         |(search, page, _)| list_tenants(search, page),
     );
@@ -163,7 +163,7 @@ pub fn TenantDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let update = ServerAction::<UpdateTenant>::new();
-    let tenant = Resource::new(
+    let tenant = crate::ui::resource(
         move || (id(), update.version().get()),
         |(id, _)| get_tenant(id),
     );
@@ -198,7 +198,7 @@ fn TenantEditor(tenant: TenantDetail, update: ServerAction<UpdateTenant>) -> imp
             <StatusBadge status=tenant.status.clone() />
         </div>
         <p class="mt-1 text-sm text-slate-500">
-            {format!("{} · {} of {} users · created {}", tenant.tenant_type, tenant.user_count, tenant.max_users, tenant.created_at.format("%Y-%m-%d"))}
+            {format!("{} · {} of {} users · created {}", tenant.tenant_type, tenant.user_count, tenant.max_users, crate::ui::time::day(&tenant.created_at))}
         </p>
         <section class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-sm font-semibold text-slate-700">"Settings"</h2>

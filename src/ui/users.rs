@@ -51,7 +51,7 @@ pub fn UsersPage() -> impl IntoView {
     let access = ServerAction::<SetMemberAccess>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
-    let members = Resource::new(
+    let members = crate::ui::resource(
         move || {
             (
                 search(),
@@ -63,11 +63,11 @@ pub fn UsersPage() -> impl IntoView {
         },
         |(search, page, ..)| list_members(search, Some(page)),
     );
-    let invitations = Resource::new(
+    let invitations = crate::ui::resource(
         move || (add.version().get(), revoke.version().get()),
         |_| pending_invitations(),
     );
-    let roles = Resource::new(|| (), |_| list_roles());
+    let roles = crate::ui::resource(|| (), |_| list_roles());
     let held = PermissionSet::from_strings(&session.user.permissions);
     let row_error = move || {
         form_error(access)()
@@ -251,7 +251,7 @@ fn MemberTable(
                                 <td class="px-4 py-2">
                                     <span class=if suspended { "rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800" } else { "rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800" }>{m.access_status}</span>
                                 </td>
-                                <td class="whitespace-nowrap px-4 py-2 text-xs text-slate-600">{m.expires_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_else(|| "never".into())}</td>
+                                <td class="whitespace-nowrap px-4 py-2 text-xs text-slate-600">{m.expires_at.map(|t| crate::ui::time::second(&t)).unwrap_or_else(|| "never".into())}</td>
                                 <td class="px-4 py-2">{actions}</td>
                             </tr>
                         }

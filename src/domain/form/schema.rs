@@ -148,11 +148,39 @@ pub struct FormField {
 /// ["sms", "whatsapp"]}` or `{"field": "notes", "notEmpty": true}`. The field is a dotted
 /// path from the form's root (`address.country`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "ConditionWire")]
 pub struct Condition {
     pub field: String,
     #[serde(flatten)]
     pub test: Test,
+}
+
+/// A condition as it travels, read flat: `#[serde(flatten)]` reads through a buffering
+/// deserializer that the browser's bundle would carry for this one type.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConditionWire {
+    field: String,
+    equals: Option<Value>,
+    one_of: Option<Vec<Value>>,
+    not_empty: Option<bool>,
+}
+
+impl TryFrom<ConditionWire> for Condition {
+    type Error = &'static str;
+
+    fn try_from(wire: ConditionWire) -> Result<Self, Self::Error> {
+        let test = match (wire.equals, wire.one_of, wire.not_empty) {
+            (Some(v), None, None) => Test::Equals(v),
+            (None, Some(vs), None) => Test::OneOf(vs),
+            (None, None, Some(b)) => Test::NotEmpty(b),
+            _ => return Err("a condition needs exactly one of equals, oneOf or notEmpty"),
+        };
+        Ok(Condition {
+            field: wire.field,
+            test,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -112,6 +112,21 @@ fn conditions_hide_and_require_as_documented() {
 }
 
 #[test]
+fn conditions_travel_flat_and_come_back_the_same() {
+    let schema = conditional();
+    let wire = serde_json::to_value(&schema).unwrap();
+    assert_eq!(
+        wire["fields"][2]["showIf"],
+        json!({"field": "contact", "oneOf": ["phone"]})
+    );
+    let back: FormSchema = serde_json::from_value(wire).unwrap();
+    assert_eq!(back, schema);
+    let two = json!({"field": "contact", "equals": "a", "notEmpty": true});
+    let err = serde_json::from_value::<super::schema::Condition>(two).unwrap_err();
+    assert!(err.to_string().contains("exactly one of"), "{err}");
+}
+
+#[test]
 fn a_condition_must_name_an_earlier_field() {
     let err = parse(json!({"fields": [
         { "name": "a", "type": "text", "label": "A", "showIf": { "field": "b", "notEmpty": true } },
@@ -178,6 +193,37 @@ fn numbers_steps_lists_and_choices() {
     let errors = validate(&schema, &v, matches);
     assert_eq!(paths(&errors), ["qty", "tags[0]"]);
     assert_eq!(errors[0].message, "must be a whole number");
+}
+
+#[test]
+fn dates_and_times_take_the_shapes_inputs_send() {
+    let schema = parse(json!({"fields": [
+        { "name": "day", "type": "date", "label": "Day" },
+        { "name": "at", "type": "datetime", "label": "At" }
+    ]}))
+    .unwrap();
+    let fine = |day: &str, at: &str| validate(&schema, &json!({"day": day, "at": at}), matches);
+    for (day, at) in [
+        ("2024-02-29", "2026-12-06T14:03"),
+        ("0999-01-01", "2026-12-06T23:59:59"),
+        ("2026-12-31", "2026-12-06T14:03:07Z"),
+        ("2026-01-09", "2026-12-06T14:03:07.5+07:00"),
+    ] {
+        assert!(fine(day, at).is_empty(), "{day} / {at}");
+    }
+    for (day, at) in [
+        ("2023-02-29", "2026-12-06T24:00"),
+        ("2026-1-09", "2026-12-06 14:03"),
+        ("+2026-01-09", "2026-12-06T14:3"),
+        ("2026-01-09-", "2026-12-06T14:03:07:01"),
+        ("2026-13-01", "2026-02-30T10:00"),
+        ("26-01-01", "2026-12-06T"),
+    ] {
+        let errors = fine(day, at);
+        assert_eq!(paths(&errors), ["day", "at"], "{day} / {at}");
+        assert_eq!(errors[0].message, "must be a date (YYYY-MM-DD)");
+        assert_eq!(errors[1].message, "must be a date and time");
+    }
 }
 
 #[test]

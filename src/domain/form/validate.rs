@@ -255,6 +255,35 @@ fn item_problem(field: &FormField, item: &Value, matches: PatternMatch) -> Optio
     }
 }
 
+/// The numbers of `s`, fixed-width digit runs between `separator`s (`2026-12-06` → 2026, 12,
+/// 6). Read here rather than with chrono's strftime parser, which the browser's bundle would
+/// carry for these two shapes.
+fn numbers<const N: usize>(s: &str, separator: char, widths: [usize; N]) -> Option<[u32; N]> {
+    let mut out = [0; N];
+    let mut parts = s.split(separator);
+    for (slot, width) in out.iter_mut().zip(widths) {
+        let part = parts.next()?;
+        if part.len() != width || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *slot = part.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// `2026-12-06`, a day of the calendar: what a date input sends.
+fn is_date(s: &str) -> bool {
+    numbers(s, '-', [4, 2, 2])
+        .is_some_and(|[y, m, d]| chrono::NaiveDate::from_ymd_opt(y as i32, m, d).is_some())
+}
+
+/// `14:03` or `14:03:07`: the time of a datetime-local input.
+fn is_time(s: &str) -> bool {
+    let ok = |h, m, sec| chrono::NaiveTime::from_hms_opt(h, m, sec).is_some();
+    numbers(s, ':', [2, 2]).is_some_and(|[h, m]| ok(h, m, 0))
+        || numbers(s, ':', [2, 2, 2]).is_some_and(|[h, m, sec]| ok(h, m, sec))
+}
+
 fn text_problem(
     kind: TextKind,
     rule: &Validation,
@@ -278,11 +307,11 @@ fn text_problem(
                 && s.chars()
                     .all(|c| c.is_ascii_digit() || " +-().".contains(c))
         }
-        TextKind::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        TextKind::Date => is_date(s),
         TextKind::Datetime => {
             chrono::DateTime::parse_from_rfc3339(s).is_ok()
-                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").is_ok()
-                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
+                || s.split_once('T')
+                    .is_some_and(|(d, t)| is_date(d) && is_time(t))
         }
     };
     if !shape_ok {
