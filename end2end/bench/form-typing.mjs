@@ -22,6 +22,7 @@ await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 for (const service of services) {
   await page.goto(`${base}/forms/${service}`);
   await page.locator('form[data-hydrated="true"]').waitFor();
+  const expected = Number(service.split('-').pop());
   const result = await page.evaluate(async () => {
     const settle = () => new Promise((resolve) => {
       const channel = new MessageChannel();
@@ -52,6 +53,7 @@ for (const service of services) {
     const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
     return { fields: inputs.length, keys: times.length, median: at(0.5), p95: at(0.95), max: times[times.length - 1] };
   });
+  if (result.fields !== expected) throw new Error(`${service}: ${result.fields} text fields, expected ${expected}`);
   console.log(
     `${service}: ${result.fields} text fields, ${result.keys} keystrokes: ` +
       `median ${result.median.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, max ${result.max.toFixed(2)} ms`,
