@@ -36,8 +36,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# The split build's manifest is repaired by a Python script (scripts/split-manifest.py).
+# The split build's manifest and chunk loader are rewritten by a Python script
+# (scripts/split-manifest.py), which recompresses the loader with Brotli as `-P` does.
 command -v python3 >/dev/null || { say "installing Python 3"; apt_install python3; }
+if ! python3 -c 'import brotli' 2>/dev/null; then
+  say "installing Brotli for Python"
+  python3 -m pip install --quiet brotli 2>/dev/null || apt_install python3-brotli
+fi
 
 # --- Node packages: Tailwind and wasm-opt at the root, Playwright in end2end ---------------
 command -v npm >/dev/null || { say "installing Node.js"; apt_install nodejs npm; }

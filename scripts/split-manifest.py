@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Repairs the chunk names in a split build's `__wasm_split_manifest.*.json`.
+"""Repairs a split build's manifest and makes its chunk loader smaller.
+
+1. The chunk names in `__wasm_split_manifest.*.json`.
 
 cargo-leptos 0.3.7 adds each chunk's content hash to the manifest by plain text replacement,
 so `chunk_22` -> `chunk_22.<hash>` also rewrites `chunk_223` into `chunk_22.<hash>3`
@@ -7,9 +9,19 @@ so `chunk_22` -> `chunk_22.<hash>` also rewrites `chunk_223` into `chunk_22.<has
 page's chunks, and such a name preloads a file that does not exist. The chunk loader itself
 (`__wasm_split.*.js`) is not affected. This puts back the name of the chunk file that exists.
 
+2. The loader that every page fetches (`__wasm_split.*.js`): cargo-leptos names each of the
+~350 chunk and page modules with its own 22-character hash, and precedes each with a comment
+that lists the pages using it. Those random names and comments were 7 of its 10 KB Brotli.
+Every module is renamed with one hash of the whole set (a digest of the loader, whose text
+holds every module's own content hash: any changed module gives every name a new hash, so
+long-lived immutable caching stays correct) and the comments go. The loader keeps its name,
+which the main JS imports.
+
 Usage: scripts/split-manifest.py [target/site/pkg]. Does nothing without a split build.
 """
+import base64
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -27,6 +39,8 @@ for name in files:
     if found:
         chunks[found.group(2)] = found.group(1)
 HASH = r"\.[A-Za-z0-9_-]{22}"
+MODULE = re.compile(r"((?:chunk|split)_[A-Za-z0-9_]+)" + HASH + r"\.wasm")
+MODULE_FILE = re.compile(r"(chunk|split)_[A-Za-z0-9_]+\.[A-Za-z0-9_-]+\.wasm")
 
 
 def repaired(name):
@@ -40,6 +54,23 @@ def repaired(name):
     return chunks[number]
 
 
+def write(path, text):
+    """Writes a file and the precompressed copies that the file service would prefer."""
+    with open(path, "w") as f:
+        f.write(text)
+    if os.path.exists(path + ".gz"):
+        with gzip.open(path + ".gz", "wt", compresslevel=9) as f:
+            f.write(text)
+    if os.path.exists(path + ".br"):
+        try:
+            import brotli  # scripts/setup.sh installs it; only release builds (-P) need it
+        except ImportError:
+            os.remove(path + ".br")  # served gzipped instead of stale
+        else:
+            with open(path + ".br", "wb") as f:
+                f.write(brotli.compress(text.encode(), quality=11))
+
+
 for manifest in manifests:
     path = os.path.join(pkg, manifest)
     with open(path) as f:
@@ -50,14 +81,48 @@ for manifest in manifests:
             if c + ".wasm" not in files:
                 sys.exit(f"split-manifest: {point} needs {c}, which does not exist")
     if fixed != points:
-        text = json.dumps(fixed, indent=2)
-        with open(path, "w") as f:
-            f.write(text)
         # The precompressed copies would serve the old text.
-        if os.path.exists(path + ".gz"):
-            with gzip.open(path + ".gz", "wt") as f:
-                f.write(text)
-        if os.path.exists(path + ".br"):
-            os.remove(path + ".br")
+        write(path, json.dumps(fixed, indent=2))
         moved = sum(a != b for p in points for a, b in zip(points[p], fixed[p]))
         print(f"split-manifest: {moved} chunk names repaired in {manifest}")
+
+
+def shorten_loader():
+    loaders = [n for n in os.listdir(pkg) if re.fullmatch(r"__wasm_split\.[^.]+\.js", n)]
+    for loader in loaders:
+        path = os.path.join(pkg, loader)
+        with open(path) as f:
+            text = f.read()
+        if not MODULE.search(text):
+            continue  # already shortened
+        digest = hashlib.sha256(text.encode()).digest()
+        build = base64.urlsafe_b64encode(digest).decode()[:12]
+        renames = {}
+        for found in MODULE.finditer(text):
+            old, new = found.group(0), f"{found.group(1)}.{build}.wasm"
+            if old not in renames:
+                renames[old] = new
+                for ext in ("", ".gz", ".br"):
+                    if os.path.exists(os.path.join(pkg, old + ext)):
+                        os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, new + ext))
+                if not os.path.exists(os.path.join(pkg, new)):
+                    sys.exit(f"split-manifest: the loader names {old}, which does not exist")
+        text = MODULE.sub(lambda m: renames[m.group(0)], text)
+        text = re.sub(r"^/\*.*?\*/\n", "", text, flags=re.M)
+        write(path, text)
+        for manifest in manifests:
+            mpath = os.path.join(pkg, manifest)
+            with open(mpath) as f:
+                points = json.load(f)
+            strip = lambda name: renames.get(name + ".wasm", name + ".wasm")[: -len(".wasm")]
+            write(mpath, json.dumps({p: [strip(c) for c in names] for p, names in points.items()}, indent=2))
+        # Modules of earlier builds, which no loader names any more.
+        kept = set(renames.values())
+        for name in os.listdir(pkg):
+            module = re.sub(r"\.(gz|br)$", "", name)
+            if MODULE_FILE.fullmatch(module) and module not in kept:
+                os.remove(os.path.join(pkg, name))
+        print(f"split-manifest: {len(renames)} modules renamed with build hash {build} in {loader}")
+
+
+shorten_loader()

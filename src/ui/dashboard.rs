@@ -64,7 +64,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         {s.display_name}
                                         {maintenance.then(|| view! { <span class="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-800">"Maintenance"</span> })}
                                     </p>
-                                    <p class="text-xs text-slate-500">{s.service_type.to_lowercase()} " · " {s.endpoints.len()} " endpoint(s) you may call"</p>
+                                    <p class="text-xs text-slate-500">{s.service_type.to_ascii_lowercase()} " · " {s.endpoints.len()} " endpoint(s) you may call"</p>
                                 </li>
                             }
                         }).collect_view()}

@@ -810,7 +810,7 @@ fn control(
                         ctx.next_key.set_value(key);
                         items.update(|list| list.push((key, RwSignal::new(String::new()))));
                     }
-                >{format!("Add {}", field.label.to_lowercase())}</button>
+                >{format!("Add {}", crate::ui::text::lowercase(&field.label))}</button>
             }
             .into_any()
         }

@@ -414,8 +414,8 @@ fn AddItems(tree: RwSignal<Vec<MenuNode>>) -> impl IntoView {
         });
         let slug: String = name
             .get_untracked()
-            .to_lowercase()
             .chars()
+            .map(|c| c.to_ascii_lowercase())
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
         let mut id = format!("custom.{}", slug.trim_matches('-'));

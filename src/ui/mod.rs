@@ -29,6 +29,7 @@ pub mod task_board;
 pub mod tasks;
 pub mod tenant_switcher;
 pub mod tenants;
+pub mod text;
 pub mod time;
 pub mod users;
 

@@ -70,7 +70,7 @@ pub fn TenantSwitcher(
                             placeholder="Filter tenants"
                             aria-label=format!("Filter tenants ({label})")
                             class="mb-2 w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900"
-                            on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())
+                            on:input=move |ev| filter.set(crate::ui::text::lowercase(&event_target_value(&ev)))
                             prop:value=filter
                         />
                     }
@@ -81,7 +81,7 @@ pub fn TenantSwitcher(
                     .map(|t| {
                         let is_current = t.id == current;
                         let title = format!("Switch to {}", t.name);
-                        let haystack = format!("{} {}", t.name, t.domain).to_lowercase();
+                        let haystack = crate::ui::text::lowercase(&format!("{} {}", t.name, t.domain));
                         let hidden = move || {
                             let f = filter.get();
                             !f.is_empty() && !haystack.contains(f.trim())

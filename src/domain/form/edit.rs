@@ -111,7 +111,7 @@ pub fn new_field(field_type: FieldType, taken: &[BuilderField]) -> FormField {
             ["Option 1", "Option 2"]
                 .iter()
                 .map(|o| super::schema::FieldOption {
-                    value: o.to_lowercase().replace(' ', "_"),
+                    value: o.to_ascii_lowercase().replace(' ', "_"),
                     label: o.to_string(),
                 })
                 .collect()

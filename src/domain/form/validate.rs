@@ -299,7 +299,7 @@ fn text_problem(
     }
     let shape_ok = match kind {
         TextKind::Plain => true,
-        TextKind::Email => crate::domain::identity::parse_email("value", s).is_ok(),
+        TextKind::Email => crate::domain::identity::email_problem(s.trim()).is_none(),
         TextKind::Url => s.starts_with("https://") || s.starts_with("http://"),
         TextKind::Phone => {
             let digits = s.chars().filter(char::is_ascii_digit).count();
