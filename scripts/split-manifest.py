@@ -40,7 +40,6 @@ for name in files:
         chunks[found.group(2)] = found.group(1)
 HASH = r"\.[A-Za-z0-9_-]{22}"
 MODULE = re.compile(r"((?:chunk|split)_[A-Za-z0-9_]+)" + HASH + r"\.wasm")
-MODULE_FILE = re.compile(r"(chunk|split)_[A-Za-z0-9_]+\.[A-Za-z0-9_-]+\.wasm")
 
 
 def repaired(name):
@@ -56,10 +55,10 @@ def repaired(name):
 
 def write(path, text):
     """Writes a file and the precompressed copies that the file service would prefer."""
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     if os.path.exists(path + ".gz"):
-        with gzip.open(path + ".gz", "wt", compresslevel=9) as f:
+        with gzip.open(path + ".gz", "wt", compresslevel=9, encoding="utf-8") as f:
             f.write(text)
     if os.path.exists(path + ".br"):
         try:
@@ -73,7 +72,7 @@ def write(path, text):
 
 for manifest in manifests:
     path = os.path.join(pkg, manifest)
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         points = json.load(f)
     fixed = {point: [repaired(c) for c in names] for point, names in points.items()}
     for point, names in fixed.items():
@@ -91,37 +90,34 @@ def shorten_loader():
     loaders = [n for n in os.listdir(pkg) if re.fullmatch(r"__wasm_split\.[^.]+\.js", n)]
     for loader in loaders:
         path = os.path.join(pkg, loader)
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             text = f.read()
         if not MODULE.search(text):
             continue  # already shortened
         digest = hashlib.sha256(text.encode()).digest()
         build = base64.urlsafe_b64encode(digest).decode()[:12]
-        renames = {}
-        for found in MODULE.finditer(text):
-            old, new = found.group(0), f"{found.group(1)}.{build}.wasm"
-            if old not in renames:
-                renames[old] = new
-                for ext in ("", ".gz", ".br"):
-                    if os.path.exists(os.path.join(pkg, old + ext)):
-                        os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, new + ext))
-                if not os.path.exists(os.path.join(pkg, new)):
-                    sys.exit(f"split-manifest: the loader names {old}, which does not exist")
-        text = MODULE.sub(lambda m: renames[m.group(0)], text)
-        text = re.sub(r"^/\*.*?\*/\n", "", text, flags=re.M)
-        write(path, text)
+        renames = {m.group(0): f"{m.group(1)}.{build}.wasm" for m in MODULE.finditer(text)}
+        # Everything is checked before anything moves, so a failure leaves the build as it was.
+        for old in renames:
+            if not os.path.exists(os.path.join(pkg, old)):
+                sys.exit(f"split-manifest: the loader names {old}, which does not exist")
+        points = {}
         for manifest in manifests:
-            mpath = os.path.join(pkg, manifest)
-            with open(mpath) as f:
-                points = json.load(f)
-            strip = lambda name: renames.get(name + ".wasm", name + ".wasm")[: -len(".wasm")]
-            write(mpath, json.dumps({p: [strip(c) for c in names] for p, names in points.items()}, indent=2))
-        # Modules of earlier builds, which no loader names any more.
-        kept = set(renames.values())
-        for name in os.listdir(pkg):
-            module = re.sub(r"\.(gz|br)$", "", name)
-            if MODULE_FILE.fullmatch(module) and module not in kept:
-                os.remove(os.path.join(pkg, name))
+            with open(os.path.join(pkg, manifest), encoding="utf-8") as f:
+                points[manifest] = {
+                    p: [renames.get(c + ".wasm", "")[: -len(".wasm")] for c in names]
+                    for p, names in json.load(f).items()
+                }
+            for point, names in points[manifest].items():
+                if "" in names:
+                    sys.exit(f"split-manifest: {point} needs a module that the loader does not load")
+        for old, new in renames.items():
+            for ext in ("", ".gz", ".br"):
+                if os.path.exists(os.path.join(pkg, old + ext)):
+                    os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, new + ext))
+        write(path, re.sub(r"^/\*.*?\*/\n", "", MODULE.sub(lambda m: renames[m.group(0)], text), flags=re.M))
+        for manifest, fixed in points.items():
+            write(os.path.join(pkg, manifest), json.dumps(fixed, indent=2))
         print(f"split-manifest: {len(renames)} modules renamed with build hash {build} in {loader}")
 
 

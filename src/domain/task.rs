@@ -417,7 +417,10 @@ pub fn body_from_form(fields: &[&str], values: &Value, update: bool) -> Value {
 /// statuses and priorities as options). Errors name the JSON path, under `root` (`schema`
 /// in the builder, `formSchema` in the registry).
 pub fn check_form(schema: &FormSchema, root: &str) -> Result<(), AppError> {
-    use crate::domain::form::schema::{FieldType as F, ItemType};
+    use crate::domain::{
+        form::schema::{walk_paths, FieldType as F, ItemType},
+        service::reader::JsonPath,
+    };
     let at = |i: usize| format!("{root}.fields[{i}]");
     let text = |t: F| matches!(t, F::Text | F::Textarea);
     if !schema
@@ -430,18 +433,29 @@ pub fn check_form(schema: &FormSchema, root: &str) -> Result<(), AppError> {
             "the Task Manager's form needs a text field named title",
         ));
     }
+    // At any depth: a group's fields are kept in `customFields` with the task.
+    let mut password = None;
+    walk_paths(
+        &schema.fields,
+        "",
+        &JsonPath::root(root).key("fields"),
+        &mut |f, _, at| {
+            if f.field_type == F::Password && password.is_none() {
+                password = Some(at.key("type"));
+            }
+        },
+    );
+    if let Some(at) = password {
+        return Err(at.error(
+            "a task keeps its fields readable to everyone who reads it; it cannot hold a password",
+        ));
+    }
     for (i, f) in schema.fields.iter().enumerate() {
         let allowed: Option<Vec<&str>> = match f.name.as_str() {
             "status" => Some(TaskStatus::ALL.iter().map(|s| s.as_str()).collect()),
             "priority" => Some(Priority::ALL.iter().map(|p| p.as_str()).collect()),
             _ => None,
         };
-        if f.field_type == F::Password {
-            return Err(AppError::validation(
-                format!("{}.type", at(i)),
-                "a task keeps its fields readable to everyone who reads it; it cannot hold a password",
-            ));
-        }
         // Hidden fields are the form's constants: a task field must stay the task's own.
         let fits = match f.name.as_str() {
             "title" | "description" => text(f.field_type),
@@ -589,6 +603,18 @@ mod tests {
             "schema",
         );
         assert_eq!(e.unwrap_err().field(), Some("schema.fields[1].type"));
+        let e = check_form(
+            &schema(
+                json!([title, {"name": "login", "type": "group", "label": "L", "fields": [
+                {"name": "user", "type": "text", "label": "U"},
+                {"name": "pin", "type": "password", "label": "P"}]}]),
+            ),
+            "schema",
+        );
+        assert_eq!(
+            e.unwrap_err().field(),
+            Some("schema.fields[1].fields[1].type")
+        );
         let e = check_form(
             &schema(json!([title, {"name": "status", "type": "hidden", "label": "S"}])),
             "schema",

@@ -244,10 +244,12 @@ impl FormSchema {
         pattern_ok: PatternCheck,
     ) -> Result<Self, AppError> {
         let obj = Obj::new(value, path)?.only(&["fields", "endpoint", "submitLabel"])?;
+        let too_big = || {
+            obj.path
+                .error(format!("must be at most {} KB", MAX_SCHEMA_BYTES / 1024))
+        };
         if value.to_string().len() > MAX_SCHEMA_BYTES {
-            return Err(obj
-                .path
-                .error(format!("must be at most {} KB", MAX_SCHEMA_BYTES / 1024)));
+            return Err(too_big());
         }
         let mut count = 0;
         let fields = parse_fields(&obj, 1, &mut count, pattern_ok)?;
@@ -260,6 +262,12 @@ impl FormSchema {
             submit_label: obj.opt_str("submitLabel", 60)?,
         };
         check_conditions(&schema, &obj.at("fields"))?;
+        // Stored and read back expanded (`"a"` becomes `{"value": "a", "label": "a"}`,
+        // defaults filled in): that form must fit the limit too, or a saved version could
+        // not be restored.
+        if serde_json::to_string(&schema).map_or(true, |s| s.len() > MAX_SCHEMA_BYTES) {
+            return Err(too_big());
+        }
         Ok(schema)
     }
 }

@@ -615,3 +615,19 @@ fn a_required_box_must_be_checked_and_conditions_read_numbers_as_typed() {
         ["t"]
     );
 }
+
+#[test]
+fn a_schema_must_fit_the_size_limit_as_stored_not_only_as_posted() {
+    // 500 options written as strings: about 62 KB posted, about 133 KB expanded to
+    // `{"value", "label"}` objects as stored.
+    let options = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{i:03}{}", "x".repeat(117)))
+            .collect()
+    };
+    let schema = |n: usize| json!({"fields": [{"name": "pick", "type": "select", "label": "Pick", "options": options(n)}]});
+    assert!(schema(500).to_string().len() < crate::domain::form::schema::MAX_SCHEMA_BYTES);
+    let e = parse(schema(500)).unwrap_err();
+    assert_eq!(e.field(), Some("formSchema"));
+    assert!(parse(schema(400)).is_ok());
+}

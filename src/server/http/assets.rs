@@ -12,9 +12,15 @@ use axum::{
 const FOREVER: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// Whether a file name carries a content hash: `name.<hash>.ext`, the hash at least 8
-/// alphanumerics (cargo-leptos writes a base64url-like digest).
+/// Whether a file never changes under its name: it carries a content hash, `name.<hash>.ext`,
+/// the hash at least 8 alphanumerics (cargo-leptos writes a base64url-like digest). Not the
+/// split build's chunk loader (`__wasm_split.<hash>.js`): `scripts/split-manifest.py`
+/// rewrites it after the build under the same name, so it is revalidated (a 304 when
+/// unchanged) rather than trusted for a year.
 fn is_hashed(name: &str) -> bool {
+    if name.starts_with("__wasm_split.") {
+        return false;
+    }
     let parts: Vec<&str> = name.split('.').collect();
     parts.len() >= 3
         && parts[parts.len() - 2].len() >= 8
@@ -49,5 +55,7 @@ mod tests {
         assert!(!is_hashed("inti.wasm"));
         assert!(!is_hashed("inti.js"));
         assert!(!is_hashed("inti.min.js"));
+        assert!(is_hashed("chunk_22.WQ_rw6GBsCiN.wasm"));
+        assert!(!is_hashed("__wasm_split.4XpzodL-2t7Yfhr8NIQKCA.js"));
     }
 }
