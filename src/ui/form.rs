@@ -71,3 +71,30 @@ where
         })
     }
 }
+
+/// A form posting to `action`'s server function: without JavaScript an ordinary form post
+/// (the server answers with a redirect back), once hydrated a dispatch of `input()` with no
+/// page load. For the shell's forms (sign in, sign out, switching tenant), which build their
+/// input themselves: `ActionForm` reads the posted fields back through a query-string
+/// deserializer, which would then sit in the WASM that every page loads.
+#[component]
+pub fn PostForm<S, F>(action: ServerAction<S>, input: F, children: Children) -> impl IntoView
+where
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+    F: Fn() -> S + 'static,
+{
+    view! {
+        <form
+            method="post"
+            action=S::url()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(input());
+            }
+        >
+            {children()}
+        </form>
+    }
+}

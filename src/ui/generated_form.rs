@@ -184,20 +184,11 @@ fn state(schema: &FormSchema, initial: &Pairs) -> (HashMap<String, Field>, u32) 
         }
         let path = path.as_str();
         {
-            let items = || -> Vec<String> {
-                let prefix = format!("{path}.");
-                let mut found: Vec<(usize, String)> = initial
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.strip_prefix(&prefix)?.parse().ok()?, v.clone())))
-                    .collect();
-                found.sort();
-                found.into_iter().map(|(_, v)| v).collect()
-            };
+            let items =
+                || -> Vec<String> { values::posted_items(path, initial).cloned().collect() };
             let input = match field.field_type {
                 FieldType::Checkbox | FieldType::Switch => Input::Flag(RwSignal::new(
-                    initial
-                        .get(path)
-                        .is_some_and(|v| matches!(v.as_str(), "true" | "on")),
+                    initial.get(path).is_some_and(|v| values::is_checked(v)),
                 )),
                 FieldType::Multiselect => Input::Choices(RwSignal::new(items())),
                 FieldType::Array => {

@@ -14,7 +14,7 @@ use crate::{
         account::{SessionView, TenantAccess},
         menu::MenuItemView,
     },
-    ui::{sidebar_menu::SidebarMenu, tenant_switcher::TenantSwitcher},
+    ui::{form::PostForm, sidebar_menu::SidebarMenu, tenant_switcher::TenantSwitcher},
 };
 
 #[component]
@@ -120,14 +120,14 @@ fn Header(
             </details>
             <div class="flex min-w-0 items-center gap-2 sm:gap-4">
                 <a href="/account" title="Your account" data-testid="user-name" class="max-w-[7rem] truncate text-sm font-medium hover:text-amber-700 hover:underline sm:max-w-none">{user_name}</a>
-                <ActionForm action=logout>
+                <PostForm action=logout input=|| Logout {}>
                     <button
                         type="submit"
                         class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
                     >
                         "Sign out"
                     </button>
-                </ActionForm>
+                </PostForm>
             </div>
         </header>
     }

@@ -1,11 +1,15 @@
 //! The login page. A plain HTML form posting to the `login` server function, so it works
 //! before (or without) WebAssembly; once hydrated, it submits without a page load.
 
-use leptos::prelude::*;
+use leptos::{html::Input, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::auth::{current_session, Login};
+use crate::{
+    api::auth::{current_session, Login},
+    domain::login::Password,
+    ui::form::PostForm,
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -21,6 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             .map(|e| e.user_message())
     };
     let pending = login.pending();
+    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
     let hydrated = crate::ui::hydration_flag();
 
     view! {
@@ -39,8 +44,12 @@ pub fn LoginPage() -> impl IntoView {
                     <h1 class="text-2xl font-semibold tracking-tight">"Sign in to Inti"</h1>
                     <p class="mt-1 text-sm text-slate-500">"One place for your tenants and services"</p>
                 </div>
-                <ActionForm
+                <PostForm
                     action=login
+                    input=move || Login {
+                        email: email.get().map(|i| i.value()).unwrap_or_default(),
+                        password: Password(password.get().map(|i| i.value()).unwrap_or_default()),
+                    }
                     attr:class="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
                     attr:aria-label="Sign in"
                     attr:data-hydrated=move || hydrated.get().then_some("true")
@@ -64,6 +73,7 @@ pub fn LoginPage() -> impl IntoView {
                         <input
                             type="email"
                             name="email"
+                            node_ref=email
                             required
                             autocomplete="username"
                             autofocus
@@ -75,6 +85,7 @@ pub fn LoginPage() -> impl IntoView {
                         <input
                             type="password"
                             name="password"
+                            node_ref=password
                             required
                             autocomplete="current-password"
                             class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-200"
@@ -87,7 +98,7 @@ pub fn LoginPage() -> impl IntoView {
                     >
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </PostForm>
             </div>
         </main>
     }

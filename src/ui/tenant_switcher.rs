@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::{
     api::auth::{find_tenants, SwitchTenant},
     domain::account::TenantAccess,
+    ui::form::PostForm,
 };
 
 /// Lists longer than this get a filter box.
@@ -80,6 +81,7 @@ pub fn TenantSwitcher(
                     .into_iter()
                     .map(|t| {
                         let is_current = t.id == current;
+                        let (id, tenant_id) = (t.id.to_string(), t.id.to_string());
                         let title = format!("Switch to {}", t.name);
                         let haystack = crate::ui::text::lowercase(&format!("{} {}", t.name, t.domain));
                         let hidden = move || {
@@ -91,8 +93,8 @@ pub fn TenantSwitcher(
                                 aria-current=is_current.then_some("true")
                                 class:hidden=hidden
                             >
-                                <ActionForm action=switch>
-                                    <input type="hidden" name="tenant_id" value=t.id.to_string() />
+                                <PostForm action=switch input=move || SwitchTenant { tenant_id: tenant_id.clone() }>
+                                    <input type="hidden" name="tenant_id" value=id />
                                     <button
                                         type="submit"
                                         class=if is_current { format!("{item_class} {current_class}") } else { item_class.to_string() }
@@ -102,7 +104,7 @@ pub fn TenantSwitcher(
                                         <span class="truncate">{t.name}</span>
                                         <span class=muted>{t.domain}</span>
                                     </button>
-                                </ActionForm>
+                                </PostForm>
                             </li>
                         }
                     })
@@ -111,15 +113,16 @@ pub fn TenantSwitcher(
                     {move || Suspend::new(async move {
                         more.await.into_iter().map(|t| {
                             let (id, title) = (t.id.to_string(), format!("Switch to {}", t.name));
+                            let tenant_id = id.clone();
                             view! {
                                 <li>
-                                    <ActionForm action=switch>
+                                    <PostForm action=switch input=move || SwitchTenant { tenant_id: tenant_id.clone() }>
                                         <input type="hidden" name="tenant_id" value=id />
                                         <button type="submit" class=item_class title=title>
                                             <span class="truncate">{t.name}</span>
                                             <span class=muted>{t.domain}</span>
                                         </button>
-                                    </ActionForm>
+                                    </PostForm>
                                 </li>
                             }
                         }).collect_view()

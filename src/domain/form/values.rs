@@ -32,11 +32,9 @@ fn object(fields: &[FormField], prefix: &str, pairs: &Pairs) -> Map<String, Valu
         let value = match field.field_type {
             FieldType::Section => None,
             FieldType::Group => Some(Value::Object(object(&field.fields, &path, pairs))),
-            FieldType::Checkbox | FieldType::Switch => Some(Value::Bool(
-                pairs
-                    .get(&path)
-                    .is_some_and(|v| matches!(v.trim(), "true" | "on")),
-            )),
+            FieldType::Checkbox | FieldType::Switch => {
+                Some(Value::Bool(pairs.get(&path).is_some_and(|v| is_checked(v))))
+            }
             FieldType::Array | FieldType::Multiselect => {
                 let items = list_items(&path, pairs)
                     .map(|text| scalar(item_kind(field), text))
@@ -57,15 +55,24 @@ fn object(fields: &[FormField], prefix: &str, pairs: &Pairs) -> Map<String, Valu
 
 /// `path.N` entries in index order, blanks left out.
 fn list_items<'a>(path: &str, pairs: &'a Pairs) -> impl Iterator<Item = &'a String> {
+    posted_items(path, pairs).filter(|v| !v.trim().is_empty())
+}
+
+/// `path.N` entries in index order, as posted (blanks too: what a form shows again).
+pub fn posted_items<'a>(path: &str, pairs: &'a Pairs) -> impl Iterator<Item = &'a String> {
     let prefix = format!("{path}.");
     let mut items: Vec<(usize, &String)> = pairs
         .range(prefix.clone()..)
         .take_while(|(k, _)| k.starts_with(&prefix))
         .filter_map(|(k, v)| Some((k[prefix.len()..].parse::<usize>().ok()?, v)))
-        .filter(|(_, v)| !v.trim().is_empty())
         .collect();
     items.sort_by_key(|(i, _)| *i);
     items.into_iter().map(|(_, v)| v)
+}
+
+/// Whether a checkbox's posted text means checked.
+pub fn is_checked(text: &str) -> bool {
+    matches!(text.trim(), "true" | "on")
 }
 
 #[derive(Clone, Copy)]

@@ -424,15 +424,7 @@ pub async fn submit(
             "fields": values::filled_paths(&form.schema, &values),
             "reference": delivered.reference,
         });
-        let event = Event {
-            action: AuditAction::FormSubmit,
-            outcome: Outcome::Success,
-            tenant_id: Some(actor.tenant_id),
-            actor_user_id: Some(actor.user_id),
-            target: Some(("service", form.row.id.to_string())),
-            details,
-        };
-        audit::record(c, client, event).await?;
+        audit::record(c, client, submitted(actor, form.row.id, details)).await?;
         answer.message = delivered.message;
         answer.reference = delivered.reference;
         Ok(Step::Done(Posted { answer, echo: None }))
@@ -529,21 +521,26 @@ async fn through_gateway(
         "requestId": reply.request_id,
     });
     scoped(&state.db, actor.scope(), async |c| {
-        let event = Event {
-            action: AuditAction::FormSubmit,
-            outcome: Outcome::Success,
-            tenant_id: Some(actor.tenant_id),
-            actor_user_id: Some(actor.user_id),
-            target: Some(("service", out.service_id.to_string())),
-            details,
-        };
-        audit::record(c, client, event).await?;
+        audit::record(c, client, submitted(actor, out.service_id, details)).await?;
         Ok(())
     })
     .await?;
     answer.message = Some(format!("Sent to {}.", out.display_name));
     answer.reference = reference;
     Ok(Posted { answer, echo: None })
+}
+
+/// The audit event of a delivered submission; `details` name the fields filled in, never
+/// their values.
+fn submitted(actor: &Actor, service_id: Uuid, details: Value) -> Event<'static> {
+    Event {
+        action: AuditAction::FormSubmit,
+        outcome: Outcome::Success,
+        tenant_id: Some(actor.tenant_id),
+        actor_user_id: Some(actor.user_id),
+        target: Some(("service", service_id.to_string())),
+        details,
+    }
 }
 
 /// Field errors in a service's refusal: `{"errors": [{"field", "message"}]}`, or the API's
