@@ -13,9 +13,14 @@ page's chunks, and such a name preloads a file that does not exist. The chunk lo
 ~350 chunk and page modules with its own 22-character hash, and precedes each with a comment
 that lists the pages using it. Those random names and comments were 7 of its 10 KB Brotli.
 Every module is renamed with one hash of the whole set (a digest of the loader, whose text
-holds every module's own content hash: any changed module gives every name a new hash, so
-long-lived immutable caching stays correct) and the comments go. The loader keeps its name,
-which the main JS imports.
+holds every module's own content hash, and of this rewrite's version: any changed module
+gives every name a new hash, so long-lived immutable caching stays correct) and the comments
+go. The loader keeps its name, which the main JS imports (the server has it revalidated).
+
+3. The modules' custom sections (`producers`, `target_features`), which browsers ignore: a
+page's first load is ~100 modules, each compressed on its own, and those sections were 9 to
+19 KB of it (Brotli). wasm-opt's `--strip-*` flags cannot do it: cargo-leptos 0.3.7 then
+panics on the modules that become empty (8 bytes, smaller than the name it looks for).
 
 Usage: scripts/split-manifest.py [target/site/pkg]. Does nothing without a split build.
 """
@@ -39,6 +44,9 @@ for name in files:
     if found:
         chunks[found.group(2)] = found.group(1)
 HASH = r"\.[A-Za-z0-9_-]{22}"
+# Part of every renamed module's hash: change it whenever this script rewrites modules
+# differently, so that no cached file is ever taken for the new one.
+REWRITE = "v2: no custom sections"
 MODULE = re.compile(r"((?:chunk|split)_[A-Za-z0-9_]+)" + HASH + r"\.wasm")
 
 
@@ -53,13 +61,14 @@ def repaired(name):
     return chunks[number]
 
 
-def write(path, text):
-    """Writes a file and the precompressed copies that the file service would prefer."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+def write(path, content):
+    """Writes a file (text or bytes) and the precompressed copies the file service prefers."""
+    data = content.encode() if isinstance(content, str) else content
+    with open(path, "wb") as f:
+        f.write(data)
     if os.path.exists(path + ".gz"):
-        with gzip.open(path + ".gz", "wt", compresslevel=9, encoding="utf-8") as f:
-            f.write(text)
+        with gzip.open(path + ".gz", "wb", compresslevel=9) as f:
+            f.write(data)
     if os.path.exists(path + ".br"):
         try:
             import brotli  # scripts/setup.sh installs it; only release builds (-P) need it
@@ -67,7 +76,29 @@ def write(path, text):
             os.remove(path + ".br")  # served gzipped instead of stale
         else:
             with open(path + ".br", "wb") as f:
-                f.write(brotli.compress(text.encode(), quality=11))
+                f.write(brotli.compress(data, quality=11))
+
+
+def without_custom_sections(module):
+    """A WASM module without its custom sections (id 0): names, producers, target features."""
+    out, at = bytearray(module[:8]), 8
+    while at < len(module):
+        start, section = at, module[at]
+        at += 1
+        size = shift = 0
+        while True:  # the section's size, LEB128
+            byte = module[at]
+            at += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        at += size
+        if section != 0:
+            out += module[start:at]
+    if at != len(module):
+        sys.exit("split-manifest: a module's sections overrun its end")
+    return bytes(out)
 
 
 for manifest in manifests:
@@ -94,7 +125,7 @@ def shorten_loader():
             text = f.read()
         if not MODULE.search(text):
             continue  # already shortened
-        digest = hashlib.sha256(text.encode()).digest()
+        digest = hashlib.sha256((REWRITE + text).encode()).digest()
         build = base64.urlsafe_b64encode(digest).decode()[:12]
         renames = {m.group(0): f"{m.group(1)}.{build}.wasm" for m in MODULE.finditer(text)}
         # Everything is checked before anything moves, so a failure leaves the build as it was.
@@ -115,6 +146,9 @@ def shorten_loader():
             for ext in ("", ".gz", ".br"):
                 if os.path.exists(os.path.join(pkg, old + ext)):
                     os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, new + ext))
+            with open(os.path.join(pkg, new), "rb") as f:
+                module = f.read()
+            write(os.path.join(pkg, new), without_custom_sections(module))
         write(path, re.sub(r"^/\*.*?\*/\n", "", MODULE.sub(lambda m: renames[m.group(0)], text), flags=re.M))
         for manifest, fixed in points.items():
             write(os.path.join(pkg, manifest), json.dumps(fixed, indent=2))
