@@ -12,15 +12,15 @@ page's chunks, and such a name preloads a file that does not exist. The chunk lo
 2. The loader that every page fetches (`__wasm_split.*.js`): cargo-leptos names each of the
 ~350 chunk and page modules with its own 22-character hash, and precedes each with a comment
 that lists the pages using it. Those random names and comments were 7 of its 10 KB Brotli.
-Every module is renamed with one hash of the whole set (a digest of the loader, whose text
-holds every module's own content hash, and of this rewrite's version: any changed module
-gives every name a new hash, so long-lived immutable caching stays correct) and the comments
-go. The loader keeps its name, which the main JS imports (the server has it revalidated).
+Every module is renamed with one hash of the whole set (a digest of the loader and of every
+module as served: any change gives every name a new hash, so long-lived immutable caching
+stays correct) and the comments go. The loader keeps its name, which the main JS imports (the server has it revalidated).
 
 3. The modules' custom sections (`producers`, `target_features`), which browsers ignore: a
 page's first load is ~100 modules, each compressed on its own, and those sections were 9 to
 19 KB of it (Brotli). wasm-opt's `--strip-*` flags cannot do it: cargo-leptos 0.3.7 then
-panics on the modules that become empty (8 bytes, smaller than the name it looks for).
+panics on the modules that become empty (8 bytes, smaller than the name it looks for). A
+quarter of the modules held nothing else: they are dropped, neither fetched nor preloaded.
 
 Usage: scripts/split-manifest.py [target/site/pkg]. Does nothing without a split build.
 """
@@ -44,9 +44,6 @@ for name in files:
     if found:
         chunks[found.group(2)] = found.group(1)
 HASH = r"\.[A-Za-z0-9_-]{22}"
-# Part of every renamed module's hash: change it whenever this script rewrites modules
-# differently, so that no cached file is ever taken for the new one.
-REWRITE = "v2: no custom sections"
 MODULE = re.compile(r"((?:chunk|split)_[A-Za-z0-9_]+)" + HASH + r"\.wasm")
 
 
@@ -79,25 +76,43 @@ def write(path, content):
                 f.write(brotli.compress(data, quality=11))
 
 
-def without_custom_sections(module):
-    """A WASM module without its custom sections (id 0): names, producers, target features."""
-    out, at = bytearray(module[:8]), 8
-    while at < len(module):
-        start, section = at, module[at]
+STRIPPED = {b"producers", b"target_features"}
+
+
+def leb128(data, at):
+    """An unsigned LEB128 number at `at`: its value and where it ends."""
+    value = shift = 0
+    while True:
+        if at >= len(data):
+            raise ValueError("a number runs past the end")
+        byte = data[at]
         at += 1
-        size = shift = 0
-        while True:  # the section's size, LEB128
-            byte = module[at]
-            at += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        at += size
-        if section != 0:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def stripped(module, name):
+    """A WASM module without the custom sections browsers ignore (`producers`,
+    `target_features`); names and debug sections stay."""
+    if module[:8] != b"\0asm\1\0\0\0":
+        sys.exit(f"split-manifest: {name} is not a WASM module")
+    out, at = bytearray(module[:8]), 8
+    try:
+        while at < len(module):
+            start, section = at, module[at]
+            size, body = leb128(module, at + 1)
+            at = body + size
+            if at > len(module):
+                raise ValueError("a section runs past the end")
+            if section == 0:
+                length, text = leb128(module, body)
+                if module[text : text + length] in STRIPPED:
+                    continue
             out += module[start:at]
-    if at != len(module):
-        sys.exit("split-manifest: a module's sections overrun its end")
+    except ValueError as e:
+        sys.exit(f"split-manifest: {name}: {e}")
     return bytes(out)
 
 
@@ -125,34 +140,58 @@ def shorten_loader():
             text = f.read()
         if not MODULE.search(text):
             continue  # already shortened
-        digest = hashlib.sha256((REWRITE + text).encode()).digest()
-        build = base64.urlsafe_b64encode(digest).decode()[:12]
-        renames = {m.group(0): f"{m.group(1)}.{build}.wasm" for m in MODULE.finditer(text)}
-        # Everything is checked before anything moves, so a failure leaves the build as it was.
-        for old in renames:
-            if not os.path.exists(os.path.join(pkg, old)):
-                sys.exit(f"split-manifest: the loader names {old}, which does not exist")
+        # Everything is read and checked before anything is written, so a failure leaves the
+        # build as cargo-leptos wrote it.
+        modules = {}
+        for found in MODULE.finditer(text):
+            old = found.group(0)
+            if old not in modules:
+                if not os.path.exists(os.path.join(pkg, old)):
+                    sys.exit(f"split-manifest: the loader names {old}, which does not exist")
+                with open(os.path.join(pkg, old), "rb") as f:
+                    modules[old] = (found.group(1), stripped(f.read(), old))
+        # The build hash covers every module as served and the loader: whatever this script
+        # or the build changes gives new names, which is what immutable caching needs.
+        digest = hashlib.sha256(text.encode())
+        for old in sorted(modules):
+            digest.update(modules[old][1])
+        build = base64.urlsafe_b64encode(digest.digest()).decode()[:12]
+        renames = {old: f"{stem}.{build}.wasm" for old, (stem, _) in modules.items()}
+        # Modules left empty (8 bytes: they only held those sections) are not fetched at all:
+        # the loader's own `makeLoad(undefined, ...)` stands for a module with nothing in it.
+        empty = {old for old, (_, module) in modules.items() if len(module) == 8}
         points = {}
         for manifest in manifests:
             with open(os.path.join(pkg, manifest), encoding="utf-8") as f:
-                points[manifest] = {
-                    p: [renames.get(c + ".wasm", "")[: -len(".wasm")] for c in names]
-                    for p, names in json.load(f).items()
-                }
-            for point, names in points[manifest].items():
-                if "" in names:
+                listed = json.load(f)
+            for point, names in listed.items():
+                if any(c + ".wasm" not in renames for c in names):
                     sys.exit(f"split-manifest: {point} needs a module that the loader does not load")
-        for old, new in renames.items():
+            points[manifest] = {
+                point: [renames[c + ".wasm"][: -len(".wasm")] for c in names if c + ".wasm" not in empty]
+                for point, names in listed.items()
+            }
+        for old, (_, module) in modules.items():
             for ext in ("", ".gz", ".br"):
                 if os.path.exists(os.path.join(pkg, old + ext)):
-                    os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, new + ext))
-            with open(os.path.join(pkg, new), "rb") as f:
-                module = f.read()
-            write(os.path.join(pkg, new), without_custom_sections(module))
-        write(path, re.sub(r"^/\*.*?\*/\n", "", MODULE.sub(lambda m: renames[m.group(0)], text), flags=re.M))
+                    if old in empty:
+                        os.remove(os.path.join(pkg, old + ext))
+                    else:
+                        os.replace(os.path.join(pkg, old + ext), os.path.join(pkg, renames[old] + ext))
+            if old not in empty:
+                write(os.path.join(pkg, renames[old]), module)
+        text = re.sub(
+            r'new URL\("\./(' + MODULE.pattern + r')", import\.meta\.url\)',
+            lambda m: "undefined" if m.group(1) in empty else m.group(0),
+            text,
+        )
+        text = MODULE.sub(lambda m: renames[m.group(0)], text)
+        write(path, re.sub(r"^/\*.*?\*/\n", "", text, flags=re.M))
         for manifest, fixed in points.items():
             write(os.path.join(pkg, manifest), json.dumps(fixed, indent=2))
-        print(f"split-manifest: {len(renames)} modules renamed with build hash {build} in {loader}")
-
+        print(
+            f"split-manifest: {len(renames) - len(empty)} modules renamed with build hash {build}, "
+            f"{len(empty)} empty ones dropped, in {loader}"
+        )
 
 shorten_loader()

@@ -1,6 +1,10 @@
-//! Small pieces shared by forms: field errors and the classes every input uses.
+//! Small pieces shared by forms: field errors, the classes every input uses, and the plain
+//! post form of the shell.
 
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::{
+    prelude::*,
+    server_fn::{codec::PostUrl, Http, ServerFn},
+};
 
 use crate::domain::error::AppError;
 
@@ -76,11 +80,13 @@ where
 /// (the server answers with a redirect back), once hydrated a dispatch of `input()` with no
 /// page load. For the shell's forms (sign in, sign out, switching tenant), which build their
 /// input themselves: `ActionForm` reads the posted fields back through a query-string
-/// deserializer, which would then sit in the WASM that every page loads.
+/// deserializer, which would then sit in the WASM that every page loads. Like `ActionForm`,
+/// it relies on the `<Router>` around it for redirects answered to a dispatch.
 #[component]
-pub fn PostForm<S, F>(action: ServerAction<S>, input: F, children: Children) -> impl IntoView
+pub fn PostForm<S, O, F>(action: ServerAction<S>, input: F, children: Children) -> impl IntoView
 where
-    S: ServerFn + Clone + Send + Sync + 'static,
+    // Form-encoded arguments: what a browser posts without JavaScript.
+    S: ServerFn<Protocol = Http<PostUrl, O>> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
     S::Error: Send + Sync + 'static,
     F: Fn() -> S + 'static,
@@ -90,6 +96,9 @@ where
             method="post"
             action=S::url()
             on:submit=move |ev| {
+                if ev.default_prevented() {
+                    return;
+                }
                 ev.prevent_default();
                 action.dispatch(input());
             }
