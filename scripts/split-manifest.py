@@ -14,7 +14,8 @@ page's chunks, and such a name preloads a file that does not exist. The chunk lo
 that lists the pages using it. Those random names and comments were 7 of its 10 KB Brotli.
 Every module is renamed with one hash of the whole set (a digest of the loader and of every
 module as served: any change gives every name a new hash, so long-lived immutable caching
-stays correct) and the comments go. The loader keeps its name, which the main JS imports (the server has it revalidated).
+stays correct) and the comments go. The loader keeps its name, which the main JS imports
+(the server has browsers revalidate it).
 
 3. The modules' custom sections (`producers`, `target_features`), which browsers ignore: a
 page's first load is ~100 modules, each compressed on its own, and those sections were 9 to
@@ -193,5 +194,6 @@ def shorten_loader():
             f"split-manifest: {len(renames) - len(empty)} modules renamed with build hash {build}, "
             f"{len(empty)} empty ones dropped, in {loader}"
         )
+
 
 shorten_loader()
