@@ -91,4 +91,24 @@ if ! redis_up; then
   for _ in $(seq 1 20); do redis_up && break; sleep 0.5; done
   redis_up || { echo "setup: Redis did not start on 127.0.0.1:$REDIS_PORT" >&2; exit 1; }
 fi
-say "toolchain, PostgreSQL and Redis are ready"
+# --- A real SMTP server for the tests (mail catcher, writes a maildir) -------------------
+# aiosmtpd from PyPI (Debian's python3-aiosmtpd when pip cannot install it). Tests send to
+# 127.0.0.1:2525 and read /tmp/inti-mail; `make run` needs none (dev mode shows /dev/mailbox).
+SMTP_PORT=2525 MAILDIR=/tmp/inti-mail
+if [[ $WITH_E2E -eq 1 ]]; then
+  smtp_up() { (exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT) 2>/dev/null; }
+  if ! smtp_up; then
+    PY=python3
+    if ! $PY -c 'import aiosmtpd' 2>/dev/null; then
+      say "installing aiosmtpd (SMTP server for the mail tests)"
+      $PY -m pip install --quiet aiosmtpd 2>/dev/null || { apt_install python3-aiosmtpd; PY=/usr/bin/python3; }
+    fi
+    say "starting the test SMTP server on 127.0.0.1:$SMTP_PORT"
+    mkdir -p "$MAILDIR"/new "$MAILDIR"/cur "$MAILDIR"/tmp
+    setsid nohup $PY -m aiosmtpd -n -l 127.0.0.1:$SMTP_PORT -c aiosmtpd.handlers.Mailbox "$MAILDIR" \
+      >/tmp/inti-smtp.log 2>&1 < /dev/null &
+    for _ in $(seq 1 50); do smtp_up && break; sleep 0.2; done
+    smtp_up || { echo "setup: the test SMTP server did not start (see /tmp/inti-smtp.log)" >&2; exit 1; }
+  fi
+fi
+say "toolchain and services are ready"

@@ -9,6 +9,7 @@ use leptos_router::{
 
 use crate::ui::{
     account::AccountPage,
+    accounts::AccountsPage,
     audit::AuditPage,
     dashboard::DashboardPage,
     form_builder::FormBuilderPage,
@@ -17,6 +18,7 @@ use crate::ui::{
     login::LoginPage,
     menus::MenuEditorPage,
     not_found::NotFound,
+    recovery::{ForgotPasswordPage, SetPasswordPage, VerifyEmailPage},
     roles::RolesPage,
     service_page::ServicePage,
     services::{
@@ -78,6 +80,7 @@ lazy_pages! {
     Users => UsersPage,
     Roles => RolesPage,
     Account => AccountPage,
+    Accounts => AccountsPage,
     Services => ServicesPage,
     RegisterService => RegisterServicePage,
     ImportService => ImportServicePage,
@@ -92,16 +95,22 @@ lazy_pages! {
     TaskBoard => TaskBoardPage,
     Task => TaskPage,
     Service => ServicePage,
+    ForgotPassword => ForgotPasswordPage,
+    SetPassword => SetPasswordPage,
+    VerifyEmail => VerifyEmailPage,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") } />
+        <Title formatter=|page: String| crate::ui::text::title_text(if page.is_empty() { "Inti".to_string() } else { format!("{page} · Inti") }) />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPassword>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/set-password") view={Lazy::<SetPassword>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/verify-email") view={Lazy::<VerifyEmail>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<Dashboard>::new()} />
                     <Route path=path!("/admin/tenants") view={Lazy::<Tenants>::new()} />
@@ -110,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/roles") view={Lazy::<Roles>::new()} />
                     <Route path=path!("/account") view={Lazy::<Account>::new()} />
                     <Route path=path!("/admin/tenants/:id") view={Lazy::<TenantDetail>::new()} />
+                    <Route path=path!("/admin/accounts") view={Lazy::<Accounts>::new()} />
                     <Route path=path!("/admin/services") view={Lazy::<Services>::new()} />
                     <Route path=path!("/admin/services/new") view={Lazy::<RegisterService>::new()} />
                     <Route path=path!("/admin/services/import") view={Lazy::<ImportService>::new()} />

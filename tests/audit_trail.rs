@@ -156,7 +156,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     assert_eq!(app.send("DELETE", &path, None, &admin).await.status, 200);
 
     // user.invite, invitation.accept / decline / revoke, user.update, user.remove
-    let invite = |email: &str| json!({"email": email, "name": "N", "password": "a long password", "role": "USER"});
+    let invite = |email: &str| json!({"email": email, "name": "N", "role": "USER"});
     let res = app
         .post_json("/api/v1/users", invite("admin@whatsapp.com"), Some(&admin))
         .await;
@@ -414,6 +414,56 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     assert_eq!(webhook(DEMO_WHATSAPP_WEBHOOK_SECRET, "d-1").await, 200);
     assert_eq!(webhook("not-the-secret", "d-2").await, 401);
 
+    // user.status_change (platform staff, on the whole platform)
+    let root_now = app.token("superadmin@core.com").await;
+    let wa_admin = app.id_of("users", "admin@whatsapp.com").await;
+    for status in ["SUSPENDED", "ACTIVE"] {
+        let res = app
+            .send(
+                "PATCH",
+                &format!("/api/v1/core/users/{wa_admin}"),
+                Some(json!({ "status": status })),
+                &root_now,
+            )
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+
+    // account.email_change_request, account.email_change, account.password_reset_request,
+    // account.password_set (last: they change a demo user's address and password)
+    let user = app.token("user@taskmanager.com").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/account/email",
+            Some(json!({"newEmail": "user.renamed@taskmanager.com", "currentPassword": DEMO_PASSWORD})),
+            &user,
+        )
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text());
+    let token = app.link_token("user.renamed@taskmanager.com").await;
+    let res = app
+        .post_json("/api/v1/auth/email/confirm", json!({"token": token}), None)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset",
+            json!({"email": "user.renamed@taskmanager.com"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text());
+    let token = app.link_token("user.renamed@taskmanager.com").await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            json!({"token": token, "newPassword": "a-reset-password-1"}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
     let entries: Vec<Entry> = audit_log::table
         .order(audit_log::id.asc())
         .select((
@@ -458,7 +508,15 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         // Registry changes are platform work, recorded without a tenant.
         let platform = action.as_str().starts_with("service.")
             || action.as_str().starts_with("webhook.")
-            || matches!(action, AuditAction::FormSave | AuditAction::FormRestore);
+            || matches!(action, AuditAction::FormSave | AuditAction::FormRestore)
+            // An account's own links act outside any tenant.
+            || matches!(
+                action,
+                AuditAction::AccountPasswordResetRequest
+                    | AuditAction::AccountPasswordSet
+                    | AuditAction::AccountEmailChange
+                    | AuditAction::UserStatusChange
+            );
         if platform {
             assert!(e.tenant_id.is_none(), "{action}: no tenant");
         }

@@ -124,11 +124,12 @@ async fn a_blast_goes_through_is_delivered_and_shows_in_the_history() {
     assert_eq!(res.status, 202, "{}", res.text());
     let batch = res.json()["batchId"].as_str().unwrap().to_string();
     assert!(res.header("x-request-id").is_some());
+    // The binding budget is the member's: half the tenant's 60 by default.
     assert_eq!(
         res.header("ratelimit-policy").as_deref(),
-        Some("\"per-minute\";q=60;w=60")
+        Some("\"per-user\";q=30;w=60")
     );
-    assert!(res.header("ratelimit").unwrap().contains("r=59"));
+    assert!(res.header("ratelimit").unwrap().contains("r=29"));
 
     // The demo reports delivery through a signed webhook; Inti keeps it.
     let path = format!("/api/v1/core/services/{}/webhooks", s.service_id);
@@ -360,7 +361,10 @@ async fn two_nodes_share_one_rate_limit() {
         .send(
             "PUT",
             &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
-            Some(json!({ "status": "ACTIVE", "customSettings": { "rateLimits": { "messages:list": 3 } } })),
+            Some(
+                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
+                "messages:list": 3, "perUser": { "messages:list": 3 } } } }),
+            ),
             &s.root,
         )
         .await;
@@ -721,4 +725,218 @@ async fn a_write_endpoint_page_shows_the_form_only_when_the_form_submits_there()
     assert_eq!(blast.status, 200, "{}", blast.text());
     assert_eq!(blast.json()["form"]["service"], SERVICE);
     assert_eq!(page("purge").await.status, 404);
+}
+
+/// One member cannot spend the whole tenant's budget: each has a budget of their own
+/// (`rateLimits.perUser`), and a call refused by it takes nothing from the tenant's.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_member_has_a_budget_of_their_own() {
+    let s = setup().await;
+    let tenant = s.app.id_of("tenants", "whatsapp").await;
+    let res = s
+        .app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
+            Some(
+                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
+                "messages:list": 4, "perUser": { "messages:list": 3 } } } }),
+            ),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    for _ in 0..3 {
+        let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+    }
+    let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 429, "{}", res.text());
+    assert_eq!(
+        res.header("ratelimit-policy").as_deref(),
+        Some("\"per-user\";q=3;w=60")
+    );
+    // Another member of the tenant still has theirs, and the tenant's last call.
+    let login = s.app.login("superadmin@core.com").await;
+    let root = login["tokens"]["accessToken"].as_str().unwrap().to_string();
+    let switched = s
+        .app
+        .post_json(
+            "/api/v1/auth/switch-tenant",
+            json!({"tenantId": tenant}),
+            Some(&root),
+        )
+        .await;
+    assert_eq!(switched.status, 200, "{}", switched.text());
+    let other = switched.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = s.app.get(&gateway("/messages"), Some(&other)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Now the tenant's budget is spent for everyone.
+    let res = s.app.get(&gateway("/messages"), Some(&other)).await;
+    assert_eq!(res.status, 429);
+    assert_eq!(
+        res.header("ratelimit-policy").as_deref(),
+        Some("\"per-minute\";q=4;w=60")
+    );
+}
+
+/// Path parameters cannot carry matrix parameters, dot segments or double encodings that an
+/// upstream framework would read as another path.
+#[tokio::test(flavor = "multi_thread")]
+async fn path_parameters_refuse_what_upstreams_read_as_other_paths() {
+    let s = setup().await;
+    let e = json!({ "name": "messages:one", "method": "GET", "path": "/messages/{id}",
+                    "requiredPermissions": ["whatsapp:read"] });
+    let res = s
+        .app
+        .post_json(
+            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
+            e,
+            Some(&s.root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    for bad in [
+        "/messages/..;",
+        "/messages/a;b",
+        "/messages/a%3Bb",
+        "/messages/.env",
+        "/messages/%2e%2e",
+        "/messages/%252e%252e",
+    ] {
+        let res = s.app.get(&gateway(bad), Some(&s.admin)).await;
+        assert_eq!(res.status, 404, "{bad}: {}", res.text());
+    }
+}
+
+/// A call with a `requestSchema` forwards what was validated, cleaned: a field hidden by its
+/// condition never reaches the service, and a key given twice is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_a_schema_checked_is_what_the_service_gets() {
+    let s = setup().await;
+    let e = json!({ "name": "faults:echo", "method": "POST", "path": "/faults/echo",
+                    "requiredPermissions": ["whatsapp:read"],
+                    "requestSchema": {"fields": [
+                        {"name": "channel", "type": "select", "label": "Channel", "options": [
+                            {"value": "sms", "label": "SMS"}, {"value": "mail", "label": "Mail"}]},
+                        {"name": "address", "type": "text", "label": "Address",
+                         "showIf": {"field": "channel", "equals": "mail"}},
+                        {"name": "message", "type": "text", "label": "Message", "required": true}
+                    ]} });
+    let res = s
+        .app
+        .post_json(
+            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
+            e,
+            Some(&s.root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let send = |body: &'static str| {
+        let req = Request::post(gateway("/faults/echo"))
+            .header("authorization", format!("Bearer {}", s.admin))
+            .header("content-type", "text/plain")
+            .body(Body::from(body))
+            .unwrap();
+        s.app.request(req)
+    };
+    let res =
+        send(r#"{"channel": "sms", "address": "<unchecked>", "message": "hi", "extra": 1}"#).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let got = res.json();
+    assert_eq!(got["contentType"], "application/json");
+    let forwarded: Value = serde_json::from_str(got["body"].as_str().unwrap()).unwrap();
+    assert_eq!(forwarded, json!({"channel": "sms", "message": "hi"}));
+
+    let res = send(r#"{"message": "checked", "message": "<not checked>"}"#).await;
+    assert_eq!(res.status, 422, "{}", res.text());
+    assert_eq!(res.json()["error"]["details"]["field"], "body");
+    assert!(res.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("more than once"));
+}
+
+/// What an external service answers in anything but JSON is a download on Inti's origin,
+/// sandboxed if opened: never a live page.
+#[tokio::test(flavor = "multi_thread")]
+async fn non_json_answers_are_never_live_pages() {
+    let s = setup().await;
+    let e = json!({ "name": "faults:page", "method": "GET", "path": "/faults/page",
+                    "requiredPermissions": ["whatsapp:read"] });
+    let res = s
+        .app
+        .post_json(
+            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
+            e,
+            Some(&s.root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = s.app.get(&gateway("/faults/page"), Some(&s.admin)).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.header("content-disposition").as_deref(),
+        Some("attachment")
+    );
+    let csp = res.header("content-security-policy").unwrap();
+    assert!(csp.starts_with("sandbox"), "{csp}");
+    // JSON is data for the client, as before.
+    let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-disposition"), None);
+}
+
+/// A link on another site to a service page renders the page without calling the service
+/// (the browser loads the data next, from Inti's own origin); opened from Inti, it calls.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_opened_from_another_site_does_not_call_the_service() {
+    let s = setup().await;
+    let tenant = s.app.id_of("tenants", "whatsapp").await;
+    // One call in all: whoever spends it shows.
+    let res = s
+        .app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
+            Some(
+                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
+                "messages:list": 1, "perUser": { "messages:list": 1 } } } }),
+            ),
+            &s.root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let menu = s.app.get("/api/v1/menus/user", Some(&s.admin)).await.json();
+    let group = menu["data"]["menus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == SERVICE)
+        .cloned()
+        .unwrap_or_else(|| panic!("{menu}"));
+    let page = group["children"][1]["path"].as_str().unwrap().to_string();
+    let cookie = s.app.browser_login("admin@whatsapp.com").await;
+    let open = |site: &'static str| {
+        let req = Request::get(page.clone())
+            .header("accept", "text/html")
+            .header("cookie", cookie.clone())
+            .header("sec-fetch-site", site)
+            .header("sec-fetch-mode", "navigate")
+            .body(Body::empty())
+            .unwrap();
+        s.app.request(req)
+    };
+    let html = open("cross-site").await.text();
+    assert!(html.contains("service-table-deferred"), "{html}");
+    // The budget is untouched: the API spends it now.
+    let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Opened from Inti itself, the page calls (and meets the spent budget).
+    let html = open("same-origin").await.text();
+    assert!(html.contains("service-table-error"), "{html}");
+    assert!(!html.contains("service-table-deferred"));
 }

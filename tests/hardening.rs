@@ -486,7 +486,7 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
         .send(
             "POST",
             "/api/v1/users",
-            Some(json!({"email": "new.hire@example.com", "name": "New Hire", "password": "a-long-password-1", "role": "USER"})),
+            Some(json!({"email": "new.hire@example.com", "name": "New Hire", "role": "USER"})),
             &admin,
         )
         .await;
@@ -496,15 +496,12 @@ async fn seats_count_live_grants_and_reactivation_respects_the_limit() {
         "an expired grant frees its seat: {}",
         res.text()
     );
-    // The invitation holds the seat until the new account's first sign-in takes it.
+    // The invitation holds the seat until its owner accepts it with a first password.
     let res = app
-        .post_json(
-            "/api/v1/auth/login",
-            json!({"email": "new.hire@example.com", "password": "a-long-password-1"}),
-            None,
-        )
+        .join_as_new("new.hire@example.com", "a-long-password-1")
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["invitationsAccepted"], 1);
     // Renewing the expired grant would exceed the limit.
     let res = patch_member(&app, &admin, user, json!({"expiresAt": null})).await;
     assert_eq!(res.status, 422, "{}", res.text());
@@ -547,7 +544,7 @@ async fn racing_adds_never_exceed_the_user_limit() {
         .unwrap();
     let adds = (0..4).map(|n| {
         let body = json!({"email": format!("racer{n}@example.com"), "name": format!("Racer {n}"),
-                          "password": "a-long-password-1", "role": "USER"});
+                          "role": "USER"});
         app.send("POST", "/api/v1/users", Some(body), &admin)
     });
     let (results, waited) = tokio::join!(join_all(adds.collect()), async {
@@ -929,6 +926,92 @@ async fn concurrent_correct_logins_never_lock_the_account() {
     assert!(!actions.iter().any(|(a, _)| a == "auth.lockout"));
 }
 
+/// A lock refuses only the network that earned it: guessing from one network never keeps the
+/// owner out from another.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_refuses_only_the_network_that_earned_it() {
+    let app = TestApp::new().await;
+    let login = |password: &str, peer: &str| {
+        let req = axum::http::Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({"email": "superadmin@core.com", "password": password}).to_string(),
+            ))
+            .unwrap();
+        from_peer(req, peer)
+    };
+    let mut refused = 0;
+    for _ in 0..12 {
+        let status = app
+            .request(login("wrong-password", "198.51.100.7"))
+            .await
+            .status;
+        assert!(status == 401 || status == 429, "{status}");
+        refused += usize::from(status == 429);
+    }
+    assert!(refused > 0, "the guessing network was locked");
+    // The owner, elsewhere, with the right password.
+    let res = app.request(login(DEMO_PASSWORD, "203.0.113.20")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // The guessing network stays locked, even with the right password.
+    let res = app.request(login(DEMO_PASSWORD, "198.51.100.7")).await;
+    assert_eq!(res.status, 429, "{}", res.text());
+    assert!(res.header("retry-after").is_some());
+    let actions = audit_actions(&app).await;
+    assert!(actions
+        .iter()
+        .any(|(a, d)| a == "auth.lockout" && d["subject"] == "superadmin@core.com"));
+}
+
+/// Guesses from many networks slow an account down (checks wait their turn and pause once the
+/// failures pile up) but never refuse its owner's right password.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_from_many_networks_slows_the_account_but_never_locks_it() {
+    let app = TestApp::with_settings(|s| s.auth.lockout.account_failures = 2).await;
+    let login = |password: &str, peer: String| {
+        let req = axum::http::Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({"email": "user@taskmanager.com", "password": password}).to_string(),
+            ))
+            .unwrap();
+        from_peer(req, &peer)
+    };
+    // Two failures from each of eight networks: no network is locked yet, the account has
+    // eight times its free failures.
+    for n in 0..8 {
+        for _ in 0..2 {
+            let res = app
+                .request(login("wrong-password", format!("198.51.100.{n}")))
+                .await;
+            assert_eq!(res.status, 401, "{}", res.text());
+        }
+    }
+    let started = std::time::Instant::now();
+    let res = app
+        .request(login(DEMO_PASSWORD, "203.0.113.20".into()))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert!(
+        started.elapsed() >= inti::server::auth::throttle::FLOOD_DELAY,
+        "a flooded account's check waits first"
+    );
+    // The success cleared the account-wide count: the next sign-in does not wait.
+    let mut conn = app.state.redis.get().await.unwrap();
+    let key = format!(
+        "{}bf:count:acctall:user@taskmanager.com",
+        app.state.settings.redis.key_prefix
+    );
+    let count: Option<i64> = deadpool_redis::redis::cmd("GET")
+        .arg(key)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(count, None);
+    let actions = audit_actions(&app).await;
+    assert!(!actions.iter().any(|(a, _)| a == "auth.lockout"));
+}
+
 /// What the throttle holds for a subject, read straight from Redis.
 async fn running_checks(app: &TestApp, subject: &str) -> i64 {
     let mut conn = app.state.redis.get().await.unwrap();
@@ -962,7 +1045,14 @@ async fn every_check_gives_its_slot_back_whatever_its_outcome() {
     }
     // The account is locked now: the refused attempt must not keep the address's slot.
     assert_eq!(app.request(login(DEMO_PASSWORD)).await.status, 429);
-    assert_eq!(running_checks(&app, "acct:user@taskmanager.com").await, 0);
+    assert_eq!(
+        running_checks(&app, "acct:user@taskmanager.com|192.0.2.9").await,
+        0
+    );
+    assert_eq!(
+        running_checks(&app, "acctall:user@taskmanager.com").await,
+        0
+    );
     assert_eq!(running_checks(&app, "ip:192.0.2.9").await, 0);
     // The audit filter matches what it parsed, not the raw text.
     let root = app.token("superadmin@core.com").await;

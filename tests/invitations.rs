@@ -12,7 +12,7 @@ use serde_json::json;
 async fn adding_an_address_answers_the_same_whether_or_not_it_has_an_account() {
     let app = TestApp::new().await;
     let admin = app.token("admin@taskmanager.com").await;
-    let add = |email: &str| json!({"email": email, "name": "Someone", "password": "a long password", "role": "USER"});
+    let add = |email: &str| json!({"email": email, "name": "Someone", "role": "USER"});
     let existing = app
         .post_json("/api/v1/users", add("admin@whatsapp.com"), Some(&admin))
         .await;
@@ -61,7 +61,7 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     let res = app
         .post_json(
             "/api/v1/users",
-            json!({"email": "admin@whatsapp.com", "name": "x", "password": "a long password", "role": "USER"}),
+            json!({"email": "admin@whatsapp.com", "name": "x", "role": "USER"}),
             Some(&admin),
         )
         .await;
@@ -108,7 +108,7 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     let res = app
         .post_json(
             "/api/v1/users",
-            json!({"email": "superadmin@core.com", "name": "x", "password": "a long password", "role": "USER"}),
+            json!({"email": "superadmin@core.com", "name": "x", "role": "USER"}),
             Some(&admin),
         )
         .await;
@@ -134,7 +134,7 @@ async fn a_revoked_invitation_cannot_be_accepted_and_other_tenants_cannot_revoke
     let res = app
         .post_json(
             "/api/v1/users",
-            json!({"email": "admin@whatsapp.com", "name": "x", "password": "a long password", "role": "USER"}),
+            json!({"email": "admin@whatsapp.com", "name": "x", "role": "USER"}),
             Some(&admin),
         )
         .await;
@@ -181,7 +181,7 @@ async fn an_address_taken_while_it_is_invited_is_invited_not_refused() {
     .await
     .unwrap();
     let add = json!({"email": "contested@example.com", "name": "Someone",
-                     "password": "a long password", "role": "USER"});
+                     "role": "USER"});
     let (res, waited) = tokio::join!(app.post_json("/api/v1/users", add, Some(&admin)), async {
         // The invitation's insert waits on the uncommitted email; then it commits.
         let mut waited = false;
@@ -214,12 +214,10 @@ async fn an_address_taken_while_it_is_invited_is_invited_not_refused() {
     struct Invited {
         #[diesel(sql_type = diesel::sql_types::Text)]
         name: String,
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        auto_accept: bool,
     }
     let mut conn = app.db.conn().await;
     let rows: Vec<Invited> = diesel::sql_query(
-        "SELECT u.name, i.auto_accept FROM users u JOIN invitations i ON i.user_id = u.id \
+        "SELECT u.name FROM users u JOIN invitations i ON i.user_id = u.id \
          WHERE u.email = 'contested@example.com'",
     )
     .load(&mut conn)
@@ -227,8 +225,4 @@ async fn an_address_taken_while_it_is_invited_is_invited_not_refused() {
     .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name, "Elsewhere");
-    assert!(
-        !rows[0].auto_accept,
-        "an existing account accepts by itself"
-    );
 }

@@ -371,7 +371,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     ] {
         diesel::sql_query(sql).execute(&mut owner).await.unwrap();
     }
-    const TABLES: [&str; 22] = [
+    const TABLES: [&str; 24] = [
         "tenants",
         "users",
         "user_tenant_access",
@@ -394,6 +394,8 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "health_rounds",
         "menu_layouts",
         "inti_versions",
+        "account_tokens",
+        "mail_outbox",
     ];
     let mut counts = Vec::new();
     for t in TABLES {
@@ -565,6 +567,44 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             ),
         }
     }
+    // An account's password, address and standing, and services' sealed secrets, are out of
+    // a tenant scope's reach even on its own rows: only the functions that own those flows
+    // change them, and only platform work reads the ciphertexts.
+    let refused = [
+        format!("UPDATE users SET password_hash = 'x' WHERE id = '{a_admin}'"),
+        format!("UPDATE users SET status = 'SUSPENDED' WHERE home_tenant_id = '{a}'"),
+        format!("UPDATE users SET email = 'x@evil.io' WHERE id = '{a_admin}'"),
+        format!("UPDATE users SET email_verified = true WHERE id = '{a_admin}'"),
+        "SELECT api_key_ciphertext FROM services".to_string(),
+        "SELECT webhook_secret_ciphertext FROM services".to_string(),
+        "SELECT * FROM services".to_string(),
+        "SELECT * FROM inti_service_secrets(NULL)".to_string(),
+        format!("SELECT inti_set_password('{root}', 'x')"),
+        format!("SELECT inti_set_email('{a_admin}', 'x@evil.io')"),
+        format!("SELECT inti_set_account_status('{a_admin}', 'SUSPENDED')"),
+        format!(
+            "INSERT INTO account_tokens (user_id, purpose, token_hash, email, expires_at) \
+             VALUES ('{root}', 'PASSWORD_RESET', '\\x00', 'superadmin@core.com', now() + interval '1 hour')"
+        ),
+    ];
+    for sql in &refused {
+        let err = run(sql.clone()).await.expect_err(sql);
+        assert!(
+            err.contains("permission denied") || err.contains("row-level security"),
+            "{sql}: {err}"
+        );
+    }
+    // The registry itself stays readable, and the account sets its own password.
+    assert!(run("SELECT id, name, display_name FROM services".into())
+        .await
+        .is_ok());
+    assert_eq!(
+        run(format!("SELECT inti_set_password('{a_admin}', 'x')"))
+            .await
+            .unwrap(),
+        1
+    );
+
     let hijacked = diesel::sql_query("SELECT count(*) AS n FROM users WHERE name = 'Hijacked'")
         .get_result::<CountRow>(&mut owner)
         .await

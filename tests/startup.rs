@@ -11,6 +11,12 @@ fn inti(args: &[&str], env: &[(&str, &str)]) -> Output {
         "INTI_MODE",
         "INTI_AUTH_JWT_SECRET",
         "INTI_CONFIG",
+        "INTI_SECRETS_KEYS",
+        "INTI_MAIL_SMTP_URL",
+        "INTI_MAIL_PUBLIC_URL",
+        "INTI_DEMO_WHATSAPP_KEY",
+        "INTI_DEMO_WHATSAPP_WEBHOOK_SECRET",
+        "DEMO_PASSWORD",
     ] {
         cmd.env_remove(key);
     }
@@ -84,4 +90,50 @@ fn create_superadmin_never_takes_the_password_as_an_argument() {
         &[],
     );
     assert!(!out.status.success());
+}
+
+/// Everything production needs but the given variables.
+const PRODUCTION: &[(&str, &str)] = &[
+    ("INTI_MODE", "production"),
+    (
+        "INTI_AUTH_JWT_SECRET",
+        "a-production-jwt-secret-of-32-chars-or-more",
+    ),
+    (
+        "INTI_SECRETS_KEYS",
+        "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+    ),
+    ("INTI_MAIL_SMTP_URL", "smtp://127.0.0.1:2525"),
+    ("INTI_MAIL_PUBLIC_URL", "https://inti.example"),
+    ("DEMO_PASSWORD", "a-demo-password-for-production"),
+];
+
+fn production_without(missing: &[&str]) -> Vec<(&'static str, &'static str)> {
+    PRODUCTION
+        .iter()
+        .copied()
+        .filter(|(k, _)| !missing.contains(k))
+        .collect()
+}
+
+#[test]
+fn production_seeds_no_published_demo_secret() {
+    // Checked before any database is reached: the line names what is missing.
+    let out = inti(&["seed-demo"], &production_without(&[]));
+    let err = one_line_error(&out);
+    assert!(err.contains("INTI_DEMO_WHATSAPP_KEY"), "{err}");
+    let mut env = production_without(&[]);
+    env.push(("INTI_DEMO_WHATSAPP_KEY", "a-real-key"));
+    let err = one_line_error(&inti(&["seed-demo"], &env));
+    assert!(err.contains("INTI_DEMO_WHATSAPP_WEBHOOK_SECRET"), "{err}");
+}
+
+#[test]
+fn production_without_smtp_refuses_to_start() {
+    let out = inti(&["serve"], &production_without(&["INTI_MAIL_SMTP_URL"]));
+    let err = one_line_error(&out);
+    assert!(err.contains("INTI_MAIL_SMTP_URL"), "{err}");
+    let out = inti(&["serve"], &production_without(&["INTI_MAIL_PUBLIC_URL"]));
+    let err = one_line_error(&out);
+    assert!(err.contains("INTI_MAIL_PUBLIC_URL"), "{err}");
 }

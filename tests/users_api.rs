@@ -41,7 +41,7 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
         ]
     );
 
-    let new = json!({"email": "New.Person@Example.com", "name": "New Person", "password": "a long password", "role": "user"});
+    let new = json!({"email": "New.Person@Example.com", "name": "New Person", "role": "user"});
     let res = app.post_json("/api/v1/users", new, Some(&admin)).await;
     assert_eq!(res.status, 202, "{}", res.text());
     let invited = res.json()["data"].clone();
@@ -50,6 +50,11 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
     assert_eq!(invited["status"], "PENDING");
     assert!(invited.get("passwordHash").is_none() && !res.text().contains("argon2"));
 
+    // No password exists until the address's owner chooses one from the mailed link.
+    let joined = app
+        .join_as_new("new.person@example.com", "a long password")
+        .await;
+    assert_eq!(joined.status, 200, "{}", joined.text());
     let login = app
         .post_json(
             "/api/v1/auth/login",
@@ -61,7 +66,7 @@ async fn a_tenant_admin_manages_their_own_tenant_only() {
     assert_eq!(
         login.json()["data"]["tenants"][0]["domain"],
         "taskmanager",
-        "their first sign-in accepted the invitation that created the account"
+        "they accepted the invitation while choosing their password"
     );
 
     // Another tenant's member is not found, for every verb.

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectHydrated, expectSignedOut, inviteNewUser, logIn } from './helpers';
+import { DEMO_PASSWORD, expectHydrated, expectSignedOut, inviteNewUser, logIn, mailedLink } from './helpers';
 
 test('the account page refuses a password change without the right current password', async ({ page }) => {
   await logIn(page, 'user@taskmanager.com');
@@ -44,6 +44,37 @@ test('a successful password change signs the other sessions out and the new pass
   await logIn(two, email, 'second-password-2');
   await expect(two.getByTestId('current-tenant')).toHaveText('Task Manager');
 });
+
+test('a forgotten password is reset from the mailed link, and the old one stops working', async ({ page, request }) => {
+  const email = await inviteNewUser(request, 'admin@taskmanager.com', 'forgetful', 'first-password-1');
+  await page.goto('/login');
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+  await expectHydratedForm(page, 'Forgot password');
+  const form = page.getByRole('form', { name: 'Forgot password' });
+  await form.getByLabel('Email').fill(email);
+  await form.getByRole('button', { name: 'Send me a link' }).click();
+  await expect(page.getByTestId('reset-requested')).toBeVisible();
+
+  await page.goto(await mailedLink(request, email));
+  await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  await expectHydratedForm(page, 'Choose a password');
+  const choose = page.getByRole('form', { name: 'Choose a password' });
+  await choose.getByLabel(/New password/).fill('second-password-2');
+  await choose.getByRole('button', { name: 'Change my password' }).click();
+  await expect(page.getByTestId('password-set')).toBeVisible();
+
+  await logIn(page, email, 'first-password-1');
+  await expect(page.getByTestId('login-error')).toHaveText('Invalid email or password');
+  await logIn(page, email, 'second-password-2');
+  await expect(page.getByTestId('current-tenant')).toHaveText('Task Manager');
+});
+
+/** Waits until the page's form runs in the browser (its answer shows without a reload). */
+async function expectHydratedForm(page: import('@playwright/test').Page, name: string) {
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('form', { name })).toBeVisible();
+}
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });

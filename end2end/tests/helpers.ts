@@ -32,8 +32,25 @@ export async function expectSignedOut(page: Page) {
   await expect(page.getByRole('heading', { name: 'Sign in to Inti' })).toBeVisible();
 }
 
-/** Invites a new address into a tenant through the API, as that tenant's admin; the new
- *  account joins at its first sign-in. Answers the email. */
+/** The one-time link most recently mailed to `email`, read from the dev server's mailbox
+ *  page (dev mode without SMTP keeps mail there). */
+export async function mailedLink(request: APIRequestContext, email: string): Promise<string> {
+  let link: string | undefined;
+  await expect(async () => {
+    const page = await request.get('/dev/mailbox');
+    expect(page.status()).toBe(200);
+    const html = await page.text();
+    const at = html.indexOf(`data-to="${email}"`);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const found = html.slice(at).match(/href="(http[^"]*token=[0-9a-f]+)"/);
+    expect(found).not.toBeNull();
+    link = found![1];
+  }).toPass({ timeout: 10_000 });
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+/** Invites a new address into a tenant through the API, as that tenant's admin, then (as the
+ *  address's owner) opens the mailed link, chooses `password` and accepts. Answers the email. */
 export async function inviteNewUser(
   request: APIRequestContext,
   adminEmail: string,
@@ -48,8 +65,16 @@ export async function inviteNewUser(
   const token = (await login.json()).data.tokens.accessToken;
   const invite = await request.post('/api/v1/users', {
     headers: { authorization: `Bearer ${token}` },
-    data: { email, name: `${prefix} person`, password, role: 'USER' },
+    data: { email, name: `${prefix} person`, role: 'USER' },
   });
   expect(invite.status()).toBe(202);
+  const token = new URLSearchParams((await mailedLink(request, email)).split('?')[1]).get('token');
+  const link = await request.post('/api/v1/auth/link', { data: { token } });
+  expect(link.status()).toBe(200);
+  const accept = (await link.json()).data.invitations.map((i: { id: string }) => i.id);
+  const set = await request.post('/api/v1/auth/password-reset/confirm', {
+    data: { token, newPassword: password, acceptInvitations: accept },
+  });
+  expect(set.status()).toBe(200);
   return email;
 }

@@ -1,13 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { expectSignedOut, inviteNewUser, logIn } from './helpers';
+import { expectSignedOut, inviteNewUser, logIn, mailedLink } from './helpers';
 
 function utcInSeconds(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
 }
 
-test('a tenant admin invites a new user who then signs in, and whose access stops when it expires', async ({ page, browser }) => {
-  // Waits for a real expiry, 25 seconds after the invitation.
-  test.setTimeout(90_000);
+test('a tenant admin invites a new user, who chooses their own password from the mail, accepts, signs in, and whose access stops when it expires', async ({ page, browser, request }) => {
+  // Waits for a real expiry, 40 seconds after the invitation.
+  test.setTimeout(120_000);
   const email = `agent-${Date.now()}@taskmanager.com`;
   await logIn(page, 'admin@taskmanager.com');
   await expect(page.getByTestId('user-name')).toHaveText('Task Manager Admin');
@@ -17,13 +17,10 @@ test('a tenant admin invites a new user who then signs in, and whose access stop
   const form = page.getByRole('form', { name: 'Add a user' });
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Name').fill('Temporary Agent');
-  await form.getByLabel(/Initial password/).fill('short');
-  await form.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(form.getByRole('alert')).toContainText('at least 10 characters');
-
-  await form.getByLabel(/Initial password/).fill('temporary-password');
+  // No admin chooses another person's password: the form has no such field.
+  await expect(form.getByLabel(/password/i)).toHaveCount(0);
   await form.getByLabel('Role').selectOption('USER');
-  await form.getByLabel(/Access expires/).fill(utcInSeconds(25));
+  await form.getByLabel(/Access expires/).fill(utcInSeconds(40));
   await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
   await expect(page.getByTestId('pending-invitations').locator(`li[data-email="${email}"]`)).toContainText('USER');
@@ -32,9 +29,22 @@ test('a tenant admin invites a new user who then signs in, and whose access stop
   await expect(page.getByTestId('member-table')).toContainText('user@taskmanager.com');
   await expect(page.locator(`tr[data-email="${email}"]`)).toHaveCount(0);
 
-  // The new user signs in, in their own browser: that accepts the invitation.
+  // In their own browser, the new user opens the mailed link, chooses a password and
+  // accepts the invitation, then signs in.
   const context = await browser.newContext();
   const theirs = await context.newPage();
+  await theirs.goto(await mailedLink(request, email));
+  await expect(theirs.getByRole('heading', { name: 'Welcome to Inti' })).toBeVisible();
+  await expect(theirs.locator('main[data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
+  await expect(theirs.getByTestId('link-email')).toHaveText(email);
+  const choose = theirs.getByRole('form', { name: 'Choose a password' });
+  await expect(choose.getByTestId('link-invitation')).toContainText('Join Task Manager as USER');
+  await choose.getByLabel(/New password/).fill('temporary-password');
+  await choose.getByRole('button', { name: 'Set my password' }).click();
+  await expect(theirs.getByTestId('password-set')).toContainText('you joined 1 tenant(s)');
+  // The link is spent.
+  await theirs.goto(await mailedLink(request, email));
+  await expect(theirs.getByTestId('link-error')).toBeVisible();
   await logIn(theirs, email, 'temporary-password');
   await expect(theirs.getByTestId('user-name')).toHaveText('Temporary Agent');
   await expect(theirs.getByTestId('current-tenant')).toHaveText('Task Manager');
@@ -95,7 +105,6 @@ test('an existing account is invited, not attached, and joins when its owner acc
   const form = page.getByRole('form', { name: 'Add a user' });
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Name').fill('Anything');
-  await form.getByLabel(/Initial password/).fill('ignored-for-existing');
   await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
   await page.reload();

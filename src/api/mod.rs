@@ -7,6 +7,7 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod forms;
+pub mod links;
 pub mod menus;
 pub mod roles;
 pub mod service_pages;

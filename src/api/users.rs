@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{
-    error::AppError, invitation::Invitation, login::Password, member::Member, paging::Page,
-};
+use crate::domain::{error::AppError, invitation::Invitation, member::Member, paging::Page};
 
 #[server(prefix = "/api", endpoint = "users_list")]
 pub async fn list_members(
@@ -32,16 +30,12 @@ pub async fn list_members(
 pub async fn add_member(
     email: String,
     name: String,
-    password: Password,
     role: String,
     expires_at: String,
 ) -> Result<Invitation, AppError> {
     use crate::{
         api::context,
-        server::{
-            secret::Secret,
-            services::{invitations, members},
-        },
+        server::services::{invitations, members},
     };
     context::respond(
         async {
@@ -50,7 +44,6 @@ pub async fn add_member(
             let input = parse_local_utc(&expires_at).map(|expires_at| members::NewMember {
                 email,
                 name,
-                password: Some(Secret::new(password.0)),
                 role,
                 expires_at,
             });
@@ -133,4 +126,45 @@ fn parse_local_utc(raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, A
         .ok_or_else(|| {
             AppError::validation("expiresAt", "Enter a date and time like 2026-12-31T17:00")
         })
+}
+
+/// Every account on the platform, searched by address or name (super admins).
+#[server(prefix = "/api", endpoint = "accounts_list")]
+pub async fn list_accounts(
+    search: Option<String>,
+    page: Option<i64>,
+) -> Result<Page<crate::domain::member::Account>, AppError> {
+    use crate::{api::context, server::services::members};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let query = members::ListQuery {
+                search,
+                page,
+                per_page: None,
+            };
+            members::list_all(&state, &actor, Ok(query)).await
+        }
+        .await,
+    )
+}
+
+/// Suspends, reactivates or deactivates an account on the whole platform (super admins).
+#[server(prefix = "/api", endpoint = "accounts_set_status")]
+pub async fn set_account_status(
+    id: String,
+    status: String,
+) -> Result<crate::domain::member::Account, AppError> {
+    use crate::{api::context, server::services::members};
+    context::respond(
+        async {
+            let state = context::state()?;
+            let actor = context::actor(&state).await?;
+            let id = id.parse().map_err(|_| AppError::NotFound);
+            members::set_account_status(&state, &actor, id, Ok(status), &context::client().await)
+                .await
+        }
+        .await,
+    )
 }

@@ -19,6 +19,10 @@ pub struct AuditEntryView {
     pub target_id: Option<String>,
     pub client_ip: Option<String>,
     pub details: serde_json::Value,
+    /// Platform staff (a super admin) acted. A business tenant's view shows such an entry
+    /// without the person's id, address or network.
+    #[serde(default)]
+    pub actor_platform: bool,
 }
 
 crate::closed_set! {
@@ -32,6 +36,10 @@ crate::closed_set! {
         AuthLockoutEnd => "auth.lockout_end",
         AccountRename => "account.rename",
         AccountPasswordChange => "account.password_change",
+        AccountPasswordResetRequest => "account.password_reset_request",
+        AccountPasswordSet => "account.password_set",
+        AccountEmailChangeRequest => "account.email_change_request",
+        AccountEmailChange => "account.email_change",
         RoleCreate => "role.create",
         RoleUpdate => "role.update",
         RoleDelete => "role.delete",
@@ -40,6 +48,7 @@ crate::closed_set! {
         UserUpdate => "user.update",
         UserRemove => "user.remove",
         UserCreateSuperadmin => "user.create_superadmin",
+        UserStatusChange => "user.status_change",
         UserInvite => "user.invite",
         InvitationAccept => "invitation.accept",
         InvitationDecline => "invitation.decline",

@@ -18,6 +18,22 @@ pub struct Invitation {
     pub access_expires_at: Option<DateTime<Utc>>,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    /// Where the invitation's e-mail stands (`PENDING`, `SENDING`, `SENT`, `FAILED`), for
+    /// the inviting tenant; `None` to the invitee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+}
+
+/// What a one-time link from an e-mail opens, as its page shows it before it is used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    /// `INVITATION` (choose a first password), `PASSWORD_RESET` or `EMAIL_CHANGE`.
+    pub purpose: String,
+    /// The account's address (for `EMAIL_CHANGE`, the new address it confirms).
+    pub email: String,
+    /// The account's pending invitations, to accept while choosing a first password.
+    pub invitations: Vec<Invitation>,
 }
 
 crate::closed_set! {

@@ -81,22 +81,10 @@ pub async fn run() -> Result<(), StartupError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::DemoWhatsapp { port, webhook_url } => {
-            let secret = |var: &str, dev: &str| match std::env::var(var) {
-                Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
-                _ if settings.mode == Mode::Dev => Ok(Secret::new(dev)),
-                _ => Err(StartupError::Other(format!(
-                    "{var} must be set outside dev mode"
-                ))),
-            };
+            let (api_key, webhook_secret) = demo_secrets(&settings)?;
             let config = crate::server::demo_whatsapp::DemoConfig {
-                api_key: secret(
-                    "INTI_DEMO_WHATSAPP_KEY",
-                    builtin_services::DEMO_WHATSAPP_KEY,
-                )?,
-                webhook_secret: secret(
-                    "INTI_DEMO_WHATSAPP_WEBHOOK_SECRET",
-                    builtin_services::DEMO_WHATSAPP_WEBHOOK_SECRET,
-                )?,
+                api_key,
+                webhook_secret,
                 webhook_url: Some(webhook_url),
                 delivery_delay: std::time::Duration::from_secs(1),
             };
@@ -108,8 +96,11 @@ pub async fn run() -> Result<(), StartupError> {
         Command::Migrate => migrate(&settings).await,
         Command::SeedDemo => {
             let password = settings.demo_password()?;
+            let secrets = demo_secrets(&settings)?;
             let state = startup::connect(settings).await?;
-            demo::seed(&state, &password).await.map_err(app_error)?;
+            demo::seed(&state, &password, &secrets)
+                .await
+                .map_err(app_error)?;
             println!("Demo data is in place.");
             Ok(())
         }
@@ -177,12 +168,16 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
     if mode == Mode::Dev {
         if let Some(password) = &demo_password {
             if demo::is_empty(&state).await.map_err(app_error)? {
-                demo::seed(&state, password).await.map_err(app_error)?;
+                let secrets = demo_secrets(&state.settings)?;
+                demo::seed(&state, password, &secrets)
+                    .await
+                    .map_err(app_error)?;
                 tracing::info!("seeded demo data into the empty database");
             }
         }
     }
     crate::server::gateway::health::start(&state);
+    crate::server::mail::start(&state);
     tokio::task::spawn_blocking(crate::server::auth::password::warm_up)
         .await
         .map_err(|e| StartupError::Other(e.to_string()))?;
@@ -220,6 +215,14 @@ fn superadmin_password() -> Result<Secret, StartupError> {
         ));
     }
     Ok(Secret::new(password))
+}
+
+/// The demo service's secrets: from the environment, or the published ones in dev mode only.
+fn demo_secrets(settings: &Settings) -> Result<(Secret, Secret), StartupError> {
+    Ok(settings.demo_whatsapp_secrets(
+        builtin_services::DEMO_WHATSAPP_KEY,
+        builtin_services::DEMO_WHATSAPP_WEBHOOK_SECRET,
+    )?)
 }
 
 fn app_error(e: crate::domain::error::AppError) -> StartupError {

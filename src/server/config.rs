@@ -46,7 +46,23 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub secrets: SecretsSettings,
     pub gateway: GatewaySettings,
+    pub mail: MailSettings,
     pub leptos: LeptosOptions,
+}
+
+/// Outgoing mail (invitations, password resets, address changes).
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `mail.smtp_url`: `smtp://host:port` (plain, for a relay on the host or network),
+    /// `smtp://...?tls=required` (STARTTLS) or `smtps://user:pass@host` (TLS), as lettre
+    /// reads them. `None` only in dev mode: mail then goes to `/dev/mailbox`.
+    pub smtp_url: Option<Secret>,
+    /// `mail.from`: the sender, `Name <address>` or an address.
+    pub from: String,
+    /// `mail.public_url`: the base URL put in links, without a trailing slash.
+    pub public_url: String,
+    /// How often the outbox is looked at for due mail (`mail.poll_secs`).
+    pub poll_interval: Duration,
 }
 
 /// Keys that seal secrets at rest (`secrets.keys` = `id:base64,...`, 32-byte keys;
@@ -371,6 +387,7 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mail = mail_settings(&src, mode, &leptos)?;
         Ok(Self {
             mode,
             trusted_proxies,
@@ -379,8 +396,33 @@ impl Settings {
             auth,
             secrets,
             gateway,
+            mail,
             leptos,
         })
+    }
+
+    /// The demo WhatsApp service's API key and webhook secret (`INTI_DEMO_WHATSAPP_KEY`,
+    /// `INTI_DEMO_WHATSAPP_WEBHOOK_SECRET`), shared by `seed-demo` and `demo-whatsapp`. Dev
+    /// mode falls back to the published demo values; elsewhere they must be set, so that no
+    /// production registry ever holds a secret printed in the source.
+    pub fn demo_whatsapp_secrets(
+        &self,
+        published_key: &str,
+        published_secret: &str,
+    ) -> Result<(Secret, Secret), ConfigError> {
+        let read = |var: &str, published: &str| {
+            match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Secret::new(v)),
+            _ if self.mode == Mode::Dev => Ok(Secret::new(published)),
+            _ => Err(ConfigError(format!(
+                "{var} must be set outside dev mode (the demo service's published secrets are for dev only)"
+            ))),
+        }
+        };
+        Ok((
+            read("INTI_DEMO_WHATSAPP_KEY", published_key)?,
+            read("INTI_DEMO_WHATSAPP_WEBHOOK_SECRET", published_secret)?,
+        ))
     }
 
     /// The demo users' password: `DEMO_PASSWORD`, or the README's default in dev mode only.
@@ -393,6 +435,58 @@ impl Settings {
             )),
         }
     }
+}
+
+fn mail_settings(
+    src: &Source,
+    mode: Mode,
+    leptos: &LeptosOptions,
+) -> Result<MailSettings, ConfigError> {
+    let smtp_url: Option<String> = src.get("mail", "smtp_url")?;
+    let smtp_url = smtp_url.filter(|u| !u.trim().is_empty());
+    if let Some(url) = &smtp_url {
+        if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+            return Err(ConfigError(format!(
+                "mail.smtp_url must start with smtp:// or smtps:// (got {})",
+                host_label(url)
+            )));
+        }
+    }
+    if smtp_url.is_none() && mode == Mode::Production {
+        return Err(ConfigError(
+            "mail.smtp_url is required in production mode: invitations and password resets are sent by e-mail; set INTI_MAIL_SMTP_URL (smtp://host:port or smtps://user:password@host)".into(),
+        ));
+    }
+    let public_url: Option<String> = src.get("mail", "public_url")?;
+    let public_url = match (public_url.filter(|u| !u.trim().is_empty()), mode) {
+        (Some(u), _) => u.trim().trim_end_matches('/').to_string(),
+        (None, Mode::Dev) => format!("http://{}", leptos.site_addr),
+        (None, Mode::Production) => {
+            return Err(ConfigError(
+                "mail.public_url is required in production mode: the https:// address people open Inti at, put in the links of invitations and password resets (INTI_MAIL_PUBLIC_URL)".into(),
+            ))
+        }
+    };
+    match url::Url::parse(&public_url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+        _ => {
+            return Err(ConfigError(format!(
+                "mail.public_url must be an http(s) URL, got \"{public_url}\""
+            )))
+        }
+    }
+    let from = src.get_or("mail", "from", "Inti <no-reply@localhost>".to_string())?;
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError(format!(
+            "mail.from must be an address or Name <address>, got \"{from}\""
+        )));
+    }
+    Ok(MailSettings {
+        smtp_url: smtp_url.map(Secret::new),
+        from,
+        public_url,
+        poll_interval: src.secs("mail", "poll_secs", 2)?,
+    })
 }
 
 /// A fixed key for dev mode only (like the dev JWT secret): production refuses to start
@@ -480,10 +574,21 @@ mod tests {
     fn production_is_the_default_mode() {
         let secret = "x".repeat(MIN_SECRET_LEN);
         let key = "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-        let text =
-            format!("[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{LEPTOS}");
+        let mail = "[mail]\nsmtp_url = \"smtp://mail.example:25\"\npublic_url = \"https://inti.example/\"\n";
+        let text = format!(
+            "[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{mail}{LEPTOS}"
+        );
         let s = Settings::from_toml("t", &text).unwrap();
         assert_eq!(s.mode, Mode::Production);
+        assert_eq!(s.mail.public_url, "https://inti.example");
+        // Without an SMTP server, production refuses to start with one line naming it.
+        let text =
+            format!("[auth]\njwt_secret = \"{secret}\"\n[secrets]\nkeys = \"{key}\"\n{LEPTOS}");
+        let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+        assert!(
+            err.contains("INTI_MAIL_SMTP_URL") && !err.contains('\n'),
+            "{err}"
+        );
         assert_eq!(s.secrets.active_key, "k1");
         assert!(
             s.gateway.allowed_private_hosts.is_empty(),

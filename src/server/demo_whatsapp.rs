@@ -87,6 +87,16 @@ pub fn router(config: DemoConfig) -> Router {
             get(|| async { Redirect::temporary("http://127.0.0.1:6379/") }),
         )
         .route("/faults/headers", get(headers))
+        .route("/faults/echo", post(echo))
+        .route(
+            "/faults/page",
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "text/html")],
+                    "<form action=/steal><input name=p></form>",
+                )
+            }),
+        )
         .layer(middleware::from_fn_with_state(demo.clone(), require_key))
         .with_state(demo)
 }
@@ -300,6 +310,15 @@ struct Huge {
 async fn huge(Query(q): Query<Huge>) -> Response {
     let n = q.bytes.unwrap_or(2 * 1024 * 1024).min(64 * 1024 * 1024);
     ([("content-type", "text/plain")], "x".repeat(n)).into_response()
+}
+
+/// What the service received, for the gateway's tests: the body as text, and its type.
+async fn echo(headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    Json(json!({
+        "contentType": headers.get("content-type").and_then(|v| v.to_str().ok()),
+        "body": String::from_utf8_lossy(&body),
+    }))
+    .into_response()
 }
 
 async fn headers(State(demo): State<Demo>, headers: HeaderMap) -> Response {

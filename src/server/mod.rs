@@ -9,6 +9,7 @@ pub mod error;
 pub mod gateway;
 pub mod http;
 pub mod keyring;
+pub mod mail;
 pub mod outbound;
 pub mod secret;
 pub mod services;

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::account::{take_password_notice, ChangePassword, Rename},
+    api::{
+        account::{take_password_notice, ChangePassword, Rename},
+        links::ChangeEmail,
+    },
     domain::account::SessionView,
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
@@ -14,6 +17,8 @@ pub fn AccountPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let rename = ServerAction::<Rename>::new();
     let password = ServerAction::<ChangePassword>::new();
+    let email = ServerAction::<ChangeEmail>::new();
+    let email_sent = move || email.value().with(|v| matches!(v, Some(Ok(()))));
     let renamed = move || rename.value().with(|v| matches!(v, Some(Ok(()))));
     // A change posted without JavaScript comes back here through a redirect, its answer
     // waiting in the session; the hydrated form shows the action's answer instead.
@@ -67,6 +72,25 @@ pub fn AccountPage() -> impl IntoView {
                         <FieldError message=field_error(password, "newPassword") />
                     </label>
                     <button type="submit" class=BUTTON>"Change password"</button>
+                </ActionForm>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                <h2 class="text-sm font-semibold text-slate-700">"Email address"</h2>
+                <ActionForm action=email attr:class="mt-3 space-y-3" attr:aria-label="Email address">
+                    <p class="text-xs text-slate-500">"We send a link to the new address; it replaces the old one when you open it."</p>
+                    <FieldError message=form_error(email) />
+                    {move || email_sent().then(|| view! { <p role="status" data-testid="email-change-sent" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">"Check the new address's inbox for the link (valid 24 hours)."</p> })}
+                    <label class="block text-sm">
+                        <span class="font-medium text-slate-700">"New address"</span>
+                        <input type="email" name="new_email" required autocomplete="email" class=INPUT />
+                        <FieldError message=field_error(email, "newEmail") />
+                    </label>
+                    <label class="block text-sm">
+                        <span class="font-medium text-slate-700">"Current password"</span>
+                        <input type="password" name="current_password" required autocomplete="current-password" class=INPUT />
+                        <FieldError message=field_error(email, "currentPassword") />
+                    </label>
+                    <button type="submit" class=BUTTON>"Send the link"</button>
                 </ActionForm>
             </section>
         </div>

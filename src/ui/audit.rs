@@ -98,9 +98,15 @@ fn AuditTable(
                 <tbody class="divide-y divide-slate-100">
                     {page.items.into_iter().map(|e| {
                         let failed = e.outcome == "FAILURE";
-                        let who = e.actor_email.clone()
-                            .or_else(|| e.details.get("email").and_then(|v| v.as_str()).map(|s| format!("{s} (unverified)")))
-                            .unwrap_or_else(|| "—".into());
+                        let who = match (&e.actor_email, e.actor_platform) {
+                            (Some(email), true) => format!("{email} (platform staff)"),
+                            (Some(email), false) => email.clone(),
+                            // Shown to a tenant without who it was.
+                            (None, true) => "Platform staff".into(),
+                            (None, false) => e.details.get("email").and_then(|v| v.as_str())
+                                .map(|s| format!("{s} (unverified)"))
+                                .unwrap_or_else(|| "—".into()),
+                        };
                         view! {
                             <tr>
                                 <td class="whitespace-nowrap px-4 py-2 tabular-nums text-slate-600">{crate::ui::time::second(&e.occurred_at)}</td>

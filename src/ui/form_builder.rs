@@ -27,6 +27,7 @@ use crate::{
         dnd::{indicator_class, Announcer, DragHandle, Sortable},
         form::{BUTTON, INPUT},
         generated_form::{GeneratedForm, Mode},
+        text::textarea_html,
     },
 };
 
@@ -680,7 +681,7 @@ fn FieldProperties(
                                 FieldOption { value: value.trim().to_string(), label: label.trim().to_string() }
                             }).collect();
                             set(Box::new(move |f| f.options = options));
-                        }>{options_text}</textarea>
+                        } inner_html=textarea_html(&options_text)></textarea>
                 </label>
             })}
             {texty.then(|| view! {

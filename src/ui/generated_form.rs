@@ -18,7 +18,10 @@ use crate::{
         values::{self, Pairs},
         FieldError, PATTERN_MISMATCH,
     },
-    ui::form::{BUTTON, INPUT},
+    ui::{
+        form::{BUTTON, INPUT},
+        text::textarea_html,
+    },
 };
 
 /// What submitting does: send to the service, or (the builder's preview) only check.
@@ -661,7 +664,8 @@ fn control(
                 prop:value=move || value.get()
                 on:input=move |e| { value.set(event_target_value(&e)); edited(); }
                 on:blur=move |_| touch()
-            >{value.get_untracked()}</textarea>
+                inner_html=textarea_html(&value.get_untracked())
+            ></textarea>
         }
         .into_any(),
         (FieldType::Select, Input::Text(value)) => {

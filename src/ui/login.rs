@@ -99,6 +99,9 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </PostForm>
+                <p class="mt-4 text-center text-sm">
+                    <a href="/forgot-password" class="font-medium text-amber-700 underline hover:text-amber-900">"Forgot your password?"</a>
+                </p>
             </div>
         </main>
     }

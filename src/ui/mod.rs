@@ -9,6 +9,7 @@ use leptos::{
 use serde::{de::DeserializeOwned, Serialize};
 
 pub mod account;
+pub mod accounts;
 pub mod audit;
 pub mod dashboard;
 pub mod dnd;
@@ -21,6 +22,7 @@ pub mod layout;
 pub mod login;
 pub mod menus;
 pub mod not_found;
+pub mod recovery;
 pub mod roles;
 pub mod service_page;
 pub mod services;

@@ -26,6 +26,15 @@ pub fn ServicePage() -> impl IntoView {
     let loaded = crate::ui::resource(key, |(service, item, page)| {
         service_page(service, item, page)
     });
+    // Opened from another site, the page came without the service's data: load it now,
+    // from this site.
+    Effect::new(move |_| {
+        let deferred = loaded
+            .with(|v| matches!(v, Some(Ok(p)) if p.table.as_ref().is_some_and(|t| t.deferred)));
+        if deferred {
+            loaded.refetch();
+        }
+    });
     view! {
         <div class="mx-auto max-w-5xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -96,13 +105,24 @@ fn Table(table: TableView) -> impl IntoView {
         page_size,
         total,
         error,
+        deferred,
     } = table;
+    if deferred {
+        return Either::Left(view! {
+            <p role="status" data-testid="service-table-deferred" class="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
+                "Loading the service's data… "
+                <a class="font-medium text-amber-700 underline" href=format!("?page={page}")>"Load it"</a>
+            </p>
+        }
+        .into_any());
+    }
     if let Some(error) = error {
         return Either::Left(view! {
             <p role="alert" data-testid="service-table-error" class="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
                 {error}
             </p>
-        });
+        }
+        .into_any());
     }
     let last_page = total.map(|t| t.div_ceil(u64::from(page_size)).max(1) as u32);
     let prev = (page > 1).then(|| format!("?page={}", page - 1));

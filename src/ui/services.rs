@@ -25,7 +25,10 @@ use crate::{
             AssignmentStatus, AuthType, ServiceStatus, ServiceType, Visibility,
         },
     },
-    ui::form::{field_error, field_error_under, form_error, FieldError, BUTTON, INPUT},
+    ui::{
+        form::{field_error, field_error_under, form_error, FieldError, BUTTON, INPUT},
+        text::textarea_html,
+    },
 };
 
 const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
@@ -411,7 +414,7 @@ fn OverviewTab(service: ServiceView, actions: Actions) -> impl IntoView {
             </label>
             <label class="block text-sm md:col-span-2">
                 <span class=LABEL>"Description"</span>
-                <textarea name="description" rows="3" class=INPUT>{spec.description.unwrap_or_default()}</textarea>
+                <textarea name="description" rows="3" class=INPUT inner_html=textarea_html(&spec.description.unwrap_or_default())></textarea>
                 <FieldError message=e("description") />
             </label>
             <div class="md:col-span-2">
@@ -625,13 +628,13 @@ fn SchemasTab(service: ServiceDetail, actions: Actions) -> impl IntoView {
             <div class="lg:col-span-3"><FieldError message=form_error(schemas) /><Saved action=schemas /></div>
             <label class="block text-sm"><span class=LABEL>"Form schema"</span>
                 " "<a class=LINK href=format!("/admin/forms/{}", spec.name)>"Open in the form builder"</a>
-                <textarea name="form_schema" rows="18" spellcheck="false" class=area.clone()>{form}</textarea>
+                <textarea name="form_schema" rows="18" spellcheck="false" class=area.clone() inner_html=textarea_html(&form)></textarea>
                 <FieldError message=field_error_under(schemas, "formSchema") /></label>
             <label class="block text-sm"><span class=LABEL>"Menu schema"</span>
-                <textarea name="menu_schema" rows="18" spellcheck="false" class=area.clone()>{menu}</textarea>
+                <textarea name="menu_schema" rows="18" spellcheck="false" class=area.clone() inner_html=textarea_html(&menu)></textarea>
                 <FieldError message=field_error_under(schemas, "menuSchema") /></label>
             <label class="block text-sm"><span class=LABEL>"Settings schema (each tenant's custom settings)"</span>
-                <textarea name="settings_schema" rows="18" spellcheck="false" class=area>{settings}</textarea>
+                <textarea name="settings_schema" rows="18" spellcheck="false" class=area inner_html=textarea_html(&settings)></textarea>
                 <FieldError message=field_error_under(schemas, "settingsSchema") /></label>
             <div class="lg:col-span-3">
                 <p class="mb-3 text-xs text-slate-500">"Errors name their JSON path. An empty box removes that schema."</p>
@@ -986,7 +989,7 @@ fn ImportPreview(
             <ActionForm action=register attr:class="space-y-3" attr:aria-label="Register the draft">
                 <label class="block text-sm">
                     <span class=LABEL>"Registration (JSON, edit before registering)"</span>
-                    <textarea name="body" rows="18" spellcheck="false" class=format!("{INPUT} font-mono text-xs")>{body}</textarea>
+                    <textarea name="body" rows="18" spellcheck="false" class=format!("{INPUT} font-mono text-xs") inner_html=textarea_html(&body)></textarea>
                     <FieldError message=form_error(register) />
                 </label>
                 <button type="submit" class=BUTTON disabled=move || register.pending().get()>"Register"</button>

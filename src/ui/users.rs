@@ -169,6 +169,16 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// How far an invitation's e-mail got, in words.
+fn delivery_text(status: Option<&str>) -> &'static str {
+    match status {
+        Some("SENT") => "e-mail sent",
+        Some("FAILED") => "e-mail failed: revoke and invite again",
+        Some(_) => "e-mail queued",
+        None => "",
+    }
+}
+
 #[component]
 fn PendingInvitations(
     list: Vec<Invitation>,
@@ -185,6 +195,7 @@ fn PendingInvitations(
                     <span>
                         <span class="font-medium">{i.email}</span>
                         <span class="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">{i.role}</span>
+                        <span class="ml-2 text-xs text-slate-500" data-testid="invitation-delivery">{delivery_text(i.delivery.as_deref())}</span>
                     </span>
                     {can_manage.then(|| view! {
                         <ActionForm action=revoke>
@@ -273,7 +284,7 @@ fn AddMemberForm(add: ServerAction<AddMember>, roles: Vec<String>) -> impl IntoV
     view! {
         <section class="h-fit rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-sm font-semibold text-slate-700">"Add a user"</h2>
-            <p class="mt-1 text-xs text-slate-500">"They join when they accept the invitation; a new account accepts it at its first sign-in."</p>
+            <p class="mt-1 text-xs text-slate-500">"We e-mail them the invitation. They join when they accept it; someone new first chooses their own password from the e-mailed link."</p>
             <ActionForm action=add attr:class="mt-3 space-y-3" attr:aria-label="Add a user">
                 <FieldError message=form_error(add) />
                 {move || invited().map(|email| view! { <p role="status" class="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{format!("Invitation sent to {email}.")}</p> })}
@@ -286,11 +297,6 @@ fn AddMemberForm(add: ServerAction<AddMember>, roles: Vec<String>) -> impl IntoV
                     <span class="font-medium text-slate-700">"Name"</span>
                     <input name="name" required class=INPUT />
                     <FieldError message=field_error(add, "name") />
-                </label>
-                <label class="block text-sm">
-                    <span class="font-medium text-slate-700">"Initial password (used if the address has no account yet; 10+ characters)"</span>
-                    <input type="password" name="password" autocomplete="new-password" required class=INPUT />
-                    <FieldError message=field_error(add, "password") />
                 </label>
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Role"</span>

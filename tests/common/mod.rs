@@ -231,9 +231,16 @@ impl TestApp {
         let mut settings = settings_for(&db);
         adjust(&mut settings);
         let app = Self::node(Arc::new(db), settings).await;
-        demo::seed(&app.state, &Secret::new(DEMO_PASSWORD))
-            .await
-            .unwrap();
+        demo::seed(
+            &app.state,
+            &Secret::new(DEMO_PASSWORD),
+            &(
+                Secret::new(inti::server::services::builtin_services::DEMO_WHATSAPP_KEY),
+                Secret::new(inti::server::services::builtin_services::DEMO_WHATSAPP_WEBHOOK_SECRET),
+            ),
+        )
+        .await
+        .unwrap();
         app
     }
 
@@ -439,6 +446,52 @@ impl TestApp {
         set_cookie.split(';').next().unwrap().to_string()
     }
 
+    /// The token of the newest one-time link mailed to `email`, read from the outbox as its
+    /// owner (the message is queued whether or not it was sent yet).
+    pub async fn link_token(&self, email: &str) -> String {
+        #[derive(diesel::QueryableByName)]
+        struct Body {
+            #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+            body: Option<String>,
+        }
+        let mut conn = self.db.conn().await;
+        let row: Body = diesel::sql_query(
+            "SELECT body FROM mail_outbox WHERE recipient = $1 AND body LIKE '%token=%' \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind::<Text, _>(email)
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("no link mailed to {email}: {e}"));
+        token_in(&row.body.unwrap_or_default())
+    }
+
+    /// An invited address's owner opens the mailed link, chooses `password` and accepts every
+    /// invitation waiting; answers the confirmation's response.
+    pub async fn join_as_new(&self, email: &str, password: &str) -> Response {
+        let token = self.link_token(email).await;
+        let link = self
+            .post_json(
+                "/api/v1/auth/link",
+                serde_json::json!({"token": token}),
+                None,
+            )
+            .await;
+        assert_eq!(link.status, 200, "{}", link.text());
+        let ids: Vec<Value> = link.json()["data"]["invitations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].clone())
+            .collect();
+        self.post_json(
+            "/api/v1/auth/password-reset/confirm",
+            serde_json::json!({"token": token, "newPassword": password, "acceptInvitations": ids}),
+            None,
+        )
+        .await
+    }
+
     pub async fn login(&self, email: &str) -> Value {
         let res = self
             .post_json(
@@ -450,6 +503,22 @@ impl TestApp {
         assert_eq!(res.status, 200, "login as {email}: {}", res.text());
         res.json()["data"].clone()
     }
+}
+
+/// The token of the first link (`...?token=...`) in a message body, quoted-printable or not.
+pub fn token_in(body: &str) -> String {
+    let plain = body
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let start = plain
+        .find("token=")
+        .unwrap_or_else(|| panic!("no link in: {plain}"))
+        + "token=".len();
+    plain[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 #[derive(Clone)]

@@ -159,6 +159,15 @@ pub fn core_items(core_tenant: bool) -> Vec<MenuNode> {
                 2,
             )
             .needs("service:read"),
+            MenuNode::page(
+                "core.accounts",
+                "Accounts",
+                "/admin/accounts",
+                "users",
+                "PLATFORM",
+                3,
+            )
+            .needs("user:read"),
         ];
         for child in &mut platform.children {
             child.platform = true;

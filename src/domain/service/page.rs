@@ -20,7 +20,7 @@ pub struct ServicePageView {
     pub form: Option<crate::domain::form::view::FormView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableView {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
@@ -29,6 +29,10 @@ pub struct TableView {
     pub total: Option<u64>,
     /// Why there are no rows, when the call failed (the gateway's or the service's words).
     pub error: Option<String>,
+    /// Not loaded: the page was opened from another site, so the service was not called
+    /// (the browser loads it next, from this site).
+    #[serde(default)]
+    pub deferred: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

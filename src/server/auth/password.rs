@@ -144,10 +144,21 @@ pub async fn hash(password: &Secret) -> Result<String, AppError> {
         })
 }
 
-/// Verifies `password` against `stored`, or against a dummy hash when there is no user.
+/// The stored hash of an account whose owner has not chosen a password yet (an invited
+/// address): no password matches it. Not a PHC string, so no hash can ever equal it.
+pub const UNSET: &str = "!unset";
+
+/// Whether a stored hash is a real password (not `UNSET`).
+pub fn is_set(stored: &str) -> bool {
+    !stored.starts_with('!')
+}
+
+/// Verifies `password` against `stored`, or against a dummy hash when there is no user or no
+/// password yet (the same work either way, so timing tells nothing).
 pub async fn verify(password: &Secret, stored: Option<String>) -> Result<bool, AppError> {
     let password = password.clone();
     POOL.run(move || {
+        let stored = stored.filter(|s| is_set(s));
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = verify_blocking(password.expose().as_bytes(), &stored);

@@ -1,10 +1,13 @@
 //! Brute-force protection for credential checks (login, the current-password check,
 //! refresh), shared by every node through Redis. Keycloak's brute-force detection is the
-//! model: failures are counted per account and per client network; past the free ones, each
-//! further failure locks the subject for a wait that doubles up to a maximum, and the lock
-//! ends by itself (a Redis expiry). Checks still running count too (`reserve`), so that
-//! concurrent guesses get no more tries than sequential ones. The lock and its end are
-//! audited by the caller from what `reserve` and `settle` answer.
+//! model: failures are counted per (account, client network) and per network; past the free
+//! ones, each further failure locks that subject for a wait that doubles up to a maximum, and
+//! the lock ends by itself (a Redis expiry). A lock refuses only the network that earned it:
+//! nobody can lock an account's owner out from elsewhere. Across all networks an account is
+//! only slowed down (a cap on checks at once and a short delay once failures pile up), never
+//! locked. Checks still running count too (`reserve`), so that concurrent guesses get no
+//! more tries than sequential ones. The lock and its end are audited by the caller from what
+//! `reserve` and `settle` answer.
 
 use std::time::Duration;
 
@@ -18,40 +21,82 @@ use crate::{
 /// What is being throttled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject<'a> {
-    /// A normalised email (or a user id for the password check).
-    Account(&'a str),
-    /// A client IP address.
+    /// A normalised email (or a user id for the password check) tried from one client
+    /// network (`None`: the address is unknown). Locks that pair only.
+    Account {
+        account: &'a str,
+        ip: Option<&'a str>,
+    },
+    /// A client IP address (counted by its network). Locks that network.
     Ip(&'a str),
+    /// An account tried from anywhere: never locked, only slowed down.
+    AccountWide(&'a str),
 }
+
+/// Checks of one account that may run at once, across every network.
+const ACCOUNT_WIDE_CHECKS: u32 = 4;
+
+/// The pause before each check of an account whose failures across networks exceed twice its
+/// free ones: a flood from many networks slows to a crawl, and the owner still gets in.
+pub const FLOOD_DELAY: Duration = Duration::from_secs(1);
 
 impl Subject<'_> {
     fn key(&self, state: &AppState, part: &str) -> String {
         let prefix = &state.settings.redis.key_prefix;
         match self {
-            Self::Account(a) => format!("{prefix}bf:{part}:acct:{a}"),
+            Self::Account { account, ip } => {
+                let network = ip.map(ip_network).unwrap_or_else(|| "-".into());
+                format!("{prefix}bf:{part}:acct:{account}|{network}")
+            }
             Self::Ip(ip) => format!("{prefix}bf:{part}:ip:{}", ip_network(ip)),
+            Self::AccountWide(a) => format!("{prefix}bf:{part}:acctall:{a}"),
         }
     }
 
     /// Failures allowed before the first lock. One IP may front many people (an office, a
     /// NAT), so it gets more room than one account.
+    /// An account across networks has no free count: it is never locked.
     fn free_failures(&self, settings: &LockoutSettings) -> u32 {
         match self {
-            Self::Account(_) => settings.account_failures,
+            Self::Account { .. } => settings.account_failures,
             Self::Ip(_) => settings.ip_failures,
+            Self::AccountWide(_) => u32::MAX,
         }
+    }
+
+    /// Checks allowed at once (0: bounded by the free failures only).
+    fn cap(&self) -> u32 {
+        match self {
+            Self::AccountWide(_) => ACCOUNT_WIDE_CHECKS,
+            _ => 0,
+        }
+    }
+
+    /// The fewest checks at once that are let through: 1 for an account on one network (a
+    /// failure after a lock locks again, for longer); a network may be many people, so never
+    /// fewer than its free failures.
+    fn floor(&self, settings: &LockoutSettings) -> u32 {
+        match self {
+            Self::Ip(_) => settings.ip_failures + 1,
+            _ => 1,
+        }
+    }
+
+    /// Whether a success clears the failures counted so far.
+    fn cleared_by_success(&self) -> bool {
+        !matches!(self, Self::Ip(_))
     }
 
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Account(_) => "account",
+            Self::Account { .. } | Self::AccountWide(_) => "account",
             Self::Ip(_) => "ip",
         }
     }
 
     pub fn value(&self) -> &str {
         match self {
-            Self::Account(v) | Self::Ip(v) => v,
+            Self::Account { account: v, .. } | Self::Ip(v) | Self::AccountWide(v) => v,
         }
     }
 }
@@ -59,7 +104,7 @@ impl Subject<'_> {
 /// The network an address is counted in: an IPv4 address alone, an IPv6 address by its /64
 /// (one subscriber's prefix; counting single IPv6 addresses would let one client rotate
 /// through billions of them).
-fn ip_network(ip: &str) -> String {
+pub(crate) fn ip_network(ip: &str) -> String {
     match ip.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V6(v6)) => {
             let s = v6.segments();
@@ -81,11 +126,11 @@ pub struct LockEvent {
 /// Before a credential check, atomically: refused while locked; refused for a moment (no
 /// lock) while the checks already running could take the failures past the free ones, so
 /// that a burst of concurrent guesses gets no more tries than sequential ones; otherwise
-/// the check is counted as running. Answers {state, wait ms, lock ended}: state -1
+/// the check is counted as running. Answers {state, wait ms, lock ended, failures}: state -1
 /// locked, -2 busy, 0 go.
 const RESERVE: &str = r"
 local ttl = redis.call('PTTL', KEYS[2])
-if ttl > 0 then return {-1, ttl, 0} end
+if ttl > 0 then return {-1, ttl, 0, 0} end
 local ended = redis.call('DEL', KEYS[3])
 local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
 local running = redis.call('INCR', KEYS[4])
@@ -94,12 +139,15 @@ local running = redis.call('INCR', KEYS[4])
 if running == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[2]) end
 -- Checks allowed at once: what is left of the free failures plus the one that may start a
 -- lock, and never fewer than the floor (1 for an account after a lock has ended: a failure
--- then locks again, for longer; more for a network, which many people may share).
-if running > math.max(tonumber(ARGV[1]) + 1 - failures, tonumber(ARGV[3])) then
+-- then locks again, for longer; more for a network, which many people may share). A cap
+-- (ARGV[4], when not 0) bounds the checks at once whatever the failures.
+local cap = tonumber(ARGV[4])
+if running > math.max(tonumber(ARGV[1]) + 1 - failures, tonumber(ARGV[3]))
+   or (cap > 0 and running > cap) then
   redis.call('DECR', KEYS[4])
-  return {-2, 1000, ended}
+  return {-2, 1000, ended, failures}
 end
-return {0, 0, ended}
+return {0, 0, ended, failures}
 ";
 
 /// After the check: no longer running; a failure ('1') is counted and, past the free ones,
@@ -154,11 +202,14 @@ fn keys<'s>(
     invocation
 }
 
-/// What `reserve` found: the locks that have ended (to audit whatever happens next), and
-/// the refusal, if any subject is locked or busy.
+/// What `reserve` found: the locks that have ended (to audit whatever happens next), the
+/// refusal, if any subject is locked or busy (`busy`: only busy, worth a retry in a moment),
+/// and whether the account is flooded (the check should wait `FLOOD_DELAY` first).
 pub struct Reservation {
     pub ended: Vec<LockEvent>,
     pub refused: Option<AppError>,
+    pub busy: bool,
+    pub flooded: bool,
 }
 
 /// Counts a credential check as running against every subject, unless one is locked or busy
@@ -168,19 +219,17 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
     let script = Script::new(RESERVE);
     let policy = &state.settings.auth.lockout;
     let mut ended = Vec::new();
+    let mut flooded = false;
     for (i, subject) in subjects.iter().enumerate() {
-        // A network may be many people: never fewer checks at once than its free failures.
-        let floor = match subject {
-            Subject::Account(_) => 1,
-            Subject::Ip(_) => subject.free_failures(policy) + 1,
-        };
-        let (go, wait_ms, lock_ended): (i64, i64, i64) = keys(&script, state, subject)
-            .arg(subject.free_failures(policy))
-            .arg(RUNNING_TTL_MS)
-            .arg(floor)
-            .invoke_async(&mut conn)
-            .await
-            .map_err(redis_error)?;
+        let (go, wait_ms, lock_ended, failures): (i64, i64, i64, i64) =
+            keys(&script, state, subject)
+                .arg(subject.free_failures(policy))
+                .arg(RUNNING_TTL_MS)
+                .arg(subject.floor(policy))
+                .arg(subject.cap())
+                .invoke_async(&mut conn)
+                .await
+                .map_err(redis_error)?;
         if lock_ended > 0 {
             ended.push(LockEvent {
                 subject_kind: subject.kind(),
@@ -195,12 +244,19 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
             return Ok(Reservation {
                 ended,
                 refused: Some(refused(wait_ms)),
+                busy: go == -2,
+                flooded,
             });
+        }
+        if let Subject::AccountWide(_) = subject {
+            flooded = failures > 2 * i64::from(policy.account_failures);
         }
     }
     Ok(Reservation {
         ended,
         refused: None,
+        busy: false,
+        flooded,
     })
 }
 
@@ -236,7 +292,7 @@ pub async fn settle(
             .arg(policy.first_wait.as_millis() as u64)
             .arg(policy.max_wait.as_millis() as u64)
             .arg(policy.reset_after.as_millis() as u64)
-            .arg(if matches!(subject, Subject::Account(_)) {
+            .arg(if subject.cleared_by_success() {
                 "1"
             } else {
                 "0"

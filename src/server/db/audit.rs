@@ -71,6 +71,8 @@ pub struct AuditRow {
     pub target_id: Option<String>,
     pub client_ip: Option<String>,
     pub details: serde_json::Value,
+    /// The actor was platform staff when the entry was written.
+    pub actor_platform: bool,
 }
 
 /// Newest first, filtered in SQL; row-level security also limits the rows to the scope.
@@ -124,6 +126,7 @@ pub async fn search(
             audit_log::target_id,
             audit_log::client_ip,
             audit_log::details,
+            audit_log::actor_platform,
         ))
         .load(conn)
         .await?;

@@ -69,7 +69,7 @@ pub async fn existing(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult
 }
 
 /// A service to probe.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct Target {
     pub id: Uuid,
     pub name: String,
@@ -79,9 +79,10 @@ pub struct Target {
     pub sealed_key: Option<Vec<u8>>,
 }
 
-/// Every service with a health URL that is not INACTIVE.
+/// Every service with a health URL that is not INACTIVE, with its sealed key (platform
+/// work: the key is read through `services::sealed_keys`).
 pub async fn targets(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Target>> {
-    services::table
+    let rows: Vec<(Uuid, String, String, Option<String>, String)> = services::table
         .filter(services::health_check_url.is_not_null())
         .filter(services::status.ne(ServiceStatus::Inactive.as_str()))
         .order(services::name.asc())
@@ -91,10 +92,22 @@ pub async fn targets(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Target>> {
             services::health_check_url.assume_not_null(),
             services::base_url,
             services::auth_type,
-            services::api_key_ciphertext,
         ))
         .load(conn)
-        .await
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+    let mut keys = super::services::sealed_keys(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, url, base_url, auth_type)| Target {
+            sealed_key: keys.remove(&id),
+            id,
+            name,
+            url,
+            base_url,
+            auth_type,
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Queryable, Insertable, AsChangeset)]

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{invitations, roles, tenants};
+use super::schema::{invitations, mail_outbox, roles, tenants};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct InvitationRow {
@@ -19,10 +19,11 @@ pub struct InvitationRow {
     pub role_id: Uuid,
     pub role: String,
     pub access_expires_at: Option<DateTime<Utc>>,
-    pub auto_accept: bool,
     pub invited_by: Option<Uuid>,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    /// Its e-mail's status, where the scope shows the outbox (the inviting tenant).
+    pub delivery: Option<String>,
 }
 
 pub struct NewInvitation<'a> {
@@ -31,16 +32,16 @@ pub struct NewInvitation<'a> {
     pub email: &'a str,
     pub role_id: Uuid,
     pub access_expires_at: Option<DateTime<Utc>>,
-    pub auto_accept: bool,
     pub invited_by: Uuid,
 }
 
-/// Invitations with their tenant's and role's names.
+/// Invitations with their tenant's and role's names, and their e-mail's status.
 #[diesel::dsl::auto_type(no_type_alias)]
 fn with_names() -> _ {
     invitations::table
         .inner_join(tenants::table)
         .inner_join(roles::table)
+        .left_join(mail_outbox::table.on(invitations::mail_id.eq(mail_outbox::id.nullable())))
         .select((
             invitations::id,
             invitations::tenant_id,
@@ -50,10 +51,10 @@ fn with_names() -> _ {
             invitations::role_id,
             roles::name,
             invitations::access_expires_at,
-            invitations::auto_accept,
             invitations::invited_by,
             invitations::status,
             invitations::created_at,
+            mail_outbox::status.nullable(),
         ))
 }
 
@@ -139,12 +140,29 @@ pub async fn upsert_pending(
             invitations::email.eq(new.email),
             invitations::role_id.eq(new.role_id),
             invitations::access_expires_at.eq(new.access_expires_at),
-            invitations::auto_accept.eq(new.auto_accept),
             invitations::invited_by.eq(new.invited_by),
         ))
         .returning(invitations::id)
         .get_result(conn)
         .await
+}
+
+/// Records which message carries the invitation.
+pub async fn set_mail(
+    conn: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+    id: Uuid,
+    mail_id: i64,
+) -> QueryResult<()> {
+    diesel::update(
+        invitations::table
+            .filter(invitations::tenant_id.eq(tenant_id))
+            .filter(invitations::id.eq(id)),
+    )
+    .set(invitations::mail_id.eq(mail_id))
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 /// Ends a pending invitation with `status`; answers whether it was pending.

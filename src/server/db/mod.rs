@@ -1,10 +1,12 @@
 //! PostgreSQL access: the connection pool, embedded migrations, and the queries of each area.
 
+pub mod account_tokens;
 pub mod audit;
 pub mod forms;
 pub mod gateway;
 pub mod health;
 pub mod invitations;
+pub mod mail;
 pub mod members;
 pub mod menus;
 pub mod roles;

@@ -181,6 +181,7 @@ diesel::table! {
         target_id -> Nullable<Varchar>,
         client_ip -> Nullable<Varchar>,
         details -> Jsonb,
+        actor_platform -> Bool,
     }
 }
 
@@ -197,6 +198,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         responded_at -> Nullable<Timestamptz>,
+        mail_id -> Nullable<Int8>,
     }
 }
 
@@ -368,3 +370,40 @@ diesel::table! {
         started_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    account_tokens (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        purpose -> Text,
+        token_hash -> Bytea,
+        email -> Varchar,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Int8,
+        tenant_id -> Nullable<Uuid>,
+        kind -> Text,
+        recipient -> Varchar,
+        subject -> Text,
+        body -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        lease_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(account_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(account_tokens, users);
+diesel::allow_tables_to_appear_in_same_query!(invitations, mail_outbox);
+diesel::allow_tables_to_appear_in_same_query!(mail_outbox, tenants);
+diesel::allow_tables_to_appear_in_same_query!(mail_outbox, roles);

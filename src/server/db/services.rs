@@ -328,32 +328,62 @@ pub async fn set_api_key(
     Ok(())
 }
 
-/// Every sealed key, for rotation.
-pub async fn all_api_keys(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, Vec<u8>)>> {
-    let rows: Vec<(Uuid, Option<Vec<u8>>)> = services::table
-        .filter(services::api_key_ciphertext.is_not_null())
-        .select((services::id, services::api_key_ciphertext))
+/// Sealed secrets of services: (id, API key, webhook secret). Read through a function that
+/// only platform work may call (migration 18): no tenant scope reads a ciphertext.
+#[derive(QueryableByName)]
+struct SealedRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
+    api_key: Option<Vec<u8>>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Bytea>)]
+    webhook_secret: Option<Vec<u8>>,
+}
+
+async fn sealed_rows(
+    conn: &mut AsyncPgConnection,
+    ids: Option<&[Uuid]>,
+) -> QueryResult<Vec<SealedRow>> {
+    diesel::sql_query("SELECT id, api_key, webhook_secret FROM inti_service_secrets($1)")
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Array<diesel::sql_types::Uuid>>, _>(
+            ids.map(<[Uuid]>::to_vec),
+        )
         .load(conn)
-        .await?;
-    Ok(rows
+        .await
+}
+
+/// Every sealed key, for rotation (platform work).
+pub async fn all_api_keys(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, Vec<u8>)>> {
+    Ok(sealed_rows(conn, None)
+        .await?
         .into_iter()
-        .filter_map(|(id, c)| c.map(|c| (id, c)))
+        .filter_map(|r| r.api_key.map(|k| (r.id, k)))
         .collect())
 }
 
-/// A service's sealed API key and webhook secret, for the gateway and the webhook receiver.
+/// A service's sealed API key and webhook secret, for the gateway and the webhook receiver
+/// (platform work).
 pub async fn sealed_secrets(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> QueryResult<(Option<Vec<u8>>, Option<Vec<u8>>)> {
-    services::table
-        .find(id)
-        .select((
-            services::api_key_ciphertext,
-            services::webhook_secret_ciphertext,
-        ))
-        .first(conn)
-        .await
+    let row = sealed_rows(conn, Some(&[id]))
+        .await?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)?;
+    Ok((row.api_key, row.webhook_secret))
+}
+
+/// The sealed API keys of `ids` (platform work).
+pub async fn sealed_keys(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<std::collections::HashMap<Uuid, Vec<u8>>> {
+    Ok(sealed_rows(conn, Some(ids))
+        .await?
+        .into_iter()
+        .filter_map(|r| r.api_key.map(|k| (r.id, k)))
+        .collect())
 }
 
 pub async fn set_webhook_secret(
@@ -368,18 +398,14 @@ pub async fn set_webhook_secret(
     Ok(())
 }
 
-/// Every sealed webhook secret, for rotation.
+/// Every sealed webhook secret, for rotation (platform work).
 pub async fn all_webhook_secrets(
     conn: &mut AsyncPgConnection,
 ) -> QueryResult<Vec<(Uuid, Vec<u8>)>> {
-    let rows: Vec<(Uuid, Option<Vec<u8>>)> = services::table
-        .filter(services::webhook_secret_ciphertext.is_not_null())
-        .select((services::id, services::webhook_secret_ciphertext))
-        .load(conn)
-        .await?;
-    Ok(rows
+    Ok(sealed_rows(conn, None)
+        .await?
         .into_iter()
-        .filter_map(|(id, c)| c.map(|c| (id, c)))
+        .filter_map(|r| r.webhook_secret.map(|s| (r.id, s)))
         .collect())
 }
 

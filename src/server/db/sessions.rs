@@ -191,6 +191,26 @@ pub async fn revoke_user_in_tenant(
     .await
 }
 
+/// Ends every live session of a user, in every tenant (a password set from a link, an
+/// account suspended), and with them their refresh families.
+pub async fn revoke_all_of_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::user_id.eq(user_id))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::revoked_at.eq(diesel::dsl::now),
+        auth_sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+}
+
 /// Ends every live session of a user except `keep` (their password changed).
 pub async fn revoke_others(
     conn: &mut AsyncPgConnection,

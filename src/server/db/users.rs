@@ -132,17 +132,46 @@ pub async fn insert_unless_taken(
         .optional()
 }
 
+diesel::define_sql_function! {
+    /// Migration 16: sets the password hash of the account itself or (platform work) any
+    /// account; a tenant scope cannot write `password_hash` otherwise.
+    fn inti_set_password(account: diesel::sql_types::Uuid, hash: diesel::sql_types::Text) -> diesel::sql_types::Bool;
+}
+
+diesel::define_sql_function! {
+    /// Migration 16: platform work only: the account's address, verified.
+    fn inti_set_email(account: diesel::sql_types::Uuid, new_email: diesel::sql_types::Text) -> diesel::sql_types::Bool;
+}
+
+diesel::define_sql_function! {
+    /// Migration 16: platform work only: the account's status everywhere.
+    fn inti_set_account_status(account: diesel::sql_types::Uuid, new_status: diesel::sql_types::Text) -> diesel::sql_types::Bool;
+}
+
 pub async fn set_password_hash(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     hash: &str,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::password_hash.eq(hash),
-            users::password_changed_at.eq(diesel::dsl::now),
-        ))
-        .execute(conn)
+) -> QueryResult<bool> {
+    diesel::select(inti_set_password(id, hash))
+        .get_result(conn)
+        .await
+}
+
+/// Sets (or confirms) the account's address as verified: its owner opened a link sent there.
+pub async fn set_verified_email(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    email: &str,
+) -> QueryResult<bool> {
+    diesel::select(inti_set_email(id, email))
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) -> QueryResult<bool> {
+    diesel::select(inti_set_account_status(id, status))
+        .get_result(conn)
         .await
 }
 
@@ -161,6 +190,21 @@ pub async fn record_login(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// One account with its home tenant's domain.
+pub async fn find_with_home(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<(User, String)>> {
+    use super::schema::tenants;
+    users::table
+        .inner_join(tenants::table.on(tenants::id.eq(users::home_tenant_id)))
+        .filter(users::id.eq(id))
+        .select((User::as_select(), tenants::domain))
+        .first(conn)
+        .await
+        .optional()
 }
 
 /// Every account, with its home tenant's domain; searched by email or name, paged.

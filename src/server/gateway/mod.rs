@@ -6,6 +6,7 @@
 //! credentials stripped, the service's own injected, its timeout (504), failures, redirects
 //! and oversized answers (502). Every call that reached an endpoint is logged.
 
+pub mod body;
 pub mod call_log;
 pub mod health;
 pub mod rate_limit;
@@ -20,13 +21,12 @@ use axum::{
     http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
 };
 use chrono::Utc;
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
     domain::{
         error::AppError,
-        form::{validate, FieldError},
+        form::FieldError,
         service::{endpoint::HttpMethod, AuthType, ServiceStatus},
     },
     server::{
@@ -163,9 +163,10 @@ async fn run(
     let decision = rate_limit::spend(
         state,
         actor.tenant_id,
+        actor.user_id,
         service.id,
         &route.name,
-        route.rate_limit,
+        (route.rate_limit, route.user_rate_limit),
     )
     .await?;
     *limit = Some(decision);
@@ -175,18 +176,15 @@ async fn run(
         }
         .into());
     }
-    if let Some(schema) = &route.request_schema {
-        let values: Value = if call.body.is_empty() {
-            Value::Object(Default::default())
-        } else {
-            serde_json::from_slice(&call.body)
-                .map_err(|_| AppError::validation("body", "must be a JSON object"))?
-        };
-        let errors = validate(schema, &values, pattern_matches);
-        if !errors.is_empty() {
-            return Err(Refusal::Invalid(errors));
-        }
-    }
+    // With a schema, what was checked is what is sent: the cleaned values, as JSON.
+    let body = match &route.request_schema {
+        Some(schema) => match body::checked(schema, &call.body, pattern_matches) {
+            Ok(cleaned) => Some(cleaned),
+            Err(body::Refused::Malformed(e)) => return Err(e.into()),
+            Err(body::Refused::Invalid(errors)) => return Err(Refusal::Invalid(errors)),
+        },
+        None => None,
+    };
     let query = match call.query {
         Some(q) if q.len() > MAX_QUERY => {
             return Err(AppError::validation(
@@ -213,13 +211,19 @@ async fn run(
         message: "The service's address is not one the gateway may call".into(),
         upstream_status: None,
     })?;
-    let headers = outbound_headers(&service, actor, call.headers, request_id)?;
+    let mut headers = outbound_headers(&service, actor, call.headers, request_id)?;
+    if body.as_ref().is_some_and(|b| !b.is_empty()) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
     let out = Outbound {
         method: Method::from_bytes(route.method.as_str().as_bytes())
             .map_err(|_| AppError::Internal)?,
         url,
         headers,
-        body: call.body.clone(),
+        body: body.unwrap_or_else(|| call.body.clone()),
         timeout: route.timeout,
         max_bytes: state.settings.gateway.max_response_bytes,
         service: &service.name,

@@ -23,7 +23,7 @@ use crate::{
     server::{
         auth::actor::Actor,
         db::{
-            scope::scoped,
+            scope::{scoped, set_scope, Scope},
             services::{self as registry_db, EndpointRow},
         },
         keyring::api_key_aad,
@@ -66,6 +66,9 @@ pub struct Route {
     pub response_schema: Option<Value>,
     /// Calls per minute for one tenant, after the assignment's `rateLimits` setting.
     pub rate_limit: u32,
+    /// Calls per minute for one member of the tenant (`rateLimits.perUser`; half the
+    /// tenant's by default).
+    pub user_rate_limit: u32,
     pub timeout: Duration,
 }
 
@@ -121,21 +124,22 @@ impl Route {
     }
 }
 
-/// A path parameter's value: not empty, not `.` or `..` (also percent-encoded), and no
-/// encoded `/` or `\`, so that it cannot step out of its segment upstream.
+/// A path parameter's value, such that no upstream can read it as more than one segment: not
+/// empty; not starting with `.` (`.`, `..`, `.env`); no `;` (Tomcat and Spring read `..;` as
+/// `..`); no encoded `/`, `\` or `;`; no encoded `%` (a double encoding, decoded twice by
+/// some stacks, would hide any of these); and no encoded unreserved character (which covers
+/// an encoded `.`).
 fn is_param_value(p: &str) -> bool {
     let lower = p.to_ascii_lowercase();
     !p.is_empty()
         && p.len() <= 200
-        && !matches!(
-            lower.as_str(),
-            "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
-        )
-        && !lower.contains("%2f")
-        && !lower.contains("%5c")
+        && !p.starts_with('.')
+        && !["%2f", "%5c", "%3b", "%25"]
+            .iter()
+            .any(|e| lower.contains(e))
         && !encodes_unreserved(p)
         && p.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=:@".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,=:@".contains(c))
 }
 
 /// Whether `p` percent-encodes a letter, digit or `-._~`, which never needs encoding: an
@@ -222,8 +226,14 @@ async fn build(state: &AppState, actor: &Actor) -> Result<Table, AppError> {
             .map(|s| s.id)
             .collect();
         let endpoints = registry_db::endpoints_of(c, &external).await?;
+        // The keys of the services this tenant may use, and only those: ciphertexts are
+        // platform data (no tenant scope reads them), so this one read is platform work.
+        set_scope(c, Scope::platform()).await?;
+        let mut keys = registry_db::sealed_keys(c, &external).await?;
+        set_scope(c, actor.scope()).await?;
         for id in external {
-            match upstream(c, state, actor, id, &endpoints).await {
+            let sealed = keys.remove(&id);
+            match upstream(c, state, actor, id, &endpoints, sealed).await {
                 Ok(Some(u)) => services.push(Arc::new(u)),
                 Ok(None) => {}
                 // One unreadable service must not take the others down with it.
@@ -244,6 +254,7 @@ async fn upstream(
     actor: &Actor,
     id: Uuid,
     endpoints: &[EndpointRow],
+    sealed_key: Option<Vec<u8>>,
 ) -> Result<Option<Upstream>, AppError> {
     let Some(row) = registry_db::find(c, id).await? else {
         return Ok(None);
@@ -252,7 +263,6 @@ async fn upstream(
     let Some(base_url) = spec.base_url else {
         return Ok(None);
     };
-    let (sealed_key, _) = registry_db::sealed_secrets(c, id).await?;
     let key = open_key(state, id, sealed_key.as_deref())?;
     let settings = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
         .await?
@@ -262,9 +272,11 @@ async fn upstream(
     let mut routes = Vec::new();
     for e in endpoints.iter().filter(|e| e.service_id == id) {
         let spec = e.spec()?;
+        let rate_limit = rate_limit_of(&settings, &spec.name, spec.rate_limit);
         routes.push(Arc::new(Route {
             segments: segments(&spec.path),
-            rate_limit: rate_limit_of(&settings, &spec.name, spec.rate_limit),
+            rate_limit,
+            user_rate_limit: user_rate_limit_of(&settings, &spec.name, rate_limit),
             name: spec.name,
             display_name: spec.display_name,
             method: spec.method,
@@ -320,25 +332,55 @@ pub fn rate_limit_of(settings: &Value, endpoint: &str, own: i32) -> u32 {
     u32::try_from(n.max(1)).unwrap_or(1)
 }
 
+/// One member's limit for an endpoint: `customSettings.rateLimits.perUser` may name the
+/// endpoint or `*`; otherwise half the tenant's (at least 1), so that no member alone can
+/// spend the whole tenant's budget. Never above the tenant's.
+pub fn user_rate_limit_of(settings: &Value, endpoint: &str, tenant_limit: u32) -> u32 {
+    let per_user = settings.get("rateLimits").and_then(|l| l.get(PER_USER));
+    let pick = |key: &str| {
+        per_user
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_i64)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n >= 1)
+    };
+    pick(endpoint)
+        .or_else(|| pick("*"))
+        .unwrap_or(tenant_limit.div_ceil(2))
+        .clamp(1, tenant_limit.max(1))
+}
+
+/// The key of `rateLimits` that holds the per-member limits.
+const PER_USER: &str = "perUser";
+
 /// Checks an assignment's `rateLimits` setting, if it has one: an object of endpoint names
-/// (or `*`) to whole numbers of calls per minute.
+/// (or `*`) to whole numbers of calls per minute, and optionally `perUser`, the same for one
+/// member.
 pub fn check_rate_limits(settings: &Value) -> Result<(), AppError> {
     let Some(limits) = settings.get("rateLimits") else {
         return Ok(());
     };
+    check_limits("customSettings.rateLimits", limits, true)
+}
+
+fn check_limits(path: &str, limits: &Value, top: bool) -> Result<(), AppError> {
     let obj = limits.as_object().ok_or_else(|| {
         AppError::validation(
-            "customSettings.rateLimits",
+            path,
             "must be an object of endpoint names (or *) to calls per minute",
         )
     })?;
     for (name, n) in obj {
+        if top && name == PER_USER {
+            check_limits(&format!("{path}.{PER_USER}"), n, false)?;
+            continue;
+        }
         if !n
             .as_i64()
             .is_some_and(|n| (1..=MAX_RATE_LIMIT).contains(&n))
         {
             return Err(AppError::validation(
-                format!("customSettings.rateLimits.{name}"),
+                format!("{path}.{name}"),
                 format!("must be a whole number of calls per minute from 1 to {MAX_RATE_LIMIT}"),
             ));
         }
@@ -361,6 +403,7 @@ mod tests {
             request_schema: None,
             response_schema: None,
             rate_limit: 1,
+            user_rate_limit: 1,
             timeout: Duration::from_secs(1),
         }
     }
@@ -379,6 +422,22 @@ mod tests {
             "/messages/a%2Fb/status",
             "/messages/a%5cb/status",
             "/Messages/42/status",
+            // Matrix parameters and their encodings: `..;` is `..` to Tomcat and Spring.
+            "/messages/..;/status",
+            "/messages/a;b/status",
+            "/messages/a%3Bb/status",
+            "/messages/a%3bb/status",
+            // Dot segments and hidden files, plain or encoded.
+            "/messages/./status",
+            "/messages/.env/status",
+            "/messages/.../status",
+            "/messages/%2Eenv/status",
+            "/messages/%2e./status",
+            // Double encodings, which a stack that decodes twice would turn into the above.
+            "/messages/%252e%252e/status",
+            "/messages/a%252Fb/status",
+            "/messages/a%253Bb/status",
+            "/messages/100%25/status",
         ] {
             assert!(!r.matches(bad), "{bad}");
         }
@@ -421,6 +480,28 @@ mod tests {
         ] {
             assert_eq!(pick(sneaky), None, "{sneaky}");
         }
+    }
+
+    #[test]
+    fn a_member_gets_half_the_tenants_budget_unless_the_assignment_says_otherwise() {
+        let none = serde_json::json!({});
+        assert_eq!(user_rate_limit_of(&none, "messages:blast", 60), 30);
+        assert_eq!(user_rate_limit_of(&none, "messages:blast", 3), 2);
+        assert_eq!(user_rate_limit_of(&none, "messages:blast", 1), 1);
+        let s = serde_json::json!({"rateLimits": {"perUser": {"messages:blast": 5, "*": 500}}});
+        assert_eq!(user_rate_limit_of(&s, "messages:blast", 60), 5);
+        // Never above the tenant's own budget.
+        assert_eq!(user_rate_limit_of(&s, "messages:list", 60), 60);
+        assert!(check_rate_limits(&s).is_ok());
+        let bad = serde_json::json!({"rateLimits": {"perUser": {"messages:blast": 0}}});
+        match check_rate_limits(&bad) {
+            Err(AppError::Validation { field, .. }) => {
+                assert_eq!(field, "customSettings.rateLimits.perUser.messages:blast")
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = serde_json::json!({"rateLimits": {"perUser": 5}});
+        assert!(check_rate_limits(&bad).is_err());
     }
 
     #[test]

@@ -192,7 +192,12 @@ fn body_error(rejection: JsonRejection) -> AppError {
         ),
         other => other.body_text(),
     };
-    AppError::validation("body", message)
+    // A key the body may not have is that key's error ("unknown field `password`, ...").
+    let field = message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map_or("body", |(name, _)| name);
+    AppError::validation(field, message.clone())
 }
 
 pub async fn not_found() -> AppError {

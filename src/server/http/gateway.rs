@@ -83,6 +83,22 @@ pub async fn proxy(
     respond(reply)
 }
 
+/// The policy of every non-JSON answer of an external service: no script, no plugin, no
+/// form, no framing, no same-origin rights.
+const UPSTREAM_CSP: &str = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+/// Whether the answer says it is JSON (`application/json` or `application/*+json`).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        })
+}
+
 /// The service's answer as it came (status, body, content headers), or the gateway's own
 /// refusal in the API's error envelope; either way with `X-Request-Id` and the rate limit.
 pub fn respond(reply: Reply) -> Response {
@@ -91,6 +107,18 @@ pub fn respond(reply: Reply) -> Response {
             let mut r = Response::new(Body::from(answer.body));
             *r.status_mut() = answer.status;
             *r.headers_mut() = answer.headers;
+            if !is_json(r.headers()) {
+                // Never live content on Inti's origin: a download, and sandboxed if opened.
+                let h = r.headers_mut();
+                h.insert(
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment"),
+                );
+                h.insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(UPSTREAM_CSP),
+                );
+            }
             r
         }
         Err(Refusal::Error(e)) => e.into_response(),

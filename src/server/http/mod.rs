@@ -5,10 +5,12 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod consistency;
+pub mod dev_mailbox;
 pub mod error;
 pub mod gateway;
 pub mod health;
 pub mod input;
+pub mod links;
 pub mod menus;
 pub mod resilience;
 pub mod roles;
@@ -50,6 +52,11 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/auth/tenants", get(auth::tenants))
         .route("/auth/switch-tenant", post(auth::switch_tenant))
+        .route("/auth/password-reset", post(links::request_reset))
+        .route("/auth/password-reset/confirm", post(links::confirm_reset))
+        .route("/auth/link", post(links::inspect))
+        .route("/auth/email/confirm", post(links::confirm_email))
+        .route("/account/email", post(links::request_email_change))
         .route("/account", axum::routing::patch(account::update_profile))
         .route("/account/password", post(account::change_password))
         .route("/account/invitations", get(account::invitations))
@@ -78,6 +85,10 @@ pub fn api_router() -> Router<AppState> {
             get(users::get).patch(users::update).delete(users::remove),
         )
         .route("/core/users", get(users::list_all))
+        .route(
+            "/core/users/{id}",
+            axum::routing::patch(users::set_account_status),
+        )
         .route("/core/tenants", get(tenants::list).post(tenants::create))
         .route(
             "/core/tenants/{id}",
@@ -167,9 +178,14 @@ pub fn router(state: AppState) -> Router {
         SESSION_IDLE_HOURS,
     )));
 
+    // Dev mode without SMTP keeps mail for this page; nothing else serves it.
+    let mailbox = state.settings.mode == crate::server::config::Mode::Dev
+        && state.settings.mail.smtp_url.is_none();
+    let dev = Router::new().route("/dev/mailbox", get(dev_mailbox::page));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(if mailbox { dev } else { Router::new() })
         .nest("/api/v1", api_router())
         .leptos_routes_with_context(&state, routes, security::provide_page_context, move || {
             shell(leptos_options.clone())

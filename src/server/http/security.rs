@@ -80,6 +80,14 @@ pub fn provide_page_context() {
 /// cookies, so it needs no Origin. A browser always sends `Origin` (or at least `Referer`)
 /// with a POST, including a plain HTML form post, so same-site forms keep working without
 /// JavaScript; a request with neither is refused too.
+/// Whether the browser says the request comes from another site (`Sec-Fetch-Site` other than
+/// `same-origin` or `none`, which a typed address or a bookmark sends). Without the header
+/// (older browsers, API clients) nothing is known, and the request is not refused for it.
+pub fn from_another_site(headers: &axum::http::HeaderMap) -> bool {
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    matches!(site, Some(s) if s != "same-origin" && s != "none")
+}
+
 pub async fn origin_guard(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
@@ -93,11 +101,7 @@ pub async fn origin_guard(request: Request, next: Next) -> Response {
     if cookie_gateway && safe {
         // A cross-site page could still have the browser GET a service's data with the
         // (Lax) cookie: browsers say where a request comes from (`Sec-Fetch-Site`).
-        let site = request
-            .headers()
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok());
-        if matches!(site, Some(s) if s != "same-origin" && s != "none") {
+        if from_another_site(request.headers()) {
             return cross_site_refusal(
                 request_origin(request.headers()).map(|(s, a)| format!("{s}://{a}")),
             );

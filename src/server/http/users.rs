@@ -14,7 +14,6 @@ use crate::{
     server::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
-        secret::Secret,
         services::{
             invitations,
             members::{self, ListQuery, MemberPatch, NewMember},
@@ -56,7 +55,6 @@ pub async fn list(
 pub struct CreateBody {
     email: String,
     name: String,
-    password: Option<String>,
     role: String,
     expires_at: Option<DateTime<Utc>>,
 }
@@ -70,7 +68,6 @@ pub async fn create(
     let input = body.map(|body| NewMember {
         email: body.email,
         name: body.name,
-        password: body.password.map(Secret::new),
         role: body.role,
         expires_at: body.expires_at,
     });
@@ -149,6 +146,25 @@ pub async fn remove(
 ) -> ApiResult<serde_json::Value> {
     members::remove(&state, &actor, id, &client).await?;
     Ok(Envelope(serde_json::json!({ "removed": true })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AccountStatusBody {
+    status: String,
+}
+
+/// `PATCH /api/v1/core/users/{id}`: an account's status on the whole platform.
+pub async fn set_account_status(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+    ApiJson(body): ApiJson<AccountStatusBody>,
+) -> ApiResult<Account> {
+    Ok(Envelope(
+        members::set_account_status(&state, &actor, id, body.map(|b| b.status), &client).await?,
+    ))
 }
 
 /// `GET /api/v1/core/users`: every account (super admins).

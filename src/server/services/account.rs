@@ -67,8 +67,47 @@ pub async fn change_password(
             "Choose a password different from the current one",
         ));
     }
-    // The current-password check is a credential check: throttled and audited like a login,
-    // and no connection is held while argon2 runs.
+    check_current_password(
+        state,
+        actor,
+        current,
+        client,
+        AuditAction::AccountPasswordChange,
+    )
+    .await?;
+    let hash = password::hash(new).await?;
+    scoped(&state.db, actor.scope(), async |c| {
+        users::set_password_hash(c, actor.user_id, &hash).await?;
+        let ended =
+            sessions::revoke_others(c, actor.user_id, actor.session_id, "password_changed").await?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::AccountPasswordChange,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", actor.user_id.to_string())),
+                details: json!({ "sessionsEnded": ended }),
+            },
+        )
+        .await?;
+        Ok(ended)
+    })
+    .await
+}
+
+/// Checks the signed-in user's current password before a change that needs it. It is a
+/// credential check: throttled like a login (no connection held while argon2 runs), and a
+/// wrong one is audited as a failed `action` and answers 422 naming `currentPassword`.
+pub(crate) async fn check_current_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &Secret,
+    client: &ClientInfo,
+    action: AuditAction,
+) -> Result<(), AppError> {
     let creds = {
         scoped(&state.db, actor.scope(), async |c| {
             let user = users::find(c, actor.user_id)
@@ -99,7 +138,7 @@ pub async fn change_password(
                 c,
                 client,
                 Event {
-                    action: AuditAction::AccountPasswordChange,
+                    action,
                     outcome: Outcome::Failure,
                     tenant_id: Some(actor.tenant_id),
                     actor_user_id: Some(actor.user_id),
@@ -116,25 +155,5 @@ pub async fn change_password(
             "The current password is not correct",
         ));
     }
-    let hash = password::hash(new).await?;
-    scoped(&state.db, actor.scope(), async |c| {
-        users::set_password_hash(c, actor.user_id, &hash).await?;
-        let ended =
-            sessions::revoke_others(c, actor.user_id, actor.session_id, "password_changed").await?;
-        audit::record(
-            c,
-            client,
-            Event {
-                action: AuditAction::AccountPasswordChange,
-                outcome: Outcome::Success,
-                tenant_id: Some(actor.tenant_id),
-                actor_user_id: Some(actor.user_id),
-                target: Some(("user", actor.user_id.to_string())),
-                details: json!({ "sessionsEnded": ended }),
-            },
-        )
-        .await?;
-        Ok(ended)
-    })
-    .await
+    Ok(())
 }

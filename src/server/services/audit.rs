@@ -113,7 +113,8 @@ pub async fn list(
         }
     }
     let paging = Paging::parse(page, per_page)?;
-    let scope = if actor.require_platform("audit:read").is_ok() {
+    let platform_view = actor.require_platform("audit:read").is_ok();
+    let scope = if platform_view {
         Scope::platform()
     } else {
         filter.tenant_id = Some(actor.tenant_id);
@@ -125,19 +126,24 @@ pub async fn list(
     .await?;
     let items = rows
         .into_iter()
-        .map(|r| AuditEntryView {
-            id: r.id,
-            occurred_at: r.occurred_at,
-            tenant_id: r.tenant_id,
-            tenant_domain: r.tenant_domain,
-            actor_user_id: r.actor_user_id,
-            actor_email: r.actor_email,
-            action: r.action,
-            outcome: r.outcome,
-            target_type: r.target_type,
-            target_id: r.target_id,
-            client_ip: r.client_ip,
-            details: r.details,
+        .map(|r| {
+            // A tenant sees that platform staff acted, never who or from where.
+            let hidden = r.actor_platform && !platform_view;
+            AuditEntryView {
+                id: r.id,
+                occurred_at: r.occurred_at,
+                tenant_id: r.tenant_id,
+                tenant_domain: r.tenant_domain,
+                actor_user_id: r.actor_user_id.filter(|_| !hidden),
+                actor_email: r.actor_email.filter(|_| !hidden),
+                action: r.action,
+                outcome: r.outcome,
+                target_type: r.target_type,
+                target_id: r.target_id,
+                client_ip: r.client_ip.filter(|_| !hidden),
+                details: r.details,
+                actor_platform: r.actor_platform,
+            }
         })
         .collect();
     Ok(paging.page_of(items, total))

@@ -21,6 +21,7 @@ use crate::{
             services::{self as db, AssignmentColumns, EndpointColumns, SpecColumns},
             tenants, users,
         },
+        secret::Secret,
         services::{
             access::{TENANT_ADMIN, USER},
             forms,
@@ -205,7 +206,11 @@ pub async fn register_builtin(
 
 /// Registers the demo services and assigns them (inside the seed's platform-scoped
 /// transaction): the Task Manager to `taskmanager`, the WhatsApp Gateway to `whatsapp`.
-pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), AppError> {
+pub async fn seed(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    whatsapp_secrets: &(Secret, Secret),
+) -> Result<(), AppError> {
     grant_to_system_roles(c, DEMO_PERMISSIONS).await?;
     let core = tenants::find_by_domain(c, "core")
         .await?
@@ -221,7 +226,7 @@ pub async fn seed(c: &mut AsyncPgConnection, state: &AppState) -> Result<(), App
         c,
         state,
         &whatsapp(),
-        Some((DEMO_WHATSAPP_KEY, DEMO_WHATSAPP_WEBHOOK_SECRET)),
+        Some((whatsapp_secrets.0.expose(), whatsapp_secrets.1.expose())),
         admin,
         core,
     )

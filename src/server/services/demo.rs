@@ -107,7 +107,13 @@ pub async fn is_empty(state: &AppState) -> Result<bool, AppError> {
     .await
 }
 
-pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
+/// Seeds the demo tenants, users and services. `whatsapp`: the demo WhatsApp service's API
+/// key and webhook secret (`Settings::demo_whatsapp_secrets`).
+pub async fn seed(
+    state: &AppState,
+    password: &Secret,
+    whatsapp: &(Secret, Secret),
+) -> Result<(), AppError> {
     let hash = password::hash(password).await?;
     scoped(&state.db, Scope::platform(), async |conn| {
         for t in &TENANTS {
@@ -133,7 +139,7 @@ pub async fn seed(state: &AppState, password: &Secret) -> Result<(), AppError> {
             let role_id = tenants::system_role_id(conn, role).await?;
             tenants::upsert_grant(conn, user.id, tenant.id, role_id, None).await?;
         }
-        builtin_services::seed(conn, state).await
+        builtin_services::seed(conn, state, whatsapp).await
     })
     .await
 }

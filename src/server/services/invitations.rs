@@ -1,8 +1,9 @@
 //! Adding members by email through invitations. Adding an address never attaches an account
 //! at once and answers the same pending invitation whether or not the address had an
-//! account, so no tenant admin can enumerate or capture accounts: the account's owner accepts
-//! (or declines) after signing in. An account that the invitation itself created accepts it
-//! at its first sign-in.
+//! account, so no tenant admin can enumerate or capture accounts. Nobody but the address's
+//! owner chooses its password: a new address gets an account without one, and the invitation
+//! mail carries a one-time link to choose it (`account_links`); an existing account's owner
+//! signs in and accepts or declines.
 
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::tenant::Status;
@@ -15,7 +16,7 @@ use crate::{
     domain::{
         audit::AuditAction,
         error::{AppError, Input},
-        identity::{check_new_password, parse_email, parse_name},
+        identity::{parse_email, parse_name},
         invitation::Invitation,
     },
     server::{
@@ -30,7 +31,9 @@ use crate::{
             scope::{set_scope, Scope},
             tenants, users,
         },
+        mail::{self, Kind, Mail},
         services::{
+            account_links::{self, Purpose},
             audit::{self, Event},
             members::{check_expiry, check_seat, grantable, NewMember},
         },
@@ -38,7 +41,7 @@ use crate::{
     },
 };
 
-fn view(row: InvitationRow) -> Invitation {
+pub(crate) fn view(row: InvitationRow) -> Invitation {
     Invitation {
         id: row.id,
         tenant_id: row.tenant_id,
@@ -48,12 +51,13 @@ fn view(row: InvitationRow) -> Invitation {
         access_expires_at: row.access_expires_at,
         status: row.status,
         created_at: row.created_at,
+        delivery: row.delivery,
     }
 }
 
-/// Invites an address into the actor's tenant with a role. For an address without an account
-/// the account is created (home: this tenant) with the given name and password; for one with
-/// an account, name and password are ignored. The answer is the same in both cases.
+/// Invites an address into the actor's tenant with a role, and mails the invitation. An
+/// address without an account gets one (home: this tenant, named as given) with no password:
+/// the mail's link lets the address's owner choose it. The answer is the same either way.
 pub async fn invite(
     state: &AppState,
     actor: &Actor,
@@ -68,25 +72,17 @@ pub async fn invite(
         return Err(AppError::validation("role", "Role is required"));
     }
     check_expiry(input.expires_at)?;
-    let password = input
-        .password
-        .as_ref()
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| AppError::validation("password", "Password is required"))?;
-    check_new_password("password", password.expose())?;
-    // Hashed whether or not it will be used: both answers take the same time.
-    let hash = password::hash(password).await?;
     scoped(&state.db, actor.scope(), async |c| {
         let role_id = grantable(c, actor, &input.role).await?;
         check_seat(c, actor.tenant_id, "email", 0).await?;
         // An account that exists (or was created meanwhile, perhaps by another tenant's
-        // invitation) is invited; a new one is created here and joins at its first sign-in.
+        // invitation) is invited; a new one is created here, without a password.
         let (user_id, created) = match users::account_id(c, &email).await? {
             Some(id) => (id, false),
             None => {
                 let new = users::NewUser {
                     email: &email,
-                    password_hash: &hash,
+                    password_hash: password::UNSET,
                     name: &name,
                     home_tenant_id: actor.tenant_id,
                 };
@@ -118,11 +114,12 @@ pub async fn invite(
                 email: &email,
                 role_id,
                 access_expires_at: input.expires_at,
-                auto_accept: created,
                 invited_by: actor.user_id,
             },
         )
         .await?;
+        let mail_id = send_invitation(c, state, actor, user_id, &email, &input.role).await?;
+        invitations::set_mail(c, actor.tenant_id, id, mail_id).await?;
         audit::record(
             c,
             client,
@@ -142,6 +139,60 @@ pub async fn invite(
             .map(view)
             .ok_or(AppError::Internal)
     })
+    .await
+}
+
+/// Queues the invitation's mail in the inviting transaction: to an account without a
+/// password yet, a link to choose it (valid 72 hours); to an existing account, where to sign
+/// in and accept. Answers the message's id.
+async fn send_invitation(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    actor: &Actor,
+    user_id: Uuid,
+    email: &str,
+    role: &str,
+) -> Result<i64, AppError> {
+    let tenant = tenants::find_record(c, actor.tenant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inviter = users::find(c, actor.user_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let has_password = users::credentials_by_email(c, email)
+        .await?
+        .is_some_and(|cred| password::is_set(&cred.password_hash));
+    let role = role.trim().to_uppercase();
+    let body = if has_password {
+        format!(
+            "Hello,\n\n{inviter} invited you to {tenant} on Inti as {role}.\n\n\
+             Sign in and accept or decline the invitation on your account page:\n\n{}/account\n",
+            state.settings.mail.public_url,
+            tenant = tenant.name,
+        )
+    } else {
+        let link =
+            account_links::issue(c, state, user_id, Purpose::Invitation, email, actor.scope())
+                .await?;
+        format!(
+            "Hello,\n\n{inviter} invited you to {tenant} on Inti as {role}.\n\n\
+             Choose your password and accept the invitation here within 72 hours:\n\n{link}\n\n\
+             If you do not know {tenant}, ignore this message: nothing happens without you.\n",
+            tenant = tenant.name,
+        )
+    };
+    let subject = format!("You are invited to {} on Inti", tenant.name);
+    mail::queue(
+        c,
+        Mail {
+            kind: Kind::Invitation,
+            tenant_id: Some(actor.tenant_id),
+            to: email,
+            subject: &subject,
+            body: &body,
+        },
+    )
     .await
 }
 
@@ -230,36 +281,8 @@ pub async fn respond(
     .await
 }
 
-/// At sign-in: accepts the invitations that created this account, so that a member added
-/// with a new address simply signs in. Runs inside the login's transaction.
-pub(crate) async fn accept_automatic(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    client: &ClientInfo,
-) -> Result<(), AppError> {
-    let pending = invitations::pending_for_user(conn, user_id).await?;
-    let automatic: Vec<_> = pending.into_iter().filter(|r| r.auto_accept).collect();
-    if automatic.is_empty() {
-        // The usual sign-in: nothing joined, the scope is still the user's.
-        return Ok(());
-    }
-    for row in automatic {
-        // A full or suspended tenant leaves the invitation pending (nothing was written: the
-        // checks come first); the user signs in where else they can.
-        match join(conn, &row, client).await {
-            // NotFound: a concurrent first sign-in accepted it already.
-            Ok(())
-            | Err(AppError::Validation { .. } | AppError::Conflict { .. } | AppError::NotFound) => {
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    set_scope(conn, Scope::user(user_id)).await?;
-    Ok(())
-}
-
 /// Turns a pending invitation into a grant, in the invitation's tenant scope.
-async fn join(
+pub(crate) async fn join(
     c: &mut AsyncPgConnection,
     row: &InvitationRow,
     client: &ClientInfo,

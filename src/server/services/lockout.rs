@@ -17,14 +17,21 @@ use crate::{
     },
 };
 
-/// The subjects an attempt counts against: the account (when one is named) and the client IP.
+/// The subjects an attempt counts against: the account from this client's network (when an
+/// account is named), the network, and the account across networks (slowed, never locked).
 pub fn subjects<'a>(account: Option<&'a str>, client: &'a ClientInfo) -> Vec<Subject<'a>> {
-    account
-        .map(Subject::Account)
+    let ip = client.ip.as_deref();
+    let from_here = account.map(|account| Subject::Account { account, ip });
+    from_here
         .into_iter()
-        .chain(client.ip.as_deref().map(Subject::Ip))
+        .chain(ip.map(Subject::Ip))
+        .chain(account.map(Subject::AccountWide))
         .collect()
 }
+
+/// How long a check waits for a free slot when its subjects are busy with other checks.
+const BUSY_RETRIES: u32 = 20;
+const BUSY_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What the audit log may show of a subject: an IP, or an account only when it has an
 /// email's shape (a password typed into the email field is never recorded).
@@ -53,18 +60,31 @@ pub async fn to_completion<T: Send + 'static>(
     out
 }
 
-/// Before a credential check: refuses (429 with `Retry-After`) while a subject is locked or
-/// busy with concurrent checks; audits locks that have ended.
+/// Before a credential check: refuses (429 with `Retry-After`) while a subject is locked, or
+/// still busy with concurrent checks after a few seconds' wait; pauses a check of a flooded
+/// account; audits locks that have ended.
 pub async fn before_attempt(
     state: &AppState,
     subjects: &[Subject<'_>],
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let reservation = throttle::reserve(state, subjects).await?;
-    audit_locks(state, client, reservation.ended).await;
-    match reservation.refused {
-        Some(refusal) => Err(refusal),
-        None => Ok(()),
+    let mut tries = 0;
+    loop {
+        let reservation = throttle::reserve(state, subjects).await?;
+        audit_locks(state, client, reservation.ended).await;
+        match reservation.refused {
+            Some(_) if reservation.busy && tries < BUSY_RETRIES => {
+                tries += 1;
+                tokio::time::sleep(BUSY_PAUSE).await;
+            }
+            Some(refusal) => return Err(refusal),
+            None => {
+                if reservation.flooded {
+                    tokio::time::sleep(throttle::FLOOD_DELAY).await;
+                }
+                return Ok(());
+            }
+        }
     }
 }
 

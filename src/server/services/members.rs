@@ -27,7 +27,6 @@ use crate::{
             members::{self, GrantChanges, MemberRow},
             sessions, tenants, users,
         },
-        secret::Secret,
         services::{
             access::SUPER_ADMIN,
             audit::{self, Event},
@@ -52,11 +51,10 @@ fn member(row: MemberRow) -> Member {
 
 pub struct NewMember {
     pub email: String,
-    /// The name and password of the account, when the invitation creates it (ignored when
-    /// the address already has an account; required either way, so that the answer does
-    /// not tell the two apart).
+    /// The name of the account, when the invitation creates it (ignored when the address
+    /// already has an account; required either way, so that the answer does not tell the
+    /// two apart). Nobody but the address's owner chooses its password.
     pub name: String,
-    pub password: Option<Secret>,
     pub role: String,
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -386,4 +384,65 @@ pub async fn list_all(
         })
         .collect();
     Ok(paging.page_of(items, total))
+}
+
+/// Suspends, reactivates or deactivates an account on the whole platform (super admins, with
+/// `user:manage`). An account that is no longer active signs in nowhere, and every session
+/// and refresh family it has ends at once, on every node. Nobody changes their own status.
+pub async fn set_account_status(
+    state: &AppState,
+    actor: &Actor,
+    id: Input<Uuid>,
+    status: Input<String>,
+    client: &ClientInfo,
+) -> Result<Account, AppError> {
+    actor.require_platform("user:manage")?;
+    let id = id?;
+    let status = Status::parse_field("status", &status?)?;
+    if id == actor.user_id {
+        return Err(AppError::validation(
+            "status",
+            "You cannot change the status of your own account",
+        ));
+    }
+    scoped(
+        &state.db,
+        crate::server::db::scope::Scope::platform(),
+        async |c| {
+            let before = users::find(c, id).await?.ok_or(AppError::NotFound)?;
+            users::set_status(c, id, status.as_str()).await?;
+            let ended = if status == Status::Active {
+                0
+            } else {
+                sessions::revoke_all_of_user(c, id, "account_suspended").await?
+            };
+            audit::record(
+                c,
+                client,
+                Event {
+                    action: AuditAction::UserStatusChange,
+                    outcome: Outcome::Success,
+                    tenant_id: None,
+                    actor_user_id: Some(actor.user_id),
+                    target: Some(("user", id.to_string())),
+                    details: json!({ "from": before.status, "to": status.as_str(),
+                                      "sessionsEnded": ended }),
+                },
+            )
+            .await?;
+            let (user, domain) = users::find_with_home(c, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(Account {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                status: user.status,
+                home_tenant_id: user.home_tenant_id,
+                home_tenant_domain: domain,
+                last_login_at: user.last_login_at,
+            })
+        },
+    )
+    .await
 }

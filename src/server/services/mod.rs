@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod account_links;
 pub mod audit;
 pub mod auth;
 pub mod builtin_services;

@@ -673,9 +673,13 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
             ),
         ));
     }
-    // `formDefaults` belongs to the service's form (its defaults for this tenant), not to
-    // the settings schema: an object, checked here; the rest under the settings schema.
+    // `formDefaults` belongs to the service's form (its defaults for this tenant), and
+    // `rateLimits` to the gateway (checked by `assign`), not to the settings schema:
+    // `formDefaults` is checked here; the rest under the settings schema.
     let mut rest = v.clone();
+    if let Some(o) = rest.as_object_mut() {
+        o.remove("rateLimits");
+    }
     if let Some(defaults) = rest.as_object_mut().and_then(|o| o.remove("formDefaults")) {
         if !defaults.is_object() {
             return Err(AppError::validation(

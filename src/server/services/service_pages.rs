@@ -39,6 +39,7 @@ pub async fn page(
     service: &str,
     item: &str,
     page: u32,
+    defer: bool,
 ) -> Result<ServicePageView, AppError> {
     let table = routes::table(state, actor).await?;
     let upstream = table.service(service).ok_or(AppError::NotFound)?.clone();
@@ -69,6 +70,13 @@ pub async fn page(
     }
     let maintenance = upstream.status == ServiceStatus::Maintenance;
     let table = match route.method {
+        // A link on another site must not make a signed-in browser call the service.
+        HttpMethod::Get if !route.has_params() && defer => Some(TableView {
+            page: page.max(1),
+            page_size: PAGE_SIZE,
+            deferred: true,
+            ..TableView::default()
+        }),
         HttpMethod::Get if !route.has_params() => {
             Some(fetch_table(state, actor, &upstream.name, &route, page.max(1)).await)
         }
@@ -121,6 +129,7 @@ async fn fetch_table(
         page_size: PAGE_SIZE,
         total: None,
         error: None,
+        deferred: false,
     };
     let answer = match reply.result {
         Ok(a) if a.status.is_success() => a,

@@ -24,7 +24,7 @@ use crate::{
         services::{
             access::{self, Reach},
             audit::{self, Event},
-            invitations, lockout,
+            lockout,
         },
         state::AppState,
     },
@@ -143,8 +143,8 @@ async fn check_password(
     Ok((user_id, password_ok && active))
 }
 
-/// After a correct password: accepts the invitations waiting for a first sign-in, finds the
-/// tenant to open, and opens the session there, in one transaction.
+/// After a correct password: finds the tenant to open, and opens the session there, in one
+/// transaction.
 async fn open_first(
     state: &AppState,
     input: &LoginInput,
@@ -156,7 +156,6 @@ async fn open_first(
         .map_err(|_| AppError::Internal)?;
     let slug = input.tenant_slug.as_deref();
     let opened = scoped(&state.db, Scope::user(user_id), async |c| {
-        invitations::accept_automatic(c, user_id, client).await?;
         // Suspended while argon2 ran: no session.
         let Some(user) = users::find(c, user_id)
             .await?

@@ -1,0 +1,198 @@
+//! Sending the mail outbox. Changes that send mail queue it in their own transaction
+//! (`queue`); a worker on every node claims due messages (`FOR UPDATE SKIP LOCKED`, with a
+//! lease), sends them over SMTP outside any transaction, and marks them sent, or due again
+//! after a backoff, or failed after the last attempt. In dev mode without SMTP, sending means
+//! keeping the message for the dev mailbox page (`/dev/mailbox`).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use uuid::Uuid;
+
+use crate::{
+    domain::error::AppError,
+    server::{
+        config::MailSettings,
+        db::{
+            mail::{self, NewMail},
+            scope::{scoped, Scope},
+        },
+        state::AppState,
+    },
+};
+
+/// What a message is about (the outbox's `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Invitation,
+    PasswordReset,
+    EmailChange,
+    EmailChangeNotice,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "INVITATION",
+            Self::PasswordReset => "PASSWORD_RESET",
+            Self::EmailChange => "EMAIL_CHANGE",
+            Self::EmailChangeNotice => "EMAIL_CHANGE_NOTICE",
+        }
+    }
+}
+
+/// A plain-text message to one address.
+pub struct Mail<'a> {
+    pub kind: Kind,
+    pub tenant_id: Option<Uuid>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+/// Queues a message in the caller's transaction: it is sent only if that commits.
+pub async fn queue(conn: &mut AsyncPgConnection, mail: Mail<'_>) -> Result<i64, AppError> {
+    Ok(mail::enqueue(
+        conn,
+        NewMail {
+            tenant_id: mail.tenant_id,
+            kind: mail.kind.as_str(),
+            recipient: mail.to,
+            subject: mail.subject,
+            body: mail.body,
+        },
+    )
+    .await?)
+}
+
+/// Attempts before a message is given up on.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed message is held by its worker before another may take it over.
+const LEASE_SECS: i32 = 120;
+const BATCH: i64 = 20;
+
+/// The wait before attempt `attempts + 1`: 30 s, doubling, at most an hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    Duration::from_secs((30u64 << exp).min(3600))
+}
+
+enum Transport {
+    Smtp(Box<AsyncSmtpTransport<Tokio1Executor>>),
+    /// Dev mode without SMTP: the message stays in the outbox, shown by `/dev/mailbox`.
+    DevMailbox,
+}
+
+impl Transport {
+    fn new(settings: &MailSettings) -> Result<Self, String> {
+        match &settings.smtp_url {
+            None => Ok(Self::DevMailbox),
+            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                .map(|b| Self::Smtp(Box::new(b.timeout(Some(Duration::from_secs(20))).build())))
+                .map_err(|e| format!("mail.smtp_url: {e}")),
+        }
+    }
+}
+
+/// Sends what is due; answers how many messages were sent. Every node runs this in a loop
+/// (`start`); tests call it directly.
+pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
+    let transport = Transport::new(&state.settings.mail).map_err(|e| {
+        tracing::error!(error = %e, "mail transport");
+        AppError::Internal
+    })?;
+    let from: Mailbox = state
+        .settings
+        .mail
+        .from
+        .parse()
+        .map_err(|_| AppError::Internal)?;
+    let claimed = scoped(&state.db, Scope::platform(), async |c| {
+        Ok(mail::claim_due(c, BATCH, LEASE_SECS).await?)
+    })
+    .await?;
+    let mut sent = 0;
+    for message in claimed {
+        let outcome = send(&transport, &from, &message).await;
+        scoped(&state.db, Scope::platform(), async |c| {
+            match &outcome {
+                Ok(()) => {
+                    let keep = matches!(transport, Transport::DevMailbox);
+                    mail::mark_sent(c, message.id, keep).await?;
+                }
+                Err(e) => {
+                    tracing::warn!(mail_id = message.id, attempts = message.attempts, error = %e, "mail not sent");
+                    let retry = (message.attempts < MAX_ATTEMPTS).then(|| {
+                        Utc::now()
+                            + chrono::Duration::from_std(backoff(message.attempts))
+                                .unwrap_or_default()
+                    });
+                    mail::mark_failed(c, message.id, e, retry).await?;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        sent += usize::from(outcome.is_ok());
+    }
+    Ok(sent)
+}
+
+async fn send(
+    transport: &Transport,
+    from: &Mailbox,
+    message: &mail::Claimed,
+) -> Result<(), String> {
+    let Transport::Smtp(smtp) = transport else {
+        return Ok(());
+    };
+    let to: Mailbox = message
+        .recipient
+        .parse()
+        .map_err(|e| format!("recipient: {e}"))?;
+    let email = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&message.subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(message.body.clone().unwrap_or_default())
+        .map_err(|e| format!("message: {e}"))?;
+    smtp.send(email).await.map(|_| ()).map_err(|e| {
+        // lettre's errors name the server's answer, never the credentials.
+        format!("smtp: {e}")
+    })
+}
+
+/// Runs `deliver_due` every `mail.poll_secs` on this node.
+pub fn start(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(state.settings.mail.poll_interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&state).await {
+                tracing::warn!(error = %e, "mail outbox round failed");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_up_to_an_hour() {
+        assert_eq!(backoff(1), Duration::from_secs(30));
+        assert_eq!(backoff(2), Duration::from_secs(60));
+        assert_eq!(backoff(4), Duration::from_secs(240));
+        assert_eq!(backoff(8), Duration::from_secs(3600));
+        assert_eq!(backoff(100), Duration::from_secs(3600));
+    }
+}
