@@ -15,6 +15,8 @@ export INTI_REDIS_KEY_PREFIX="e2e-$(date +%s)-$$:"
 # per-account limit stays (and has its own tests).
 export INTI_AUTH_LOCKOUT_IP_FAILURES=100000
 unset DEMO_PASSWORD
+# Mail stays on this server: the specs read it from /dev/mailbox.
+unset INTI_MAIL_SMTP_URL
 
 psql "${INTI_DATABASE_ADMIN_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS \"${INTI_DATABASE_ADMIN_URL##*/}\" WITH (FORCE)"
 target/debug/inti migrate

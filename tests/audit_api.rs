@@ -136,6 +136,13 @@ async fn a_tenant_sees_platform_staff_without_their_address_or_network() {
     assert_eq!(entry["clientIp"], serde_json::Value::Null);
     assert!(!seen.text().contains("superadmin@core.com"));
     assert!(!seen.text().contains("203.0.113.77"));
+    // Nor does filtering by a guessed id confirm who it was.
+    let staff = app.id_of("users", "superadmin@core.com").await;
+    let res = app
+        .get(&format!("/api/v1/audit?actorUserId={staff}"), Some(&admin))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["total"], 0);
 
     // The platform's own view keeps all of it.
     let root = app.token("superadmin@core.com").await;

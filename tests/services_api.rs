@@ -698,18 +698,21 @@ async fn a_tenant_admin_sees_the_tenants_services_with_their_settings() {
     assert_eq!(app.server_fn("services_mine", "", None).await.status, 401);
 }
 
-/// A plain USER of the whatsapp tenant (invited by its admin; joins at first sign-in).
+/// A plain USER of the whatsapp tenant (invited by its admin; chose the demo password from
+/// the mailed link and accepted).
 async fn inti_user_in_whatsapp(app: &TestApp) -> String {
     let admin = app.token("admin@whatsapp.com").await;
     let email = "member@whatsapp.example.com";
     let res = app
         .post_json(
             "/api/v1/users",
-            json!({"email": email, "name": "Member", "password": common::DEMO_PASSWORD, "role": "USER"}),
+            json!({"email": email, "name": "Member", "role": "USER"}),
             Some(&admin),
         )
         .await;
     assert_eq!(res.status, 202, "{}", res.text());
+    let joined = app.join_as_new(email, common::DEMO_PASSWORD).await;
+    assert_eq!(joined.status, 200, "{}", joined.text());
     email.to_string()
 }
 

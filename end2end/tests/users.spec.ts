@@ -120,3 +120,34 @@ test('an existing account is invited, not attached, and joins when its owner acc
   await expect(theirs.getByTestId('tenant-switcher-sidebar')).toContainText('Task Manager');
   await context.close();
 });
+
+test('a super admin suspends an account on the whole platform from Platform → Accounts', async ({ page, browser, request }) => {
+  const password = 'platform-suspend-1';
+  const email = await inviteNewUser(request, 'admin@taskmanager.com', 'platform', password);
+  const context = await browser.newContext();
+  const theirs = await context.newPage();
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('current-tenant')).toHaveText('Task Manager');
+
+  await logIn(page, 'superadmin@core.com');
+  await page.getByRole('link', { name: 'Accounts' }).click();
+  await expect(page.getByRole('heading', { name: 'Accounts' })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search accounts' }).fill(email);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const row = page.locator(`tr[data-email="${email}"]`);
+  await expect(row.getByTestId('account-status')).toHaveText('ACTIVE');
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await expect(row.getByTestId('account-status')).toHaveText('SUSPENDED');
+
+  // Signed out at once, and refused at sign-in.
+  await theirs.reload();
+  await expectSignedOut(theirs);
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('login-error')).toHaveText('Invalid email or password');
+
+  await row.getByRole('button', { name: 'Reactivate' }).click();
+  await expect(row.getByTestId('account-status')).toHaveText('ACTIVE');
+  await logIn(theirs, email, password);
+  await expect(theirs.getByTestId('current-tenant')).toHaveText('Task Manager');
+  await context.close();
+});

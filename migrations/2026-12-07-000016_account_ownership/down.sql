@@ -1,7 +1,11 @@
+DROP TRIGGER users_new_account ON users;
+DROP FUNCTION inti_new_account_check();
 DROP FUNCTION inti_set_account_status(uuid, text);
 DROP FUNCTION inti_set_email(uuid, text);
 DROP FUNCTION inti_set_password(uuid, text);
 GRANT UPDATE (password_hash, password_changed_at, status) ON users TO inti_app;
+ALTER TABLE invitations ADD COLUMN auto_accept boolean NOT NULL DEFAULT false;
 ALTER TABLE invitations DROP COLUMN mail_id;
+DROP FUNCTION inti_mail_bodies(bigint[]);
 DROP TABLE mail_outbox;
 DROP TABLE account_tokens;

@@ -32,6 +32,8 @@ CREATE TABLE mail_outbox (
   attempts         integer NOT NULL DEFAULT 0,
   next_attempt_at  timestamptz NOT NULL DEFAULT now(),
   lease_until      timestamptz,
+  -- Which claim holds the lease: only that worker marks the message sent or failed.
+  claim            uuid,
   last_error       text,
   created_at       timestamptz NOT NULL DEFAULT now(),
   sent_at          timestamptz
@@ -43,7 +45,24 @@ ALTER TABLE invitations ADD COLUMN mail_id bigint REFERENCES mail_outbox (id) ON
 GRANT UPDATE (mail_id) ON invitations TO inti_app;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON account_tokens TO inti_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON mail_outbox TO inti_app;
+-- A queued body may hold a one-time link: the server's role never selects it directly
+-- (the inviting tenant may see its invitation's delivery, not its link); the worker reads
+-- bodies through a function only platform work may call.
+GRANT INSERT, UPDATE, DELETE ON mail_outbox TO inti_app;
+GRANT SELECT (id, tenant_id, kind, recipient, subject, status, attempts, next_attempt_at,
+  lease_until, claim, last_error, created_at, sent_at) ON mail_outbox TO inti_app;
+CREATE FUNCTION inti_mail_bodies(ids bigint[]) RETURNS TABLE (id bigint, body text)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+BEGIN
+  IF NOT inti_all_tenants() THEN
+    RAISE EXCEPTION 'permission denied: mail bodies are platform data' USING ERRCODE = '42501';
+  END IF;
+  RETURN QUERY SELECT m.id, m.body FROM mail_outbox m WHERE m.id = ANY(ids);
+END
+$$;
+REVOKE ALL ON FUNCTION inti_mail_bodies(bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION inti_mail_bodies(bigint[]) TO inti_app;
 GRANT USAGE, SELECT ON SEQUENCE mail_outbox_id_seq TO inti_app;
 
 -- Tokens are platform work only (the links are redeemed before anyone is signed in).
@@ -65,7 +84,25 @@ CREATE POLICY mail_outbox_update ON mail_outbox FOR UPDATE
 CREATE POLICY mail_outbox_delete ON mail_outbox FOR DELETE USING (inti_all_tenants());
 
 -- Invitations no longer create usable accounts, so none is accepted at a first sign-in.
-UPDATE invitations SET auto_accept = false WHERE status = 'PENDING';
+ALTER TABLE invitations DROP COLUMN auto_accept;
+
+-- The server's role, in a tenant scope, creates accounts (invitations) only without a
+-- password, unverified and active: whoever owns the address chooses the password from the
+-- mailed link. Platform work (the CLI, seeding) may create an account with one, and so may
+-- the database's owner.
+CREATE FUNCTION inti_new_account_check() RETURNS trigger LANGUAGE plpgsql AS
+$$
+BEGIN
+  IF current_user = 'inti_app' AND NOT inti_all_tenants()
+     AND (NEW.password_hash IS DISTINCT FROM '!unset' OR NEW.email_verified
+                                 OR NEW.two_factor_enabled OR NEW.status <> 'ACTIVE') THEN
+    RAISE EXCEPTION 'permission denied: a tenant creates accounts without a password' USING ERRCODE = '42501';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER users_new_account BEFORE INSERT ON users
+  FOR EACH ROW EXECUTE FUNCTION inti_new_account_check();
 
 -- An account's password, address and standing change only through these functions, never by
 -- an UPDATE from a tenant scope: a tenant admin's scope could otherwise rewrite the password

@@ -30,5 +30,8 @@ $$;
 CREATE TRIGGER audit_log_actor_platform BEFORE INSERT ON audit_log
   FOR EACH ROW EXECUTE FUNCTION inti_audit_actor_platform();
 
+-- Platform work, so that row-level security lets the backfill see every entry even when the
+-- migrating role is not a superuser.
+SELECT set_config('inti.all_tenants', 'on', true);
 UPDATE audit_log SET actor_platform = true
   WHERE actor_user_id IS NOT NULL AND inti_is_platform_staff(actor_user_id);

@@ -468,6 +468,12 @@ fn mail_settings(
         }
     };
     match url::Url::parse(&public_url) {
+        // Links carry one-time tokens: never over plain HTTP in production.
+        Ok(u) if mode == Mode::Production && u.scheme() != "https" => {
+            return Err(ConfigError(format!(
+                "mail.public_url must be an https:// URL in production mode, got \"{public_url}\""
+            )))
+        }
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
         _ => {
             return Err(ConfigError(format!(

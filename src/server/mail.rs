@@ -72,9 +72,13 @@ pub async fn queue(conn: &mut AsyncPgConnection, mail: Mail<'_>) -> Result<i64, 
 
 /// Attempts before a message is given up on.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a claimed message is held by its worker before another may take it over.
-const LEASE_SECS: i32 = 120;
-const BATCH: i64 = 20;
+/// Messages one worker claims at once, how long one SMTP exchange may take, and how long a
+/// claim is held before another worker may take it over: longer than a whole batch can take,
+/// so that no message still being sent is claimed twice.
+const BATCH: i64 = 10;
+const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
+const LEASE_SECS: i32 = 300;
+const _: () = assert!((BATCH as u64) * SMTP_TIMEOUT.as_secs() < LEASE_SECS as u64);
 
 /// The wait before attempt `attempts + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempts: i32) -> Duration {
@@ -93,7 +97,7 @@ impl Transport {
         match &settings.smtp_url {
             None => Ok(Self::DevMailbox),
             Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                .map(|b| Self::Smtp(Box::new(b.timeout(Some(Duration::from_secs(20))).build())))
+                .map(|b| Self::Smtp(Box::new(b.timeout(Some(SMTP_TIMEOUT)).build())))
                 .map_err(|e| format!("mail.smtp_url: {e}")),
         }
     }
@@ -112,8 +116,9 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         .from
         .parse()
         .map_err(|_| AppError::Internal)?;
+    let claim = Uuid::new_v4();
     let claimed = scoped(&state.db, Scope::platform(), async |c| {
-        Ok(mail::claim_due(c, BATCH, LEASE_SECS).await?)
+        Ok(mail::claim_due(c, claim, BATCH, LEASE_SECS).await?)
     })
     .await?;
     let mut sent = 0;
@@ -123,7 +128,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
             match &outcome {
                 Ok(()) => {
                     let keep = matches!(transport, Transport::DevMailbox);
-                    mail::mark_sent(c, message.id, keep).await?;
+                    mail::mark_sent(c, message.id, claim, keep).await?;
                 }
                 Err(e) => {
                     tracing::warn!(mail_id = message.id, attempts = message.attempts, error = %e, "mail not sent");
@@ -132,7 +137,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
                             + chrono::Duration::from_std(backoff(message.attempts))
                                 .unwrap_or_default()
                     });
-                    mail::mark_failed(c, message.id, e, retry).await?;
+                    mail::mark_failed(c, message.id, claim, e, retry).await?;
                 }
             }
             Ok(())

@@ -26,15 +26,9 @@ pub fn ServicePage() -> impl IntoView {
     let loaded = crate::ui::resource(key, |(service, item, page)| {
         service_page(service, item, page)
     });
-    // Opened from another site, the page came without the service's data: load it now,
-    // from this site.
-    Effect::new(move |_| {
-        let deferred = loaded
-            .with(|v| matches!(v, Some(Ok(p)) if p.table.as_ref().is_some_and(|t| t.deferred)));
-        if deferred {
-            loaded.refetch();
-        }
-    });
+    // Opened from another site, the page came without the service's data: it loads when
+    // the person asks for it here (a link elsewhere must not make the call by itself).
+    provide_context(Reload(Callback::new(move |()| loaded.refetch())));
     view! {
         <div class="mx-auto max-w-5xl space-y-6">
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
@@ -51,6 +45,10 @@ pub fn ServicePage() -> impl IntoView {
         </div>
     }
 }
+
+/// Loads the page's data again (the deferred table's "Load it").
+#[derive(Clone, Copy)]
+struct Reload(Callback<()>);
 
 #[component]
 fn Screen(page: ServicePageView) -> impl IntoView {
@@ -108,10 +106,18 @@ fn Table(table: TableView) -> impl IntoView {
         deferred,
     } = table;
     if deferred {
+        let reload = use_context::<Reload>();
         return Either::Left(view! {
             <p role="status" data-testid="service-table-deferred" class="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
-                "Loading the service's data… "
-                <a class="font-medium text-amber-700 underline" href=format!("?page={page}")>"Load it"</a>
+                "This page was opened from another site, so the service's data was not loaded. "
+                // Without JavaScript, a link from this site; with it, the same without a reload.
+                <a class="font-medium text-amber-700 underline" href=format!("?page={page}")
+                    on:click=move |e| {
+                        if let Some(Reload(reload)) = reload {
+                            e.prevent_default();
+                            reload.run(());
+                        }
+                    }>"Load it"</a>
             </p>
         }
         .into_any());

@@ -220,13 +220,21 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
     let policy = &state.settings.auth.lockout;
     let mut ended = Vec::new();
     let mut flooded = false;
+    // Whether this network has failed for this account lately. A network without failures
+    // (the owner's, usually) is not held back by the account-wide cap: otherwise guesses
+    // from many networks could keep the cap full and the owner out.
+    let mut clean_here = false;
     for (i, subject) in subjects.iter().enumerate() {
+        let cap = match subject {
+            Subject::AccountWide(_) if clean_here => 0,
+            _ => subject.cap(),
+        };
         let (go, wait_ms, lock_ended, failures): (i64, i64, i64, i64) =
             keys(&script, state, subject)
                 .arg(subject.free_failures(policy))
                 .arg(RUNNING_TTL_MS)
                 .arg(subject.floor(policy))
-                .arg(subject.cap())
+                .arg(cap)
                 .invoke_async(&mut conn)
                 .await
                 .map_err(redis_error)?;
@@ -248,8 +256,12 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
                 flooded,
             });
         }
-        if let Subject::AccountWide(_) = subject {
-            flooded = failures > 2 * i64::from(policy.account_failures);
+        match subject {
+            Subject::Account { .. } => clean_here = failures == 0,
+            Subject::AccountWide(_) => {
+                flooded = failures > 2 * i64::from(policy.account_failures);
+            }
+            Subject::Ip(_) => {}
         }
     }
     Ok(Reservation {

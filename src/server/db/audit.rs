@@ -55,6 +55,9 @@ pub struct AuditFilter {
     pub actor_user_id: Option<Uuid>,
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     pub until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Leave out entries of platform staff (a tenant's view filtering by actor: the filter
+    /// must not confirm who a hidden actor is).
+    pub without_platform_staff: bool,
 }
 
 #[derive(Queryable)]
@@ -99,6 +102,9 @@ pub async fn search(
         }
         if let Some(actor) = filter.actor_user_id {
             q = q.filter(audit_log::actor_user_id.eq(actor));
+        }
+        if filter.without_platform_staff {
+            q = q.filter(audit_log::actor_platform.eq(false));
         }
         if let Some(since) = filter.since {
             q = q.filter(audit_log::occurred_at.ge(since));

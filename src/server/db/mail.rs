@@ -31,38 +31,13 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, mail: NewMail<'_>) -> QueryRe
         .await
 }
 
-/// A message claimed for sending.
-#[derive(Debug, Clone, Queryable)]
+/// A message claimed for sending. Not `Debug`: its body may hold a one-time link.
 pub struct Claimed {
     pub id: i64,
     pub recipient: String,
     pub subject: String,
     pub body: Option<String>,
     pub attempts: i32,
-}
-
-/// Claims up to `limit` due messages (pending and due, or sending with a lease run out: its
-/// worker died), leasing them for `lease` seconds. Rows another worker holds are skipped, so
-/// two nodes never claim the same message.
-pub async fn claim_due(
-    conn: &mut AsyncPgConnection,
-    limit: i64,
-    lease_secs: i32,
-) -> QueryResult<Vec<Claimed>> {
-    diesel::sql_query(
-        "UPDATE mail_outbox SET status = 'SENDING', attempts = attempts + 1, \
-           lease_until = now() + make_interval(secs => $2) \
-         WHERE id IN (SELECT id FROM mail_outbox \
-                      WHERE (status = 'PENDING' AND next_attempt_at <= now()) \
-                         OR (status = 'SENDING' AND lease_until < now()) \
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, recipient, subject, body, attempts",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(limit)
-    .bind::<diesel::sql_types::Integer, _>(lease_secs)
-    .load::<ClaimedRow>(conn)
-    .await
-    .map(|rows| rows.into_iter().map(ClaimedRow::into).collect())
 }
 
 #[derive(QueryableByName)]
@@ -73,30 +48,89 @@ struct ClaimedRow {
     recipient: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     subject: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    body: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     attempts: i32,
 }
 
-impl From<ClaimedRow> for Claimed {
-    fn from(r: ClaimedRow) -> Self {
-        Self {
+#[derive(QueryableByName)]
+struct BodyRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    body: Option<String>,
+}
+
+/// The bodies of `ids`, through the platform-only function (migration 16): the server's
+/// role cannot select a body directly.
+async fn bodies(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<BodyRow> = diesel::sql_query("SELECT id, body FROM inti_mail_bodies($1)")
+        .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(ids.to_vec())
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.body.map(|b| (r.id, b)))
+        .collect())
+}
+
+/// Claims up to `limit` due messages (pending and due, or sending with a lease run out: its
+/// worker died) for `claim`, leasing them for `lease_secs`. Rows another worker holds are
+/// skipped, so two nodes never claim the same message. Platform work.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    claim: Uuid,
+    limit: i64,
+    lease_secs: i32,
+) -> QueryResult<Vec<Claimed>> {
+    let rows: Vec<ClaimedRow> = diesel::sql_query(
+        "UPDATE mail_outbox SET status = 'SENDING', attempts = attempts + 1, claim = $3, \
+           lease_until = now() + make_interval(secs => $2) \
+         WHERE id IN (SELECT id FROM mail_outbox \
+                      WHERE (status = 'PENDING' AND next_attempt_at <= now()) \
+                         OR (status = 'SENDING' AND lease_until < now()) \
+                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, recipient, subject, attempts",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .bind::<diesel::sql_types::Integer, _>(lease_secs)
+    .bind::<diesel::sql_types::Uuid, _>(claim)
+    .load(conn)
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut bodies = bodies(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Claimed {
+            body: bodies.remove(&r.id),
             id: r.id,
             recipient: r.recipient,
             subject: r.subject,
-            body: r.body,
             attempts: r.attempts,
-        }
-    }
+        })
+        .collect())
+}
+
+/// The message as its claim holds it: a worker whose lease ran out (and whose message
+/// another took over) changes nothing.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn held(id: i64, claim: Uuid) -> _ {
+    mail_outbox::table
+        .filter(mail_outbox::id.eq(id))
+        .filter(mail_outbox::status.eq("SENDING"))
+        .filter(mail_outbox::claim.eq(claim))
 }
 
 /// Marks a claimed message sent. `keep_body`: the dev mailbox shows it; otherwise the body
 /// (which may hold a one-time link) is cleared.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64, keep_body: bool) -> QueryResult<()> {
-    let target = mail_outbox::table
-        .find(id)
-        .filter(mail_outbox::status.eq("SENDING"));
+pub async fn mark_sent(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    claim: Uuid,
+    keep_body: bool,
+) -> QueryResult<()> {
     let sent = (
         mail_outbox::status.eq("SENT"),
         mail_outbox::sent_at.eq(diesel::dsl::now),
@@ -104,9 +138,12 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64, keep_body: bool) -
         mail_outbox::last_error.eq(None::<String>),
     );
     if keep_body {
-        diesel::update(target).set(sent).execute(conn).await?;
+        diesel::update(held(id, claim))
+            .set(sent)
+            .execute(conn)
+            .await?;
     } else {
-        diesel::update(target)
+        diesel::update(held(id, claim))
             .set((sent, mail_outbox::body.eq(None::<String>)))
             .execute(conn)
             .await?;
@@ -114,35 +151,42 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64, keep_body: bool) -
     Ok(())
 }
 
-/// Gives a failed attempt back: tried again at `retry_at`, or `None`: given up (FAILED).
+/// Gives a failed attempt back: tried again at `retry_at`, or `None`: given up (FAILED, and
+/// the body, which may hold a link, is cleared).
 pub async fn mark_failed(
     conn: &mut AsyncPgConnection,
     id: i64,
+    claim: Uuid,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> QueryResult<()> {
-    let target = mail_outbox::table
-        .find(id)
-        .filter(mail_outbox::status.eq("SENDING"));
-    let status = if retry_at.is_some() {
-        "PENDING"
-    } else {
-        "FAILED"
+    let failed = (
+        mail_outbox::lease_until.eq(None::<DateTime<Utc>>),
+        mail_outbox::last_error.eq(error),
+        mail_outbox::next_attempt_at.eq(retry_at.unwrap_or_else(Utc::now)),
+    );
+    match retry_at {
+        Some(_) => {
+            diesel::update(held(id, claim))
+                .set((mail_outbox::status.eq("PENDING"), failed))
+                .execute(conn)
+                .await?
+        }
+        None => {
+            diesel::update(held(id, claim))
+                .set((
+                    mail_outbox::status.eq("FAILED"),
+                    mail_outbox::body.eq(None::<String>),
+                    failed,
+                ))
+                .execute(conn)
+                .await?
+        }
     };
-    diesel::update(target)
-        .set((
-            mail_outbox::status.eq(status),
-            mail_outbox::lease_until.eq(None::<DateTime<Utc>>),
-            mail_outbox::last_error.eq(error),
-            mail_outbox::next_attempt_at.eq(retry_at.unwrap_or_else(Utc::now)),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
+    Ok(())
 }
 
-/// A delivered message as the dev mailbox shows it.
-#[derive(Debug, Clone, Queryable)]
+/// A message as the dev mailbox shows it.
 pub struct Delivered {
     pub id: i64,
     pub recipient: String,
@@ -152,19 +196,31 @@ pub struct Delivered {
     pub created_at: DateTime<Utc>,
 }
 
-/// The newest messages, for the dev mailbox.
+/// The newest messages, for the dev mailbox (platform work).
 pub async fn newest(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Delivered>> {
-    mail_outbox::table
+    let rows: Vec<(i64, String, String, String, DateTime<Utc>)> = mail_outbox::table
         .order(mail_outbox::id.desc())
         .limit(limit)
         .select((
             mail_outbox::id,
             mail_outbox::recipient,
             mail_outbox::subject,
-            mail_outbox::body,
             mail_outbox::status,
             mail_outbox::created_at,
         ))
         .load(conn)
-        .await
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut bodies = bodies(conn, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, recipient, subject, status, created_at)| Delivered {
+            body: bodies.remove(&id),
+            id,
+            recipient,
+            subject,
+            status,
+            created_at,
+        })
+        .collect())
 }

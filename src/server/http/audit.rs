@@ -43,6 +43,7 @@ pub async fn list(
             actor_user_id: p.actor_user_id,
             since: p.since,
             until: p.until,
+            without_platform_staff: false,
         },
         page: p.page,
         per_page: p.per_page,

@@ -74,12 +74,6 @@ pub fn provide_page_context() {
     }
 }
 
-/// Refuses a state-changing request that a browser sent on behalf of another site. Server
-/// functions and pages authenticate with the session cookie, which a browser attaches to
-/// cross-site form posts too; `/api/v1` authenticates with Bearer tokens only and ignores
-/// cookies, so it needs no Origin. A browser always sends `Origin` (or at least `Referer`)
-/// with a POST, including a plain HTML form post, so same-site forms keep working without
-/// JavaScript; a request with neither is refused too.
 /// Whether the browser says the request comes from another site (`Sec-Fetch-Site` other than
 /// `same-origin` or `none`, which a typed address or a bookmark sends). Without the header
 /// (older browsers, API clients) nothing is known, and the request is not refused for it.
@@ -88,6 +82,12 @@ pub fn from_another_site(headers: &axum::http::HeaderMap) -> bool {
     matches!(site, Some(s) if s != "same-origin" && s != "none")
 }
 
+/// Refuses a state-changing request that a browser sent on behalf of another site. Server
+/// functions and pages authenticate with the session cookie, which a browser attaches to
+/// cross-site form posts too; `/api/v1` authenticates with Bearer tokens only and ignores
+/// cookies, so it needs no Origin. A browser always sends `Origin` (or at least `Referer`)
+/// with a POST, including a plain HTML form post, so same-site forms keep working without
+/// JavaScript; a request with neither is refused too.
 pub async fn origin_guard(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),

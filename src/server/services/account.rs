@@ -18,6 +18,7 @@ use crate::{
         db::{audit::Outcome, members, sessions, users},
         secret::Secret,
         services::{
+            account_links,
             audit::{self, Event},
             lockout,
         },
@@ -77,7 +78,11 @@ pub async fn change_password(
     .await?;
     let hash = password::hash(new).await?;
     scoped(&state.db, actor.scope(), async |c| {
-        users::set_password_hash(c, actor.user_id, &hash).await?;
+        if !users::set_password_hash(c, actor.user_id, &hash).await? {
+            return Err(AppError::Unauthenticated);
+        }
+        // A reset or address-change link asked for before this change dies with it.
+        account_links::spend_every_link(c, actor.user_id, actor.scope()).await?;
         let ended =
             sessions::revoke_others(c, actor.user_id, actor.session_id, "password_changed").await?;
         audit::record(

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -52,6 +52,8 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    pub const ALL: [Purpose; 3] = [Self::Invitation, Self::PasswordReset, Self::EmailChange];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invitation => "INVITATION",
@@ -78,7 +80,38 @@ impl Purpose {
 }
 
 /// The purposes whose link sets a password.
-const PASSWORD_LINKS: [&str; 2] = ["INVITATION", "PASSWORD_RESET"];
+const PASSWORD_LINKS: [Purpose; 2] = [Purpose::Invitation, Purpose::PasswordReset];
+
+fn names(purposes: &[Purpose]) -> Vec<&'static str> {
+    purposes.iter().map(|p| p.as_str()).collect()
+}
+
+/// Spends every live link of the account, whatever its purpose: no link outlives a change of
+/// who holds the account (a password set or changed, an address changed, the account
+/// suspended). Links are platform data: the scope is switched for this and set back to
+/// `restore`.
+pub(crate) async fn spend_every_link(
+    c: &mut AsyncPgConnection,
+    user_id: Uuid,
+    restore: Scope,
+) -> Result<(), AppError> {
+    set_scope(c, Scope::platform()).await?;
+    account_tokens::spend_all(c, user_id, &names(&Purpose::ALL)).await?;
+    set_scope(c, restore).await?;
+    Ok(())
+}
+
+/// A name as one line of plain text in a message: no line breaks or other control
+/// characters (a name must not start a paragraph of its own in someone's mail), at most 100
+/// characters.
+pub(crate) fn one_line(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
 
 /// The answer to any link that cannot be used, whatever the reason.
 fn invalid_link() -> AppError {
@@ -123,27 +156,22 @@ pub(crate) async fn issue(
 async fn live(
     c: &mut AsyncPgConnection,
     token: &str,
-    purposes: &[&str],
+    purposes: &[Purpose],
     lock: bool,
 ) -> Result<account_tokens::LiveToken, AppError> {
     let hash = refresh_token::digest(token.trim());
-    account_tokens::find_live(c, &hash, purposes, lock)
+    account_tokens::find_live(c, &hash, &names(purposes), lock)
         .await?
         .filter(|t| t.purpose == Purpose::EmailChange.as_str() || t.email == t.account_email)
         .filter(|t| t.account_status == "ACTIVE")
         .ok_or_else(invalid_link)
 }
 
-fn invitation_view(row: invitation_rows::InvitationRow) -> Invitation {
-    invitations::view(row)
-}
-
 /// What a link opens, before it is used: its purpose, its address, and (for a password link)
 /// the account's pending invitations.
 pub async fn inspect(state: &AppState, token: &Secret) -> Result<LinkView, AppError> {
-    let purposes = ["INVITATION", "PASSWORD_RESET", "EMAIL_CHANGE"];
     scoped(&state.db, Scope::platform(), async |c| {
-        let link = live(c, token.expose(), &purposes, false).await?;
+        let link = live(c, token.expose(), &Purpose::ALL, false).await?;
         let invitations = if link.purpose == Purpose::EmailChange.as_str() {
             Vec::new()
         } else {
@@ -152,7 +180,7 @@ pub async fn inspect(state: &AppState, token: &Secret) -> Result<LinkView, AppEr
                 .into_iter()
                 .map(|row| Invitation {
                     delivery: None,
-                    ..invitation_view(row)
+                    ..invitations::view(row)
                 })
                 .collect()
         };
@@ -175,9 +203,9 @@ pub struct PasswordSet {
 }
 
 /// Sets the account's password from an invitation or reset link: the link is spent (with
-/// every other password link of the account), the address counts as verified, every session
-/// and refresh family of the account ends, and the invitations named in `accept` are
-/// accepted (a full or closed tenant leaves its invitation pending).
+/// every other link of the account), the address counts as verified, every session and
+/// refresh family of the account ends, and the invitations named in `accept` are accepted
+/// (a full or closed tenant leaves its invitation pending).
 pub async fn set_password(
     state: &AppState,
     token: &Secret,
@@ -197,9 +225,11 @@ pub async fn set_password(
     scoped(&state.db, Scope::platform(), async |c| {
         // Locked and checked again: of two redemptions racing, one finds it spent.
         let link = live(c, token.expose(), &PASSWORD_LINKS, true).await?;
-        users::set_password_hash(c, link.user_id, &hash).await?;
+        if !users::set_password_hash(c, link.user_id, &hash).await? {
+            return Err(invalid_link());
+        }
         users::set_verified_email(c, link.user_id, &link.email).await?;
-        account_tokens::spend_all(c, link.user_id, &PASSWORD_LINKS).await?;
+        account_tokens::spend_all(c, link.user_id, &names(&Purpose::ALL)).await?;
         let sessions_ended = sessions::revoke_all_of_user(c, link.user_id, "password_set").await?;
         audit::record(
             c,
@@ -222,7 +252,11 @@ pub async fn set_password(
             else {
                 continue;
             };
-            match invitations::join(c, &row, client).await {
+            // Each in a savepoint: a refused one leaves the others and the password standing.
+            let joined = c
+                .transaction::<_, AppError, _>(async |t| invitations::join(t, &row, client).await)
+                .await;
+            match joined {
                 Ok(()) => accepted += 1,
                 Err(
                     AppError::Validation { .. } | AppError::Conflict { .. } | AppError::NotFound,
@@ -243,6 +277,8 @@ pub async fn set_password(
 const RESETS_PER_ADDRESS: u64 = 3;
 const RESETS_PER_NETWORK: u64 = 10;
 const RESET_WINDOW: Duration = Duration::from_secs(3600);
+/// Address-change requests of one account within `RESET_WINDOW`.
+const EMAIL_CHANGES_PER_ACCOUNT: u64 = 5;
 
 /// Counts one request against `key`; answers the count and the window's remaining time.
 async fn count_request(state: &AppState, key: &str) -> Result<(u64, u64), AppError> {
@@ -305,7 +341,7 @@ pub async fn request_reset(
              Choose a new password here within the next hour:\n\n{link}\n\n\
              Setting it signs you out everywhere. If you did not ask for this, ignore this message:\n\
              your password stays as it is.\n",
-            name = user.name,
+            name = one_line(&user.name),
         );
         mail::queue(
             c,
@@ -367,12 +403,19 @@ pub async fn request_email_change(
         AuditAction::AccountEmailChangeRequest,
     )
     .await?;
+    // Each request mails two addresses: a few an hour per account.
+    let (n, wait) = count_request(state, &format!("email-change:{}", actor.user_id)).await?;
+    if n > EMAIL_CHANGES_PER_ACCOUNT {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
     scoped(&state.db, actor.scope(), async |c| {
         let link = issue(c, state, actor.user_id, Purpose::EmailChange, &new_email, actor.scope()).await?;
         let body = format!(
             "Hello {name},\n\nTo make {new_email} the address of your Inti account, open this link within 24 hours:\n\n{link}\n\n\
              If you did not ask for this, ignore this message.\n",
-            name = user.name,
+            name = one_line(&user.name),
         );
         mail::queue(
             c,
@@ -389,7 +432,7 @@ pub async fn request_email_change(
             "Hello {name},\n\nSomeone signed in to your Inti account asked to change its address from {old} to {new_email}.\n\
              Nothing changes until the link sent to the new address is opened. If this was not you,\n\
              change your password now.\n",
-            name = user.name,
+            name = one_line(&user.name),
             old = user.email,
         );
         mail::queue(
@@ -429,7 +472,7 @@ pub async fn confirm_email_change(
     client: &ClientInfo,
 ) -> Result<String, AppError> {
     scoped(&state.db, Scope::platform(), async |c| {
-        let link = live(c, token.expose(), &[Purpose::EmailChange.as_str()], true).await?;
+        let link = live(c, token.expose(), &[Purpose::EmailChange], true).await?;
         if users::account_id(c, &link.email).await?.is_some() {
             return Err(AppError::conflict(
                 "email",
@@ -437,7 +480,8 @@ pub async fn confirm_email_change(
             ));
         }
         users::set_verified_email(c, link.user_id, &link.email).await?;
-        account_tokens::spend_all(c, link.user_id, &[Purpose::EmailChange.as_str()]).await?;
+        // Links that went to the old address (or an older change) die with it.
+        account_tokens::spend_all(c, link.user_id, &names(&Purpose::ALL)).await?;
         audit::record(
             c,
             client,
@@ -454,4 +498,19 @@ pub async fn confirm_email_change(
         Ok(link.email)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn a_name_in_a_message_stays_one_short_line() {
+        assert_eq!(
+            one_line("Eve\n\nClick https://evil.example\r\n"),
+            "Eve  Click https://evil.example"
+        );
+        assert_eq!(one_line(&"x".repeat(300)).len(), 100);
+        assert_eq!(one_line("Ana María"), "Ana María");
+    }
 }

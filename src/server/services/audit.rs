@@ -118,6 +118,7 @@ pub async fn list(
         Scope::platform()
     } else {
         filter.tenant_id = Some(actor.tenant_id);
+        filter.without_platform_staff = filter.actor_user_id.is_some();
         actor.scope()
     };
     let (rows, total) = scoped(&state.db, scope, async |c| {
@@ -129,6 +130,10 @@ pub async fn list(
         .map(|r| {
             // A tenant sees that platform staff acted, never who or from where.
             let hidden = r.actor_platform && !platform_view;
+            // What would name the hidden person: an action on themselves.
+            let about_them = hidden
+                && r.target_type.as_deref() == Some("user")
+                && r.target_id.as_deref() == r.actor_user_id.map(|u| u.to_string()).as_deref();
             AuditEntryView {
                 id: r.id,
                 occurred_at: r.occurred_at,
@@ -139,9 +144,13 @@ pub async fn list(
                 action: r.action,
                 outcome: r.outcome,
                 target_type: r.target_type,
-                target_id: r.target_id,
+                target_id: r.target_id.filter(|_| !about_them),
                 client_ip: r.client_ip.filter(|_| !hidden),
-                details: r.details,
+                details: if about_them {
+                    serde_json::json!({})
+                } else {
+                    r.details
+                },
                 actor_platform: r.actor_platform,
             }
         })

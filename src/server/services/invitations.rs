@@ -158,7 +158,7 @@ async fn send_invitation(
         .ok_or(AppError::NotFound)?;
     let inviter = users::find(c, actor.user_id)
         .await?
-        .map(|u| u.name)
+        .map(|u| account_links::one_line(&u.name))
         .unwrap_or_default();
     let has_password = users::credentials_by_email(c, email)
         .await?
@@ -169,7 +169,7 @@ async fn send_invitation(
             "Hello,\n\n{inviter} invited you to {tenant} on Inti as {role}.\n\n\
              Sign in and accept or decline the invitation on your account page:\n\n{}/account\n",
             state.settings.mail.public_url,
-            tenant = tenant.name,
+            tenant = account_links::one_line(&tenant.name),
         )
     } else {
         let link =
@@ -179,7 +179,7 @@ async fn send_invitation(
             "Hello,\n\n{inviter} invited you to {tenant} on Inti as {role}.\n\n\
              Choose your password and accept the invitation here within 72 hours:\n\n{link}\n\n\
              If you do not know {tenant}, ignore this message: nothing happens without you.\n",
-            tenant = tenant.name,
+            tenant = account_links::one_line(&tenant.name),
         )
     };
     let subject = format!("You are invited to {} on Inti", tenant.name);

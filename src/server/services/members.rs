@@ -410,10 +410,20 @@ pub async fn set_account_status(
         crate::server::db::scope::Scope::platform(),
         async |c| {
             let before = users::find(c, id).await?.ok_or(AppError::NotFound)?;
-            users::set_status(c, id, status.as_str()).await?;
+            if !users::set_status(c, id, status.as_str()).await? {
+                return Err(AppError::NotFound);
+            }
             let ended = if status == Status::Active {
                 0
             } else {
+                // Nothing the account had in flight outlives it: sessions, refresh
+                // families, and its mailed links.
+                crate::server::services::account_links::spend_every_link(
+                    c,
+                    id,
+                    crate::server::db::scope::Scope::platform(),
+                )
+                .await?;
                 sessions::revoke_all_of_user(c, id, "account_suspended").await?
             };
             audit::record(
