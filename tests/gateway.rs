@@ -352,22 +352,27 @@ async fn the_client_credentials_stay_behind_and_the_service_key_is_injected() {
     assert!(!res.text().contains(KEY));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn two_nodes_share_one_rate_limit() {
-    let s = setup().await;
+/// Sets the whatsapp tenant's `rateLimits` for the demo service (as the super admin).
+async fn set_rate_limits(s: &Setup, limits: Value) -> common::Response {
     let tenant = s.app.id_of("tenants", "whatsapp").await;
-    let res = s
-        .app
+    s.app
         .send(
             "PUT",
             &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
-            Some(
-                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
-                "messages:list": 3, "perUser": { "messages:list": 3 } } } }),
-            ),
+            Some(json!({ "status": "ACTIVE", "customSettings": { "rateLimits": limits } })),
             &s.root,
         )
-        .await;
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_one_rate_limit() {
+    let s = setup().await;
+    let res = set_rate_limits(
+        &s,
+        json!({ "messages:list": 3, "perUser": { "messages:list": 3 } }),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let b = s.app.another_node().await;
     let nodes = [&s.app, &b, &s.app];
@@ -382,15 +387,7 @@ async fn two_nodes_share_one_rate_limit() {
     assert!(res.header("ratelimit").unwrap().contains("r=0"));
 
     // A malformed limit is refused where it is set.
-    let res = s
-        .app
-        .send(
-            "PUT",
-            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
-            Some(json!({ "status": "ACTIVE", "customSettings": { "rateLimits": { "messages:list": "lots" } } })),
-            &s.root,
-        )
-        .await;
+    let res = set_rate_limits(&s, json!({ "messages:list": "lots" })).await;
     assert_eq!(res.status, 422);
     assert_eq!(
         res.json()["error"]["details"]["field"],
@@ -733,18 +730,11 @@ async fn a_write_endpoint_page_shows_the_form_only_when_the_form_submits_there()
 async fn each_member_has_a_budget_of_their_own() {
     let s = setup().await;
     let tenant = s.app.id_of("tenants", "whatsapp").await;
-    let res = s
-        .app
-        .send(
-            "PUT",
-            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
-            Some(
-                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
-                "messages:list": 4, "perUser": { "messages:list": 3 } } } }),
-            ),
-            &s.root,
-        )
-        .await;
+    let res = set_rate_limits(
+        &s,
+        json!({ "messages:list": 4, "perUser": { "messages:list": 3 } }),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     for _ in 0..3 {
         let res = s.app.get(&gateway("/messages"), Some(&s.admin)).await;
@@ -890,24 +880,16 @@ async fn non_json_answers_are_never_live_pages() {
 }
 
 /// A link on another site to a service page renders the page without calling the service
-/// (the browser loads the data next, from Inti's own origin); opened from Inti, it calls.
+/// (it loads when the person asks, from Inti itself); opened from Inti, it calls.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_page_opened_from_another_site_does_not_call_the_service() {
     let s = setup().await;
-    let tenant = s.app.id_of("tenants", "whatsapp").await;
     // One call in all: whoever spends it shows.
-    let res = s
-        .app
-        .send(
-            "PUT",
-            &format!("/api/v1/core/services/{}/tenants/{tenant}", s.service_id),
-            Some(
-                json!({ "status": "ACTIVE", "customSettings": { "rateLimits": {
-                "messages:list": 1, "perUser": { "messages:list": 1 } } } }),
-            ),
-            &s.root,
-        )
-        .await;
+    let res = set_rate_limits(
+        &s,
+        json!({ "messages:list": 1, "perUser": { "messages:list": 1 } }),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let menu = s.app.get("/api/v1/menus/user", Some(&s.admin)).await.json();
     let group = menu["data"]["menus"]

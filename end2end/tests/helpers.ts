@@ -68,12 +68,12 @@ export async function inviteNewUser(
     data: { email, name: `${prefix} person`, role: 'USER' },
   });
   expect(invite.status()).toBe(202);
-  const token = new URLSearchParams((await mailedLink(request, email)).split('?')[1]).get('token');
-  const link = await request.post('/api/v1/auth/link', { data: { token } });
+  const linkToken = new URLSearchParams((await mailedLink(request, email)).split('?')[1]).get('token');
+  const link = await request.post('/api/v1/auth/link', { data: { token: linkToken } });
   expect(link.status()).toBe(200);
   const accept = (await link.json()).data.invitations.map((i: { id: string }) => i.id);
   const set = await request.post('/api/v1/auth/password-reset/confirm', {
-    data: { token, newPassword: password, acceptInvitations: accept },
+    data: { token: linkToken, newPassword: password, acceptInvitations: accept },
   });
   expect(set.status()).toBe(200);
   return email;

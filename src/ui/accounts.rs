@@ -3,12 +3,15 @@
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{hooks::use_query_map, location::Url};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::users::{list_accounts, SetAccountStatus},
     domain::{account::SessionView, member::Account, paging::Page},
-    ui::form::{form_error, FieldError, BUTTON, INPUT},
+    ui::{
+        form::{form_error, FieldError, BUTTON, INPUT},
+        pager::PageLinks,
+    },
 };
 
 const SMALL: &str =
@@ -52,15 +55,7 @@ fn AccountTable(
     change: ServerAction<SetAccountStatus>,
 ) -> impl IntoView {
     let me = use_context::<SessionView>().map(|s| s.user.id);
-    let last_page = ((page.total + page.per_page - 1) / page.per_page).max(1);
-    let link = move |n: i64| match &search {
-        Some(q) => format!("/admin/accounts?q={}&page={n}", Url::escape(q)),
-        None => format!("/admin/accounts?page={n}"),
-    };
-    let (prev, next) = (
-        (page.page > 1).then(|| link(page.page - 1)),
-        (page.page < last_page).then(|| link(page.page + 1)),
-    );
+    let (total, number, per_page) = (page.total, page.page, page.per_page);
     let empty = page.items.is_empty();
     view! {
         <div class="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -104,13 +99,7 @@ fn AccountTable(
             </table>
             {empty.then(|| view! { <p class="px-4 py-6 text-center text-sm text-slate-500">"No account matches."</p> })}
         </div>
-        <nav aria-label="Pages" class="mt-3 flex items-center justify-between text-sm text-slate-600">
-            <span>{format!("{} account(s) · page {} of {}", page.total, page.page, last_page)}</span>
-            <span class="flex gap-3">
-                {prev.map(|href| view! { <a href=href class="font-medium text-amber-700 hover:underline">"← Previous"</a> })}
-                {next.map(|href| view! { <a href=href class="font-medium text-amber-700 hover:underline">"Next →"</a> })}
-            </span>
-        </nav>
+        <PageLinks base="/admin/accounts" noun="account" total page=number per_page search />
     }
 }
 

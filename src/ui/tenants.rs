@@ -3,10 +3,7 @@
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::{
-    hooks::{use_params_map, use_query_map},
-    location::Url,
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::tenants::{get_tenant, list_tenants, CreateTenant, UpdateTenant},
@@ -14,7 +11,10 @@ use crate::{
         paging::Page,
         tenant::{Status, TenantDetail, TenantType, Tier},
     },
-    ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
+    ui::{
+        form::{field_error, form_error, FieldError, BUTTON, INPUT},
+        pager::PageLinks,
+    },
 };
 
 #[component]
@@ -63,15 +63,7 @@ pub fn TenantsPage() -> impl IntoView {
 
 #[component]
 fn TenantTable(page: Page<TenantDetail>, search: Option<String>) -> impl IntoView {
-    let last_page = ((page.total + page.per_page - 1) / page.per_page).max(1);
-    let link = move |n: i64| match &search {
-        Some(q) => format!("/admin/tenants?q={}&page={n}", Url::escape(q)),
-        None => format!("/admin/tenants?page={n}"),
-    };
-    let (prev, next) = (
-        (page.page > 1).then(|| link(page.page - 1)),
-        (page.page < last_page).then(|| link(page.page + 1)),
-    );
+    let (total, number, per_page) = (page.total, page.page, page.per_page);
     let empty = page.items.is_empty();
     view! {
         <div class="mt-4 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -108,13 +100,7 @@ fn TenantTable(page: Page<TenantDetail>, search: Option<String>) -> impl IntoVie
             </table>
             {empty.then(|| view! { <p class="px-4 py-6 text-center text-sm text-slate-500">"No tenant matches."</p> })}
         </div>
-        <nav aria-label="Pages" class="mt-3 flex items-center justify-between text-sm text-slate-600">
-            <span>{format!("{} tenant(s) · page {} of {}", page.total, page.page, last_page)}</span>
-            <span class="flex gap-3">
-                {prev.map(|href| view! { <a href=href class="font-medium text-amber-700 hover:underline">"← Previous"</a> })}
-                {next.map(|href| view! { <a href=href class="font-medium text-amber-700 hover:underline">"Next →"</a> })}
-            </span>
-        </nav>
+        <PageLinks base="/admin/tenants" noun="tenant" total page=number per_page search />
     }
 }
 
