@@ -479,3 +479,41 @@ async fn the_dev_mailbox_shows_mail_only_on_a_dev_server() {
         .await;
     assert_eq!(production.get("/dev/mailbox", None).await.status, 404);
 }
+
+/// Finished mail and spent or expired links are forgotten after `KEEP_DAYS`; queued mail and
+/// live links stay.
+#[tokio::test(flavor = "multi_thread")]
+async fn old_mail_and_spent_links_are_forgotten() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let (old, new) = (fresh("old"), fresh("new"));
+    assert_eq!(invite(&app, &admin, &old, "USER").await.status, 202);
+    mail::deliver_due(&app.state).await.unwrap();
+    assert_eq!(invite(&app, &admin, &new, "USER").await.status, 202);
+    let mut conn = app.db.conn().await;
+    diesel::sql_query(
+        "UPDATE mail_outbox SET created_at = now() - interval '40 days' WHERE recipient = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(old.clone())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    diesel::sql_query(
+        "UPDATE account_tokens SET expires_at = now() - interval '40 days' WHERE email = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(old.clone())
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(mail::purge(&app.state).await.unwrap(), (1, 1));
+    // The new invitation's mail (queued) and link (live) are kept.
+    assert_eq!(mail::purge(&app.state).await.unwrap(), (0, 0));
+    let link = app
+        .post_json(
+            "/api/v1/auth/link",
+            json!({"token": app.link_token(&new).await}),
+            None,
+        )
+        .await;
+    assert_eq!(link.status, 200, "{}", link.text());
+}

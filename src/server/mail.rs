@@ -173,19 +173,39 @@ async fn send(
     })
 }
 
-/// Runs `deliver_due` every `mail.poll_secs` on this node.
+/// How long finished mail and spent or expired links are kept (recipients and subjects are
+/// personal data; nothing needs them after that).
+pub const KEEP_DAYS: i32 = 30;
+
+/// Runs `deliver_due` every `mail.poll_secs` on this node, and `purge` hourly.
 pub fn start(state: &AppState) {
     let state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(state.settings.mail.poll_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_purge: Option<tokio::time::Instant> = None;
         loop {
             tick.tick().await;
             if let Err(e) = deliver_due(&state).await {
                 tracing::warn!(error = %e, "mail outbox round failed");
             }
+            if last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+                last_purge = Some(tokio::time::Instant::now());
+                if let Err(e) = purge(&state).await {
+                    tracing::warn!(error = %e, "mail outbox purge failed");
+                }
+            }
         }
     });
+}
+
+/// Forgets finished mail and spent or expired links older than `KEEP_DAYS` (every node may
+/// run it; deleting twice is harmless).
+pub async fn purge(state: &AppState) -> Result<(usize, usize), AppError> {
+    scoped(&state.db, Scope::platform(), async |c| {
+        Ok(mail::purge(c, KEEP_DAYS).await?)
+    })
+    .await
 }
 
 #[cfg(test)]

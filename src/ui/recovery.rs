@@ -131,7 +131,7 @@ fn ChooseForm(token: String, view: LinkView) -> impl IntoView {
                                 <span>"Join "<strong>{inv.tenant_name.clone()}</strong>" as "{inv.role.clone()}</span>
                             </label>
                         }).collect_view()}
-                        <p class="text-xs text-slate-500">"Leave one unticked to decide later from your account."</p>
+                        <p class="text-xs text-slate-500">"Untick any you want to decide on later: they wait on your dashboard."</p>
                     </fieldset>
                 })}
                 <label class="block text-sm">

@@ -224,3 +224,27 @@ pub async fn newest(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec
         })
         .collect())
 }
+
+/// Forgets finished mail (sent or given up) older than `days`, and links that expired or
+/// were used more than `days` ago. Platform work; answers (messages, links) deleted.
+pub async fn purge(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usize, usize)> {
+    use super::schema::account_tokens;
+    let cutoff = Utc::now() - chrono::Duration::days(i64::from(days));
+    let messages = diesel::delete(
+        mail_outbox::table
+            .filter(mail_outbox::status.eq_any(["SENT", "FAILED"]))
+            .filter(mail_outbox::created_at.lt(cutoff)),
+    )
+    .execute(conn)
+    .await?;
+    let links = diesel::delete(
+        account_tokens::table.filter(
+            account_tokens::expires_at
+                .lt(cutoff)
+                .or(account_tokens::used_at.lt(cutoff)),
+        ),
+    )
+    .execute(conn)
+    .await?;
+    Ok((messages, links))
+}

@@ -167,7 +167,7 @@ async fn send_invitation(
     let body = if has_password {
         format!(
             "Hello,\n\n{inviter} invited you to {tenant} on Inti as {role}.\n\n\
-             Sign in and accept or decline the invitation on your account page:\n\n{}/account\n",
+             Sign in to accept or decline it; it waits on your dashboard:\n\n{}/\n",
             state.settings.mail.public_url,
             tenant = account_links::one_line(&tenant.name),
         )
