@@ -774,11 +774,12 @@ async fn each_member_has_a_budget_of_their_own() {
 }
 
 /// Path parameters cannot carry matrix parameters, dot segments or double encodings that an
-/// upstream framework would read as another path.
+/// upstream framework would read as another path: refused by the gateway itself, even when
+/// the service would answer any path.
 #[tokio::test(flavor = "multi_thread")]
 async fn path_parameters_refuse_what_upstreams_read_as_other_paths() {
     let s = setup().await;
-    let e = json!({ "name": "messages:one", "method": "GET", "path": "/messages/{id}",
+    let e = json!({ "name": "faults:path", "method": "GET", "path": "/faults/path/{id}",
                     "requiredPermissions": ["whatsapp:read"] });
     let res = s
         .app
@@ -789,16 +790,25 @@ async fn path_parameters_refuse_what_upstreams_read_as_other_paths() {
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
+    // A plain value reaches the service.
+    let res = s.app.get(&gateway("/faults/path/42"), Some(&s.admin)).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["path"], "/faults/path/42");
     for bad in [
-        "/messages/..;",
-        "/messages/a;b",
-        "/messages/a%3Bb",
-        "/messages/.env",
-        "/messages/%2e%2e",
-        "/messages/%252e%252e",
+        "/faults/path/..;",
+        "/faults/path/a;b",
+        "/faults/path/a%3Bb",
+        "/faults/path/.env",
+        "/faults/path/%2e%2e",
+        "/faults/path/%252e%252e",
     ] {
         let res = s.app.get(&gateway(bad), Some(&s.admin)).await;
         assert_eq!(res.status, 404, "{bad}: {}", res.text());
+        assert_eq!(
+            res.json()["error"]["code"],
+            "NOT_FOUND",
+            "{bad}: the gateway's own answer"
+        );
     }
 }
 

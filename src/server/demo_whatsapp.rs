@@ -88,6 +88,11 @@ pub fn router(config: DemoConfig) -> Router {
         )
         .route("/faults/headers", get(headers))
         .route("/faults/echo", post(echo))
+        // Answers any path below it, as a lenient upstream would (for the gateway's tests).
+        .route(
+            "/faults/path/{*rest}",
+            get(|uri: axum::http::Uri| async move { Json(json!({ "path": uri.path() })) }),
+        )
         .route(
             "/faults/page",
             get(|| async {
