@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 9's typing measure: forms of 10, 50 and 200 text fields (each with length limits and
+# Typing measure: forms of 10, 50 and 200 text fields (each with length limits and
 # a pattern, every other one required) on the release build, typed into in Debian Chromium
 # (end2end/bench/form-typing.mjs prints the time each keystroke's work takes in the page).
 # Needs: `make release` done, `scripts/setup.sh --e2e` (Chromium, Playwright). INTI_BIN picks

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11's benchmark: what the gateway adds to a call. The demo WhatsApp service's
+# Benchmark: what the gateway adds to a call. The demo WhatsApp service's
 # `GET /messages` is called directly (with its key) and through Inti
 # (`/api/v1/gateway/whatsapp-gateway/messages`, a tenant admin's Bearer token: the session's
 # routing table, permissions, the Redis rate limiter, key injection, the call log), on the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8's benchmark: GET /api/v1/menus/user on the release build, on seed-load data (1,000
+# Benchmark: GET /api/v1/menus/user on the release build, on seed-load data (1,000
 # tenants, 200 services, 100,000 users), beside a bare axum handler in the same run.
 # Needs: `cargo leptos build --release` done, wrk (apt-get install wrk).
 #   scripts/bench-menus.sh            (SEED=0 reuses the data of an earlier run)

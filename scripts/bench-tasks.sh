@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 10's benchmark: listing 50 tasks of a tenant that holds 100,000 (GET /api/v1/tasks,
+# Benchmark: listing 50 tasks of a tenant that holds 100,000 (GET /api/v1/tasks,
 # first page, the default order, and a filtered page) on the release build, beside a bare
 # axum handler in the same run.
 # Needs: the release server built (`cargo leptos build --release`, or `cargo build --release

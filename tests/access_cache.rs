@@ -1,4 +1,4 @@
-//! Issue 6, point 16: authenticated requests are answered from memory, and a suspension, a
+//! Authenticated requests are answered from memory, and a suspension, a
 //! revoked session, a suspended tenant or an ended grant still takes effect on the very next
 //! request on the node that made the change, and on every other node as soon as the
 //! change's notification reaches it (well under a millisecond on an idle machine; these tests

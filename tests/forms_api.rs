@@ -1,4 +1,4 @@
-//! Issue 9: generated forms through their server functions: the builder's versions (save,
+//! Generated forms through their server functions: the builder's versions (save,
 //! conflict, schema errors at their path, restore), loading and submitting as a user
 //! (validation, hidden fields ignored, passwords never kept or audited), a schema version
 //! change between render and submit, the no-JavaScript round trip, labels as text, and the

@@ -1,4 +1,4 @@
-//! Issue 6 (hardening): cross-site requests, security headers, brute-force locks, paging
+//! Cross-site requests, security headers, brute-force locks, paging
 //! bounds, constraint races, refresh grace, seat limits and member rank. Each test failed on
 //! the code before the fix it covers.
 #![cfg(feature = "ssr")]

@@ -1,4 +1,4 @@
-//! Issue 8: menus through the API: the seed's shape and its entity tag, versioned layouts
+//! Menus through the API: the seed's shape and its entity tag, versioned layouts
 //! and their conflicts, every change that must reach the next menu, Redis down, "why can't
 //! I see it", and every caller against every menu endpoint.
 #![cfg(feature = "ssr")]

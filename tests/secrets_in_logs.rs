@@ -1,4 +1,4 @@
-//! Issue 7: no log line, at any level, carries a service's API key. A test binary of its own:
+//! No log line, at any level, carries a service's API key. A test binary of its own:
 //! the capturing subscriber is set for this thread only, and tracing caches per call site
 //! whether anyone listens, which tests on other threads of the same process would disturb.
 #![cfg(feature = "ssr")]

@@ -1,4 +1,4 @@
-//! Issue 12: security-relevant paths that no test walked before.
+//! Security-relevant paths that no test walked before.
 #![cfg(feature = "ssr")]
 
 mod common;

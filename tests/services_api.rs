@@ -1,4 +1,4 @@
-//! Issue 7: the service registry through its API: who may do what, what bad input gets,
+//! The service registry through its API: who may do what, what bad input gets,
 //! what each tenant's users can use, and where an API key may (never) appear.
 #![cfg(feature = "ssr")]
 

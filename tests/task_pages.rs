@@ -1,4 +1,4 @@
-//! Issue 10: the Task Manager as its pages use it. Its form (registered with the service,
+//! The Task Manager as its pages use it. Its form (registered with the service,
 //! editable in the form builder) creates tasks and edits them through `forms_submit`, a
 //! field added in the builder lands in `customFields`; the page, board, move, comment and
 //! delete server functions answer each caller as the REST API does.

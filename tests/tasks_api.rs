@@ -1,4 +1,4 @@
-//! Issue 10: the Task Manager's API: every caller against every endpoint (a tenant admin,
+//! The Task Manager's API: every caller against every endpoint (a tenant admin,
 //! a user with `:own` scopes on their own and on others' tasks, another tenant, nobody),
 //! validation by field after authorization, filters, sorting and paging, optimistic
 //! concurrency, comments, and row-level security as the runtime role.

@@ -1,4 +1,4 @@
-//! The Task Manager's tasks (issue 10): what a task is, what a create or an update may say
+//! The Task Manager's tasks: what a task is, what a create or an update may say
 //! (errors name their field), and how a list is asked for. Compiles for the browser too.
 
 use chrono::{DateTime, NaiveDate, Utc};
