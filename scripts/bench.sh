@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the release build beside a bare axum handler, in one run (see README, "Speed").
+# Measures the release build beside a bare axum handler, in one run (see docs/benchmarks.md).
 # Needs: scripts/setup.sh done, `cargo leptos build --release` done, wrk (apt-get install wrk).
 #   scripts/bench.sh
 set -euo pipefail
