@@ -14,6 +14,8 @@ const browser = await chromium.launch({
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
 
 async function signIn(email) {
+  // A signed-in browser is sent on from the login page: start each person afresh.
+  await page.context().clearCookies();
   await page.goto(`${base}/login`);
   await page.waitForSelector('form[data-hydrated="true"]', { timeout: 30_000 });
   await page.fill('input[name=email]', email);
@@ -32,6 +34,6 @@ async function shoot(path, name) {
 await signIn('superadmin@core.com');
 await shoot('/admin/services', 'registry');
 await signIn('user@taskmanager.com');
-await shoot('/tasks/board', 'task-board');
+await shoot('/tasks/create', 'generated-form');
 await browser.close();
 console.log(`screenshots in ${out}`);
