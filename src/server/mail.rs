@@ -122,7 +122,14 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
     })
     .await?;
     let mut sent = 0;
+    // Past this, the lease may be another worker's: what is left waits for it to run out.
+    let deadline = tokio::time::Instant::now()
+        + Duration::from_secs(u64::try_from(LEASE_SECS).unwrap_or(0))
+        - 2 * SMTP_TIMEOUT;
     for message in claimed {
+        if tokio::time::Instant::now() >= deadline {
+            break;
+        }
         let outcome = send(&transport, &from, &message).await;
         scoped(&state.db, Scope::platform(), async |c| {
             match &outcome {
@@ -167,10 +174,13 @@ async fn send(
         .header(ContentType::TEXT_PLAIN)
         .body(message.body.clone().unwrap_or_default())
         .map_err(|e| format!("message: {e}"))?;
-    smtp.send(email).await.map(|_| ()).map_err(|e| {
+    // lettre's own timeout bounds the connection only: a server that stops answering
+    // mid-conversation must not hold the worker (and its lease) forever.
+    match tokio::time::timeout(SMTP_TIMEOUT, smtp.send(email)).await {
         // lettre's errors name the server's answer, never the credentials.
-        format!("smtp: {e}")
-    })
+        Ok(sent) => sent.map(|_| ()).map_err(|e| format!("smtp: {e}")),
+        Err(_) => Err("smtp: the server did not answer in time".into()),
+    }
 }
 
 /// How long finished mail and spent or expired links are kept (recipients and subjects are

@@ -33,8 +33,12 @@ pub enum Subject<'a> {
     AccountWide(&'a str),
 }
 
-/// Checks of one account that may run at once, across every network.
+/// Checks of one account that may run at once, across every network it has not signed in
+/// from before.
 const ACCOUNT_WIDE_CHECKS: u32 = 4;
+
+/// How long a network the account signed in from stays known (free of the account-wide cap).
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 86_400);
 
 /// The pause before each check of an account whose failures across networks exceed twice its
 /// free ones: a flood from many networks slows to a crawl, and the owner still gets in.
@@ -130,7 +134,7 @@ pub struct LockEvent {
 /// locked, -2 busy, 0 go.
 const RESERVE: &str = r"
 local ttl = redis.call('PTTL', KEYS[2])
-if ttl > 0 then return {-1, ttl, 0, 0} end
+if ttl > 0 then return {-1, ttl, 0, 0, 0} end
 local ended = redis.call('DEL', KEYS[3])
 local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
 local running = redis.call('INCR', KEYS[4])
@@ -145,9 +149,9 @@ local cap = tonumber(ARGV[4])
 if running > math.max(tonumber(ARGV[1]) + 1 - failures, tonumber(ARGV[3]))
    or (cap > 0 and running > cap) then
   redis.call('DECR', KEYS[4])
-  return {-2, 1000, ended, failures}
+  return {-2, 1000, ended, failures, 0}
 end
-return {0, 0, ended, failures}
+return {0, 0, ended, failures, redis.call('EXISTS', KEYS[5])}
 ";
 
 /// After the check: no longer running; a failure ('1') is counted and, past the free ones,
@@ -159,6 +163,7 @@ if tonumber(redis.call('DECR', KEYS[4])) < 0 then redis.call('DEL', KEYS[4]) end
 if ARGV[1] == '2' then return {0, 0} end
 if ARGV[1] == '0' then
   if ARGV[6] == '1' then redis.call('DEL', KEYS[1], KEYS[2]) end
+  if ARGV[7] == '1' then redis.call('SET', KEYS[5], 1, 'PX', ARGV[8]) end
   return {0, 0}
 end
 local n = redis.call('INCR', KEYS[1])
@@ -198,7 +203,8 @@ fn keys<'s>(
     invocation
         .key(subject.key(state, "lock"))
         .key(subject.key(state, "locked"))
-        .key(subject.key(state, "running"));
+        .key(subject.key(state, "running"))
+        .key(subject.key(state, "known"));
     invocation
 }
 
@@ -220,16 +226,16 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
     let policy = &state.settings.auth.lockout;
     let mut ended = Vec::new();
     let mut flooded = false;
-    // Whether this network has failed for this account lately. A network without failures
-    // (the owner's, usually) is not held back by the account-wide cap: otherwise guesses
-    // from many networks could keep the cap full and the owner out.
-    let mut clean_here = false;
+    // Whether this account has signed in from this network before (within `KNOWN_FOR`): such
+    // a network, the owner's usually, is not held back by the account-wide cap, so guesses
+    // from many new networks cannot keep the cap full and the owner out.
+    let mut known_here = false;
     for (i, subject) in subjects.iter().enumerate() {
         let cap = match subject {
-            Subject::AccountWide(_) if clean_here => 0,
+            Subject::AccountWide(_) if known_here => 0,
             _ => subject.cap(),
         };
-        let (go, wait_ms, lock_ended, failures): (i64, i64, i64, i64) =
+        let (go, wait_ms, lock_ended, failures, known): (i64, i64, i64, i64, i64) =
             keys(&script, state, subject)
                 .arg(subject.free_failures(policy))
                 .arg(RUNNING_TTL_MS)
@@ -257,7 +263,7 @@ pub async fn reserve(state: &AppState, subjects: &[Subject<'_>]) -> Result<Reser
             });
         }
         match subject {
-            Subject::Account { .. } => clean_here = failures == 0,
+            Subject::Account { .. } => known_here = known == 1,
             Subject::AccountWide(_) => {
                 flooded = failures > 2 * i64::from(policy.account_failures);
             }
@@ -309,6 +315,13 @@ pub async fn settle(
             } else {
                 "0"
             })
+            // A success marks the (account, network) pair as known.
+            .arg(if matches!(subject, Subject::Account { .. }) {
+                "1"
+            } else {
+                "0"
+            })
+            .arg(KNOWN_FOR.as_millis() as u64)
             .invoke_async(&mut conn)
             .await
             .map_err(redis_error)?;

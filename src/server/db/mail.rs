@@ -228,12 +228,17 @@ pub async fn newest(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec
 /// Forgets finished mail (sent or given up) older than `days`, and links that expired or
 /// were used more than `days` ago. Platform work; answers (messages, links) deleted.
 pub async fn purge(conn: &mut AsyncPgConnection, days: i32) -> QueryResult<(usize, usize)> {
-    use super::schema::account_tokens;
+    use super::schema::{account_tokens, invitations};
     let cutoff = Utc::now() - chrono::Duration::days(i64::from(days));
+    // A pending invitation keeps its message: the tenant still sees how it went.
+    let still_shown = invitations::table
+        .filter(invitations::status.eq("PENDING"))
+        .filter(invitations::mail_id.eq(mail_outbox::id.nullable()));
     let messages = diesel::delete(
         mail_outbox::table
             .filter(mail_outbox::status.eq_any(["SENT", "FAILED"]))
-            .filter(mail_outbox::created_at.lt(cutoff)),
+            .filter(mail_outbox::created_at.lt(cutoff))
+            .filter(diesel::dsl::not(diesel::dsl::exists(still_shown))),
     )
     .execute(conn)
     .await?;

@@ -104,9 +104,18 @@ pub(crate) async fn spend_every_link(
 /// A name as one line of plain text in a message: no line breaks or other control
 /// characters (a name must not start a paragraph of its own in someone's mail), at most 100
 /// characters.
+/// Control characters, line and paragraph separators, and the invisible format characters
+/// that reorder or hide text (bidirectional overrides, zero-width marks).
+fn breaks_text(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
 pub(crate) fn one_line(name: &str) -> String {
     name.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if breaks_text(c) { ' ' } else { c })
         .take(100)
         .collect::<String>()
         .trim()
@@ -512,5 +521,6 @@ mod tests {
         );
         assert_eq!(one_line(&"x".repeat(300)).len(), 100);
         assert_eq!(one_line("Ana María"), "Ana María");
+        assert_eq!(one_line("Eve\u{2028}Admin\u{202E}nimda"), "Eve Admin nimda");
     }
 }

@@ -39,7 +39,16 @@ pub async fn create_superadmin(
         let core = demo::ensure_core_tenant(conn).await?;
         let user = match users::find_by_email(conn, &email).await? {
             Some(existing) => {
-                users::set_password_hash(conn, existing.id, &hash).await?;
+                if !users::set_password_hash(conn, existing.id, &hash).await? {
+                    return Err(AppError::Internal);
+                }
+                // A new password ends what was mailed for the old one.
+                crate::server::services::account_links::spend_every_link(
+                    conn,
+                    existing.id,
+                    Scope::platform(),
+                )
+                .await?;
                 existing
             }
             None => {
