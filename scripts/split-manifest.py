@@ -5,7 +5,7 @@
 
 cargo-leptos 0.3.7 adds each chunk's content hash to the manifest by plain text replacement,
 so `chunk_22` -> `chunk_22.<hash>` also rewrites `chunk_223` into `chunk_22.<hash>3`
-(cargo-leptos issue 680, fixed after 0.3.7). The server reads the manifest to preload each
+(an upstream bug, fixed after cargo-leptos 0.3.7). The server reads the manifest to preload each
 page's chunks, and such a name preloads a file that does not exist. The chunk loader itself
 (`__wasm_split.*.js`) is not affected. This puts back the name of the chunk file that exists.
 

@@ -352,6 +352,19 @@ async fn the_client_credentials_stay_behind_and_the_service_key_is_injected() {
     assert!(!res.text().contains(KEY));
 }
 
+/// Registers one more endpoint of the demo service (as the super admin).
+async fn add_endpoint(s: &Setup, endpoint: Value) {
+    let res = s
+        .app
+        .post_json(
+            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
+            endpoint,
+            Some(&s.root),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+}
+
 /// Sets the whatsapp tenant's `rateLimits` for the demo service (as the super admin).
 async fn set_rate_limits(s: &Setup, limits: Value) -> common::Response {
     let tenant = s.app.id_of("tenants", "whatsapp").await;
@@ -781,15 +794,7 @@ async fn path_parameters_refuse_what_upstreams_read_as_other_paths() {
     let s = setup().await;
     let e = json!({ "name": "faults:path", "method": "GET", "path": "/faults/path/{id}",
                     "requiredPermissions": ["whatsapp:read"] });
-    let res = s
-        .app
-        .post_json(
-            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
-            e,
-            Some(&s.root),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
+    add_endpoint(&s, e).await;
     // A plain value reaches the service.
     let res = s.app.get(&gateway("/faults/path/42"), Some(&s.admin)).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -826,15 +831,7 @@ async fn what_a_schema_checked_is_what_the_service_gets() {
                          "showIf": {"field": "channel", "equals": "mail"}},
                         {"name": "message", "type": "text", "label": "Message", "required": true}
                     ]} });
-    let res = s
-        .app
-        .post_json(
-            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
-            e,
-            Some(&s.root),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
+    add_endpoint(&s, e).await;
     let send = |body: &'static str| {
         let req = Request::post(gateway("/faults/echo"))
             .header("authorization", format!("Bearer {}", s.admin))
@@ -866,15 +863,7 @@ async fn non_json_answers_are_never_live_pages() {
     let s = setup().await;
     let e = json!({ "name": "faults:page", "method": "GET", "path": "/faults/page",
                     "requiredPermissions": ["whatsapp:read"] });
-    let res = s
-        .app
-        .post_json(
-            &format!("/api/v1/core/services/{}/endpoints", s.service_id),
-            e,
-            Some(&s.root),
-        )
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
+    add_endpoint(&s, e).await;
     let res = s.app.get(&gateway("/faults/page"), Some(&s.admin)).await;
     assert_eq!(res.status, 200);
     assert_eq!(
