@@ -25,8 +25,10 @@ test:
 setup:
 	scripts/setup.sh --e2e
 
+## lint: formatting, Clippy on both targets, and the generated Diesel schema against the migrations
 lint:
 	cargo fmt --check
+	scripts/schema.sh
 	cargo clippy $(SERVER_FEATURES) --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 

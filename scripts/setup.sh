@@ -36,6 +36,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# The Diesel schema is generated from the migrations, and CI checks it (scripts/schema.sh).
+DIESEL_CLI_VERSION=$(awk '/^name = "diesel"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock | cut -d. -f1,2)
+if ! diesel --version 2>/dev/null | grep -q "^Version: $DIESEL_CLI_VERSION\."; then
+  say "installing diesel_cli $DIESEL_CLI_VERSION (PostgreSQL only; about 3 minutes)"
+  command -v pg_config >/dev/null || apt_install libpq-dev
+  cargo install diesel_cli --version "~$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
+fi
+
 # The split build's manifest and chunk loader are rewritten by a Python script
 # (scripts/split-manifest.py), which recompresses the loader with Brotli as `-P` does.
 command -v python3 >/dev/null || { say "installing Python 3"; apt_install python3; }

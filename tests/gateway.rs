@@ -49,7 +49,8 @@ struct Setup {
 
 async fn setup() -> Setup {
     let app = TestApp::with_settings(|s| {
-        s.gateway.allowed_private_hosts = vec!["127.0.0.1".into()];
+        s.gateway.allowed_private_hosts =
+            inti::server::outbound::AllowedHosts::parse(&["127.0.0.1"]);
         s.gateway.max_response_bytes = 64 * 1024;
     })
     .await;

@@ -300,7 +300,8 @@ async fn a_registration_answers_the_service_and_bad_input_changes_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn internal_addresses_are_refused_as_service_urls() {
     // Production's default: no private host allowed.
-    let app = TestApp::with_settings(|s| s.gateway.allowed_private_hosts.clear()).await;
+    let app =
+        TestApp::with_settings(|s| s.gateway.allowed_private_hosts = Default::default()).await;
     let root = app.token("superadmin@core.com").await;
     for url in [
         "http://127.0.0.1/",

@@ -84,6 +84,49 @@ fn malformed_config_file_is_reported() {
 }
 
 #[test]
+fn a_misspelled_configuration_key_stops_start_up_naming_it() {
+    let dir = std::env::temp_dir().join(format!("inti-typo-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Leptos.toml");
+    std::fs::write(
+        &path,
+        "[inti]\nmode = \"dev\"\n[auth]\nlockout_ip_failure = 3\n\
+         [package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
+    )
+    .unwrap();
+    let out = inti(&["--config", path.to_str().unwrap(), "serve"], &[]);
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("unknown key auth.lockout_ip_failure") && err.contains("Leptos.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_inti_variable_is_a_warning_naming_it() {
+    // Start-up goes on (and fails later here, at the unreachable database).
+    let out = inti(
+        &["migrate"],
+        &[
+            ("INTI_MODE", "dev"),
+            ("INTI_AUTH_LOCKOUT_IP_FAILURE", "3"),
+            (
+                "INTI_DATABASE_ADMIN_URL",
+                "postgres://inti@127.0.0.1:1/inti",
+            ),
+            ("INTI_DATABASE_CONNECT_TIMEOUT_SECS", "2"),
+        ],
+    );
+    let err = one_line_error(&out);
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.contains("INTI_AUTH_LOCKOUT_IP_FAILURE names no configuration key"),
+        "{log}"
+    );
+}
+
+#[test]
 fn create_superadmin_never_takes_the_password_as_an_argument() {
     let out = inti(
         &["create-superadmin", "--email", "a@b.io", "--password", "x"],

@@ -7,14 +7,10 @@ use crate::domain::{error::AppError, invitation::Invitation, login::Password};
 #[server(prefix = "/api", endpoint = "account_rename")]
 pub async fn rename(name: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::account};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            account::rename(&state, &actor, &name, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        account::rename(state, actor, &name, &context::client().await).await
+    })
+    .await
 }
 
 /// Answers how many other sessions ended.
@@ -27,22 +23,18 @@ pub async fn change_password(
         api::context,
         server::{secret::Secret, services::account},
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let (current, new) = (Secret::new(current_password.0), Secret::new(new_password.0));
-            let ended =
-                account::change_password(&state, &actor, &current, &new, &context::client().await)
-                    .await?;
-            if context::from_html_form() {
-                // Without JavaScript the browser is sent back to the page, which shows this.
-                context::keep_once(&password_notice_key(&actor), ended).await;
-            }
-            Ok(ended)
+    context::as_actor(async |state, actor| {
+        let (current, new) = (Secret::new(current_password.0), Secret::new(new_password.0));
+        let ended =
+            account::change_password(state, actor, &current, &new, &context::client().await)
+                .await?;
+        if context::from_html_form() {
+            // Without JavaScript the browser is sent back to the page, which shows this.
+            context::keep_once(&password_notice_key(actor), ended).await;
         }
-        .await,
-    )
+        Ok(ended)
+    })
+    .await
 }
 
 /// Where a password change posted without JavaScript leaves its answer for the account page:
@@ -57,46 +49,28 @@ fn password_notice_key(actor: &crate::server::auth::actor::Actor) -> String {
 #[server(prefix = "/api", endpoint = "account_password_notice")]
 pub async fn take_password_notice() -> Result<Option<usize>, AppError> {
     use crate::api::context;
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            context::take_once(&password_notice_key(&actor)).await
-        }
-        .await,
-    )
+    context::as_actor(async |_, actor| context::take_once(&password_notice_key(actor)).await).await
 }
 
 /// The signed-in user's pending invitations into other tenants.
 #[server(prefix = "/api", endpoint = "account_invitations")]
 pub async fn my_invitations() -> Result<Vec<Invitation>, AppError> {
     use crate::{api::context, server::services::invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            invitations::mine(&state, &actor).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| invitations::mine(state, actor).await).await
 }
 
 /// Accepts (`accept` = "true") or declines an invitation.
 #[server(prefix = "/api", endpoint = "account_respond_invitation")]
 pub async fn respond_invitation(id: String, accept: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            let accept = match accept.as_str() {
-                "true" => true,
-                "false" => false,
-                _ => return Err(AppError::validation("accept", "Choose accept or decline")),
-            };
-            invitations::respond(&state, &actor, id, accept, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        let accept = match accept.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return Err(AppError::validation("accept", "Choose accept or decline")),
+        };
+        invitations::respond(state, actor, id, accept, &context::client().await).await
+    })
+    .await
 }

@@ -11,21 +11,17 @@ pub async fn list_audit(
     page: Option<i64>,
 ) -> Result<Page<AuditEntryView>, AppError> {
     use crate::{api::context, server::services::audit};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let query = audit::AuditQuery {
-                filter: audit::AuditFilter {
-                    action: action.filter(|a| !a.is_empty()),
-                    outcome: outcome.filter(|o| !o.is_empty()),
-                    ..Default::default()
-                },
-                page,
-                per_page: Some(25),
-            };
-            audit::list(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let query = audit::AuditQuery {
+            filter: audit::AuditFilter {
+                action: action.filter(|a| !a.is_empty()),
+                outcome: outcome.filter(|o| !o.is_empty()),
+                ..Default::default()
+            },
+            page,
+            per_page: Some(25),
+        };
+        audit::list(state, actor, Ok(query)).await
+    })
+    .await
 }

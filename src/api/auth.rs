@@ -67,14 +67,8 @@ pub async fn current_session() -> Result<Option<SessionView>, AppError> {
 #[server(prefix = "/api", endpoint = "find_tenants")]
 pub async fn find_tenants(search: String) -> Result<Vec<TenantAccess>, AppError> {
     use crate::{api::context, server::services::auth};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            auth::tenants_for(&state, &actor, Some(search)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| auth::tenants_for(state, actor, Some(search)).await)
+        .await
 }
 
 /// Moves this browser into another tenant the user reaches, under a new session id.

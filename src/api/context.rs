@@ -44,6 +44,21 @@ pub fn from_html_form() -> bool {
     })
 }
 
+/// A server function's work as the signed-in user: the app state and the actor are read
+/// first (401 without a session), then `work` runs, and its error gets the REST API's status.
+pub async fn as_actor<T>(
+    work: impl AsyncFnOnce(&AppState, &Actor) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    respond(
+        async {
+            let state = state()?;
+            let actor = actor(&state).await?;
+            work(&state, &actor).await
+        }
+        .await,
+    )
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");

@@ -99,19 +99,15 @@ pub async fn change_email(new_email: String, current_password: Password) -> Resu
         api::context,
         server::{secret::Secret, services::account_links},
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            account_links::request_email_change(
-                &state,
-                &actor,
-                &new_email,
-                &Secret::new(current_password.0),
-                &context::client().await,
-            )
-            .await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        account_links::request_email_change(
+            state,
+            actor,
+            &new_email,
+            &Secret::new(current_password.0),
+            &context::client().await,
+        )
+        .await
+    })
+    .await
 }

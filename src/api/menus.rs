@@ -39,14 +39,7 @@ pub async fn my_menu() -> Result<Option<MenuData>, AppError> {
 #[server(prefix = "/api", endpoint = "menus_layout")]
 pub async fn menu_layout(scope: String) -> Result<LayoutView, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            menus::layout(&state, &actor, target(&scope)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| menus::layout(state, actor, target(&scope)).await).await
 }
 
 /// `operations`: the layout's JSON (`{"operations": [...]}`), as the editor computed it.
@@ -57,36 +50,26 @@ pub async fn save_menu_layout(
     operations: String,
 ) -> Result<LayoutView, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            let body = serde_json::from_str::<serde_json::Value>(&operations)
-                .map_err(|_| AppError::validation("operations", "is not valid JSON"))
-                .map(|layout| {
-                    serde_json::json!({
-                        "baseVersion": base_version,
-                        "operations": layout.get("operations").cloned().unwrap_or(layout),
-                    })
-                });
-            menus::save_layout(&state, &actor, target(&scope), body, &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        let body = serde_json::from_str::<serde_json::Value>(&operations)
+            .map_err(|_| AppError::validation("operations", "is not valid JSON"))
+            .map(|layout| {
+                serde_json::json!({
+                    "baseVersion": base_version,
+                    "operations": layout.get("operations").cloned().unwrap_or(layout),
+                })
+            });
+        menus::save_layout(state, actor, target(&scope), body, &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "menus_layout_versions")]
 pub async fn menu_layout_versions(scope: String) -> Result<Vec<LayoutVersionView>, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            menus::versions(&state, &actor, target(&scope)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| menus::versions(state, actor, target(&scope)).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "menus_layout_revert")]
@@ -96,32 +79,24 @@ pub async fn revert_menu_layout(
     base_version: i32,
 ) -> Result<LayoutView, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            let body = Ok(serde_json::json!({ "version": version, "baseVersion": base_version }));
-            menus::revert_layout(&state, &actor, target(&scope), body, &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        let body = Ok(serde_json::json!({ "version": version, "baseVersion": base_version }));
+        menus::revert_layout(state, actor, target(&scope), body, &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "menus_explain")]
 pub async fn explain_menu_item(user_id: String, item_id: String) -> Result<Explanation, AppError> {
     use crate::{api::context, server::services::menus};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let user = user_id
-                .trim()
-                .parse()
-                .map_err(|_| AppError::validation("userId", "choose a user"));
-            let item = Ok(item_id);
-            menus::explain(&state, &actor, user, item).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let user = user_id
+            .trim()
+            .parse()
+            .map_err(|_| AppError::validation("userId", "choose a user"));
+        let item = Ok(item_id);
+        menus::explain(state, actor, user, item).await
+    })
+    .await
 }

@@ -7,14 +7,7 @@ use crate::domain::{error::AppError, role::RoleView};
 #[server(prefix = "/api", endpoint = "roles_list")]
 pub async fn list_roles() -> Result<Vec<RoleView>, AppError> {
     use crate::{api::context, server::services::roles};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            roles::list(&state, &actor).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| roles::list(state, actor).await).await
 }
 
 /// `permissions` are the picker's checked boxes; `extra` is a comma-separated list typed in.
@@ -26,39 +19,31 @@ pub async fn create_role(
     extra: String,
 ) -> Result<RoleView, AppError> {
     use crate::{api::context, server::services::roles};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let mut all = permissions;
-            all.extend(
-                extra
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-            );
-            let input = roles::NewRole {
-                name,
-                description,
-                permissions: all,
-            };
-            roles::create(&state, &actor, Ok(input), &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let mut all = permissions;
+        all.extend(
+            extra
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
+        let input = roles::NewRole {
+            name,
+            description,
+            permissions: all,
+        };
+        roles::create(state, actor, Ok(input), &context::client().await).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "roles_delete")]
 pub async fn delete_role(id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::roles};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            roles::delete(&state, &actor, id, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        roles::delete(state, actor, id, &context::client().await).await
+    })
+    .await
 }

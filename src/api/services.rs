@@ -63,34 +63,23 @@ pub async fn list_services(
     page: Option<i64>,
 ) -> Result<Page<ServiceView>, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let query = registry::ServiceQuery {
-                search,
-                service_type: service_type.filter(|s| !s.is_empty()),
-                status: status.filter(|s| !s.is_empty()),
-                page,
-                ..Default::default()
-            };
-            registry::list(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let query = registry::ServiceQuery {
+            search,
+            service_type: service_type.filter(|s| !s.is_empty()),
+            status: status.filter(|s| !s.is_empty()),
+            page,
+            ..Default::default()
+        };
+        registry::list(state, actor, Ok(query)).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_get")]
 pub async fn get_service(id: String) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            registry::get(&state, &actor, self::id(&id)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| registry::get(state, actor, self::id(&id)).await).await
 }
 
 #[server(prefix = "/api", endpoint = "services_register")]
@@ -108,43 +97,39 @@ pub async fn register_service(
     menu_schema: String,
 ) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            // Authorization first, whatever the form holds.
-            actor.require_platform("service:register")?;
-            let mut body = body_of(
-                &[
-                    ("name", name),
-                    ("displayName", display_name),
-                    ("type", service_type),
-                    ("baseUrl", base_url),
-                    ("authType", auth_type),
-                    ("visibility", visibility),
-                    ("category", category),
-                    ("description", description),
-                    ("apiKey", api_key),
-                ],
-                false,
-            );
-            for (key, text) in [("formSchema", form_schema), ("menuSchema", menu_schema)] {
-                if let Some(v) = json_text(key, &text)? {
-                    body.insert(key.into(), v);
-                }
+    context::as_actor(async |state, actor| {
+        // Authorization first, whatever the form holds.
+        actor.require_platform("service:register")?;
+        let mut body = body_of(
+            &[
+                ("name", name),
+                ("displayName", display_name),
+                ("type", service_type),
+                ("baseUrl", base_url),
+                ("authType", auth_type),
+                ("visibility", visibility),
+                ("category", category),
+                ("description", description),
+                ("apiKey", api_key),
+            ],
+            false,
+        );
+        for (key, text) in [("formSchema", form_schema), ("menuSchema", menu_schema)] {
+            if let Some(v) = json_text(key, &text)? {
+                body.insert(key.into(), v);
             }
-            let created = registry::register(
-                &state,
-                &actor,
-                Ok(Value::Object(body)),
-                &context::client().await,
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
-            Ok(created)
         }
-        .await,
-    )
+        let created = registry::register(
+            state,
+            actor,
+            Ok(Value::Object(body)),
+            &context::client().await,
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
+        Ok(created)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_update")]
@@ -161,34 +146,30 @@ pub async fn update_service(
     #[server(default)] health_check_url: String,
 ) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let mut body = body_of(
-                &[
-                    ("displayName", display_name),
-                    ("status", status),
-                    ("visibility", visibility),
-                    ("authType", auth_type),
-                ],
-                false,
-            );
-            body.extend(body_of(
-                &[
-                    ("description", description),
-                    ("category", category),
-                    ("baseUrl", base_url),
-                    ("healthCheckUrl", health_check_url),
-                ],
-                true,
-            ));
-            let id = self::id(&id);
-            let client = context::client().await;
-            registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let mut body = body_of(
+            &[
+                ("displayName", display_name),
+                ("status", status),
+                ("visibility", visibility),
+                ("authType", auth_type),
+            ],
+            false,
+        );
+        body.extend(body_of(
+            &[
+                ("description", description),
+                ("category", category),
+                ("baseUrl", base_url),
+                ("healthCheckUrl", health_check_url),
+            ],
+            true,
+        ));
+        let id = self::id(&id);
+        let client = context::client().await;
+        registry::update(state, actor, id, Ok(Value::Object(body)), &client).await
+    })
+    .await
 }
 
 /// The three schemas at once, as JSON text; an empty text removes that schema.
@@ -200,25 +181,21 @@ pub async fn update_schemas(
     settings_schema: String,
 ) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            actor.require_platform("service:update")?;
-            let mut body = Map::new();
-            for (key, text) in [
-                ("formSchema", form_schema),
-                ("menuSchema", menu_schema),
-                ("settingsSchema", settings_schema),
-            ] {
-                body.insert(key.into(), json_text(key, &text)?.unwrap_or(Value::Null));
-            }
-            let id = self::id(&id);
-            let client = context::client().await;
-            registry::update(&state, &actor, id, Ok(Value::Object(body)), &client).await
+    context::as_actor(async |state, actor| {
+        actor.require_platform("service:update")?;
+        let mut body = Map::new();
+        for (key, text) in [
+            ("formSchema", form_schema),
+            ("menuSchema", menu_schema),
+            ("settingsSchema", settings_schema),
+        ] {
+            body.insert(key.into(), json_text(key, &text)?.unwrap_or(Value::Null));
         }
-        .await,
-    )
+        let id = self::id(&id);
+        let client = context::client().await;
+        registry::update(state, actor, id, Ok(Value::Object(body)), &client).await
+    })
+    .await
 }
 
 /// Sets or replaces the API key; `remove` deletes it.
@@ -229,22 +206,18 @@ pub async fn set_service_key(
     #[server(default)] remove: bool,
 ) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let key = if remove {
-                Value::Null
-            } else {
-                Value::String(api_key)
-            };
-            let body = serde_json::json!({ "apiKey": key });
-            let id = self::id(&id);
-            let client = context::client().await;
-            registry::update(&state, &actor, id, Ok(body), &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let key = if remove {
+            Value::Null
+        } else {
+            Value::String(api_key)
+        };
+        let body = serde_json::json!({ "apiKey": key });
+        let id = self::id(&id);
+        let client = context::client().await;
+        registry::update(state, actor, id, Ok(body), &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_endpoint_save")]
@@ -260,75 +233,63 @@ pub async fn save_endpoint(
     timeout_ms: String,
 ) -> Result<EndpointView, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            actor.require_platform("service:update")?;
-            let mut body = body_of(
-                &[
-                    ("name", name),
-                    ("displayName", display_name),
-                    ("method", method),
-                    ("path", path),
-                ],
-                false,
-            );
-            let permissions: Vec<Value> = required_permissions
-                .split([',', ' ', '\n'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(|p| Value::String(p.to_string()))
-                .collect();
-            body.insert("requiredPermissions".into(), Value::Array(permissions));
-            for (key, text) in [("rateLimit", rate_limit), ("timeoutMs", timeout_ms)] {
-                let text = text.trim();
-                if !text.is_empty() {
-                    let n: i64 = text
-                        .parse()
-                        .map_err(|_| AppError::validation(key, "must be a whole number"))?;
-                    body.insert(key.into(), Value::from(n));
-                }
+    context::as_actor(async |state, actor| {
+        actor.require_platform("service:update")?;
+        let mut body = body_of(
+            &[
+                ("name", name),
+                ("displayName", display_name),
+                ("method", method),
+                ("path", path),
+            ],
+            false,
+        );
+        let permissions: Vec<Value> = required_permissions
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| Value::String(p.to_string()))
+            .collect();
+        body.insert("requiredPermissions".into(), Value::Array(permissions));
+        for (key, text) in [("rateLimit", rate_limit), ("timeoutMs", timeout_ms)] {
+            let text = text.trim();
+            if !text.is_empty() {
+                let n: i64 = text
+                    .parse()
+                    .map_err(|_| AppError::validation(key, "must be a whole number"))?;
+                body.insert(key.into(), Value::from(n));
             }
-            let service = id(&service_id);
-            let endpoint = match endpoint_id.trim() {
-                "" => Ok(None),
-                e => id(e).map(Some),
-            };
-            let ids = service.and_then(|s| endpoint.map(|e| (s, e)));
-            let client = context::client().await;
-            registry::save_endpoint(&state, &actor, ids, Ok(Value::Object(body)), &client).await
         }
-        .await,
-    )
+        let service = id(&service_id);
+        let endpoint = match endpoint_id.trim() {
+            "" => Ok(None),
+            e => id(e).map(Some),
+        };
+        let ids = service.and_then(|s| endpoint.map(|e| (s, e)));
+        let client = context::client().await;
+        registry::save_endpoint(state, actor, ids, Ok(Value::Object(body)), &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_endpoint_delete")]
 pub async fn delete_endpoint(service_id: String, endpoint_id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let ids = ids(&service_id, &endpoint_id);
-            registry::delete_endpoint(&state, &actor, ids, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let ids = ids(&service_id, &endpoint_id);
+        registry::delete_endpoint(state, actor, ids, &context::client().await).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_tenants")]
 pub async fn service_tenants(id: String) -> Result<Vec<AssignmentView>, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let of = self::id(&id).map(registry::AssignmentsOf::Service);
-            registry::assignments(&state, &actor, of).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let of = self::id(&id).map(registry::AssignmentsOf::Service);
+        registry::assignments(state, actor, of).await
+    })
+    .await
 }
 
 /// Assigns the service to a tenant (by its domain), or changes the assignment.
@@ -347,57 +308,42 @@ pub async fn assign_service(
             services::registry,
         },
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            actor.require_platform("service:assign")?;
-            let domain = tenant.trim().to_lowercase();
-            let found = scoped(&state.db, Scope::platform(), async |c| {
-                Ok(tenants::find_by_domain(c, &domain).await?)
-            })
-            .await?;
-            let tenant_id = found
-                .map(|t| t.id)
-                .ok_or_else(|| AppError::validation("tenant", "No tenant has this domain"))?;
-            let mut body = body_of(&[("status", status)], false);
-            if let Some(settings) = json_text("customSettings", &custom_settings)? {
-                body.insert("customSettings".into(), settings);
-            }
-            let ids = id(&service_id).map(|s| (s, tenant_id));
-            let client = context::client().await;
-            registry::assign(&state, &actor, ids, Ok(Value::Object(body)), &client).await
+    context::as_actor(async |state, actor| {
+        actor.require_platform("service:assign")?;
+        let domain = tenant.trim().to_lowercase();
+        let found = scoped(&state.db, Scope::platform(), async |c| {
+            Ok(tenants::find_by_domain(c, &domain).await?)
+        })
+        .await?;
+        let tenant_id = found
+            .map(|t| t.id)
+            .ok_or_else(|| AppError::validation("tenant", "No tenant has this domain"))?;
+        let mut body = body_of(&[("status", status)], false);
+        if let Some(settings) = json_text("customSettings", &custom_settings)? {
+            body.insert("customSettings".into(), settings);
         }
-        .await,
-    )
+        let ids = id(&service_id).map(|s| (s, tenant_id));
+        let client = context::client().await;
+        registry::assign(state, actor, ids, Ok(Value::Object(body)), &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "services_unassign")]
 pub async fn unassign_service(service_id: String, tenant_id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let ids = ids(&service_id, &tenant_id);
-            registry::unassign(&state, &actor, ids, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let ids = ids(&service_id, &tenant_id);
+        registry::unassign(state, actor, ids, &context::client().await).await
+    })
+    .await
 }
 
 /// The current tenant's services with its settings (the Services page).
 #[server(prefix = "/api", endpoint = "services_mine")]
 pub async fn my_services() -> Result<Vec<TenantService>, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            registry::tenant_services(&state, &actor).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| registry::tenant_services(state, actor).await).await
 }
 
 /// The service's newest gateway calls and webhook deliveries, for its Calls tab.
@@ -412,16 +358,12 @@ pub async fn service_calls(
     AppError,
 > {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let calls = registry::calls(&state, &actor, self::id(&id)).await?;
-            let deliveries = registry::deliveries(&state, &actor, self::id(&id)).await?;
-            Ok((calls, deliveries))
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let calls = registry::calls(state, actor, self::id(&id)).await?;
+        let deliveries = registry::deliveries(state, actor, self::id(&id)).await?;
+        Ok((calls, deliveries))
+    })
+    .await
 }
 
 /// The service's health and its newest probes, for its Health tab.
@@ -430,14 +372,8 @@ pub async fn service_health(
     id: String,
 ) -> Result<crate::domain::service::health::HealthReport, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            registry::health(&state, &actor, self::id(&id)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| registry::health(state, actor, self::id(&id)).await)
+        .await
 }
 
 /// Drafts a registration from an OpenAPI document (JSON or YAML), for the Import page.
@@ -449,33 +385,24 @@ pub async fn import_openapi(
         api::context,
         server::services::openapi::{self, ImportBody},
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            openapi::preview(&state, &actor, Ok(ImportBody { document })).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        openapi::preview(state, actor, Ok(ImportBody { document })).await
+    })
+    .await
 }
 
 /// Registers a service from its registration JSON (the Import page's edited draft).
 #[server(prefix = "/api", endpoint = "services_register_json")]
 pub async fn register_service_json(body: String) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            // Authorization first, whatever the body holds.
-            actor.require_platform("service:register")?;
-            let body = json_text("body", &body)?
-                .ok_or_else(|| AppError::validation("body", "is required"))?;
-            let created =
-                registry::register(&state, &actor, Ok(body), &context::client().await).await?;
-            leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
-            Ok(created)
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        // Authorization first, whatever the body holds.
+        actor.require_platform("service:register")?;
+        let body =
+            json_text("body", &body)?.ok_or_else(|| AppError::validation("body", "is required"))?;
+        let created = registry::register(state, actor, Ok(body), &context::client().await).await?;
+        leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
+        Ok(created)
+    })
+    .await
 }

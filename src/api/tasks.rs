@@ -19,14 +19,7 @@ fn task_id(raw: &str) -> Result<uuid::Uuid, AppError> {
 #[server(prefix = "/api", endpoint = "tasks_list")]
 pub async fn list_tasks(#[server(default)] query: TaskQuery) -> Result<Page<Task>, AppError> {
     use crate::{api::context, server::services::tasks};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            tasks::list(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| tasks::list(state, actor, Ok(query)).await).await
 }
 
 #[server(prefix = "/api", endpoint = "tasks_page")]
@@ -35,28 +28,17 @@ pub async fn task_page(id: String) -> Result<TaskPageView, AppError> {
         api::{context, forms::take_outcome},
         server::services::tasks,
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let outcome = take_outcome(&actor, crate::domain::task::SERVICE, Some(&id)).await?;
-            tasks::page(&state, &actor, task_id(&id), outcome).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let outcome = take_outcome(actor, crate::domain::task::SERVICE, Some(&id)).await?;
+        tasks::page(state, actor, task_id(&id), outcome).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tasks_board")]
 pub async fn task_board(#[server(default)] mine: String) -> Result<Vec<BoardColumn>, AppError> {
     use crate::{api::context, server::services::tasks};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            tasks::board(&state, &actor, mine == "true").await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| tasks::board(state, actor, mine == "true").await).await
 }
 
 /// The version a change was read at; read after the authorization, like a body.
@@ -75,22 +57,18 @@ pub async fn move_task(id: String, version: String, status: String) -> Result<Ta
         domain::task::{TaskInput, TaskStatus},
         server::services::tasks,
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            let change = TaskStatus::parse_field("status", &status).and_then(|s| {
-                let input = TaskInput {
-                    status: Some(s),
-                    ..TaskInput::default()
-                };
-                Ok((read_version(&version)?, input))
-            });
-            tasks::update(&state, &actor, task_id(&id), change, &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        let change = TaskStatus::parse_field("status", &status).and_then(|s| {
+            let input = TaskInput {
+                status: Some(s),
+                ..TaskInput::default()
+            };
+            Ok((read_version(&version)?, input))
+        });
+        tasks::update(state, actor, task_id(&id), change, &client).await
+    })
+    .await
 }
 
 /// Hands the task to a member (`assignee` empty: nobody), at the version the page showed.
@@ -101,49 +79,37 @@ pub async fn assign_task(
     #[server(default)] assignee: String,
 ) -> Result<Task, AppError> {
     use crate::{api::context, domain::task::TaskInput, server::services::tasks};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            let body = serde_json::json!({ "assigneeId": assignee });
-            let change = TaskInput::parse(&body, false, &[])
-                .and_then(|input| Ok((read_version(&version)?, input)));
-            tasks::update(&state, &actor, task_id(&id), change, &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        let body = serde_json::json!({ "assigneeId": assignee });
+        let change = TaskInput::parse(&body, false, &[])
+            .and_then(|input| Ok((read_version(&version)?, input)));
+        tasks::update(state, actor, task_id(&id), change, &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tasks_comment")]
 pub async fn comment_task(id: String, body: String) -> Result<Comment, AppError> {
     use crate::{api::context, server::services::tasks};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            tasks::comment(&state, &actor, task_id(&id), Ok(body), &client).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        tasks::comment(state, actor, task_id(&id), Ok(body), &client).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tasks_delete")]
 pub async fn delete_task(id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::tasks};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let client = context::client().await;
-            tasks::delete(&state, &actor, task_id(&id), &client).await?;
-            // Without JavaScript the delete button's form lands on the list.
-            if context::from_html_form() {
-                leptos_axum::redirect("/tasks/list");
-            }
-            Ok(())
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        tasks::delete(state, actor, task_id(&id), &client).await?;
+        // Without JavaScript the delete button's form lands on the list.
+        if context::from_html_form() {
+            leptos_axum::redirect("/tasks/list");
         }
-        .await,
-    )
+        Ok(())
+    })
+    .await
 }

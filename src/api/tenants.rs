@@ -10,33 +10,25 @@ pub async fn list_tenants(
     page: Option<i64>,
 ) -> Result<Page<TenantDetail>, AppError> {
     use crate::{api::context, server::services::tenants};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let query = tenants::TenantQuery {
-                search,
-                page,
-                ..Default::default()
-            };
-            tenants::list(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let query = tenants::TenantQuery {
+            search,
+            page,
+            ..Default::default()
+        };
+        tenants::list(state, actor, Ok(query)).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tenants_get")]
 pub async fn get_tenant(id: String) -> Result<TenantDetail, AppError> {
     use crate::{api::context, server::services::tenants};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            tenants::get(&state, &actor, id).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        tenants::get(state, actor, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tenants_create")]
@@ -46,22 +38,17 @@ pub async fn create_tenant(
     subscription_tier: String,
 ) -> Result<TenantDetail, AppError> {
     use crate::{api::context, server::services::tenants};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let input = tenants::NewTenantInput {
-                name,
-                domain,
-                subscription_tier: Some(subscription_tier),
-            };
-            let created =
-                tenants::create(&state, &actor, Ok(input), &context::client().await).await?;
-            leptos_axum::redirect(&format!("/admin/tenants/{}", created.id));
-            Ok(created)
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let input = tenants::NewTenantInput {
+            name,
+            domain,
+            subscription_tier: Some(subscription_tier),
+        };
+        let created = tenants::create(state, actor, Ok(input), &context::client().await).await?;
+        leptos_axum::redirect(&format!("/admin/tenants/{}", created.id));
+        Ok(created)
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "tenants_update")]
@@ -72,20 +59,16 @@ pub async fn update_tenant(
     status: String,
 ) -> Result<TenantDetail, AppError> {
     use crate::{api::context, server::services::tenants};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            let patch = tenants::TenantPatch {
-                name: Some(name),
-                subscription_tier: Some(subscription_tier),
-                max_users: None,
-                status: Some(status),
-                settings: None,
-            };
-            tenants::update(&state, &actor, id, Ok(patch), &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        let patch = tenants::TenantPatch {
+            name: Some(name),
+            subscription_tier: Some(subscription_tier),
+            max_users: None,
+            status: Some(status),
+            settings: None,
+        };
+        tenants::update(state, actor, id, Ok(patch), &context::client().await).await
+    })
+    .await
 }

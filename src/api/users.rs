@@ -10,19 +10,15 @@ pub async fn list_members(
     page: Option<i64>,
 ) -> Result<Page<Member>, AppError> {
     use crate::{api::context, server::services::members};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let query = members::ListQuery {
-                search,
-                page,
-                per_page: None,
-            };
-            members::list(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let query = members::ListQuery {
+            search,
+            page,
+            per_page: None,
+        };
+        members::list(state, actor, Ok(query)).await
+    })
+    .await
 }
 
 /// `expires_at` comes from a `datetime-local` input and is read as UTC; empty means never.
@@ -37,80 +33,58 @@ pub async fn add_member(
         api::context,
         server::services::{invitations, members},
     };
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let input = parse_local_utc(&expires_at).map(|expires_at| members::NewMember {
-                email,
-                name,
-                role,
-                expires_at,
-            });
-            invitations::invite(&state, &actor, input, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let input = parse_local_utc(&expires_at).map(|expires_at| members::NewMember {
+            email,
+            name,
+            role,
+            expires_at,
+        });
+        invitations::invite(state, actor, input, &context::client().await).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "users_set_access")]
 pub async fn set_member_access(id: String, access_status: String) -> Result<Member, AppError> {
     use crate::{api::context, server::services::members};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            let patch = members::MemberPatch {
-                access_status: Some(access_status),
-                ..Default::default()
-            };
-            members::update(&state, &actor, id, Ok(patch), &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        let patch = members::MemberPatch {
+            access_status: Some(access_status),
+            ..Default::default()
+        };
+        members::update(state, actor, id, Ok(patch), &context::client().await).await
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "users_remove")]
 pub async fn remove_member(id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::members};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            members::remove(&state, &actor, id, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        members::remove(state, actor, id, &context::client().await).await
+    })
+    .await
 }
 
 /// The tenant's pending invitations.
 #[server(prefix = "/api", endpoint = "users_invitations")]
 pub async fn pending_invitations() -> Result<Vec<Invitation>, AppError> {
     use crate::{api::context, server::services::invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            invitations::pending_for_tenant(&state, &actor).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| invitations::pending_for_tenant(state, actor).await)
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "users_revoke_invitation")]
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
     use crate::{api::context, server::services::invitations};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            invitations::revoke(&state, &actor, id, &context::client().await).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        invitations::revoke(state, actor, id, &context::client().await).await
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -135,19 +109,15 @@ pub async fn list_accounts(
     page: Option<i64>,
 ) -> Result<Page<crate::domain::member::Account>, AppError> {
     use crate::{api::context, server::services::members};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let query = members::ListQuery {
-                search,
-                page,
-                per_page: None,
-            };
-            members::list_all(&state, &actor, Ok(query)).await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let query = members::ListQuery {
+            search,
+            page,
+            per_page: None,
+        };
+        members::list_all(state, actor, Ok(query)).await
+    })
+    .await
 }
 
 /// Suspends, reactivates or deactivates an account on the whole platform (super admins).
@@ -157,14 +127,9 @@ pub async fn set_account_status(
     status: String,
 ) -> Result<crate::domain::member::Account, AppError> {
     use crate::{api::context, server::services::members};
-    context::respond(
-        async {
-            let state = context::state()?;
-            let actor = context::actor(&state).await?;
-            let id = id.parse().map_err(|_| AppError::NotFound);
-            members::set_account_status(&state, &actor, id, Ok(status), &context::client().await)
-                .await
-        }
-        .await,
-    )
+    context::as_actor(async |state, actor| {
+        let id = id.parse().map_err(|_| AppError::NotFound);
+        members::set_account_status(state, actor, id, Ok(status), &context::client().await).await
+    })
+    .await
 }

@@ -45,12 +45,43 @@ pub enum AppError {
     /// An external service did not answer within its endpoint's timeout.
     #[error("The service did not answer in time")]
     GatewayTimeout,
+    /// Several fields are wrong at once (a body checked against an endpoint's form schema):
+    /// each with its JSON path. `field` in the answer is the first.
+    #[error("{}", first_problem(.fields))]
+    Invalid { fields: Vec<FieldProblem> },
+    /// A state-changing request from another site (its `Origin` or `Referer`, if it had one).
+    #[error("Cross-site request refused: {}", cross_site_reason(.origin))]
+    CrossSiteRequest { origin: Option<String> },
+    /// The request took longer than the server allows and was stopped.
+    #[error("The request took too long and was stopped")]
+    Timeout,
     /// The cause is logged where it happens and never returned to the client.
     #[error("Internal error")]
     Internal,
     /// The request never reached the application (network, encoding); client side only.
     #[error("Request failed: {message}")]
     Transport { message: String },
+}
+
+fn first_problem(fields: &[FieldProblem]) -> String {
+    fields
+        .first()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .unwrap_or_default()
+}
+
+fn cross_site_reason(origin: &Option<String>) -> String {
+    match origin {
+        Some(o) => format!("it came from {o}, not from this site"),
+        None => "the request has no Origin or Referer".to_string(),
+    }
+}
+
+/// One wrong field of several (`AppError::Invalid`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
 }
 
 /// Request input as it arrived: parsed, or the validation error that parsing gave. Handlers
@@ -81,26 +112,35 @@ impl AppError {
             | Self::Conflict {
                 field: Some(field), ..
             } => Some(field),
+            Self::Invalid { fields } => fields.first().map(|f| f.field.as_str()),
             _ => None,
+        }
+    }
+
+    /// The HTTP status and the stable machine-readable code of the answer: the one table of
+    /// every code an answer can carry.
+    pub fn status_and_code(&self) -> (u16, &'static str) {
+        match self {
+            Self::Validation { .. } | Self::Invalid { .. } => (422, "VALIDATION_ERROR"),
+            Self::InvalidCredentials => (401, "INVALID_CREDENTIALS"),
+            Self::Unauthenticated => (401, "UNAUTHENTICATED"),
+            Self::Forbidden => (403, "FORBIDDEN"),
+            Self::CrossSiteRequest { .. } => (403, "CROSS_SITE_REQUEST"),
+            Self::NotFound => (404, "NOT_FOUND"),
+            Self::Conflict { .. } | Self::Stale { .. } => (409, "CONFLICT"),
+            Self::RateLimited { .. } => (429, "RATE_LIMITED"),
+            Self::Unavailable => (503, "UNAVAILABLE"),
+            Self::Timeout => (503, "TIMEOUT"),
+            Self::BadGateway { .. } => (502, "BAD_GATEWAY"),
+            Self::GatewayTimeout => (504, "GATEWAY_TIMEOUT"),
+            Self::Internal => (500, "INTERNAL_ERROR"),
+            Self::Transport { .. } => (500, "TRANSPORT_ERROR"),
         }
     }
 
     /// Stable machine-readable code, used in the REST envelope.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::Validation { .. } => "VALIDATION_ERROR",
-            Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::Unauthenticated => "UNAUTHENTICATED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::NotFound => "NOT_FOUND",
-            Self::Conflict { .. } | Self::Stale { .. } => "CONFLICT",
-            Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Unavailable => "UNAVAILABLE",
-            Self::BadGateway { .. } => "BAD_GATEWAY",
-            Self::GatewayTimeout => "GATEWAY_TIMEOUT",
-            Self::Internal => "INTERNAL_ERROR",
-            Self::Transport { .. } => "TRANSPORT_ERROR",
-        }
+        self.status_and_code().1
     }
 
     /// Message a person can read, without the field prefix for validation errors.

@@ -72,6 +72,9 @@ pub async fn run() -> Result<(), StartupError> {
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config)?;
     telemetry::init(settings.mode);
+    for variable in &settings.ignored_variables {
+        tracing::warn!(%variable, "{variable} names no configuration key and is ignored");
+    }
     if settings.mode == Mode::Dev {
         tracing::warn!(
             "DEV MODE: built-in JWT secret allowed, cookies without Secure, demo data with a \

@@ -11,6 +11,7 @@ pub mod http;
 pub mod keyring;
 pub mod mail;
 pub mod outbound;
+pub mod pattern;
 pub mod secret;
 pub mod services;
 pub mod startup;

@@ -17,11 +17,11 @@ use crate::domain::error::AppError;
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Checks `raw` for `field`; the parsed URL when it may be used.
-pub async fn check(field: &str, raw: &str, allowed: &[String]) -> Result<Url, AppError> {
+pub async fn check(field: &str, raw: &str, allowed: &AllowedHosts) -> Result<Url, AppError> {
     let url = check_literal(field, raw, allowed)?;
     if let Some(Host::Domain(domain)) = url.host() {
         let port = url.port_or_known_default().unwrap_or(443);
-        if !is_allowed(domain, port, allowed) {
+        if !allowed.allows(domain, Some(port)) {
             let lookup = tokio::net::lookup_host((domain.to_string(), port));
             // A name that does not resolve now cannot be judged now; the connecting side
             // checks the address it connects to.
@@ -38,7 +38,7 @@ pub async fn check(field: &str, raw: &str, allowed: &[String]) -> Result<Url, Ap
 }
 
 /// The checks that need no DNS: shape, scheme, user-info, and literal addresses.
-pub fn check_literal(field: &str, raw: &str, allowed: &[String]) -> Result<Url, AppError> {
+pub fn check_literal(field: &str, raw: &str, allowed: &AllowedHosts) -> Result<Url, AppError> {
     let url = Url::parse(raw.trim())
         .map_err(|_| AppError::validation(field, "must be a valid absolute URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -55,7 +55,7 @@ pub fn check_literal(field: &str, raw: &str, allowed: &[String]) -> Result<Url, 
         .ok_or_else(|| AppError::validation(field, "must name a host"))?;
     let host_text = url.host_str().unwrap_or_default().to_ascii_lowercase();
     let port = url.port_or_known_default().unwrap_or(0);
-    if is_allowed(&host_text, port, allowed) {
+    if allowed.allows(&host_text, Some(port)) {
         return Ok(url);
     }
     let refused = match host {
@@ -79,23 +79,53 @@ fn internal(field: &str) -> AppError {
     )
 }
 
-/// An entry is `host` (any port) or `host:port`; IPv6 hosts in brackets (`[::1]:3200`).
-fn is_allowed(host: &str, port: u16, allowed: &[String]) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    allowed.iter().any(|entry| {
-        let (h, p) = match entry.rsplit_once(':') {
-            Some((h, p))
-                if !h.ends_with(':')
-                    && p.parse::<u16>().is_ok()
-                    && (h.starts_with('[') || !h.contains(':')) =>
-            {
-                (h, p.parse::<u16>().ok())
-            }
-            _ => (entry.as_str(), None),
-        };
-        let h = h.trim_start_matches('[').trim_end_matches(']');
-        h.eq_ignore_ascii_case(host) && p.is_none_or(|p| p == port)
-    })
+/// `gateway.allowed_private_hosts`, read once at start-up: internal hosts that outbound URLs
+/// may name. An entry is `host` (any port) or `host:port`; IPv6 hosts in brackets
+/// (`[::1]:3200`); names compare without case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowedHosts(Vec<(String, Option<u16>)>);
+
+impl AllowedHosts {
+    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Self {
+        Self(
+            entries
+                .iter()
+                .map(|e| split_entry(e.as_ref().trim()))
+                .map(|(h, p)| (unbracket(h).to_ascii_lowercase(), p))
+                .collect(),
+        )
+    }
+
+    /// Whether `host` is allowed on `port`; on some port, when `port` is `None` (a resolver
+    /// sees no port: the URL's was checked before).
+    pub fn allows(&self, host: &str, port: Option<u16>) -> bool {
+        let host = unbracket(host);
+        self.0.iter().any(|(h, p)| {
+            h.eq_ignore_ascii_case(host) && (p.is_none() || port.is_none() || *p == port)
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// `host:port` or `host`; the colons of a bare IPv6 address are not a port.
+fn split_entry(entry: &str) -> (&str, Option<u16>) {
+    match entry.rsplit_once(':') {
+        Some((h, p))
+            if !h.ends_with(':')
+                && p.parse::<u16>().is_ok()
+                && (h.starts_with('[') || !h.contains(':')) =>
+        {
+            (h, p.parse::<u16>().ok())
+        }
+        _ => (entry, None),
+    }
+}
+
+fn unbracket(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 /// Addresses no external service may have.
@@ -183,7 +213,7 @@ mod tests {
             "http://168.63.129.16/",
             "http://metadata.google.internal/",
         ] {
-            let err = check_literal("baseUrl", raw, &[]).expect_err(raw);
+            let err = check_literal("baseUrl", raw, &AllowedHosts::default()).expect_err(raw);
             assert_eq!(err.field(), Some("baseUrl"), "{raw}");
         }
     }
@@ -196,15 +226,25 @@ mod tests {
             "example.com",
             "javascript:alert(1)",
         ] {
-            assert!(check_literal("baseUrl", raw, &[]).is_err(), "{raw}");
+            assert!(
+                check_literal("baseUrl", raw, &AllowedHosts::default()).is_err(),
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn public_addresses_and_listed_hosts_pass() {
-        assert!(check_literal("baseUrl", "https://api.example.com/v1", &[]).is_ok());
-        assert!(check_literal("baseUrl", "http://93.184.216.34/", &[]).is_ok());
-        let allowed = vec!["127.0.0.1:3200".to_string(), "[::1]".to_string()];
+        assert!(check_literal(
+            "baseUrl",
+            "https://api.example.com/v1",
+            &AllowedHosts::default()
+        )
+        .is_ok());
+        assert!(
+            check_literal("baseUrl", "http://93.184.216.34/", &AllowedHosts::default()).is_ok()
+        );
+        let allowed = AllowedHosts::parse(&["127.0.0.1:3200", "[::1]"]);
         assert!(check_literal("baseUrl", "http://127.0.0.1:3200", &allowed).is_ok());
         assert!(
             check_literal("baseUrl", "http://127.0.0.1:6379", &allowed).is_err(),

@@ -52,6 +52,26 @@ pub fn FieldError(message: impl Fn() -> Option<String> + Send + Sync + 'static) 
     }
 }
 
+/// One labelled control (an input, a select, a text area) with its hint and its error below:
+/// the block every form repeats. `wide` spans both columns of a two-column form.
+#[component]
+pub fn Field(
+    label: &'static str,
+    error: impl Fn() -> Option<String> + Send + Sync + 'static,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] wide: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <label class="block text-sm" class=("md:col-span-2", wide)>
+            <span class="font-medium text-slate-700">{label}</span>
+            {children()}
+            {hint.map(|h| view! { <span class="mt-1 block text-xs text-slate-500">{h}</span> })}
+            <FieldError message=error />
+        </label>
+    }
+}
+
 /// The error of any field under `prefix` (a schema's JSON path), shown with its path.
 pub fn field_error_under<S>(
     action: ServerAction<S>,

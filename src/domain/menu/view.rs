@@ -68,3 +68,34 @@ pub struct Explanation {
     pub code: String,
     pub reason: String,
 }
+
+/// A user's menu, ready to answer: the data, its JSON and its entity tag.
+#[cfg(feature = "ssr")]
+#[derive(Debug)]
+pub struct UserMenu {
+    pub data: MenuData,
+    pub json: String,
+    pub etag: String,
+}
+
+#[cfg(feature = "ssr")]
+impl UserMenu {
+    #[cfg(test)]
+    pub fn for_tests(name: &str) -> Self {
+        let data = MenuData {
+            menus: Vec::new(),
+            permissions: vec![name.to_string()],
+        };
+        let json = serde_json::to_string(&data).unwrap_or_default();
+        Self::new(data, json)
+    }
+
+    pub fn new(data: MenuData, json: String) -> Self {
+        use sha2::{Digest, Sha256};
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(json.as_bytes()))[..32]
+        );
+        Self { data, json, etag }
+    }
+}

@@ -26,6 +26,7 @@
 //! millisecond after the commit.
 
 use std::{
+    any::Any,
     collections::HashMap,
     pin::pin,
     sync::{
@@ -43,11 +44,8 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::{
-    domain::account::SessionView,
-    server::{
-        auth::actor::Actor, db::DbPool, gateway::routes::Table as GatewayTable,
-        services::menus::UserMenu,
-    },
+    domain::{account::SessionView, menu::view::UserMenu},
+    server::{auth::actor::Actor, db::DbPool},
 };
 
 const CHANNEL: &str = "inti_access";
@@ -93,7 +91,9 @@ struct Entry {
     valid_until: DateTime<Utc>,
     view: Option<Arc<SessionView>>,
     menu: Option<Arc<UserMenu>>,
-    gateway: Option<Arc<GatewayTable>>,
+    /// Whatever else other parts derive from the session's access (the gateway's table of
+    /// what it may call), one value per type, dropped with the actor.
+    derived: Vec<Arc<dyn Any + Send + Sync>>,
 }
 
 /// The epoch a resolution started under; its answer is kept only if nothing changed since.
@@ -187,7 +187,7 @@ impl AccessCache {
                     valid_until: valid_until.min(Utc::now() + MAX_AGE),
                     view: None,
                     menu: None,
-                    gateway: None,
+                    derived: Vec::new(),
                 },
             );
         });
@@ -204,14 +204,28 @@ impl AccessCache {
         self.attach(ticket, actor, |e| e.menu = Some(menu));
     }
 
-    /// The cached gateway table of a session whose actor is cached (dropped by the same
-    /// notifications as the actor: registry, assignment and grant changes).
-    pub fn gateway(&self, session: Uuid) -> Option<Arc<GatewayTable>> {
-        self.with_entry(session, |e| e.gateway.clone()).flatten()
+    /// The cached `T` of a session whose actor is cached (dropped by the same notifications
+    /// as the actor: registry, assignment and grant changes).
+    pub fn derived<T: Any + Send + Sync>(&self, session: Uuid) -> Option<Arc<T>> {
+        self.with_entry(session, |e| {
+            e.derived
+                .iter()
+                .find_map(|d| Arc::clone(d).downcast::<T>().ok())
+        })
+        .flatten()
     }
 
-    pub fn store_gateway(&self, ticket: Ticket, actor: &Actor, table: Arc<GatewayTable>) {
-        self.attach(ticket, actor, |e| e.gateway = Some(table));
+    /// Like `store_view`; replaces the session's earlier `T`.
+    pub fn store_derived<T: Any + Send + Sync>(
+        &self,
+        ticket: Ticket,
+        actor: &Actor,
+        value: Arc<T>,
+    ) {
+        self.attach(ticket, actor, |e| {
+            e.derived.retain(|d| !d.is::<T>());
+            e.derived.push(value);
+        });
     }
 
     /// The menu under `key`, if a session on this node holds it.
@@ -561,7 +575,7 @@ mod tests {
     fn a_tenant_message_drops_that_tenants_sessions_and_their_menus_only() {
         let cache = live();
         let (a, b) = (actor(Uuid::new_v4()), actor(Uuid::new_v4()));
-        let menu = |n: &str| crate::server::services::menus::UserMenu::for_tests(n);
+        let menu = |n: &str| UserMenu::for_tests(n);
         for (x, key) in [(&a, "a"), (&b, "b")] {
             cache.store_actor(cache.ticket().unwrap(), x, Utc::now() + LATER);
             let shared = cache.shared_menu(key, menu(key));

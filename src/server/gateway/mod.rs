@@ -31,7 +31,7 @@ use crate::{
     },
     server::{
         auth::actor::Actor, config::GatewaySettings, db::gateway::NewCall, http::error::status_of,
-        outbound, secret::Secret, services::registry::pattern_matches, state::AppState,
+        outbound, pattern::pattern_matches, secret::Secret, state::AppState,
     },
 };
 

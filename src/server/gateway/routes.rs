@@ -205,13 +205,13 @@ impl Table {
 
 /// The session's table: cached, or built from the registry and cached.
 pub async fn table(state: &AppState, actor: &Actor) -> Result<Arc<Table>, AppError> {
-    if let Some(t) = state.access.gateway(actor.session_id) {
+    if let Some(t) = state.access.derived::<Table>(actor.session_id) {
         return Ok(t);
     }
     let ticket = state.access.ticket();
     let table = Arc::new(build(state, actor).await?);
     if let Some(ticket) = ticket {
-        state.access.store_gateway(ticket, actor, table.clone());
+        state.access.store_derived(ticket, actor, table.clone());
     }
     Ok(table)
 }

@@ -23,25 +23,13 @@ const POOL_IDLE: Duration = Duration::from_secs(60);
 /// (`gateway.allowed_private_hosts`; its port is checked on the URL).
 #[derive(Debug, Clone)]
 pub struct CheckingResolver {
-    allowed: Arc<Vec<String>>,
-}
-
-impl CheckingResolver {
-    fn allows(&self, host: &str) -> bool {
-        self.allowed.iter().any(|entry| {
-            let h = match entry.rsplit_once(':') {
-                Some((h, p)) if p.parse::<u16>().is_ok() && !h.contains(':') => h,
-                _ => entry.as_str(),
-            };
-            h.eq_ignore_ascii_case(host)
-        })
-    }
+    allowed: Arc<outbound::AllowedHosts>,
 }
 
 impl Resolve for CheckingResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
-        let allowed = self.allows(&host);
+        let allowed = self.allowed.allows(&host, None);
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();

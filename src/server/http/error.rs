@@ -16,23 +16,15 @@ use uuid::Uuid;
 use crate::domain::error::{AppError, Input};
 
 pub fn status_of(error: &AppError) -> StatusCode {
-    match error {
-        AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict { .. } | AppError::Stale { .. } => StatusCode::CONFLICT,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
-        AppError::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
-        AppError::Internal | AppError::Transport { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+    StatusCode::from_u16(error.status_and_code().0).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let details = match (&self, self.field()) {
+            (AppError::Invalid { fields }, Some(field)) => {
+                json!({ "field": field, "fields": fields })
+            }
             (_, Some(field)) => json!({ "field": field }),
             (AppError::RateLimited { retry_after_secs }, _) => {
                 json!({ "retryAfter": retry_after_secs })
@@ -105,6 +97,18 @@ impl<T: Serialize> IntoResponse for Envelope<T> {
             Err(_) => AppError::Internal.into_response(),
         }
     }
+}
+
+/// `{"success": true, "data": ...}` around `data`, JSON serialized already (a cached menu).
+pub fn envelope_of_json(data: &str) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        format!("{{\"success\":true,\"data\":{data}}}"),
+    )
+        .into_response()
 }
 
 pub type ApiResult<T> = Result<Envelope<T>, AppError>;

@@ -4,21 +4,24 @@
 use axum::{
     body::{to_bytes, Body},
     extract::{FromRequestParts, Path, Request, State},
-    http::{header, request::Parts, HeaderName, HeaderValue, StatusCode},
+    http::{header, request::Parts, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
-    Json,
 };
 use serde_json::json;
 use tower_sessions::Session;
 
 use crate::{
-    domain::{error::AppError, service::endpoint::HttpMethod},
+    domain::{
+        error::{AppError, FieldProblem},
+        service::endpoint::HttpMethod,
+    },
     server::{
         auth::{
             actor::{Actor, ClientInfo},
             web_session,
         },
         gateway::{self, Call, Refusal, Reply},
+        http::error::Envelope,
         services::{auth as auth_service, webhooks},
         state::AppState,
     },
@@ -122,23 +125,16 @@ pub fn respond(reply: Reply) -> Response {
             r
         }
         Err(Refusal::Error(e)) => e.into_response(),
-        Err(Refusal::Invalid(errors)) => {
-            let first = errors.first().map(|e| e.path.clone()).unwrap_or_default();
-            let fields: Vec<_> = errors
-                .iter()
-                .map(|e| json!({ "field": e.path, "message": e.message }))
-                .collect();
-            let message = errors
-                .first()
-                .map(|e| format!("{}: {}", e.path, e.message))
-                .unwrap_or_default();
-            let body = json!({
-                "success": false,
-                "error": { "code": "VALIDATION_ERROR", "message": message,
-                           "details": { "field": first, "fields": fields } },
-            });
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        Err(Refusal::Invalid(errors)) => AppError::Invalid {
+            fields: errors
+                .into_iter()
+                .map(|e| FieldProblem {
+                    field: e.path,
+                    message: e.message,
+                })
+                .collect(),
         }
+        .into_response(),
     };
     let headers = response.headers_mut();
     // Whatever the service's content type: its answers carry tenant data.
@@ -175,7 +171,7 @@ pub async fn webhook(
         body: &body,
     };
     match webhooks::receive(&state, &service, delivery, &client).await {
-        Ok(()) => Json(json!({ "success": true, "data": { "received": true } })).into_response(),
+        Ok(()) => Envelope(json!({ "received": true })).into_response(),
         Err(e) => e.into_response(),
     }
 }

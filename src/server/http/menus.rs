@@ -16,7 +16,7 @@ use crate::{
     },
     server::{
         auth::actor::{Actor, ClientInfo},
-        http::error::{ApiJson, ApiQuery, ApiResult, Envelope},
+        http::error::{envelope_of_json, ApiJson, ApiQuery, ApiResult, Envelope},
         services::menus::{self, Target},
         state::AppState,
     },
@@ -46,16 +46,7 @@ pub async fn user(
     if matches {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
-    let body = format!("{{\"success\":true,\"data\":{}}}", menu.json);
-    Ok((
-        headers,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response())
+    Ok((headers, envelope_of_json(&menu.json)).into_response())
 }
 
 macro_rules! layout_routes {

@@ -5,12 +5,11 @@ use std::{any::Any, time::Duration};
 
 use axum::{
     extract::Request,
-    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
-    Json,
 };
-use serde_json::json;
+
+use crate::domain::error::AppError;
 
 /// Longer than any legitimate request (a login waits at most for its hash), short enough
 /// that a stuck one frees its worker.
@@ -27,14 +26,6 @@ fn calls_out(path: &str) -> bool {
         || path.starts_with("/apps/")
         || path == "/api/forms_submit"
         || path == "/api/service_page"
-}
-
-fn envelope(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({
-        "success": false,
-        "error": { "code": code, "message": message, "details": null },
-    });
-    (status, Json(body)).into_response()
 }
 
 /// 503 when the handler has not produced a response within `REQUEST_TIMEOUT` (`CALL_TIMEOUT`
@@ -55,11 +46,7 @@ async fn stop_after(limit: Duration, request: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             tracing::error!(path, "request timed out");
-            envelope(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "TIMEOUT",
-                "The request took too long and was stopped",
-            )
+            AppError::Timeout.into_response()
         }
     }
 }
@@ -72,16 +59,12 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %detail, "a request handler panicked");
-    envelope(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "INTERNAL_ERROR",
-        "Internal error",
-    )
+    AppError::Internal.into_response()
 }
 
 #[cfg(test)]
 mod tests {
-    use axum::{body::Body, middleware, routing::get, Router};
+    use axum::{body::Body, http::StatusCode, middleware, routing::get, Router};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     use tower_http::catch_panic::CatchPanicLayer;

@@ -3,13 +3,13 @@
 
 use axum::{
     extract::Request,
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
-    Json,
 };
-use serde_json::json;
 use std::sync::{Arc, OnceLock};
+
+use crate::domain::error::AppError;
 
 /// Pages get a per-response nonce for Leptos' inline hydration scripts (see `page_policy`);
 /// everything else (JSON, redirects, errors) may run nothing at all.
@@ -123,19 +123,11 @@ pub async fn origin_guard(request: Request, next: Next) -> Response {
 }
 
 fn cross_site_refusal(origin: Option<String>) -> Response {
-    let message = match &origin {
-        Some(o) => format!("Cross-site request refused: it came from {o}, not from this site"),
-        None => "Cross-site request refused: the request has no Origin or Referer".to_string(),
-    };
     tracing::warn!(
         origin = origin.as_deref().unwrap_or("none"),
         "refused a cross-site request"
     );
-    let body = json!({
-        "success": false,
-        "error": { "code": "CROSS_SITE_REQUEST", "message": message, "details": null },
-    });
-    (StatusCode::FORBIDDEN, Json(body)).into_response()
+    AppError::CrossSiteRequest { origin }.into_response()
 }
 
 /// The host (and port) this request was addressed to.

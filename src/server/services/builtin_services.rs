@@ -21,11 +21,11 @@ use crate::{
             services::{self as db, AssignmentColumns, EndpointColumns, SpecColumns},
             tenants, users,
         },
+        pattern::server_pattern,
         secret::Secret,
         services::{
             access::{TENANT_ADMIN, USER},
-            forms,
-            registry::{self, server_pattern},
+            forms, registry,
         },
         state::AppState,
     },

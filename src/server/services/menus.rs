@@ -17,7 +17,7 @@ use crate::{
             assemble,
             layout::{chain, find, Layout, Skipped},
             tree::{core_items, walk, MenuNode},
-            view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview},
+            view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview, UserMenu},
             visible, MenuItemView, ServiceMenu, Viewer,
         },
         permission::PermissionSet,
@@ -50,34 +50,6 @@ const SHARED_TTL_SECS: u64 = 3600;
 /// Redis is a cache here: slower than this, and the menu is computed instead.
 const SHARED_WAIT: Duration = Duration::from_millis(250);
 const HISTORY: i64 = 100;
-
-/// A user's menu, ready to answer: the data, its JSON and its entity tag.
-#[derive(Debug)]
-pub struct UserMenu {
-    pub data: MenuData,
-    pub json: String,
-    pub etag: String,
-}
-
-impl UserMenu {
-    #[cfg(test)]
-    pub fn for_tests(name: &str) -> Self {
-        let data = MenuData {
-            menus: Vec::new(),
-            permissions: vec![name.to_string()],
-        };
-        let json = serde_json::to_string(&data).unwrap_or_default();
-        Self::new(data, json)
-    }
-
-    fn new(data: MenuData, json: String) -> Self {
-        let etag = format!(
-            "\"{}\"",
-            &hex::encode(Sha256::digest(json.as_bytes()))[..32]
-        );
-        Self { data, json, etag }
-    }
-}
 
 /// The tenant's layout, or the global one (super admins, on top of which tenants arrange).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

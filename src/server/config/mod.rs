@@ -1,13 +1,19 @@
 //! Runtime configuration. `Leptos.toml` is the one configuration file: Leptos reads its
-//! `[package.metadata.leptos]` section, Inti reads its own sections. Every Inti key
-//! `section.key` is overridden by the environment variable `INTI_SECTION_KEY` (`inti.mode`: `INTI_MODE`)
-//! (for example `database.url` by `INTI_DATABASE_URL`); Leptos keys by `LEPTOS_*`.
+//! `[package.metadata.leptos]` section, Inti reads its own sections (`source`). Every Inti
+//! key `section.key` is overridden by the environment variable `INTI_SECTION_KEY`
+//! (`database.url` by `INTI_DATABASE_URL`; `inti.mode` by `INTI_MODE`); Leptos keys by
+//! `LEPTOS_*`. A key the file misspells stops start-up; an unknown `INTI_*` variable is a
+//! warning. This module checks the values and fills in the defaults.
 
 use std::{fmt, path::Path, str::FromStr, time::Duration};
 
 use leptos::config::LeptosOptions;
 
-use crate::server::secret::Secret;
+use crate::server::{outbound::AllowedHosts, secret::Secret};
+
+mod source;
+
+use self::source::{Loaded, RawAuth, RawGateway, RawMail, RawSecrets, Text};
 
 pub const DEFAULT_CONFIG_PATH: &str = "Leptos.toml";
 /// Used only in dev mode when `auth.jwt_secret` is unset; production refuses to start without one.
@@ -48,6 +54,8 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     pub mail: MailSettings,
     pub leptos: LeptosOptions,
+    /// `INTI_*` variables that name no key: ignored, and warned about at start-up.
+    pub ignored_variables: Vec<String>,
 }
 
 /// Outgoing mail (invitations, password resets, address changes).
@@ -88,7 +96,7 @@ impl fmt::Debug for SecretsSettings {
 pub struct GatewaySettings {
     /// Hosts that outbound URLs may name although they are internal addresses
     /// (`gateway.allowed_private_hosts`, comma-separated); dev mode lists what the demo needs.
-    pub allowed_private_hosts: Vec<String>,
+    pub allowed_private_hosts: AllowedHosts,
     /// The largest answer an external service may send through the gateway
     /// (`gateway.max_response_bytes`); a larger one answers 502.
     pub max_response_bytes: usize,
@@ -188,65 +196,39 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Reads keys from the file, letting the environment win.
-struct Source {
-    path: String,
-    file: toml::Table,
+/// A whole number of seconds, greater than 0.
+fn secs(key: &str, value: Option<u64>, default: u64) -> Result<Duration, ConfigError> {
+    match value.unwrap_or(default) {
+        0 => Err(ConfigError(format!("{key} must be greater than 0"))),
+        secs => Ok(Duration::from_secs(secs)),
+    }
 }
 
-impl Source {
-    fn get<T>(&self, section: &str, key: &str) -> Result<Option<T>, ConfigError>
-    where
-        T: FromStr,
-        T::Err: fmt::Display,
-    {
-        // The [inti] section's own keys drop the repeated prefix: inti.mode is INTI_MODE.
-        let env_name = match section {
-            "inti" => format!("INTI_{key}"),
-            _ => format!("INTI_{section}_{key}"),
-        }
-        .to_uppercase();
-        if let Ok(raw) = std::env::var(&env_name) {
-            return raw
-                .parse()
-                .map(Some)
-                .map_err(|e| ConfigError(format!("environment variable {env_name}: {e}")));
-        }
-        let raw = match self.file.get(section).and_then(|s| s.get(key)) {
-            None => return Ok(None),
-            Some(toml::Value::String(s)) => s.clone(),
-            Some(toml::Value::Integer(i)) => i.to_string(),
-            Some(toml::Value::Boolean(b)) => b.to_string(),
-            Some(other) => {
-                return Err(ConfigError(format!(
-                    "{}: {section}.{key} must be a string, number or boolean, not {}",
-                    self.path,
-                    other.type_str()
-                )))
-            }
-        };
-        raw.parse()
-            .map(Some)
-            .map_err(|e| ConfigError(format!("{}: {section}.{key}: {e}", self.path)))
+/// A count or size, greater than 0.
+fn positive<T: Default + PartialEq>(
+    key: &str,
+    value: Option<T>,
+    default: T,
+) -> Result<T, ConfigError> {
+    match value.unwrap_or(default) {
+        v if v == T::default() => Err(ConfigError(format!("{key} must be greater than 0"))),
+        v => Ok(v),
     }
+}
 
-    fn get_or<T>(&self, section: &str, key: &str, default: T) -> Result<T, ConfigError>
-    where
-        T: FromStr,
-        T::Err: fmt::Display,
-    {
-        Ok(self.get(section, key)?.unwrap_or(default))
-    }
+/// A comma-separated list, trimmed, without empty entries.
+fn list(text: Option<String>) -> Vec<String> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
 
-    fn secs(&self, section: &str, key: &str, default: u64) -> Result<Duration, ConfigError> {
-        let secs: u64 = self.get_or(section, key, default)?;
-        if secs == 0 {
-            return Err(ConfigError(format!(
-                "{section}.{key} must be greater than 0"
-            )));
-        }
-        Ok(Duration::from_secs(secs))
-    }
+/// Every `INTI_*` variable the process has (names and values that are valid Unicode).
+fn environment() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }
 
 impl Settings {
@@ -258,127 +240,63 @@ impl Settings {
         Self::from_toml(&label, &text)
     }
 
+    /// Reads `text` (named `label` in errors) with the process's `INTI_*` variables.
     pub fn from_toml(label: &str, text: &str) -> Result<Self, ConfigError> {
-        let file: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        Self::read(label, text, environment())
+    }
+
+    fn read(
+        label: &str,
+        text: &str,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        if let Err(e) = text.parse::<toml::Table>() {
             let line = e
                 .span()
                 .map_or(0, |span| text[..span.start].lines().count().max(1));
             let message = e.message().replace('\n', " ");
-            ConfigError(format!(
+            return Err(ConfigError(format!(
                 "{label} is not valid TOML (line {line}): {message}"
-            ))
-        })?;
+            )));
+        }
         let leptos = leptos::config::get_config_from_str(text)
             .map_err(|e| ConfigError(format!("{label} [package.metadata.leptos]: {e}")))?;
-        let src = Source {
-            path: label.to_string(),
-            file,
-        };
+        let Loaded {
+            raw,
+            ignored_variables,
+        } = source::load(label, text, env)?;
         // Production unless dev mode is chosen explicitly: a forgotten setting must never mean
         // built-in secrets, insecure cookies and a seeded demo admin.
-        let mode: Mode = src.get_or("inti", "mode", Mode::Production)?;
-
+        let mode = match Text::given(raw.inti.mode) {
+            Some(m) => m
+                .parse()
+                .map_err(|e| ConfigError(format!("inti.mode (INTI_MODE): {e}")))?,
+            None => Mode::Production,
+        };
+        let db = raw.database;
         let database = DatabaseSettings {
-            url: Secret::new(src.get_or::<String>(
-                "database",
-                "url",
-                "postgres://inti_app@127.0.0.1:5432/inti".into(),
-            )?),
-            admin_url: Secret::new(src.get_or::<String>(
-                "database",
-                "admin_url",
-                "postgres://postgres@127.0.0.1:5432/inti".into(),
-            )?),
-            pool_size: src.get_or("database", "pool_size", 16)?,
-            connect_timeout: src.secs("database", "connect_timeout_secs", 5)?,
+            url: Secret::new(
+                Text::given(db.url).unwrap_or("postgres://inti_app@127.0.0.1:5432/inti".into()),
+            ),
+            admin_url: Secret::new(
+                Text::given(db.admin_url)
+                    .unwrap_or("postgres://postgres@127.0.0.1:5432/inti".into()),
+            ),
+            pool_size: positive("database.pool_size", db.pool_size, 16)?,
+            connect_timeout: secs("database.connect_timeout_secs", db.connect_timeout_secs, 5)?,
         };
         let redis = RedisSettings {
-            url: Secret::new(src.get_or::<String>(
-                "redis",
-                "url",
-                "redis://127.0.0.1:6379/0".into(),
-            )?),
-            pool_size: src.get_or("redis", "pool_size", 16)?,
-            key_prefix: src.get_or("redis", "key_prefix", "inti:".to_string())?,
+            url: Secret::new(
+                Text::given(raw.redis.url).unwrap_or("redis://127.0.0.1:6379/0".into()),
+            ),
+            pool_size: positive("redis.pool_size", raw.redis.pool_size, 16)?,
+            key_prefix: raw.redis.key_prefix.map_or("inti:".into(), |t| t.0),
         };
-        let jwt_secret: Option<String> = src.get("auth", "jwt_secret")?;
-        let jwt_secret = match (mode, jwt_secret.filter(|s| !s.is_empty())) {
-            (_, Some(s)) if s.len() >= MIN_SECRET_LEN => Secret::new(s),
-            (_, Some(_)) => {
-                return Err(ConfigError(format!(
-                    "auth.jwt_secret (INTI_AUTH_JWT_SECRET) must be at least {MIN_SECRET_LEN} characters"
-                )))
-            }
-            (Mode::Dev, None) => Secret::new(DEV_JWT_SECRET),
-            (Mode::Production, None) => {
-                return Err(ConfigError(
-                    "auth.jwt_secret is required in production mode: set INTI_AUTH_JWT_SECRET".into(),
-                ))
-            }
-        };
-        let access_token_ttl = src.secs("auth", "access_token_ttl_secs", 900)?;
-        if access_token_ttl > Duration::from_secs(900) {
-            return Err(ConfigError(
-                "auth.access_token_ttl_secs must be at most 900 (15 minutes)".into(),
-            ));
-        }
-        let auth = AuthSettings {
-            jwt_secret,
-            issuer: src.get_or("auth", "issuer", "inti".to_string())?,
-            audience: src.get_or("auth", "audience", "inti-api".to_string())?,
-            access_token_ttl,
-            refresh_token_ttl: src.secs("auth", "refresh_token_ttl_secs", 14 * 86_400)?,
-            session_ttl: src.secs("auth", "session_ttl_secs", 30 * 86_400)?,
-            refresh_reuse_grace: src.secs("auth", "refresh_reuse_grace_secs", 10)?,
-            secure_cookies: src.get_or("auth", "secure_cookies", mode == Mode::Production)?,
-            demo_password: std::env::var("DEMO_PASSWORD")
-                .ok()
-                .filter(|p| !p.is_empty())
-                .map(Secret::new),
-            lockout: LockoutSettings {
-                account_failures: src.get_or("auth", "lockout_account_failures", 5)?,
-                ip_failures: src.get_or("auth", "lockout_ip_failures", 20)?,
-                first_wait: src.secs("auth", "lockout_first_wait_secs", 30)?,
-                max_wait: src.secs("auth", "lockout_max_wait_secs", 900)?,
-                reset_after: src.secs("auth", "lockout_reset_secs", 12 * 3600)?,
-            },
-        };
-        let secrets = secrets_settings(&src, mode)?;
-        let private_default = match mode {
-            // The demo's external service (`inti demo-whatsapp`), nothing else on this host.
-            Mode::Dev => "127.0.0.1:3200,localhost:3200",
-            Mode::Production => "",
-        };
-        let gateway = GatewaySettings {
-            allowed_private_hosts: src
-                .get_or::<String>("gateway", "allowed_private_hosts", private_default.into())?
-                .split(',')
-                .map(|h| h.trim().to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect(),
-            max_response_bytes: src.get_or("gateway", "max_response_bytes", 1024 * 1024)?,
-            call_log_days: src.get_or("gateway", "call_log_days", 30)?,
-            health_interval: src.secs("gateway", "health_interval_secs", 15)?,
-            health_timeout: src.secs("gateway", "health_timeout_secs", 5)?,
-            healthy_after: src.get_or("gateway", "healthy_after", 2)?,
-            unhealthy_after: src.get_or("gateway", "unhealthy_after", 3)?,
-            health_history_days: src.get_or("gateway", "health_history_days", 7)?,
-        };
-        if gateway.max_response_bytes == 0
-            || gateway.call_log_days == 0
-            || gateway.healthy_after == 0
-            || gateway.unhealthy_after == 0
-            || gateway.health_history_days == 0
-        {
-            return Err(ConfigError(
-                "gateway.max_response_bytes, call_log_days, healthy_after, unhealthy_after and health_history_days must be greater than 0".into(),
-            ));
-        }
-        let trusted_proxies = src
-            .get_or::<String>("inti", "trusted_proxies", String::new())?
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        let auth = auth_settings(raw.auth, mode)?;
+        let secrets = secrets_settings(raw.secrets, mode)?;
+        let gateway = gateway_settings(raw.gateway, mode)?;
+        let trusted_proxies = list(Text::given(raw.inti.trusted_proxies))
+            .into_iter()
             .map(|s| {
                 s.parse().map_err(|_| {
                     ConfigError(format!(
@@ -387,7 +305,7 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mail = mail_settings(&src, mode, &leptos)?;
+        let mail = mail_settings(raw.mail, mode, &leptos)?;
         Ok(Self {
             mode,
             trusted_proxies,
@@ -398,6 +316,7 @@ impl Settings {
             gateway,
             mail,
             leptos,
+            ignored_variables,
         })
     }
 
@@ -437,13 +356,91 @@ impl Settings {
     }
 }
 
+fn auth_settings(raw: RawAuth, mode: Mode) -> Result<AuthSettings, ConfigError> {
+    let jwt_secret = match (mode, Text::given(raw.jwt_secret)) {
+        (_, Some(s)) if s.len() >= MIN_SECRET_LEN => Secret::new(s),
+        (_, Some(_)) => {
+            return Err(ConfigError(format!(
+            "auth.jwt_secret (INTI_AUTH_JWT_SECRET) must be at least {MIN_SECRET_LEN} characters"
+        )))
+        }
+        (Mode::Dev, None) => Secret::new(DEV_JWT_SECRET),
+        (Mode::Production, None) => {
+            return Err(ConfigError(
+                "auth.jwt_secret is required in production mode: set INTI_AUTH_JWT_SECRET".into(),
+            ))
+        }
+    };
+    let access_token_ttl = secs("auth.access_token_ttl_secs", raw.access_token_ttl_secs, 900)?;
+    if access_token_ttl > Duration::from_secs(900) {
+        return Err(ConfigError(
+            "auth.access_token_ttl_secs must be at most 900 (15 minutes)".into(),
+        ));
+    }
+    Ok(AuthSettings {
+        jwt_secret,
+        issuer: Text::given(raw.issuer).unwrap_or("inti".into()),
+        audience: Text::given(raw.audience).unwrap_or("inti-api".into()),
+        access_token_ttl,
+        refresh_token_ttl: secs(
+            "auth.refresh_token_ttl_secs",
+            raw.refresh_token_ttl_secs,
+            14 * 86_400,
+        )?,
+        session_ttl: secs("auth.session_ttl_secs", raw.session_ttl_secs, 30 * 86_400)?,
+        refresh_reuse_grace: secs(
+            "auth.refresh_reuse_grace_secs",
+            raw.refresh_reuse_grace_secs,
+            10,
+        )?,
+        secure_cookies: raw.secure_cookies.unwrap_or(mode == Mode::Production),
+        demo_password: std::env::var("DEMO_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Secret::new),
+        lockout: LockoutSettings {
+            account_failures: raw.lockout_account_failures.unwrap_or(5),
+            ip_failures: raw.lockout_ip_failures.unwrap_or(20),
+            first_wait: secs(
+                "auth.lockout_first_wait_secs",
+                raw.lockout_first_wait_secs,
+                30,
+            )?,
+            max_wait: secs("auth.lockout_max_wait_secs", raw.lockout_max_wait_secs, 900)?,
+            reset_after: secs("auth.lockout_reset_secs", raw.lockout_reset_secs, 12 * 3600)?,
+        },
+    })
+}
+
+fn gateway_settings(raw: RawGateway, mode: Mode) -> Result<GatewaySettings, ConfigError> {
+    let allowed_private_hosts = match (Text::given(raw.allowed_private_hosts), mode) {
+        (Some(hosts), _) => list(Some(hosts)),
+        // The demo's external service (`inti demo-whatsapp`), nothing else on this host.
+        (None, Mode::Dev) => list(Some("127.0.0.1:3200,localhost:3200".into())),
+        (None, Mode::Production) => Vec::new(),
+    };
+    Ok(GatewaySettings {
+        allowed_private_hosts: AllowedHosts::parse(&allowed_private_hosts),
+        max_response_bytes: positive(
+            "gateway.max_response_bytes",
+            raw.max_response_bytes,
+            1024 * 1024,
+        )?,
+        call_log_days: positive("gateway.call_log_days", raw.call_log_days, 30)?,
+        health_interval: secs("gateway.health_interval_secs", raw.health_interval_secs, 15)?,
+        health_timeout: secs("gateway.health_timeout_secs", raw.health_timeout_secs, 5)?,
+        healthy_after: positive("gateway.healthy_after", raw.healthy_after, 2)?,
+        unhealthy_after: positive("gateway.unhealthy_after", raw.unhealthy_after, 3)?,
+        health_history_days: positive("gateway.health_history_days", raw.health_history_days, 7)?,
+    })
+}
+
 fn mail_settings(
-    src: &Source,
+    raw: RawMail,
     mode: Mode,
     leptos: &LeptosOptions,
 ) -> Result<MailSettings, ConfigError> {
-    let smtp_url: Option<String> = src.get("mail", "smtp_url")?;
-    let smtp_url = smtp_url.filter(|u| !u.trim().is_empty());
+    let smtp_url = Text::given(raw.smtp_url);
     if let Some(url) = &smtp_url {
         if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
             return Err(ConfigError(format!(
@@ -457,8 +454,7 @@ fn mail_settings(
             "mail.smtp_url is required in production mode: invitations and password resets are sent by e-mail; set INTI_MAIL_SMTP_URL (smtp://host:port or smtps://user:password@host)".into(),
         ));
     }
-    let public_url: Option<String> = src.get("mail", "public_url")?;
-    let public_url = match (public_url.filter(|u| !u.trim().is_empty()), mode) {
+    let public_url = match (Text::given(raw.public_url), mode) {
         (Some(u), _) => u.trim().trim_end_matches('/').to_string(),
         (None, Mode::Dev) => format!("http://{}", leptos.site_addr),
         (None, Mode::Production) => {
@@ -481,7 +477,7 @@ fn mail_settings(
             )))
         }
     }
-    let from = src.get_or("mail", "from", "Inti <no-reply@localhost>".to_string())?;
+    let from = Text::given(raw.from).unwrap_or("Inti <no-reply@localhost>".into());
     if from.parse::<lettre::message::Mailbox>().is_err() {
         return Err(ConfigError(format!(
             "mail.from must be an address or Name <address>, got \"{from}\""
@@ -491,7 +487,7 @@ fn mail_settings(
         smtp_url: smtp_url.map(Secret::new),
         from,
         public_url,
-        poll_interval: src.secs("mail", "poll_secs", 2)?,
+        poll_interval: secs("mail.poll_secs", raw.poll_secs, 2)?,
     })
 }
 
@@ -499,10 +495,9 @@ fn mail_settings(
 /// without `secrets.keys`.
 const DEV_SECRETS_KEYS: &str = "dev:ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE=";
 
-fn secrets_settings(src: &Source, mode: Mode) -> Result<SecretsSettings, ConfigError> {
+fn secrets_settings(raw: RawSecrets, mode: Mode) -> Result<SecretsSettings, ConfigError> {
     use base64::Engine;
-    let raw: Option<String> = src.get("secrets", "keys")?;
-    let raw = match (raw.filter(|r| !r.trim().is_empty()), mode) {
+    let listed = match (Text::given(raw.keys), mode) {
         (Some(r), _) => r,
         (None, Mode::Dev) => DEV_SECRETS_KEYS.to_string(),
         (None, Mode::Production) => {
@@ -512,7 +507,7 @@ fn secrets_settings(src: &Source, mode: Mode) -> Result<SecretsSettings, ConfigE
         }
     };
     let mut keys = Vec::new();
-    for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+    for entry in list(Some(listed)) {
         let bad = |why: &str| {
             ConfigError(format!(
                 "secrets.keys: {why} (each entry is id:base64 of 32 bytes)"
@@ -547,7 +542,7 @@ fn secrets_settings(src: &Source, mode: Mode) -> Result<SecretsSettings, ConfigE
         .first()
         .map(|(id, _)| id.clone())
         .ok_or_else(|| ConfigError("secrets.keys lists no key".into()))?;
-    let active_key = src.get_or("secrets", "active_key", first)?;
+    let active_key = Text::given(raw.active_key).unwrap_or(first);
     if !keys.iter().any(|(id, _)| *id == active_key) {
         return Err(ConfigError(format!(
             "secrets.active_key \"{active_key}\" is not listed in secrets.keys"

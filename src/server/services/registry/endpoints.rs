@@ -1,0 +1,119 @@
+//! A service's endpoints: read, added or changed one at a time, deleted.
+
+use super::*;
+
+pub(super) fn endpoints_in(body: &Value) -> Result<Vec<EndpointSpec>, AppError> {
+    let o = Obj::new(body, JsonPath::root(""))?;
+    let raw = o.array("endpoints", MAX_ENDPOINTS)?;
+    let mut out: Vec<EndpointSpec> = Vec::with_capacity(raw.len());
+    for (i, v) in raw.iter().enumerate() {
+        let at = JsonPath::root("endpoints").index(i);
+        let e = EndpointSpec::parse(v, at.clone(), None, server_pattern)?;
+        if out.iter().any(|x| x.method == e.method && x.path == e.path) {
+            return Err(AppError::conflict(
+                at.key("path").as_str(),
+                format!("another endpoint is already {} {}", e.method, e.path),
+            ));
+        }
+        out.push(e);
+    }
+    Ok(out)
+}
+
+pub async fn endpoints(
+    state: &AppState,
+    actor: &Actor,
+    service_id: Input<Uuid>,
+) -> Result<Vec<EndpointView>, AppError> {
+    actor.require_platform("service:read")?;
+    let service_id = service_id?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        db::find(c, service_id).await?.ok_or(AppError::NotFound)?;
+        db::endpoints_of(c, &[service_id])
+            .await?
+            .iter()
+            .map(|e| e.view())
+            .collect()
+    })
+    .await
+}
+
+/// Adds an endpoint (`endpoint_id` None) or changes one; a second endpoint with the same
+/// method and path is 409 naming `path`.
+pub async fn save_endpoint(
+    state: &AppState,
+    actor: &Actor,
+    ids: Input<(Uuid, Option<Uuid>)>,
+    body: Input<Value>,
+    client: &ClientInfo,
+) -> Result<EndpointView, AppError> {
+    actor.require_platform("service:update")?;
+    let ((service_id, endpoint_id), body) = (ids?, body?);
+    scoped(&state.db, Scope::platform(), async |c| {
+        db::find_for_update(c, service_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let existing = match endpoint_id {
+            Some(id) => Some(
+                db::find_endpoint(c, service_id, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?
+                    .spec()?,
+            ),
+            None => None,
+        };
+        let spec =
+            EndpointSpec::parse(&body, JsonPath::root(""), existing.as_ref(), server_pattern)?;
+        if db::route_taken(c, service_id, spec.method.as_str(), &spec.path, endpoint_id).await? {
+            return Err(AppError::conflict(
+                "path",
+                format!(
+                    "This service already has an endpoint {} {}",
+                    spec.method, spec.path
+                ),
+            ));
+        }
+        let columns = EndpointColumns::of(&spec)?;
+        let (row, action) = match endpoint_id {
+            Some(id) => (
+                db::update_endpoint(c, id, columns).await?,
+                AuditAction::EndpointUpdate,
+            ),
+            None => (
+                db::insert_endpoint(c, service_id, columns).await?,
+                AuditAction::EndpointCreate,
+            ),
+        };
+        let details = json!({ "endpointId": row.id, "method": row.method, "path": row.path });
+        audit::record(c, client, event(actor, action, service_id, details)).await?;
+        row.view()
+    })
+    .await
+}
+
+pub async fn delete_endpoint(
+    state: &AppState,
+    actor: &Actor,
+    ids: Input<(Uuid, Uuid)>,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    actor.require_platform("service:update")?;
+    let (service_id, endpoint_id) = ids?;
+    scoped(&state.db, Scope::platform(), async |c| {
+        let row = db::find_endpoint(c, service_id, endpoint_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        db::delete_endpoint(c, endpoint_id).await?;
+        let details = json!({ "endpointId": row.id, "method": row.method, "path": row.path });
+        audit::record(
+            c,
+            client,
+            event(actor, AuditAction::EndpointDelete, service_id, details),
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+// ---- assignments ----

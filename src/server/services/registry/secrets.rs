@@ -1,0 +1,112 @@
+//! A service's write-only secrets (its API key, its webhook secret), sealed at rest under
+//! `secrets.active_key`, and re-sealing them when that key changes.
+
+use super::*;
+
+/// A write-only secret of the body (`apiKey`, `webhookSecret`): a string of at most 4096
+/// characters; `null` removes it; absent, it stays as it is (`None`).
+pub(super) fn secret_in(body: &Value, field: &str) -> Result<Option<Option<String>>, AppError> {
+    let o = Obj::new(body, JsonPath::root(""))?;
+    if !o.has(field) {
+        return Ok(None);
+    }
+    match o.get(field) {
+        None => Ok(Some(None)),
+        Some(Value::String(k)) if !k.trim().is_empty() && k.chars().count() <= MAX_KEY_CHARS => {
+            Ok(Some(Some(k.trim().to_string())))
+        }
+        Some(_) => Err(AppError::validation(
+            field,
+            format!("must be a non-empty string of at most {MAX_KEY_CHARS} characters, or null to remove it"),
+        )),
+    }
+}
+
+pub(super) fn api_key(body: &Value) -> Result<Option<Option<String>>, AppError> {
+    secret_in(body, "apiKey")
+}
+
+/// Seals the webhook secret for the service's row (`None` removes it).
+pub(crate) async fn store_webhook_secret(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    service_id: Uuid,
+    secret: Option<String>,
+) -> Result<(), AppError> {
+    let sealed = match secret {
+        Some(s) => Some(
+            state
+                .keyring
+                .seal(s.as_bytes(), &webhook_secret_aad(service_id))?,
+        ),
+        None => None,
+    };
+    db::set_webhook_secret(c, service_id, sealed).await?;
+    Ok(())
+}
+
+/// Seals the key for the service's row; the hint is its last four characters, shown only
+/// for keys long enough that four characters give little away.
+pub(crate) async fn store_key(
+    c: &mut AsyncPgConnection,
+    state: &AppState,
+    service_id: Uuid,
+    key: Option<String>,
+) -> Result<(), AppError> {
+    let sealed = match key {
+        Some(k) => {
+            let chars: Vec<char> = k.chars().collect();
+            let hint = if chars.len() >= 12 {
+                chars[chars.len() - 4..].iter().collect()
+            } else {
+                String::new()
+            };
+            Some((
+                state.keyring.seal(k.as_bytes(), &api_key_aad(service_id))?,
+                hint,
+            ))
+        }
+        None => None,
+    };
+    db::set_api_key(c, service_id, sealed).await?;
+    Ok(())
+}
+
+/// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many
+/// changed, each audited. Afterwards the old key can be removed from `secrets.keys`.
+pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
+    scoped(&state.db, Scope::platform(), async |c| {
+        let mut rotated = 0;
+        for (id, sealed) in db::all_api_keys(c).await? {
+            if state.keyring.is_current(&sealed) {
+                continue;
+            }
+            let aad = api_key_aad(id);
+            let clear = state.keyring.open(&sealed, &aad)?;
+            db::replace_api_key_ciphertext(c, id, state.keyring.seal(&clear, &aad)?).await?;
+            let event = Event {
+                action: AuditAction::ServiceKeyRotate,
+                outcome: Outcome::Success,
+                tenant_id: None,
+                actor_user_id: None,
+                target: Some(("service", id.to_string())),
+                details: json!({ "keyId": state.keyring.active_id() }),
+            };
+            audit::record(c, &ClientInfo::default(), event).await?;
+            rotated += 1;
+        }
+        for (id, sealed) in db::all_webhook_secrets(c).await? {
+            if state.keyring.is_current(&sealed) {
+                continue;
+            }
+            let aad = webhook_secret_aad(id);
+            let clear = state.keyring.open(&sealed, &aad)?;
+            db::set_webhook_secret(c, id, Some(state.keyring.seal(&clear, &aad)?)).await?;
+            rotated += 1;
+        }
+        Ok(rotated)
+    })
+    .await
+}
+
+// ---- what the gateway and webhooks recorded ----
