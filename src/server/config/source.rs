@@ -252,8 +252,9 @@ pub fn load(
             .into_iter()
             .next()
             .expect("an error has a first error");
-        if let Kind::UnknownField(field, _) = &error.kind {
-            let key = key_of(&error.path, Some(field));
+        if let Kind::UnknownField(..) = &error.kind {
+            // The path ends with the unknown key itself.
+            let key = error.path.join(".");
             // A variable naming no key is a warning; the file's own typo is an error.
             if let Some(at) = vars.iter().position(|v| v.key == key) {
                 ignored_variables.push(vars.remove(at).name);
@@ -264,33 +265,25 @@ pub fn load(
     }
 }
 
-fn key_of(path: &[String], field: Option<&String>) -> String {
-    path.iter()
-        .chain(field)
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
 /// One line: where the value came from, which key, what is wrong.
 fn describe(label: &str, error: &figment::Error) -> String {
     let source = match &error.metadata {
         Some(m) if m.name.starts_with("environment variable") => m.name.to_string(),
         _ => label.to_string(),
     };
-    match &error.kind {
-        Kind::UnknownField(field, known) if error.path.is_empty() => format!(
+    let key = error.path.join(".");
+    match (&error.kind, error.path.split_last()) {
+        (Kind::UnknownField(field, known), None | Some((_, []))) => format!(
             "{source}: unknown section [{field}] (the sections are {})",
             known.join(", ")
         ),
-        Kind::UnknownField(field, known) => format!(
-            "{source}: unknown key {} (the [{}] section knows {})",
-            key_of(&error.path, Some(field)),
-            error.path.join("."),
+        (Kind::UnknownField(_, known), Some((_, section))) => format!(
+            "{source}: unknown key {key} (the [{}] section knows {})",
+            section.join("."),
             known.join(", ")
         ),
-        kind if error.path.is_empty() => format!("{source}: {kind}"),
-        kind => format!("{source}: {}: {kind}", error.path.join(".")),
+        (kind, None) => format!("{source}: {kind}"),
+        (kind, Some(_)) => format!("{source}: {key}: {kind}"),
     }
     .replace('\n', " ")
 }
