@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 SCHEMA=src/server/db/schema.rs
-DB=inti_schema_check
+DB="inti_schema_check_$$"
 URL="postgres://postgres@127.0.0.1:5432/$DB"
 psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -U postgres -d postgres -qX -v ON_ERROR_STOP=1 "$@"; }
 

@@ -38,7 +38,7 @@ fi
 
 # The Diesel schema is generated from the migrations, and CI checks it (scripts/schema.sh).
 DIESEL_CLI_VERSION=$(awk '/^name = "diesel"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock | cut -d. -f1,2)
-if ! diesel --version 2>/dev/null | grep -q "^Version: $DIESEL_CLI_VERSION\."; then
+if ! diesel --version 2>/dev/null | grep -q "Version: $DIESEL_CLI_VERSION\."; then
   say "installing diesel_cli $DIESEL_CLI_VERSION (PostgreSQL only; about 3 minutes)"
   command -v pg_config >/dev/null || apt_install libpq-dev
   cargo install diesel_cli --version "~$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked

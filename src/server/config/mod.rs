@@ -276,18 +276,21 @@ impl Settings {
         let db = raw.database;
         let database = DatabaseSettings {
             url: Secret::new(
-                Text::given(db.url).unwrap_or("postgres://inti_app@127.0.0.1:5432/inti".into()),
+                db.url
+                    .map_or("postgres://inti_app@127.0.0.1:5432/inti".into(), |t| t.0),
             ),
             admin_url: Secret::new(
-                Text::given(db.admin_url)
-                    .unwrap_or("postgres://postgres@127.0.0.1:5432/inti".into()),
+                db.admin_url
+                    .map_or("postgres://postgres@127.0.0.1:5432/inti".into(), |t| t.0),
             ),
             pool_size: positive("database.pool_size", db.pool_size, 16)?,
             connect_timeout: secs("database.connect_timeout_secs", db.connect_timeout_secs, 5)?,
         };
         let redis = RedisSettings {
             url: Secret::new(
-                Text::given(raw.redis.url).unwrap_or("redis://127.0.0.1:6379/0".into()),
+                raw.redis
+                    .url
+                    .map_or("redis://127.0.0.1:6379/0".into(), |t| t.0),
             ),
             pool_size: positive("redis.pool_size", raw.redis.pool_size, 16)?,
             key_prefix: raw.redis.key_prefix.map_or("inti:".into(), |t| t.0),
@@ -379,8 +382,8 @@ fn auth_settings(raw: RawAuth, mode: Mode) -> Result<AuthSettings, ConfigError> 
     }
     Ok(AuthSettings {
         jwt_secret,
-        issuer: Text::given(raw.issuer).unwrap_or("inti".into()),
-        audience: Text::given(raw.audience).unwrap_or("inti-api".into()),
+        issuer: raw.issuer.map_or("inti".into(), |t| t.0),
+        audience: raw.audience.map_or("inti-api".into(), |t| t.0),
         access_token_ttl,
         refresh_token_ttl: secs(
             "auth.refresh_token_ttl_secs",
@@ -413,7 +416,8 @@ fn auth_settings(raw: RawAuth, mode: Mode) -> Result<AuthSettings, ConfigError> 
 }
 
 fn gateway_settings(raw: RawGateway, mode: Mode) -> Result<GatewaySettings, ConfigError> {
-    let allowed_private_hosts = match (Text::given(raw.allowed_private_hosts), mode) {
+    // Given, even empty, the list is what the operator wrote.
+    let allowed_private_hosts = match (raw.allowed_private_hosts.map(|t| t.0), mode) {
         (Some(hosts), _) => list(Some(hosts)),
         // The demo's external service (`inti demo-whatsapp`), nothing else on this host.
         (None, Mode::Dev) => list(Some("127.0.0.1:3200,localhost:3200".into())),
@@ -477,7 +481,7 @@ fn mail_settings(
             )))
         }
     }
-    let from = Text::given(raw.from).unwrap_or("Inti <no-reply@localhost>".into());
+    let from = raw.from.map_or("Inti <no-reply@localhost>".into(), |t| t.0);
     if from.parse::<lettre::message::Mailbox>().is_err() {
         return Err(ConfigError(format!(
             "mail.from must be an address or Name <address>, got \"{from}\""
@@ -542,7 +546,7 @@ fn secrets_settings(raw: RawSecrets, mode: Mode) -> Result<SecretsSettings, Conf
         .first()
         .map(|(id, _)| id.clone())
         .ok_or_else(|| ConfigError("secrets.keys lists no key".into()))?;
-    let active_key = Text::given(raw.active_key).unwrap_or(first);
+    let active_key = raw.active_key.map_or(first, |t| t.0);
     if !keys.iter().any(|(id, _)| *id == active_key) {
         return Err(ConfigError(format!(
             "secrets.active_key \"{active_key}\" is not listed in secrets.keys"

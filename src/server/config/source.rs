@@ -32,7 +32,7 @@ const OTHER_VARIABLES: &[&str] = &[
     "INTI_LOAD_PASSWORD",
     "INTI_BIN",
 ];
-const TEST_VARIABLES: &str = "INTI_TEST_";
+const TEST_VARIABLES: [&str; 2] = ["INTI_TEST_", "INTI_E2E_"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -174,7 +174,10 @@ struct EnvVar {
 impl EnvVar {
     fn of(name: &str, value: String) -> Option<Self> {
         let rest = name.strip_prefix("INTI_")?.to_ascii_lowercase();
-        if OTHER_VARIABLES.contains(&name) || name.starts_with(TEST_VARIABLES) || rest.is_empty() {
+        if OTHER_VARIABLES.contains(&name)
+            || TEST_VARIABLES.iter().any(|p| name.starts_with(p))
+            || rest.is_empty()
+        {
             return None;
         }
         let key = match rest.split_once('_') {
