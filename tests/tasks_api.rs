@@ -220,6 +220,8 @@ async fn bad_input_names_its_field_and_changes_nothing() {
         (json!({"title": "T", "assigneeId": b_admin}), "assigneeId"),
         (json!({"title": "T", "customFields": [1]}), "customFields"),
         (json!({"title": "T", "colour": "red"}), "colour"),
+        // A struct read by position from an array is not what a client means.
+        (json!(["T"]), "body"),
     ] {
         let res = app
             .post_json("/api/v1/tasks", body.clone(), Some(&admin))

@@ -54,17 +54,17 @@ fn read_version(raw: &str) -> Result<i32, AppError> {
 pub async fn move_task(id: String, version: String, status: String) -> Result<Task, AppError> {
     use crate::{
         api::context,
-        domain::task::{TaskInput, TaskStatus},
+        domain::task::{TaskStatus, UpdateTask},
         server::services::tasks,
     };
     context::as_actor(async |state, actor| {
         let client = context::client().await;
         let change = TaskStatus::parse_field("status", &status).and_then(|s| {
-            let input = TaskInput {
+            Ok(UpdateTask {
+                version: read_version(&version)?,
                 status: Some(s),
-                ..TaskInput::default()
-            };
-            Ok((read_version(&version)?, input))
+                ..UpdateTask::default()
+            })
         });
         tasks::update(state, actor, task_id(&id), change, &client).await
     })
@@ -78,12 +78,14 @@ pub async fn assign_task(
     version: String,
     #[server(default)] assignee: String,
 ) -> Result<Task, AppError> {
-    use crate::{api::context, domain::task::TaskInput, server::services::tasks};
+    use crate::{api::context, domain::task::UpdateTask, server::services::tasks};
     context::as_actor(async |state, actor| {
         let client = context::client().await;
-        let body = serde_json::json!({ "assigneeId": assignee });
-        let change = TaskInput::parse(&body, false, &[])
-            .and_then(|input| Ok((read_version(&version)?, input)));
+        let change = read_version(&version).map(|version| UpdateTask {
+            version,
+            assignee_id: Some(Some(assignee)),
+            ..UpdateTask::default()
+        });
         tasks::update(state, actor, task_id(&id), change, &client).await
     })
     .await

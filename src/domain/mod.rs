@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod closed_set;
+pub mod command;
 pub mod error;
 pub mod form;
 pub mod identity;

@@ -9,9 +9,10 @@ use uuid::Uuid;
 use crate::{
     closed_set,
     domain::{
+        command::{decode, present},
         error::AppError,
         form::{schema::FormSchema, serde_as_str},
-        service::reader::{JsonPath, Obj},
+        service::reader::JsonPath,
     },
 };
 
@@ -89,7 +90,62 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a create or an update says; `None`: not given (an update keeps the value).
+/// `POST /api/v1/tasks`: a new task in the caller's current tenant.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateTask {
+    /// What is to be done: 1 to 200 characters.
+    pub title: String,
+    /// Plain text, at most 10,000 characters.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `TODO` (the default), `IN_PROGRESS`, `DONE` or `CANCELLED`.
+    #[serde(default)]
+    pub status: Option<TaskStatus>,
+    /// `LOW`, `MEDIUM` (the default), `HIGH` or `URGENT`.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The user id of a member of this tenant; empty or `null`: nobody.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    /// `YYYY-MM-DD`, years 1900 to 9999.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// At most 20 labels of 1 to 40 characters; repeats are kept once.
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    /// Fields the tenant's task form adds: an object of at most 16 KB.
+    #[serde(default)]
+    pub custom_fields: Option<Map<String, Value>>,
+}
+
+/// `PATCH /api/v1/tasks/{id}`: the fields to change, and the `version` of the task they were
+/// read from (a newer version answers 409 with the task as it is now). An absent field keeps
+/// its value; `null` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UpdateTask {
+    /// The version the change was made against.
+    pub version: i32,
+    #[serde(default, deserialize_with = "present")]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    #[serde(default)]
+    pub status: Option<TaskStatus>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default, deserialize_with = "present")]
+    pub assignee_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub due_date: Option<Option<String>>,
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    #[serde(default)]
+    pub custom_fields: Option<Map<String, Value>>,
+}
+
+/// What a create or an update says, checked; `None`: not given (an update keeps the value).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskInput {
     pub title: Option<String>,
@@ -103,86 +159,123 @@ pub struct TaskInput {
     pub custom_fields: Option<Map<String, Value>>,
 }
 
-impl TaskInput {
-    /// Reads a JSON body. `create`: the title is required. `extra` lists further keys the
-    /// caller reads (`version`).
-    pub fn parse(value: &Value, create: bool, extra: &[&str]) -> Result<Self, AppError> {
-        let mut known: Vec<&str> = TASK_FIELDS.to_vec();
-        known.push("customFields");
-        known.extend_from_slice(extra);
-        let o = Obj::new(value, JsonPath::root(""))?.only(&known)?;
-        // `null` clears an optional field; an absent key leaves it as it is.
-        let raw = |key: &str| -> Option<&Value> {
-            o.has(key).then(|| o.get(key).unwrap_or(&Value::Null))
-        };
-        let title = o.opt_str("title", MAX_TITLE)?;
-        if (create || o.has("title")) && title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            return Err(o.at("title").error("is required"));
+impl CreateTask {
+    /// A create from the task form's body (`body_from_form`).
+    pub fn from_form(body: Value) -> Result<Self, AppError> {
+        decode(body)
+    }
+}
+
+impl UpdateTask {
+    /// An update from the task form's body (`body_from_form`), at the version the page
+    /// showed.
+    pub fn from_form(mut body: Value, version: i32) -> Result<Self, AppError> {
+        if let Value::Object(map) = &mut body {
+            map.insert("version".into(), Value::from(version));
         }
-        let description = match raw("description") {
+        decode(body)
+    }
+}
+
+impl TryFrom<CreateTask> for TaskInput {
+    type Error = AppError;
+
+    fn try_from(c: CreateTask) -> Result<Self, AppError> {
+        TaskInput::checked(UpdateTask {
+            version: 0,
+            title: Some(Some(c.title)),
+            description: c.description.map(Some),
+            status: c.status,
+            priority: c.priority,
+            assignee_id: c.assignee_id.map(Some),
+            due_date: c.due_date.map(Some),
+            labels: c.labels,
+            custom_fields: c.custom_fields,
+        })
+    }
+}
+
+impl TryFrom<UpdateTask> for (i32, TaskInput) {
+    type Error = AppError;
+
+    /// The version the change names, and the change.
+    fn try_from(u: UpdateTask) -> Result<Self, AppError> {
+        if u.version < 1 {
+            return Err(AppError::validation(
+                "version",
+                "is required: the version you read",
+            ));
+        }
+        Ok((u.version, TaskInput::checked(u)?))
+    }
+}
+
+impl TaskInput {
+    /// The one set of checks of a task's fields, for a create and an update alike.
+    fn checked(u: UpdateTask) -> Result<Self, AppError> {
+        let title = match u.title {
             None => None,
-            Some(Value::Null) => Some(String::new()),
-            Some(Value::String(s)) if s.chars().count() <= MAX_DESCRIPTION => Some(s.clone()),
-            Some(_) => {
-                return Err(o.at("description").error(format!(
-                    "must be text of at most {MAX_DESCRIPTION} characters"
-                )))
+            Some(t) => match t.as_deref().map(str::trim) {
+                Some(t) if t.chars().count() > MAX_TITLE => {
+                    return Err(AppError::validation(
+                        "title",
+                        format!("must be at most {MAX_TITLE} characters"),
+                    ))
+                }
+                Some(t) if !t.is_empty() => Some(t.to_string()),
+                _ => return Err(AppError::validation("title", "is required")),
+            },
+        };
+        let description = match u.description {
+            Some(Some(d)) if d.chars().count() > MAX_DESCRIPTION => {
+                return Err(AppError::validation(
+                    "description",
+                    format!("must be text of at most {MAX_DESCRIPTION} characters"),
+                ))
             }
+            other => other.map(Option::unwrap_or_default),
         };
-        let status = match o.opt_str("status", 20)? {
-            Some(s) => Some(TaskStatus::parse_field("status", &s)?),
+        let assignee_id = match u.assignee_id {
             None => None,
+            Some(a) => match a.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(id) => Some(Some(id.parse().map_err(|_| {
+                    AppError::validation("assigneeId", "must be the id of a member of this tenant")
+                })?)),
+            },
         };
-        let priority = match o.opt_str("priority", 20)? {
-            Some(s) => Some(Priority::parse_field("priority", &s)?),
+        let due_date = match u.due_date {
             None => None,
+            Some(d) => match d.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(d) => {
+                    Some(Some(parse_date(d).ok_or_else(|| {
+                        AppError::validation("dueDate", DATE_MESSAGE)
+                    })?))
+                }
+            },
         };
-        let assignee_id = match raw("assigneeId") {
-            None => None,
-            Some(Value::Null) => Some(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
-            Some(Value::String(s)) => Some(Some(s.trim().parse().map_err(|_| {
-                o.at("assigneeId")
-                    .error("must be the id of a member of this tenant")
-            })?)),
-            Some(_) => return Err(o.at("assigneeId").error("must be a user id")),
-        };
-        let due_date = match raw("dueDate") {
-            None => None,
-            Some(Value::Null) => Some(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
-            Some(Value::String(s)) => Some(Some(
-                parse_date(s).ok_or_else(|| o.at("dueDate").error(DATE_MESSAGE))?,
-            )),
-            Some(_) => return Err(o.at("dueDate").error(DATE_MESSAGE)),
-        };
-        let labels = match o.get("labels") {
-            None => None,
-            Some(_) => Some(parse_labels(&o)?),
-        };
-        let custom_fields = match o.get("customFields") {
-            None => None,
-            Some(Value::Object(map))
-                if Value::Object(map.clone()).to_string().len() <= MAX_CUSTOM_BYTES =>
-            {
-                Some(map.clone())
+        let labels = u.labels.map(checked_labels).transpose()?;
+        if let Some(fields) = &u.custom_fields {
+            if Value::Object(fields.clone()).to_string().len() > MAX_CUSTOM_BYTES {
+                return Err(AppError::validation(
+                    "customFields",
+                    format!(
+                        "must be an object of at most {} KB",
+                        MAX_CUSTOM_BYTES / 1024
+                    ),
+                ));
             }
-            Some(_) => {
-                return Err(o.at("customFields").error(format!(
-                    "must be an object of at most {} KB",
-                    MAX_CUSTOM_BYTES / 1024
-                )))
-            }
-        };
+        }
         Ok(Self {
-            title: title.map(|t| t.trim().to_string()),
+            title,
             description,
-            status,
-            priority,
+            status: u.status,
+            priority: u.priority,
             assignee_id,
             due_date,
             labels,
-            custom_fields,
+            custom_fields: u.custom_fields,
         })
     }
 }
@@ -196,16 +289,22 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
 }
 
-fn parse_labels(o: &Obj<'_>) -> Result<Vec<String>, AppError> {
-    let items = o.array("labels", MAX_LABELS)?;
+fn checked_labels(items: Vec<String>) -> Result<Vec<String>, AppError> {
+    if items.len() > MAX_LABELS {
+        return Err(AppError::validation(
+            "labels",
+            format!("must have at most {MAX_LABELS} items"),
+        ));
+    }
     let mut labels: Vec<String> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let at = o.at("labels").index(i);
-        let label = item
-            .as_str()
-            .map(str::trim)
+        let label = Some(item.trim())
             .filter(|l| !l.is_empty() && l.chars().count() <= MAX_LABEL)
-            .ok_or_else(|| at.error(format!("must be text of 1 to {MAX_LABEL} characters")))?;
+            .ok_or_else(|| {
+                JsonPath::root("labels")
+                    .index(i)
+                    .error(format!("must be text of 1 to {MAX_LABEL} characters"))
+            })?;
         if !labels.iter().any(|l| l == label) {
             labels.push(label.to_string());
         }
@@ -536,6 +635,10 @@ mod tests {
         "budget",
     ];
 
+    fn changed(body: Value) -> Result<TaskInput, AppError> {
+        <(i32, TaskInput)>::try_from(UpdateTask::from_form(body, 1)?).map(|(_, input)| input)
+    }
+
     #[test]
     fn a_create_puts_the_tasks_fields_by_name_and_the_rest_into_custom_fields() {
         let values = json!({"title": "Plan", "priority": "HIGH", "budget": 12, "stray": 1});
@@ -544,7 +647,7 @@ mod tests {
             body,
             json!({"title": "Plan", "priority": "HIGH", "customFields": {"budget": 12}})
         );
-        let input = TaskInput::parse(&body, true, &[]).unwrap();
+        let input = TaskInput::try_from(CreateTask::from_form(body).unwrap()).unwrap();
         assert_eq!(input.priority, Some(Priority::High));
         assert_eq!(input.custom_fields.unwrap()["budget"], 12);
     }
@@ -557,16 +660,16 @@ mod tests {
             json!({"title": "Plan", "description": null, "dueDate": null,
                    "labels": [], "customFields": {"budget": null}})
         );
-        let input = TaskInput::parse(&body, false, &[]).unwrap();
+        let input = changed(body).unwrap();
         assert_eq!(input.due_date, Some(None));
         assert_eq!(input.labels, Some(vec![]));
         // A field hidden by its condition is not among the shown ones: left as it is.
         let shown: Vec<&str> = FORM.iter().copied().filter(|f| *f != "dueDate").collect();
         let kept = body_from_form(&shown, &json!({"title": "Plan"}), true);
         assert!(kept.get("dueDate").is_none(), "{kept}");
-        assert_eq!(TaskInput::parse(&kept, false, &[]).unwrap().due_date, None);
-        // Without a title the parser names it.
-        let e = TaskInput::parse(&body_from_form(FORM, &json!({}), true), true, &[]).unwrap_err();
+        assert_eq!(changed(kept).unwrap().due_date, None);
+        // Without a title the create names it.
+        let e = CreateTask::from_form(body_from_form(FORM, &json!({}), true)).unwrap_err();
         assert_eq!(e.field(), Some("title"));
     }
 
@@ -645,7 +748,7 @@ mod tests {
         assert_eq!(values["status"], "DONE");
         assert_eq!(values["dueDate"], "2027-01-31");
         assert_eq!(values["budget"], 12);
-        let back = TaskInput::parse(&body_from_form(FORM, &values, true), false, &[]).unwrap();
+        let back = changed(body_from_form(FORM, &values, true)).unwrap();
         assert_eq!(back.title.as_deref(), Some("Plan"));
         assert_eq!(back.labels, Some(vec!["ops".to_string()]));
     }

@@ -87,7 +87,9 @@ macro_rules! serde_as_str {
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(d)?;
-                Self::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("unknown {raw}")))
+                // "Choose A, B or C", as everywhere else; the decoder names the field.
+                Self::parse_field("", raw.trim())
+                    .map_err(|e| serde::de::Error::custom(e.user_message()))
             }
         }
     };

@@ -2,7 +2,8 @@
 //! `{"success": false, "error": {"code", "message", "details"}}`.
 
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Path, Query, Request},
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Path, Query, Request},
     http::request::Parts,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -13,7 +14,10 @@ use serde_json::json;
 
 use uuid::Uuid;
 
-use crate::domain::error::{AppError, Input};
+use crate::domain::{
+    command::decode_slice,
+    error::{AppError, Input},
+};
 
 pub fn status_of(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.status_and_code().0).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -121,12 +125,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = std::convert::Infallible;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            Json::<T>::from_request(req, state)
-                .await
-                .map(|Json(value)| value)
-                .map_err(body_error),
-        ))
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+            .is_some_and(|t| {
+                let essence = t.split(';').next().unwrap_or_default().trim().to_string();
+                essence == "application/json"
+                    || (essence.starts_with("application/") && essence.ends_with("+json"))
+            });
+        if !json {
+            return Ok(Self(Err(AppError::validation(
+                "body",
+                "Expected a JSON body with Content-Type: application/json",
+            ))));
+        }
+        Ok(Self(match Bytes::from_request(req, state).await {
+            Ok(bytes) => decode_slice(&bytes),
+            Err(e) => Err(AppError::validation("body", e.body_text())),
+        }))
     }
 }
 
@@ -181,27 +199,6 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
                 .ok_or(AppError::NotFound),
         ))
     }
-}
-
-fn body_error(rejection: JsonRejection) -> AppError {
-    let message = match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "Expected a JSON body with Content-Type: application/json".to_string()
-        }
-        JsonRejection::JsonSyntaxError(_) => "The body is not valid JSON".to_string(),
-        // serde's message names the field and the problem, e.g. "invalid type: integer, expected a string".
-        JsonRejection::JsonDataError(e) => e.body_text().replace(
-            "Failed to deserialize the JSON body into the target type: ",
-            "",
-        ),
-        other => other.body_text(),
-    };
-    // A key the body may not have is that key's error ("unknown field `password`, ...").
-    let field = message
-        .split_once("unknown field `")
-        .and_then(|(_, rest)| rest.split_once('`'))
-        .map_or("body", |(name, _)| name);
-    AppError::validation(field, message.clone())
 }
 
 pub async fn not_found() -> AppError {

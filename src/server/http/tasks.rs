@@ -9,7 +9,7 @@ use crate::{
     domain::{
         error::AppError,
         paging::Page,
-        task::{Comment, Task, TaskInput, TaskQuery},
+        task::{Comment, CreateTask, Task, TaskQuery, UpdateTask},
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -39,23 +39,10 @@ pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<CreateTask>,
 ) -> Result<(StatusCode, Envelope<Task>), AppError> {
-    let input = body.and_then(|b| TaskInput::parse(&b, true, &[]));
-    let task = tasks::create(&state, &actor, input, &client).await?;
+    let task = tasks::create(&state, &actor, command, &client).await?;
     Ok((StatusCode::CREATED, Envelope(task)))
-}
-
-/// The body of an update: the fields to change and the `version` they were read at.
-fn read_update(body: &Value) -> Result<(i32, TaskInput), AppError> {
-    let input = TaskInput::parse(body, false, &["version"])?;
-    let version = body
-        .get("version")
-        .and_then(Value::as_i64)
-        .and_then(|v| i32::try_from(v).ok())
-        .filter(|v| *v > 0)
-        .ok_or_else(|| AppError::validation("version", "is required: the version you read"))?;
-    Ok((version, input))
 }
 
 pub async fn update(
@@ -63,11 +50,10 @@ pub async fn update(
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<UpdateTask>,
 ) -> ApiResult<Task> {
-    let change = body.and_then(|b| read_update(&b));
     Ok(Envelope(
-        tasks::update(&state, &actor, id, change, &client).await?,
+        tasks::update(&state, &actor, id, command, &client).await?,
     ))
 }
 

@@ -19,9 +19,9 @@ use crate::{
         paging::{Page, Paging},
         service::ServiceStatus,
         task::{
-            body_from_form, form_values, Assignee, BoardColumn, Comment, Priority, Task,
-            TaskFilter, TaskInput, TaskPageView, TaskQuery, TaskStatus, ASSIGNEES_SHOWN,
-            BOARD_CARDS, MAX_COMMENT, MAX_CUSTOM_BYTES, SERVICE,
+            body_from_form, form_values, Assignee, BoardColumn, Comment, CreateTask, Priority,
+            Task, TaskFilter, TaskInput, TaskPageView, TaskQuery, TaskStatus, UpdateTask,
+            ASSIGNEES_SHOWN, BOARD_CARDS, MAX_COMMENT, MAX_CUSTOM_BYTES, SERVICE,
         },
         tenant::Status,
     },
@@ -334,11 +334,11 @@ pub async fn board(
 pub async fn create(
     state: &AppState,
     actor: &Actor,
-    input: Input<TaskInput>,
+    command: Input<CreateTask>,
     client: &ClientInfo,
 ) -> Result<Task, AppError> {
     reach(actor, "create")?;
-    let input = input?;
+    let input = TaskInput::try_from(command?)?;
     scoped(&state.db, actor.scope(), async |c| {
         create_in(c, actor, input, client).await
     })
@@ -390,14 +390,14 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     id: Input<Uuid>,
-    change: Input<(i32, TaskInput)>,
+    command: Input<UpdateTask>,
     client: &ClientInfo,
 ) -> Result<Task, AppError> {
     reach(actor, "update")?;
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
         let before = reachable(c, actor, id, "update").await?;
-        let (version, input) = change?;
+        let (version, input) = command?.try_into()?;
         update_in(c, actor, before, version, input, client).await
     })
     .await
@@ -545,11 +545,14 @@ pub async fn from_form(
     let values = crate::domain::form::values::without_passwords(&s.schema.fields, s.values);
     let body = body_from_form(&shown, &values, s.record.is_some());
     let task = match s.record {
-        None => create_in(c, s.actor, TaskInput::parse(&body, true, &[])?, client).await?,
+        None => {
+            let input = TaskInput::try_from(CreateTask::from_form(body)?)?;
+            create_in(c, s.actor, input, client).await?
+        }
         Some(record) => {
             let before = reachable(c, s.actor, record.id, "update").await?;
-            let input = TaskInput::parse(&body, false, &[])?;
-            update_in(c, s.actor, before, record.version, input, client).await?
+            let (version, input) = UpdateTask::from_form(body, record.version)?.try_into()?;
+            update_in(c, s.actor, before, version, input, client).await?
         }
     };
     let message = match s.record {
