@@ -156,7 +156,9 @@ async fn malformed_login_requests_name_the_field() {
         .post_json("/api/v1/auth/login", json!({"email": 5}), None)
         .await;
     assert_eq!(res.status, 422);
-    assert_eq!(res.json()["error"]["details"]["field"], "body");
+    // The body's error names its JSON path, not just "body".
+    assert_eq!(res.json()["error"]["details"]["field"], "email");
+    assert_eq!(res.json()["error"]["message"], "must be a string");
 
     let req = axum::http::Request::post("/api/v1/auth/login")
         .header("content-type", "application/json")

@@ -52,15 +52,13 @@ pub async fn save_menu_layout(
     use crate::{api::context, server::services::menus};
     context::as_actor(async |state, actor| {
         let client = context::client().await;
-        let body = serde_json::from_str::<serde_json::Value>(&operations)
+        let command = serde_json::from_str::<serde_json::Value>(&operations)
             .map_err(|_| AppError::validation("operations", "is not valid JSON"))
-            .map(|layout| {
-                serde_json::json!({
-                    "baseVersion": base_version,
-                    "operations": layout.get("operations").cloned().unwrap_or(layout),
-                })
+            .map(|layout| crate::domain::menu::command::SaveLayout {
+                base_version,
+                operations: layout.get("operations").cloned().unwrap_or(layout),
             });
-        menus::save_layout(state, actor, target(&scope), body, &client).await
+        menus::save_layout(state, actor, target(&scope), command, &client).await
     })
     .await
 }
@@ -81,8 +79,11 @@ pub async fn revert_menu_layout(
     use crate::{api::context, server::services::menus};
     context::as_actor(async |state, actor| {
         let client = context::client().await;
-        let body = Ok(serde_json::json!({ "version": version, "baseVersion": base_version }));
-        menus::revert_layout(state, actor, target(&scope), body, &client).await
+        let command = crate::domain::menu::command::RevertLayout {
+            version,
+            base_version,
+        };
+        menus::revert_layout(state, actor, target(&scope), Ok(command), &client).await
     })
     .await
 }

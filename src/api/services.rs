@@ -1,9 +1,10 @@
 //! The service registry for the browser (super admins), and the tenant's own services. Each
-//! server function builds the same JSON body the REST API takes and calls the same service
-//! code, so both answer the same errors (JSON paths included).
+//! server function reads its form into the same command the REST API takes
+//! (`domain::service::command`) and calls the same service code, which checks the caller
+//! before it looks at the command: both answer the same errors.
 
 use leptos::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::domain::{
     error::AppError,
@@ -11,18 +12,21 @@ use crate::domain::{
     service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
 };
 
-/// Form text as a JSON body: empty optional fields are left out (`clear` = sent as null).
-pub fn body_of(fields: &[(&str, String)], clear: bool) -> Map<String, Value> {
-    let mut body = Map::new();
-    for (key, value) in fields {
-        let value = value.trim();
-        if !value.is_empty() {
-            body.insert((*key).to_string(), Value::String(value.to_string()));
-        } else if clear {
-            body.insert((*key).to_string(), Value::Null);
-        }
-    }
-    body
+/// Form text, trimmed; empty is `None` (not given).
+#[cfg(feature = "ssr")]
+fn given(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// A choice of a closed set from a form; empty is `None` (not given).
+#[cfg(feature = "ssr")]
+fn choice<T>(
+    field: &str,
+    text: &str,
+    parse: fn(&str, &str) -> Result<T, AppError>,
+) -> Result<Option<T>, AppError> {
+    given(text).map(|t| parse(field, &t)).transpose()
 }
 
 /// A JSON document typed into a text area; empty is `None`.
@@ -96,36 +100,34 @@ pub async fn register_service(
     form_schema: String,
     menu_schema: String,
 ) -> Result<ServiceDetail, AppError> {
+    use crate::domain::service::{command::RegisterService, AuthType, ServiceType, Visibility};
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        // Authorization first, whatever the form holds.
-        actor.require_platform("service:register")?;
-        let mut body = body_of(
-            &[
-                ("name", name),
-                ("displayName", display_name),
-                ("type", service_type),
-                ("baseUrl", base_url),
-                ("authType", auth_type),
-                ("visibility", visibility),
-                ("category", category),
-                ("description", description),
-                ("apiKey", api_key),
-            ],
-            false,
-        );
-        for (key, text) in [("formSchema", form_schema), ("menuSchema", menu_schema)] {
-            if let Some(v) = json_text(key, &text)? {
-                body.insert(key.into(), v);
-            }
-        }
-        let created = registry::register(
-            state,
-            actor,
-            Ok(Value::Object(body)),
-            &context::client().await,
-        )
-        .await?;
+        // The registry checks the caller before it looks at what the form holds.
+        let command = (|| {
+            Ok(RegisterService {
+                name,
+                display_name,
+                service_type: ServiceType::parse_field("type", &service_type)?,
+                base_url: given(&base_url),
+                auth_type: choice("authType", &auth_type, AuthType::parse_field)?,
+                visibility: choice("visibility", &visibility, Visibility::parse_field)?,
+                category: given(&category),
+                description: given(&description),
+                api_key: given(&api_key),
+                form_schema: json_text("formSchema", &form_schema)?,
+                menu_schema: json_text("menuSchema", &menu_schema)?,
+                status: None,
+                health_check_url: None,
+                settings_schema: None,
+                version: None,
+                documentation_url: None,
+                contact_email: None,
+                endpoints: Vec::new(),
+                webhook_secret: None,
+            })
+        })();
+        let created = registry::register(state, actor, command, &context::client().await).await?;
         leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
         Ok(created)
     })
@@ -145,29 +147,26 @@ pub async fn update_service(
     #[server(default)] base_url: String,
     #[server(default)] health_check_url: String,
 ) -> Result<ServiceDetail, AppError> {
+    use crate::domain::service::{command::UpdateService, AuthType, ServiceStatus, Visibility};
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        let mut body = body_of(
-            &[
-                ("displayName", display_name),
-                ("status", status),
-                ("visibility", visibility),
-                ("authType", auth_type),
-            ],
-            false,
-        );
-        body.extend(body_of(
-            &[
-                ("description", description),
-                ("category", category),
-                ("baseUrl", base_url),
-                ("healthCheckUrl", health_check_url),
-            ],
-            true,
-        ));
+        // An empty optional field clears it; an empty required one is left as it is.
+        let command = (|| {
+            Ok(UpdateService {
+                display_name: given(&display_name).map(Some),
+                description: Some(given(&description)),
+                category: Some(given(&category)),
+                status: choice("status", &status, ServiceStatus::parse_field)?,
+                visibility: choice("visibility", &visibility, Visibility::parse_field)?,
+                auth_type: choice("authType", &auth_type, AuthType::parse_field)?,
+                base_url: Some(given(&base_url)),
+                health_check_url: Some(given(&health_check_url)),
+                ..UpdateService::default()
+            })
+        })();
         let id = self::id(&id);
         let client = context::client().await;
-        registry::update(state, actor, id, Ok(Value::Object(body)), &client).await
+        registry::update(state, actor, id, command, &client).await
     })
     .await
 }
@@ -180,20 +179,20 @@ pub async fn update_schemas(
     menu_schema: String,
     settings_schema: String,
 ) -> Result<ServiceDetail, AppError> {
+    use crate::domain::service::command::UpdateService;
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        actor.require_platform("service:update")?;
-        let mut body = Map::new();
-        for (key, text) in [
-            ("formSchema", form_schema),
-            ("menuSchema", menu_schema),
-            ("settingsSchema", settings_schema),
-        ] {
-            body.insert(key.into(), json_text(key, &text)?.unwrap_or(Value::Null));
-        }
+        let command = (|| {
+            Ok(UpdateService {
+                form_schema: Some(json_text("formSchema", &form_schema)?),
+                menu_schema: Some(json_text("menuSchema", &menu_schema)?),
+                settings_schema: Some(json_text("settingsSchema", &settings_schema)?),
+                ..UpdateService::default()
+            })
+        })();
         let id = self::id(&id);
         let client = context::client().await;
-        registry::update(state, actor, id, Ok(Value::Object(body)), &client).await
+        registry::update(state, actor, id, command, &client).await
     })
     .await
 }
@@ -205,17 +204,16 @@ pub async fn set_service_key(
     api_key: String,
     #[server(default)] remove: bool,
 ) -> Result<ServiceDetail, AppError> {
+    use crate::domain::service::command::UpdateService;
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        let key = if remove {
-            Value::Null
-        } else {
-            Value::String(api_key)
+        let command = UpdateService {
+            api_key: Some((!remove).then_some(api_key)),
+            ..UpdateService::default()
         };
-        let body = serde_json::json!({ "apiKey": key });
         let id = self::id(&id);
         let client = context::client().await;
-        registry::update(state, actor, id, Ok(body), &client).await
+        registry::update(state, actor, id, Ok(command), &client).await
     })
     .await
 }
@@ -232,34 +230,34 @@ pub async fn save_endpoint(
     rate_limit: String,
     timeout_ms: String,
 ) -> Result<EndpointView, AppError> {
+    use crate::domain::service::{command::SaveEndpoint, endpoint::HttpMethod};
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        actor.require_platform("service:update")?;
-        let mut body = body_of(
-            &[
-                ("name", name),
-                ("displayName", display_name),
-                ("method", method),
-                ("path", path),
-            ],
-            false,
-        );
-        let permissions: Vec<Value> = required_permissions
-            .split([',', ' ', '\n'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| Value::String(p.to_string()))
-            .collect();
-        body.insert("requiredPermissions".into(), Value::Array(permissions));
-        for (key, text) in [("rateLimit", rate_limit), ("timeoutMs", timeout_ms)] {
-            let text = text.trim();
-            if !text.is_empty() {
-                let n: i64 = text
-                    .parse()
-                    .map_err(|_| AppError::validation(key, "must be a whole number"))?;
-                body.insert(key.into(), Value::from(n));
-            }
-        }
+        let number = |field: &str, text: &str| -> Result<Option<i64>, AppError> {
+            given(text)
+                .map(|t| {
+                    t.parse()
+                        .map_err(|_| AppError::validation(field, "must be a whole number"))
+                })
+                .transpose()
+        };
+        let command = (|| {
+            Ok(SaveEndpoint {
+                name: given(&name),
+                display_name: given(&display_name),
+                method: choice("method", &method, HttpMethod::parse_field)?,
+                path: given(&path),
+                required_permissions: Some(
+                    required_permissions
+                        .split([',', ' ', '\n'])
+                        .filter_map(given)
+                        .collect(),
+                ),
+                rate_limit: number("rateLimit", &rate_limit)?,
+                timeout_ms: number("timeoutMs", &timeout_ms)?,
+                ..SaveEndpoint::default()
+            })
+        })();
         let service = id(&service_id);
         let endpoint = match endpoint_id.trim() {
             "" => Ok(None),
@@ -267,7 +265,7 @@ pub async fn save_endpoint(
         };
         let ids = service.and_then(|s| endpoint.map(|e| (s, e)));
         let client = context::client().await;
-        registry::save_endpoint(state, actor, ids, Ok(Value::Object(body)), &client).await
+        registry::save_endpoint(state, actor, ids, command, &client).await
     })
     .await
 }
@@ -302,6 +300,7 @@ pub async fn assign_service(
 ) -> Result<AssignmentView, AppError> {
     use crate::{
         api::context,
+        domain::service::{command::AssignService, AssignmentStatus},
         server::{
             db::scope::{scoped, Scope},
             db::tenants,
@@ -318,13 +317,16 @@ pub async fn assign_service(
         let tenant_id = found
             .map(|t| t.id)
             .ok_or_else(|| AppError::validation("tenant", "No tenant has this domain"))?;
-        let mut body = body_of(&[("status", status)], false);
-        if let Some(settings) = json_text("customSettings", &custom_settings)? {
-            body.insert("customSettings".into(), settings);
-        }
+        let command = (|| {
+            Ok(AssignService {
+                status: choice("status", &status, AssignmentStatus::parse_field)?,
+                custom_settings: json_text("customSettings", &custom_settings)?,
+                custom_menu_config: None,
+            })
+        })();
         let ids = id(&service_id).map(|s| (s, tenant_id));
         let client = context::client().await;
-        registry::assign(state, actor, ids, Ok(Value::Object(body)), &client).await
+        registry::assign(state, actor, ids, command, &client).await
     })
     .await
 }
@@ -396,11 +398,11 @@ pub async fn import_openapi(
 pub async fn register_service_json(body: String) -> Result<ServiceDetail, AppError> {
     use crate::{api::context, server::services::registry};
     context::as_actor(async |state, actor| {
-        // Authorization first, whatever the body holds.
-        actor.require_platform("service:register")?;
-        let body =
-            json_text("body", &body)?.ok_or_else(|| AppError::validation("body", "is required"))?;
-        let created = registry::register(state, actor, Ok(body), &context::client().await).await?;
+        // The registry checks the caller before it looks at the body.
+        let command = json_text("body", &body)
+            .and_then(|v| v.ok_or_else(|| AppError::validation("body", "is required")))
+            .and_then(crate::domain::command::decode);
+        let created = registry::register(state, actor, command, &context::client().await).await?;
         leptos_axum::redirect(&format!("/admin/services/{}", created.service.id));
         Ok(created)
     })

@@ -9,6 +9,7 @@
 //! - [`icons`]: the icon names the sidebar draws and the editor offers;
 //! - [`view`]: what the API answers.
 
+pub mod command;
 pub mod diff;
 pub mod icons;
 pub mod layout;

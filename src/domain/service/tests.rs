@@ -2,9 +2,32 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::domain::{
+    command::decode,
+    error::AppError,
     form::{self, FieldType},
-    service::endpoint::EndpointSpec,
+    service::{
+        command::{RegisterService, SaveEndpoint, UpdateService},
+        endpoint::EndpointSpec,
+        reader::JsonPath,
+    },
 };
+
+/// A registration body, checked as the registry checks it.
+fn register(body: &Value) -> Result<ServiceSpec, AppError> {
+    Ok(decode::<RegisterService>(body.clone())?
+        .check(strict_pattern)?
+        .spec)
+}
+
+/// An update body applied to `base`.
+fn update(body: Value, base: &ServiceSpec) -> Result<ServiceSpec, AppError> {
+    decode::<UpdateService>(body)?.spec(Some(base), strict_pattern)
+}
+
+/// An endpoint body, read at `at`.
+fn endpoint(body: Value, at: JsonPath) -> Result<EndpointSpec, AppError> {
+    decode::<SaveEndpoint>(body)?.spec(&at, None, strict_pattern)
+}
 
 /// The server's check, as a test stand-in: a few things no regex engine accepts.
 fn strict_pattern(p: &str) -> Result<(), String> {
@@ -56,7 +79,7 @@ fn seed_whatsapp() -> Value {
 
 #[test]
 fn the_seed_whatsapp_example_parses_as_written() {
-    let spec = ServiceSpec::parse(&seed_whatsapp(), None, &[], strict_pattern).unwrap();
+    let spec = register(&seed_whatsapp()).unwrap();
     assert_eq!(spec.name, "whatsapp-gateway");
     assert_eq!(spec.service_type, ServiceType::External);
     assert_eq!(spec.auth_type, AuthType::ApiKey);
@@ -197,7 +220,7 @@ fn malformed_schemas_are_refused_at_their_json_path() {
     for (what, change, path) in cases {
         let mut body = seed_whatsapp();
         change(&mut body);
-        let err = ServiceSpec::parse(&body, None, &[], strict_pattern).expect_err(what);
+        let err = register(&body).expect_err(what);
         assert_eq!(err.field(), Some(path), "{what}: {err:?}");
     }
 }
@@ -209,60 +232,51 @@ fn a_hostile_schema_is_bounded() {
         .collect();
     let mut body = seed_whatsapp();
     body["formSchema"]["fields"] = json!(fields);
-    let err = ServiceSpec::parse(&body, None, &[], strict_pattern).unwrap_err();
+    let err = register(&body).unwrap_err();
     assert_eq!(err.field(), Some("formSchema.fields"));
     let mut body = seed_whatsapp();
     body["formSchema"]["fields"][0]["validation"]["pattern"] = json!("a".repeat(501));
-    let err = ServiceSpec::parse(&body, None, &[], strict_pattern).unwrap_err();
+    let err = register(&body).unwrap_err();
     assert_eq!(err.field(), Some("formSchema.fields[0].validation.pattern"));
 }
 
 #[test]
 fn an_update_keeps_what_it_leaves_out_and_clears_what_it_nulls() {
-    let spec = ServiceSpec::parse(&seed_whatsapp(), None, &[], strict_pattern).unwrap();
-    let updated = ServiceSpec::parse(
-        &json!({"displayName": "WA", "menuSchema": null, "category": "messaging"}),
-        Some(&spec),
-        &[],
-        strict_pattern,
+    let spec = register(&seed_whatsapp()).unwrap();
+    let updated = update(
+        json!({"displayName": "WA", "menuSchema": null, "category": "messaging"}),
+        &spec,
     )
     .unwrap();
     assert_eq!(updated.display_name, "WA");
     assert_eq!(updated.menu_schema, None);
     assert_eq!(updated.form_schema, spec.form_schema);
     assert_eq!(updated.category.as_deref(), Some("messaging"));
-    let err = ServiceSpec::parse(&json!({"name": "other"}), Some(&spec), &[], strict_pattern)
-        .unwrap_err();
+    let err = update(json!({"name": "other"}), &spec).unwrap_err();
     assert_eq!(err.field(), Some("name"));
 }
 
 #[test]
 fn endpoints_parse_permissions_and_limits() {
-    let e = EndpointSpec::parse(
-        &json!({"name": "blast", "method": "post", "path": "/messages/blast",
+    let e = endpoint(
+        json!({"name": "blast", "method": "post", "path": "/messages/blast",
                 "requiredPermissions": ["whatsapp:blast"], "rateLimit": 60}),
         JsonPath::root("endpoints").index(0),
-        None,
-        strict_pattern,
     )
     .unwrap();
     assert_eq!(e.method, endpoint::HttpMethod::Post);
     assert_eq!(e.rate_limit, 60);
     assert_eq!(e.timeout_ms, endpoint::DEFAULT_TIMEOUT_MS);
     assert!(e.requires_auth);
-    let err = EndpointSpec::parse(
-        &json!({"name": "blast", "method": "POST", "path": "/m", "requiredPermissions": ["ok:read", "Bad"]}),
+    let err = endpoint(
+        json!({"name": "blast", "method": "POST", "path": "/m", "requiredPermissions": ["ok:read", "Bad"]}),
         JsonPath::root("endpoints").index(2),
-        None,
-        strict_pattern,
-    )
+        )
     .unwrap_err();
     assert_eq!(err.field(), Some("endpoints[2].requiredPermissions[1]"));
-    let err = EndpointSpec::parse(
-        &json!({"name": "blast", "method": "POST", "path": "/m", "timeoutMs": 999999}),
+    let err = endpoint(
+        json!({"name": "blast", "method": "POST", "path": "/m", "timeoutMs": 999999}),
         JsonPath::root(""),
-        None,
-        strict_pattern,
     )
     .unwrap_err();
     assert_eq!(err.field(), Some("timeoutMs"));

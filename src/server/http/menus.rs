@@ -7,12 +7,14 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::{
     domain::{
         error::AppError,
-        menu::view::{Explanation, LayoutVersionView, LayoutView},
+        menu::{
+            command::{RevertLayout, SaveLayout},
+            view::{Explanation, LayoutVersionView, LayoutView},
+        },
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -59,10 +61,10 @@ macro_rules! layout_routes {
             State(state): State<AppState>,
             actor: Actor,
             client: ClientInfo,
-            ApiJson(body): ApiJson<Value>,
+            ApiJson(command): ApiJson<SaveLayout>,
         ) -> ApiResult<LayoutView> {
             Ok(Envelope(
-                menus::save_layout(&state, &actor, $target, body, &client).await?,
+                menus::save_layout(&state, &actor, $target, command, &client).await?,
             ))
         }
 
@@ -77,10 +79,10 @@ macro_rules! layout_routes {
             State(state): State<AppState>,
             actor: Actor,
             client: ClientInfo,
-            ApiJson(body): ApiJson<Value>,
+            ApiJson(command): ApiJson<RevertLayout>,
         ) -> ApiResult<LayoutView> {
             Ok(Envelope(
-                menus::revert_layout(&state, &actor, $target, body, &client).await?,
+                menus::revert_layout(&state, &actor, $target, command, &client).await?,
             ))
         }
     };

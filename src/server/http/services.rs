@@ -1,6 +1,6 @@
 //! `/api/v1/core/services` (the registry, platform work) and `/api/v1/services` (what the
-//! signed-in user's tenant can use). Bodies are read by the domain, which names the JSON
-//! path of any error.
+//! signed-in user's tenant can use). Bodies are the registry's commands
+//! (`domain::service::command`), decoded with the JSON path of any error.
 
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
@@ -11,7 +11,10 @@ use crate::{
         account::AccessibleService,
         error::AppError,
         paging::Page,
-        service::view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+        service::{
+            command::{AssignService, RegisterService, SaveEndpoint, UpdateService},
+            view::{AssignmentView, EndpointView, ServiceDetail, ServiceView},
+        },
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -28,9 +31,9 @@ pub async fn register(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<RegisterService>,
 ) -> Result<(StatusCode, Envelope<ServiceDetail>), AppError> {
-    let service = registry::register(&state, &actor, body, &client).await?;
+    let service = registry::register(&state, &actor, command, &client).await?;
     Ok((StatusCode::CREATED, Envelope(service)))
 }
 
@@ -89,10 +92,10 @@ pub async fn update(
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<UpdateService>,
 ) -> ApiResult<ServiceDetail> {
     Ok(Envelope(
-        registry::update(&state, &actor, id, body, &client).await?,
+        registry::update(&state, &actor, id, command, &client).await?,
     ))
 }
 
@@ -143,10 +146,10 @@ pub async fn create_endpoint(
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<SaveEndpoint>,
 ) -> Result<(StatusCode, Envelope<EndpointView>), AppError> {
     let ids = id.map(|s| (s, None));
-    let endpoint = registry::save_endpoint(&state, &actor, ids, body, &client).await?;
+    let endpoint = registry::save_endpoint(&state, &actor, ids, command, &client).await?;
     Ok((StatusCode::CREATED, Envelope(endpoint)))
 }
 
@@ -155,11 +158,11 @@ pub async fn update_endpoint(
     actor: Actor,
     client: ClientInfo,
     PathIds(ids): PathIds,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<SaveEndpoint>,
 ) -> ApiResult<EndpointView> {
     let ids = ids.map(|(s, e)| (s, Some(e)));
     Ok(Envelope(
-        registry::save_endpoint(&state, &actor, ids, body, &client).await?,
+        registry::save_endpoint(&state, &actor, ids, command, &client).await?,
     ))
 }
 
@@ -196,10 +199,10 @@ pub async fn assign(
     actor: Actor,
     client: ClientInfo,
     PathIds(ids): PathIds,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(command): ApiJson<AssignService>,
 ) -> ApiResult<AssignmentView> {
     Ok(Envelope(
-        registry::assign(&state, &actor, ids, body, &client).await?,
+        registry::assign(&state, &actor, ids, command, &client).await?,
     ))
 }
 

@@ -11,8 +11,12 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
+        command::decode,
         error::AppError,
-        service::{endpoint::EndpointSpec, reader::JsonPath, AssignmentStatus, ServiceSpec},
+        service::{
+            command::{RegisterService, Registration},
+            AssignmentStatus,
+        },
         task::{Priority, TaskStatus},
     },
     server::{
@@ -169,16 +173,15 @@ async fn register(
     admin: Uuid,
     core: Uuid,
 ) -> Result<Uuid, AppError> {
-    let spec = ServiceSpec::parse(body, None, &["endpoints"], server_pattern)?;
+    let Registration {
+        spec, endpoints, ..
+    } = decode::<RegisterService>(body.clone())?.check(server_pattern)?;
     if let Some(existing) = db::find_by_name(c, &spec.name).await? {
         return Ok(existing.id);
     }
     let row = db::insert(c, SpecColumns::of(&spec)?, admin, core).await?;
-    let endpoints = body["endpoints"].as_array().cloned().unwrap_or_default();
-    for (i, e) in endpoints.iter().enumerate() {
-        let at = JsonPath::root("endpoints").index(i);
-        let e = EndpointSpec::parse(e, at, None, server_pattern)?;
-        db::insert_endpoint(c, row.id, EndpointColumns::of(&e)?).await?;
+    for e in &endpoints {
+        db::insert_endpoint(c, row.id, EndpointColumns::of(e)?).await?;
     }
     if let Some((key, webhook_secret)) = key {
         registry::store_key(c, state, row.id, Some(key.to_string())).await?;

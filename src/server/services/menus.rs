@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use deadpool_redis::redis;
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -15,6 +15,7 @@ use crate::{
         error::{AppError, Input},
         menu::{
             assemble,
+            command::{RevertLayout, SaveLayout},
             layout::{chain, find, Layout, Skipped},
             tree::{core_items, walk, MenuNode},
             view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview, UserMenu},
@@ -403,41 +404,33 @@ async fn role_previews(
         .collect())
 }
 
-/// Saves a new version (`menu:update`): `{"baseVersion": n, "operations": [...]}`. A save
+/// Saves a new version (`menu:update`). A save
 /// started from an older version than the latest answers 409, naming who saved since.
 pub async fn save_layout(
     state: &AppState,
     actor: &Actor,
     target: Target,
-    body: Input<Value>,
+    command: Input<SaveLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
     target.authorize(actor, "menu:update")?;
-    let body = body?;
-    let (base_version, layout) = read_save(&body)?;
+    let (base_version, layout) = command?.try_into()?;
     scoped(&state.db, target.scope(actor), async |c| {
         store(c, actor, target, client, &layout, base_version, None).await
     })
     .await
 }
 
-/// Saves an earlier version's operations again, as a new version (`menu:update`):
-/// `{"version": n, "baseVersion": m}`.
+/// Saves an earlier version's operations again, as a new version (`menu:update`).
 pub async fn revert_layout(
     state: &AppState,
     actor: &Actor,
     target: Target,
-    body: Input<Value>,
+    command: Input<RevertLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
     target.authorize(actor, "menu:update")?;
-    let body = body?;
-    let o = crate::domain::service::reader::Obj::new(&body, JsonPath::root(""))?
-        .only(&["version", "baseVersion"])?;
-    let wanted = o
-        .opt_int("version", 1, i32::MAX as i64)?
-        .ok_or_else(|| o.at("version").error("is required"))? as i32;
-    let base_version = base_version_of(&o)?;
+    let (wanted, base_version) = command?.checked()?;
     scoped(&state.db, target.scope(actor), async |c| {
         let tenant = target.tenant(actor);
         let earlier = db::version(c, tenant, wanted).await?.ok_or_else(|| {
@@ -484,27 +477,6 @@ pub async fn versions(
             .collect())
     })
     .await
-}
-
-fn read_save(body: &Value) -> Result<(i32, Layout), AppError> {
-    let o = crate::domain::service::reader::Obj::new(body, JsonPath::root(""))?
-        .only(&["baseVersion", "operations"])?;
-    let base_version = base_version_of(&o)?;
-    // Required: a save without it would silently empty the layout.
-    let operations = o.get("operations").ok_or_else(|| {
-        o.at("operations")
-            .error("is required (an empty list resets to the defaults)")
-    })?;
-    let layout = json!({ "operations": operations });
-    Ok((base_version, Layout::parse(&layout, JsonPath::root(""))?))
-}
-
-fn base_version_of(o: &crate::domain::service::reader::Obj<'_>) -> Result<i32, AppError> {
-    Ok(o.opt_int("baseVersion", 0, i32::MAX as i64)?
-        .ok_or_else(|| {
-            o.at("baseVersion")
-                .error("is required: the version the editor started from")
-        })? as i32)
 }
 
 /// The version a save becomes, if it started from the latest; a concurrent save of the same

@@ -8,8 +8,12 @@ use serde_json::Value;
 
 use crate::{
     domain::{
+        command::decode,
         error::{AppError, Input},
-        service::openapi::{draft, Preview, Problem},
+        service::{
+            command::RegisterService,
+            openapi::{draft, Preview, Problem},
+        },
     },
     server::{auth::actor::Actor, services::registry, state::AppState},
 };
@@ -32,7 +36,13 @@ pub async fn preview(
     let body = body?;
     let doc = read(&body.document)?;
     let draft = draft(&doc)?;
-    let problem = match registry::check_registration(state, &draft.service).await {
+    let checked = match decode::<RegisterService>(draft.service.clone()) {
+        Ok(command) => registry::check_registration(state, command)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let problem = match checked {
         Ok(_) => None,
         Err(e) => Some(Problem {
             field: e.field().map(str::to_string),

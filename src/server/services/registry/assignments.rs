@@ -41,16 +41,11 @@ pub async fn assign(
     state: &AppState,
     actor: &Actor,
     ids: Input<(Uuid, Uuid)>,
-    body: Input<Value>,
+    command: Input<AssignService>,
     client: &ClientInfo,
 ) -> Result<AssignmentView, AppError> {
     actor.require_platform("service:assign")?;
-    let ((service_id, tenant_id), body) = (ids?, body?);
-    let o = Obj::new(&body, JsonPath::root(""))?.only(&[
-        "status",
-        "customSettings",
-        "customMenuConfig",
-    ])?;
+    let ((service_id, tenant_id), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         let service = db::find_for_update(c, service_id)
             .await?
@@ -61,13 +56,12 @@ pub async fn assign(
         let current = db::assignments(c, Some(service_id), Some(tenant_id))
             .await?
             .pop();
-        let status = match o.opt_str("status", 20)? {
-            Some(raw) => AssignmentStatus::parse_field("status", &raw)?,
-            None => current
+        let status = command.status.unwrap_or_else(|| {
+            current
                 .as_ref()
-                .map_or(AssignmentStatus::Active, |a| a.status),
-        };
-        let custom_settings = match o.get("customSettings") {
+                .map_or(AssignmentStatus::Active, |a| a.status)
+        });
+        let custom_settings = match &command.custom_settings {
             Some(v) => {
                 // The gateway reads `rateLimits`: its shape is checked whatever the schema.
                 crate::server::gateway::routes::check_rate_limits(v)?;
@@ -79,12 +73,12 @@ pub async fn assign(
         };
         // The layout format of the menus (operations on this service's item ids), stored
         // as written once it reads.
-        let custom_menu_config = match o.get("customMenuConfig") {
-            Some(v) => {
-                crate::domain::menu::Layout::parse(v, o.at("customMenuConfig"))?;
+        let custom_menu_config = match &command.custom_menu_config {
+            Some(Some(v)) => {
+                crate::domain::menu::Layout::parse(v, JsonPath::root("customMenuConfig"))?;
                 Some(v.clone())
             }
-            None if o.has("customMenuConfig") => None,
+            Some(None) => None,
             None => current.as_ref().and_then(|a| a.custom_menu_config.clone()),
         };
         let created = db::upsert_assignment(

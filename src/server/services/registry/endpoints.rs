@@ -2,24 +2,6 @@
 
 use super::*;
 
-pub(super) fn endpoints_in(body: &Value) -> Result<Vec<EndpointSpec>, AppError> {
-    let o = Obj::new(body, JsonPath::root(""))?;
-    let raw = o.array("endpoints", MAX_ENDPOINTS)?;
-    let mut out: Vec<EndpointSpec> = Vec::with_capacity(raw.len());
-    for (i, v) in raw.iter().enumerate() {
-        let at = JsonPath::root("endpoints").index(i);
-        let e = EndpointSpec::parse(v, at.clone(), None, server_pattern)?;
-        if out.iter().any(|x| x.method == e.method && x.path == e.path) {
-            return Err(AppError::conflict(
-                at.key("path").as_str(),
-                format!("another endpoint is already {} {}", e.method, e.path),
-            ));
-        }
-        out.push(e);
-    }
-    Ok(out)
-}
-
 pub async fn endpoints(
     state: &AppState,
     actor: &Actor,
@@ -44,11 +26,11 @@ pub async fn save_endpoint(
     state: &AppState,
     actor: &Actor,
     ids: Input<(Uuid, Option<Uuid>)>,
-    body: Input<Value>,
+    command: Input<SaveEndpoint>,
     client: &ClientInfo,
 ) -> Result<EndpointView, AppError> {
     actor.require_platform("service:update")?;
-    let ((service_id, endpoint_id), body) = (ids?, body?);
+    let ((service_id, endpoint_id), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         db::find_for_update(c, service_id)
             .await?
@@ -62,8 +44,7 @@ pub async fn save_endpoint(
             ),
             None => None,
         };
-        let spec =
-            EndpointSpec::parse(&body, JsonPath::root(""), existing.as_ref(), server_pattern)?;
+        let spec = command.spec(&JsonPath::root(""), existing.as_ref(), server_pattern)?;
         if db::route_taken(c, service_id, spec.method.as_str(), &spec.path, endpoint_id).await? {
             return Err(AppError::conflict(
                 "path",

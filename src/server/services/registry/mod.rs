@@ -23,10 +23,6 @@ pub use self::{
     monitoring::{calls, deliveries, health},
     secrets::rotate_secrets,
 };
-use self::{
-    endpoints::endpoints_in,
-    secrets::{api_key, secret_in},
-};
 
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -39,9 +35,9 @@ use crate::{
         form::{self, FormSchema},
         paging::{Page, Paging},
         service::{
-            endpoint::EndpointSpec,
+            command::{AssignService, RegisterService, Registration, SaveEndpoint, UpdateService},
             health::HealthReport,
-            reader::{JsonPath, Obj},
+            reader::JsonPath,
             view::{AssignmentView, EndpointView, ServiceDetail, ServiceView, TenantService},
             AssignmentStatus, ServiceSpec, ServiceStatus, ServiceType, Usage, Visibility,
             MAX_SETTINGS_BYTES,
@@ -70,10 +66,6 @@ use crate::{
     },
 };
 use diesel_async::AsyncPgConnection;
-
-/// At most this many endpoints in one registration.
-const MAX_ENDPOINTS: usize = 100;
-const MAX_KEY_CHARS: usize = 4096;
 
 async fn check_urls(state: &AppState, spec: &ServiceSpec) -> Result<(), AppError> {
     let allowed = &state.settings.gateway.allowed_private_hosts;
@@ -125,14 +117,16 @@ async fn detail(c: &mut AsyncPgConnection, id: Uuid) -> Result<ServiceDetail, Ap
 pub async fn register(
     state: &AppState,
     actor: &Actor,
-    body: Input<Value>,
+    command: Input<RegisterService>,
     client: &ClientInfo,
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform("service:register")?;
-    let body = body?;
-    let (spec, endpoints) = check_registration(state, &body).await?;
-    let key = api_key(&body)?.flatten();
-    let webhook_secret = secret_in(&body, "webhookSecret")?.flatten();
+    let Registration {
+        spec,
+        endpoints,
+        api_key: key,
+        webhook_secret,
+    } = check_registration(state, command?).await?;
     let columns = SpecColumns::of(&spec)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::insert(c, columns, actor.user_id, actor.tenant_id).await?;
@@ -170,21 +164,15 @@ pub async fn register(
     .await
 }
 
-/// A registration body as `register` reads it: the service, its endpoints and its URLs
-/// checked; nothing stored (the OpenAPI import's preview checks its draft with it too).
+/// A registration as `register` checks it: the service, its endpoints and its URLs; nothing
+/// stored (the OpenAPI import's preview checks its draft with it too).
 pub async fn check_registration(
     state: &AppState,
-    body: &Value,
-) -> Result<(ServiceSpec, Vec<EndpointSpec>), AppError> {
-    let spec = ServiceSpec::parse(
-        body,
-        None,
-        &["endpoints", "apiKey", "webhookSecret"],
-        server_pattern,
-    )?;
-    let endpoints = endpoints_in(body)?;
-    check_urls(state, &spec).await?;
-    Ok((spec, endpoints))
+    command: RegisterService,
+) -> Result<Registration, AppError> {
+    let registration = command.check(server_pattern)?;
+    check_urls(state, &registration.spec).await?;
+    Ok(registration)
 }
 
 #[derive(Debug, Default)]
@@ -273,19 +261,19 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     id: Input<Uuid>,
-    body: Input<Value>,
+    command: Input<UpdateService>,
     client: &ClientInfo,
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform("service:update")?;
-    let (id, body) = (id?, body?);
-    let key = api_key(&body)?;
-    let webhook_secret = secret_in(&body, "webhookSecret")?;
+    let (id, command) = (id?, command?);
+    let key = command.api_key()?;
+    let webhook_secret = command.webhook_secret()?;
     // Read, merged and written under the row's lock: two concurrent updates of different
     // fields both hold.
     scoped(&state.db, Scope::platform(), async |c| {
         let before = db::find_for_update(c, id).await?.ok_or(AppError::NotFound)?;
         let current = before.spec()?;
-        let spec = ServiceSpec::parse(&body, Some(&current), &["apiKey", "webhookSecret"], server_pattern)?;
+        let spec = command.spec(Some(&current), server_pattern)?;
         check_urls(state, &spec).await?;
         // The Task Manager's handler reads its own fields from its form (as in the builder).
         if let Some(schema) = spec.form_schema.as_ref().filter(|_| spec.name == crate::domain::task::SERVICE) {
@@ -295,10 +283,7 @@ pub async fn update(
         if let Some(schema) = spec.form_schema.as_ref().filter(|s| current.form_schema.as_ref() != Some(*s)) {
             forms::record_registry_version(c, actor.user_id, id, before.form_version, schema, "Updated in the service registry").await?;
         }
-        let changed: Vec<&str> = Obj::new(&body, JsonPath::root(""))?
-            .keys()
-            .filter(|k| *k != "apiKey" && *k != "webhookSecret")
-            .collect();
+        let changed = command.changed();
         if !changed.is_empty() {
             let details = json!({ "name": spec.name, "changed": changed, "statusBefore": before.status, "status": spec.status.as_str() });
             audit::record(c, client, event(actor, AuditAction::ServiceUpdate, id, details)).await?;

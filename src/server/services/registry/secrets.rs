@@ -3,29 +3,6 @@
 
 use super::*;
 
-/// A write-only secret of the body (`apiKey`, `webhookSecret`): a string of at most 4096
-/// characters; `null` removes it; absent, it stays as it is (`None`).
-pub(super) fn secret_in(body: &Value, field: &str) -> Result<Option<Option<String>>, AppError> {
-    let o = Obj::new(body, JsonPath::root(""))?;
-    if !o.has(field) {
-        return Ok(None);
-    }
-    match o.get(field) {
-        None => Ok(Some(None)),
-        Some(Value::String(k)) if !k.trim().is_empty() && k.chars().count() <= MAX_KEY_CHARS => {
-            Ok(Some(Some(k.trim().to_string())))
-        }
-        Some(_) => Err(AppError::validation(
-            field,
-            format!("must be a non-empty string of at most {MAX_KEY_CHARS} characters, or null to remove it"),
-        )),
-    }
-}
-
-pub(super) fn api_key(body: &Value) -> Result<Option<Option<String>>, AppError> {
-    secret_in(body, "apiKey")
-}
-
 /// Seals the webhook secret for the service's row (`None` removes it).
 pub(crate) async fn store_webhook_secret(
     c: &mut AsyncPgConnection,
