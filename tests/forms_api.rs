@@ -7,6 +7,8 @@
 
 mod common;
 
+use inti::domain::id::{TenantId, UserId};
+
 use axum::{body::Body, http::Request};
 use common::TestApp;
 use diesel::prelude::*;
@@ -600,7 +602,7 @@ async fn as_the_runtime_role_a_tenant_reads_and_writes_only_its_own_submissions(
         .await
         .unwrap();
     let admin_a = app.id_of("users", "admin@taskmanager.com").await;
-    let scope_a = Scope::member(admin_a, a);
+    let scope_a = Scope::member(UserId(admin_a), TenantId(a));
     let seen: Vec<uuid::Uuid> = conn
         .transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;

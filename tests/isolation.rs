@@ -3,6 +3,8 @@
 
 mod common;
 
+use inti::domain::id::{TenantId, UserId};
+
 use common::{app_url, TestApp};
 use diesel::{
     prelude::*,
@@ -117,7 +119,7 @@ async fn rows_follow_the_tenant_set_for_the_transaction() {
             set_scope(
                 c,
                 Scope {
-                    tenant_id: Some(a),
+                    tenant_id: Some(TenantId(a)),
                     ..Scope::default()
                 },
             )
@@ -135,7 +137,7 @@ async fn rows_follow_the_tenant_set_for_the_transaction() {
             set_scope(
                 c,
                 Scope {
-                    tenant_id: Some(a),
+                    tenant_id: Some(TenantId(a)),
                     ..Scope::default()
                 },
             )
@@ -157,7 +159,7 @@ async fn rows_follow_the_tenant_set_for_the_transaction() {
             set_scope(
                 c,
                 Scope {
-                    tenant_id: Some(a),
+                    tenant_id: Some(TenantId(a)),
                     ..Scope::default()
                 },
             )
@@ -197,7 +199,7 @@ async fn alternating_tenants_over_a_small_pool_leaks_nothing() {
                     set_scope(
                         c,
                         Scope {
-                            tenant_id: Some(t),
+                            tenant_id: Some(TenantId(t)),
                             ..Scope::default()
                         },
                     )
@@ -413,7 +415,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     // Each statement runs in its own transaction scoped to (A's admin, tenant A).
     let mut run = async |sql: String| -> Result<usize, String> {
         conn.transaction::<_, diesel::result::Error, _>(async |c| {
-            set_scope(c, Scope::member(a_admin, a)).await?;
+            set_scope(c, Scope::member(UserId(a_admin), TenantId(a))).await?;
             diesel::sql_query(sql.clone()).execute(c).await
         })
         .await
@@ -653,7 +655,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     ] {
         let n = conn
             .transaction::<_, diesel::result::Error, _>(async |c| {
-                set_scope(c, Scope::member(a_admin, a)).await?;
+                set_scope(c, Scope::member(UserId(a_admin), TenantId(a))).await?;
                 diesel::sql_query(format!("SELECT count(*) AS n FROM {t}"))
                     .get_result::<CountRow>(c)
                     .await
@@ -666,7 +668,7 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     // Tenant A reads the global menu layout, never B's.
     let layouts = conn
         .transaction::<_, diesel::result::Error, _>(async |c| {
-            set_scope(c, Scope::member(a_admin, a)).await?;
+            set_scope(c, Scope::member(UserId(a_admin), TenantId(a))).await?;
             diesel::sql_query(format!(
                 "SELECT count(*) AS n FROM menu_layouts WHERE tenant_id IS NULL OR tenant_id = '{b}'"
             ))

@@ -5,6 +5,8 @@
 
 mod common;
 
+use inti::domain::id::TenantId;
+
 use axum::{body::Body, http::Request};
 use common::{
     callers::{Callers, CALLERS},
@@ -724,7 +726,7 @@ async fn as_the_runtime_role_a_tenant_sees_and_writes_only_its_own_and_reads_the
         .await
         .unwrap();
     let scope_a = Scope {
-        tenant_id: Some(a),
+        tenant_id: Some(TenantId(a)),
         ..Scope::default()
     };
     let seen: Vec<Option<Uuid>> = conn

@@ -6,6 +6,8 @@
 
 mod common;
 
+use inti::domain::id::{TenantId, UserId};
+
 use common::{
     callers::{Caller, Callers},
     TestApp,
@@ -358,7 +360,7 @@ async fn as_the_runtime_role_no_other_tenants_task_is_readable_or_writable() {
         .await
         .unwrap();
     let admin_a = app.id_of("users", "admin@taskmanager.com").await;
-    let scope_a = Scope::member(admin_a, a);
+    let scope_a = Scope::member(UserId(admin_a), TenantId(a));
     let run = async |c: &mut AsyncPgConnection, sql: String| {
         c.transaction::<_, diesel::result::Error, _>(async |c| {
             set_scope(c, scope_a).await?;

@@ -28,7 +28,7 @@ pub async fn create_role(
                 .filter(|s| !s.is_empty())
                 .map(String::from),
         );
-        let input = roles::NewRole {
+        let input = crate::domain::role::AddRole {
             name,
             description,
             permissions: all,

@@ -308,7 +308,7 @@ pub async fn assign_service(
         },
     };
     context::as_actor(async |state, actor| {
-        actor.require_platform("service:assign")?;
+        actor.require_platform(&crate::domain::permission::perm::SERVICE_ASSIGN)?;
         let domain = tenant.trim().to_lowercase();
         let found = scoped(&state.db, Scope::platform(), async |c| {
             Ok(tenants::find_by_domain(c, &domain).await?)

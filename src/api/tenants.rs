@@ -39,7 +39,7 @@ pub async fn create_tenant(
 ) -> Result<TenantDetail, AppError> {
     use crate::{api::context, server::services::tenants};
     context::as_actor(async |state, actor| {
-        let input = tenants::NewTenantInput {
+        let input = crate::domain::tenant::AddTenant {
             name,
             domain,
             subscription_tier: Some(subscription_tier),
@@ -61,7 +61,7 @@ pub async fn update_tenant(
     use crate::{api::context, server::services::tenants};
     context::as_actor(async |state, actor| {
         let id = id.parse().map_err(|_| AppError::NotFound);
-        let patch = tenants::TenantPatch {
+        let patch = crate::domain::tenant::EditTenant {
             name: Some(name),
             subscription_tier: Some(subscription_tier),
             max_users: None,

@@ -29,12 +29,9 @@ pub async fn add_member(
     role: String,
     expires_at: String,
 ) -> Result<Invitation, AppError> {
-    use crate::{
-        api::context,
-        server::services::{invitations, members},
-    };
+    use crate::{api::context, server::services::invitations};
     context::as_actor(async |state, actor| {
-        let input = parse_local_utc(&expires_at).map(|expires_at| members::NewMember {
+        let input = parse_local_utc(&expires_at).map(|expires_at| crate::domain::member::Invite {
             email,
             name,
             role,
@@ -50,7 +47,7 @@ pub async fn set_member_access(id: String, access_status: String) -> Result<Memb
     use crate::{api::context, server::services::members};
     context::as_actor(async |state, actor| {
         let id = id.parse().map_err(|_| AppError::NotFound);
-        let patch = members::MemberPatch {
+        let patch = crate::domain::member::EditMember {
             access_status: Some(access_status),
             ..Default::default()
         };

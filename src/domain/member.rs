@@ -32,3 +32,36 @@ pub struct Account {
     pub home_tenant_domain: String,
     pub last_login_at: Option<DateTime<Utc>>,
 }
+
+/// `POST /api/v1/users`: invites someone into the caller's current tenant. The answer is
+/// 202: the person joins when they accept (a new address chooses its password from the
+/// mailed link; nobody else ever does).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Invite {
+    /// The address the invitation is mailed to.
+    pub email: String,
+    /// The name of the account, when the invitation creates it (ignored when the address
+    /// already has an account; required either way, so that the answer does not tell the
+    /// two apart).
+    pub name: String,
+    /// A role of this tenant the caller may grant.
+    pub role: String,
+    /// When the access ends (RFC 3339); none: it does not.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `PATCH /api/v1/users/{id}`: changes a member's access in the current tenant. Absent keys
+/// keep their value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct EditMember {
+    pub name: Option<String>,
+    /// A role of this tenant the caller may grant.
+    pub role: Option<String>,
+    /// When the access ends; `null` clears the expiry.
+    #[serde(deserialize_with = "crate::domain::command::present")]
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+    /// `ACTIVE` or `SUSPENDED`.
+    pub access_status: Option<String>,
+}

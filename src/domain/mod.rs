@@ -7,6 +7,7 @@ pub mod closed_set;
 pub mod command;
 pub mod error;
 pub mod form;
+pub mod id;
 pub mod identity;
 pub mod invitation;
 pub mod line_diff;

@@ -191,6 +191,40 @@ impl PermissionSet {
     }
 }
 
+/// The permissions the code checks, by name: a misspelt name does not compile, and each is
+/// parsed once, on first use (a test parses them all).
+pub mod perm {
+    use std::sync::LazyLock;
+
+    use super::Permission;
+
+    macro_rules! permissions {
+        ($($name:ident => $text:literal,)+) => {
+            $(pub static $name: LazyLock<Permission> =
+                LazyLock::new(|| $text.parse().expect($text));)+
+            /// Every one of them, as written.
+            pub const ALL: &[&str] = &[$($text,)+];
+        };
+    }
+
+    permissions! {
+    AUDIT_READ => "audit:read",
+    MENU_UPDATE => "menu:update",
+    ROLE_MANAGE => "role:manage",
+    ROLE_READ => "role:read",
+    SERVICE_ASSIGN => "service:assign",
+    SERVICE_DELETE => "service:delete",
+    SERVICE_READ => "service:read",
+    SERVICE_REGISTER => "service:register",
+    SERVICE_UPDATE => "service:update",
+    TENANT_CREATE => "tenant:create",
+    TENANT_READ => "tenant:read",
+    TENANT_UPDATE => "tenant:update",
+    USER_MANAGE => "user:manage",
+    USER_READ => "user:read",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +232,14 @@ mod tests {
 
     fn p(s: &str) -> Permission {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_named_permissions_parse_and_read_back() {
+        for text in perm::ALL {
+            assert_eq!(p(text).to_string(), *text);
+        }
+        assert_eq!(perm::SERVICE_UPDATE.to_string(), "service:update");
     }
 
     fn covers(g: &str, r: &str) -> bool {

@@ -112,3 +112,21 @@ mod tests {
         assert!(CATALOG.iter().all(|(p, _)| p.parse::<Permission>().is_ok()));
     }
 }
+
+/// `POST /api/v1/roles`: a custom role in the caller's current tenant.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AddRole {
+    pub name: String,
+    pub description: String,
+    /// `resource:action[:scope]` strings the caller holds themselves (wildcards allowed).
+    pub permissions: Vec<String>,
+}
+
+/// `PATCH /api/v1/roles/{id}`: a custom role's changes; absent parts stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct EditRole {
+    pub description: Option<String>,
+    pub permissions: Option<Vec<String>>,
+}

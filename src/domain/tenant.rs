@@ -144,3 +144,28 @@ mod tests {
         assert_eq!(Tier::Starter.max_users(), 10);
     }
 }
+
+/// `POST /api/v1/core/tenants`: a new BUSINESS tenant (super admins).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AddTenant {
+    pub name: String,
+    /// Lowercase letters, digits and `-`; unique; it cannot change later.
+    pub domain: String,
+    /// `FREE` (the default), `BASIC`, `PREMIUM` or `ENTERPRISE`.
+    pub subscription_tier: Option<String>,
+}
+
+/// `PATCH /api/v1/core/tenants/{id}`: what changes. Absent keys keep their value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct EditTenant {
+    pub name: Option<String>,
+    pub subscription_tier: Option<String>,
+    /// A custom user limit; without it, a tier change sets the tier's default.
+    pub max_users: Option<i32>,
+    /// `ACTIVE`, `INACTIVE` or `SUSPENDED`.
+    pub status: Option<String>,
+    /// The tenant's own settings, an object.
+    pub settings: Option<serde_json::Value>,
+}

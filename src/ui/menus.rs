@@ -8,6 +8,7 @@ use leptos::{either::Either, ev, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::permission::perm;
 use crate::{
     api::{
         menus::{
@@ -60,9 +61,9 @@ pub fn MenuEditorPage() -> impl IntoView {
             .iter()
             .any(|r| is_platform_grant(&s.current_tenant.tenant_type, r, true))
     });
-    let may_edit = session
-        .as_ref()
-        .is_some_and(|s| PermissionSet::from_strings(&s.user.permissions).allows("menu:update"));
+    let may_edit = session.as_ref().is_some_and(|s| {
+        PermissionSet::from_strings(&s.user.permissions).covers(&perm::MENU_UPDATE)
+    });
     let loaded = crate::ui::resource(move || scope.get(), menu_layout);
     let tab = move |target: &'static str| {
         move || {

@@ -4,6 +4,7 @@
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
+use crate::domain::permission::perm;
 use crate::{
     api::roles::{list_roles, CreateRole, DeleteRole},
     domain::{account::SessionView, permission::PermissionSet, role::CATALOG},
@@ -14,7 +15,7 @@ use crate::{
 pub fn RolesPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let held = PermissionSet::from_strings(&session.user.permissions);
-    let can_manage = held.allows("role:manage");
+    let can_manage = held.covers(&perm::ROLE_MANAGE);
     let create = ServerAction::<CreateRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
     let roles = crate::ui::resource(

@@ -6,6 +6,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::permission::perm;
 use crate::{
     api::{
         roles::list_roles,
@@ -31,7 +32,8 @@ const PER_PAGE: i64 = 20;
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
-    let can_manage = PermissionSet::from_strings(&session.user.permissions).allows("user:manage");
+    let can_manage =
+        PermissionSet::from_strings(&session.user.permissions).covers(&perm::USER_MANAGE);
     let super_admin = session
         .user
         .roles

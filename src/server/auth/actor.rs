@@ -10,7 +10,11 @@ use axum::{
 use uuid::Uuid;
 
 use crate::{
-    domain::{error::AppError, permission::PermissionSet},
+    domain::{
+        error::AppError,
+        id::{TenantId, UserId},
+        permission::{Permission, PermissionSet},
+    },
     server::{db::scope::Scope, services::auth as auth_service, state::AppState},
 };
 
@@ -31,14 +35,23 @@ pub struct Actor {
 }
 
 impl Actor {
+    pub fn user(&self) -> UserId {
+        UserId(self.user_id)
+    }
+
+    /// The tenant the actor is working in.
+    pub fn tenant(&self) -> TenantId {
+        TenantId(self.tenant_id)
+    }
+
     /// The database scope of this actor's requests: their tenant, and themselves.
     pub fn scope(&self) -> Scope {
-        Scope::member(self.user_id, self.tenant_id)
+        Scope::member(self.user(), self.tenant())
     }
 
     /// `Forbidden` unless the actor holds a permission covering `required`.
-    pub fn require(&self, required: &str) -> Result<(), AppError> {
-        if self.permissions.allows(required) {
+    pub fn require(&self, required: &Permission) -> Result<(), AppError> {
+        if self.permissions.covers(required) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -53,7 +66,7 @@ impl Actor {
 
     /// For work across tenants (tenant administration, every account, the whole audit log):
     /// the permission, held with platform authority.
-    pub fn require_platform(&self, required: &str) -> Result<(), AppError> {
+    pub fn require_platform(&self, required: &Permission) -> Result<(), AppError> {
         if self.is_super_admin {
             self.require(required)
         } else {

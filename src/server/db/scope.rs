@@ -13,17 +13,19 @@ use diesel::sql_types::{Bytea, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::id::{TenantId, UserId};
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Scope {
-    pub tenant_id: Option<Uuid>,
-    pub user_id: Option<Uuid>,
+    pub tenant_id: Option<TenantId>,
+    pub user_id: Option<UserId>,
     /// Platform work across tenants; only the service layer decides to use it.
     pub all_tenants: bool,
 }
 
 impl Scope {
     /// A user acting in a tenant.
-    pub fn member(user_id: Uuid, tenant_id: Uuid) -> Self {
+    pub fn member(user_id: UserId, tenant_id: TenantId) -> Self {
         Self {
             tenant_id: Some(tenant_id),
             user_id: Some(user_id),
@@ -32,7 +34,7 @@ impl Scope {
     }
 
     /// A user before a tenant is chosen: sees only their own grants and sessions.
-    pub fn user(user_id: Uuid) -> Self {
+    pub fn user(user_id: UserId) -> Self {
         Self {
             user_id: Some(user_id),
             ..Self::default()
@@ -55,11 +57,15 @@ diesel::define_sql_function! {
 
 pub async fn set_scope(conn: &mut AsyncPgConnection, scope: Scope) -> diesel::QueryResult<()> {
     let text = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
+    let (tenant_id, user_id) = (
+        scope.tenant_id.map(Uuid::from),
+        scope.user_id.map(Uuid::from),
+    );
     // Built with the query builder, not `sql_query`: a statically known query is prepared
     // once per connection, and every scoped transaction starts with it.
     diesel::select((
-        set_config("inti.tenant_id", text(scope.tenant_id), true),
-        set_config("inti.user_id", text(scope.user_id), true),
+        set_config("inti.tenant_id", text(tenant_id), true),
+        set_config("inti.user_id", text(user_id), true),
         set_config(
             "inti.all_tenants",
             if scope.all_tenants { "on" } else { "off" },

@@ -1,14 +1,16 @@
 //! `/api/v1/roles`: the current tenant's roles.
 
 use axum::{extract::State, http::StatusCode};
-use serde::Deserialize;
 
 use crate::{
-    domain::{error::AppError, role::RoleView},
+    domain::{
+        error::AppError,
+        role::{AddRole, EditRole, RoleView},
+    },
     server::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiResult, Envelope, PathId},
-        services::roles::{self, NewRole, RolePatch},
+        services::roles,
         state::AppState,
     },
 };
@@ -17,34 +19,14 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> ApiResult<Vec<
     Ok(Envelope(roles::list(&state, &actor).await?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct CreateBody {
-    name: String,
-    description: String,
-    permissions: Vec<String>,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(b): ApiJson<CreateBody>,
+    ApiJson(command): ApiJson<AddRole>,
 ) -> Result<(StatusCode, Envelope<RoleView>), AppError> {
-    let input = b.map(|b| NewRole {
-        name: b.name,
-        description: b.description,
-        permissions: b.permissions,
-    });
-    let role = roles::create(&state, &actor, input, &client).await?;
+    let role = roles::create(&state, &actor, command, &client).await?;
     Ok((StatusCode::CREATED, Envelope(role)))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct PatchBody {
-    description: Option<String>,
-    permissions: Option<Vec<String>>,
 }
 
 pub async fn update(
@@ -52,13 +34,9 @@ pub async fn update(
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(b): ApiJson<PatchBody>,
+    ApiJson(command): ApiJson<EditRole>,
 ) -> ApiResult<RoleView> {
-    let patch = b.map(|b| RolePatch {
-        description: b.description,
-        permissions: b.permissions,
-    });
-    let role = roles::update(&state, &actor, id, patch, &client).await?;
+    let role = roles::update(&state, &actor, id, command, &client).await?;
     Ok(Envelope(role))
 }
 

@@ -4,11 +4,15 @@ use axum::extract::State;
 use serde::Deserialize;
 
 use crate::{
-    domain::{error::AppError, paging::Page, tenant::TenantDetail},
+    domain::{
+        error::AppError,
+        paging::Page,
+        tenant::{AddTenant, EditTenant, TenantDetail},
+    },
     server::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
-        services::tenants::{self, NewTenantInput, TenantPatch, TenantQuery},
+        services::tenants::{self, TenantQuery},
         state::AppState,
     },
 };
@@ -36,26 +40,13 @@ pub async fn list(
     Ok(Envelope(tenants::list(&state, &actor, query).await?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CreateBody {
-    name: String,
-    domain: String,
-    subscription_tier: Option<String>,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<CreateBody>,
+    ApiJson(command): ApiJson<AddTenant>,
 ) -> Result<(axum::http::StatusCode, Envelope<TenantDetail>), AppError> {
-    let input = body.map(|body| NewTenantInput {
-        name: body.name,
-        domain: body.domain,
-        subscription_tier: body.subscription_tier,
-    });
-    let created = tenants::create(&state, &actor, input, &client).await?;
+    let created = tenants::create(&state, &actor, command, &client).await?;
     Ok((axum::http::StatusCode::CREATED, Envelope(created)))
 }
 
@@ -67,31 +58,14 @@ pub async fn get(
     Ok(Envelope(tenants::get(&state, &actor, id).await?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct PatchBody {
-    name: Option<String>,
-    subscription_tier: Option<String>,
-    max_users: Option<i32>,
-    status: Option<String>,
-    settings: Option<serde_json::Value>,
-}
-
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<PatchBody>,
+    ApiJson(command): ApiJson<EditTenant>,
 ) -> ApiResult<TenantDetail> {
-    let patch = body.map(|body| TenantPatch {
-        name: body.name,
-        subscription_tier: body.subscription_tier,
-        max_users: body.max_users,
-        status: body.status,
-        settings: body.settings,
-    });
     Ok(Envelope(
-        tenants::update(&state, &actor, id, patch, &client).await?,
+        tenants::update(&state, &actor, id, command, &client).await?,
     ))
 }

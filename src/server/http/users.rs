@@ -1,14 +1,13 @@
 //! `/api/v1/users`: the members of the caller's current tenant.
 
 use axum::{extract::State, http::StatusCode};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::{
     domain::{
         error::AppError,
         invitation::Invitation,
-        member::{Account, Member},
+        member::{Account, EditMember, Invite, Member},
         paging::Page,
     },
     server::{
@@ -16,7 +15,7 @@ use crate::{
         http::error::{ApiJson, ApiQuery, ApiResult, Envelope, PathId},
         services::{
             invitations,
-            members::{self, ListQuery, MemberPatch, NewMember},
+            members::{self, ListQuery},
         },
         state::AppState,
     },
@@ -50,28 +49,13 @@ pub async fn list(
     ))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct CreateBody {
-    email: String,
-    name: String,
-    role: String,
-    expires_at: Option<DateTime<Utc>>,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<CreateBody>,
+    ApiJson(command): ApiJson<Invite>,
 ) -> Result<(StatusCode, Envelope<Invitation>), AppError> {
-    let input = body.map(|body| NewMember {
-        email: body.email,
-        name: body.name,
-        role: body.role,
-        expires_at: body.expires_at,
-    });
-    let invited = invitations::invite(&state, &actor, input, &client).await?;
+    let invited = invitations::invite(&state, &actor, command, &client).await?;
     // Accepted, not created: the member joins when the invitation's owner accepts it.
     Ok((StatusCode::ACCEPTED, Envelope(invited)))
 }
@@ -105,36 +89,15 @@ pub async fn get(
     Ok(Envelope(members::get(&state, &actor, id).await?))
 }
 
-/// Tells "absent" (leave as is) from `null` (clear) for `expiresAt`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<DateTime<Utc>>>, D::Error> {
-    Option::<DateTime<Utc>>::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct PatchBody {
-    name: Option<String>,
-    role: Option<String>,
-    #[serde(deserialize_with = "present")]
-    expires_at: Option<Option<DateTime<Utc>>>,
-    access_status: Option<String>,
-}
-
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<PatchBody>,
+    ApiJson(command): ApiJson<EditMember>,
 ) -> ApiResult<Member> {
-    let patch = body.map(|body| MemberPatch {
-        name: body.name,
-        role: body.role,
-        expires_at: body.expires_at,
-        access_status: body.access_status,
-    });
     Ok(Envelope(
-        members::update(&state, &actor, id, patch, &client).await?,
+        members::update(&state, &actor, id, command, &client).await?,
     ))
 }
 

@@ -4,6 +4,7 @@
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
+use crate::domain::permission::perm;
 pub use crate::server::db::audit::AuditFilter;
 use crate::server::db::scope::scoped;
 use crate::{
@@ -90,7 +91,7 @@ pub async fn list(
     actor: &crate::server::auth::actor::Actor,
     query: Input<AuditQuery>,
 ) -> Result<Page<AuditEntryView>, AppError> {
-    actor.require("audit:read")?;
+    actor.require(&perm::AUDIT_READ)?;
     let AuditQuery {
         mut filter,
         page,
@@ -113,7 +114,7 @@ pub async fn list(
         }
     }
     let paging = Paging::parse(page, per_page)?;
-    let platform_view = actor.require_platform("audit:read").is_ok();
+    let platform_view = actor.require_platform(&perm::AUDIT_READ).is_ok();
     let scope = if platform_view {
         Scope::platform()
     } else {

@@ -11,6 +11,10 @@ use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::{
+    id::{TenantId, UserId},
+    permission::perm,
+};
 use crate::server::db::scope::scoped;
 use crate::{
     domain::{
@@ -18,6 +22,7 @@ use crate::{
         error::{AppError, Input},
         identity::{parse_email, parse_name},
         invitation::Invitation,
+        member::Invite,
     },
     server::{
         auth::{
@@ -35,7 +40,7 @@ use crate::{
         services::{
             account_links::{self, Purpose},
             audit::{self, Event},
-            members::{check_expiry, check_seat, grantable, NewMember},
+            members::{check_expiry, check_seat, grantable},
         },
         state::AppState,
     },
@@ -61,10 +66,10 @@ pub(crate) fn view(row: InvitationRow) -> Invitation {
 pub async fn invite(
     state: &AppState,
     actor: &Actor,
-    input: Input<NewMember>,
+    input: Input<Invite>,
     client: &ClientInfo,
 ) -> Result<Invitation, AppError> {
-    actor.require("user:manage")?;
+    actor.require(&perm::USER_MANAGE)?;
     let input = input?;
     let email = parse_email("email", &input.email)?;
     let name = parse_name("name", &input.name)?;
@@ -201,7 +206,7 @@ pub async fn pending_for_tenant(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<Invitation>, AppError> {
-    actor.require("user:read")?;
+    actor.require(&perm::USER_READ)?;
     scoped(&state.db, actor.scope(), async |c| {
         let rows = invitations::pending_for_tenant(c, actor.tenant_id).await?;
         Ok(rows.into_iter().map(view).collect())
@@ -216,7 +221,7 @@ pub async fn revoke(
     id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require("user:manage")?;
+    actor.require(&perm::USER_MANAGE)?;
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
         if !invitations::close(c, actor.tenant_id, id, InvitationStatus::Revoked.as_str()).await? {
@@ -242,7 +247,7 @@ pub async fn revoke(
 
 /// The signed-in user's own pending invitations, whatever tenant they act in.
 pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>, AppError> {
-    scoped(&state.db, Scope::user(actor.user_id), async |c| {
+    scoped(&state.db, Scope::user(actor.user()), async |c| {
         let rows = invitations::pending_for_user(c, actor.user_id).await?;
         Ok(rows.into_iter().map(view).collect())
     })
@@ -259,7 +264,7 @@ pub async fn respond(
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     let id = id?;
-    scoped(&state.db, Scope::user(actor.user_id), async |c| {
+    scoped(&state.db, Scope::user(actor.user()), async |c| {
         let row = invitations::find_pending(c, id)
             .await?
             .filter(|r| r.user_id == actor.user_id)
@@ -267,7 +272,7 @@ pub async fn respond(
         if accept {
             join(c, &row, client).await
         } else {
-            set_scope(c, Scope::member(actor.user_id, row.tenant_id)).await?;
+            set_scope(c, Scope::member(actor.user(), TenantId(row.tenant_id))).await?;
             invitations::close(
                 c,
                 row.tenant_id,
@@ -287,7 +292,11 @@ pub(crate) async fn join(
     row: &InvitationRow,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    set_scope(c, Scope::member(row.user_id, row.tenant_id)).await?;
+    set_scope(
+        c,
+        Scope::member(UserId(row.user_id), TenantId(row.tenant_id)),
+    )
+    .await?;
     let tenant = tenants::find_record(c, row.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -9,12 +9,13 @@ use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::permission::perm;
 use crate::{
     domain::audit::AuditAction,
     domain::{
         error::{AppError, Input},
         identity::parse_name,
-        member::{Account, Member},
+        member::{Account, EditMember, Member},
         paging::{Page, Paging},
         permission::PermissionSet,
     },
@@ -47,25 +48,6 @@ fn member(row: MemberRow) -> Member {
         expires_at: row.expires_at,
         last_login_at: row.last_login_at,
     }
-}
-
-pub struct NewMember {
-    pub email: String,
-    /// The name of the account, when the invitation creates it (ignored when the address
-    /// already has an account; required either way, so that the answer does not tell the
-    /// two apart). Nobody but the address's owner chooses its password.
-    pub name: String,
-    pub role: String,
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Default)]
-pub struct MemberPatch {
-    pub name: Option<String>,
-    pub role: Option<String>,
-    /// `Some(None)` clears the expiry.
-    pub expires_at: Option<Option<DateTime<Utc>>>,
-    pub access_status: Option<String>,
 }
 
 /// The role's id, if the actor may grant it: it exists in this tenant, is not SUPER_ADMIN
@@ -158,7 +140,7 @@ pub async fn list(
     actor: &Actor,
     query: Input<ListQuery>,
 ) -> Result<Page<Member>, AppError> {
-    actor.require("user:read")?;
+    actor.require(&perm::USER_READ)?;
     let ListQuery {
         search,
         page,
@@ -184,7 +166,7 @@ pub async fn get(
     actor: &Actor,
     user_id: Input<Uuid>,
 ) -> Result<Member, AppError> {
-    actor.require("user:read")?;
+    actor.require(&perm::USER_READ)?;
     let user_id = user_id?;
     scoped(&state.db, actor.scope(), async |c| {
         members::find(c, actor.tenant_id, user_id)
@@ -201,10 +183,10 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     user_id: Input<Uuid>,
-    patch: Input<MemberPatch>,
+    patch: Input<EditMember>,
     client: &ClientInfo,
 ) -> Result<Member, AppError> {
-    actor.require("user:manage")?;
+    actor.require(&perm::USER_MANAGE)?;
     let (user_id, patch) = (user_id?, patch?);
     let name = patch
         .name
@@ -317,7 +299,7 @@ pub async fn remove(
     user_id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require("user:manage")?;
+    actor.require(&perm::USER_MANAGE)?;
     let user_id = user_id?;
     if user_id == actor.user_id {
         return Err(AppError::validation(
@@ -356,7 +338,7 @@ pub async fn list_all(
     actor: &Actor,
     query: Input<ListQuery>,
 ) -> Result<Page<Account>, AppError> {
-    actor.require_platform("user:read")?;
+    actor.require_platform(&perm::USER_READ)?;
     let ListQuery {
         search,
         page,
@@ -396,7 +378,7 @@ pub async fn set_account_status(
     status: Input<String>,
     client: &ClientInfo,
 ) -> Result<Account, AppError> {
-    actor.require_platform("user:manage")?;
+    actor.require_platform(&perm::USER_MANAGE)?;
     let id = id?;
     let status = Status::parse_field("status", &status?)?;
     if id == actor.user_id {

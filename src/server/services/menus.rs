@@ -9,6 +9,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::domain::permission::{perm, Permission};
 use crate::{
     domain::{
         audit::AuditAction,
@@ -74,7 +75,7 @@ impl Target {
         }
     }
 
-    fn authorize(self, actor: &Actor, permission: &str) -> Result<(), AppError> {
+    fn authorize(self, actor: &Actor, permission: &Permission) -> Result<(), AppError> {
         match self {
             Self::Tenant => actor.require(permission),
             Self::Global => actor.require_platform(permission),
@@ -340,7 +341,7 @@ pub async fn layout(
     actor: &Actor,
     target: Target,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, "menu:update")?;
+    target.authorize(actor, &perm::MENU_UPDATE)?;
     scoped(&state.db, target.scope(actor), async |c| {
         view_of(c, actor, target).await
     })
@@ -357,7 +358,7 @@ async fn view_of(
         Target::Tenant => arranged.tenant.as_ref(),
         Target::Global => arranged.global.as_ref(),
     };
-    let roles = if actor.permissions.allows("role:read") {
+    let roles = if actor.permissions.covers(&perm::ROLE_READ) {
         role_previews(c, actor).await?
     } else {
         Vec::new()
@@ -413,7 +414,7 @@ pub async fn save_layout(
     command: Input<SaveLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, "menu:update")?;
+    target.authorize(actor, &perm::MENU_UPDATE)?;
     let (base_version, layout) = command?.try_into()?;
     scoped(&state.db, target.scope(actor), async |c| {
         store(c, actor, target, client, &layout, base_version, None).await
@@ -429,7 +430,7 @@ pub async fn revert_layout(
     command: Input<RevertLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, "menu:update")?;
+    target.authorize(actor, &perm::MENU_UPDATE)?;
     let (wanted, base_version) = command?.checked()?;
     scoped(&state.db, target.scope(actor), async |c| {
         let tenant = target.tenant(actor);
@@ -462,7 +463,7 @@ pub async fn versions(
     actor: &Actor,
     target: Target,
 ) -> Result<Vec<LayoutVersionView>, AppError> {
-    target.authorize(actor, "menu:update")?;
+    target.authorize(actor, &perm::MENU_UPDATE)?;
     scoped(&state.db, target.scope(actor), async |c| {
         Ok(db::history(c, target.tenant(actor), HISTORY)
             .await?
@@ -574,8 +575,8 @@ pub async fn explain(
     user_id: Input<Uuid>,
     item: Input<String>,
 ) -> Result<Explanation, AppError> {
-    actor.require("menu:update")?;
-    actor.require("user:read")?;
+    actor.require(&perm::MENU_UPDATE)?;
+    actor.require(&perm::USER_READ)?;
     let user_id = user_id?;
     let item = item?.trim().to_string();
     if item.is_empty() || item.len() > 120 {

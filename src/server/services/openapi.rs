@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::domain::permission::perm;
 use crate::{
     domain::{
         command::decode,
@@ -32,7 +33,7 @@ pub async fn preview(
     actor: &Actor,
     body: Input<ImportBody>,
 ) -> Result<Preview, AppError> {
-    actor.require_platform("service:register")?;
+    actor.require_platform(&perm::SERVICE_REGISTER)?;
     let body = body?;
     let doc = read(&body.document)?;
     let draft = draft(&doc)?;

@@ -5,13 +5,14 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::permission::perm;
 use crate::{
     domain::audit::AuditAction,
     domain::error::Input,
     domain::permission::PermissionSet,
     domain::{
         error::AppError,
-        role::{parse_permissions, parse_role_name, RoleView},
+        role::{parse_permissions, parse_role_name, AddRole, EditRole, RoleView},
     },
     server::db::scope::scoped,
     server::{
@@ -45,7 +46,7 @@ fn view(role: roles::Role, permissions: Vec<String>) -> RoleView {
 }
 
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
-    actor.require("role:read")?;
+    actor.require(&perm::ROLE_READ)?;
     let found = scoped(&state.db, actor.scope(), async |c| {
         Ok(roles::for_tenant(c, actor.tenant_id).await?)
     })
@@ -53,28 +54,13 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppE
     Ok(found.into_iter().map(|(r, p)| view(r, p)).collect())
 }
 
-/// A custom role as the editor submits it.
-#[derive(Debug, Default, Clone)]
-pub struct NewRole {
-    pub name: String,
-    pub description: String,
-    pub permissions: Vec<String>,
-}
-
-/// Changes to a custom role; `None` leaves a part as it is.
-#[derive(Debug, Default, Clone)]
-pub struct RolePatch {
-    pub description: Option<String>,
-    pub permissions: Option<Vec<String>>,
-}
-
 pub async fn create(
     state: &AppState,
     actor: &Actor,
-    input: Input<NewRole>,
+    input: Input<AddRole>,
     client: &ClientInfo,
 ) -> Result<RoleView, AppError> {
-    actor.require("role:manage")?;
+    actor.require(&perm::ROLE_MANAGE)?;
     let input = input?;
     let name = parse_role_name(&input.name)?;
     let permissions = holdable(actor, &input.permissions)?;
@@ -110,10 +96,10 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     id: Input<Uuid>,
-    patch: Input<RolePatch>,
+    patch: Input<EditRole>,
     client: &ClientInfo,
 ) -> Result<RoleView, AppError> {
-    actor.require("role:manage")?;
+    actor.require(&perm::ROLE_MANAGE)?;
     let (id, patch) = (id?, patch?);
     let description = patch.description.as_deref();
     let permissions = patch
@@ -176,7 +162,7 @@ pub async fn delete(
     id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require("role:manage")?;
+    actor.require(&perm::ROLE_MANAGE)?;
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
         let role = roles::find_custom(c, actor.tenant_id, id)

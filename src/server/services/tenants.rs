@@ -5,6 +5,7 @@ use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::permission::perm;
 use crate::server::db::scope::scoped;
 use crate::{
     domain::audit::AuditAction,
@@ -12,7 +13,10 @@ use crate::{
     domain::paging::{Page, Paging},
     domain::{
         error::AppError,
-        tenant::{parse_domain, parse_tenant_name, Status, TenantDetail, TenantType, Tier},
+        tenant::{
+            parse_domain, parse_tenant_name, AddTenant, EditTenant, Status, TenantDetail,
+            TenantType, Tier,
+        },
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -34,23 +38,6 @@ pub struct TenantQuery {
     pub status: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
-}
-
-#[derive(Debug, Default, Clone)]
-pub struct NewTenantInput {
-    pub name: String,
-    pub domain: String,
-    pub subscription_tier: Option<String>,
-}
-
-#[derive(Debug, Default, Clone)]
-pub struct TenantPatch {
-    pub name: Option<String>,
-    pub subscription_tier: Option<String>,
-    /// A custom user limit; without it, a tier change sets the tier's default.
-    pub max_users: Option<i32>,
-    pub status: Option<String>,
-    pub settings: Option<serde_json::Value>,
 }
 
 /// The largest user limit a super admin can set by hand.
@@ -95,7 +82,7 @@ pub async fn list(
     actor: &Actor,
     query: Input<TenantQuery>,
 ) -> Result<Page<TenantDetail>, AppError> {
-    actor.require_platform("tenant:read")?;
+    actor.require_platform(&perm::TENANT_READ)?;
     let query = query?;
     let status = query
         .status
@@ -122,7 +109,7 @@ pub async fn get(
     actor: &Actor,
     id: Input<Uuid>,
 ) -> Result<TenantDetail, AppError> {
-    actor.require_platform("tenant:read")?;
+    actor.require_platform(&perm::TENANT_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
         let record = tenants::find_record(c, id)
@@ -136,10 +123,10 @@ pub async fn get(
 pub async fn create(
     state: &AppState,
     actor: &Actor,
-    input: Input<NewTenantInput>,
+    input: Input<AddTenant>,
     client: &ClientInfo,
 ) -> Result<TenantDetail, AppError> {
-    actor.require_platform("tenant:create")?;
+    actor.require_platform(&perm::TENANT_CREATE)?;
     let input = input?;
     let name = parse_tenant_name(&input.name)?;
     let domain = parse_domain(&input.domain)?;
@@ -193,10 +180,10 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     id: Input<Uuid>,
-    patch: Input<TenantPatch>,
+    patch: Input<EditTenant>,
     client: &ClientInfo,
 ) -> Result<TenantDetail, AppError> {
-    actor.require_platform("tenant:update")?;
+    actor.require_platform(&perm::TENANT_UPDATE)?;
     let (id, patch) = (id?, patch?);
     let mut changes = TenantChanges {
         name: patch.name.as_deref().map(parse_tenant_name).transpose()?,

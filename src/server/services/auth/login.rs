@@ -5,6 +5,7 @@ use diesel_async::AsyncPgConnection;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::domain::id::{TenantId, UserId};
 use crate::server::db::scope::scoped;
 use crate::{
     domain::{account::SessionView, audit::AuditAction, error::AppError, login::LoginInput},
@@ -155,7 +156,7 @@ async fn open_first(
     let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
         .map_err(|_| AppError::Internal)?;
     let slug = input.tenant_slug.as_deref();
-    let opened = scoped(&state.db, Scope::user(user_id), async |c| {
+    let opened = scoped(&state.db, Scope::user(UserId(user_id)), async |c| {
         // Suspended while argon2 ran: no session.
         let Some(user) = users::find(c, user_id)
             .await?
@@ -226,7 +227,11 @@ async fn open_in(
     opening: Opening,
 ) -> Result<Opened, AppError> {
     let tenant_id = opening.reach.tenant.id;
-    set_scope(conn, Scope::member(opening.user.id, tenant_id)).await?;
+    set_scope(
+        conn,
+        Scope::member(UserId(opening.user.id), TenantId(tenant_id)),
+    )
+    .await?;
     if let Some(old) = opening.replaces {
         // Ended meanwhile (logout, suspension): the switch must not outlive it.
         if !sessions::revoke(conn, old, "switch_tenant").await? {

@@ -8,6 +8,7 @@ use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::domain::id::{TenantId, UserId};
 use crate::{
     domain::{audit::AuditAction, error::AppError},
     server::{
@@ -129,7 +130,7 @@ async fn checked_refresh(
         let Some((_, user_id, tenant_id)) = scope::refresh_token_principal(c, &hash).await? else {
             return Ok(Exchange::Refused);
         };
-        set_scope(c, Scope::member(user_id, tenant_id)).await?;
+        set_scope(c, Scope::member(UserId(user_id), TenantId(tenant_id))).await?;
         let successor = refresh_token::successor(state.settings.auth.jwt_secret.expose(), token);
         match sessions::rotate_refresh_token(c, &hash).await? {
             Rotation::Rotated { session_id } => {

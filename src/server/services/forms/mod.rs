@@ -9,6 +9,8 @@ mod versions;
 pub use self::delivery::*;
 pub use self::versions::*;
 
+use crate::domain::permission::perm;
+
 use diesel_async::AsyncPgConnection;
 use serde_json::{json, Value};
 use uuid::Uuid;

@@ -38,7 +38,7 @@ pub(super) async fn builder_view(
 
 /// The builder's view of service `name`'s form (platform `service:update`).
 pub async fn builder(state: &AppState, actor: &Actor, name: &str) -> Result<BuilderView, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = service_named(c, name).await?;
         builder_view(c, row).await
@@ -53,7 +53,7 @@ pub async fn version_schema(
     name: &str,
     version: i32,
 ) -> Result<Value, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = service_named(c, name).await?;
         let v = db::version(c, row.id, version)
@@ -102,7 +102,7 @@ pub async fn save(
     save: Input<(i32, String, String)>,
     client: &ClientInfo,
 ) -> Result<BuilderView, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     let (base_version, schema, note) = save?;
     let save = read_save(base_version, &schema, &note)?;
     scoped(&state.db, Scope::platform(), async |c| {
@@ -121,7 +121,7 @@ pub async fn restore(
     base_version: i32,
     client: &ClientInfo,
 ) -> Result<BuilderView, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = service_named(c, name).await?;
         let old = db::version(c, row.id, version)

@@ -79,8 +79,8 @@ pub async fn tenant_services(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<TenantService>, AppError> {
-    actor.require("service:read")?;
-    let shows_settings = actor.permissions.allows("tenant:update");
+    actor.require(&perm::SERVICE_READ)?;
+    let shows_settings = actor.permissions.covers(&perm::TENANT_UPDATE);
     scoped(&state.db, actor.scope(), async |c| {
         let services = accessible_in(c, actor).await?;
         let assignments = if shows_settings {

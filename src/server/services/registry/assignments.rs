@@ -16,7 +16,7 @@ pub async fn assignments(
     actor: &Actor,
     of: Input<AssignmentsOf>,
 ) -> Result<Vec<AssignmentView>, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let (service_id, tenant_id) = match of? {
         AssignmentsOf::Service(s) => (Some(s), None),
         AssignmentsOf::Tenant(t) => (None, Some(t)),
@@ -44,7 +44,7 @@ pub async fn assign(
     command: Input<AssignService>,
     client: &ClientInfo,
 ) -> Result<AssignmentView, AppError> {
-    actor.require_platform("service:assign")?;
+    actor.require_platform(&perm::SERVICE_ASSIGN)?;
     let ((service_id, tenant_id), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         let service = db::find_for_update(c, service_id)
@@ -160,7 +160,7 @@ pub async fn unassign(
     ids: Input<(Uuid, Uuid)>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require_platform("service:assign")?;
+    actor.require_platform(&perm::SERVICE_ASSIGN)?;
     let (service_id, tenant_id) = ids?;
     scoped(&state.db, Scope::platform(), async |c| {
         if !db::delete_assignment(c, tenant_id, service_id).await? {

@@ -7,7 +7,7 @@ pub async fn endpoints(
     actor: &Actor,
     service_id: Input<Uuid>,
 ) -> Result<Vec<EndpointView>, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let service_id = service_id?;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, service_id).await?.ok_or(AppError::NotFound)?;
@@ -29,7 +29,7 @@ pub async fn save_endpoint(
     command: Input<SaveEndpoint>,
     client: &ClientInfo,
 ) -> Result<EndpointView, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     let ((service_id, endpoint_id), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         db::find_for_update(c, service_id)
@@ -78,7 +78,7 @@ pub async fn delete_endpoint(
     ids: Input<(Uuid, Uuid)>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     let (service_id, endpoint_id) = ids?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::find_endpoint(c, service_id, endpoint_id)

@@ -27,6 +27,7 @@ pub use self::{
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::domain::permission::perm;
 use crate::{
     domain::{
         account::AccessibleService,
@@ -120,7 +121,7 @@ pub async fn register(
     command: Input<RegisterService>,
     client: &ClientInfo,
 ) -> Result<ServiceDetail, AppError> {
-    actor.require_platform("service:register")?;
+    actor.require_platform(&perm::SERVICE_REGISTER)?;
     let Registration {
         spec,
         endpoints,
@@ -191,7 +192,7 @@ pub async fn list(
     actor: &Actor,
     query: Input<ServiceQuery>,
 ) -> Result<Page<ServiceView>, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let q = query?;
     let closed = |field: &str,
                   raw: &Option<String>,
@@ -250,7 +251,7 @@ pub async fn get(
     actor: &Actor,
     id: Input<Uuid>,
 ) -> Result<ServiceDetail, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| detail(c, id).await).await
 }
@@ -264,7 +265,7 @@ pub async fn update(
     command: Input<UpdateService>,
     client: &ClientInfo,
 ) -> Result<ServiceDetail, AppError> {
-    actor.require_platform("service:update")?;
+    actor.require_platform(&perm::SERVICE_UPDATE)?;
     let (id, command) = (id?, command?);
     let key = command.api_key()?;
     let webhook_secret = command.webhook_secret()?;
@@ -310,7 +311,7 @@ pub async fn delete(
     id: Input<Uuid>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    actor.require_platform("service:delete")?;
+    actor.require_platform(&perm::SERVICE_DELETE)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::find_for_update(c, id).await?.ok_or(AppError::NotFound)?;

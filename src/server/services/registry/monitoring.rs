@@ -12,7 +12,7 @@ pub async fn calls(
     actor: &Actor,
     id: Input<Uuid>,
 ) -> Result<Vec<crate::domain::service::view::CallView>, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;
@@ -44,7 +44,7 @@ pub async fn deliveries(
     actor: &Actor,
     id: Input<Uuid>,
 ) -> Result<Vec<crate::domain::service::view::DeliveryView>, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;
@@ -70,7 +70,7 @@ pub async fn health(
     actor: &Actor,
     id: Input<Uuid>,
 ) -> Result<HealthReport, AppError> {
-    actor.require_platform("service:read")?;
+    actor.require_platform(&perm::SERVICE_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;

@@ -1,0 +1,42 @@
+//! Ids that cannot be swapped: a user's id is not a tenant's, though both are UUIDs. Where a
+//! function takes two of them (`Scope::member(user, tenant)`), passing them the wrong way
+//! round does not compile.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! ids {
+    ($($(#[$meta:meta])* $name:ident,)+) => {
+        $(
+            $(#[$meta])*
+            #[derive(
+                Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            )]
+            #[serde(transparent)]
+            pub struct $name(pub Uuid);
+
+            impl fmt::Display for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    self.0.fmt(f)
+                }
+            }
+
+            impl From<$name> for Uuid {
+                fn from(id: $name) -> Uuid {
+                    id.0
+                }
+            }
+        )+
+    };
+}
+
+ids! {
+    /// An account.
+    UserId,
+    /// A tenant (CORE or BUSINESS).
+    TenantId,
+    /// A registered service.
+    ServiceId,
+}
