@@ -4,14 +4,46 @@
 
 /// `closed_set! { /// doc \n pub enum Name { Variant => "STORED", ... } }` gives the enum,
 /// `Name::ALL`, `as_str`, `parse` (trimmed, case-insensitive) and `parse_field`, whose error
-/// names the field and lists the choices.
+/// names the field and lists the choices; on the server, the enum is also a `Text` column
+/// type for diesel (written as its string, read back through `parse`).
 #[macro_export]
 macro_rules! closed_set {
     ($(#[$meta:meta])* pub enum $name:ident { $($variant:ident => $text:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(
+            feature = "ssr",
+            derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow),
+            diesel(sql_type = diesel::sql_types::Text)
+        )]
         pub enum $name {
             $($variant,)+
+        }
+
+        #[cfg(feature = "ssr")]
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(value)?;
+                Self::parse(&text).ok_or_else(|| {
+                    format!("{text:?} is not a {}", stringify!($name)).into()
+                })
+            }
         }
 
         impl $name {

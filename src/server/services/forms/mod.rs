@@ -255,12 +255,12 @@ fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked
     if let (false, Some(missing)) = (editing, missing_opener(actor, &form.openers)) {
         return Ok(Some(Blocked::needs(&missing)));
     }
-    if form.row.status == ServiceStatus::Maintenance.as_str() {
+    if form.row.status == ServiceStatus::Maintenance {
         return Ok(Some(Blocked::Maintenance(
             "This service is under maintenance; its forms are disabled for now.".into(),
         )));
     }
-    if form.row.service_type == ServiceType::External.as_str() {
+    if form.row.service_type == ServiceType::External {
         match &form.target {
             Target::Endpoint(e) if e.path.contains('{') => {
                 return Ok(Some(Blocked::Forbidden(format!(
@@ -386,7 +386,7 @@ pub async fn submit(
         }
         let values = values::clean(&form.schema, &values);
         if let (true, Target::Endpoint(e)) = (
-            form.row.service_type == ServiceType::External.as_str(),
+            form.row.service_type == ServiceType::External,
             &form.target,
         ) {
             // Sent outside this transaction: no connection is held while the service works.
