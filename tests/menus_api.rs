@@ -269,11 +269,19 @@ async fn layouts_are_versioned_a_stale_save_is_409_naming_who_saved_and_revert_r
     );
 
     // A save must say what it saves; a base from the future is refused too.
-    let res = app
-        .send("PUT", path, Some(json!({"baseVersion": 3})), &admin)
-        .await;
-    assert_eq!(res.status, 422);
-    assert_eq!(res.json()["error"]["details"]["field"], "operations");
+    for body in [
+        json!({"baseVersion": 3}),
+        // `null` is not an empty list: it would reset the menu without saying so.
+        json!({"baseVersion": 3, "operations": null}),
+    ] {
+        let res = app.send("PUT", path, Some(body.clone()), &admin).await;
+        assert_eq!(res.status, 422, "{body}");
+        assert_eq!(res.json()["error"]["details"]["field"], "operations");
+    }
+    assert_eq!(
+        app.get(path, Some(&admin)).await.json()["data"]["version"],
+        3
+    );
     let res = save(&app, &admin, path, 7, json!([])).await;
     assert_eq!(res.status, 409);
     assert!(res.json()["error"]["message"]

@@ -216,6 +216,12 @@ impl TaskInput {
         let title = match u.title {
             None => None,
             Some(t) => match t.as_deref().map(str::trim) {
+                Some(t) if t.contains('\0') => {
+                    return Err(AppError::validation(
+                        "title",
+                        "must not contain NUL characters",
+                    ))
+                }
                 Some(t) if t.chars().count() > MAX_TITLE => {
                     return Err(AppError::validation(
                         "title",
@@ -650,6 +656,13 @@ mod tests {
         let input = TaskInput::try_from(CreateTask::from_form(body).unwrap()).unwrap();
         assert_eq!(input.priority, Some(Priority::High));
         assert_eq!(input.custom_fields.unwrap()["budget"], 12);
+    }
+
+    #[test]
+    fn a_title_is_text_without_nul() {
+        let e = TaskInput::try_from(CreateTask::from_form(json!({"title": "a\u{0}b"})).unwrap())
+            .unwrap_err();
+        assert_eq!(e.field(), Some("title"));
     }
 
     #[test]

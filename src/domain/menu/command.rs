@@ -34,6 +34,13 @@ impl TryFrom<SaveLayout> for (i32, Layout) {
     /// The base version and the layout, checked.
     fn try_from(save: SaveLayout) -> Result<Self, AppError> {
         let base_version = checked_base(save.base_version)?;
+        // `null` would read as no operations and silently reset the menu.
+        if save.operations.is_null() {
+            return Err(AppError::validation(
+                "operations",
+                "is required (an empty list resets to the defaults)",
+            ));
+        }
         let layout = json!({ "operations": save.operations });
         Ok((base_version, Layout::parse(&layout, JsonPath::root(""))?))
     }

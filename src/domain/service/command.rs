@@ -30,7 +30,8 @@ pub const MAX_ENDPOINTS: usize = 100;
 pub const MAX_SECRET_CHARS: usize = 4096;
 
 /// `POST /api/v1/core/services/register`: a new service, with its endpoints and secrets.
-#[derive(Debug, Clone, Deserialize)]
+/// No `Debug`: it holds secrets.
+#[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RegisterService {
     /// 2 to 63 lowercase letters, digits or `-`, starting with a letter; unique. It names
@@ -94,8 +95,8 @@ pub struct RegisterService {
 
 /// `PATCH /api/v1/core/services/{id}`: what changes. An absent key keeps its value; `null`
 /// clears an optional one (and removes the API key or webhook secret). The name cannot
-/// change.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// change. No `Debug`: it may hold secrets.
+#[derive(Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -485,26 +486,21 @@ impl SaveEndpoint {
         pattern_ok: PatternCheck,
     ) -> Result<EndpointSpec, AppError> {
         let err = |key: &str, message: &str| at.key(key).error(message);
-        let required = |key: &str, given: Option<String>, old: Option<&String>| {
-            given
-                .or_else(|| old.cloned())
-                .ok_or_else(|| err(key, "is required"))
+        // Given (even empty: then it is missing), or kept from `base`.
+        let required = |key: &str, given: Option<&str>, max: usize, old: Option<&String>| {
+            match given {
+                Some(raw) => text_at(at, key, Some(raw), max)?,
+                None => old.cloned(),
+            }
+            .ok_or_else(|| err(key, "is required"))
         };
         let method = self
             .method
             .or(base.map(|b| b.method))
             .ok_or_else(|| err("method", "is required"))?;
-        let template = required(
-            "path",
-            text_at(at, "path", self.path.as_deref(), 500)?,
-            base.map(|b| &b.path),
-        )?;
+        let template = required("path", self.path.as_deref(), 500, base.map(|b| &b.path))?;
         check_template(&template).map_err(|why| err("path", &why))?;
-        let name = required(
-            "name",
-            text_at(at, "name", self.name.as_deref(), 100)?,
-            base.map(|b| &b.name),
-        )?;
+        let name = required("name", self.name.as_deref(), 100, base.map(|b| &b.name))?;
         if !is_endpoint_name(&name) {
             return Err(err(
                 "name",

@@ -257,6 +257,34 @@ fn an_update_keeps_what_it_leaves_out_and_clears_what_it_nulls() {
 }
 
 #[test]
+fn an_endpoint_update_that_empties_a_required_text_names_it() {
+    let base = endpoint(
+        json!({"name": "blast", "method": "POST", "path": "/messages/blast"}),
+        JsonPath::root(""),
+    )
+    .unwrap();
+    for (body, field) in [
+        (json!({"path": "  "}), "path"),
+        (json!({"name": ""}), "name"),
+    ] {
+        let err = decode::<SaveEndpoint>(body)
+            .unwrap()
+            .spec(&JsonPath::root(""), Some(&base), strict_pattern)
+            .unwrap_err();
+        assert_eq!(err.field(), Some(field));
+    }
+    // Absent, they keep their value.
+    let kept = decode::<SaveEndpoint>(json!({"rateLimit": 5}))
+        .unwrap()
+        .spec(&JsonPath::root(""), Some(&base), strict_pattern)
+        .unwrap();
+    assert_eq!(
+        (kept.path.as_str(), kept.rate_limit),
+        ("/messages/blast", 5)
+    );
+}
+
+#[test]
 fn endpoints_parse_permissions_and_limits() {
     let e = endpoint(
         json!({"name": "blast", "method": "post", "path": "/messages/blast",

@@ -385,10 +385,9 @@ pub async fn submit(
             return Ok(Step::Done(Posted { answer, echo }));
         }
         let values = values::clean(&form.schema, &values);
-        if let (true, Target::Endpoint(e)) = (
-            form.row.service_type == ServiceType::External,
-            &form.target,
-        ) {
+        if let (true, Target::Endpoint(e)) =
+            (form.row.service_type == ServiceType::External, &form.target)
+        {
             // Sent outside this transaction: no connection is held while the service works.
             return Ok(Step::Gateway(Box::new(Outgoing {
                 answer,
