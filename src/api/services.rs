@@ -47,15 +47,22 @@ pub fn json_text(field: &str, text: &str) -> Result<Option<Value>, AppError> {
     })
 }
 
-/// A path or form id: text that is not a UUID names nothing (404, after authorization).
+/// A path or form id, as the id type it names: text that is not a UUID names nothing (404,
+/// after authorization).
 #[cfg(feature = "ssr")]
-fn id(raw: &str) -> crate::domain::error::Input<uuid::Uuid> {
-    raw.trim().parse().map_err(|_| AppError::NotFound)
+fn id<T: From<uuid::Uuid>>(raw: &str) -> crate::domain::error::Input<T> {
+    raw.trim()
+        .parse::<uuid::Uuid>()
+        .map(T::from)
+        .map_err(|_| AppError::NotFound)
 }
 
 /// Two ids at once (a service and its endpoint or tenant).
 #[cfg(feature = "ssr")]
-fn ids(a: &str, b: &str) -> crate::domain::error::Input<(uuid::Uuid, uuid::Uuid)> {
+fn ids<A: From<uuid::Uuid>, B: From<uuid::Uuid>>(
+    a: &str,
+    b: &str,
+) -> crate::domain::error::Input<(A, B)> {
     Ok((id(a)?, id(b)?))
 }
 
@@ -324,7 +331,7 @@ pub async fn assign_service(
                 custom_menu_config: None,
             })
         })();
-        let ids = id(&service_id).map(|s| (s, tenant_id));
+        let ids = id(&service_id).map(|s| (s, crate::domain::id::TenantId(tenant_id)));
         let client = context::client().await;
         registry::assign(state, actor, ids, command, &client).await
     })

@@ -23,6 +23,12 @@ macro_rules! ids {
                 }
             }
 
+            impl From<Uuid> for $name {
+                fn from(id: Uuid) -> $name {
+                    $name(id)
+                }
+            }
+
             impl From<$name> for Uuid {
                 fn from(id: $name) -> Uuid {
                     id.0

@@ -168,34 +168,36 @@ fn query_message(text: &str) -> String {
     text.replace("Failed to deserialize query string: ", "")
 }
 
-/// The `{id}` of a route: a value that is not a UUID names nothing, so it is 404 (after the
-/// authorization check, like any unknown id).
-pub struct PathId(pub Input<Uuid>);
+/// The `{id}` of a route, as the id type it names (`PathId<ServiceId>`): a value that is not a
+/// UUID names nothing, so it is 404 (after the authorization check, like any unknown id).
+pub struct PathId<T = Uuid>(pub Input<T>);
 
-impl<S: Send + Sync> FromRequestParts<S> for PathId {
+impl<S: Send + Sync, T: From<Uuid>> FromRequestParts<S> for PathId<T> {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let raw = Path::<String>::from_request_parts(parts, state).await;
         Ok(Self(
             raw.ok()
-                .and_then(|Path(id)| id.parse().ok())
+                .and_then(|Path(id)| id.parse::<Uuid>().ok())
+                .map(T::from)
                 .ok_or(AppError::NotFound),
         ))
     }
 }
 
 /// The two ids of a nested route (`/services/{id}/endpoints/{endpointId}`), like `PathId`.
-pub struct PathIds(pub Input<(Uuid, Uuid)>);
+pub struct PathIds<A = Uuid, B = Uuid>(pub Input<(A, B)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+impl<S: Send + Sync, A: From<Uuid>, B: From<Uuid>> FromRequestParts<S> for PathIds<A, B> {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let raw = Path::<(String, String)>::from_request_parts(parts, state).await;
         Ok(Self(
             raw.ok()
-                .and_then(|Path((a, b))| Some((a.parse().ok()?, b.parse().ok()?)))
+                .and_then(|Path((a, b))| Some((a.parse::<Uuid>().ok()?, b.parse::<Uuid>().ok()?)))
+                .map(|(a, b)| (A::from(a), B::from(b)))
                 .ok_or(AppError::NotFound),
         ))
     }

@@ -5,11 +5,13 @@
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 use crate::{
     domain::{
         account::AccessibleService,
         error::AppError,
+        id::{ServiceId, TenantId},
         paging::Page,
         service::{
             command::{AssignService, RegisterService, SaveEndpoint, UpdateService},
@@ -82,7 +84,7 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<ServiceDetail> {
     Ok(Envelope(registry::get(&state, &actor, id).await?))
 }
@@ -91,7 +93,7 @@ pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
     ApiJson(command): ApiJson<UpdateService>,
 ) -> ApiResult<ServiceDetail> {
     Ok(Envelope(
@@ -103,7 +105,7 @@ pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<Value> {
     registry::delete(&state, &actor, id, &client).await?;
     Ok(Envelope(json!({ "deleted": true })))
@@ -112,7 +114,7 @@ pub async fn delete(
 pub async fn endpoints(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<Vec<EndpointView>> {
     Ok(Envelope(registry::endpoints(&state, &actor, id).await?))
 }
@@ -120,7 +122,7 @@ pub async fn endpoints(
 pub async fn calls(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<Vec<crate::domain::service::view::CallView>> {
     Ok(Envelope(registry::calls(&state, &actor, id).await?))
 }
@@ -128,7 +130,7 @@ pub async fn calls(
 pub async fn health(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<crate::domain::service::health::HealthReport> {
     Ok(Envelope(registry::health(&state, &actor, id).await?))
 }
@@ -136,7 +138,7 @@ pub async fn health(
 pub async fn deliveries(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<Vec<crate::domain::service::view::DeliveryView>> {
     Ok(Envelope(registry::deliveries(&state, &actor, id).await?))
 }
@@ -145,7 +147,7 @@ pub async fn create_endpoint(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
     ApiJson(command): ApiJson<SaveEndpoint>,
 ) -> Result<(StatusCode, Envelope<EndpointView>), AppError> {
     let ids = id.map(|s| (s, None));
@@ -157,7 +159,7 @@ pub async fn update_endpoint(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathIds(ids): PathIds,
+    PathIds(ids): PathIds<ServiceId, Uuid>,
     ApiJson(command): ApiJson<SaveEndpoint>,
 ) -> ApiResult<EndpointView> {
     let ids = ids.map(|(s, e)| (s, Some(e)));
@@ -170,7 +172,7 @@ pub async fn delete_endpoint(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathIds(ids): PathIds,
+    PathIds(ids): PathIds<ServiceId, Uuid>,
 ) -> ApiResult<Value> {
     registry::delete_endpoint(&state, &actor, ids, &client).await?;
     Ok(Envelope(json!({ "deleted": true })))
@@ -179,7 +181,7 @@ pub async fn delete_endpoint(
 pub async fn service_tenants(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<ServiceId>,
 ) -> ApiResult<Vec<AssignmentView>> {
     let of = id.map(AssignmentsOf::Service);
     Ok(Envelope(registry::assignments(&state, &actor, of).await?))
@@ -188,7 +190,7 @@ pub async fn service_tenants(
 pub async fn tenant_services(
     State(state): State<AppState>,
     actor: Actor,
-    PathId(id): PathId,
+    PathId(id): PathId<TenantId>,
 ) -> ApiResult<Vec<AssignmentView>> {
     let of = id.map(AssignmentsOf::Tenant);
     Ok(Envelope(registry::assignments(&state, &actor, of).await?))
@@ -198,7 +200,7 @@ pub async fn assign(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathIds(ids): PathIds,
+    PathIds(ids): PathIds<ServiceId, TenantId>,
     ApiJson(command): ApiJson<AssignService>,
 ) -> ApiResult<AssignmentView> {
     Ok(Envelope(
@@ -210,7 +212,7 @@ pub async fn unassign(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    PathIds(ids): PathIds,
+    PathIds(ids): PathIds<ServiceId, TenantId>,
 ) -> ApiResult<Value> {
     registry::unassign(&state, &actor, ids, &client).await?;
     Ok(Envelope(json!({ "unassigned": true })))

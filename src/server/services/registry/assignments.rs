@@ -6,9 +6,9 @@ use super::*;
 #[derive(Debug, Clone, Copy)]
 pub enum AssignmentsOf {
     /// Every tenant a service is assigned to.
-    Service(Uuid),
+    Service(ServiceId),
     /// Every service assigned to a tenant.
-    Tenant(Uuid),
+    Tenant(TenantId),
 }
 
 pub async fn assignments(
@@ -18,8 +18,8 @@ pub async fn assignments(
 ) -> Result<Vec<AssignmentView>, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
     let (service_id, tenant_id) = match of? {
-        AssignmentsOf::Service(s) => (Some(s), None),
-        AssignmentsOf::Tenant(t) => (None, Some(t)),
+        AssignmentsOf::Service(ServiceId(s)) => (Some(s), None),
+        AssignmentsOf::Tenant(TenantId(t)) => (None, Some(t)),
     };
     scoped(&state.db, Scope::platform(), async |c| {
         if let Some(s) = service_id {
@@ -40,12 +40,12 @@ pub async fn assignments(
 pub async fn assign(
     state: &AppState,
     actor: &Actor,
-    ids: Input<(Uuid, Uuid)>,
+    ids: Input<(ServiceId, TenantId)>,
     command: Input<AssignService>,
     client: &ClientInfo,
 ) -> Result<AssignmentView, AppError> {
     actor.require_platform(&perm::SERVICE_ASSIGN)?;
-    let ((service_id, tenant_id), command) = (ids?, command?);
+    let ((ServiceId(service_id), TenantId(tenant_id)), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         let service = db::find_for_update(c, service_id)
             .await?
@@ -157,11 +157,11 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
 pub async fn unassign(
     state: &AppState,
     actor: &Actor,
-    ids: Input<(Uuid, Uuid)>,
+    ids: Input<(ServiceId, TenantId)>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     actor.require_platform(&perm::SERVICE_ASSIGN)?;
-    let (service_id, tenant_id) = ids?;
+    let (ServiceId(service_id), TenantId(tenant_id)) = ids?;
     scoped(&state.db, Scope::platform(), async |c| {
         if !db::delete_assignment(c, tenant_id, service_id).await? {
             return Err(AppError::NotFound);

@@ -5,10 +5,10 @@ use super::*;
 pub async fn endpoints(
     state: &AppState,
     actor: &Actor,
-    service_id: Input<Uuid>,
+    service_id: Input<ServiceId>,
 ) -> Result<Vec<EndpointView>, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
-    let service_id = service_id?;
+    let service_id = service_id?.0;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, service_id).await?.ok_or(AppError::NotFound)?;
         db::endpoints_of(c, &[service_id])
@@ -25,12 +25,12 @@ pub async fn endpoints(
 pub async fn save_endpoint(
     state: &AppState,
     actor: &Actor,
-    ids: Input<(Uuid, Option<Uuid>)>,
+    ids: Input<(ServiceId, Option<Uuid>)>,
     command: Input<SaveEndpoint>,
     client: &ClientInfo,
 ) -> Result<EndpointView, AppError> {
     actor.require_platform(&perm::SERVICE_UPDATE)?;
-    let ((service_id, endpoint_id), command) = (ids?, command?);
+    let ((ServiceId(service_id), endpoint_id), command) = (ids?, command?);
     scoped(&state.db, Scope::platform(), async |c| {
         db::find_for_update(c, service_id)
             .await?
@@ -75,11 +75,11 @@ pub async fn save_endpoint(
 pub async fn delete_endpoint(
     state: &AppState,
     actor: &Actor,
-    ids: Input<(Uuid, Uuid)>,
+    ids: Input<(ServiceId, Uuid)>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     actor.require_platform(&perm::SERVICE_UPDATE)?;
-    let (service_id, endpoint_id) = ids?;
+    let (ServiceId(service_id), endpoint_id) = ids?;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::find_endpoint(c, service_id, endpoint_id)
             .await?

@@ -34,6 +34,7 @@ use crate::{
         audit::AuditAction,
         error::{AppError, Input},
         form::{self, FormSchema},
+        id::{ServiceId, TenantId},
         paging::{Page, Paging},
         service::{
             command::{AssignService, RegisterService, Registration, SaveEndpoint, UpdateService},
@@ -249,10 +250,10 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
-    let id = id?;
+    let id = id?.0;
     scoped(&state.db, Scope::platform(), async |c| detail(c, id).await).await
 }
 
@@ -261,12 +262,12 @@ pub async fn get(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
     command: Input<UpdateService>,
     client: &ClientInfo,
 ) -> Result<ServiceDetail, AppError> {
     actor.require_platform(&perm::SERVICE_UPDATE)?;
-    let (id, command) = (id?, command?);
+    let (id, command) = (id?.0, command?);
     let key = command.api_key()?;
     let webhook_secret = command.webhook_secret()?;
     // Read, merged and written under the row's lock: two concurrent updates of different
@@ -308,11 +309,11 @@ pub async fn update(
 pub async fn delete(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
     actor.require_platform(&perm::SERVICE_DELETE)?;
-    let id = id?;
+    let id = id?.0;
     scoped(&state.db, Scope::platform(), async |c| {
         let row = db::find_for_update(c, id).await?.ok_or(AppError::NotFound)?;
         let assigned = db::assignments(c, Some(id), None).await?.len();

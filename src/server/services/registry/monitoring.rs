@@ -10,10 +10,10 @@ const DELIVERIES_SHOWN: i64 = 50;
 pub async fn calls(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
 ) -> Result<Vec<crate::domain::service::view::CallView>, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
-    let id = id?;
+    let id = id?.0;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;
         let rows = crate::server::db::gateway::recent_calls(c, id, CALLS_SHOWN).await?;
@@ -42,10 +42,10 @@ pub async fn calls(
 pub async fn deliveries(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
 ) -> Result<Vec<crate::domain::service::view::DeliveryView>, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
-    let id = id?;
+    let id = id?.0;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;
         let rows = crate::server::db::gateway::recent_deliveries(c, id, DELIVERIES_SHOWN).await?;
@@ -68,10 +68,10 @@ const CHECKS_SHOWN: i64 = 50;
 pub async fn health(
     state: &AppState,
     actor: &Actor,
-    id: Input<Uuid>,
+    id: Input<ServiceId>,
 ) -> Result<HealthReport, AppError> {
     actor.require_platform(&perm::SERVICE_READ)?;
-    let id = id?;
+    let id = id?.0;
     scoped(&state.db, Scope::platform(), async |c| {
         db::find(c, id).await?.ok_or(AppError::NotFound)?;
         Ok(HealthReport {
