@@ -74,3 +74,56 @@ pub struct SwitchedUser {
     pub permissions: Vec<String>,
     pub accessible_services: Vec<AccessibleService>,
 }
+
+/// `PATCH /api/v1/account`: the caller's own name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Rename {
+    pub name: String,
+}
+
+/// `POST /api/v1/account/password`: the caller's new password, with the current one. Every
+/// other session of the account ends.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/account/email`: asks to move the account to a new address (checked with
+/// the current password); it changes when the link mailed there is opened.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ChangeEmail {
+    pub new_email: String,
+    pub current_password: String,
+}
+
+/// `POST /api/v1/auth/password-reset`: mails a reset link to the address, if it has an
+/// account (the answer is the same either way).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct RequestReset {
+    pub email: String,
+}
+
+/// `POST /api/v1/auth/link` (what a mailed link opens) and `POST /api/v1/auth/email/confirm`
+/// (opens an address-change link).
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct OpenLink {
+    /// The token from the link; the link is the credential.
+    pub token: String,
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`: the password chosen from an invitation or
+/// reset link, and which of the account's pending invitations to accept with it.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SetPassword {
+    pub token: String,
+    pub new_password: String,
+    /// Invitations to accept (their ids, from `POST /auth/link`).
+    pub accept_invitations: Vec<Uuid>,
+}

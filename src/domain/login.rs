@@ -1,5 +1,7 @@
 //! Login input: normalisation and shape checks shared by the login page and the server.
 
+use serde::Deserialize;
+
 use crate::domain::error::AppError;
 
 pub const MAX_EMAIL_LEN: usize = 255;
@@ -81,6 +83,33 @@ impl LoginInput {
             tenant_slug,
         })
     }
+}
+
+/// `POST /api/v1/auth/login`: signs in with an email and password, into the home tenant or
+/// the one `tenantSlug` names (a domain the account has access to).
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    /// Never logged, never answered.
+    pub password: String,
+    pub tenant_slug: Option<String>,
+}
+
+/// `POST /api/v1/auth/refresh`: a new token pair for a refresh token (which is then spent).
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Refresh {
+    pub refresh_token: String,
+}
+
+/// `POST /api/v1/auth/switch-tenant`: continues the session in another tenant the account
+/// has access to, with new tokens.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SwitchTenant {
+    /// The tenant's id.
+    pub tenant_id: String,
 }
 
 #[cfg(test)]

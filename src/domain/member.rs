@@ -65,3 +65,11 @@ pub struct EditMember {
     /// `ACTIVE` or `SUSPENDED`.
     pub access_status: Option<String>,
 }
+
+/// `PATCH /api/v1/core/users/{id}`: an account's status on the whole platform (super admins).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct SetAccountStatus {
+    /// `ACTIVE` or `SUSPENDED`.
+    pub status: String,
+}

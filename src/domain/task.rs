@@ -145,6 +145,14 @@ pub struct UpdateTask {
     pub custom_fields: Option<Map<String, Value>>,
 }
 
+/// `POST /api/v1/tasks/{id}/comments`: a comment on a task.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddComment {
+    /// Plain text.
+    pub body: String,
+}
+
 /// What a create or an update says, checked; `None`: not given (an update keeps the value).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskInput {

@@ -1,8 +1,9 @@
 //! `/api/v1/account`: the caller's own profile and password.
 
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::domain::account::{ChangePassword, Rename};
 use crate::server::{
     auth::actor::{Actor, ClientInfo},
     http::error::{ApiJson, ApiResult, Envelope, PathId},
@@ -10,12 +11,6 @@ use crate::server::{
     services::account,
     state::AppState,
 };
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct ProfileBody {
-    name: String,
-}
 
 #[derive(Serialize)]
 pub struct Updated {
@@ -26,19 +21,12 @@ pub async fn update_profile(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<ProfileBody>,
+    ApiJson(body): ApiJson<Rename>,
 ) -> ApiResult<Updated> {
     // Only authentication precedes these: anyone signed in may act on their own account.
     let body = body?;
     account::rename(&state, &actor, &body.name, &client).await?;
     Ok(Envelope(Updated { updated: true }))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct PasswordBody {
-    current_password: String,
-    new_password: String,
 }
 
 #[derive(Serialize)]
@@ -51,7 +39,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<PasswordBody>,
+    ApiJson(body): ApiJson<ChangePassword>,
 ) -> ApiResult<PasswordChanged> {
     // Only authentication precedes these: anyone signed in may act on their own account.
     let body = body?;

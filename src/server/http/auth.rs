@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
+use crate::domain::login::{Refresh, SignIn, SwitchTenant};
 use crate::{
     domain::{
         account::{AccessibleService, SwitchedUser, TenantAccess, TenantRef, UserView},
@@ -22,15 +23,6 @@ use crate::{
     },
 };
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[derive(Default)]
-pub struct LoginRequest {
-    email: String,
-    password: String,
-    tenant_slug: Option<String>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResponse {
@@ -43,7 +35,7 @@ pub struct LoginResponse {
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
-    ApiJson(body): ApiJson<LoginRequest>,
+    ApiJson(body): ApiJson<SignIn>,
 ) -> ApiResult<LoginResponse> {
     // No permission to check: the credentials are the input.
     let body = body?;
@@ -57,12 +49,6 @@ pub async fn login(
     }))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RefreshRequest {
-    refresh_token: String,
-}
-
 #[derive(Serialize)]
 pub struct RefreshResponse {
     tokens: TokenPair,
@@ -71,7 +57,7 @@ pub struct RefreshResponse {
 pub async fn refresh(
     State(state): State<AppState>,
     client: ClientInfo,
-    ApiJson(body): ApiJson<RefreshRequest>,
+    ApiJson(body): ApiJson<Refresh>,
 ) -> ApiResult<RefreshResponse> {
     // No permission to check: the refresh token is the input.
     let body = body?;
@@ -101,12 +87,6 @@ pub async fn me(State(state): State<AppState>, actor: Actor) -> Result<Response,
     Ok(Envelope(&*view).into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SwitchTenantRequest {
-    tenant_id: String,
-}
-
 #[derive(Serialize)]
 pub struct SwitchTenantResponse {
     user: SwitchedUser,
@@ -117,7 +97,7 @@ pub async fn switch_tenant(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<SwitchTenantRequest>,
+    ApiJson(body): ApiJson<SwitchTenant>,
 ) -> ApiResult<SwitchTenantResponse> {
     // Any signed-in user may ask; the service answers 404 for a tenant they do not reach.
     let body = body?;

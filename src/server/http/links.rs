@@ -2,9 +2,9 @@
 //! `/api/v1/account/email`: one-time links by e-mail (invitations, resets, address changes).
 
 use axum::{extract::State, http::StatusCode};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use serde::Serialize;
 
+use crate::domain::account::{ChangeEmail, OpenLink, RequestReset, SetPassword};
 use crate::{
     domain::{error::AppError, invitation::LinkView},
     server::{
@@ -16,12 +16,6 @@ use crate::{
     },
 };
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct ResetRequest {
-    email: String,
-}
-
 #[derive(Serialize)]
 pub struct Requested {
     requested: bool,
@@ -31,7 +25,7 @@ pub struct Requested {
 pub async fn request_reset(
     State(state): State<AppState>,
     client: ClientInfo,
-    ApiJson(body): ApiJson<ResetRequest>,
+    ApiJson(body): ApiJson<RequestReset>,
 ) -> Result<(StatusCode, Envelope<Requested>), AppError> {
     // Anyone may ask: only the address's owner can use what it sends.
     let body = body?;
@@ -42,32 +36,17 @@ pub async fn request_reset(
     ))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct TokenBody {
-    token: String,
-}
-
 /// `POST /auth/link`: what a link opens (its purpose, address and pending invitations),
 /// without using it.
 pub async fn inspect(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<TokenBody>,
+    ApiJson(body): ApiJson<OpenLink>,
 ) -> ApiResult<LinkView> {
     // The link is the credential.
     let body = body?;
     Ok(Envelope(
         account_links::inspect(&state, &Secret::new(body.token)).await?,
     ))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct ConfirmReset {
-    token: String,
-    new_password: String,
-    /// Invitations to accept with the first password (from `POST /auth/link`).
-    accept_invitations: Vec<Uuid>,
 }
 
 #[derive(Serialize)]
@@ -82,7 +61,7 @@ pub struct PasswordSet {
 pub async fn confirm_reset(
     State(state): State<AppState>,
     client: ClientInfo,
-    ApiJson(body): ApiJson<ConfirmReset>,
+    ApiJson(body): ApiJson<SetPassword>,
 ) -> ApiResult<PasswordSet> {
     // The link is the credential: checked by the service before the new password.
     let body = body?;
@@ -110,7 +89,7 @@ pub struct EmailChanged {
 pub async fn confirm_email(
     State(state): State<AppState>,
     client: ClientInfo,
-    ApiJson(body): ApiJson<TokenBody>,
+    ApiJson(body): ApiJson<OpenLink>,
 ) -> ApiResult<EmailChanged> {
     let body = body?;
     let email =
@@ -118,19 +97,12 @@ pub async fn confirm_email(
     Ok(Envelope(EmailChanged { email }))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct EmailChange {
-    new_email: String,
-    current_password: String,
-}
-
 /// `POST /account/email`: 202; the address changes when the link sent to it is opened.
 pub async fn request_email_change(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
-    ApiJson(body): ApiJson<EmailChange>,
+    ApiJson(body): ApiJson<ChangeEmail>,
 ) -> Result<(StatusCode, Envelope<Requested>), AppError> {
     // Only authentication precedes these: anyone signed in may act on their own account.
     let body = body?;

@@ -2,14 +2,13 @@
 //! comments.
 
 use axum::{extract::State, http::StatusCode};
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
     domain::{
         error::AppError,
         paging::Page,
-        task::{Comment, CreateTask, Task, TaskQuery, UpdateTask},
+        task::{AddComment, Comment, CreateTask, Task, TaskQuery, UpdateTask},
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -75,18 +74,12 @@ pub async fn comments(
     Ok(Envelope(tasks::comments(&state, &actor, id).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommentBody {
-    body: String,
-}
-
 pub async fn comment(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<CommentBody>,
+    ApiJson(body): ApiJson<AddComment>,
 ) -> Result<(StatusCode, Envelope<Comment>), AppError> {
     let text = body.map(|b| b.body);
     let comment = tasks::comment(&state, &actor, id, text, &client).await?;

@@ -7,7 +7,7 @@ use crate::{
     domain::{
         error::AppError,
         invitation::Invitation,
-        member::{Account, EditMember, Invite, Member},
+        member::{Account, EditMember, Invite, Member, SetAccountStatus},
         paging::Page,
     },
     server::{
@@ -111,19 +111,13 @@ pub async fn remove(
     Ok(Envelope(serde_json::json!({ "removed": true })))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct AccountStatusBody {
-    status: String,
-}
-
 /// `PATCH /api/v1/core/users/{id}`: an account's status on the whole platform.
 pub async fn set_account_status(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<AccountStatusBody>,
+    ApiJson(body): ApiJson<SetAccountStatus>,
 ) -> ApiResult<Account> {
     Ok(Envelope(
         members::set_account_status(&state, &actor, id, body.map(|b| b.status), &client).await?,
