@@ -101,8 +101,8 @@ pub struct ChangeEmail {
 }
 
 /// `POST /api/v1/auth/password-reset`: mails a reset link to the address, if it has an
-/// account (the answer is the same either way).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// account (the answer is the same either way). No `Debug`: an address is personal data.
+#[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RequestReset {
     pub email: String,

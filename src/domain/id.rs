@@ -1,6 +1,7 @@
 //! Ids that cannot be swapped: a user's id is not a tenant's, though both are UUIDs. Where a
 //! function takes two of them (`Scope::member(user, tenant)`), passing them the wrong way
-//! round does not compile.
+//! round does not compile. A bare `Uuid` becomes one where it is read and its meaning is
+//! known (a route parameter, `PathId<ServiceId>`; a row's column).
 
 use std::fmt;
 
