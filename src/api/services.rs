@@ -390,12 +390,9 @@ pub async fn service_health(
 pub async fn import_openapi(
     document: String,
 ) -> Result<crate::domain::service::openapi::Preview, AppError> {
-    use crate::{
-        api::context,
-        server::services::openapi::{self, ImportBody},
-    };
+    use crate::{api::context, domain::service::openapi::ImportOpenApi, server::services::openapi};
     context::as_actor(async |state, actor| {
-        openapi::preview(state, actor, Ok(ImportBody { document })).await
+        openapi::preview(state, actor, Ok(ImportOpenApi { document })).await
     })
     .await
 }

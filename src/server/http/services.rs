@@ -44,7 +44,7 @@ pub async fn register(
 pub async fn import(
     State(state): State<AppState>,
     actor: Actor,
-    ApiJson(body): ApiJson<crate::server::services::openapi::ImportBody>,
+    ApiJson(body): ApiJson<crate::domain::service::openapi::ImportOpenApi>,
 ) -> ApiResult<crate::domain::service::openapi::Preview> {
     Ok(Envelope(
         crate::server::services::openapi::preview(&state, &actor, body).await?,

@@ -3,7 +3,6 @@
 //! registration (`domain::service::openapi`), and checked the way `register` checks one,
 //! without storing anything. The person importing edits the draft and registers it.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::permission::perm;
@@ -13,7 +12,7 @@ use crate::{
         error::{AppError, Input},
         service::{
             command::RegisterService,
-            openapi::{draft, Preview, Problem},
+            openapi::{draft, ImportOpenApi, Preview, Problem},
         },
     },
     server::{auth::actor::Actor, services::registry, state::AppState},
@@ -22,16 +21,11 @@ use crate::{
 /// The largest document read.
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
-pub struct ImportBody {
-    pub document: String,
-}
-
 /// Drafts a registration from `document` (platform `service:register`).
 pub async fn preview(
     state: &AppState,
     actor: &Actor,
-    body: Input<ImportBody>,
+    body: Input<ImportOpenApi>,
 ) -> Result<Preview, AppError> {
     actor.require_platform(&perm::SERVICE_REGISTER)?;
     let body = body?;

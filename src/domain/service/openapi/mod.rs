@@ -18,6 +18,15 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::error::AppError;
 
+/// `POST /api/v1/core/services/import`: an OpenAPI document to draft a registration from;
+/// nothing is stored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportOpenApi {
+    /// The document as JSON or YAML text, at most 1 MB.
+    pub document: String,
+}
+
 /// Operations carried over, at most (the registry's own limit on endpoints).
 pub const MAX_OPERATIONS: usize = 100;
 /// Menu items in the default menu, at most.
