@@ -25,10 +25,12 @@ test:
 setup:
 	scripts/setup.sh --e2e
 
-## lint: formatting, Clippy on both targets, and the generated Diesel schema against the migrations
+## lint: formatting, Clippy on both targets, the generated Diesel schema against the
+## migrations, and the deployment files with nginx -t and systemd-analyze verify
 lint:
 	cargo fmt --check
 	scripts/schema.sh
+	scripts/check-deploy.sh
 	cargo clippy $(SERVER_FEATURES) --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs and starts everything Inti's build, server and tests need, skipping what is
-# already in place. Usage: scripts/setup.sh [--e2e]   (--e2e also installs Chromium + Playwright)
+# already in place. Usage: scripts/setup.sh [--e2e | --build]
+#   --e2e    also Chromium, Playwright, nginx and the test SMTP server (what `make test` needs)
+#   --build  only what `make release` needs, no services (deploy/Dockerfile's build stage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.7
 PG_HOST=127.0.0.1 PG_PORT=5432 REDIS_PORT=6379
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-WITH_E2E=0
+WITH_E2E=0 BUILD_ONLY=0
 [[ "${1:-}" == "--e2e" ]] && WITH_E2E=1
+[[ "${1:-}" == "--build" ]] && BUILD_ONLY=1
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -37,11 +40,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
 fi
 
 # The Diesel schema is generated from the migrations, and CI checks it (scripts/schema.sh).
+if [[ $BUILD_ONLY -eq 0 ]]; then
 DIESEL_CLI_VERSION=$(awk '/^name = "diesel"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock | cut -d. -f1,2)
 if ! diesel --version 2>/dev/null | grep -q "Version: $DIESEL_CLI_VERSION\."; then
   say "installing diesel_cli $DIESEL_CLI_VERSION (PostgreSQL only; about 3 minutes)"
   command -v pg_config >/dev/null || apt_install libpq-dev
   cargo install diesel_cli --version "~$DIESEL_CLI_VERSION" --no-default-features --features postgres --locked
+fi
 fi
 
 # The split build's manifest and chunk loader are rewritten by a Python script
@@ -58,7 +63,15 @@ if [[ ! -x node_modules/.bin/tailwindcss || ! -x node_modules/.bin/wasm-opt ]]; 
   say "installing npm build tools (tailwindcss, binaryen)"
   npm ci --no-audit --no-fund
 fi
+if [[ $BUILD_ONLY -eq 1 ]]; then
+  say "build tools are ready"
+  exit 0
+fi
 if [[ $WITH_E2E -eq 1 ]]; then
+  # The deployment files are checked with the real tools (scripts/check-deploy.sh).
+  command -v nginx >/dev/null || { say "installing nginx (to check deploy/nginx)"; apt_install nginx; }
+  python3 -c 'import yaml' 2>/dev/null || { say "installing PyYAML"; python3 -m pip install --quiet pyyaml 2>/dev/null || apt_install python3-yaml; }
+  command -v openssl >/dev/null || apt_install openssl
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     say "installing Playwright (test runner only; the browser is Debian's Chromium)"
     (cd end2end && npm ci --no-audit --no-fund)

@@ -58,3 +58,43 @@ async fn ensure_database_creates_a_missing_database() {
         .await
         .unwrap();
 }
+
+/// A node refuses a database migrated by a newer release, and one still missing this
+/// release's migrations, each with one line saying what to do; an exact match starts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_starts_only_on_its_own_schema() {
+    let test_db = TestDb::migrated().await;
+    let settings = || common::settings_for(&test_db);
+    assert!(inti::server::startup::connect(settings()).await.is_ok());
+
+    let mut conn = test_db.conn().await;
+    diesel::sql_query("INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000001')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let refused = match inti::server::startup::connect(settings()).await {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a node started on a database migrated by a newer release"),
+    };
+    assert!(
+        refused.contains("newer release") && refused.contains("29991231000001"),
+        "{refused}"
+    );
+    assert!(!refused.contains('\n'), "{refused}");
+
+    let newest = db::release_migrations().pop().unwrap();
+    diesel::sql_query(format!(
+        "DELETE FROM __diesel_schema_migrations WHERE version IN ('29991231000001', '{newest}')"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let refused = match inti::server::startup::connect(settings()).await {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a node started on a database missing a migration"),
+    };
+    assert!(
+        refused.contains("lacks 1 migration") && refused.contains("inti migrate"),
+        "{refused}"
+    );
+}

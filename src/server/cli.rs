@@ -1,7 +1,7 @@
 //! The `inti` command: `serve` (default), `migrate`, `seed-demo`, `seed-load`,
 //! `create-superadmin`, `rotate-secrets`.
 
-use std::{io::BufRead, net::SocketAddr, path::PathBuf};
+use std::{future::IntoFuture, io::BufRead, net::SocketAddr, path::PathBuf, sync::Arc};
 
 use clap::{Parser, Subcommand};
 
@@ -188,6 +188,18 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartupError::Other(format!("cannot listen on {addr}: {e}")))?;
+    if let Some(metrics_addr) = state.settings.observability.metrics_addr {
+        crate::server::metrics::install();
+        let metrics_listener = crate::server::metrics::bind(metrics_addr)
+            .await
+            .map_err(StartupError::Other)?;
+        let bound = metrics_listener.local_addr().unwrap_or(metrics_addr);
+        tokio::spawn(crate::server::metrics::serve(
+            state.clone(),
+            metrics_listener,
+        ));
+        println!("Metrics at http://{bound}/metrics");
+    }
     println!("Inti is running at http://{addr}");
     if mode == Mode::Dev {
         println!("Demo logins (password: DEMO_PASSWORD, default in dev: see README):");
@@ -195,12 +207,49 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
             println!("  {email:<24} {role:<13} in {tenant}");
         }
     }
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| StartupError::Other(format!("server error: {e}")))
+    let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    // SIGTERM: readiness turns 503 while the node keeps serving for `drain`; then it stops
+    // accepting, lets requests in flight finish for up to `grace`, and ends its background
+    // jobs between rounds.
+    let shutdown = state.settings.shutdown.clone();
+    let stopped_accepting = Arc::new(tokio::sync::Notify::new());
+    let draining = {
+        let (state, stopped_accepting, drain) =
+            (state.clone(), stopped_accepting.clone(), shutdown.drain);
+        async move {
+            shutdown_signal().await;
+            state.lifecycle.drain();
+            tracing::info!(drain_secs = drain.as_secs(), "stopping: draining");
+            tokio::time::sleep(drain).await;
+            tracing::info!("stopping: no new connections; finishing requests in flight");
+            stopped_accepting.notify_one();
+        }
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(draining);
+    tokio::select! {
+        served = server.into_future() => {
+            served.map_err(|e| StartupError::Other(format!("server error: {e}")))?;
+        }
+        _ = async {
+            stopped_accepting.notified().await;
+            tokio::time::sleep(shutdown.grace).await;
+        } => {
+            tracing::warn!(grace_secs = shutdown.grace.as_secs(), "stopping: requests still in flight after the grace period are cut");
+        }
+    }
+    let abandoned = state.lifecycle.finish_jobs(JOBS_BOUND).await;
+    if abandoned > 0 {
+        tracing::warn!(
+            abandoned,
+            "stopping: background jobs still running were abandoned"
+        );
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
+
+/// How long background jobs may take to end their current round at shutdown.
+const JOBS_BOUND: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn superadmin_password() -> Result<Secret, StartupError> {
     if let Ok(p) = std::env::var("INTI_SUPERADMIN_PASSWORD") {

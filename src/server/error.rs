@@ -148,6 +148,7 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
 
 impl From<deadpool_redis::PoolError> for AppError {
     fn from(e: deadpool_redis::PoolError) -> Self {
+        crate::server::metrics::redis_error();
         tracing::error!(error = %e, "no redis connection available");
         AppError::Unavailable
     }

@@ -127,7 +127,8 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         + Duration::from_secs(u64::try_from(LEASE_SECS).unwrap_or(0))
         - 2 * SMTP_TIMEOUT;
     for message in claimed {
-        if tokio::time::Instant::now() >= deadline {
+        // A stopping node leaves the rest to the others (or to its next start).
+        if tokio::time::Instant::now() >= deadline || state.lifecycle.stop_requested() {
             break;
         }
         let outcome = send(&transport, &from, &message).await;
@@ -136,6 +137,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
                 Ok(()) => {
                     let keep = matches!(transport, Transport::DevMailbox);
                     mail::mark_sent(c, message.id, claim, keep).await?;
+                    crate::server::metrics::mail_delivery("sent");
                 }
                 Err(e) => {
                     tracing::warn!(mail_id = message.id, attempts = message.attempts, error = %e, "mail not sent");
@@ -145,6 +147,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
                                 .unwrap_or_default()
                     });
                     mail::mark_failed(c, message.id, claim, e, retry).await?;
+                    crate::server::metrics::mail_delivery(if retry.is_some() { "retry" } else { "failed" });
                 }
             }
             Ok(())
@@ -189,14 +192,16 @@ pub const KEEP_DAYS: i32 = 30;
 
 /// Runs `deliver_due` every `mail.poll_secs` on this node, and `purge` hourly.
 pub fn start(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
+    let job = state.clone();
+    state.lifecycle.spawn(async move {
+        let state = job;
         let mut tick = tokio::time::interval(state.settings.mail.poll_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_purge: Option<tokio::time::Instant> = None;
-        loop {
-            tick.tick().await;
-            if let Err(e) = deliver_due(&state).await {
+        while state.lifecycle.tick(&mut tick).await {
+            let round = deliver_due(&state).await;
+            crate::server::metrics::job_round("mail_outbox", round.is_ok());
+            if let Err(e) = round {
                 tracing::warn!(error = %e, "mail outbox round failed");
             }
             if last_purge.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {

@@ -50,9 +50,10 @@ pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
     db::ping(&db)
         .await
         .map_err(|reason| DbSetupError::Connect {
-            host: db_host,
+            host: db_host.clone(),
             reason: reason.lines().next().unwrap_or_default().to_string(),
         })?;
+    db::check_schema(&db, db_host).await?;
     let redis = redis_pool(&settings)?;
     ping_redis(&redis)
         .await

@@ -11,6 +11,7 @@ use crate::server::{
     db::DbPool,
     gateway::Gateway,
     keyring::Keyring,
+    lifecycle::Lifecycle,
 };
 
 /// Cloned into every request (extractors, middleware): one reference count, not one per
@@ -29,6 +30,8 @@ pub struct Shared {
     pub keyring: Arc<Keyring>,
     /// Outbound calls to external services, and their log.
     pub gateway: Arc<Gateway>,
+    /// Draining after SIGTERM, and the background jobs that end before the process does.
+    pub lifecycle: Arc<Lifecycle>,
 }
 
 impl std::ops::Deref for AppState {
@@ -55,6 +58,7 @@ impl AppState {
             access: Arc::default(),
             keyring,
             gateway,
+            lifecycle: Arc::default(),
         }))
     }
 
@@ -69,6 +73,7 @@ impl AppState {
             access: Arc::default(),
             keyring: self.keyring.clone(),
             gateway: self.gateway.clone(),
+            lifecycle: self.lifecycle.clone(),
         }))
     }
 

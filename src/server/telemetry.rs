@@ -10,7 +10,13 @@ pub fn init(mode: Mode) {
     let builder = fmt().with_env_filter(filter).with_target(false);
     // try_init: tests and repeated calls must not panic.
     let _ = match mode {
-        Mode::Production => builder.json().flatten_event(true).try_init(),
+        // Each line carries the request's span (request id, route, tenant, user).
+        Mode::Production => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
         Mode::Dev => builder.compact().try_init(),
     };
 }

@@ -244,6 +244,12 @@ impl TestApp {
         app
     }
 
+    /// A node on a database that already holds Inti's data (restored from a backup, ...).
+    pub async fn on(db: TestDb) -> Self {
+        let settings = settings_for(&db);
+        Self::node(Arc::new(db), settings).await
+    }
+
     /// A second server on the same database and Redis, as another node behind a balancer.
     pub async fn another_node(&self) -> Self {
         Self::node(self.db.clone(), (*self.state.settings).clone()).await

@@ -113,6 +113,8 @@ pub struct AccessCache {
     generation: AtomicU64,
     /// One copy of each computed menu (by its shared key), however many sessions hold it.
     menus: Mutex<HashMap<String, std::sync::Weak<UserMenu>>>,
+    /// When the listener last heard its own heartbeat back (for metrics).
+    last_heartbeat: Mutex<Option<std::time::Instant>>,
 }
 
 #[derive(Default)]
@@ -132,6 +134,7 @@ impl Default for AccessCache {
             reconnect: tokio::sync::Notify::new(),
             generation: AtomicU64::new(0),
             menus: Mutex::new(HashMap::new()),
+            last_heartbeat: Mutex::new(None),
         }
     }
 }
@@ -139,18 +142,47 @@ impl Default for AccessCache {
 impl AccessCache {
     /// The cached actor of a live session, if its session and grants have not ended.
     pub fn actor(&self, session: Uuid) -> Option<Actor> {
-        self.with_entry(session, |e| e.actor.clone())
+        counted("actor", self.with_entry(session, |e| e.actor.clone()))
     }
 
     /// The cached signed-in view of a session whose actor is cached.
     pub fn view(&self, session: Uuid) -> Option<Arc<SessionView>> {
-        self.with_entry(session, |e| e.view.clone()).flatten()
+        counted(
+            "view",
+            self.with_entry(session, |e| e.view.clone()).flatten(),
+        )
     }
 
     /// The cached menu of a session whose actor is cached. Every change a menu is computed
     /// from (the registry, layouts, roles, grants) drops it with the actor.
     pub fn menu(&self, session: Uuid) -> Option<Arc<UserMenu>> {
-        self.with_entry(session, |e| e.menu.clone()).flatten()
+        counted(
+            "menu",
+            self.with_entry(session, |e| e.menu.clone()).flatten(),
+        )
+    }
+
+    /// Whether the listener hears changes (nothing is cached otherwise).
+    pub fn is_live(&self) -> bool {
+        self.live.load(Ordering::Acquire)
+    }
+
+    /// Sessions held in memory.
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How long ago the listener last heard its own heartbeat back.
+    pub fn heartbeat_age(&self) -> Option<std::time::Duration> {
+        let last = *self
+            .last_heartbeat
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        last.map(|t| t.elapsed())
     }
 
     fn with_entry<R>(&self, session: Uuid, f: impl FnOnce(&Entry) -> R) -> Option<R> {
@@ -281,6 +313,12 @@ impl AccessCache {
                 .and_then(|id| id.parse::<Uuid>().ok())
         };
         let (user, role, tenant) = (id_after("user:"), id_after("role:"), id_after("tenant:"));
+        crate::server::metrics::cache_invalidation(match (user, role, tenant) {
+            (Some(_), ..) => "user",
+            (_, Some(_), _) => "role",
+            (.., Some(_)) => "tenant",
+            _ => "all",
+        });
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         self.epoch.fetch_add(1, Ordering::AcqRel);
         match (user, role, tenant) {
@@ -436,6 +474,8 @@ impl AccessCache {
                             return "heartbeat waiter dropped".into();
                         }
                         beat_heard = true;
+                        *self.last_heartbeat.lock().unwrap_or_else(|p| p.into_inner()) =
+                            Some(std::time::Instant::now());
                     }
                     _ = self.reconnect.notified() => return "a change was not heard back".into(),
                     _ = tokio::time::sleep_until(until) => {
@@ -448,6 +488,12 @@ impl AccessCache {
             }
         }
     }
+}
+
+/// Counts a lookup as a hit or a miss.
+fn counted<T>(kind: &'static str, found: Option<T>) -> Option<T> {
+    crate::server::metrics::cache_lookup(kind, found.is_some());
+    found
 }
 
 /// Forgets a marker's waiter when its wait ends, however it ends.

@@ -34,10 +34,7 @@ impl RedisSessionStore {
     }
 
     async fn conn(&self) -> Result<deadpool_redis::Connection> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| Error::Backend(e.to_string()))
+        self.pool.get().await.map_err(backend)
     }
 
     /// Writes the record; with `only_new`, refuses to overwrite (id collision on create).
@@ -52,10 +49,7 @@ impl RedisSessionStore {
             cmd.arg("NX");
         }
         let mut conn = self.conn().await?;
-        let reply: Option<String> = cmd
-            .query_async(&mut conn)
-            .await
-            .map_err(|e| Error::Backend(e.to_string()))?;
+        let reply: Option<String> = cmd.query_async(&mut conn).await.map_err(backend)?;
         Ok(reply.is_some())
     }
 }
@@ -79,7 +73,7 @@ impl SessionStore for RedisSessionStore {
             .arg(self.key(id))
             .query_async(&mut conn)
             .await
-            .map_err(|e| Error::Backend(e.to_string()))?;
+            .map_err(backend)?;
         bytes
             .map(|b| rmp_serde::from_slice(&b).map_err(|e| Error::Decode(e.to_string())))
             .transpose()
@@ -91,6 +85,12 @@ impl SessionStore for RedisSessionStore {
             .arg(self.key(id))
             .query_async::<()>(&mut conn)
             .await
-            .map_err(|e| Error::Backend(e.to_string()))
+            .map_err(backend)
     }
+}
+
+/// A Redis failure, counted for metrics.
+fn backend(e: impl std::fmt::Display) -> Error {
+    crate::server::metrics::redis_error();
+    Error::Backend(e.to_string())
 }

@@ -183,6 +183,7 @@ return {n, 0}
 const RUNNING_TTL_MS: u64 = 35_000;
 
 fn redis_error(e: redis::RedisError) -> AppError {
+    crate::server::metrics::redis_error();
     tracing::error!(error = %e, "brute-force throttle: redis failed");
     AppError::Unavailable
 }

@@ -47,12 +47,14 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`inti.trusted_proxies`,
     /// comma-separated addresses). Empty: the peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub shutdown: ShutdownSettings,
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub secrets: SecretsSettings,
     pub gateway: GatewaySettings,
     pub mail: MailSettings,
+    pub observability: ObservabilitySettings,
     pub leptos: LeptosOptions,
     /// `INTI_*` variables that name no key: ignored, and warned about at start-up.
     pub ignored_variables: Vec<String>,
@@ -152,6 +154,25 @@ pub struct AuthSettings {
     /// Demo password (`DEMO_PASSWORD`), read by `seed-demo`.
     pub demo_password: Option<Secret>,
     pub lockout: LockoutSettings,
+}
+
+/// Metrics and traces for operators.
+#[derive(Debug, Clone)]
+pub struct ObservabilitySettings {
+    /// Where Prometheus scrapes `/metrics` (`observability.metrics_addr`): off unless set in
+    /// production, `127.0.0.1:9464` in dev; an empty value turns it off.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+}
+
+/// What a node does on SIGTERM (see `server::lifecycle`).
+#[derive(Debug, Clone)]
+pub struct ShutdownSettings {
+    /// How long it keeps serving with readiness at 503, so that balancers move away first
+    /// (`inti.drain_secs`; 5 in production, 0 in dev).
+    pub drain: Duration,
+    /// How long requests in flight may still run once it stops accepting
+    /// (`inti.shutdown_grace_secs`, 30).
+    pub grace: Duration,
 }
 
 /// Brute-force protection (see `auth::throttle`): after the free failures, each failure locks
@@ -309,9 +330,29 @@ impl Settings {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mail = mail_settings(raw.mail, mode, &leptos)?;
+        let shutdown = ShutdownSettings {
+            drain: Duration::from_secs(raw.inti.drain_secs.unwrap_or(match mode {
+                Mode::Production => 5,
+                Mode::Dev => 0,
+            })),
+            grace: secs("inti.shutdown_grace_secs", raw.inti.shutdown_grace_secs, 30)?,
+        };
+        let metrics_addr = match raw.observability.metrics_addr.map(|t| t.0) {
+            None if mode == Mode::Dev => Some("127.0.0.1:9464".parse().expect("an address")),
+            None => None,
+            Some(s) if s.trim().is_empty() => None,
+            Some(s) => Some(s.trim().parse().map_err(|_| {
+                ConfigError(format!(
+                    "observability.metrics_addr: \"{s}\" is not an address with a port (127.0.0.1:9464)"
+                ))
+            })?),
+        };
+        let observability = ObservabilitySettings { metrics_addr };
         Ok(Self {
             mode,
             trusted_proxies,
+            shutdown,
+            observability,
             database,
             redis,
             auth,
@@ -693,6 +734,47 @@ mod tests {
         assert!(
             shared >= 4,
             "expected the build and runtime sections to share keys"
+        );
+    }
+
+    /// The deployment files (deploy/inti.toml with deploy/inti.env.example, its REQUIRED
+    /// blanks filled as the template says) configure a production node, and the template
+    /// names only variables Inti reads.
+    #[test]
+    fn the_deployment_files_configure_a_production_node() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let toml = std::fs::read_to_string(format!("{root}/deploy/inti.toml")).unwrap();
+        let template = std::fs::read_to_string(format!("{root}/deploy/inti.env.example")).unwrap();
+        // The secrets the template leaves blank, filled as its comments say; other blanks
+        // (optional lists) stay empty.
+        let filled = |name: &str| match name {
+            "INTI_AUTH_JWT_SECRET" => "s".repeat(MIN_SECRET_LEN + 16),
+            "INTI_SECRETS_KEYS" => "k1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=".into(),
+            "INTI_MAIL_SMTP_URL" => "smtp://mail.example:587?tls=required".into(),
+            _ => String::new(),
+        };
+        let vars: Vec<(String, String)> = template
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains('='))
+            .map(|l| {
+                let (name, value) = l.split_once('=').unwrap();
+                let value = if value.is_empty() {
+                    filled(name)
+                } else {
+                    value.into()
+                };
+                (name.to_string(), value)
+            })
+            .collect();
+        assert!(vars.iter().any(|(n, _)| n == "INTI_DATABASE_URL"));
+        let s = Settings::read("deploy/inti.toml", &toml, vars.into_iter()).unwrap();
+        assert_eq!(s.mode, Mode::Production);
+        assert!(s.auth.secure_cookies);
+        assert!(s.mail.smtp_url.is_some());
+        assert!(
+            s.ignored_variables.is_empty(),
+            "the template names variables Inti ignores: {:?}",
+            s.ignored_variables
         );
     }
 }

@@ -44,6 +44,7 @@ pub struct RawConfig {
     pub secrets: RawSecrets,
     pub gateway: RawGateway,
     pub mail: RawMail,
+    pub observability: RawObservability,
     /// `[package.metadata.leptos]`, read by Leptos itself.
     #[serde(rename = "package")]
     _package: Option<de::IgnoredAny>,
@@ -51,9 +52,17 @@ pub struct RawConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct RawObservability {
+    pub metrics_addr: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct RawInti {
     pub mode: Option<Text>,
     pub trusted_proxies: Option<Text>,
+    pub drain_secs: Option<u64>,
+    pub shutdown_grace_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

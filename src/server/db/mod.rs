@@ -41,6 +41,8 @@ pub enum DbSetupError {
     Connect { host: String, reason: String },
     #[error("migrating the database at {host} failed: {reason}")]
     Migrate { host: String, reason: String },
+    #[error("the database at {host} {reason}")]
+    Schema { host: String, reason: String },
 }
 
 pub fn build_pool(url: &str, size: usize, timeout: Duration) -> Result<DbPool, DbSetupError> {
@@ -133,6 +135,71 @@ pub async fn migrate(url: &str, timeout: Duration) -> Result<(), DbSetupError> {
     .map_err(|e| e.to_string())
     .and_then(|r| r)
     .map_err(|reason| DbSetupError::Migrate { host, reason })
+}
+
+/// The versions of this release's migrations, oldest first (`20261129000001`, ...).
+pub fn release_migrations() -> Vec<String> {
+    use diesel::migration::MigrationSource;
+    use diesel::pg::Pg;
+    let mut versions: Vec<String> = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .expect("the embedded migrations are readable")
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    versions.sort();
+    versions
+}
+
+/// Refuses a database whose migrations are not exactly this release's: one migrated by a
+/// newer release (this binary would write rows that release does not expect) or one still
+/// missing some (every query on a new column would fail).
+pub async fn check_schema(pool: &DbPool, host: String) -> Result<(), DbSetupError> {
+    #[derive(diesel::QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let err = |reason: String| DbSetupError::Schema {
+        host: host.clone(),
+        reason,
+    };
+    let mut conn = pool
+        .get()
+        .await
+        .map_err(|e| err(format!("cannot be read: {e}")))?;
+    let applied: Vec<String> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations ORDER BY version")
+            .load::<Applied>(&mut conn)
+            .await
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(_, info)
+                    if info.message().contains("does not exist") =>
+                {
+                    err("has no Inti schema yet: run `inti migrate`".into())
+                }
+                other => err(format!(
+                    "cannot be read: {}",
+                    first_line(&other.to_string())
+                )),
+            })?
+            .into_iter()
+            .map(|a| a.version)
+            .collect();
+    let known = release_migrations();
+    let newest_known = known.last().cloned().unwrap_or_default();
+    if let Some(newer) = applied.iter().rev().find(|v| !known.contains(v)) {
+        return Err(err(format!(
+            "was migrated by a newer release (migration {newer}; this release knows up to \
+             {newest_known}): run that release, or restore a backup taken with this one"
+        )));
+    }
+    let pending = known.iter().filter(|v| !applied.contains(v)).count();
+    if pending > 0 {
+        return Err(err(format!(
+            "lacks {pending} migration(s) of this release (up to {newest_known}): run `inti migrate`"
+        )));
+    }
+    Ok(())
 }
 
 /// Reverts every applied migration (used by the migration round-trip test).

@@ -72,15 +72,30 @@ impl CallLog {
             .unwrap_or_else(|p| p.into_inner())
             .take();
         if let Some(rx) = rx {
-            tokio::spawn(write(state.clone(), rx));
-            tokio::spawn(purge(state.clone()));
+            state.lifecycle.spawn(write(state.clone(), rx));
+            state.lifecycle.spawn(purge(state.clone()));
         }
     }
 }
 
+/// Writes queued calls in batches; when the node stops (after its requests ended), writes
+/// what is still queued and ends.
 async fn write(state: AppState, mut rx: mpsc::Receiver<NewCall>) {
     let mut batch = Vec::with_capacity(BATCH);
-    while rx.recv_many(&mut batch, BATCH).await > 0 {
+    let stopping = state.lifecycle.stopping();
+    tokio::pin!(stopping);
+    let mut closed = false;
+    loop {
+        tokio::select! {
+            biased;
+            n = rx.recv_many(&mut batch, BATCH) => if n == 0 { break },
+            _ = &mut stopping, if !closed => {
+                // What is queued is still received; nothing new is.
+                rx.close();
+                closed = true;
+                continue;
+            }
+        }
         for attempt in 1..=ATTEMPTS {
             let rows = &batch;
             match scoped(&state.db, Scope::platform(), async |c| {
@@ -101,8 +116,7 @@ async fn write(state: AppState, mut rx: mpsc::Receiver<NewCall>) {
 
 async fn purge(state: AppState) {
     let mut tick = tokio::time::interval(PURGE_EVERY);
-    loop {
-        tick.tick().await;
+    while state.lifecycle.tick(&mut tick).await {
         retention::purge(&state, Kept::Calls, state.settings.gateway.call_log_days).await;
     }
 }

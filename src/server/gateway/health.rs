@@ -60,15 +60,17 @@ pub enum Round {
 
 /// Starts the prober (the server does; CLI commands and tests call `round` themselves).
 pub fn start(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
+    let job = state.clone();
+    state.lifecycle.spawn(async move {
+        let state = job;
         let interval = state.settings.gateway.health_interval;
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut purged = Instant::now();
-        loop {
-            tick.tick().await;
-            if let Err(e) = round(&state, interval / 2).await {
+        while state.lifecycle.tick(&mut tick).await {
+            let probed = round(&state, interval / 2).await;
+            crate::server::metrics::job_round("health_checks", probed.is_ok());
+            if let Err(e) = probed {
                 tracing::warn!(error = %e, "health checks: a round failed");
             }
             if purged.elapsed() >= PURGE_EVERY {

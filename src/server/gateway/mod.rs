@@ -114,6 +114,7 @@ pub async fn call(state: &AppState, actor: &Actor, call: Call<'_>) -> Reply {
             Err(Refusal::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             Err(Refusal::Error(e)) => status_of(e),
         };
+        crate::server::metrics::gateway_call(&service.name, &route.name, status, started.elapsed());
         state.gateway.calls.record(NewCall {
             tenant_id: actor.tenant_id,
             user_id: Some(actor.user_id),

@@ -37,10 +37,19 @@ pub async fn purge(state: &AppState, kept: Kept, days: u32) {
             Ok(delete_before(c, kept, before).await?)
         })
         .await;
+        let job = match kept {
+            Kept::Calls => "purge_gateway_calls",
+            Kept::HealthChecks => "purge_health_checks",
+        };
         match deleted {
-            Ok(n) if n as i64 == BATCH => continue,
-            Ok(_) => break,
+            // A stopping node leaves the rest for the next purge.
+            Ok(n) if n as i64 == BATCH && !state.lifecycle.stop_requested() => continue,
+            Ok(_) => {
+                crate::server::metrics::job_round(job, true);
+                break;
+            }
             Err(e) => {
+                crate::server::metrics::job_round(job, false);
                 tracing::warn!(error = %e, ?kept, "old rows could not be deleted");
                 break;
             }

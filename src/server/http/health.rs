@@ -10,8 +10,13 @@ pub async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok" }))
 }
 
-/// 200 when PostgreSQL and Redis both answer, 503 otherwise.
+/// 200 when PostgreSQL and Redis both answer, 503 otherwise, and 503 as soon as the node
+/// drains after SIGTERM (while it still serves what it is sent).
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.lifecycle.is_draining() {
+        let body = json!({ "status": "draining" });
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(body));
+    }
     let (database, redis) = tokio::join!(db::ping(&state.db), ping_redis(&state.redis));
     let ok = database.is_ok() && redis.is_ok();
     let label = |r: &Result<(), String>| if r.is_ok() { "ok" } else { "unavailable" };
@@ -42,7 +47,12 @@ pub async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), String> {
             .map(|_| ())
             .map_err(|e| e.to_string())
     };
-    tokio::time::timeout(timeout, ping)
+    let pinged = tokio::time::timeout(timeout, ping)
         .await
-        .map_err(|_| "timed out".to_string())?
+        .map_err(|_| "timed out".to_string())
+        .and_then(|r| r);
+    if pinged.is_err() {
+        crate::server::metrics::redis_error();
+    }
+    pinged
 }

@@ -12,6 +12,7 @@ pub mod health;
 pub mod input;
 pub mod links;
 pub mod menus;
+pub mod request_span;
 pub mod resilience;
 pub mod roles;
 pub mod security;
@@ -33,6 +34,7 @@ use tower_http::{
     set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tracing::Span;
 
 use crate::{
     app::{shell, App},
@@ -160,6 +162,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let secure = state.settings.auth.secure_cookies;
     let production = state.settings.mode == crate::server::config::Mode::Production;
+    let metrics = state.settings.observability.metrics_addr.is_some();
     let sessions = SessionManagerLayer::new(RedisSessionStore::new(
         state.redis.clone(),
         &state.settings.redis.key_prefix,
@@ -232,6 +235,14 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Its events belong to the request's span, which `request_span::open` holds open.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|_: &axum::http::Request<_>| Span::current()),
+        )
+        .layer(middleware::from_fn(request_span::open))
+        // Outermost, so that a request's time includes every layer; only when scraped.
+        .layer(option_layer(metrics.then(|| {
+            middleware::from_fn(crate::server::metrics::track_requests)
+        })))
         .with_state(state)
 }

@@ -301,6 +301,7 @@ async fn count_request(state: &AppState, key: &str) -> Result<(u64, u64), AppErr
         .query_async(&mut conn)
         .await
         .map_err(|e| {
+            crate::server::metrics::redis_error();
             tracing::error!(error = %e, "password reset throttle: redis failed");
             AppError::Unavailable
         })?;
@@ -310,7 +311,10 @@ async fn count_request(state: &AppState, key: &str) -> Result<(u64, u64), AppErr
             .arg(RESET_WINDOW.as_millis() as u64)
             .query_async(&mut conn)
             .await
-            .map_err(|_| AppError::Unavailable)?;
+            .map_err(|_| {
+                crate::server::metrics::redis_error();
+                AppError::Unavailable
+            })?;
     }
     let left = u64::try_from(ttl).unwrap_or(RESET_WINDOW.as_millis() as u64);
     Ok((n, left.div_ceil(1000).max(1)))

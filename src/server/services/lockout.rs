@@ -53,7 +53,9 @@ pub async fn to_completion<T: Send + 'static>(
 ) -> Result<T, AppError> {
     use crate::server::auth::access_cache::{note_change, tracking_changes};
     // The spawned task does not inherit the request's change tracking: carry it back.
-    let (out, changed) = tokio::spawn(tracking_changes(check)).await?;
+    // Nor its span: the check's log lines still belong to the request.
+    let check = tracing::Instrument::in_current_span(tracking_changes(check));
+    let (out, changed) = tokio::spawn(check).await?;
     if changed {
         note_change();
     }
@@ -112,6 +114,7 @@ async fn audit_locks(state: &AppState, client: &ClientInfo, events: Vec<throttle
         let subject = auditable(e.subject_kind, &e.subject);
         let (action, outcome, details) = match e.started {
             Some((failures, wait)) => {
+                crate::server::metrics::lock_started(e.subject_kind);
                 tracing::warn!(
                     subject_type = e.subject_kind,
                     failures,

@@ -192,6 +192,7 @@ async fn shared_put(state: &AppState, key: &str, json: &str) {
     })
     .await;
     if !matches!(stored, Ok(Some(()))) {
+        crate::server::metrics::redis_error();
         tracing::debug!("the shared menu cache is unavailable; menus are computed");
     }
 }

@@ -239,6 +239,7 @@ async fn first_sight(
         .query_async(&mut conn)
         .await
         .map_err(|e| {
+            crate::server::metrics::redis_error();
             tracing::error!(error = %e, "webhooks: redis failed");
             AppError::Unavailable
         })?;

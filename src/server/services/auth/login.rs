@@ -72,7 +72,11 @@ pub async fn login(
     client: &ClientInfo,
 ) -> Result<LoggedIn, AppError> {
     let (state, client) = (state.clone(), client.clone());
-    lockout::to_completion(async move { checked_login(&state, input, kind, &client).await }).await
+    let result =
+        lockout::to_completion(async move { checked_login(&state, input, kind, &client).await })
+            .await;
+    crate::server::metrics::login(&result);
+    result
 }
 
 async fn checked_login(

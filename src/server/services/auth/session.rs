@@ -37,6 +37,12 @@ use crate::{
 /// stops working immediately. From memory when nothing changed since the last request
 /// (`AccessCache`), otherwise one round trip to the database.
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
+    let actor = cached_or_resolved(state, session_id).await?;
+    crate::server::http::request_span::identify(&actor);
+    Ok(actor)
+}
+
+async fn cached_or_resolved(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
     if let Some(actor) = state.access.actor(session_id) {
         return Ok(actor);
     }

@@ -236,6 +236,7 @@ async fn remember_answer(state: &AppState, old_hash: &[u8; 32], access_token: &s
             .map_err(|e| e.to_string())
     };
     if let Err(e) = stored.await {
+        crate::server::metrics::redis_error();
         tracing::warn!(error = %e, "could not remember a refresh answer for its grace period");
     }
 }

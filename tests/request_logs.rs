@@ -1,0 +1,81 @@
+//! Logs one can follow: every request has an id (sent back as `X-Request-Id`), and the log
+//! lines inside it carry that id, the matched route and the caller's tenant and user. A test
+//! binary of its own: the capturing subscriber holds for this thread only.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::{body::Body, http::Request};
+use common::TestApp;
+use serde_json::Value;
+
+#[derive(Clone, Default)]
+struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
+    let capture = LogCapture::default();
+    let writer = capture.clone();
+    // As production logs: JSON lines with the current span's fields.
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .json()
+        .flatten_event(true)
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::new().await;
+    let token = app.token("admin@taskmanager.com").await;
+    let tenant = app.id_of("tenants", "taskmanager").await.to_string();
+    let user = app
+        .id_of("users", "admin@taskmanager.com")
+        .await
+        .to_string();
+
+    let res = app.get("/api/v1/tasks", Some(&token)).await;
+    assert_eq!(res.status, 200);
+    let id = res.header("x-request-id").expect("an X-Request-Id answer");
+    assert_eq!(id.len(), 36, "{id}");
+
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|l: &Value| l["span"]["request_id"] == id.as_str())
+        .collect();
+    let done = lines
+        .iter()
+        .find(|l| l["message"] == "finished processing request")
+        .unwrap_or_else(|| panic!("no line of request {id} in:\n{text}"));
+    assert_eq!(done["span"]["route"], "/api/v1/tasks");
+    assert_eq!(done["span"]["method"], "GET");
+    assert_eq!(done["span"]["tenant_id"], tenant.as_str());
+    assert_eq!(done["span"]["user_id"], user.as_str());
+
+    // A proxy's plain id carries through; anything else is replaced.
+    let sent = |value: &str| {
+        Request::get("/healthz")
+            .header("x-request-id", value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let kept = app.request(sent("edge-7f3a.1")).await;
+    assert_eq!(kept.header("x-request-id").as_deref(), Some("edge-7f3a.1"));
+    let replaced = app.request(sent("x\" admin=true")).await;
+    let new_id = replaced.header("x-request-id").unwrap();
+    assert_ne!(new_id, "x\" admin=true");
+    assert_eq!(new_id.len(), 36);
+}
