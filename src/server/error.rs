@@ -52,6 +52,11 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
 
 impl From<DieselError> for AppError {
     fn from(e: DieselError) -> Self {
+        if lost_connection(&e) {
+            // PostgreSQL restarting or unreachable: the client may retry (503), nothing broke.
+            tracing::error!(error = %e, "database connection lost");
+            return AppError::Unavailable;
+        }
         match &e {
             DieselError::DatabaseError(kind, info) => match from_constraint(kind, info.as_ref()) {
                 Some(mapped) => {
@@ -68,6 +73,26 @@ impl From<DieselError> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+/// Whether the query failed because its connection went away (a server restart or
+/// shutdown: SQLSTATE class 57, a closed socket) rather than because of the query.
+fn lost_connection(e: &DieselError) -> bool {
+    match e {
+        DieselError::BrokenTransactionManager => true,
+        DieselError::DatabaseError(kind, info) => {
+            matches!(
+                kind,
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
+            ) || {
+                let message = info.message();
+                message.starts_with("terminating connection")
+                    || message.starts_with("the database system is")
+                    || message == "connection closed"
+            }
+        }
+        _ => false,
     }
 }
 
@@ -174,5 +199,22 @@ mod tests {
     fn columns_become_camel_case_fields() {
         assert_eq!(super::camel_case("home_tenant_id"), "homeTenantId");
         assert_eq!(super::camel_case("domain"), "domain");
+    }
+
+    #[test]
+    fn a_lost_connection_is_unavailable_not_internal() {
+        use super::*;
+        let error = |kind, message: &str| {
+            DieselError::DatabaseError(kind, Box::new(message.to_string()))
+        };
+        let restart = error(
+            DatabaseErrorKind::Unknown,
+            "terminating connection due to administrator command",
+        );
+        assert!(matches!(AppError::from(restart), AppError::Unavailable));
+        let closed = error(DatabaseErrorKind::ClosedConnection, "server closed the connection");
+        assert!(matches!(AppError::from(closed), AppError::Unavailable));
+        let bad = error(DatabaseErrorKind::Unknown, "division by zero");
+        assert!(matches!(AppError::from(bad), AppError::Internal));
     }
 }

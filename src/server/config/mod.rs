@@ -771,6 +771,7 @@ mod tests {
         assert_eq!(s.mode, Mode::Production);
         assert!(s.auth.secure_cookies);
         assert!(s.mail.smtp_url.is_some());
+        assert!(s.observability.metrics_addr.is_some());
         assert!(
             s.ignored_variables.is_empty(),
             "the template names variables Inti ignores: {:?}",

@@ -20,7 +20,15 @@ use serde::{de, Deserialize, Deserializer};
 use super::ConfigError;
 
 /// The sections besides `[inti]`.
-const SECTIONS: &[&str] = &["database", "redis", "auth", "secrets", "gateway", "mail"];
+const SECTIONS: &[&str] = &[
+    "database",
+    "redis",
+    "auth",
+    "secrets",
+    "gateway",
+    "mail",
+    "observability",
+];
 
 /// `INTI_*` variables that are not configuration keys: read by single commands, scripts and
 /// tests. Anything else that names no key is ignored with a warning.
@@ -320,6 +328,8 @@ mod tests {
             ("INTI_GATEWAY_ALLOWED_PRIVATE_HOSTS", "a:1,b:2"),
             ("INTI_REDIS_KEY_PREFIX", "0042"),
             ("INTI_DATABASE_POOL_SIZE", "9"),
+            ("INTI_OBSERVABILITY_METRICS_ADDR", "127.0.0.1:9999"),
+            ("INTI_DRAIN_SECS", "3"),
             ("INTI_CONFIG", "x.toml"),
             ("PATH", "/bin"),
         ]);
@@ -332,6 +342,8 @@ mod tests {
         assert_eq!(raw.redis.key_prefix.unwrap().0, "0042");
         // The environment wins over the file.
         assert_eq!(raw.database.pool_size, Some(9));
+        assert_eq!(raw.observability.metrics_addr.unwrap().0, "127.0.0.1:9999");
+        assert_eq!(raw.inti.drain_secs, Some(3));
         assert!(loaded.ignored_variables.is_empty());
     }
 
