@@ -204,15 +204,17 @@ mod tests {
     #[test]
     fn a_lost_connection_is_unavailable_not_internal() {
         use super::*;
-        let error = |kind, message: &str| {
-            DieselError::DatabaseError(kind, Box::new(message.to_string()))
-        };
+        let error =
+            |kind, message: &str| DieselError::DatabaseError(kind, Box::new(message.to_string()));
         let restart = error(
             DatabaseErrorKind::Unknown,
             "terminating connection due to administrator command",
         );
         assert!(matches!(AppError::from(restart), AppError::Unavailable));
-        let closed = error(DatabaseErrorKind::ClosedConnection, "server closed the connection");
+        let closed = error(
+            DatabaseErrorKind::ClosedConnection,
+            "server closed the connection",
+        );
         assert!(matches!(AppError::from(closed), AppError::Unavailable));
         let bad = error(DatabaseErrorKind::Unknown, "division by zero");
         assert!(matches!(AppError::from(bad), AppError::Internal));
