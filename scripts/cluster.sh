@@ -31,7 +31,7 @@ node_env() {
   # nginx connects from loopback: its X-Forwarded-For names the client.
   export INTI_TRUSTED_PROXIES=127.0.0.1
   export INTI_GATEWAY_HEALTH_INTERVAL_SECS=5
-  export INTI_DRAIN_SECS=2
+  export INTI_SHUTDOWN_DRAIN_SECS=2
   unset DEMO_PASSWORD
 }
 

@@ -97,4 +97,23 @@ async fn a_node_starts_only_on_its_own_schema() {
         refused.contains("lacks 1 migration") && refused.contains("inti migrate"),
         "{refused}"
     );
+
+    // A database from before the server could read its migrations says the same.
+    diesel::sql_query("REVOKE SELECT ON __diesel_schema_migrations FROM inti_app")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let refused = match inti::server::startup::connect(settings()).await {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a node started on a database it cannot check"),
+    };
+    assert!(
+        refused.contains("lacks migrations") && refused.contains("inti migrate"),
+        "{refused}"
+    );
+    // And `inti migrate` brings it to this release, the node then starts.
+    db::migrate(&test_db.url, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(inti::server::startup::connect(settings()).await.is_ok());
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use axum::{body::Body, http::Request};
+use axum::{body::Body, extract::ConnectInfo, http::Request};
 use common::TestApp;
 use serde_json::Value;
 
@@ -65,17 +65,28 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
     assert_eq!(done["span"]["tenant_id"], tenant.as_str());
     assert_eq!(done["span"]["user_id"], user.as_str());
 
-    // A proxy's plain id carries through; anything else is replaced.
-    let sent = |value: &str| {
-        Request::get("/healthz")
+    // A trusted proxy's plain id carries through; a client's own, or anything forged, is
+    // replaced.
+    let proxied =
+        TestApp::with_settings(|s| s.trusted_proxies = vec!["10.0.0.5".parse().unwrap()]).await;
+    let sent = |value: &str, peer: &str| {
+        let mut request = Request::get("/healthz")
             .header("x-request-id", value)
             .body(Body::empty())
-            .unwrap()
+            .unwrap();
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
     };
-    let kept = app.request(sent("edge-7f3a.1")).await;
+    let kept = proxied.request(sent("edge-7f3a.1", "10.0.0.5:40000")).await;
     assert_eq!(kept.header("x-request-id").as_deref(), Some("edge-7f3a.1"));
-    let replaced = app.request(sent("x\" admin=true")).await;
-    let new_id = replaced.header("x-request-id").unwrap();
-    assert_ne!(new_id, "x\" admin=true");
-    assert_eq!(new_id.len(), 36);
+    for (value, peer) in [
+        ("edge-7f3a.1", "203.0.113.9:40000"),
+        ("x\" admin=true", "10.0.0.5:40000"),
+    ] {
+        let replaced = proxied.request(sent(value, peer)).await;
+        let new_id = replaced.header("x-request-id").unwrap();
+        assert_ne!(new_id, value);
+        assert_eq!(new_id.len(), 36);
+    }
 }

@@ -38,7 +38,7 @@ fn start(db: &TestDb, port: u16) -> Child {
         .env("INTI_REDIS_KEY_PREFIX", format!("{}:", db.name))
         .env("DEMO_PASSWORD", common::DEMO_PASSWORD)
         .env("INTI_OBSERVABILITY_METRICS_ADDR", "127.0.0.1:0")
-        .env("INTI_DRAIN_SECS", "1")
+        .env("INTI_SHUTDOWN_DRAIN_SECS", "3")
         .env("INTI_SHUTDOWN_GRACE_SECS", "10")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
@@ -170,9 +170,9 @@ async fn sigterm_under_load_drains_finishes_and_loses_nothing() {
     signalled.store(true, Ordering::SeqCst);
     let terminated = Instant::now();
     unsafe { libc::kill(node.id() as i32, libc::SIGTERM) };
-    // Readiness turns 503 at once, while the node still answers.
+    // Readiness turns 503 at once (the drain lasts 3 s), while the node still answers.
     let mut draining = false;
-    while terminated.elapsed() < Duration::from_millis(900) {
+    while terminated.elapsed() < Duration::from_millis(2500) {
         if let Ok(r) = http.get(format!("{base}/readyz")).send().await {
             if r.status() == 503 {
                 draining = true;

@@ -179,6 +179,11 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
             }
         }
     }
+    // Before the jobs start, so that their first rounds are counted.
+    let metrics_listener = match state.settings.observability.metrics_addr {
+        Some(addr) => metrics_listener(addr, mode).await?,
+        None => None,
+    };
     crate::server::gateway::health::start(&state);
     crate::server::mail::start(&state);
     tokio::task::spawn_blocking(crate::server::auth::password::warm_up)
@@ -188,17 +193,14 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| StartupError::Other(format!("cannot listen on {addr}: {e}")))?;
-    if let Some(metrics_addr) = state.settings.observability.metrics_addr {
-        crate::server::metrics::install();
-        let metrics_listener = crate::server::metrics::bind(metrics_addr)
-            .await
-            .map_err(StartupError::Other)?;
-        let bound = metrics_listener.local_addr().unwrap_or(metrics_addr);
+    if let Some(metrics_listener) = metrics_listener {
+        if let Ok(bound) = metrics_listener.local_addr() {
+            println!("Metrics at http://{bound}/metrics");
+        }
         tokio::spawn(crate::server::metrics::serve(
             state.clone(),
             metrics_listener,
         ));
-        println!("Metrics at http://{bound}/metrics");
     }
     println!("Inti is running at http://{addr}");
     if mode == Mode::Dev {
@@ -234,7 +236,7 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
             stopped_accepting.notified().await;
             tokio::time::sleep(shutdown.grace).await;
         } => {
-            tracing::warn!(grace_secs = shutdown.grace.as_secs(), "stopping: requests still in flight after the grace period are cut");
+            tracing::warn!(grace_secs = shutdown.grace.as_secs(), "stopping: requests still in flight after the grace period end with the process");
         }
     }
     let abandoned = state.lifecycle.finish_jobs(JOBS_BOUND).await;
@@ -248,8 +250,28 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// How long background jobs may take to end their current round at shutdown.
-const JOBS_BOUND: std::time::Duration = std::time::Duration::from_secs(10);
+/// The metrics listener. Production stops on an address it cannot bind (the operator asked
+/// for it); dev mode, where it is on by default, goes on without it (a second dev server).
+async fn metrics_listener(
+    addr: SocketAddr,
+    mode: Mode,
+) -> Result<Option<tokio::net::TcpListener>, StartupError> {
+    crate::server::metrics::install();
+    match crate::server::metrics::bind(addr).await {
+        Ok(listener) => Ok(Some(listener)),
+        Err(e) if mode == Mode::Dev => {
+            tracing::warn!("{e}; this dev server serves no metrics");
+            Ok(None)
+        }
+        Err(e) => Err(StartupError::Other(e)),
+    }
+}
+
+/// How long background jobs may take to end their round once the requests have ended (they
+/// were told to stop when draining began; an SMTP exchange takes at most 15 s). The whole
+/// stop takes at most `shutdown_drain_secs + shutdown_grace_secs + 20` seconds: the systemd
+/// unit's and compose's stop timeouts (60 s) leave room for the defaults (5 + 30 + 20).
+const JOBS_BOUND: std::time::Duration = std::time::Duration::from_secs(20);
 
 fn superadmin_password() -> Result<Secret, StartupError> {
     if let Ok(p) = std::env::var("INTI_SUPERADMIN_PASSWORD") {

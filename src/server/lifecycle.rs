@@ -1,7 +1,8 @@
 //! A node's life after start-up: serving; draining once asked to stop (readiness answers
-//! 503 while requests are still served, so balancers move away first); then its background
-//! jobs end at a safe point (between rounds, each round being whole transactions) and the
-//! process exits.
+//! 503 and connections close after their answer, while requests are still served, so that
+//! balancers move away first; periodic jobs end their round and start no other); then the
+//! jobs that serve requests (the gateway's call log) write what they hold, and the process
+//! exits.
 
 use std::{
     future::Future,
@@ -16,8 +17,10 @@ use tokio::{sync::watch, task::JoinSet, time::Interval};
 
 pub struct Lifecycle {
     draining: AtomicBool,
-    /// `true` once the jobs are to stop.
+    /// `true` once periodic jobs are to stop (when draining starts).
     stop: watch::Sender<bool>,
+    /// `true` once the requests have ended: jobs that serve them finish too.
+    close: watch::Sender<bool>,
     jobs: Mutex<JoinSet<()>>,
 }
 
@@ -26,6 +29,7 @@ impl Default for Lifecycle {
         Self {
             draining: AtomicBool::new(false),
             stop: watch::Sender::new(false),
+            close: watch::Sender::new(false),
             jobs: Mutex::new(JoinSet::new()),
         }
     }
@@ -37,8 +41,10 @@ impl Lifecycle {
         self.draining.load(Ordering::Acquire)
     }
 
+    /// Readiness turns 503 and periodic jobs end their current round.
     pub fn drain(&self) {
         self.draining.store(true, Ordering::Release);
+        self.stop.send_replace(true);
     }
 
     /// Runs a background job that `finish_jobs` waits for.
@@ -50,15 +56,21 @@ impl Lifecycle {
         }
     }
 
-    /// Whether the jobs are asked to stop (a long round checks between its steps).
+    /// Whether periodic jobs are asked to stop (a long round checks between its steps).
     pub fn stop_requested(&self) -> bool {
         *self.stop.borrow()
     }
 
-    /// Resolves once the jobs are asked to stop.
+    /// Resolves once periodic jobs are asked to stop.
     pub async fn stopping(&self) {
         let mut rx = self.stop.subscribe();
         let _ = rx.wait_for(|stop| *stop).await;
+    }
+
+    /// Resolves once the requests have ended (`finish_jobs`).
+    pub async fn closing(&self) {
+        let mut rx = self.close.subscribe();
+        let _ = rx.wait_for(|close| *close).await;
     }
 
     /// The next tick of a periodic job, or `false` when the job is to end instead: a job
@@ -73,11 +85,11 @@ impl Lifecycle {
         }
     }
 
-    /// Asks every job to stop and waits up to `bound` for them to end their current round;
-    /// answers how many were still running at the bound (and are abandoned).
+    /// After the requests: asks every job to finish and waits up to `bound` for them to end
+    /// their current round; answers how many were still running at the bound (abandoned).
     pub async fn finish_jobs(&self, bound: Duration) -> usize {
         self.drain();
-        self.stop.send_replace(true);
+        self.close.send_replace(true);
         let mut jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         let ended =
             tokio::time::timeout(bound, async { while jobs.join_next().await.is_some() {} }).await;

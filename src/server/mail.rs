@@ -127,17 +127,21 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         + Duration::from_secs(u64::try_from(LEASE_SECS).unwrap_or(0))
         - 2 * SMTP_TIMEOUT;
     for message in claimed {
-        // A stopping node leaves the rest to the others (or to its next start).
+        // A stopping node, or a lease about to end, gives the rest back for the next round.
         if tokio::time::Instant::now() >= deadline || state.lifecycle.stop_requested() {
+            scoped(&state.db, Scope::platform(), async |c| {
+                Ok(mail::release(c, claim).await?)
+            })
+            .await?;
             break;
         }
         let outcome = send(&transport, &from, &message).await;
-        scoped(&state.db, Scope::platform(), async |c| {
+        let recorded = scoped(&state.db, Scope::platform(), async |c| {
             match &outcome {
                 Ok(()) => {
                     let keep = matches!(transport, Transport::DevMailbox);
                     mail::mark_sent(c, message.id, claim, keep).await?;
-                    crate::server::metrics::mail_delivery("sent");
+                    Ok("sent")
                 }
                 Err(e) => {
                     tracing::warn!(mail_id = message.id, attempts = message.attempts, error = %e, "mail not sent");
@@ -147,12 +151,13 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
                                 .unwrap_or_default()
                     });
                     mail::mark_failed(c, message.id, claim, e, retry).await?;
-                    crate::server::metrics::mail_delivery(if retry.is_some() { "retry" } else { "failed" });
+                    Ok(if retry.is_some() { "retry" } else { "failed" })
                 }
             }
-            Ok(())
         })
         .await?;
+        // Counted once the outcome is committed.
+        crate::server::metrics::mail_delivery(recorded);
         sent += usize::from(outcome.is_ok());
     }
     Ok(sent)

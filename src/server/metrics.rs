@@ -9,7 +9,7 @@
 use std::{net::SocketAddr, sync::OnceLock, time::Duration};
 
 use axum::{
-    extract::{MatchedPath, Request, State},
+    extract::{Request, State},
     http::{header, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -34,7 +34,11 @@ const LATENCY_BUCKETS: &[f64] = &[
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
-/// Installs the process-wide recorder once; until then every metric call is a no-op.
+/// How often histograms fold their samples, so that memory stays flat between scrapes.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Installs the process-wide recorder once (inside the runtime); until then every metric
+/// call is a no-op.
 pub fn install() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
@@ -42,8 +46,17 @@ pub fn install() -> &'static PrometheusHandle {
             .expect("the buckets are not empty")
             .build_recorder();
         let handle = recorder.handle();
-        // Another recorder already installed (a test harness): ours still renders.
-        let _ = metrics::set_global_recorder(recorder);
+        if metrics::set_global_recorder(recorder).is_err() {
+            tracing::warn!("another metrics recorder is installed; /metrics shows nothing");
+        }
+        let upkeep = handle.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(UPKEEP_EVERY);
+            loop {
+                tick.tick().await;
+                upkeep.run_upkeep();
+            }
+        });
         handle
     })
 }
@@ -70,8 +83,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn render(State(state): State<AppState>) -> Response {
-    refresh_gauges(&state).await;
-    let body = install().render();
+    refresh_gauges(&state);
+    let mut body = install().render();
+    body.push_str(&backlog_text(&state).await);
     (
         StatusCode::OK,
         [(
@@ -86,12 +100,7 @@ async fn render(State(state): State<AppState>) -> Response {
 /// Request count and latency by matched route, method and status class. Paths no route
 /// matched (probes of random URLs) share one label.
 pub async fn track_requests(request: Request, next: Next) -> Response {
-    let route = match request.extensions().get::<MatchedPath>() {
-        Some(matched) => matched.as_str().to_string(),
-        // The site's files are served by the fallback.
-        None if request.uri().path().starts_with("/pkg/") => "/pkg/{file}".to_string(),
-        None => "unmatched".to_string(),
-    };
+    let route = crate::server::http::request_span::route_of(&request).to_string();
     let method = method_label(request.method());
     let started = std::time::Instant::now();
     let response = next.run(request).await;
@@ -184,9 +193,8 @@ pub fn job_round(job: &'static str, ok: bool) {
     }
 }
 
-/// The state read at scrape time: pools, the access cache's listener, the mail outbox and
-/// each service's health. A query that fails leaves its gauges as they were.
-async fn refresh_gauges(state: &AppState) {
+/// The state read at scrape time from memory: pools, the access cache's listener, draining.
+fn refresh_gauges(state: &AppState) {
     let db = state.db.status();
     gauge!("inti_db_pool_connections", "state" => "max").set(db.max_size as f64);
     gauge!("inti_db_pool_connections", "state" => "open").set(db.size as f64);
@@ -210,27 +218,68 @@ async fn refresh_gauges(state: &AppState) {
     } else {
         0.0
     });
+}
 
-    match read_backlog(state).await {
-        Ok(backlog) => {
-            for (status, n) in backlog.outbox {
-                gauge!("inti_mail_outbox_messages", "status" => status).set(n as f64);
-            }
-            for (service, status) in backlog.health {
-                for known in ["HEALTHY", "UNHEALTHY", "UNKNOWN"] {
-                    let up = if status == known { 1.0 } else { 0.0 };
-                    gauge!("inti_service_health", "service" => service.clone(), "state" => known)
-                        .set(up);
-                }
-            }
+/// How long the database-backed lines are reused: however often (or by how many) the
+/// endpoint is scraped, it costs at most one pair of queries per interval.
+const BACKLOG_FRESH: Duration = Duration::from_secs(10);
+
+static BACKLOG: tokio::sync::Mutex<Option<(std::time::Instant, String)>> =
+    tokio::sync::Mutex::const_new(None);
+
+/// The mail outbox by status and each service's health, written as text per scrape rather
+/// than kept in the registry, so that a deleted service's series disappears with it. A
+/// query that fails leaves the lines out (and says so in the log).
+async fn backlog_text(state: &AppState) -> String {
+    let mut cached = BACKLOG.lock().await;
+    if let Some((at, text)) = cached.as_ref() {
+        if at.elapsed() < BACKLOG_FRESH {
+            return text.clone();
         }
-        Err(e) => tracing::warn!(error = %e, "metrics: the outbox and health could not be read"),
     }
+    let text = match read_backlog(state).await {
+        Ok(backlog) => backlog.to_text(),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: the outbox and health could not be read");
+            String::new()
+        }
+    };
+    *cached = Some((std::time::Instant::now(), text.clone()));
+    text
 }
 
 struct Backlog {
     outbox: Vec<(String, i64)>,
     health: Vec<(String, String)>,
+}
+
+impl Backlog {
+    fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::from("# TYPE inti_mail_outbox_messages gauge\n");
+        for (status, n) in &self.outbox {
+            let _ = writeln!(out, "inti_mail_outbox_messages{{status=\"{status}\"}} {n}");
+        }
+        out.push_str("# TYPE inti_service_health gauge\n");
+        for (service, status) in &self.health {
+            for known in ["HEALTHY", "UNHEALTHY", "UNKNOWN"] {
+                let up = u8::from(status == known);
+                let service = label_value(service);
+                let _ = writeln!(
+                    out,
+                    "inti_service_health{{service=\"{service}\",state=\"{known}\"}} {up}"
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A label value as the text format wants it: backslash, quote and newline escaped.
+fn label_value(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 async fn read_backlog(state: &AppState) -> Result<Backlog, AppError> {
@@ -279,6 +328,11 @@ async fn read_backlog(state: &AppState) -> Result<Backlog, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
 
     #[test]
     fn labels_are_bounded() {

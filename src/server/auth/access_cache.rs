@@ -313,23 +313,28 @@ impl AccessCache {
                 .and_then(|id| id.parse::<Uuid>().ok())
         };
         let (user, role, tenant) = (id_after("user:"), id_after("role:"), id_after("tenant:"));
-        crate::server::metrics::cache_invalidation(match (user, role, tenant) {
-            (Some(_), ..) => "user",
-            (_, Some(_), _) => "role",
-            (.., Some(_)) => "tenant",
-            _ => "all",
-        });
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         self.epoch.fetch_add(1, Ordering::AcqRel);
-        match (user, role, tenant) {
-            (Some(user), ..) => entries.retain(|_, e| e.actor.user_id != user),
-            (_, Some(role), _) => entries.retain(|_, e| e.actor.role_id != role),
-            (.., Some(tenant)) => entries.retain(|_, e| e.actor.tenant_id != tenant),
+        let scope = match (user, role, tenant) {
+            (Some(user), ..) => {
+                entries.retain(|_, e| e.actor.user_id != user);
+                "user"
+            }
+            (_, Some(role), _) => {
+                entries.retain(|_, e| e.actor.role_id != role);
+                "role"
+            }
+            (.., Some(tenant)) => {
+                entries.retain(|_, e| e.actor.tenant_id != tenant);
+                "tenant"
+            }
             _ => {
                 entries.clear();
                 self.menus.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                "all"
             }
-        }
+        };
+        crate::server::metrics::cache_invalidation(scope);
     }
 
     fn forget_all(&self) {

@@ -168,7 +168,7 @@ pub struct ObservabilitySettings {
 #[derive(Debug, Clone)]
 pub struct ShutdownSettings {
     /// How long it keeps serving with readiness at 503, so that balancers move away first
-    /// (`inti.drain_secs`; 5 in production, 0 in dev).
+    /// (`inti.shutdown_drain_secs`; 5 in production, 0 in dev).
     pub drain: Duration,
     /// How long requests in flight may still run once it stops accepting
     /// (`inti.shutdown_grace_secs`, 30).
@@ -331,7 +331,7 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()?;
         let mail = mail_settings(raw.mail, mode, &leptos)?;
         let shutdown = ShutdownSettings {
-            drain: Duration::from_secs(raw.inti.drain_secs.unwrap_or(match mode {
+            drain: Duration::from_secs(raw.inti.shutdown_drain_secs.unwrap_or(match mode {
                 Mode::Production => 5,
                 Mode::Dev => 0,
             })),

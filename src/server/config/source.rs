@@ -69,7 +69,7 @@ pub struct RawObservability {
 pub struct RawInti {
     pub mode: Option<Text>,
     pub trusted_proxies: Option<Text>,
-    pub drain_secs: Option<u64>,
+    pub shutdown_drain_secs: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
 }
 
@@ -329,7 +329,7 @@ mod tests {
             ("INTI_REDIS_KEY_PREFIX", "0042"),
             ("INTI_DATABASE_POOL_SIZE", "9"),
             ("INTI_OBSERVABILITY_METRICS_ADDR", "127.0.0.1:9999"),
-            ("INTI_DRAIN_SECS", "3"),
+            ("INTI_SHUTDOWN_DRAIN_SECS", "3"),
             ("INTI_CONFIG", "x.toml"),
             ("PATH", "/bin"),
         ]);
@@ -343,7 +343,7 @@ mod tests {
         // The environment wins over the file.
         assert_eq!(raw.database.pool_size, Some(9));
         assert_eq!(raw.observability.metrics_addr.unwrap().0, "127.0.0.1:9999");
-        assert_eq!(raw.inti.drain_secs, Some(3));
+        assert_eq!(raw.inti.shutdown_drain_secs, Some(3));
         assert!(loaded.ignored_variables.is_empty());
     }
 

@@ -123,6 +123,24 @@ fn held(id: i64, claim: Uuid) -> _ {
         .filter(mail_outbox::claim.eq(claim))
 }
 
+/// Gives back what a worker claimed and did not try (it is stopping, or its lease is about
+/// to end): waiting again at once, the claim's attempt not counted.
+pub async fn release(conn: &mut AsyncPgConnection, claim: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::status.eq("SENDING"))
+            .filter(mail_outbox::claim.eq(claim)),
+    )
+    .set((
+        mail_outbox::status.eq("PENDING"),
+        mail_outbox::attempts.eq(mail_outbox::attempts - 1),
+        mail_outbox::claim.eq(None::<Uuid>),
+        mail_outbox::lease_until.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(conn)
+    .await
+}
+
 /// Marks a claimed message sent. `keep_body`: the dev mailbox shows it; otherwise the body
 /// (which may hold a one-time link) is cleared.
 pub async fn mark_sent(

@@ -120,10 +120,23 @@ pub async fn ensure_database(url: &str, timeout: Duration) -> Result<(), DbSetup
     Ok(())
 }
 
-/// Applies every pending embedded migration.
+/// Serialises `inti migrate` across nodes (every node's unit runs it before starting).
+const MIGRATION_LOCK: i64 = 0x696e_7469_6d69;
+
+/// Applies every pending embedded migration, one node at a time: a concurrent run waits for
+/// the lock, then finds nothing left to do.
 pub async fn migrate(url: &str, timeout: Duration) -> Result<(), DbSetupError> {
-    let conn = connect(url, timeout).await?;
+    let mut conn = connect(url, timeout).await?;
     let host = host_label(url);
+    // Session-level: released when this connection closes, after the migrations.
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+        .execute(&mut conn)
+        .await
+        .map_err(|e| DbSetupError::Migrate {
+            host: host.clone(),
+            reason: e.to_string(),
+        })?;
     tokio::task::spawn_blocking(move || {
         let mut harness = AsyncMigrationHarness::new(conn);
         harness
@@ -176,6 +189,12 @@ pub async fn check_schema(pool: &DbPool, host: String) -> Result<(), DbSetupErro
                     if info.message().contains("does not exist") =>
                 {
                     err("has no Inti schema yet: run `inti migrate`".into())
+                }
+                // Releases before the one that let the server read its migrations.
+                diesel::result::Error::DatabaseError(_, info)
+                    if info.message().starts_with("permission denied") =>
+                {
+                    err("lacks migrations of this release: run `inti migrate`".into())
                 }
                 other => err(format!(
                     "cannot be read: {}",

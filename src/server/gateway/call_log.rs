@@ -51,14 +51,15 @@ impl CallLog {
     /// Queues a call. A full queue (the database has been away for a while) drops the entry
     /// rather than let waiting entries pile up in memory; drops are counted and logged.
     pub fn record(&self, call: NewCall) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(call) {
-            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
-            if n == 1 || n.is_multiple_of(1000) {
-                tracing::warn!(
-                    dropped = n,
-                    "gateway call log: the queue is full; calls are not logged"
-                );
-            }
+        let why = match self.tx.try_send(call) {
+            Ok(()) => return,
+            Err(mpsc::error::TrySendError::Full(_)) => "the queue is full",
+            // A request that outlived the shutdown's grace period.
+            Err(mpsc::error::TrySendError::Closed(_)) => "the node is stopping",
+        };
+        let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        if n == 1 || n.is_multiple_of(1000) {
+            tracing::warn!(dropped = n, "gateway call log: {why}; calls are not logged");
         }
     }
 
@@ -82,14 +83,14 @@ impl CallLog {
 /// what is still queued and ends.
 async fn write(state: AppState, mut rx: mpsc::Receiver<NewCall>) {
     let mut batch = Vec::with_capacity(BATCH);
-    let stopping = state.lifecycle.stopping();
-    tokio::pin!(stopping);
+    let closing = state.lifecycle.closing();
+    tokio::pin!(closing);
     let mut closed = false;
     loop {
         tokio::select! {
             biased;
             n = rx.recv_many(&mut batch, BATCH) => if n == 0 { break },
-            _ = &mut stopping, if !closed => {
+            _ = &mut closing, if !closed => {
                 // What is queued is still received; nothing new is.
                 rx.close();
                 closed = true;

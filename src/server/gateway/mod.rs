@@ -103,7 +103,9 @@ const MAX_QUERY: usize = 2000;
 
 /// Makes the call for the actor, and logs it.
 pub async fn call(state: &AppState, actor: &Actor, call: Call<'_>) -> Reply {
-    let request_id = Uuid::new_v4().to_string();
+    // The request's own id, so that the call log, the service and Inti's logs agree.
+    let request_id = crate::server::http::request_span::current_id()
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
     let started = Instant::now();
     let mut limit = None;
     let mut reached = None;

@@ -42,8 +42,12 @@ pub async fn purge(state: &AppState, kept: Kept, days: u32) {
             Kept::HealthChecks => "purge_health_checks",
         };
         match deleted {
-            // A stopping node leaves the rest for the next purge.
-            Ok(n) if n as i64 == BATCH && !state.lifecycle.stop_requested() => continue,
+            Ok(n) if n as i64 == BATCH => {
+                // A stopping node leaves the rest for the next purge (the round is not whole).
+                if state.lifecycle.stop_requested() {
+                    break;
+                }
+            }
             Ok(_) => {
                 crate::server::metrics::job_round(job, true);
                 break;

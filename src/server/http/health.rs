@@ -37,6 +37,24 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (status, Json(body))
 }
 
+/// While the node drains, every answer closes its connection: a proxy's pooled connections
+/// move to the other nodes before this one stops accepting, and none is closed under a
+/// request the proxy is about to send.
+pub async fn close_when_draining(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if state.lifecycle.is_draining() {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
 pub async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), String> {
     let timeout = std::time::Duration::from_secs(2);
     let ping = async {

@@ -239,7 +239,14 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http().make_span_with(|_: &axum::http::Request<_>| Span::current()),
         )
-        .layer(middleware::from_fn(request_span::open))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_span::open,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            health::close_when_draining,
+        ))
         // Outermost, so that a request's time includes every layer; only when scraped.
         .layer(option_layer(metrics.then(|| {
             middleware::from_fn(crate::server::metrics::track_requests)
