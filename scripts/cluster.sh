@@ -55,7 +55,8 @@ stop_pid() {
   local pid
   pid=$(cat "$file")
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  # A node's own bound: drain + grace + 20 s for its jobs.
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -KILL "$pid" 2>/dev/null || true
   rm -f "$file"
 }

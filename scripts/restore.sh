@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Restores a backup made by scripts/backup.sh into a fresh database, then applies this
 # release's newer migrations. Usage: scripts/restore.sh FILE [DATABASE_URL]
-# DATABASE_URL (default INTI_DATABASE_ADMIN_URL) names a database that must not exist yet;
-# its server must be reachable as a role that may create databases and roles.
+# DATABASE_URL (default INTI_DATABASE_ADMIN_URL) names a database that must not exist yet.
+# Its role creates the database and owns what is restored; it must be a superuser or have
+# BYPASSRLS and CREATEDB (row-level security is forced on Inti's tables). `inti migrate`
+# then runs as the same role, so use the URL the deployment's migrations use.
 # INTI_BIN is the inti binary (default target/release/inti); its `migrate` reads the usual
 # configuration (INTI_CONFIG, INTI_* variables).
 set -euo pipefail
@@ -15,11 +17,24 @@ inti=${INTI_BIN:-target/release/inti}
 [[ -x "$inti" ]] || fail "no inti binary at $inti (set INTI_BIN or run make release)"
 pg_restore --list "$file" >/dev/null 2>&1 || fail "$file is not a pg_dump custom-format backup"
 
+# A password in the URL goes to libpq through the environment, not the process list
+# (`inti migrate` gets the whole URL in its environment).
+given_url=$url
+scheme=${url%%://*} rest=${url#*://}
+if [[ "$rest" == *@* ]]; then
+  userinfo=${rest%%@*} rest=${rest#*@}
+  if [[ "$userinfo" == *:* ]]; then
+    export PGPASSWORD="${userinfo#*:}"
+    userinfo=${userinfo%%:*}
+  fi
+  url="$scheme://$userinfo@$rest"
+fi
 base=${url%%\?*}
+query=${url#"$base"}  # sslmode and the like apply to every connection
 server=${base%/*}
 name=${base##*/}
 [[ "$name" =~ ^[A-Za-z0-9_]+$ ]] || fail "the database name \"$name\" must be letters, digits and _"
-admin="$server/postgres"
+admin="$server/postgres$query"
 if [[ -n "$(psql "$admin" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]]; then
   fail "database $name exists; a restore goes into a fresh database (choose another name, or drop it first)"
 fi
@@ -34,5 +49,5 @@ if ! pg_restore --exit-on-error --no-owner --dbname="$url" "$file"; then
   psql "$admin" -q -c "DROP DATABASE IF EXISTS \"$name\"" || true
   fail "pg_restore failed; the half-restored database $name was dropped"
 fi
-INTI_DATABASE_ADMIN_URL="$url" "$inti" migrate
+INTI_DATABASE_ADMIN_URL="$given_url" "$inti" migrate
 echo "restore: $file is in $name"

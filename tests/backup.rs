@@ -51,6 +51,16 @@ async fn a_backup_restores_into_a_fresh_database_that_serves_the_same_data() {
         &[("INTI_DATABASE_ADMIN_URL", &app.db.url)],
     );
     assert!(said.contains("tables"), "{said}");
+    // A role that row-level security holds would dump part of the data: refused, no file.
+    let partial = dir.join("partial.dump");
+    let refused = Command::new(format!("{}/scripts/backup.sh", env!("CARGO_MANIFEST_DIR")))
+        .arg(&partial)
+        .env("INTI_DATABASE_ADMIN_URL", common::app_url(&app.db))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("BYPASSRLS"));
+    assert!(!partial.exists());
 
     // Into a database that does not exist yet; this TestDb drops it at the end.
     let restored = TestDb {
