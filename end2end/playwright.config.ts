@@ -10,6 +10,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
+  // One retry, reported as "flaky" in the output: about one sign-in in fifty stalls after the
+  // dashboard's lazy WASM chunk has loaded (the page stays on the login form, no request
+  // follows; seen with two debug-build browsers on two cores). A test that fails twice fails.
+  retries: 1,
   workers: 2,
   reporter: [['list']],
   outputDir: './test-results',
