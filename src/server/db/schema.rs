@@ -81,7 +81,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    gateway_calls (id) {
+    gateway_calls (tenant_id, id) {
         id -> Int8,
         tenant_id -> Uuid,
         user_id -> Nullable<Uuid>,
