@@ -33,6 +33,8 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
         .flatten_event(true)
         .with_current_span(true)
         .with_span_list(false)
+        // A line when each span closes, to see the service functions' spans too.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -64,6 +66,31 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
     assert_eq!(done["span"]["method"], "GET");
     assert_eq!(done["span"]["tenant_id"], tenant.as_str());
     assert_eq!(done["span"]["user_id"], user.as_str());
+
+    // The service function's span names the object it works on.
+    let made = app
+        .post_json(
+            "/api/v1/tasks",
+            serde_json::json!({ "title": "Traced" }),
+            Some(&token),
+        )
+        .await;
+    let task = made.json()["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.get(&format!("/api/v1/tasks/{task}"), Some(&token))
+            .await
+            .status,
+        200
+    );
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let traced = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| l["span"]["name"] == "get" && l["span"]["id"] == task.as_str());
+    assert!(
+        traced,
+        "no span of tasks::get naming task {task} in:\n{text}"
+    );
 
     // A trusted proxy's plain id carries through; a client's own, or anything forged, is
     // replaced.

@@ -85,6 +85,13 @@ pub fn current_id() -> Option<String> {
     CURRENT.try_with(|c| c.id.clone()).ok()
 }
 
+/// A span field for an argument that may have failed to parse: its value, or `-`.
+pub fn shown<T: std::fmt::Display, E>(input: &Result<T, E>) -> String {
+    input
+        .as_ref()
+        .map_or_else(|_| "-".to_string(), ToString::to_string)
+}
+
 /// At most 64 letters, digits, `-`, `_` or `.`: nothing a log line could be forged with.
 fn plain_token(v: &str) -> bool {
     (1..=64).contains(&v.len())

@@ -26,6 +26,7 @@ use crate::{
     },
 };
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(
     state: &AppState,
     actor: &Actor,
@@ -54,6 +55,7 @@ pub async fn rename(
 }
 
 /// Requires the current password. Answers how many other sessions ended.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_password(
     state: &AppState,
     actor: &Actor,

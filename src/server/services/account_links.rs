@@ -388,6 +388,7 @@ pub async fn request_reset(
 /// Asks to change the signed-in user's address: after the current password is checked, a
 /// link goes to the new address (the change happens when it is opened) and a notice to the
 /// old one. The answer does not say whether another account has the new address.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn request_email_change(
     state: &AppState,
     actor: &Actor,

@@ -86,6 +86,7 @@ pub struct AuditQuery {
 }
 
 /// The audit viewer: super admins see every entry, tenant admins (`audit:read`) their tenant's.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &crate::server::state::AppState,
     actor: &crate::server::auth::actor::Actor,

@@ -63,6 +63,7 @@ pub(crate) fn view(row: InvitationRow) -> Invitation {
 /// Invites an address into the actor's tenant with a role, and mails the invitation. An
 /// address without an account gets one (home: this tenant, named as given) with no password:
 /// the mail's link lets the address's owner choose it. The answer is the same either way.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn invite(
     state: &AppState,
     actor: &Actor,
@@ -202,6 +203,7 @@ async fn send_invitation(
 }
 
 /// The tenant's pending invitations (`user:read`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn pending_for_tenant(
     state: &AppState,
     actor: &Actor,
@@ -215,6 +217,7 @@ pub async fn pending_for_tenant(
 }
 
 /// Withdraws a pending invitation of the actor's tenant (`user:manage`).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn revoke(
     state: &AppState,
     actor: &Actor,
@@ -246,6 +249,7 @@ pub async fn revoke(
 }
 
 /// The signed-in user's own pending invitations, whatever tenant they act in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>, AppError> {
     scoped(&state.db, Scope::user(actor.user()), async |c| {
         let rows = invitations::pending_for_user(c, actor.user_id).await?;
@@ -256,6 +260,7 @@ pub async fn mine(state: &AppState, actor: &Actor) -> Result<Vec<Invitation>, Ap
 
 /// Accepts or declines one of the actor's own invitations. Accepting grants the invited role
 /// in that tenant, within its user limit. Another user's invitation is `NotFound`.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn respond(
     state: &AppState,
     actor: &Actor,

@@ -135,6 +135,7 @@ pub struct ListQuery {
     pub per_page: Option<i64>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -161,6 +162,7 @@ pub async fn list(
     Ok(paging.page_of(rows.into_iter().map(member).collect(), total))
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -179,6 +181,7 @@ pub async fn get(
 
 /// Changes a member's role, expiry, access status or (for members whose home is this tenant)
 /// name. Suspending access ends their sessions in this tenant at once.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -293,6 +296,7 @@ pub async fn update(
 
 /// Removes the member's access to this tenant (the account itself stays) and ends their
 /// sessions here.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn remove(
     state: &AppState,
     actor: &Actor,
@@ -333,6 +337,7 @@ pub async fn remove(
 }
 
 /// Every account on the platform (super admins only).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_all(
     state: &AppState,
     actor: &Actor,
@@ -371,6 +376,7 @@ pub async fn list_all(
 /// Suspends, reactivates or deactivates an account on the whole platform (super admins, with
 /// `user:manage`). An account that is no longer active signs in nowhere, and every session
 /// and refresh family it has ends at once, on every node. Nobody changes their own status.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn set_account_status(
     state: &AppState,
     actor: &Actor,

@@ -94,6 +94,7 @@ impl Target {
 
 /// The signed-in user's menu in their current tenant: `GET /api/v1/menus/user` and the
 /// sidebar. Every signed-in user has one; it shows only what they may use.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn user_menu(state: &AppState, actor: &Actor) -> Result<Arc<UserMenu>, AppError> {
     if let Some(menu) = state.access.menu(actor.session_id) {
         return Ok(menu);
@@ -337,6 +338,7 @@ fn stored_layout(row: &LayoutRow) -> Layout {
 
 /// The layout as the editor opens it, hidden items and all (`menu:update`: editors only; the
 /// global one with platform authority).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn layout(
     state: &AppState,
     actor: &Actor,
@@ -408,6 +410,7 @@ async fn role_previews(
 
 /// Saves a new version (`menu:update`). A save
 /// started from an older version than the latest answers 409, naming who saved since.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_layout(
     state: &AppState,
     actor: &Actor,
@@ -424,6 +427,7 @@ pub async fn save_layout(
 }
 
 /// Saves an earlier version's operations again, as a new version (`menu:update`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revert_layout(
     state: &AppState,
     actor: &Actor,
@@ -459,6 +463,7 @@ pub async fn revert_layout(
 }
 
 /// The saved versions, newest first (`menu:update`, like the editor).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn versions(
     state: &AppState,
     actor: &Actor,
@@ -570,6 +575,7 @@ fn answer(visible: bool, code: &str, reason: String) -> Explanation {
 /// Whether a member of the current tenant sees an item of its menu, and why not
 /// (`menu:update` and `user:read`). Only the tenant's own services are described: a service
 /// the tenant has no assignment of is as unknown here as an item that does not exist.
+#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn explain(
     state: &AppState,
     actor: &Actor,

@@ -22,6 +22,7 @@ use crate::{
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// Drafts a registration from `document` (platform `service:register`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn preview(
     state: &AppState,
     actor: &Actor,

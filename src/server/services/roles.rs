@@ -45,6 +45,7 @@ fn view(role: roles::Role, permissions: Vec<String>) -> RoleView {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
     actor.require(&perm::ROLE_READ)?;
     let found = scoped(&state.db, actor.scope(), async |c| {
@@ -54,6 +55,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<RoleView>, AppE
     Ok(found.into_iter().map(|(r, p)| view(r, p)).collect())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     actor: &Actor,
@@ -92,6 +94,7 @@ pub async fn create(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -156,6 +159,7 @@ async fn may_edit(
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn delete(
     state: &AppState,
     actor: &Actor,

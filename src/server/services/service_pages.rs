@@ -33,6 +33,7 @@ fn find<'a>(items: &'a [MenuItem], id: &str) -> Option<&'a MenuItem> {
     })
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
     state: &AppState,
     actor: &Actor,

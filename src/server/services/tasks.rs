@@ -202,6 +202,7 @@ fn event(actor: &Actor, action: AuditAction, task: Uuid, details: Value) -> Even
 
 /// `GET /api/v1/tasks`: one page, filtered and sorted. With `task:read:own` only, the
 /// caller's own tasks.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -221,6 +222,7 @@ pub async fn list(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn get(state: &AppState, actor: &Actor, id: Input<Uuid>) -> Result<Task, AppError> {
     reach(actor, "read")?;
     let id = id?;
@@ -233,6 +235,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Input<Uuid>) -> Result<Tas
 
 /// A task's page: the task, its comments, and its edit form filled in from it. `outcome`:
 /// the edit form's post without JavaScript that came back to this page.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn page(
     state: &AppState,
     actor: &Actor,
@@ -300,6 +303,7 @@ async fn assignees(state: &AppState, actor: &Actor) -> Result<Vec<Assignee>, App
 
 /// The board: per status, the first tasks by priority and how many there are. `mine`: only
 /// the caller's own tasks (always so with `task:read:own` alone).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn board(
     state: &AppState,
     actor: &Actor,
@@ -331,6 +335,7 @@ pub async fn board(
 }
 
 /// `POST /api/v1/tasks`, and a submission of the service's form.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     actor: &Actor,
@@ -386,6 +391,7 @@ async fn create_in(
 
 /// `PATCH /api/v1/tasks/{id}` with the `version` read: 409 with the current task when
 /// another update came first.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -516,6 +522,7 @@ pub fn authorize_edit(actor: &Actor) -> Result<(), AppError> {
 
 /// Checks that task `id` exists for the actor and is theirs to change (404, 403), before
 /// the edit form's values are read.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn check_editable(
     c: &mut AsyncPgConnection,
     actor: &Actor,
@@ -577,6 +584,7 @@ async fn stale(c: &mut AsyncPgConnection, current: TaskRow) -> Result<AppError, 
     })
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn delete(
     state: &AppState,
     actor: &Actor,
@@ -621,6 +629,7 @@ async fn comment_views(
 }
 
 /// The comments of a task the actor may read.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn comments(
     state: &AppState,
     actor: &Actor,
@@ -637,6 +646,7 @@ pub async fn comments(
 }
 
 /// Comments on a task the actor may read: anyone who may read a task may discuss it.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn comment(
     state: &AppState,
     actor: &Actor,

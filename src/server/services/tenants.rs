@@ -77,6 +77,7 @@ async fn with_counts(
         .collect())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -104,6 +105,7 @@ pub async fn list(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -120,6 +122,7 @@ pub async fn get(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     actor: &Actor,
@@ -176,6 +179,7 @@ pub async fn create(
 
 /// Changes name, tier (which sets `max_users`), status or settings. Suspending or
 /// deactivating a tenant ends its sessions at once; the CORE tenant cannot be suspended.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,

@@ -98,6 +98,7 @@ pub(super) fn actor_for(user_id: Uuid, session_id: Uuid, reach: Reach) -> Actor 
 
 /// The signed-in user as the API and the layout present them, shared with the cache.
 /// Cached beside the actor, and dropped with it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn session_view(state: &AppState, actor: &Actor) -> Result<Arc<SessionView>, AppError> {
     if let Some(view) = state.access.view(actor.session_id) {
         return Ok(view);
@@ -162,6 +163,7 @@ pub(super) async fn view_from(
 
 /// The tenants the actor reaches whose name or domain contains `search` (the tenant
 /// switcher's search), at most `access::LISTED_TENANTS`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn tenants_for(
     state: &AppState,
     actor: &Actor,
@@ -184,6 +186,7 @@ pub async fn tenants_for(
 }
 
 /// The services the actor's current tenant can use, with the endpoints they may call.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn accessible_services(
     state: &AppState,
     actor: &Actor,
@@ -195,6 +198,7 @@ pub async fn accessible_services(
 }
 
 /// Ends the actor's session: its refresh tokens and browser cookie stop working at once.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn logout(state: &AppState, actor: &Actor, client: &ClientInfo) -> Result<(), AppError> {
     scoped(&state.db, actor.scope(), async |c| {
         sessions::revoke(c, actor.session_id, "logout").await?;

@@ -282,6 +282,7 @@ fn blocked(actor: &Actor, form: &Usable, editing: bool) -> Result<Option<Blocked
 /// The form of service `name`, for its page. `outcome`: a post without JavaScript that came
 /// back to this page (its entered values, minus passwords, and its errors). `record`: the
 /// values of a record the form edits (the Task Manager's task), which the inputs start from.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn load(
     state: &AppState,
     actor: &Actor,
@@ -337,6 +338,7 @@ pub struct PageOutcome {
 /// posted), then the values, always against
 /// the current schema: when it is newer than `version`, the answer carries it. `record`: the
 /// record the post changes, for an edit form.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn submit(
     state: &AppState,
     actor: &Actor,

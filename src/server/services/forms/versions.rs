@@ -37,6 +37,7 @@ pub(super) async fn builder_view(
 }
 
 /// The builder's view of service `name`'s form (platform `service:update`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn builder(state: &AppState, actor: &Actor, name: &str) -> Result<BuilderView, AppError> {
     actor.require_platform(&perm::SERVICE_UPDATE)?;
     scoped(&state.db, Scope::platform(), async |c| {
@@ -47,6 +48,7 @@ pub async fn builder(state: &AppState, actor: &Actor, name: &str) -> Result<Buil
 }
 
 /// One saved version's schema, to compare or restore.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn version_schema(
     state: &AppState,
     actor: &Actor,
@@ -95,6 +97,7 @@ pub(super) fn read_save(base_version: i32, schema: &str, note: &str) -> Result<S
 
 /// Saves a new version of service `name`'s form (409 unless `base_version` is the current
 /// one, so that two builders do not overwrite each other).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save(
     state: &AppState,
     actor: &Actor,
@@ -113,6 +116,7 @@ pub async fn save(
 }
 
 /// Saves version `version`'s schema again, as a new version.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn restore(
     state: &AppState,
     actor: &Actor,

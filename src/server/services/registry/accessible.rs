@@ -5,6 +5,7 @@ use super::*;
 
 /// The services the actor's current tenant can use, each with the endpoints the actor's
 /// permissions allow: `GET /api/v1/services` and `accessibleServices`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn accessible_in(
     c: &mut AsyncPgConnection,
     actor: &Actor,
@@ -16,6 +17,7 @@ pub async fn accessible_in(
 }
 
 /// `accessible_in` when the current tenant's type and status are known already (a login).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn accessible_at(
     c: &mut AsyncPgConnection,
     actor: &Actor,
@@ -75,6 +77,7 @@ pub async fn accessible_at(
 /// The current tenant's services (`service:read` in the tenant), with the tenant's settings
 /// for each to those who manage the tenant (`tenant:update`), password fields masked:
 /// settings may hold credentials. Its Services page.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn tenant_services(
     state: &AppState,
     actor: &Actor,

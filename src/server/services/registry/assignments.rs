@@ -11,6 +11,7 @@ pub enum AssignmentsOf {
     Tenant(TenantId),
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assignments(
     state: &AppState,
     actor: &Actor,
@@ -37,6 +38,7 @@ pub async fn assignments(
 
 /// Assigns a service to a tenant, or changes its assignment (`status`, `customSettings`,
 /// `customMenuConfig`; absent keys keep their value).
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ?ids.as_ref().ok()))]
 pub async fn assign(
     state: &AppState,
     actor: &Actor,
@@ -154,6 +156,7 @@ fn settings(schema: &Option<FormSchema>, v: &Value) -> Result<Value, AppError> {
     Ok(v.clone())
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ?ids.as_ref().ok()))]
 pub async fn unassign(
     state: &AppState,
     actor: &Actor,

@@ -2,6 +2,7 @@
 
 use super::*;
 
+#[tracing::instrument(level = "debug", skip_all, fields(service_id = %crate::server::http::request_span::shown(&service_id)))]
 pub async fn endpoints(
     state: &AppState,
     actor: &Actor,
@@ -22,6 +23,7 @@ pub async fn endpoints(
 
 /// Adds an endpoint (`endpoint_id` None) or changes one; a second endpoint with the same
 /// method and path is 409 naming `path`.
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ?ids.as_ref().ok()))]
 pub async fn save_endpoint(
     state: &AppState,
     actor: &Actor,
@@ -72,6 +74,7 @@ pub async fn save_endpoint(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(ids = ?ids.as_ref().ok()))]
 pub async fn delete_endpoint(
     state: &AppState,
     actor: &Actor,

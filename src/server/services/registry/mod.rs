@@ -116,6 +116,7 @@ async fn detail(c: &mut AsyncPgConnection, id: Uuid) -> Result<ServiceDetail, Ap
 
 /// `POST /api/v1/core/services/register`: the seed document's body, plus endpoints,
 /// category, visibility, status, URLs, an API key, version and contact.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(
     state: &AppState,
     actor: &Actor,
@@ -188,6 +189,7 @@ pub struct ServiceQuery {
     pub per_page: Option<i64>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -247,6 +249,7 @@ pub async fn list(
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -259,6 +262,7 @@ pub async fn get(
 
 /// Changes what the body names (absent keys keep their value, `null` clears an optional
 /// one); `apiKey` sets, replaces or (with `null`) removes the key.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -306,6 +310,7 @@ pub async fn update(
 }
 
 /// Deletes a service that no tenant has; an assigned one is 409 (deactivate it instead).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn delete(
     state: &AppState,
     actor: &Actor,

@@ -7,6 +7,7 @@ const CALLS_SHOWN: i64 = 100;
 const DELIVERIES_SHOWN: i64 = 50;
 
 /// The newest calls to a service through the gateway (platform `service:read`).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn calls(
     state: &AppState,
     actor: &Actor,
@@ -39,6 +40,7 @@ pub async fn calls(
 }
 
 /// The newest webhook deliveries a service sent (platform `service:read`).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn deliveries(
     state: &AppState,
     actor: &Actor,
@@ -65,6 +67,7 @@ pub async fn deliveries(
 const CHECKS_SHOWN: i64 = 50;
 
 /// A service's health and its newest probes (platform `service:read`).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %crate::server::http::request_span::shown(&id)))]
 pub async fn health(
     state: &AppState,
     actor: &Actor,
