@@ -14,17 +14,9 @@ command -v pg_dump >/dev/null || fail "pg_dump is missing (Debian: postgresql-cl
 # The dump holds personal data and password hashes: readable by its owner only.
 umask 077
 
-# A password in the URL goes to libpq through the environment, not the process list.
-scheme=${url%%://*} rest=${url#*://}
-if [[ "$rest" == *@* ]]; then
-  userinfo=${rest%%@*} rest=${rest#*@}
-  if [[ "$userinfo" == *:* ]]; then
-    export PGPASSWORD="${userinfo#*:}"
-    userinfo=${userinfo%%:*}
-  fi
-  url="$scheme://$userinfo@$rest"
-fi
-where=$rest  # host, port, database: what messages may show
+. "$(dirname "$0")/pg-url.sh"
+pg_url "$url"
+url=$PG_URL where=$PG_WHERE
 
 can_see_all=$(psql "$url" -tAc "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user") \
   || fail "cannot connect to $where"

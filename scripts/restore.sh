@@ -17,18 +17,12 @@ inti=${INTI_BIN:-target/release/inti}
 [[ -x "$inti" ]] || fail "no inti binary at $inti (set INTI_BIN or run make release)"
 pg_restore --list "$file" >/dev/null 2>&1 || fail "$file is not a pg_dump custom-format backup"
 
-# A password in the URL goes to libpq through the environment, not the process list
-# (`inti migrate` gets the whole URL in its environment).
+# A password in the URL goes to libpq through PGPASSWORD, not the process list (`inti
+# migrate` gets the whole URL in its environment).
 given_url=$url
-scheme=${url%%://*} rest=${url#*://}
-if [[ "$rest" == *@* ]]; then
-  userinfo=${rest%%@*} rest=${rest#*@}
-  if [[ "$userinfo" == *:* ]]; then
-    export PGPASSWORD="${userinfo#*:}"
-    userinfo=${userinfo%%:*}
-  fi
-  url="$scheme://$userinfo@$rest"
-fi
+. "$(dirname "$0")/pg-url.sh"
+pg_url "$url"
+url=$PG_URL
 base=${url%%\?*}
 query=${url#"$base"}  # sslmode and the like apply to every connection
 server=${base%/*}

@@ -6,21 +6,8 @@
 mod common;
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
-use common::TestApp;
+use common::{LogCapture, TestApp};
 use serde_json::Value;
-
-#[derive(Clone, Default)]
-struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogCapture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
@@ -52,7 +39,7 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
     let id = res.header("x-request-id").expect("an X-Request-Id answer");
     assert_eq!(id.len(), 36, "{id}");
 
-    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let text = capture.text();
     let lines: Vec<Value> = text
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
@@ -82,7 +69,7 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
             .status,
         200
     );
-    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let text = capture.text();
     let traced = text
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())

@@ -5,24 +5,10 @@
 
 mod common;
 
-use common::TestApp;
+use common::{LogCapture, TestApp};
 use serde_json::json;
 
 const SECRET_KEY: &str = "sk-live-SECRET-0123456789abcdef";
-
-/// Collects everything the app logs, at every level, for the test that runs it.
-#[derive(Clone, Default)]
-struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for LogCapture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 // One thread: every task of this test logs to the capture (a subscriber set as the default
 // holds for its thread).
@@ -71,7 +57,7 @@ async fn no_log_line_carries_an_api_key() {
     assert!(!res.text().contains(SECRET_KEY));
     assert_eq!(app.get(&path, Some(&root)).await.status, 200);
 
-    let logged = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    let logged = capture.text();
     assert!(
         logged.contains("/api/v1/core/services"),
         "the capture sees the requests"

@@ -550,3 +550,25 @@ impl Response {
             .map(str::to_string)
     }
 }
+
+/// Collects everything the app logs, for a test that sets a subscriber writing to it (a test
+/// binary of its own: a subscriber set as the default holds for its thread only).
+#[derive(Clone, Default)]
+pub struct LogCapture(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// What was logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
