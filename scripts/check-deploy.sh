@@ -17,7 +17,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
   -keyout "$work/tls/privkey.pem" -out "$work/tls/fullchain.pem" 2>/dev/null
 cp deploy/nginx/upstream.conf "$work/inti/upstream.conf"
 sed -e "s#/etc/inti/tls/#$work/tls/#g" -e "s#/var/cache/nginx/inti#$work/cache#" \
-    -e "s#/etc/nginx/inti/#$work/inti/#" deploy/nginx/inti.conf > "$work/site.conf"
+    -e "s#/etc/nginx/inti/#$work/inti/#" -e "s#/var/log/nginx/#$work/#" deploy/nginx/inti.conf > "$work/site.conf"
 cat > "$work/nginx.conf" <<CONF
 pid $work/nginx.pid;
 error_log $work/error.log;

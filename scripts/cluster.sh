@@ -69,7 +69,7 @@ start_nginx() {
   cp deploy/nginx/upstream.conf "$RUN/inti/upstream.conf"
   # The site as shipped, with this run's certificate, cache and ports.
   sed -e "s#/etc/inti/tls/#$RUN/tls/#g" -e "s#/var/cache/nginx/inti#$RUN/cache#" \
-      -e "s#/etc/nginx/inti/#$RUN/inti/#" \
+      -e "s#/etc/nginx/inti/#$RUN/inti/#" -e "s#/var/log/nginx/#$RUN/#" \
       -e "s#listen 443 #listen $HTTPS_PORT #; s#listen \[::\]:443 #listen [::]:$HTTPS_PORT #" \
       -e "s#listen 80;#listen 8080;#; s#listen \[::\]:80;#listen [::]:8080;#" \
       deploy/nginx/inti.conf >"$RUN/site.conf"

@@ -3,14 +3,18 @@
 # sets PG_URL to the URL without it and PG_WHERE to host, port and database (what messages
 # may show).
 pg_url() {
-  local url=$1 scheme rest userinfo
+  local url=$1 scheme rest authority userinfo password escaped
   scheme=${url%%://*} rest=${url#*://}
-  if [[ "$rest" == *@* ]]; then
-    userinfo=${rest%%@*} rest=${rest#*@}
+  authority=${rest%%/*}
+  # Userinfo only before the host: an `@` in the path or query is not one.
+  if [[ "$authority" == *@* ]]; then
+    userinfo=${authority%@*} rest=${rest#"$userinfo"@}
     if [[ "$userinfo" == *:* ]]; then
-      local password=${userinfo#*:}
-      # As libpq reads a URL: percent-escapes decoded.
-      PGPASSWORD=$(printf '%b' "${password//%/\\x}")
+      password=${userinfo#*:}
+      # As libpq reads a URL: percent-escapes decoded, nothing else (a backslash stays one).
+      escaped=${password//\\/\\\\}
+      escaped=${escaped//%/\\x}
+      printf -v PGPASSWORD '%b' "$escaped"
       export PGPASSWORD
       userinfo=${userinfo%%:*}
     fi

@@ -19,7 +19,7 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
         .json()
         .flatten_event(true)
         .with_current_span(true)
-        .with_span_list(false)
+        .with_span_list(true)
         // A line when each span closes, to see the service functions' spans too.
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())

@@ -15,7 +15,9 @@ pub fn init(mode: Mode) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .with_span_list(false)
+            // Every open span too: a line inside a service function's span still names
+            // the request's id, tenant and user.
+            .with_span_list(true)
             .try_init(),
         Mode::Dev => builder.compact().try_init(),
     };

@@ -108,14 +108,21 @@ pub async fn ensure_database(url: &str, timeout: Duration) -> Result<(), DbSetup
     if !found.exists {
         // The name comes from our own configuration, and is quoted as an identifier.
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        diesel::sql_query(format!("CREATE DATABASE {quoted}"))
+        match diesel::sql_query(format!("CREATE DATABASE {quoted}"))
             .execute(&mut admin)
             .await
-            .map_err(|e| DbSetupError::Migrate {
-                host: host_label(url),
-                reason: e.to_string(),
-            })?;
-        tracing::info!(database = %name, "created database");
+        {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // Another node's first `inti migrate` created it a moment ago.
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("already exists") => {}
+            Err(e) => {
+                return Err(DbSetupError::Migrate {
+                    host: host_label(url),
+                    reason: e.to_string(),
+                })
+            }
+        }
     }
     Ok(())
 }

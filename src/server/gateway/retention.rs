@@ -20,10 +20,19 @@ pub enum Kept {
 }
 
 impl Kept {
-    fn table_and_column(self) -> (&'static str, &'static str) {
+    /// The table, its primary key (deleting by the whole key uses its index) and the column
+    /// that dates its rows.
+    fn table_key_and_column(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Self::Calls => ("gateway_calls", "created_at"),
-            Self::HealthChecks => ("service_health_checks", "checked_at"),
+            Self::Calls => ("gateway_calls", "(tenant_id, id)", "created_at"),
+            Self::HealthChecks => ("service_health_checks", "id", "checked_at"),
+        }
+    }
+
+    fn job(self) -> &'static str {
+        match self {
+            Self::Calls => "purge_gateway_calls",
+            Self::HealthChecks => "purge_health_checks",
         }
     }
 }
@@ -37,10 +46,7 @@ pub async fn purge(state: &AppState, kept: Kept, days: u32) {
             Ok(delete_before(c, kept, before).await?)
         })
         .await;
-        let job = match kept {
-            Kept::Calls => "purge_gateway_calls",
-            Kept::HealthChecks => "purge_health_checks",
-        };
+        let job = kept.job();
         match deleted {
             Ok(n) if n as i64 == BATCH => {
                 // A stopping node leaves the rest for the next purge (the round is not whole).
@@ -66,9 +72,9 @@ async fn delete_before(
     kept: Kept,
     before: DateTime<Utc>,
 ) -> diesel::QueryResult<usize> {
-    let (table, column) = kept.table_and_column();
+    let (table, key, column) = kept.table_key_and_column();
     diesel::sql_query(format!(
-        "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < $1 LIMIT $2)"
+        "DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {column} < $1 LIMIT $2)"
     ))
     .bind::<Timestamptz, _>(before)
     .bind::<BigInt, _>(BATCH)

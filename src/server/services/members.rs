@@ -162,7 +162,7 @@ pub async fn list(
     Ok(paging.page_of(rows.into_iter().map(member).collect(), total))
 }
 
-#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
+#[tracing::instrument(level = "debug", skip_all, fields(member_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn get(
     state: &AppState,
     actor: &Actor,
@@ -181,7 +181,7 @@ pub async fn get(
 
 /// Changes a member's role, expiry, access status or (for members whose home is this tenant)
 /// name. Suspending access ends their sessions in this tenant at once.
-#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
+#[tracing::instrument(level = "debug", skip_all, fields(member_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -296,7 +296,7 @@ pub async fn update(
 
 /// Removes the member's access to this tenant (the account itself stays) and ends their
 /// sessions here.
-#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
+#[tracing::instrument(level = "debug", skip_all, fields(member_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn remove(
     state: &AppState,
     actor: &Actor,

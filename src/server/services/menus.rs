@@ -575,7 +575,7 @@ fn answer(visible: bool, code: &str, reason: String) -> Explanation {
 /// Whether a member of the current tenant sees an item of its menu, and why not
 /// (`menu:update` and `user:read`). Only the tenant's own services are described: a service
 /// the tenant has no assignment of is as unknown here as an item that does not exist.
-#[tracing::instrument(level = "debug", skip_all, fields(user_id = %crate::server::http::request_span::shown(&user_id)))]
+#[tracing::instrument(level = "debug", skip_all, fields(member_id = %crate::server::http::request_span::shown(&user_id)))]
 pub async fn explain(
     state: &AppState,
     actor: &Actor,

@@ -292,7 +292,7 @@ async fn open_in(
 /// token family) scoped to it replaces the current one, which ends, in one transaction. The
 /// new session keeps the old one's absolute expiry, so switching never extends a login. A
 /// tenant the user cannot reach is `NotFound`, whether or not it exists.
-#[tracing::instrument(level = "debug", skip_all, fields(tenant_id = %tenant_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(target_tenant_id = %tenant_id))]
 pub async fn switch_tenant(
     state: &AppState,
     actor: &Actor,
