@@ -737,6 +737,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_metrics_address_without_a_port_is_one_line_naming_the_key() {
+        let text = format!(
+            "[inti]\nmode = \"dev\"\n[observability]\nmetrics_addr = \"localhost\"\n{LEPTOS}"
+        );
+        let err = Settings::from_toml("t", &text).unwrap_err().to_string();
+        assert!(
+            err.contains("observability.metrics_addr") && !err.contains('\n'),
+            "{err}"
+        );
+        // Empty turns metrics off, even in dev where they are on by default.
+        let text =
+            format!("[inti]\nmode = \"dev\"\n[observability]\nmetrics_addr = \"\"\n{LEPTOS}");
+        assert!(Settings::from_toml("t", &text)
+            .unwrap()
+            .observability
+            .metrics_addr
+            .is_none());
+        let text = format!("[inti]\nmode = \"dev\"\n{LEPTOS}");
+        assert!(Settings::from_toml("t", &text)
+            .unwrap()
+            .observability
+            .metrics_addr
+            .is_some());
+    }
+
     /// The deployment files (deploy/inti.toml with deploy/inti.env.example, its REQUIRED
     /// blanks filled as the template says) configure a production node, and the template
     /// names only variables Inti reads.
