@@ -8,6 +8,8 @@ bench_env() {
   export INTI_DATABASE_POOL_SIZE=32
   export LEPTOS_SITE_ADDR="127.0.0.1:$2"
   export INTI_MODE=dev INTI_REDIS_KEY_PREFIX="$3" RUST_LOG=warn
+  # As production runs by default: no metrics listener, no metrics layer on each request.
+  export INTI_OBSERVABILITY_METRICS_ADDR=
   # Floods come from one address and many accounts: measure the server, not the
   # brute-force lock (which would answer 429 first).
   export INTI_AUTH_LOCKOUT_IP_FAILURES=1000000000
