@@ -21,13 +21,15 @@ pub mod tasks;
 pub mod tenants;
 pub mod users;
 
+use std::sync::OnceLock;
+
 use axum::{
     http::{header, HeaderValue},
     middleware,
     routing::{get, post},
     Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower::util::option_layer;
 use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
@@ -157,9 +159,18 @@ pub fn api_router() -> Router<AppState> {
         .fallback(error::not_found)
 }
 
+/// The pages' routes, listed once per process. Listing them renders the app with resource
+/// loading switched off for the whole process (a global flag in Leptos): a page that started
+/// loading a resource at that moment, on a router built earlier in the same process (another
+/// test's, another node's), would wait on it forever.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options().clone();
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let secure = state.settings.auth.secure_cookies;
     let production = state.settings.mode == crate::server::config::Mode::Production;
     let metrics = state.settings.observability.metrics_addr.is_some();
