@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 SERVER_FEATURES := --no-default-features --features ssr
 
-.PHONY: run test setup build release unit-and-integration e2e lint
+.PHONY: run test setup build release unit-and-integration e2e api-check lint
 
 ## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve in dev
 ## mode, with the demo WhatsApp service (an external service behind the gateway) beside it
@@ -17,10 +17,11 @@ run:
 	  trap 'kill $$DEMO 2>/dev/null' EXIT INT TERM; \
 	  INTI_MODE=dev target/release/inti serve
 
-## test: install what is missing, then lint, unit + integration tests, end2end tests
+## test: install what is missing, then lint, unit + integration tests, end2end tests, and the
+## live API against its OpenAPI description
 test:
 	scripts/setup.sh --e2e
-	$(MAKE) lint unit-and-integration e2e
+	$(MAKE) lint unit-and-integration e2e api-check
 
 setup:
 	scripts/setup.sh --e2e
@@ -50,3 +51,7 @@ release:
 ## e2e: Playwright in Debian Chromium against the (split) debug build, on a fresh database
 e2e: build
 	scripts/e2e.sh
+
+## api-check: schemathesis against the debug build's /api/v1/openapi.json (docs/api.md)
+api-check: build
+	scripts/api-check.sh

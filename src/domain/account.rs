@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// The user as the API presents them in their current tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     pub id: Uuid,
@@ -19,6 +20,7 @@ pub struct UserView {
 
 /// A tenant the user can reach, with the role they hold there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantAccess {
     pub id: Uuid,
@@ -31,6 +33,7 @@ pub struct TenantAccess {
 
 /// Everything the app layout needs: who is signed in, where, and where else they can go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
     pub user: UserView,
@@ -42,6 +45,7 @@ pub struct SessionView {
 
 /// A service the current tenant can use (seed document, `accessibleServices`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AccessibleService {
     pub id: Uuid,
@@ -57,6 +61,7 @@ pub struct AccessibleService {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TenantRef {
     pub id: Uuid,
     pub name: String,
@@ -65,6 +70,7 @@ pub struct TenantRef {
 
 /// The user after a tenant switch, in the seed document's shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SwitchedUser {
     pub id: Uuid,
@@ -77,6 +83,7 @@ pub struct SwitchedUser {
 
 /// `PATCH /api/v1/account`: the caller's own name.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Rename {
     pub name: String,
@@ -85,6 +92,7 @@ pub struct Rename {
 /// `POST /api/v1/account/password`: the caller's new password, with the current one. Every
 /// other session of the account ends.
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ChangePassword {
     pub current_password: String,
@@ -94,6 +102,7 @@ pub struct ChangePassword {
 /// `POST /api/v1/account/email`: asks to move the account to a new address (checked with
 /// the current password); it changes when the link mailed there is opened.
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ChangeEmail {
     pub new_email: String,
@@ -103,6 +112,7 @@ pub struct ChangeEmail {
 /// `POST /api/v1/auth/password-reset`: mails a reset link to the address, if it has an
 /// account (the answer is the same either way). No `Debug`: an address is personal data.
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct RequestReset {
     pub email: String,
@@ -111,6 +121,7 @@ pub struct RequestReset {
 /// `POST /api/v1/auth/link` (what a mailed link opens) and `POST /api/v1/auth/email/confirm`
 /// (opens an address-change link).
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct OpenLink {
     /// The token from the link; the link is the credential.
@@ -120,6 +131,7 @@ pub struct OpenLink {
 /// `POST /api/v1/auth/password-reset/confirm`: the password chosen from an invitation or
 /// reset link, and which of the account's pending invitations to accept with it.
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SetPassword {
     pub token: String,

@@ -24,6 +24,21 @@ macro_rules! ids {
                 }
             }
 
+            // In the API description, a UUID string.
+            #[cfg(feature = "ssr")]
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                    use utoipa::openapi::{schema::Type, KnownFormat, ObjectBuilder, SchemaFormat};
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                        .into()
+                }
+            }
+
+            #[cfg(feature = "ssr")]
+            impl utoipa::ToSchema for $name {}
+
             impl From<Uuid> for $name {
                 fn from(id: Uuid) -> $name {
                     $name(id)

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// What adding a member by email answers, the same whether or not the address already had
 /// an account: the invitation, pending until its owner signs in and accepts it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     pub id: Uuid,
@@ -26,6 +27,7 @@ pub struct Invitation {
 
 /// What a one-time link from an e-mail opens, as its page shows it before it is used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LinkView {
     /// `INVITATION` (choose a first password), `PASSWORD_RESET` or `EMAIL_CHANGE`.

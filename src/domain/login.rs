@@ -11,6 +11,8 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 /// A password as a server function receives it: serialized as the plain string the form
 /// sends, but never printed by `Debug` (server-function argument structs derive it).
 #[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(value_type = String, format = Password))]
 #[serde(transparent)]
 pub struct Password(pub String);
 
@@ -88,6 +90,7 @@ impl LoginInput {
 /// `POST /api/v1/auth/login`: signs in with an email and password, into the home tenant or
 /// the one `tenantSlug` names (a domain the account has access to).
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SignIn {
     pub email: String,
@@ -98,6 +101,7 @@ pub struct SignIn {
 
 /// `POST /api/v1/auth/refresh`: a new token pair for a refresh token (which is then spent).
 #[derive(Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Refresh {
     pub refresh_token: String,
@@ -106,6 +110,7 @@ pub struct Refresh {
 /// `POST /api/v1/auth/switch-tenant`: continues the session in another tenant the account
 /// has access to, with new tokens.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SwitchTenant {
     /// The tenant's id.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     pub id: Uuid,
@@ -22,6 +23,7 @@ pub struct Member {
 
 /// An account as the platform-wide user list shows it (super admins).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     pub id: Uuid,
@@ -37,6 +39,7 @@ pub struct Account {
 /// 202: the person joins when they accept (a new address chooses its password from the
 /// mailed link; nobody else ever does).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Invite {
     /// The address the invitation is mailed to.
@@ -54,6 +57,7 @@ pub struct Invite {
 /// `PATCH /api/v1/users/{id}`: changes a member's access in the current tenant. Absent keys
 /// keep their value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EditMember {
     pub name: Option<String>,
@@ -68,6 +72,7 @@ pub struct EditMember {
 
 /// `PATCH /api/v1/core/users/{id}`: an account's status on the whole platform (super admins).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SetAccountStatus {
     /// `ACTIVE` or `SUSPENDED`.

@@ -11,6 +11,7 @@ pub const MAX_PAGE: i64 = 1_000_000;
 
 /// One page of a server-side paged list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,

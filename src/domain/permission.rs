@@ -29,6 +29,21 @@ pub struct Permission {
     scope: Option<String>,
 }
 
+/// In the API description: `resource:action[:scope]`, each part a name or `*`.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Permission {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(MAX_LEN))
+            .examples(["task:read", "task:update:own", "*:read"])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Permission {}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PermissionError {
     #[error("permission is empty")]

@@ -45,6 +45,7 @@ pub fn is_platform_grant(tenant_type: &str, role_name: &str, role_is_system: boo
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RoleView {
     pub id: Uuid,
@@ -115,6 +116,7 @@ mod tests {
 
 /// `POST /api/v1/roles`: a custom role in the caller's current tenant.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AddRole {
     pub name: String,
@@ -125,6 +127,7 @@ pub struct AddRole {
 
 /// `PATCH /api/v1/roles/{id}`: a custom role's changes; absent parts stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EditRole {
     pub description: Option<String>,

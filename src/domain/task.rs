@@ -60,6 +60,7 @@ pub const TASK_FIELDS: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     pub id: Uuid,
@@ -81,6 +82,7 @@ pub struct Task {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Comment {
     pub id: Uuid,
@@ -92,6 +94,7 @@ pub struct Comment {
 
 /// `POST /api/v1/tasks`: a new task in the caller's current tenant.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateTask {
     /// What is to be done: 1 to 200 characters.
@@ -123,6 +126,7 @@ pub struct CreateTask {
 /// read from (a newer version answers 409 with the task as it is now). An absent field keeps
 /// its value; `null` clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateTask {
     /// The version the change was made against.
@@ -147,6 +151,7 @@ pub struct UpdateTask {
 
 /// `POST /api/v1/tasks/{id}/comments`: a comment on a task.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddComment {
     /// Plain text.
@@ -356,18 +361,32 @@ pub struct TaskFilter {
 
 /// Raw query-string values, as they arrive.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", default)]
 pub struct TaskQuery {
+    /// `TODO`, `IN_PROGRESS`, `DONE` or `CANCELLED`.
     pub status: Option<String>,
+    /// `LOW`, `MEDIUM`, `HIGH` or `URGENT`.
     pub priority: Option<String>,
+    /// The assignee's user id, or `none` for unassigned tasks.
     pub assignee: Option<String>,
+    /// Due on or before this date (`YYYY-MM-DD`).
     pub due_before: Option<String>,
+    /// Due on or after this date (`YYYY-MM-DD`).
     pub due_after: Option<String>,
+    /// Carrying this label.
     pub label: Option<String>,
+    /// Words in the title or description.
     pub search: Option<String>,
+    /// Only tasks the caller created or is assigned.
     pub mine: Option<bool>,
+    /// `created`, `updated`, `due`, `priority` or `title`, with `-` first for descending
+    /// (`-priority`); newest first by default.
     pub sort: Option<String>,
+    /// The page, from 1.
     pub page: Option<i64>,
+    /// Items per page, from 1 to 100 (20 by default).
     pub per_page: Option<i64>,
 }
 
@@ -429,6 +448,7 @@ impl TaskQuery {
 /// A task's page: the task, its comments, its edit form filled in from it (none when the
 /// service has no form), and whether the viewer may delete it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TaskPageView {
     pub task: Task,
@@ -440,6 +460,7 @@ pub struct TaskPageView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Assignee {
     pub id: Uuid,
     pub name: String,
@@ -450,6 +471,7 @@ pub const ASSIGNEES_SHOWN: i64 = 100;
 
 /// One column of the board: the first tasks of a status, and how many it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BoardColumn {
     pub status: TaskStatus,

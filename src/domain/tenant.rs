@@ -92,6 +92,7 @@ pub fn parse_tenant_name(raw: &str) -> Result<String, AppError> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantDetail {
     pub id: Uuid,
@@ -147,6 +148,7 @@ mod tests {
 
 /// `POST /api/v1/core/tenants`: a new BUSINESS tenant (super admins).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AddTenant {
     pub name: String,
@@ -158,6 +160,7 @@ pub struct AddTenant {
 
 /// `PATCH /api/v1/core/tenants/{id}`: what changes. Absent keys keep their value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EditTenant {
     pub name: Option<String>,

@@ -101,6 +101,7 @@ serde_as_str!(ItemType);
 serde_as_str!(Width);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FormSchema {
     pub fields: Vec<FormField>,
@@ -112,6 +113,7 @@ pub struct FormSchema {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FormField {
     pub name: String,
@@ -128,6 +130,7 @@ pub struct FormField {
     pub options: Vec<FieldOption>,
     /// A group's own fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub fields: Vec<FormField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
@@ -150,6 +153,7 @@ pub struct FormField {
 /// ["sms", "whatsapp"]}` or `{"field": "notes", "notEmpty": true}`. The field is a dotted
 /// path from the form's root (`address.country`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", try_from = "ConditionWire")]
 pub struct Condition {
     pub field: String,
@@ -186,6 +190,7 @@ impl TryFrom<ConditionWire> for Condition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum Test {
     Equals(Value),
@@ -194,6 +199,7 @@ pub enum Test {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Validation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +229,7 @@ impl Validation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldOption {
     pub value: String,
     pub label: String,

@@ -23,6 +23,7 @@ pub const PATTERN_MISMATCH: &str = "does not have the expected format";
 /// An error at a value path (`message`, `address.city`, `recipients[2]`), or at `values`
 /// for the whole form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub path: String,
     pub message: String,

@@ -7,6 +7,7 @@ use crate::domain::{error::AppError, menu::Layout, service::reader::JsonPath};
 
 /// `PUT /api/v1/menus/layout` (and `/api/v1/core/menus/layout`): a new version of the layout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SaveLayout {
     /// The version the editor started from (0 before the first save). When someone saved
@@ -20,6 +21,7 @@ pub struct SaveLayout {
 /// `POST /api/v1/menus/layout/revert` (and the global one): an earlier version's operations,
 /// saved again as a new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RevertLayout {
     /// The version to bring back.

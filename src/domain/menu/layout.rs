@@ -29,11 +29,13 @@ const MAX_PASSES: usize = 4;
 pub const CUSTOM_PREFIX: &str = "custom.";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Layout {
     pub operations: Vec<LayoutOp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum LayoutOp {
     /// Puts the item under `parent` (top level when none) with the sort order `position`.
@@ -91,6 +93,7 @@ impl LayoutOp {
 
 /// An operation that did not apply, and why (shown in the menu editor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Skipped {
     /// `global`, `tenant` or `service:<name>`.

@@ -19,6 +19,7 @@ pub const CUSTOM: &str = "custom";
 /// One item of the arranged menu, before filtering for a viewer. The menu editor edits
 /// these; `hidden` items stay in the tree there and are dropped for users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuNode {
     pub id: String,
@@ -43,6 +44,7 @@ pub struct MenuNode {
     /// A group exists for its children: left without any, it is dropped.
     pub group: bool,
     pub source: String,
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<MenuNode>,
 }
 
@@ -360,6 +362,7 @@ pub fn visible(nodes: &[MenuNode], viewer: Viewer<'_>) -> Vec<MenuNode> {
 /// The seed document's menu item: what `GET /api/v1/menus/user` answers and the sidebar
 /// draws.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItemView {
     pub id: String,
@@ -374,6 +377,7 @@ pub struct MenuItemView {
     /// Only when true: the service fails its health checks.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub down: bool,
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<MenuItemView>,
 }
 

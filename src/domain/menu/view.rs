@@ -10,6 +10,7 @@ use crate::domain::menu::{
 
 /// `GET /api/v1/menus/user`: the seed document's shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuData {
     pub menus: Vec<MenuItemView>,
@@ -18,6 +19,7 @@ pub struct MenuData {
 
 /// One layout (the tenant's, or the global one) as the editor opens it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutView {
     /// `tenant` or `global`.
@@ -39,6 +41,7 @@ pub struct LayoutView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RolePreview {
     pub name: String,
@@ -48,6 +51,7 @@ pub struct RolePreview {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutVersionView {
     pub version: i32,
@@ -59,6 +63,7 @@ pub struct LayoutVersionView {
 
 /// "Why can't I see it?": whether a user sees an item, and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation {
     pub visible: bool,

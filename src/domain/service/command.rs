@@ -32,6 +32,7 @@ pub const MAX_SECRET_CHARS: usize = 4096;
 /// `POST /api/v1/core/services/register`: a new service, with its endpoints and secrets.
 /// No `Debug`: it holds secrets.
 #[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RegisterService {
     /// 2 to 63 lowercase letters, digits or `-`, starting with a letter; unique. It names
@@ -97,6 +98,7 @@ pub struct RegisterService {
 /// clears an optional one (and removes the API key or webhook secret). The name cannot
 /// change. No `Debug`: it may hold secrets.
 #[derive(Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +184,7 @@ pub struct UpdateService {
 /// `POST /api/v1/core/services/{id}/endpoints` (all of it) or `PATCH .../endpoints/{id}`
 /// (what changes), and each item of a registration's `endpoints`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SaveEndpoint {
     /// Starts with a letter; letters, digits, `_`, `-`, `.` and `:`; at most 100.
@@ -221,6 +224,7 @@ pub struct SaveEndpoint {
 /// `PUT /api/v1/core/services/{id}/tenants/{tenantId}`: assigns the service to the tenant,
 /// or changes the assignment. Absent keys keep their value.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AssignService {
     /// `ACTIVE` (the default), `INACTIVE` or `SUSPENDED`.

@@ -32,6 +32,7 @@ pub const MAX_PERMISSIONS: usize = 20;
 
 /// An endpoint as registered (create, or the whole of an update).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointSpec {
     pub name: String,

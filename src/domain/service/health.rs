@@ -64,6 +64,7 @@ impl Counters {
 
 /// A service's health as the registry, its cards and its pages show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HealthView {
     /// `UNKNOWN`, `HEALTHY` or `UNHEALTHY`.
@@ -85,6 +86,7 @@ impl HealthView {
 
 /// One probe, as the service's detail page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckView {
     pub checked_at: DateTime<Utc>,
@@ -96,6 +98,7 @@ pub struct CheckView {
 
 /// `GET /api/v1/core/services/{id}/health`: the current health and the newest probes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
     /// `None` while the service has no health URL or has not been probed yet.

@@ -16,12 +16,14 @@ pub const MAX_ITEMS: usize = 100;
 pub const MAX_DEPTH: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuSchema {
     pub items: Vec<MenuItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItem {
     /// Stable within the service; derived from the path when not given.
@@ -39,6 +41,7 @@ pub struct MenuItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ssr", schema(no_recursion))]
     pub children: Vec<MenuItem>,
 }
 

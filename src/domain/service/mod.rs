@@ -100,6 +100,7 @@ pub fn access_permission(name: &str) -> String {
 
 /// A service's settable description (everything but its key and endpoints).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceSpec {
     pub name: String,

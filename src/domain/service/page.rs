@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServicePageView {
     pub service: String,
     pub service_name: String,
@@ -21,6 +22,7 @@ pub struct ServicePageView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TableView {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
@@ -36,6 +38,7 @@ pub struct TableView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Column {
     pub key: String,
     pub label: String,

@@ -11,6 +11,7 @@ use crate::domain::account::AccessibleService;
 /// A registered service. Its API key is write-only: only whether one is set and its last
 /// four characters are ever shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     pub id: Uuid,
@@ -31,6 +32,7 @@ pub struct ServiceView {
 
 /// A service with its endpoints (registration and detail answers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDetail {
     #[serde(flatten)]
@@ -39,6 +41,7 @@ pub struct ServiceDetail {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointView {
     pub id: Uuid,
@@ -51,6 +54,7 @@ pub struct EndpointView {
 
 /// A service assigned to a tenant, seen from either side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AssignmentView {
     pub tenant_id: Uuid,
@@ -70,6 +74,7 @@ pub struct AssignmentView {
 /// A service the current tenant can use, with the tenant's settings for it (its Services
 /// page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantService {
     #[serde(flatten)]
@@ -82,6 +87,7 @@ pub struct TenantService {
 
 /// One call through the gateway, as its service's page lists it (no bodies, no keys).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     pub id: i64,
@@ -100,6 +106,7 @@ pub struct CallView {
 
 /// A webhook delivery a service sent, verified and kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
     pub delivery_id: String,

@@ -1,7 +1,10 @@
 //! `/api/v1/account`: the caller's own profile and password.
 
+use crate::domain::invitation::Invitation;
+use crate::server::http::openapi::Success;
 use axum::extract::State;
 use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::account::{ChangePassword, Rename};
 use crate::server::{
@@ -12,11 +15,19 @@ use crate::server::{
     state::AppState,
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Updated {
     updated: bool,
 }
 
+/// Renames the caller's account.
+#[utoipa::path(
+    patch,
+    path = "/account",
+    tag = "account",
+    operation_id = "updateProfile", request_body = Rename,
+    responses((status = 200, description = "Success", body = Success<Updated>))
+)]
 pub async fn update_profile(
     State(state): State<AppState>,
     actor: Actor,
@@ -29,12 +40,20 @@ pub async fn update_profile(
     Ok(Envelope(Updated { updated: true }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordChanged {
     other_sessions_ended: usize,
 }
 
+/// Changes the caller's password (the current one is required) and ends their other sessions.
+#[utoipa::path(
+    post,
+    path = "/account/password",
+    tag = "account",
+    operation_id = "changePassword", request_body = ChangePassword,
+    responses((status = 200, description = "Success", body = Success<PasswordChanged>), (status = 429, description = "Throttled"))
+)]
 pub async fn change_password(
     State(state): State<AppState>,
     actor: Actor,
@@ -56,7 +75,14 @@ pub async fn change_password(
     }))
 }
 
-/// `GET /api/v1/account/invitations`: the caller's pending invitations into other tenants.
+/// The caller's pending invitations into other tenants.
+#[utoipa::path(
+    get,
+    path = "/account/invitations",
+    tag = "account",
+    operation_id = "myInvitations",
+    responses((status = 200, description = "Success", body = Success<Vec<Invitation>>))
+)]
 pub async fn invitations(
     State(state): State<AppState>,
     actor: Actor,
@@ -66,24 +92,60 @@ pub async fn invitations(
     ))
 }
 
-/// `POST /api/v1/account/invitations/{id}/accept`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    accepted: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Declined {
+    declined: bool,
+}
+
+/// Accepts an invitation: the caller gains the role in its tenant.
+#[utoipa::path(
+    post,
+    path = "/account/invitations/{id}/accept",
+    tag = "account",
+    operation_id = "acceptInvitation",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses((status = 200, description = "Success", body = Success<Accepted>))
+)]
 pub async fn accept_invitation(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Accepted> {
     crate::server::services::invitations::respond(&state, &actor, id, true, &client).await?;
-    Ok(Envelope(serde_json::json!({ "accepted": true })))
+    Ok(Envelope(Accepted { accepted: true }))
 }
 
-/// `POST /api/v1/account/invitations/{id}/decline`.
+/// Declines an invitation.
+#[utoipa::path(
+    post,
+    path = "/account/invitations/{id}/decline",
+    tag = "account",
+    operation_id = "declineInvitation",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses((status = 200, description = "Success", body = Success<Declined>))
+)]
 pub async fn decline_invitation(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Declined> {
     crate::server::services::invitations::respond(&state, &actor, id, false, &client).await?;
-    Ok(Envelope(serde_json::json!({ "declined": true })))
+    Ok(Envelope(Declined { declined: true }))
+}
+
+/// `/account*`: the caller's own account.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(update_profile))
+        .routes(routes!(change_password))
+        .routes(routes!(invitations))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(decline_invitation))
 }

@@ -1,17 +1,21 @@
 //! `/api/v1/auth/*`: login, refresh, logout and the current user, for API clients.
 
+use crate::server::http::openapi::Success;
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use uuid::Uuid;
 
 use crate::domain::login::{Refresh, SignIn, SwitchTenant};
 use crate::{
     domain::{
-        account::{AccessibleService, SwitchedUser, TenantAccess, TenantRef, UserView},
+        account::{
+            AccessibleService, SessionView, SwitchedUser, TenantAccess, TenantRef, UserView,
+        },
         error::AppError,
         login::LoginInput,
     },
@@ -23,7 +27,7 @@ use crate::{
     },
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginResponse {
     user: UserView,
@@ -32,6 +36,16 @@ pub struct LoginResponse {
     tokens: TokenPair,
 }
 
+/// Signs in with an e-mail address and password, into the home tenant or the one `tenantSlug`
+/// names, and answers the user, their tenants and services, and a token pair.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    operation_id = "login", request_body = SignIn,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<LoginResponse>), (status = 429, description = "Throttled"))
+)]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -49,11 +63,20 @@ pub async fn login(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RefreshResponse {
     tokens: TokenPair,
 }
 
+/// Exchanges a refresh token for a new token pair; the refresh token is spent.
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    operation_id = "refreshTokens", request_body = Refresh,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<RefreshResponse>), (status = 401, description = "Not signed in"), (status = 429, description = "Throttled"))
+)]
 pub async fn refresh(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -65,12 +88,20 @@ pub async fn refresh(
     Ok(Envelope(RefreshResponse { tokens }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LogoutResponse {
     #[serde(rename = "loggedOut")]
     logged_out: bool,
 }
 
+/// Ends the session the access token belongs to, with its refresh token.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    operation_id = "logout",
+    responses((status = 200, description = "Success", body = Success<LogoutResponse>))
+)]
 pub async fn logout(
     State(state): State<AppState>,
     actor: Actor,
@@ -80,19 +111,34 @@ pub async fn logout(
     Ok(Envelope(LogoutResponse { logged_out: true }))
 }
 
-/// `user`, `currentTenant`, `tenants`, `accessibleServices`: the session view as cached,
-/// serialized without a copy.
+/// The signed-in user, their current tenant, the tenants they reach and the services they may
+/// use.
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    tag = "auth",
+    operation_id = "currentSession",
+    responses((status = 200, description = "Success", body = Success<SessionView>))
+)]
 pub async fn me(State(state): State<AppState>, actor: Actor) -> Result<Response, AppError> {
     let view = auth::session_view(&state, &actor).await?;
     Ok(Envelope(&*view).into_response())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SwitchTenantResponse {
     user: SwitchedUser,
     tokens: TokenPair,
 }
 
+/// Continues the session in another tenant the account has access to, with new tokens.
+#[utoipa::path(
+    post,
+    path = "/auth/switch-tenant",
+    tag = "auth",
+    operation_id = "switchTenant", request_body = SwitchTenant,
+    responses((status = 200, description = "Success", body = Success<SwitchTenantResponse>))
+)]
 pub async fn switch_tenant(
     State(state): State<AppState>,
     actor: Actor,
@@ -128,14 +174,24 @@ pub async fn switch_tenant(
     }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TenantSearch {
+    /// Part of a tenant's name or domain.
     search: Option<String>,
 }
 
-/// `GET /api/v1/auth/tenants?search=`: tenants the caller reaches, searched by name or
-/// domain (a platform admin reaches every tenant; `me` lists a bounded few).
+/// Tenants the caller reaches, searched by name or domain (a platform admin reaches every
+/// tenant).
+#[utoipa::path(
+    get,
+    path = "/auth/tenants",
+    tag = "auth",
+    operation_id = "searchTenants",
+    params(TenantSearch),
+    responses((status = 200, description = "Success", body = Success<Vec<TenantAccess>>))
+)]
 pub async fn tenants(
     State(state): State<AppState>,
     actor: Actor,
@@ -145,4 +201,15 @@ pub async fn tenants(
     Ok(Envelope(
         auth::tenants_for(&state, &actor, query.search).await?,
     ))
+}
+
+/// `/auth/*`: signing in and out, tokens, the current session.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(tenants))
+        .routes(routes!(switch_tenant))
 }

@@ -1,14 +1,15 @@
 //! `/api/v1/gateway/{service}/{*path}` (a Bearer token, or the browser session for the
 //! app's own pages) and `/api/v1/webhooks/{service}`.
 
+use crate::server::http::openapi::Success;
 use axum::{
     body::{to_bytes, Body},
     extract::{FromRequestParts, Path, Request, State},
     http::{header, request::Parts, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
 use tower_sessions::Session;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{
@@ -45,6 +46,28 @@ async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> 
     auth_service::resolve_actor(state, id).await
 }
 
+/// Calls an endpoint of an external service the caller's tenant uses, as the caller: Inti
+/// checks the endpoint's permissions, adds the service's credentials, and passes the
+/// answer's status, headers and body through. `path` is the endpoint's path (it may hold
+/// slashes); the query string goes along.
+#[utoipa::path(
+    method(get, post, put, patch, delete),
+    path = "/gateway/{service}/{*path}",
+    tag = "gateway",
+    operation_id = "callService",
+    params(
+        ("service" = String, Path, description = "The service's name"),
+        ("path" = String, Path, description = "The endpoint's path below the service's base URL"),
+    ),
+    request_body(content = inline(serde_json::Value), description = "Passed to the service as sent"),
+    responses(
+        (status = "default", description = "The service's answer: its status, headers and body"),
+        (status = 404, description = "Unknown service or endpoint"),
+        (status = 429, description = "Throttled"),
+        (status = 502, description = "The service failed"),
+        (status = 504, description = "The service did not answer in time"),
+    )
+)]
 pub async fn proxy(
     State(state): State<AppState>,
     Path((service, path)): Path<(String, String)>,
@@ -152,6 +175,31 @@ pub fn respond(reply: Reply) -> Response {
     response
 }
 
+/// `data` of an accepted webhook delivery.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Received {
+    received: bool,
+}
+
+/// Receives an event from an external service. A delivery carries `X-Webhook-Id`,
+/// `X-Webhook-Timestamp` (Unix seconds) and `X-Webhook-Signature`: `sha256=` and the hex
+/// HMAC-SHA256, with the service's webhook secret, of the timestamp, `.` and the body. A bad
+/// signature, a timestamp more than five minutes off or an id seen before is refused.
+#[utoipa::path(
+    post,
+    path = "/webhooks/{service}",
+    tag = "gateway",
+    operation_id = "receiveWebhook",
+    security(()),
+    params(("service" = String, Path, description = "The service's name")),
+    request_body(content = inline(serde_json::Value), description = "The event, as the service sends it"),
+    responses(
+        (status = 200, description = "Success", body = Success<Received>),
+        (status = 401, description = "Unsigned, or signed with another secret"),
+        (status = 404, description = "Unknown service"),
+        (status = 429, description = "Throttled"),
+    )
+)]
 pub async fn webhook(
     State(state): State<AppState>,
     Path(service): Path<String>,
@@ -171,7 +219,14 @@ pub async fn webhook(
         body: &body,
     };
     match webhooks::receive(&state, &service, delivery, &client).await {
-        Ok(()) => Envelope(json!({ "received": true })).into_response(),
+        Ok(()) => Envelope(Received { received: true }).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// `/gateway/*` and `/webhooks/*`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(proxy))
+        .routes(routes!(webhook))
 }

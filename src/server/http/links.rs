@@ -1,8 +1,10 @@
 //! `/api/v1/auth/password-reset`, `/auth/link`, `/auth/email/confirm` and
 //! `/api/v1/account/email`: one-time links by e-mail (invitations, resets, address changes).
 
+use crate::server::http::openapi::Success;
 use axum::{extract::State, http::StatusCode};
 use serde::Serialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::account::{ChangeEmail, OpenLink, RequestReset, SetPassword};
 use crate::{
@@ -16,12 +18,21 @@ use crate::{
     },
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Requested {
     requested: bool,
 }
 
-/// `POST /auth/password-reset`: 202 whether or not an account has the address.
+/// Sends a password-reset link to the address; the answer is the same whether or not an
+/// account has it.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    tag = "auth",
+    operation_id = "requestPasswordReset", request_body = RequestReset,
+    security(()),
+    responses((status = 202, description = "Accepted", body = Success<Requested>), (status = 429, description = "Throttled"))
+)]
 pub async fn request_reset(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -36,8 +47,16 @@ pub async fn request_reset(
     ))
 }
 
-/// `POST /auth/link`: what a link opens (its purpose, address and pending invitations),
-/// without using it.
+/// What a link from an e-mail opens (its purpose, address and pending invitations), without
+/// using it.
+#[utoipa::path(
+    post,
+    path = "/auth/link",
+    tag = "auth",
+    operation_id = "inspectLink", request_body = OpenLink,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<LinkView>), (status = 429, description = "Throttled"))
+)]
 pub async fn inspect(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<OpenLink>,
@@ -49,7 +68,7 @@ pub async fn inspect(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordSet {
     password_set: bool,
@@ -57,7 +76,15 @@ pub struct PasswordSet {
     sessions_ended: usize,
 }
 
-/// `POST /auth/password-reset/confirm`: sets the password from an invitation or reset link.
+/// Sets the password from an invitation or reset link, accepting the invitations listed.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    tag = "auth",
+    operation_id = "setPassword", request_body = SetPassword,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<PasswordSet>), (status = 429, description = "Throttled"))
+)]
 pub async fn confirm_reset(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -80,12 +107,20 @@ pub async fn confirm_reset(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EmailChanged {
     email: String,
 }
 
-/// `POST /auth/email/confirm`: opens an address-change link.
+/// Opens an address-change link: the account takes the new address.
+#[utoipa::path(
+    post,
+    path = "/auth/email/confirm",
+    tag = "auth",
+    operation_id = "confirmEmailChange", request_body = OpenLink,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<EmailChanged>), (status = 429, description = "Throttled"))
+)]
 pub async fn confirm_email(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -97,7 +132,14 @@ pub async fn confirm_email(
     Ok(Envelope(EmailChanged { email }))
 }
 
-/// `POST /account/email`: 202; the address changes when the link sent to it is opened.
+/// Sends a confirmation link to the new address; the address changes when it is opened.
+#[utoipa::path(
+    post,
+    path = "/account/email",
+    tag = "account",
+    operation_id = "requestEmailChange", request_body = ChangeEmail,
+    responses((status = 202, description = "Accepted", body = Success<Requested>), (status = 429, description = "Throttled"))
+)]
 pub async fn request_email_change(
     State(state): State<AppState>,
     actor: Actor,
@@ -118,4 +160,14 @@ pub async fn request_email_change(
         StatusCode::ACCEPTED,
         Envelope(Requested { requested: true }),
     ))
+}
+
+/// One-time links: password resets and address changes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(request_reset))
+        .routes(routes!(confirm_reset))
+        .routes(routes!(inspect))
+        .routes(routes!(confirm_email))
+        .routes(routes!(request_email_change))
 }

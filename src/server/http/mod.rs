@@ -12,6 +12,7 @@ pub mod health;
 pub mod input;
 pub mod links;
 pub mod menus;
+pub mod openapi;
 pub mod request_span;
 pub mod resilience;
 pub mod roles;
@@ -26,7 +27,7 @@ use std::sync::OnceLock;
 use axum::{
     http::{header, HeaderValue},
     middleware,
-    routing::{get, post},
+    routing::get,
     Router,
 };
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -37,6 +38,8 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tracing::Span;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::{
     app::{shell, App},
@@ -48,114 +51,22 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// A browser session ends after this much inactivity (its absolute lifetime is `auth.session_ttl_secs`).
 const SESSION_IDLE_HOURS: i64 = 12;
 
-pub fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/me", get(auth::me))
-        .route("/auth/tenants", get(auth::tenants))
-        .route("/auth/switch-tenant", post(auth::switch_tenant))
-        .route("/auth/password-reset", post(links::request_reset))
-        .route("/auth/password-reset/confirm", post(links::confirm_reset))
-        .route("/auth/link", post(links::inspect))
-        .route("/auth/email/confirm", post(links::confirm_email))
-        .route("/account/email", post(links::request_email_change))
-        .route("/account", axum::routing::patch(account::update_profile))
-        .route("/account/password", post(account::change_password))
-        .route("/account/invitations", get(account::invitations))
-        .route(
-            "/account/invitations/{id}/accept",
-            post(account::accept_invitation),
-        )
-        .route(
-            "/account/invitations/{id}/decline",
-            post(account::decline_invitation),
-        )
-        .route("/audit", get(audit::list))
-        .route("/roles", get(roles::list).post(roles::create))
-        .route(
-            "/roles/{id}",
-            axum::routing::patch(roles::update).delete(roles::delete),
-        )
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/invitations", get(users::invitations))
-        .route(
-            "/users/invitations/{id}",
-            axum::routing::delete(users::revoke_invitation),
-        )
-        .route(
-            "/users/{id}",
-            get(users::get).patch(users::update).delete(users::remove),
-        )
-        .route("/core/users", get(users::list_all))
-        .route(
-            "/core/users/{id}",
-            axum::routing::patch(users::set_account_status),
-        )
-        .route("/core/tenants", get(tenants::list).post(tenants::create))
-        .route(
-            "/core/tenants/{id}",
-            get(tenants::get).patch(tenants::update),
-        )
-        .route(
-            "/core/tenants/{id}/services",
-            get(services::tenant_services),
-        )
-        .route("/core/services", get(services::list))
-        .route("/core/services/register", post(services::register))
-        .route("/core/services/import", post(services::import))
-        .route(
-            "/core/services/{id}",
-            get(services::get)
-                .patch(services::update)
-                .delete(services::delete),
-        )
-        .route(
-            "/core/services/{id}/endpoints",
-            get(services::endpoints).post(services::create_endpoint),
-        )
-        .route(
-            "/core/services/{id}/endpoints/{endpoint_id}",
-            axum::routing::patch(services::update_endpoint).delete(services::delete_endpoint),
-        )
-        .route("/core/services/{id}/calls", get(services::calls))
-        .route("/core/services/{id}/webhooks", get(services::deliveries))
-        .route("/core/services/{id}/health", get(services::health))
-        .route(
-            "/core/services/{id}/tenants",
-            get(services::service_tenants),
-        )
-        .route(
-            "/core/services/{id}/tenants/{tenant_id}",
-            axum::routing::put(services::assign).delete(services::unassign),
-        )
-        .route("/services", get(services::accessible))
-        .route(
-            "/gateway/{service}/{*path}",
-            axum::routing::any(gateway::proxy),
-        )
-        .route("/webhooks/{service}", post(gateway::webhook))
-        .route("/tasks", get(tasks::list).post(tasks::create))
-        .route(
-            "/tasks/{id}",
-            get(tasks::get).patch(tasks::update).delete(tasks::delete),
-        )
-        .route(
-            "/tasks/{id}/comments",
-            get(tasks::comments).post(tasks::comment),
-        )
-        .route("/menus/user", get(menus::user))
-        .route("/menus/explain", get(menus::explain))
-        .route("/menus/layout", get(menus::layout).put(menus::save_layout))
-        .route("/menus/layout/versions", get(menus::versions))
-        .route("/menus/layout/revert", post(menus::revert))
-        .route(
-            "/core/menus/layout",
-            get(menus::global_layout).put(menus::save_global_layout),
-        )
-        .route("/core/menus/layout/versions", get(menus::global_versions))
-        .route("/core/menus/layout/revert", post(menus::revert_global))
+/// `/api/v1`: every route with its description, from the handlers' `#[utoipa::path]`. Each
+/// module lists its own routes (one function each keeps the generated code's stack frames
+/// small in debug builds).
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::routes())
+        .merge(links::routes())
+        .merge(account::routes())
+        .merge(audit::routes())
+        .merge(roles::routes())
+        .merge(users::routes())
+        .merge(tenants::routes())
+        .merge(services::routes())
+        .merge(gateway::routes())
+        .merge(tasks::routes())
+        .merge(menus::routes())
         .fallback(error::not_found)
 }
 
@@ -168,12 +79,35 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The API's routes under `/api/v1` and their description, made from the same handlers.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, document) = OpenApiRouter::with_openapi(openapi::base())
+        .nest("/api/v1", api_router())
+        .split_for_parts();
+    (router, openapi::finish(document))
+}
+
+/// `/api/docs`: Swagger UI, its files served from the binary, reading `/api/v1/openapi.json`.
+fn docs() -> Router<AppState> {
+    let ui = SwaggerUi::new("/api/docs").config(
+        SwaggerConfig::from("/api/v1/openapi.json")
+            .validator_url("none")
+            .display_operation_id(true),
+    );
+    Router::from(ui).layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(security::DOCS_CSP),
+    ))
+}
+
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options().clone();
     let routes = page_routes();
     let secure = state.settings.auth.secure_cookies;
     let production = state.settings.mode == crate::server::config::Mode::Production;
     let metrics = state.settings.observability.metrics_addr.is_some();
+    let (api, document) = api();
+    let description = openapi::Description::new(&document);
     let sessions = SessionManagerLayer::new(RedisSessionStore::new(
         state.redis.clone(),
         &state.settings.redis.key_prefix,
@@ -200,7 +134,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(if mailbox { dev } else { Router::new() })
-        .nest("/api/v1", api_router())
+        .merge(api)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { description.response() }),
+        )
+        .merge(docs())
         .leptos_routes_with_context(&state, routes, security::provide_page_context, move || {
             shell(leptos_options.clone())
         })

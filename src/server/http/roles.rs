@@ -1,6 +1,8 @@
 //! `/api/v1/roles`: the current tenant's roles.
 
+use crate::server::http::openapi::{Nothing, Success};
 use axum::{extract::State, http::StatusCode};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{
@@ -15,10 +17,26 @@ use crate::{
     },
 };
 
+/// The current tenant's roles (`role:read`).
+#[utoipa::path(
+    get,
+    path = "/roles",
+    tag = "roles",
+    operation_id = "listRoles",
+    responses((status = 200, description = "Success", body = Success<Vec<RoleView>>))
+)]
 pub async fn list(State(state): State<AppState>, actor: Actor) -> ApiResult<Vec<RoleView>> {
     Ok(Envelope(roles::list(&state, &actor).await?))
 }
 
+/// Adds a custom role (`role:manage`).
+#[utoipa::path(
+    post,
+    path = "/roles",
+    tag = "roles",
+    operation_id = "createRole", request_body = AddRole,
+    responses((status = 201, description = "Created", body = Success<RoleView>))
+)]
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
@@ -29,6 +47,15 @@ pub async fn create(
     Ok((StatusCode::CREATED, Envelope(role)))
 }
 
+/// Changes a custom role's name, description or permissions (`role:manage`).
+#[utoipa::path(
+    patch,
+    path = "/roles/{id}",
+    tag = "roles",
+    operation_id = "updateRole", request_body = EditRole,
+    params(("id" = Uuid, Path, description = "The role's id")),
+    responses((status = 200, description = "Success", body = Success<RoleView>))
+)]
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
@@ -40,6 +67,15 @@ pub async fn update(
     Ok(Envelope(role))
 }
 
+/// Deletes a custom role that nobody holds (`role:manage`).
+#[utoipa::path(
+    delete,
+    path = "/roles/{id}",
+    tag = "roles",
+    operation_id = "deleteRole",
+    params(("id" = Uuid, Path, description = "The role's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
@@ -48,4 +84,11 @@ pub async fn delete(
 ) -> ApiResult<serde_json::Value> {
     roles::delete(&state, &actor, id, &client).await?;
     Ok(Envelope(serde_json::json!({ "deleted": true })))
+}
+
+/// `/roles*`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, delete))
 }

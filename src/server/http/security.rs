@@ -15,6 +15,11 @@ use crate::domain::error::AppError;
 /// everything else (JSON, redirects, errors) may run nothing at all.
 pub const DEFAULT_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// The API documentation page (Swagger UI, served from Inti's own files): its scripts and
+/// styles are files of this origin, but it sets style attributes and draws data: images.
+pub const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' \
+     'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+     base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /// Two years, the preload list's expectation; only sent in production (HTTPS).
 pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 

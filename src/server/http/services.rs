@@ -2,9 +2,16 @@
 //! signed-in user's tenant can use). Bodies are the registry's commands
 //! (`domain::service::command`), decoded with the JSON path of any error.
 
+use crate::domain::service::{
+    health::HealthReport,
+    openapi::Preview,
+    view::{CallView, DeliveryView},
+};
+use crate::server::http::openapi::{Nothing, Success};
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
@@ -29,6 +36,15 @@ use crate::{
     },
 };
 
+/// Registers an internal or external service with its endpoints, form schema and menu schema
+/// (`service:register` in the core tenant).
+#[utoipa::path(
+    post,
+    path = "/core/services/register",
+    tag = "services",
+    operation_id = "registerService", request_body = RegisterService,
+    responses((status = 201, description = "Created", body = Success<ServiceDetail>))
+)]
 pub async fn register(
     State(state): State<AppState>,
     actor: Actor,
@@ -39,8 +55,15 @@ pub async fn register(
     Ok((StatusCode::CREATED, Envelope(service)))
 }
 
-/// `POST /api/v1/core/services/import`: `{"document": "<OpenAPI JSON or YAML>"}` answers a
-/// registration draft to edit and register; nothing is stored.
+/// Reads an OpenAPI document (JSON or YAML) into a registration draft to edit and register;
+/// nothing is stored (`service:register` in the core tenant).
+#[utoipa::path(
+    post,
+    path = "/core/services/import",
+    tag = "services",
+    operation_id = "importOpenApi", request_body = crate::domain::service::openapi::ImportOpenApi,
+    responses((status = 200, description = "Success", body = Success<Preview>))
+)]
 pub async fn import(
     State(state): State<AppState>,
     actor: Actor,
@@ -51,19 +74,36 @@ pub async fn import(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListParams {
+    /// Part of a service's name, display name or description.
     search: Option<String>,
+    /// `INTERNAL` or `EXTERNAL`.
     #[serde(rename = "type")]
     service_type: Option<String>,
+    /// `ACTIVE`, `INACTIVE` or `MAINTENANCE`.
     status: Option<String>,
+    /// `PUBLIC`, `PRIVATE` or `RESTRICTED`.
     visibility: Option<String>,
+    /// A category, as registered.
     category: Option<String>,
+    /// The page, from 1.
     page: Option<i64>,
+    /// Items per page, from 1 to 100 (20 by default).
     per_page: Option<i64>,
 }
 
+/// The service registry (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services",
+    tag = "services",
+    operation_id = "listServices",
+    params(ListParams),
+    responses((status = 200, description = "Success", body = Success<Page<ServiceView>>))
+)]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -81,6 +121,15 @@ pub async fn list(
     Ok(Envelope(registry::list(&state, &actor, query).await?))
 }
 
+/// One service with its endpoints and schemas (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}",
+    tag = "services",
+    operation_id = "getService",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<ServiceDetail>))
+)]
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
@@ -89,6 +138,15 @@ pub async fn get(
     Ok(Envelope(registry::get(&state, &actor, id).await?))
 }
 
+/// Changes what the body names; absent keys stay as they are (`service:update` in the core tenant).
+#[utoipa::path(
+    patch,
+    path = "/core/services/{id}",
+    tag = "services",
+    operation_id = "updateService", request_body = UpdateService,
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<ServiceDetail>))
+)]
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
@@ -101,6 +159,15 @@ pub async fn update(
     ))
 }
 
+/// Deletes a service and its assignments (`service:delete` in the core tenant).
+#[utoipa::path(
+    delete,
+    path = "/core/services/{id}",
+    tag = "services",
+    operation_id = "deleteService",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
@@ -111,6 +178,15 @@ pub async fn delete(
     Ok(Envelope(json!({ "deleted": true })))
 }
 
+/// A service's endpoints (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}/endpoints",
+    tag = "services",
+    operation_id = "listEndpoints",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<EndpointView>>))
+)]
 pub async fn endpoints(
     State(state): State<AppState>,
     actor: Actor,
@@ -119,6 +195,15 @@ pub async fn endpoints(
     Ok(Envelope(registry::endpoints(&state, &actor, id).await?))
 }
 
+/// The latest gateway calls to a service (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}/calls",
+    tag = "services",
+    operation_id = "listCalls",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<CallView>>))
+)]
 pub async fn calls(
     State(state): State<AppState>,
     actor: Actor,
@@ -127,6 +212,15 @@ pub async fn calls(
     Ok(Envelope(registry::calls(&state, &actor, id).await?))
 }
 
+/// A service's health and its latest checks (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}/health",
+    tag = "services",
+    operation_id = "getServiceHealth",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<HealthReport>))
+)]
 pub async fn health(
     State(state): State<AppState>,
     actor: Actor,
@@ -135,6 +229,15 @@ pub async fn health(
     Ok(Envelope(registry::health(&state, &actor, id).await?))
 }
 
+/// The latest webhook deliveries from a service (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}/webhooks",
+    tag = "services",
+    operation_id = "listWebhookDeliveries",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<DeliveryView>>))
+)]
 pub async fn deliveries(
     State(state): State<AppState>,
     actor: Actor,
@@ -143,6 +246,15 @@ pub async fn deliveries(
     Ok(Envelope(registry::deliveries(&state, &actor, id).await?))
 }
 
+/// Adds an endpoint to a service (`service:update` in the core tenant).
+#[utoipa::path(
+    post,
+    path = "/core/services/{id}/endpoints",
+    tag = "services",
+    operation_id = "createEndpoint", request_body = SaveEndpoint,
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 201, description = "Created", body = Success<EndpointView>))
+)]
 pub async fn create_endpoint(
     State(state): State<AppState>,
     actor: Actor,
@@ -155,6 +267,15 @@ pub async fn create_endpoint(
     Ok((StatusCode::CREATED, Envelope(endpoint)))
 }
 
+/// Changes an endpoint (`service:update` in the core tenant).
+#[utoipa::path(
+    patch,
+    path = "/core/services/{id}/endpoints/{endpoint_id}",
+    tag = "services",
+    operation_id = "updateEndpoint", request_body = SaveEndpoint,
+    params(("id" = Uuid, Path, description = "The service's id"), ("endpoint_id" = Uuid, Path, description = "The endpoint's id")),
+    responses((status = 200, description = "Success", body = Success<EndpointView>))
+)]
 pub async fn update_endpoint(
     State(state): State<AppState>,
     actor: Actor,
@@ -168,6 +289,15 @@ pub async fn update_endpoint(
     ))
 }
 
+/// Deletes an endpoint (`service:update` in the core tenant).
+#[utoipa::path(
+    delete,
+    path = "/core/services/{id}/endpoints/{endpoint_id}",
+    tag = "services",
+    operation_id = "deleteEndpoint",
+    params(("id" = Uuid, Path, description = "The service's id"), ("endpoint_id" = Uuid, Path, description = "The endpoint's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn delete_endpoint(
     State(state): State<AppState>,
     actor: Actor,
@@ -178,6 +308,15 @@ pub async fn delete_endpoint(
     Ok(Envelope(json!({ "deleted": true })))
 }
 
+/// The tenants a service is assigned to (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/services/{id}/tenants",
+    tag = "services",
+    operation_id = "listServiceTenants",
+    params(("id" = Uuid, Path, description = "The service's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<AssignmentView>>))
+)]
 pub async fn service_tenants(
     State(state): State<AppState>,
     actor: Actor,
@@ -187,6 +326,15 @@ pub async fn service_tenants(
     Ok(Envelope(registry::assignments(&state, &actor, of).await?))
 }
 
+/// The services assigned to a tenant (`service:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/tenants/{id}/services",
+    tag = "services",
+    operation_id = "listTenantServices",
+    params(("id" = Uuid, Path, description = "The tenant's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<AssignmentView>>))
+)]
 pub async fn tenant_services(
     State(state): State<AppState>,
     actor: Actor,
@@ -196,6 +344,15 @@ pub async fn tenant_services(
     Ok(Envelope(registry::assignments(&state, &actor, of).await?))
 }
 
+/// Assigns a service to a tenant, or changes the assignment (`service:assign` in the core tenant).
+#[utoipa::path(
+    put,
+    path = "/core/services/{id}/tenants/{tenant_id}",
+    tag = "services",
+    operation_id = "assignService", request_body = AssignService,
+    params(("id" = Uuid, Path, description = "The service's id"), ("tenant_id" = Uuid, Path, description = "The tenant's id")),
+    responses((status = 200, description = "Success", body = Success<AssignmentView>))
+)]
 pub async fn assign(
     State(state): State<AppState>,
     actor: Actor,
@@ -208,6 +365,15 @@ pub async fn assign(
     ))
 }
 
+/// Takes a service away from a tenant (`service:assign` in the core tenant).
+#[utoipa::path(
+    delete,
+    path = "/core/services/{id}/tenants/{tenant_id}",
+    tag = "services",
+    operation_id = "unassignService",
+    params(("id" = Uuid, Path, description = "The service's id"), ("tenant_id" = Uuid, Path, description = "The tenant's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn unassign(
     State(state): State<AppState>,
     actor: Actor,
@@ -218,10 +384,35 @@ pub async fn unassign(
     Ok(Envelope(json!({ "unassigned": true })))
 }
 
-/// `GET /api/v1/services`: what the signed-in user's current tenant can use.
+/// The services the caller may use in the current tenant, with the endpoints they may call.
+#[utoipa::path(
+    get,
+    path = "/services",
+    tag = "services",
+    operation_id = "listAccessibleServices",
+    responses((status = 200, description = "Success", body = Success<Vec<AccessibleService>>))
+)]
 pub async fn accessible(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Vec<AccessibleService>> {
     Ok(Envelope(auth::accessible_services(&state, &actor).await?))
+}
+
+/// `/core/services*`, `/core/tenants/{id}/services` and `/services`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(tenant_services))
+        .routes(routes!(list))
+        .routes(routes!(register))
+        .routes(routes!(import))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(endpoints, create_endpoint))
+        .routes(routes!(update_endpoint, delete_endpoint))
+        .routes(routes!(calls))
+        .routes(routes!(deliveries))
+        .routes(routes!(health))
+        .routes(routes!(service_tenants))
+        .routes(routes!(assign, unassign))
+        .routes(routes!(accessible))
 }

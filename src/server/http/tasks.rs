@@ -1,8 +1,10 @@
 //! `/api/v1/tasks`: the Task Manager's tasks in the caller's current tenant, and their
 //! comments.
 
+use crate::server::http::openapi::{Nothing, Success};
 use axum::{extract::State, http::StatusCode};
 use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{
@@ -18,6 +20,15 @@ use crate::{
     },
 };
 
+/// The current tenant's tasks, filtered and sorted (`task:read`, or `task:read:own` for the caller's own).
+#[utoipa::path(
+    get,
+    path = "/tasks",
+    tag = "tasks",
+    operation_id = "listTasks",
+    params(TaskQuery),
+    responses((status = 200, description = "Success", body = Success<Page<Task>>))
+)]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -26,6 +37,15 @@ pub async fn list(
     Ok(Envelope(tasks::list(&state, &actor, query).await?))
 }
 
+/// One task (`task:read`, or `task:read:own` for the caller's own).
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}",
+    tag = "tasks",
+    operation_id = "getTask",
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 200, description = "Success", body = Success<Task>))
+)]
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
@@ -34,6 +54,14 @@ pub async fn get(
     Ok(Envelope(tasks::get(&state, &actor, id).await?))
 }
 
+/// Adds a task (`task:create`).
+#[utoipa::path(
+    post,
+    path = "/tasks",
+    tag = "tasks",
+    operation_id = "createTask", request_body = CreateTask,
+    responses((status = 201, description = "Created", body = Success<Task>))
+)]
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
@@ -44,6 +72,15 @@ pub async fn create(
     Ok((StatusCode::CREATED, Envelope(task)))
 }
 
+/// Changes what the body names; `null` clears an optional field (`task:update`).
+#[utoipa::path(
+    patch,
+    path = "/tasks/{id}",
+    tag = "tasks",
+    operation_id = "updateTask", request_body = UpdateTask,
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 200, description = "Success", body = Success<Task>))
+)]
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
@@ -56,6 +93,15 @@ pub async fn update(
     ))
 }
 
+/// Deletes a task and its comments (`task:delete`).
+#[utoipa::path(
+    delete,
+    path = "/tasks/{id}",
+    tag = "tasks",
+    operation_id = "deleteTask",
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
@@ -66,6 +112,15 @@ pub async fn delete(
     Ok(Envelope(Value::Null))
 }
 
+/// A task's comments, oldest first (`task:read`, or `task:read:own` for the caller's own).
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}/comments",
+    tag = "tasks",
+    operation_id = "listComments",
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 200, description = "Success", body = Success<Vec<Comment>>))
+)]
 pub async fn comments(
     State(state): State<AppState>,
     actor: Actor,
@@ -74,6 +129,15 @@ pub async fn comments(
     Ok(Envelope(tasks::comments(&state, &actor, id).await?))
 }
 
+/// Comments on a task (`task:read`, or `task:read:own` for the caller's own).
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/comments",
+    tag = "tasks",
+    operation_id = "addComment", request_body = AddComment,
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 201, description = "Created", body = Success<Comment>))
+)]
 pub async fn comment(
     State(state): State<AppState>,
     actor: Actor,
@@ -84,4 +148,12 @@ pub async fn comment(
     let text = body.map(|b| b.body);
     let comment = tasks::comment(&state, &actor, id, text, &client).await?;
     Ok((StatusCode::CREATED, Envelope(comment)))
+}
+
+/// `/tasks*`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(comments, comment))
 }

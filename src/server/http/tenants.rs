@@ -1,7 +1,9 @@
 //! `/api/v1/core/tenants`: tenant administration for super admins.
 
+use crate::server::http::openapi::Success;
 use axum::extract::State;
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{
@@ -17,15 +19,29 @@ use crate::{
     },
 };
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListParams {
+    /// Part of a tenant's name or domain.
     search: Option<String>,
+    /// `ACTIVE`, `INACTIVE` or `SUSPENDED`.
     status: Option<String>,
+    /// The page, from 1.
     page: Option<i64>,
+    /// Items per page, from 1 to 100 (20 by default).
     per_page: Option<i64>,
 }
 
+/// Every tenant (`tenant:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/tenants",
+    tag = "tenants",
+    operation_id = "listTenants",
+    params(ListParams),
+    responses((status = 200, description = "Success", body = Success<Page<TenantDetail>>))
+)]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -40,6 +56,14 @@ pub async fn list(
     Ok(Envelope(tenants::list(&state, &actor, query).await?))
 }
 
+/// Adds a business tenant (`tenant:create` in the core tenant).
+#[utoipa::path(
+    post,
+    path = "/core/tenants",
+    tag = "tenants",
+    operation_id = "createTenant", request_body = AddTenant,
+    responses((status = 201, description = "Created", body = Success<TenantDetail>))
+)]
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
@@ -50,6 +74,15 @@ pub async fn create(
     Ok((axum::http::StatusCode::CREATED, Envelope(created)))
 }
 
+/// One tenant (`tenant:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/tenants/{id}",
+    tag = "tenants",
+    operation_id = "getTenant",
+    params(("id" = Uuid, Path, description = "The tenant's id")),
+    responses((status = 200, description = "Success", body = Success<TenantDetail>))
+)]
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
@@ -58,6 +91,15 @@ pub async fn get(
     Ok(Envelope(tenants::get(&state, &actor, id).await?))
 }
 
+/// Changes a tenant's name, domain, tier, status, limits or settings (`tenant:update` in the core tenant).
+#[utoipa::path(
+    patch,
+    path = "/core/tenants/{id}",
+    tag = "tenants",
+    operation_id = "updateTenant", request_body = EditTenant,
+    params(("id" = Uuid, Path, description = "The tenant's id")),
+    responses((status = 200, description = "Success", body = Success<TenantDetail>))
+)]
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
@@ -68,4 +110,11 @@ pub async fn update(
     Ok(Envelope(
         tenants::update(&state, &actor, id, command, &client).await?,
     ))
+}
+
+/// `/core/tenants*`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
 }

@@ -1,7 +1,9 @@
 //! `/api/v1/users`: the members of the caller's current tenant.
 
+use crate::server::http::openapi::{Nothing, Success};
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{
@@ -21,11 +23,15 @@ use crate::{
     },
 };
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListParams {
+    /// Part of a name or e-mail address.
     search: Option<String>,
+    /// The page, from 1.
     page: Option<i64>,
+    /// Items per page, from 1 to 100 (20 by default).
     per_page: Option<i64>,
 }
 
@@ -39,6 +45,15 @@ impl ListParams {
     }
 }
 
+/// Members of the current tenant (`user:read`).
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    operation_id = "listMembers",
+    params(ListParams),
+    responses((status = 200, description = "Success", body = Success<Page<Member>>))
+)]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -49,6 +64,15 @@ pub async fn list(
     ))
 }
 
+/// Invites someone by e-mail into the current tenant with a role (`user:manage`); they join
+/// when they accept.
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    operation_id = "inviteMember", request_body = Invite,
+    responses((status = 202, description = "Accepted", body = Success<Invitation>))
+)]
 pub async fn create(
     State(state): State<AppState>,
     actor: Actor,
@@ -60,7 +84,14 @@ pub async fn create(
     Ok((StatusCode::ACCEPTED, Envelope(invited)))
 }
 
-/// `GET /api/v1/users/invitations`: the tenant's pending invitations.
+/// The current tenant's pending invitations (`user:read`).
+#[utoipa::path(
+    get,
+    path = "/users/invitations",
+    tag = "users",
+    operation_id = "listInvitations",
+    responses((status = 200, description = "Success", body = Success<Vec<Invitation>>))
+)]
 pub async fn invitations(
     State(state): State<AppState>,
     actor: Actor,
@@ -70,7 +101,15 @@ pub async fn invitations(
     ))
 }
 
-/// `DELETE /api/v1/users/invitations/{id}`: withdraws one.
+/// Withdraws a pending invitation (`user:manage`).
+#[utoipa::path(
+    delete,
+    path = "/users/invitations/{id}",
+    tag = "users",
+    operation_id = "revokeInvitation",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     actor: Actor,
@@ -81,6 +120,15 @@ pub async fn revoke_invitation(
     Ok(Envelope(serde_json::json!({ "revoked": true })))
 }
 
+/// One member of the current tenant (`user:read`).
+#[utoipa::path(
+    get,
+    path = "/users/{id}",
+    tag = "users",
+    operation_id = "getMember",
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses((status = 200, description = "Success", body = Success<Member>))
+)]
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
@@ -89,6 +137,15 @@ pub async fn get(
     Ok(Envelope(members::get(&state, &actor, id).await?))
 }
 
+/// Changes a member's role, access expiry or name (`user:manage`).
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    tag = "users",
+    operation_id = "updateMember", request_body = EditMember,
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses((status = 200, description = "Success", body = Success<Member>))
+)]
 pub async fn update(
     State(state): State<AppState>,
     actor: Actor,
@@ -101,6 +158,15 @@ pub async fn update(
     ))
 }
 
+/// Removes a member's access to the current tenant (`user:manage`).
+#[utoipa::path(
+    delete,
+    path = "/users/{id}",
+    tag = "users",
+    operation_id = "removeMember",
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses((status = 200, description = "Success", body = Success<Nothing>))
+)]
 pub async fn remove(
     State(state): State<AppState>,
     actor: Actor,
@@ -111,7 +177,15 @@ pub async fn remove(
     Ok(Envelope(serde_json::json!({ "removed": true })))
 }
 
-/// `PATCH /api/v1/core/users/{id}`: an account's status on the whole platform.
+/// Suspends or reactivates an account on the whole platform (`user:manage` in the core tenant).
+#[utoipa::path(
+    patch,
+    path = "/core/users/{id}",
+    tag = "users",
+    operation_id = "setAccountStatus", request_body = SetAccountStatus,
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses((status = 200, description = "Success", body = Success<Account>))
+)]
 pub async fn set_account_status(
     State(state): State<AppState>,
     actor: Actor,
@@ -124,7 +198,15 @@ pub async fn set_account_status(
     ))
 }
 
-/// `GET /api/v1/core/users`: every account (super admins).
+/// Every account on the platform (`user:read` in the core tenant).
+#[utoipa::path(
+    get,
+    path = "/core/users",
+    tag = "users",
+    operation_id = "listAccounts",
+    params(ListParams),
+    responses((status = 200, description = "Success", body = Success<Page<Account>>))
+)]
 pub async fn list_all(
     State(state): State<AppState>,
     actor: Actor,
@@ -133,4 +215,15 @@ pub async fn list_all(
     Ok(Envelope(
         members::list_all(&state, &actor, query.map(ListParams::into_query)).await?,
     ))
+}
+
+/// `/users*` and `/core/users*`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(invitations))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(get, update, remove))
+        .routes(routes!(list_all))
+        .routes(routes!(set_account_status))
 }

@@ -21,6 +21,7 @@ use crate::domain::error::AppError;
 /// `POST /api/v1/core/services/import`: an OpenAPI document to draft a registration from;
 /// nothing is stored.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ImportOpenApi {
     /// The document as JSON or YAML text, at most 1 MB.
@@ -48,6 +49,7 @@ std::thread_local! {
 
 /// The draft, and what it could not carry over.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Draft {
     /// A body for `POST /api/v1/core/services/register`.
@@ -57,6 +59,7 @@ pub struct Draft {
 
 /// The draft, what it could not carry over, and whether it registers as it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
     #[serde(flatten)]
@@ -66,6 +69,7 @@ pub struct Preview {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub field: Option<String>,
     pub message: String,

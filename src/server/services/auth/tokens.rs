@@ -29,7 +29,7 @@ use crate::{
 use super::session::resolve_in;
 
 /// A token pair, in the seed document's shape. The refresh token is shown once, here.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenPair {
     pub access_token: String,
