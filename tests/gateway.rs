@@ -921,3 +921,70 @@ async fn a_page_opened_from_another_site_does_not_call_the_service() {
     assert!(html.contains("service-table-error"), "{html}");
     assert!(!html.contains("service-table-deferred"));
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The retention purge deletes call-log rows and health checks older than their retention,
+/// in every tenant, and keeps the recent ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_purge_deletes_old_calls_and_checks_and_keeps_recent_ones() {
+    use inti::server::gateway::retention::{purge, Kept};
+    let app = TestApp::new().await;
+    let service = app.id_of("services", "whatsapp-gateway").await;
+    let mut owner = app.db.conn().await;
+    for domain in ["taskmanager", "whatsapp"] {
+        let tenant = app.id_of("tenants", domain).await;
+        for age in ["40 days", "1 day"] {
+            diesel::sql_query(format!(
+                "INSERT INTO gateway_calls (tenant_id, service_id, endpoint_name, method, path, \
+                 status, latency_ms, request_bytes, response_bytes, request_id, created_at) \
+                 VALUES ('{tenant}', '{service}', 'send', 'POST', '/send', 200, 5, 1, 1, 'r', \
+                 now() - interval '{age}')"
+            ))
+            .execute(&mut owner)
+            .await
+            .unwrap();
+        }
+    }
+    for age in ["40 days", "1 day"] {
+        diesel::sql_query(format!(
+            "INSERT INTO service_health_checks (service_id, ok, latency_ms, checked_at) \
+             VALUES ('{service}', true, 1, now() - interval '{age}')"
+        ))
+        .execute(&mut owner)
+        .await
+        .unwrap();
+    }
+    purge(&app.state, Kept::Calls, 30).await;
+    purge(&app.state, Kept::HealthChecks, 30).await;
+    let count = async |sql: &str| {
+        let mut conn = app.db.conn().await;
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut conn)
+            .await
+            .unwrap()
+            .n
+    };
+    let old = "created_at < now() - interval '30 days'";
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) AS n FROM gateway_calls WHERE {old}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM gateway_calls").await,
+        2,
+        "recent calls stay"
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM service_health_checks WHERE checked_at < now() - interval '30 days'").await,
+        0
+    );
+    assert!(count("SELECT count(*) AS n FROM service_health_checks").await >= 1);
+}

@@ -20,11 +20,11 @@ pub enum Kept {
 }
 
 impl Kept {
-    /// The table, its primary key (deleting by the whole key uses its index) and the column
-    /// that dates its rows.
+    /// The table, the columns of its primary key (deleting by the whole key uses its index)
+    /// and the column that dates its rows.
     fn table_key_and_column(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Self::Calls => ("gateway_calls", "(tenant_id, id)", "created_at"),
+            Self::Calls => ("gateway_calls", "tenant_id, id", "created_at"),
             Self::HealthChecks => ("service_health_checks", "id", "checked_at"),
         }
     }
@@ -74,7 +74,8 @@ async fn delete_before(
 ) -> diesel::QueryResult<usize> {
     let (table, key, column) = kept.table_key_and_column();
     diesel::sql_query(format!(
-        "DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {column} < $1 LIMIT $2)"
+        "DELETE FROM {table} WHERE ({key}) IN \
+         (SELECT {key} FROM {table} WHERE {column} < $1 LIMIT $2)"
     ))
     .bind::<Timestamptz, _>(before)
     .bind::<BigInt, _>(BATCH)

@@ -44,7 +44,7 @@ pub struct LoginResponse {
     tag = "auth",
     operation_id = "login", request_body = SignIn,
     security(()),
-    responses((status = 200, description = "Success", body = Success<LoginResponse>), (status = 429, description = "Throttled"))
+    responses((status = 200, description = "Success", body = Success<LoginResponse>), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Throttled"))
 )]
 pub async fn login(
     State(state): State<AppState>,

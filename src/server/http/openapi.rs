@@ -280,8 +280,9 @@ fn add_errors(method: &str, operation: &mut Operation) {
     if in_path {
         statuses.push(404);
     }
+    // A write may also break a rule of the data it changes (removing one's own access).
     if writes {
-        statuses.push(409);
+        statuses.extend([409, 422]);
     }
     if in_query || operation.request_body.is_some() {
         statuses.push(422);

@@ -27,7 +27,7 @@ use crate::{
     tag = "tasks",
     operation_id = "listTasks",
     params(TaskQuery),
-    responses((status = 200, description = "Success", body = Success<Page<Task>>))
+    responses((status = 200, description = "Success", body = Success<Page<Task>>), (status = 404, description = "The Task Manager is not available in the current tenant"))
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -60,7 +60,7 @@ pub async fn get(
     path = "/tasks",
     tag = "tasks",
     operation_id = "createTask", request_body = CreateTask,
-    responses((status = 201, description = "Created", body = Success<Task>))
+    responses((status = 201, description = "Created", body = Success<Task>), (status = 404, description = "The Task Manager is not available in the current tenant"))
 )]
 pub async fn create(
     State(state): State<AppState>,
