@@ -5,13 +5,13 @@
 # does not list for the operation, and any answer whose body, content type or headers do not
 # match it. Uses the debug build (`make build`).
 #   scripts/api-check.sh                 # both callers, the examples per operation below
-#   INTI_API_CHECK_EXAMPLES=200 scripts/api-check.sh
+#   API_CHECK_EXAMPLES=200 scripts/api-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DB=inti_api_check
-ADDR="${INTI_API_CHECK_ADDR:-127.0.0.1:3150}"
-EXAMPLES="${INTI_API_CHECK_EXAMPLES:-30}"
+ADDR="${API_CHECK_ADDR:-127.0.0.1:3150}"
+EXAMPLES="${API_CHECK_EXAMPLES:-30}"
 export INTI_DATABASE_ADMIN_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export INTI_DATABASE_URL="postgres://inti_app@127.0.0.1:5432/$DB"
 export LEPTOS_SITE_ADDR="$ADDR" INTI_MODE=dev
