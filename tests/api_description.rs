@@ -136,7 +136,9 @@ async fn every_operation_is_described_with_its_answers() {
 }
 
 /// The server answers exactly the described methods at each described path: an undescribed
-/// method there is 405, a described one is never 404 for want of a route or 405.
+/// method there is 405; a described one is routed, and without a token an operation that
+/// needs one answers 401 before anything else (never the 404 of an unknown route), while a
+/// public one does not ask for a token.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_server_answers_what_is_described_and_nothing_else() {
     let app = TestApp::new().await;
@@ -155,10 +157,19 @@ async fn the_server_answers_what_is_described_and_nothing_else() {
                 )
                 .await;
             let name = format!("{} {uri}", method.to_uppercase());
-            if item.get(method).is_some() {
+            if let Some(op) = item.get(method) {
                 assert_ne!(res.status, 405, "{name} is described but not routed");
-                // Without a token: refused before anything is looked up, or public.
                 assert_ne!(res.status, 500, "{name}: {}", res.text());
+                let public = op["security"] == serde_json::json!([{}]);
+                let code = serde_json::from_slice::<Value>(&res.body)
+                    .ok()
+                    .and_then(|b| b["error"]["code"].as_str().map(str::to_string));
+                if public {
+                    assert_ne!(code.as_deref(), Some("UNAUTHENTICATED"), "{name} is public");
+                } else {
+                    assert_eq!(res.status, 401, "{name} needs a token: {}", res.text());
+                    assert_eq!(code.as_deref(), Some("UNAUTHENTICATED"), "{name}");
+                }
             } else {
                 assert_eq!(res.status, 405, "{name} is routed but not described");
             }
@@ -175,7 +186,9 @@ async fn the_documentation_page_is_served_from_inti_under_its_policy() {
     assert!(html.contains("swagger-ui"), "{html}");
     let csp = res.header("content-security-policy").expect("a policy");
     assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("http"), "no other origin: {csp}");
+    assert_eq!(res.header("x-frame-options").as_deref(), Some("DENY"));
     // Its files come from the binary, and it reads this server's description.
     let script = app.get("/api/docs/swagger-ui-bundle.js", None).await;
     assert_eq!(script.status, 200);
@@ -188,4 +201,10 @@ async fn the_documentation_page_is_served_from_inti_under_its_policy() {
         init.text()
     );
     assert!(!init.text().contains("validator.swagger.io"));
+    // A token typed into "Authorize" is not written to the browser's storage.
+    assert!(
+        init.text().contains("\"persistAuthorization\": false"),
+        "{}",
+        init.text()
+    );
 }

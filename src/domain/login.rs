@@ -114,6 +114,7 @@ pub struct Refresh {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SwitchTenant {
     /// The tenant's id.
+    #[cfg_attr(feature = "ssr", schema(format = Uuid))]
     pub tenant_id: String,
 }
 

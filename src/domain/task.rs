@@ -448,7 +448,6 @@ impl TaskQuery {
 /// A task's page: the task, its comments, its edit form filled in from it (none when the
 /// service has no form), and whether the viewer may delete it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TaskPageView {
     pub task: Task,
@@ -460,7 +459,6 @@ pub struct TaskPageView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Assignee {
     pub id: Uuid,
     pub name: String,
@@ -471,7 +469,6 @@ pub const ASSIGNEES_SHOWN: i64 = 100;
 
 /// One column of the board: the first tasks of a status, and how many it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BoardColumn {
     pub status: TaskStatus,

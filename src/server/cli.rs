@@ -71,7 +71,7 @@ enum Command {
 pub async fn run() -> Result<(), StartupError> {
     let cli = Cli::parse();
     let settings = Settings::load(&cli.config)?;
-    telemetry::init(settings.mode);
+    let telemetry = telemetry::init(settings.mode, &settings.observability);
     for variable in &settings.ignored_variables {
         tracing::warn!(%variable, "{variable} names no configuration key and is ignored");
     }
@@ -82,7 +82,11 @@ pub async fn run() -> Result<(), StartupError> {
         );
     }
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings).await,
+        Command::Serve => {
+            let served = serve(settings).await;
+            telemetry.flush();
+            served
+        }
         Command::DemoWhatsapp { port, webhook_url } => {
             let (api_key, webhook_secret) = demo_secrets(&settings)?;
             let config = crate::server::demo_whatsapp::DemoConfig {

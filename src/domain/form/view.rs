@@ -7,7 +7,6 @@ use super::{schema::FormSchema, validate::FieldError, values::Pairs};
 
 /// A form as its page renders it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FormView {
     pub service: String,
     pub title: String,
@@ -27,7 +26,6 @@ pub struct FormView {
 
 /// What a submission answers: errors (nothing was sent), or what the target said.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Submitted {
     pub errors: Vec<FieldError>,
     pub message: Option<String>,
@@ -40,7 +38,6 @@ pub struct Submitted {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SubmissionView {
     pub id: String,
     pub version: i32,
@@ -50,7 +47,6 @@ pub struct SubmissionView {
 
 /// The form builder's view of a service's form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuilderView {
     pub service: String,
     pub title: String,
@@ -60,7 +56,6 @@ pub struct BuilderView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FormVersionView {
     pub version: i32,
     pub note: Option<String>,

@@ -173,12 +173,26 @@ pub struct UpdateService {
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_email: Option<Option<String>>,
-    /// Sets or replaces the key; `null` removes it.
-    #[serde(default, deserialize_with = "present", skip_serializing)]
+    /// Sets or replaces the key; `null` removes it. Write-only: never in an answer.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "never_sent"
+    )]
     pub api_key: Option<Option<String>>,
-    /// Sets or replaces the webhook secret; `null` removes it.
-    #[serde(default, deserialize_with = "present", skip_serializing)]
+    /// Sets or replaces the webhook secret; `null` removes it. Write-only.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "never_sent"
+    )]
     pub webhook_secret: Option<Option<String>>,
+}
+
+/// Secrets are read, never written back out (the API description still lists them, which a
+/// plain `skip_serializing` would hide).
+fn never_sent<T>(_: &T) -> bool {
+    true
 }
 
 /// `POST /api/v1/core/services/{id}/endpoints` (all of it) or `PATCH .../endpoints/{id}`

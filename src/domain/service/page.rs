@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServicePageView {
     pub service: String,
     pub service_name: String,
@@ -22,7 +21,6 @@ pub struct ServicePageView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TableView {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
@@ -38,7 +36,6 @@ pub struct TableView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Column {
     pub key: String,
     pub label: String,

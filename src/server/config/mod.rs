@@ -162,6 +162,9 @@ pub struct ObservabilitySettings {
     /// Where Prometheus scrapes `/metrics` (`observability.metrics_addr`): off unless set in
     /// production, `127.0.0.1:9464` in dev; an empty value turns it off.
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (`observability.otlp_endpoint`,
+    /// `http://collector:4318`): spans go to its `/v1/traces`. Off when unset or empty.
+    pub otlp_endpoint: Option<String>,
 }
 
 /// What a node does on SIGTERM (see `server::lifecycle`).
@@ -347,7 +350,25 @@ impl Settings {
                 ))
             })?),
         };
-        let observability = ObservabilitySettings { metrics_addr };
+        let otlp_endpoint = match raw.observability.otlp_endpoint.map(|t| t.0) {
+            Some(s) if !s.trim().is_empty() => {
+                let s = s.trim();
+                let http = url::Url::parse(s)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+                if http.is_none() {
+                    return Err(ConfigError(format!(
+                        "observability.otlp_endpoint: \"{s}\" is not an http(s) URL (http://collector:4318)"
+                    )));
+                }
+                Some(s.to_string())
+            }
+            _ => None,
+        };
+        let observability = ObservabilitySettings {
+            metrics_addr,
+            otlp_endpoint,
+        };
         Ok(Self {
             mode,
             trusted_proxies,

@@ -62,6 +62,7 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RawObservability {
     pub metrics_addr: Option<Text>,
+    pub otlp_endpoint: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

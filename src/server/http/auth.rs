@@ -137,7 +137,7 @@ pub struct SwitchTenantResponse {
     path = "/auth/switch-tenant",
     tag = "auth",
     operation_id = "switchTenant", request_body = SwitchTenant,
-    responses((status = 200, description = "Success", body = Success<SwitchTenantResponse>))
+    responses((status = 200, description = "Success", body = Success<SwitchTenantResponse>), (status = 404, description = "The account has no access to that tenant"))
 )]
 pub async fn switch_tenant(
     State(state): State<AppState>,

@@ -48,8 +48,10 @@ async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> 
 
 /// Calls an endpoint of an external service the caller's tenant uses, as the caller: Inti
 /// checks the endpoint's permissions, adds the service's credentials, and passes the
-/// answer's status, headers and body through. `path` is the endpoint's path (it may hold
-/// slashes); the query string goes along.
+/// answer's status, headers and body through (whatever its status, then, the body is the
+/// service's own, not Inti's envelope, unless `error.code` says Inti refused the call).
+/// `path` is the endpoint's path below the service's base URL and may hold slashes: send
+/// them as `/`, not `%2F`. The query string and body (any content type) go along.
 #[utoipa::path(
     method(get, post, put, patch, delete),
     path = "/gateway/{service}/{*path}",
@@ -59,7 +61,7 @@ async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> 
         ("service" = String, Path, description = "The service's name"),
         ("path" = String, Path, description = "The endpoint's path below the service's base URL"),
     ),
-    request_body(content = inline(serde_json::Value), description = "Passed to the service as sent"),
+    request_body(content = Option<serde_json::Value>, content_type = "*/*", description = "Passed to the service as sent"),
     responses(
         (status = "default", description = "The service's answer: its status, headers and body"),
         (status = 404, description = "Unknown service or endpoint"),
@@ -191,7 +193,12 @@ pub struct Received {
     tag = "gateway",
     operation_id = "receiveWebhook",
     security(()),
-    params(("service" = String, Path, description = "The service's name")),
+    params(
+        ("service" = String, Path, description = "The service's name"),
+        ("X-Webhook-Id" = String, Header, description = "The delivery's id; a second delivery with the same id is refused"),
+        ("X-Webhook-Timestamp" = String, Header, description = "Unix seconds; more than five minutes off is refused"),
+        ("X-Webhook-Signature" = String, Header, description = "`sha256=` and the hex HMAC-SHA256 of the timestamp, `.` and the body"),
+    ),
     request_body(content = inline(serde_json::Value), description = "The event, as the service sends it"),
     responses(
         (status = 200, description = "Success", body = Success<Received>),

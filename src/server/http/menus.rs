@@ -146,9 +146,11 @@ layout_routes!(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ExplainParams {
-    /// The member's user id.
+    /// The member's user id (required).
+    #[param(required = true, format = Uuid, value_type = String)]
     user_id: Option<String>,
-    /// The menu item's id, as `GET /api/v1/menus/layout` lists it.
+    /// The menu item's id, as `GET /api/v1/menus/layout` lists it (required).
+    #[param(required = true, value_type = String)]
     item_id: Option<String>,
 }
 
@@ -159,7 +161,7 @@ pub struct ExplainParams {
     tag = "menus",
     operation_id = "explainMenuItem",
     params(ExplainParams),
-    responses((status = 200, description = "Success", body = Success<Explanation>))
+    responses((status = 200, description = "Success", body = Success<Explanation>), (status = 404, description = "No such member or menu item"))
 )]
 pub async fn explain(
     State(state): State<AppState>,

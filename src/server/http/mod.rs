@@ -92,6 +92,8 @@ fn docs() -> Router<AppState> {
     let ui = SwaggerUi::new("/api/docs").config(
         SwaggerConfig::from("/api/v1/openapi.json")
             .validator_url("none")
+            // The token stays in the page; it is never written to the browser's storage.
+            .persist_authorization(false)
             .display_operation_id(true),
     );
     Router::from(ui).layer(SetResponseHeaderLayer::overriding(

@@ -5,7 +5,8 @@
 //! method and the description from the handler's `#[utoipa::path]`: the string that routes a
 //! request is the string described, and a handler without the attribute does not compile
 //! there. (`OpenApiRouter::route`, which would add an undescribed route, is refused by Clippy;
-//! see `clippy.toml`.) The errors each operation can answer follow from what it takes and are
+//! see `clippy.toml`. Answer bodies are checked against the live server by
+//! `scripts/api-check.sh`.) The errors each operation can answer follow from what it takes and are
 //! added here in one pass, so that the table of codes is written once.
 
 use std::{borrow::Cow, sync::Arc};
@@ -36,7 +37,17 @@ pub struct Success<T> {
     pub data: T,
 }
 
-/// The `data` of an answer that carries nothing (a deletion): `null`.
+/// `data` of a deletion: `{"deleted": true}`.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Deleted {
+    pub deleted: bool,
+}
+
+impl Deleted {
+    pub const YES: Self = Self { deleted: true };
+}
+
+/// The `data` of an answer that carries nothing (a deleted task): `null`.
 pub struct Nothing;
 
 impl PartialSchema for Nothing {
@@ -214,7 +225,8 @@ pub fn finish(mut document: Document) -> Document {
             .responses
             .insert(failure.name.to_string(), RefOr::T(error_response(failure)));
     }
-    for item in document.paths.paths.values_mut() {
+    for (path, item) in document.paths.paths.iter_mut() {
+        let relayed = path.starts_with("/api/v1/gateway/");
         let operations = [
             ("GET", &mut item.get),
             ("POST", &mut item.post),
@@ -229,6 +241,9 @@ pub fn finish(mut document: Document) -> Document {
         for (method, operation) in operations {
             let Some(operation) = operation else { continue };
             add_errors(method, operation);
+            if relayed {
+                relay_answers(operation);
+            }
             // One handler on several methods (the gateway): a name per method.
             let id = &mut operation.operation_id;
             if ids.iter().filter(|other| *other == id).count() > 1 {
@@ -292,9 +307,40 @@ fn add_errors(method: &str, operation: &mut Operation) {
     let responses = &mut operation.responses.responses;
     for failure in FAILURES {
         let status = failure.status.to_string();
-        if statuses.contains(&failure.status) || responses.contains_key(&status) {
-            responses.insert(status, RefOr::Ref(Ref::from_response_name(failure.name)));
+        // What the route says of it (when it names the status) stays, on the shared answer.
+        let said = match responses.get(&status) {
+            Some(RefOr::T(own)) => Some(own.description.clone()),
+            _ => None,
+        };
+        if said.is_some() || statuses.contains(&failure.status) {
+            let mut shared = Ref::from_response_name(failure.name);
+            if let Some(said) = said {
+                shared.description = said;
+            }
+            responses.insert(status, RefOr::Ref(shared));
         }
+    }
+}
+
+/// The gateway passes the service's answer through, whatever its status: each error status
+/// is Inti's envelope when Inti refused the call, or the service's own body otherwise.
+fn relay_answers(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        let Some(failure) = FAILURES.iter().find(|f| f.status.to_string() == *status) else {
+            continue;
+        };
+        let said = match response {
+            RefOr::Ref(r) if !r.description.is_empty() => r.description.clone(),
+            _ => failure.description.to_string(),
+        };
+        *response = RefOr::T(
+            ResponseBuilder::new()
+                .description(format!(
+                    "{said} Or the service's own answer with this status, passed through."
+                ))
+                .content("*/*", ContentBuilder::new().build())
+                .build(),
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/api/v1/roles`: the current tenant's roles.
 
-use crate::server::http::openapi::{Nothing, Success};
+use crate::server::http::openapi::{Deleted, Success};
 use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -74,16 +74,16 @@ pub async fn update(
     tag = "roles",
     operation_id = "deleteRole",
     params(("id" = Uuid, Path, description = "The role's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Deleted>))
 )]
 pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Deleted> {
     roles::delete(&state, &actor, id, &client).await?;
-    Ok(Envelope(serde_json::json!({ "deleted": true })))
+    Ok(Envelope(Deleted::YES))
 }
 
 /// `/roles*`.

@@ -7,10 +7,9 @@ use crate::domain::service::{
     openapi::Preview,
     view::{CallView, DeliveryView},
 };
-use crate::server::http::openapi::{Nothing, Success};
+use crate::server::http::openapi::{Deleted, Success};
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
-use serde_json::{json, Value};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -166,16 +165,16 @@ pub async fn update(
     tag = "services",
     operation_id = "deleteService",
     params(("id" = Uuid, Path, description = "The service's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Deleted>))
 )]
 pub async fn delete(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId<ServiceId>,
-) -> ApiResult<Value> {
+) -> ApiResult<Deleted> {
     registry::delete(&state, &actor, id, &client).await?;
-    Ok(Envelope(json!({ "deleted": true })))
+    Ok(Envelope(Deleted::YES))
 }
 
 /// A service's endpoints (`service:read` in the core tenant).
@@ -296,16 +295,16 @@ pub async fn update_endpoint(
     tag = "services",
     operation_id = "deleteEndpoint",
     params(("id" = Uuid, Path, description = "The service's id"), ("endpoint_id" = Uuid, Path, description = "The endpoint's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Deleted>))
 )]
 pub async fn delete_endpoint(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathIds(ids): PathIds<ServiceId, Uuid>,
-) -> ApiResult<Value> {
+) -> ApiResult<Deleted> {
     registry::delete_endpoint(&state, &actor, ids, &client).await?;
-    Ok(Envelope(json!({ "deleted": true })))
+    Ok(Envelope(Deleted::YES))
 }
 
 /// The tenants a service is assigned to (`service:read` in the core tenant).
@@ -365,6 +364,12 @@ pub async fn assign(
     ))
 }
 
+/// `data` of an unassignment.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Unassigned {
+    unassigned: bool,
+}
+
 /// Takes a service away from a tenant (`service:assign` in the core tenant).
 #[utoipa::path(
     delete,
@@ -372,16 +377,16 @@ pub async fn assign(
     tag = "services",
     operation_id = "unassignService",
     params(("id" = Uuid, Path, description = "The service's id"), ("tenant_id" = Uuid, Path, description = "The tenant's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Unassigned>))
 )]
 pub async fn unassign(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathIds(ids): PathIds<ServiceId, TenantId>,
-) -> ApiResult<Value> {
+) -> ApiResult<Unassigned> {
     registry::unassign(&state, &actor, ids, &client).await?;
-    Ok(Envelope(json!({ "unassigned": true })))
+    Ok(Envelope(Unassigned { unassigned: true }))
 }
 
 /// The services the caller may use in the current tenant, with the endpoints they may call.

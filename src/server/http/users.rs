@@ -1,6 +1,6 @@
 //! `/api/v1/users`: the members of the caller's current tenant.
 
-use crate::server::http::openapi::{Nothing, Success};
+use crate::server::http::openapi::Success;
 use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -101,6 +101,18 @@ pub async fn invitations(
     ))
 }
 
+/// `data` of a withdrawn invitation.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Revoked {
+    revoked: bool,
+}
+
+/// `data` of a member's removal.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Removed {
+    removed: bool,
+}
+
 /// Withdraws a pending invitation (`user:manage`).
 #[utoipa::path(
     delete,
@@ -108,16 +120,16 @@ pub async fn invitations(
     tag = "users",
     operation_id = "revokeInvitation",
     params(("id" = Uuid, Path, description = "The invitation's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Revoked>))
 )]
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Revoked> {
     invitations::revoke(&state, &actor, id, &client).await?;
-    Ok(Envelope(serde_json::json!({ "revoked": true })))
+    Ok(Envelope(Revoked { revoked: true }))
 }
 
 /// One member of the current tenant (`user:read`).
@@ -165,16 +177,16 @@ pub async fn update(
     tag = "users",
     operation_id = "removeMember",
     params(("id" = Uuid, Path, description = "The user's id")),
-    responses((status = 200, description = "Success", body = Success<Nothing>))
+    responses((status = 200, description = "Success", body = Success<Removed>))
 )]
 pub async fn remove(
     State(state): State<AppState>,
     actor: Actor,
     client: ClientInfo,
     PathId(id): PathId,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Removed> {
     members::remove(&state, &actor, id, &client).await?;
-    Ok(Envelope(serde_json::json!({ "removed": true })))
+    Ok(Envelope(Removed { removed: true }))
 }
 
 /// Suspends or reactivates an account on the whole platform (`user:manage` in the core tenant).
