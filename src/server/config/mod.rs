@@ -784,6 +784,34 @@ mod tests {
             .is_some());
     }
 
+    #[test]
+    fn an_otlp_endpoint_must_be_an_http_url_and_empty_is_off() {
+        let with = |value: &str| {
+            let text = format!(
+                "[inti]\nmode = \"dev\"\n[observability]\notlp_endpoint = \"{value}\"\n{LEPTOS}"
+            );
+            Settings::from_toml("t", &text).map(|s| s.observability.otlp_endpoint)
+        };
+        for bad in ["collector:4318", "ftp://collector", "not a url"] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("observability.otlp_endpoint") && !err.contains('\n'),
+                "{bad}: {err}"
+            );
+        }
+        assert_eq!(with("").unwrap(), None);
+        assert_eq!(
+            with(" http://collector:4318 ").unwrap().as_deref(),
+            Some("http://collector:4318")
+        );
+        let text = format!("[inti]\nmode = \"dev\"\n{LEPTOS}");
+        assert!(Settings::from_toml("t", &text)
+            .unwrap()
+            .observability
+            .otlp_endpoint
+            .is_none());
+    }
+
     /// The deployment files (deploy/inti.toml with deploy/inti.env.example, its REQUIRED
     /// blanks filled as the template says) configure a production node, and the template
     /// names only variables Inti reads.
