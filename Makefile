@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
 SERVER_FEATURES := --no-default-features --features ssr
 
-.PHONY: run test setup build release unit-and-integration e2e api-check lint
+.PHONY: run test setup build release unit-and-integration redis-cluster e2e api-check lint
 
 ## run: install what is missing, build (release), migrate, seed (dev, empty DB), serve in dev
 ## mode, with the demo WhatsApp service (an external service behind the gateway) beside it
@@ -17,11 +17,11 @@ run:
 	  trap 'kill $$DEMO 2>/dev/null' EXIT INT TERM; \
 	  INTI_MODE=dev target/release/inti serve
 
-## test: install what is missing, then lint, unit + integration tests, end2end tests, and the
-## live API against its OpenAPI description
+## test: install what is missing, then lint, unit + integration tests, the Redis-facing tests
+## on a Redis Cluster, end2end tests, and the live API against its OpenAPI description
 test:
 	scripts/setup.sh --e2e
-	$(MAKE) lint unit-and-integration e2e api-check
+	$(MAKE) lint unit-and-integration redis-cluster e2e api-check
 
 setup:
 	scripts/setup.sh --e2e
@@ -38,6 +38,10 @@ lint:
 ## unit + integration: real PostgreSQL and Redis, one database per test
 unit-and-integration:
 	cargo test $(SERVER_FEATURES)
+
+## redis-cluster: the Redis-facing tests again, on a three-master Redis Cluster on local ports
+redis-cluster:
+	scripts/redis-cluster.sh
 
 ## --split: every page but the login is its own WASM chunk, loaded when first shown (app.rs)
 build:

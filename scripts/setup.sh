@@ -72,6 +72,9 @@ if [[ $WITH_E2E -eq 1 ]]; then
   command -v nginx >/dev/null || { say "installing nginx (to check deploy/nginx)"; apt_install nginx; }
   python3 -c 'import yaml' 2>/dev/null || { say "installing PyYAML"; python3 -m pip install --quiet pyyaml 2>/dev/null || apt_install python3-yaml; }
   command -v openssl >/dev/null || apt_install openssl
+  # The Redis-facing tests also run on a local Redis Cluster (scripts/redis-cluster.sh).
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
+    say "installing Redis (to run a local cluster)"; apt_install redis-server; }
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     say "installing Playwright (test runner only; the browser is Debian's Chromium)"
     (cd end2end && npm ci --no-audit --no-fund)

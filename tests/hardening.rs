@@ -999,7 +999,7 @@ async fn a_flood_from_many_networks_slows_the_account_but_never_locks_it() {
     // The success cleared the account-wide count: the next sign-in does not wait.
     let mut conn = app.state.redis.get().await.unwrap();
     let key = format!(
-        "{}bf:count:acctall:user@taskmanager.com",
+        "{}bf:{{acctall:user@taskmanager.com}}:count",
         app.state.settings.redis.key_prefix
     );
     let count: Option<i64> = deadpool_redis::redis::cmd("GET")
@@ -1016,7 +1016,7 @@ async fn a_flood_from_many_networks_slows_the_account_but_never_locks_it() {
 async fn running_checks(app: &TestApp, subject: &str) -> i64 {
     let mut conn = app.state.redis.get().await.unwrap();
     let key = format!(
-        "{}bf:running:{subject}",
+        "{}bf:{{{subject}}}:running",
         app.state.settings.redis.key_prefix
     );
     deadpool_redis::redis::cmd("GET")
@@ -1095,4 +1095,85 @@ async fn foreign_key_and_check_violations_name_their_field() {
         AppError::Validation { field, .. } => assert_eq!(field, "status"),
         other => panic!("a check violation became {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listed_origins_may_call_the_api_with_tokens_and_no_credentials_others_get_nothing() {
+    let allowed = "https://app.example.com";
+    let app = TestApp::with_settings(|s| s.http.cors_origins = vec![allowed.to_string()]).await;
+    let preflight = |origin: &str, path: &str| {
+        axum::http::Request::builder()
+            .method("OPTIONS")
+            .uri(path)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = app.request(preflight(allowed, "/api/v1/tasks")).await;
+    assert!(matches!(res.status, 200 | 204), "{}", res.status);
+    assert_eq!(
+        res.header("access-control-allow-origin").as_deref(),
+        Some(allowed)
+    );
+    let methods = res.header("access-control-allow-methods").unwrap();
+    assert!(
+        methods.contains("POST") && methods.contains("DELETE"),
+        "{methods}"
+    );
+    let headers = res.header("access-control-allow-headers").unwrap();
+    assert!(headers.contains("authorization") && headers.contains("content-type"));
+    assert_eq!(
+        res.header("access-control-max-age").as_deref(),
+        Some("3600")
+    );
+    assert!(res.header("access-control-allow-credentials").is_none());
+
+    // Another origin, or pages and server functions for any origin: no CORS headers.
+    for (origin, path) in [
+        ("https://evil.example", "/api/v1/tasks"),
+        ("https://app.example.com.evil.example", "/api/v1/tasks"),
+        (allowed, "/api/login"),
+    ] {
+        let res = app.request(preflight(origin, path)).await;
+        assert!(
+            res.header("access-control-allow-origin").is_none(),
+            "{origin} {path}"
+        );
+    }
+
+    // The calls themselves: a write with a Bearer token from the listed origin is answered
+    // for that origin to read; the same from another origin is answered without the header,
+    // so that origin's page cannot read it.
+    let token = app.token("admin@taskmanager.com").await;
+    let create = |origin: &str| {
+        axum::http::Request::post("/api/v1/tasks")
+            .header("origin", origin)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({ "title": "From the SPA" }).to_string(),
+            ))
+            .unwrap()
+    };
+    let res = app.request(create(allowed)).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(
+        res.header("access-control-allow-origin").as_deref(),
+        Some(allowed)
+    );
+    assert!(res
+        .header("access-control-expose-headers")
+        .is_some_and(|h| h.contains("x-request-id")));
+    let res = app.request(create("https://evil.example")).await;
+    assert!(res.header("access-control-allow-origin").is_none());
+
+    // Nothing is allowed unless configured.
+    let plain = TestApp::new().await;
+    let res = plain.request(preflight(allowed, "/api/v1/tasks")).await;
+    assert!(res.header("access-control-allow-origin").is_none());
 }

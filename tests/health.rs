@@ -22,7 +22,7 @@ async fn healthz_and_readyz_answer_when_backends_are_up() {
 async fn readyz_is_503_when_redis_is_down() {
     let test_db = TestDb::migrated().await;
     let mut settings = settings_for(&test_db);
-    settings.redis.url = inti::server::secret::Secret::new("redis://127.0.0.1:1/0");
+    common::redis_down(&mut settings);
     settings.database.connect_timeout = std::time::Duration::from_secs(1);
     let pool = db::build_pool(
         &common::app_url(&test_db),

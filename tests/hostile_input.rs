@@ -603,3 +603,30 @@ async fn no_hostile_input_gets_a_5xx_from_a_server_function() {
         failures.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_over_the_limit_is_413_in_the_envelope_whether_announced_or_streamed() {
+    use axum::{body::Body, http::Request};
+    let app = TestApp::new().await;
+    let token = app.token("admin@taskmanager.com").await;
+    let big = json!({ "title": "x".repeat(1_100_000) }).to_string();
+    for announced in [true, false] {
+        let mut req = Request::post("/api/v1/tasks")
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {token}"));
+        if announced {
+            req = req.header("content-length", big.len());
+        }
+        let res = app
+            .request(req.body(Body::from(big.clone())).unwrap())
+            .await;
+        assert_eq!(res.status, 413, "announced {announced}: {}", res.text());
+        let body = res.json();
+        assert_eq!(body["error"]["code"], "PAYLOAD_TOO_LARGE");
+        assert_eq!(body["error"]["details"]["field"], "body");
+        assert_eq!(body["error"]["details"]["limitBytes"], 1024 * 1024);
+    }
+    // Nothing was stored.
+    let res = app.get("/api/v1/tasks", Some(&token)).await;
+    assert_eq!(res.json()["data"]["total"], 0, "{}", res.text());
+}

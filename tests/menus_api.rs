@@ -531,7 +531,7 @@ async fn with_redis_down_menus_are_computed() {
     let user = app.token("user@taskmanager.com").await;
     let expected = menu(&app, &user).await;
     let mut settings = (*app.state.settings).clone();
-    settings.redis.url = inti::server::secret::Secret::new("redis://127.0.0.1:1/0".to_string());
+    common::redis_down(&mut settings);
     // A node of its own, so that nothing is cached in memory yet.
     let state = app
         .state

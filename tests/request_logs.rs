@@ -79,6 +79,34 @@ async fn a_requests_log_lines_name_its_id_route_tenant_and_user() {
         "no span of tasks::get naming task {task} in:\n{text}"
     );
 
+    // A page's resources run in tasks of their own; their lines still name the page's
+    // request.
+    let cookie = app.browser_login("admin@taskmanager.com").await;
+    let page = Request::get("/tasks/list")
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.request(page).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let page_id = res.header("x-request-id").unwrap();
+    let text = capture.text();
+    let in_page = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| {
+            l["span"]["name"] == "list"
+                && l["spans"].as_array().is_some_and(|spans| {
+                    spans
+                        .iter()
+                        .any(|s| s["request_id"] == page_id.as_str() && s["route"] == "/tasks/list")
+                })
+        });
+    assert!(
+        in_page,
+        "no span of tasks::list inside page request {page_id} in:\n{text}"
+    );
+
     // A trusted proxy's plain id carries through; a client's own, or anything forged, is
     // replaced.
     let proxied =

@@ -52,6 +52,9 @@ pub enum AppError {
     /// A state-changing request from another site (its `Origin` or `Referer`, if it had one).
     #[error("Cross-site request refused: {}", cross_site_reason(.origin))]
     CrossSiteRequest { origin: Option<String> },
+    /// The request's body is larger than the server accepts (`limit_bytes`).
+    #[error("The request body is larger than the {limit_bytes} bytes allowed")]
+    TooLarge { limit_bytes: u64 },
     /// The request took longer than the server allows and was stopped.
     #[error("The request took too long and was stopped")]
     Timeout,
@@ -113,6 +116,7 @@ impl AppError {
                 field: Some(field), ..
             } => Some(field),
             Self::Invalid { fields } => fields.first().map(|f| f.field.as_str()),
+            Self::TooLarge { .. } => Some("body"),
             _ => None,
         }
     }
@@ -128,6 +132,7 @@ impl AppError {
             Self::CrossSiteRequest { .. } => (403, "CROSS_SITE_REQUEST"),
             Self::NotFound => (404, "NOT_FOUND"),
             Self::Conflict { .. } | Self::Stale { .. } => (409, "CONFLICT"),
+            Self::TooLarge { .. } => (413, "PAYLOAD_TOO_LARGE"),
             Self::RateLimited { .. } => (429, "RATE_LIMITED"),
             Self::Unavailable => (503, "UNAVAILABLE"),
             Self::Timeout => (503, "TIMEOUT"),

@@ -1,11 +1,10 @@
 //! Connecting to PostgreSQL and Redis at start-up, failing with one clear line.
 
-use deadpool_redis::{Config as RedisConfig, PoolConfig, Runtime, Timeouts};
-
 use crate::server::{
     config::{ConfigError, Settings},
     db::{self, DbSetupError},
     http::health::ping_redis,
+    redis_pool::RedisPool,
     state::AppState,
 };
 
@@ -21,22 +20,14 @@ pub enum StartupError {
     Other(String),
 }
 
-pub fn redis_pool(settings: &Settings) -> Result<deadpool_redis::Pool, StartupError> {
-    let host = settings.redis.host_label();
-    let mut cfg = RedisConfig::from_url(settings.redis.url.expose());
-    let mut pool = PoolConfig::new(settings.redis.pool_size);
-    let timeout = Some(settings.database.connect_timeout);
-    pool.timeouts = Timeouts {
-        wait: timeout,
-        create: timeout,
-        recycle: timeout,
-    };
-    cfg.pool = Some(pool);
-    cfg.create_pool(Some(Runtime::Tokio1))
-        .map_err(|e| StartupError::Redis {
-            host,
-            reason: e.to_string(),
-        })
+/// The Redis pool (a server or a cluster), built without connecting.
+pub fn redis_pool(settings: &Settings) -> Result<RedisPool, StartupError> {
+    RedisPool::new(&settings.redis, settings.database.connect_timeout).map_err(|reason| {
+        StartupError::Redis {
+            host: settings.redis.host_label(),
+            reason,
+        }
+    })
 }
 
 /// Builds the pools and proves both backends answer before serving anything.

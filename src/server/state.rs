@@ -12,6 +12,7 @@ use crate::server::{
     gateway::Gateway,
     keyring::Keyring,
     lifecycle::Lifecycle,
+    redis_pool::RedisPool,
 };
 
 /// Cloned into every request (extractors, middleware): one reference count, not one per
@@ -21,7 +22,7 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub db: DbPool,
-    pub redis: deadpool_redis::Pool,
+    pub redis: RedisPool,
     pub settings: Arc<Settings>,
     pub jwt: Arc<JwtKeys>,
     /// Resolved sessions; caches nothing until `AccessCache::listen` runs.
@@ -43,7 +44,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: DbPool, redis: deadpool_redis::Pool, settings: Settings) -> Self {
+    pub fn new(db: DbPool, redis: RedisPool, settings: Settings) -> Self {
         let jwt = Arc::new(JwtKeys::new(&settings.auth));
         let keyring = Arc::new(Keyring::new(
             &settings.secrets.keys,
@@ -64,7 +65,7 @@ impl AppState {
 
     /// For tests: the same database with another Redis (one that is down), and an access
     /// cache that never listens, so that this node caches nothing in memory.
-    pub fn with_redis(&self, redis: deadpool_redis::Pool) -> Self {
+    pub fn with_redis(&self, redis: RedisPool) -> Self {
         Self(Arc::new(Shared {
             db: self.db.clone(),
             redis,

@@ -29,6 +29,21 @@ pub fn redis_url() -> String {
     std::env::var("INTI_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/0".into())
 }
 
+/// A Redis Cluster's nodes (comma-separated) that tests use instead of `redis_url`, when set
+/// (`scripts/redis-cluster.sh` runs the Redis-facing tests so).
+pub fn redis_cluster_urls() -> String {
+    std::env::var("INTI_TEST_REDIS_CLUSTER_URLS").unwrap_or_default()
+}
+
+/// Points the settings at a Redis (or cluster) that is not there.
+pub fn redis_down(settings: &mut Settings) {
+    let nowhere = "redis://127.0.0.1:1/0";
+    settings.redis.url = Secret::new(nowhere);
+    if !settings.redis.cluster_urls.is_empty() {
+        settings.redis.cluster_urls = vec![Secret::new(nowhere)];
+    }
+}
+
 async fn admin() -> AsyncPgConnection {
     AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
         .await
@@ -181,8 +196,9 @@ pub fn settings_for(db: &TestDb) -> Settings {
     let app = app_url(db);
     let admin = &db.url;
     let text = format!(
-        "[inti]\nmode = \"dev\"\n[database]\nurl = \"{app}\"\nadmin_url = \"{admin}\"\npool_size = 4\n[redis]\nurl = \"{}\"\nkey_prefix = \"{}:\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
+        "[inti]\nmode = \"dev\"\n[database]\nurl = \"{app}\"\nadmin_url = \"{admin}\"\npool_size = 4\n[redis]\nurl = \"{}\"\ncluster_urls = \"{}\"\nkey_prefix = \"{}:\"\n[package.metadata.leptos]\noutput-name = \"inti\"\nsite-root = \"target/site\"\n",
         redis_url(),
+        redis_cluster_urls(),
         db.name
     );
     Settings::from_toml("test", &text).unwrap()

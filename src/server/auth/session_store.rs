@@ -2,16 +2,18 @@
 //! `<prefix>session:<id>` (prefix `redis.key_prefix`, `inti:` by default) and expire in Redis at the session's own expiry.
 
 use async_trait::async_trait;
-use deadpool_redis::{redis, Pool};
+use deadpool_redis::redis;
 use tower_sessions::{
     session::{Id, Record},
     session_store::{Error, Result},
     SessionStore,
 };
 
+use crate::server::redis_pool::{RedisConn, RedisPool};
+
 #[derive(Clone)]
 pub struct RedisSessionStore {
-    pool: Pool,
+    pool: RedisPool,
     prefix: String,
 }
 
@@ -22,7 +24,7 @@ impl std::fmt::Debug for RedisSessionStore {
 }
 
 impl RedisSessionStore {
-    pub fn new(pool: Pool, prefix: &str) -> Self {
+    pub fn new(pool: RedisPool, prefix: &str) -> Self {
         Self {
             pool,
             prefix: prefix.to_string(),
@@ -33,7 +35,7 @@ impl RedisSessionStore {
         format!("{}session:{id}", self.prefix)
     }
 
-    async fn conn(&self) -> Result<deadpool_redis::Connection> {
+    async fn conn(&self) -> Result<RedisConn> {
         self.pool.get().await.map_err(backend)
     }
 

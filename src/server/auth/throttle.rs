@@ -15,7 +15,7 @@ use deadpool_redis::redis::{self, Script};
 
 use crate::{
     domain::error::AppError,
-    server::{config::LockoutSettings, state::AppState},
+    server::{config::LockoutSettings, redis_pool::hash_tag, state::AppState},
 };
 
 /// What is being throttled.
@@ -45,16 +45,19 @@ const KNOWN_FOR: Duration = Duration::from_secs(30 * 86_400);
 pub const FLOOD_DELAY: Duration = Duration::from_secs(1);
 
 impl Subject<'_> {
+    /// `<prefix>bf:{<subject>}:<part>`: a subject's keys share a hash tag, so that one
+    /// script can use them all on a Redis Cluster.
     fn key(&self, state: &AppState, part: &str) -> String {
-        let prefix = &state.settings.redis.key_prefix;
-        match self {
+        let subject = match self {
             Self::Account { account, ip } => {
                 let network = ip.map(ip_network).unwrap_or_else(|| "-".into());
-                format!("{prefix}bf:{part}:acct:{account}|{network}")
+                format!("acct:{account}|{network}")
             }
-            Self::Ip(ip) => format!("{prefix}bf:{part}:ip:{}", ip_network(ip)),
-            Self::AccountWide(a) => format!("{prefix}bf:{part}:acctall:{a}"),
-        }
+            Self::Ip(ip) => format!("ip:{}", ip_network(ip)),
+            Self::AccountWide(a) => format!("acctall:{a}"),
+        };
+        let prefix = &state.settings.redis.key_prefix;
+        format!("{prefix}bf:{}:{part}", hash_tag(&subject))
     }
 
     /// Failures allowed before the first lock. One IP may front many people (an office, a

@@ -50,6 +50,7 @@ pub struct Settings {
     pub shutdown: ShutdownSettings,
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
+    pub http: HttpSettings,
     pub auth: AuthSettings,
     pub secrets: SecretsSettings,
     pub gateway: GatewaySettings,
@@ -58,6 +59,15 @@ pub struct Settings {
     pub leptos: LeptosOptions,
     /// `INTI_*` variables that name no key: ignored, and warned about at start-up.
     pub ignored_variables: Vec<String>,
+}
+
+/// What the HTTP server allows beyond its own pages.
+#[derive(Debug, Clone, Default)]
+pub struct HttpSettings {
+    /// Origins of separate front ends allowed to call `/api/v1` from a browser
+    /// (`http.cors_origins`, comma-separated `https://app.example.com`), as browsers send
+    /// them in `Origin`. Empty: none.
+    pub cors_origins: Vec<String>,
 }
 
 /// Outgoing mail (invitations, password resets, address changes).
@@ -131,6 +141,9 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone)]
 pub struct RedisSettings {
     pub url: Secret,
+    /// Seed nodes of a Redis Cluster (`redis.cluster_urls`, comma-separated); when any is
+    /// given, Inti uses the cluster and not `url`.
+    pub cluster_urls: Vec<Secret>,
     pub pool_size: usize,
     /// Prepended to every key Inti writes (sessions, throttling), so that several
     /// deployments (or parallel tests) can share one Redis.
@@ -198,7 +211,15 @@ impl DatabaseSettings {
 
 impl RedisSettings {
     pub fn host_label(&self) -> String {
-        host_label(self.url.expose())
+        if self.cluster_urls.is_empty() {
+            return host_label(self.url.expose());
+        }
+        let nodes: Vec<String> = self
+            .cluster_urls
+            .iter()
+            .map(|u| host_label(u.expose()))
+            .collect();
+        format!("cluster {}", nodes.join(","))
     }
 }
 
@@ -241,6 +262,55 @@ fn positive<T: Default + PartialEq>(
 }
 
 /// A comma-separated list, trimmed, without empty entries.
+/// Origins as browsers write them (`scheme://host[:port]`, no path, the default port left
+/// out): anything else could never match an `Origin` header, so it is refused at start-up.
+fn cors_origins(text: Option<Text>) -> Result<Vec<String>, ConfigError> {
+    list(Text::given(text))
+        .into_iter()
+        .map(|s| {
+            let origin = url::Url::parse(&s).ok().filter(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.host().is_some()
+                    && u.username().is_empty()
+                    && u.path() == "/"
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+                    && !s.ends_with('/')
+            });
+            origin
+                .map(|u| u.origin().ascii_serialization())
+                .filter(|o| *o == s.to_ascii_lowercase())
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "http.cors_origins: \"{s}\" is not an origin (https://app.example.com, no path or trailing slash)"
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// A cluster's seed nodes: `redis://` or `rediss://` URLs on database 0 (a cluster has no
+/// other).
+fn cluster_urls(text: Option<Text>) -> Result<Vec<Secret>, ConfigError> {
+    list(Text::given(text))
+        .into_iter()
+        .map(|s| {
+            let url = url::Url::parse(&s).ok().filter(|u| {
+                matches!(u.scheme(), "redis" | "rediss")
+                    && u.host().is_some()
+                    && matches!(u.path(), "" | "/" | "/0")
+            });
+            match url {
+                Some(_) => Ok(Secret::new(s)),
+                None => Err(ConfigError(format!(
+                    "redis.cluster_urls: \"{}\" is not a redis:// URL of a cluster node (redis://10.0.0.1:7001)",
+                    host_label(&s)
+                ))),
+            }
+        })
+        .collect()
+}
+
 fn list(text: Option<String>) -> Vec<String> {
     text.unwrap_or_default()
         .split(',')
@@ -316,8 +386,12 @@ impl Settings {
                     .url
                     .map_or("redis://127.0.0.1:6379/0".into(), |t| t.0),
             ),
+            cluster_urls: cluster_urls(raw.redis.cluster_urls)?,
             pool_size: positive("redis.pool_size", raw.redis.pool_size, 16)?,
             key_prefix: raw.redis.key_prefix.map_or("inti:".into(), |t| t.0),
+        };
+        let http = HttpSettings {
+            cors_origins: cors_origins(raw.http.cors_origins)?,
         };
         let auth = auth_settings(raw.auth, mode)?;
         let secrets = secrets_settings(raw.secrets, mode)?;
@@ -376,6 +450,7 @@ impl Settings {
             observability,
             database,
             redis,
+            http,
             auth,
             secrets,
             gateway,
@@ -810,6 +885,59 @@ mod tests {
             .observability
             .otlp_endpoint
             .is_none());
+    }
+
+    #[test]
+    fn cluster_urls_must_be_redis_urls_on_database_0_and_never_echo_a_password() {
+        let with = |value: &str| {
+            let text =
+                format!("[inti]\nmode = \"dev\"\n[redis]\ncluster_urls = \"{value}\"\n{LEPTOS}");
+            Settings::from_toml("t", &text).map(|s| s.redis)
+        };
+        for bad in [
+            "127.0.0.1:7001",
+            "http://127.0.0.1:7001",
+            "redis://:hunter2@127.0.0.1:7001/3",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("redis.cluster_urls") && !err.contains("hunter2"),
+                "{bad}: {err}"
+            );
+        }
+        let redis = with("redis://127.0.0.1:7001, redis://:pw@127.0.0.1:7002/0").unwrap();
+        assert_eq!(redis.cluster_urls.len(), 2);
+        assert_eq!(
+            redis.host_label(),
+            "cluster 127.0.0.1:7001,127.0.0.1:7002/0"
+        );
+        assert!(with("").unwrap().cluster_urls.is_empty());
+    }
+
+    #[test]
+    fn cors_origins_must_be_origins_as_browsers_send_them() {
+        let with = |value: &str| {
+            let text =
+                format!("[inti]\nmode = \"dev\"\n[http]\ncors_origins = \"{value}\"\n{LEPTOS}");
+            Settings::from_toml("t", &text).map(|s| s.http.cors_origins)
+        };
+        for bad in [
+            "*",
+            "app.example.com",
+            "https://app.example.com/",
+            "https://app.example.com/path",
+            "https://user@app.example.com",
+            "ftp://app.example.com",
+            "https://app.example.com:443",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(err.contains("http.cors_origins"), "{bad}: {err}");
+        }
+        assert_eq!(
+            with("https://app.example.com, http://localhost:5173").unwrap(),
+            ["https://app.example.com", "http://localhost:5173"]
+        );
+        assert!(with("").unwrap().is_empty());
     }
 
     /// The deployment files (deploy/inti.toml with deploy/inti.env.example, its REQUIRED

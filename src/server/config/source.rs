@@ -23,6 +23,7 @@ use super::ConfigError;
 const SECTIONS: &[&str] = &[
     "database",
     "redis",
+    "http",
     "auth",
     "secrets",
     "gateway",
@@ -48,6 +49,7 @@ pub struct RawConfig {
     pub inti: RawInti,
     pub database: RawDatabase,
     pub redis: RawRedis,
+    pub http: RawHttp,
     pub auth: RawAuth,
     pub secrets: RawSecrets,
     pub gateway: RawGateway,
@@ -85,8 +87,15 @@ pub struct RawDatabase {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct RawHttp {
+    pub cors_origins: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct RawRedis {
     pub url: Option<Text>,
+    pub cluster_urls: Option<Text>,
     pub pool_size: Option<usize>,
     pub key_prefix: Option<Text>,
 }

@@ -90,7 +90,8 @@ pub async fn spend(
     endpoint: &str,
     (limit, user_limit): (u32, u32),
 ) -> Result<Decision, AppError> {
-    let tenant_key = format!("gateway:rate:{tenant}:{service}:{endpoint}");
+    // The tenant is the hash tag: both budgets are spent by one script on a Redis Cluster.
+    let tenant_key = format!("gateway:rate:{{{tenant}}}:{service}:{endpoint}");
     let user_key = format!("{tenant_key}:user:{user}");
     spend_all(
         state,
@@ -121,6 +122,7 @@ async fn spend_all(
     }
     let (allowed, binding, remaining, retry, reset): (i64, i64, i64, String, String) =
         invocation.invoke_async(&mut conn).await.map_err(|e| {
+            crate::server::metrics::redis_error();
             tracing::error!(error = %e, "gateway rate limit: redis failed");
             AppError::Unavailable
         })?;

@@ -19,6 +19,32 @@ use crate::domain::{
     error::{AppError, Input},
 };
 
+/// The most a request's body may hold (`RequestBodyLimitLayer` in `http::router`): large
+/// enough for any form or service definition, small enough to refuse abuse.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn too_large() -> AppError {
+    AppError::TooLarge {
+        limit_bytes: MAX_BODY_BYTES as u64,
+    }
+}
+
+/// The body limit's own refusal (a `Content-Length` over the limit: plain text from
+/// tower-http) in the envelope like every other error.
+pub async fn envelope_too_large(request: Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let plain = response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if plain {
+        too_large().into_response()
+    } else {
+        response
+    }
+}
+
 pub fn status_of(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.status_and_code().0).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -28,6 +54,9 @@ impl IntoResponse for AppError {
         let details = match (&self, self.field()) {
             (AppError::Invalid { fields }, Some(field)) => {
                 json!({ "field": field, "fields": fields })
+            }
+            (AppError::TooLarge { limit_bytes }, _) => {
+                json!({ "field": "body", "limitBytes": limit_bytes })
             }
             (_, Some(field)) => json!({ "field": field }),
             (AppError::RateLimited { retry_after_secs }, _) => {
@@ -143,6 +172,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         Ok(Self(match Bytes::from_request(req, state).await {
             Ok(bytes) => decode_slice(&bytes),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
             Err(e) => Err(AppError::validation("body", e.body_text())),
         }))
     }

@@ -55,7 +55,7 @@ pub async fn close_when_draining(
     response
 }
 
-pub async fn ping_redis(pool: &deadpool_redis::Pool) -> Result<(), String> {
+pub async fn ping_redis(pool: &crate::server::redis_pool::RedisPool) -> Result<(), String> {
     let timeout = std::time::Duration::from_secs(2);
     let ping = async {
         let mut conn = pool.get().await.map_err(|e| e.to_string())?;

@@ -11,10 +11,8 @@ use axum::{
 };
 use serde_json::Value;
 
+use super::error::{too_large, MAX_BODY_BYTES};
 use crate::domain::error::AppError;
-
-/// Bodies are already capped by the body-limit layer; this is the same bound.
-const MAX_INSPECTED_BYTES: usize = 1024 * 1024;
 
 /// Refuses a query string or a JSON or form body that carries a NUL character anywhere.
 pub async fn reject_nul(request: Request, next: Next) -> Response {
@@ -34,8 +32,9 @@ pub async fn reject_nul(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_INSPECTED_BYTES).await else {
-        return AppError::validation("body", "The body is too large").into_response();
+    // The body-limit layer's own bound: a body past it fails here first.
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return too_large().into_response();
     };
     let found = if json {
         serde_json::from_slice::<Value>(&bytes)
@@ -122,7 +121,7 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_INSPECTED_BYTES).await else {
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod consistency;
+pub mod cors;
 pub mod dev_mailbox;
 pub mod error;
 pub mod gateway;
@@ -46,8 +47,6 @@ use crate::{
     server::{auth::session_store::RedisSessionStore, state::AppState},
 };
 
-/// Large enough for any form or service definition, small enough to refuse abuse.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// A browser session ends after this much inactivity (its absolute lifetime is `auth.session_ttl_secs`).
 const SESSION_IDLE_HOURS: i64 = 12;
 
@@ -76,6 +75,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// test's, another node's), would wait on it forever.
 fn page_routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    // Listing the routes starts Leptos, which installs its executor unless one is there.
+    crate::server::spawner::init();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
     let production = state.settings.mode == crate::server::config::Mode::Production;
     let metrics = state.settings.observability.metrics_addr.is_some();
     let (api, document) = api();
+    let api = api.layer(option_layer(cors::layer(&state.settings.http.cors_origins)));
     let description = openapi::Description::new(&document);
     let sessions = SessionManagerLayer::new(RedisSessionStore::new(
         state.redis.clone(),
@@ -158,7 +160,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(input::reject_nul))
         // Before the session is loaded: a refused cross-site request touches nothing.
         .layer(middleware::from_fn(security::origin_guard))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(error::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(error::envelope_too_large))
         .layer(CatchPanicLayer::custom(resilience::panic_response))
         .layer(middleware::from_fn(resilience::deadline))
         .layer(middleware::from_fn(security::no_store))

@@ -108,6 +108,13 @@ const FAILURES: &[Failure] = &[
         codes: &["VALIDATION_ERROR"],
     },
     Failure {
+        status: 413,
+        name: "TooLarge",
+        description: "The body is larger than the server accepts (1 MiB; \
+                      `error.details.limitBytes`). Nothing was changed.",
+        codes: &["PAYLOAD_TOO_LARGE"],
+    },
+    Failure {
         status: 429,
         name: "RateLimited",
         description: "Too many attempts; `Retry-After` (and `error.details.retryAfter`) says \
@@ -302,6 +309,9 @@ fn add_errors(method: &str, operation: &mut Operation) {
     if in_query || operation.request_body.is_some() {
         statuses.push(422);
     }
+    if operation.request_body.is_some() {
+        statuses.push(413);
+    }
     // Every error answer, added here or named by the route (`(status = 429, description =
     // …)`), is the shared one for its status.
     let responses = &mut operation.responses.responses;
@@ -451,6 +461,7 @@ mod tests {
             AppError::Transport {
                 message: String::new(),
             },
+            AppError::TooLarge { limit_bytes: 1 },
         ];
         for error in every {
             let (status, code) = error.status_and_code();

@@ -163,18 +163,23 @@ fn shared_key(state: &AppState, actor: &Actor, v: Versions) -> String {
 }
 
 async fn shared_get(state: &AppState, key: &str) -> Option<UserMenu> {
-    let found = tokio::time::timeout(SHARED_WAIT, async {
+    let read = tokio::time::timeout(SHARED_WAIT, async {
         let mut conn = state.redis.get().await.ok()?;
         redis::cmd("GET")
             .arg(key)
             .query_async::<Option<String>>(&mut conn)
             .await
             .ok()
-            .flatten()
     })
     .await
     .ok()
-    .flatten()?;
+    .flatten();
+    let Some(found) = read else {
+        crate::server::metrics::redis_error();
+        tracing::debug!("the shared menu cache is unavailable; menus are computed");
+        return None;
+    };
+    let found = found?;
     let data = serde_json::from_str(&found).ok()?;
     Some(UserMenu::new(data, found))
 }
