@@ -18,6 +18,7 @@ use crate::ui::{
     login::LoginPage,
     menus::MenuEditorPage,
     not_found::NotFound,
+    notifications::NotificationsPage,
     recovery::{ForgotPasswordPage, SetPasswordPage, VerifyEmailPage},
     roles::RolesPage,
     service_page::ServicePage,
@@ -98,6 +99,7 @@ lazy_pages! {
     ForgotPassword => ForgotPasswordPage,
     SetPassword => SetPasswordPage,
     VerifyEmail => VerifyEmailPage,
+    Notifications => NotificationsPage,
 }
 
 #[component]
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view={Lazy::<Users>::new()} />
                     <Route path=path!("/admin/roles") view={Lazy::<Roles>::new()} />
                     <Route path=path!("/account") view={Lazy::<Account>::new()} />
+                    <Route path=path!("/notifications") view={Lazy::<Notifications>::new()} />
                     <Route path=path!("/admin/tenants/:id") view={Lazy::<TenantDetail>::new()} />
                     <Route path=path!("/admin/accounts") view={Lazy::<Accounts>::new()} />
                     <Route path=path!("/admin/services") view={Lazy::<Services>::new()} />

@@ -998,9 +998,10 @@ async fn a_flood_from_many_networks_slows_the_account_but_never_locks_it() {
     );
     // The success cleared the account-wide count: the next sign-in does not wait.
     let mut conn = app.state.redis.get().await.unwrap();
-    let key = format!(
-        "{}bf:{{acctall:user@taskmanager.com}}:count",
-        app.state.settings.redis.key_prefix
+    let key = inti::server::auth::throttle::key_of(
+        &app.state.settings.redis.key_prefix,
+        "acctall:user@taskmanager.com",
+        "count",
     );
     let count: Option<i64> = deadpool_redis::redis::cmd("GET")
         .arg(key)
@@ -1015,9 +1016,10 @@ async fn a_flood_from_many_networks_slows_the_account_but_never_locks_it() {
 /// What the throttle holds for a subject, read straight from Redis.
 async fn running_checks(app: &TestApp, subject: &str) -> i64 {
     let mut conn = app.state.redis.get().await.unwrap();
-    let key = format!(
-        "{}bf:{{{subject}}}:running",
-        app.state.settings.redis.key_prefix
+    let key = inti::server::auth::throttle::key_of(
+        &app.state.settings.redis.key_prefix,
+        subject,
+        "running",
     );
     deadpool_redis::redis::cmd("GET")
         .arg(key)
@@ -1114,6 +1116,31 @@ async fn listed_origins_may_call_the_api_with_tokens_and_no_credentials_others_g
             .body(axum::body::Body::empty())
             .unwrap()
     };
+    // A browser's preflight names no token, and says it is cross-site: it is answered before
+    // the origin guard (the gateway takes the session too), so the gateway is reachable.
+    let res = app
+        .request(
+            axum::http::Request::builder()
+                .method("OPTIONS")
+                .uri("/api/v1/gateway/whatsapp-gateway/messages")
+                .header("origin", allowed)
+                .header("sec-fetch-site", "cross-site")
+                .header("access-control-request-method", "GET")
+                .header("access-control-request-headers", "authorization")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        matches!(res.status, 200 | 204),
+        "{} {}",
+        res.status,
+        res.text()
+    );
+    assert_eq!(
+        res.header("access-control-allow-origin").as_deref(),
+        Some(allowed)
+    );
     let res = app.request(preflight(allowed, "/api/v1/tasks")).await;
     assert!(matches!(res.status, 200 | 204), "{}", res.status);
     assert_eq!(
@@ -1171,6 +1198,23 @@ async fn listed_origins_may_call_the_api_with_tokens_and_no_credentials_others_g
         .is_some_and(|h| h.contains("x-request-id")));
     let res = app.request(create("https://evil.example")).await;
     assert!(res.header("access-control-allow-origin").is_none());
+    // An answer that a layer gives before any handler (a body over the limit) is readable too.
+    let res = app
+        .request(
+            axum::http::Request::post("/api/v1/tasks")
+                .header("origin", allowed)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .header("content-length", 2_000_000)
+                .body(axum::body::Body::from(vec![b' '; 2_000_000]))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, 413);
+    assert_eq!(
+        res.header("access-control-allow-origin").as_deref(),
+        Some(allowed)
+    );
 
     // Nothing is allowed unless configured.
     let plain = TestApp::new().await;

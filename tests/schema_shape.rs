@@ -51,6 +51,10 @@ const NOT_BY_TENANT: &[(&str, &str)] = &[
         "mail of platform and tenant events (tenant_id may be empty): the coordinator",
     ),
     ("inti_versions", "the schema's own bookkeeping"),
+    (
+        "notification_preferences",
+        "a person's own choices, the same in every tenant",
+    ),
 ];
 
 #[derive(diesel::QueryableByName, Debug)]

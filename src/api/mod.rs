@@ -9,6 +9,7 @@ pub mod context;
 pub mod forms;
 pub mod links;
 pub mod menus;
+pub mod notifications;
 pub mod roles;
 pub mod service_pages;
 pub mod services;

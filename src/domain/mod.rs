@@ -14,6 +14,7 @@ pub mod line_diff;
 pub mod login;
 pub mod member;
 pub mod menu;
+pub mod notification;
 pub mod paging;
 pub mod permission;
 pub mod role;

@@ -33,6 +33,7 @@ pub enum Kind {
     PasswordReset,
     EmailChange,
     EmailChangeNotice,
+    Notification,
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
             Self::PasswordReset => "PASSWORD_RESET",
             Self::EmailChange => "EMAIL_CHANGE",
             Self::EmailChangeNotice => "EMAIL_CHANGE_NOTICE",
+            Self::Notification => "NOTIFICATION",
         }
     }
 }

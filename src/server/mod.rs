@@ -12,6 +12,7 @@ pub mod keyring;
 pub mod lifecycle;
 pub mod mail;
 pub mod metrics;
+pub mod notification_hub;
 pub mod outbound;
 pub mod pattern;
 pub mod redis_pool;

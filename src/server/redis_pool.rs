@@ -4,7 +4,7 @@
 //! take it as they take a plain connection.
 //!
 //! In a cluster a Lua script or a multi-key command must keep its keys in one hash slot: the
-//! callers put the part that varies per subject in a hash tag (`{...}`), see `hash_tag`.
+//! callers put a tag of the subject in the key (`{...}`), see `hash_tag`.
 
 use std::time::Duration;
 
@@ -101,15 +101,14 @@ impl ConnectionLike for RedisConn {
     }
 }
 
-/// `value` as a hash tag: every key that contains the same tag lands in the same slot of a
-/// cluster. Braces inside the value would end the tag early (still the same slot for keys
-/// that share the value, but fewer distinct slots), so they are replaced.
+/// A hash tag for `value`: every key that contains it lands in the same slot of a cluster,
+/// and different values spread over the slots. A digest, so that no character of the value
+/// can end the tag early; the key keeps the value itself after the tag, for people reading
+/// keys.
 pub fn hash_tag(value: &str) -> String {
-    let clean: String = value
-        .chars()
-        .map(|c| if matches!(c, '{' | '}') { '_' } else { c })
-        .collect();
-    format!("{{{clean}}}")
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(value.as_bytes()));
+    format!("{{{}}}", &digest[..16])
 }
 
 #[cfg(test)]
@@ -130,19 +129,22 @@ mod tests {
     }
 
     #[test]
-    fn keys_with_one_tag_hash_alike_whatever_the_prefix_and_value() {
+    fn a_subjects_keys_hash_alike_whatever_the_prefix_and_subjects_differ() {
+        let subject = "acct:x}y{z@example.com|10.0.0.1";
         for prefix in ["inti:", "{shared}:", "a{b:", ""] {
-            let tag = hash_tag("acct:x}y{z@example.com|10.0.0.1");
+            let tag = hash_tag(subject);
             let hashed: Vec<String> = ["count", "lock", "locked", "running", "known"]
                 .iter()
-                .map(|part| hashed(&format!("{prefix}bf:{tag}:{part}")).to_string())
+                .map(|part| hashed(&format!("{prefix}bf:{tag}:{subject}:{part}")).to_string())
                 .collect();
             assert!(
                 hashed.iter().all(|h| *h == hashed[0]),
                 "{prefix}: {hashed:?}"
             );
         }
-        // Without a brace in the prefix, the subject alone is hashed: subjects spread out.
-        assert_eq!(hashed(&format!("inti:bf:{}:count", hash_tag("a}b"))), "a_b");
+        // Values that differ only in braces have tags of their own.
+        assert_ne!(hash_tag("a{b"), hash_tag("a}b"));
+        assert_ne!(hash_tag("a{b"), hash_tag("a_b"));
+        assert_eq!(hash_tag("a").len(), 18);
     }
 }

@@ -54,7 +54,8 @@ pub async fn connect(settings: Settings) -> Result<AppState, StartupError> {
         })?;
     let url = settings.database.url.expose().to_string();
     let state = AppState::new(db, redis, settings);
-    state.access.listen(url);
+    state.access.listen(url.clone());
+    state.notifications.listen(url);
     crate::server::gateway::call_log::CallLog::start(&state);
     Ok(state)
 }

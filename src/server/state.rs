@@ -12,6 +12,7 @@ use crate::server::{
     gateway::Gateway,
     keyring::Keyring,
     lifecycle::Lifecycle,
+    notification_hub::NotificationHub,
     redis_pool::RedisPool,
 };
 
@@ -33,6 +34,8 @@ pub struct Shared {
     pub gateway: Arc<Gateway>,
     /// Draining after SIGTERM, and the background jobs that end before the process does.
     pub lifecycle: Arc<Lifecycle>,
+    /// Wakes this node's notification streams; wakes nothing until `listen` runs.
+    pub notifications: Arc<NotificationHub>,
 }
 
 impl std::ops::Deref for AppState {
@@ -60,6 +63,7 @@ impl AppState {
             keyring,
             gateway,
             lifecycle: Arc::default(),
+            notifications: Arc::default(),
         }))
     }
 
@@ -75,6 +79,7 @@ impl AppState {
             keyring: self.keyring.clone(),
             gateway: self.gateway.clone(),
             lifecycle: self.lifecycle.clone(),
+            notifications: self.notifications.clone(),
         }))
     }
 

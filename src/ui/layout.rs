@@ -119,6 +119,7 @@ fn Header(
                 </div>
             </details>
             <div class="flex min-w-0 items-center gap-2 sm:gap-4">
+                <crate::ui::notifications::NotificationBell />
                 <a href="/account" title="Your account" data-testid="user-name" class="max-w-[7rem] truncate text-sm font-medium hover:text-amber-700 hover:underline sm:max-w-none">{user_name}</a>
                 <PostForm action=logout input=|| Logout {}>
                     <button

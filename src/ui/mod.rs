@@ -22,6 +22,7 @@ pub mod layout;
 pub mod login;
 pub mod menus;
 pub mod not_found;
+pub mod notifications;
 pub mod pager;
 pub mod recovery;
 pub mod roles;

@@ -488,6 +488,25 @@ impl TestApp {
         token_in(&row.body.unwrap_or_default())
     }
 
+    /// The body of the newest message of `kind` queued for `email`, read as the owner.
+    pub async fn newest_mail(&self, email: &str, kind: &str) -> String {
+        #[derive(diesel::QueryableByName)]
+        struct Body {
+            #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+            body: Option<String>,
+        }
+        let mut conn = self.db.conn().await;
+        let row: Body = diesel::sql_query(
+            "SELECT body FROM mail_outbox WHERE recipient = $1 AND kind = $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind::<Text, _>(email)
+        .bind::<Text, _>(kind)
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("no {kind} mail to {email}: {e}"));
+        row.body.unwrap_or_default()
+    }
+
     /// An invited address's owner opens the mailed link, chooses `password` and accepts every
     /// invitation waiting; answers the confirmation's response.
     pub async fn join_as_new(&self, email: &str, password: &str) -> Response {

@@ -45,8 +45,6 @@ const KNOWN_FOR: Duration = Duration::from_secs(30 * 86_400);
 pub const FLOOD_DELAY: Duration = Duration::from_secs(1);
 
 impl Subject<'_> {
-    /// `<prefix>bf:{<subject>}:<part>`: a subject's keys share a hash tag, so that one
-    /// script can use them all on a Redis Cluster.
     fn key(&self, state: &AppState, part: &str) -> String {
         let subject = match self {
             Self::Account { account, ip } => {
@@ -56,8 +54,7 @@ impl Subject<'_> {
             Self::Ip(ip) => format!("ip:{}", ip_network(ip)),
             Self::AccountWide(a) => format!("acctall:{a}"),
         };
-        let prefix = &state.settings.redis.key_prefix;
-        format!("{prefix}bf:{}:{part}", hash_tag(&subject))
+        key_of(&state.settings.redis.key_prefix, &subject, part)
     }
 
     /// Failures allowed before the first lock. One IP may front many people (an office, a
@@ -106,6 +103,12 @@ impl Subject<'_> {
             Self::Account { account: v, .. } | Self::Ip(v) | Self::AccountWide(v) => v,
         }
     }
+}
+
+/// `<prefix>bf:{<tag>}:<subject>:<part>`: a subject's keys share a hash tag, so that one
+/// script can use them all on a Redis Cluster.
+pub fn key_of(prefix: &str, subject: &str, part: &str) -> String {
+    format!("{prefix}bf:{}:{subject}:{part}", hash_tag(subject))
 }
 
 /// The network an address is counted in: an IPv4 address alone, an IPv6 address by its /64

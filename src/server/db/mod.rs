@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod mail;
 pub mod members;
 pub mod menus;
+pub mod notifications;
 pub mod roles;
 pub mod schema;
 pub mod scope;

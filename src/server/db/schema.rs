@@ -169,6 +169,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id, kind) {
+        user_id -> Uuid,
+        kind -> Text,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (tenant_id, id) {
+        tenant_id -> Uuid,
+        id -> Int8,
+        user_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        link -> Nullable<Text>,
+        read_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         session_id -> Uuid,
@@ -434,6 +456,9 @@ diesel::joinable!(invitations -> tenants (tenant_id));
 diesel::joinable!(mail_outbox -> tenants (tenant_id));
 diesel::joinable!(menu_layouts -> tenants (tenant_id));
 diesel::joinable!(menu_layouts -> users (author_id));
+diesel::joinable!(notification_preferences -> users (user_id));
+diesel::joinable!(notifications -> tenants (tenant_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(refresh_tokens -> auth_sessions (session_id));
 diesel::joinable!(role_permissions -> roles (role_id));
 diesel::joinable!(roles -> tenants (tenant_id));
@@ -463,6 +488,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     mail_outbox,
     menu_layouts,
+    notification_preferences,
+    notifications,
     refresh_tokens,
     role_permissions,
     roles,

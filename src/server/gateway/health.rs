@@ -28,6 +28,7 @@ use super::{
 use crate::{
     domain::{
         error::AppError,
+        notification::NotificationKind,
         service::{
             health::{Counters, HealthStatus, Thresholds},
             AuthType,
@@ -39,6 +40,7 @@ use crate::{
             scope::{scoped, Scope},
         },
         outbound,
+        services::notifications::{self, Note},
         state::AppState,
     },
 };
@@ -123,9 +125,16 @@ pub async fn round(state: &AppState, min_gap: Duration) -> Result<Round, AppErro
     let now = Utc::now();
     let mut rows = Vec::with_capacity(probes.len());
     let mut checks = Vec::with_capacity(probes.len());
+    let mut turned = Vec::new();
     for (t, p) in &probes {
         let previous = before.get(&t.id).filter(|r| r.url == t.url);
-        rows.push(judge(t, previous, p, thresholds, now));
+        let row = judge(t, previous, p, thresholds, now);
+        let was = previous.and_then(|r| HealthStatus::parse(&r.status));
+        let is = HealthStatus::parse(&row.status);
+        if let Some(news) = health_news(was, is) {
+            turned.push((t.id, t.name.clone(), news));
+        }
+        rows.push(row);
         checks.push(NewCheck {
             service_id: t.id,
             checked_at: now,
@@ -151,10 +160,34 @@ pub async fn round(state: &AppState, min_gap: Duration) -> Result<Round, AppErro
             .collect();
         db::save(c, &rows).await?;
         db::insert_checks(c, &checks).await?;
+        for (service, name, news) in turned.iter().filter(|(s, ..)| live.contains(s)) {
+            for (tenant, admin) in
+                crate::server::db::notifications::admins_using(c, *service).await?
+            {
+                let note = Note {
+                    user_id: admin,
+                    kind: NotificationKind::ServiceHealth,
+                    title: format!("{name} {news}"),
+                    body: String::new(),
+                    link: Some("/services".into()),
+                };
+                notifications::notify(state, c, tenant, note).await?;
+            }
+        }
         Ok(())
     })
     .await?;
     Ok(Round::Probed(probes.len()))
+}
+
+/// What the tenant admins using a service hear when its health turns: it went down (from up
+/// or not yet judged), or came back from down.
+fn health_news(was: Option<HealthStatus>, is: Option<HealthStatus>) -> Option<&'static str> {
+    match (was, is) {
+        (Some(w), Some(HealthStatus::Unhealthy)) if w != HealthStatus::Unhealthy => Some("is down"),
+        (Some(HealthStatus::Unhealthy), Some(HealthStatus::Healthy)) => Some("is back up"),
+        _ => None,
+    }
 }
 
 /// The service's row after this probe (a new health URL starts from UNKNOWN).
@@ -284,4 +317,24 @@ async fn ask(state: &AppState, t: &Target) -> Result<u16, AppError> {
         .await?
         .status
         .as_u16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HealthStatus::{Healthy, Unhealthy, Unknown};
+
+    #[test]
+    fn tenants_hear_when_a_service_goes_down_or_comes_back_and_not_otherwise() {
+        assert_eq!(health_news(Some(Healthy), Some(Unhealthy)), Some("is down"));
+        assert_eq!(health_news(Some(Unknown), Some(Unhealthy)), Some("is down"));
+        assert_eq!(
+            health_news(Some(Unhealthy), Some(Healthy)),
+            Some("is back up")
+        );
+        assert_eq!(health_news(Some(Unknown), Some(Healthy)), None);
+        assert_eq!(health_news(Some(Unhealthy), Some(Unhealthy)), None);
+        assert_eq!(health_news(Some(Healthy), Some(Healthy)), None);
+        assert_eq!(health_news(None, Some(Unhealthy)), None);
+    }
 }

@@ -8,7 +8,10 @@ use std::sync::LazyLock;
 use redis::Script;
 use uuid::Uuid;
 
-use crate::{domain::error::AppError, server::state::AppState};
+use crate::{
+    domain::error::AppError,
+    server::{redis_pool::hash_tag, state::AppState},
+};
 
 /// KEYS: the budgets' keys. ARGV[1]: the period in seconds; ARGV[1 + i]: the limit of
 /// KEYS[i] (calls per period, also the burst). All or nothing: refused if any budget is
@@ -90,8 +93,9 @@ pub async fn spend(
     endpoint: &str,
     (limit, user_limit): (u32, u32),
 ) -> Result<Decision, AppError> {
-    // The tenant is the hash tag: both budgets are spent by one script on a Redis Cluster.
-    let tenant_key = format!("gateway:rate:{{{tenant}}}:{service}:{endpoint}");
+    // Tagged by tenant: both budgets are spent by one script on a Redis Cluster.
+    let tag = hash_tag(&tenant.to_string());
+    let tenant_key = format!("gateway:rate:{tag}:{tenant}:{service}:{endpoint}");
     let user_key = format!("{tenant_key}:user:{user}");
     spend_all(
         state,

@@ -1,11 +1,12 @@
 //! Separate front ends (another origin's single-page app) calling `/api/v1` from a browser.
-//! Only the origins in `http.cors_origins` are allowed; preflights are answered here and
-//! cached by the browser; credentials are never allowed, so a browser never sends Inti's
-//! session cookie across origins and the API is reached with Bearer tokens only.
+//! Only the origins in `http.cors_origins` are allowed, and only on `/api/v1` (never pages or
+//! server functions); preflights are answered here, before any other layer, and cached by
+//! the browser; credentials are never allowed, so a browser never sends Inti's session
+//! cookie across origins and the API is reached with Bearer tokens only.
 
 use std::time::Duration;
 
-use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::http::{header, request::Parts, HeaderName, HeaderValue, Method};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// How long a browser may reuse a preflight's answer.
@@ -21,9 +22,12 @@ pub fn layer(origins: &[String]) -> Option<CorsLayer> {
         .iter()
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
+    let api_only = move |origin: &HeaderValue, parts: &Parts| {
+        parts.uri.path().starts_with("/api/v1/") && allowed.contains(origin)
+    };
     Some(
         CorsLayer::new()
-            .allow_origin(AllowOrigin::list(allowed))
+            .allow_origin(AllowOrigin::predicate(api_only))
             .allow_methods([
                 Method::GET,
                 Method::POST,
@@ -35,6 +39,7 @@ pub fn layer(origins: &[String]) -> Option<CorsLayer> {
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
                 header::IF_NONE_MATCH,
+                header::IF_MATCH,
                 HeaderName::from_static("last-event-id"),
                 HeaderName::from_static("x-request-id"),
             ])

@@ -4,11 +4,10 @@
 use crate::server::http::openapi::Success;
 use axum::{
     body::{to_bytes, Body},
-    extract::{FromRequestParts, Path, Request, State},
-    http::{header, request::Parts, HeaderName, HeaderValue},
+    extract::{Path, Request, State},
+    http::{header, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
 };
-use tower_sessions::Session;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -17,34 +16,16 @@ use crate::{
         service::endpoint::HttpMethod,
     },
     server::{
-        auth::{
-            actor::{Actor, ClientInfo},
-            web_session,
-        },
+        auth::actor::ClientInfo,
         gateway::{self, Call, Refusal, Reply},
         http::error::Envelope,
-        services::{auth as auth_service, webhooks},
+        services::webhooks,
         state::AppState,
     },
 };
 
 /// Matches the router's body limit: a body this large was refused before it got here.
 const MAX_BODY: usize = 1024 * 1024;
-
-/// The caller: a Bearer token when one is sent (the API's way), otherwise the browser
-/// session (the origin guard has already refused a cross-site request without a token).
-async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> {
-    if parts.headers.contains_key(header::AUTHORIZATION) {
-        return Actor::from_request_parts(parts, state).await;
-    }
-    let session = Session::from_request_parts(parts, state)
-        .await
-        .map_err(|_| AppError::Unauthenticated)?;
-    let id = web_session::current(&session)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    auth_service::resolve_actor(state, id).await
-}
 
 /// Calls an endpoint of an external service the caller's tenant uses, as the caller: Inti
 /// checks the endpoint's permissions, adds the service's credentials, and passes the
@@ -76,7 +57,7 @@ pub async fn proxy(
     request: Request,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let actor = match caller(&mut parts, &state).await {
+    let actor = match super::caller::caller(&mut parts, &state).await {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };

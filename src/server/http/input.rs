@@ -33,8 +33,12 @@ pub async fn reject_nul(request: Request, next: Next) -> Response {
     }
     let (parts, body) = request.into_parts();
     // The body-limit layer's own bound: a body past it fails here first.
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return too_large().into_response();
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) if over_the_limit(&e) => return too_large().into_response(),
+        Err(_) => {
+            return AppError::validation("body", "The body could not be read").into_response()
+        }
     };
     let found = if json {
         serde_json::from_slice::<Value>(&bytes)
@@ -48,6 +52,19 @@ pub async fn reject_nul(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Whether reading a body failed because it was larger than allowed (not because the client
+/// went away or sent broken chunks).
+fn over_the_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Server functions live under `/api/` beside the versioned REST API.

@@ -4,6 +4,7 @@ pub mod account;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod caller;
 pub mod consistency;
 pub mod cors;
 pub mod dev_mailbox;
@@ -13,6 +14,7 @@ pub mod health;
 pub mod input;
 pub mod links;
 pub mod menus;
+pub mod notifications;
 pub mod openapi;
 pub mod request_span;
 pub mod resilience;
@@ -66,6 +68,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(gateway::routes())
         .merge(tasks::routes())
         .merge(menus::routes())
+        .merge(notifications::routes())
         .fallback(error::not_found)
 }
 
@@ -110,7 +113,6 @@ pub fn router(state: AppState) -> Router {
     let production = state.settings.mode == crate::server::config::Mode::Production;
     let metrics = state.settings.observability.metrics_addr.is_some();
     let (api, document) = api();
-    let api = api.layer(option_layer(cors::layer(&state.settings.http.cors_origins)));
     let description = openapi::Description::new(&document);
     let sessions = SessionManagerLayer::new(RedisSessionStore::new(
         state.redis.clone(),
@@ -190,6 +192,9 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Outside every layer that may answer by itself (origin guard, body limit, deadline):
+        // a listed origin reads those answers too, and its preflights reach none of them.
+        .layer(option_layer(cors::layer(&state.settings.http.cors_origins)))
         // Its events belong to the request's span, which `request_span::open` holds open.
         .layer(
             TraceLayer::new_for_http().make_span_with(|_: &axum::http::Request<_>| Span::current()),

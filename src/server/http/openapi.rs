@@ -200,6 +200,7 @@ impl Description {
         (name = "menus", description = "The sidebar menu and its layout"),
         (name = "tasks", description = "The Task Manager"),
         (name = "audit", description = "The audit log"),
+        (name = "notifications", description = "The caller's notifications, live and stored"),
     )
 )]
 struct Base;

@@ -98,10 +98,11 @@ pub async fn origin_guard(request: Request, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
-    // The JSON API takes Bearer tokens, not cookies; the gateway also takes the browser
-    // session, and without a token it is checked like a server function.
+    // The JSON API takes Bearer tokens, not cookies; the gateway and the notification stream
+    // also take the browser session, and without a token they are checked like a server
+    // function.
     let path = request.uri().path();
-    let cookie_gateway = path.starts_with("/api/v1/gateway/")
+    let cookie_gateway = super::caller::takes_session(path)
         && !request.headers().contains_key(header::AUTHORIZATION);
     if cookie_gateway && safe {
         // A cross-site page could still have the browser GET a service's data with the

@@ -16,6 +16,7 @@ use crate::{
         error::{AppError, Input},
         identity::parse_name,
         member::{Account, EditMember, Member},
+        notification::NotificationKind,
         paging::{Page, Paging},
         permission::PermissionSet,
     },
@@ -31,6 +32,7 @@ use crate::{
         services::{
             access::SUPER_ADMIN,
             audit::{self, Event},
+            notifications::{self, Note},
         },
         state::AppState,
     },
@@ -268,6 +270,29 @@ pub async fn update(
         };
         if changes.role_id.is_some() || changes.status.is_some() || changes.expires_at.is_some() {
             members::update_grant(c, actor.tenant_id, user_id, &changes).await?;
+        }
+        if let Some(role) = patch
+            .role
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.eq_ignore_ascii_case(&current.role))
+        {
+            notifications::notify(
+                state,
+                c,
+                actor.tenant_id,
+                Note {
+                    user_id,
+                    kind: NotificationKind::RoleChanged,
+                    title: format!("Your role is now {role}"),
+                    body: format!(
+                        "It was {}. What you may do here changed with it.",
+                        current.role
+                    ),
+                    link: Some("/account".into()),
+                },
+            )
+            .await?;
         }
         let ended = if access_status.as_deref() == Some(Status::Suspended.as_str()) {
             sessions::revoke_user_in_tenant(c, user_id, actor.tenant_id, "access_suspended").await?

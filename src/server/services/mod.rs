@@ -14,6 +14,7 @@ pub mod load;
 pub mod lockout;
 pub mod members;
 pub mod menus;
+pub mod notifications;
 pub mod openapi;
 pub mod registry;
 pub mod roles;

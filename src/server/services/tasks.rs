@@ -16,6 +16,7 @@ use crate::{
         audit::AuditAction,
         error::{AppError, Input},
         form::rules::Rules,
+        notification::NotificationKind,
         paging::{Page, Paging},
         service::ServiceStatus,
         task::{
@@ -36,6 +37,7 @@ use crate::{
         services::{
             audit::{self, Event},
             forms::{self, Delivered, PageOutcome, Submission},
+            notifications::{self, Note},
             registry::accessible_in,
         },
         state::AppState,
@@ -345,13 +347,14 @@ pub async fn create(
     reach(actor, "create")?;
     let input = TaskInput::try_from(command?)?;
     scoped(&state.db, actor.scope(), async |c| {
-        create_in(c, actor, input, client).await
+        create_in(state, c, actor, input, client).await
     })
     .await
 }
 
 /// A create inside the caller's transaction (the forms issue's internal handler will call it).
 async fn create_in(
+    state: &AppState,
     c: &mut AsyncPgConnection,
     actor: &Actor,
     input: TaskInput,
@@ -386,6 +389,7 @@ async fn create_in(
         event(actor, AuditAction::TaskCreate, row.id, details),
     )
     .await?;
+    tell_assignee(state, c, actor, &row).await?;
     view(c, row).await
 }
 
@@ -404,7 +408,7 @@ pub async fn update(
     scoped(&state.db, actor.scope(), async |c| {
         let before = reachable(c, actor, id, "update").await?;
         let (version, input) = command?.try_into()?;
-        update_in(c, actor, before, version, input, client).await
+        update_in(state, c, actor, before, version, input, client).await
     })
     .await
 }
@@ -412,6 +416,7 @@ pub async fn update(
 /// An update of the locked task `before` inside the caller's transaction (the REST API and
 /// a submission of the edit form).
 async fn update_in(
+    state: &AppState,
     c: &mut AsyncPgConnection,
     actor: &Actor,
     before: TaskRow,
@@ -511,7 +516,39 @@ async fn update_in(
         )
         .await?;
     }
+    if before.assignee_id != after.assignee_id {
+        tell_assignee(state, c, actor, &after).await?;
+    }
     view(c, after).await
+}
+
+/// Tells the task's assignee it is theirs now, unless they assigned it to themselves.
+async fn tell_assignee(
+    state: &AppState,
+    c: &mut AsyncPgConnection,
+    actor: &Actor,
+    task: &TaskRow,
+) -> Result<(), AppError> {
+    let Some(assignee) = task.assignee_id.filter(|a| *a != actor.user_id) else {
+        return Ok(());
+    };
+    let due = task
+        .due_date
+        .map(|d| format!(", due {d}"))
+        .unwrap_or_default();
+    notifications::notify(
+        state,
+        c,
+        actor.tenant_id,
+        Note {
+            user_id: assignee,
+            kind: NotificationKind::TaskAssigned,
+            title: format!("Assigned to you: {}", task.title),
+            body: format!("Priority {}{due}.", task.priority.to_lowercase()),
+            link: Some(format!("/tasks/{}", task.id)),
+        },
+    )
+    .await
 }
 
 /// Whether the actor may change tasks through the edit form at all (whether this task is
@@ -554,12 +591,12 @@ pub async fn from_form(
     let task = match s.record {
         None => {
             let input = TaskInput::try_from(CreateTask::from_form(body)?)?;
-            create_in(c, s.actor, input, client).await?
+            create_in(s.state, c, s.actor, input, client).await?
         }
         Some(record) => {
             let before = reachable(c, s.actor, record.id, "update").await?;
             let (version, input) = UpdateTask::from_form(body, record.version)?.try_into()?;
-            update_in(c, s.actor, before, version, input, client).await?
+            update_in(s.state, c, s.actor, before, version, input, client).await?
         }
     };
     let message = match s.record {
@@ -657,7 +694,7 @@ pub async fn comment(
     reach(actor, "read")?;
     let id = id?;
     scoped(&state.db, actor.scope(), async |c| {
-        reachable(c, actor, id, "read").await?;
+        let task = reachable(c, actor, id, "read").await?;
         let body = body?;
         let text = body.trim();
         if text.is_empty() || text.chars().count() > MAX_COMMENT {
@@ -674,6 +711,27 @@ pub async fn comment(
             event(actor, AuditAction::TaskComment, id, details),
         )
         .await?;
+        // The people the task is about hear of it, not the one who wrote.
+        let mut told = vec![actor.user_id];
+        for person in [task.assignee_id, task.created_by].into_iter().flatten() {
+            if told.contains(&person) {
+                continue;
+            }
+            told.push(person);
+            notifications::notify(
+                state,
+                c,
+                actor.tenant_id,
+                Note {
+                    user_id: person,
+                    kind: NotificationKind::TaskComment,
+                    title: format!("New comment on {}", task.title),
+                    body: text.to_string(),
+                    link: Some(format!("/tasks/{}", task.id)),
+                },
+            )
+            .await?;
+        }
         Ok(comment_views(c, vec![row]).await?.remove(0))
     })
     .await

@@ -140,6 +140,7 @@ pub struct Posted {
 
 /// A valid submission on its way to its target.
 pub struct Submission<'a> {
+    pub state: &'a crate::server::state::AppState,
     pub actor: &'a Actor,
     pub service: &'a ServiceRow,
     pub schema: &'a FormSchema,

@@ -406,6 +406,7 @@ pub async fn submit(
             })));
         }
         let submission = Submission {
+            state,
             actor,
             service: &form.row,
             schema: &form.schema,
