@@ -621,7 +621,11 @@ async fn health_checks_judge_by_thresholds_and_show_where_users_look() {
     assert_eq!(report["health"]["availability24h"], 40.0, "2 of 5 probes");
 
     // The admins of the tenants using it hear that it is down, once; nobody else does.
-    let inbox = s.app.get("/api/v1/notifications", Some(&s.admin)).await.json();
+    let inbox = s
+        .app
+        .get("/api/v1/notifications", Some(&s.admin))
+        .await
+        .json();
     let down: Vec<&Value> = inbox["data"]["items"]
         .as_array()
         .unwrap()
@@ -631,7 +635,11 @@ async fn health_checks_judge_by_thresholds_and_show_where_users_look() {
     assert_eq!(down.len(), 1, "{inbox}");
     assert_eq!(down[0]["title"], format!("{SERVICE} is down"));
     let outsider = s.app.token("admin@taskmanager.com").await;
-    let inbox = s.app.get("/api/v1/notifications", Some(&outsider)).await.json();
+    let inbox = s
+        .app
+        .get("/api/v1/notifications", Some(&outsider))
+        .await
+        .json();
     assert_eq!(inbox["data"]["total"], 0, "{inbox}");
 
     // The registry's cards, the tenant's menu and the service's page say it is down.
