@@ -167,7 +167,7 @@ async fn a_person_turns_a_kind_off_or_to_mail_and_bad_choices_change_nothing() {
         .await;
     assert_eq!(res.status, 200);
     let all = res.json()["data"].as_array().unwrap().clone();
-    assert_eq!(all.len(), 7);
+    assert_eq!(all.len(), 4);
     assert!(all.iter().all(|p| p["channel"] == "APP"));
 
     let set = |body: Value| {
@@ -337,6 +337,44 @@ async fn the_stream_delivers_live_across_nodes_replays_after_last_event_id_and_i
     drop(held);
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(open(&a, &user, None).await.status(), 200);
+
+    // The browser's pages use their session; another site cannot make the browser read it.
+    let cookie = a.browser_login("user@taskmanager.com").await;
+    let by_cookie = |site: &str| {
+        Request::get("/api/v1/notifications/stream")
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", site)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = a
+        .router
+        .clone()
+        .oneshot(by_cookie("same-origin"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    drop(res);
+    let res = a
+        .router
+        .clone()
+        .oneshot(by_cookie("cross-site"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // Elsewhere under /api/v1 the session is no credential.
+    let res = a
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/notifications")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
 
     // No stream without a token or session.
     let res = a

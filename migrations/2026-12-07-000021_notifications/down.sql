@@ -1,3 +1,5 @@
+-- The outbox forces row-level security on its owner too: platform work sees every row.
+SELECT set_config('inti.all_tenants', 'on', true);
 DROP TRIGGER notifications_changed ON notifications;
 DROP FUNCTION inti_notifications_changed();
 DELETE FROM mail_outbox WHERE kind = 'NOTIFICATION';

@@ -12,7 +12,8 @@ CREATE TABLE notifications (
   title       text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
   body        text NOT NULL DEFAULT '' CHECK (length(body) <= 2000),
   -- An in-app path ("/tasks/…"), never another site.
-  link        text CHECK (link IS NULL OR (link LIKE '/%' AND link NOT LIKE '//%')),
+  link        text CHECK (link IS NULL OR (link LIKE '/%' AND link NOT LIKE '//%'
+                                AND link NOT LIKE '/\\%')),
   read_at     timestamptz,
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)

@@ -31,6 +31,15 @@ serde_as_str!(NotificationKind);
 serde_as_str!(Channel);
 
 impl NotificationKind {
+    /// The kinds Inti sends so far, offered on the preferences page; the others are stored
+    /// names for events still to come (a blast finished, an invitation, access ending).
+    pub const SENT: &'static [Self] = &[
+        Self::TaskAssigned,
+        Self::TaskComment,
+        Self::RoleChanged,
+        Self::ServiceHealth,
+    ];
+
     /// How the preferences page names it.
     pub fn label(self) -> &'static str {
         match self {

@@ -31,6 +31,44 @@ pub struct NewNotification<'a> {
     pub link: Option<&'a str>,
 }
 
+/// Holds one inbox's writes until this transaction ends, so that its rows commit in the order
+/// of their ids and a stream that sent id n never meets a smaller one later. Callers notify
+/// several people in a fixed order (sorted), so that two transactions cannot deadlock.
+pub async fn lock_inbox(
+    conn: &mut AsyncPgConnection,
+    (tenant, user): (Uuid, Uuid),
+) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind::<diesel::sql_types::Text, _>(format!("notifications:{tenant}:{user}"))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+#[derive(QueryableByName)]
+struct Exists {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    yes: bool,
+}
+
+/// Whether `user` is an active member of `tenant` now (an active account with an active,
+/// unexpired grant): only members are told what happens there.
+pub async fn is_member(
+    conn: &mut AsyncPgConnection,
+    (tenant, user): (Uuid, Uuid),
+) -> QueryResult<bool> {
+    let row: Exists = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM user_tenant_access a JOIN users u ON u.id = a.user_id \
+         WHERE a.tenant_id = $1 AND a.user_id = $2 AND a.status = 'ACTIVE' \
+           AND (a.expires_at IS NULL OR a.expires_at > now()) AND u.status = 'ACTIVE') AS yes",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tenant)
+    .bind::<diesel::sql_types::Uuid, _>(user)
+    .get_result(conn)
+    .await?;
+    Ok(row.yes)
+}
+
 /// Without `RETURNING`: the row is another person's, which the writer may not read.
 pub async fn insert(conn: &mut AsyncPgConnection, new: NewNotification<'_>) -> QueryResult<()> {
     diesel::insert_into(notifications::table)
@@ -72,7 +110,8 @@ pub async fn page(
     Ok((items, total))
 }
 
-/// Those stored after `after`, oldest first (what a stream has not sent yet).
+/// Those stored after `after`, oldest first: what a stream has not sent yet. (One inbox's
+/// rows commit in the order of their ids: `lock_inbox`.)
 pub async fn after(
     conn: &mut AsyncPgConnection,
     (tenant, user): (Uuid, Uuid),
@@ -226,7 +265,9 @@ pub async fn admins_using(
          JOIN user_tenant_access a ON a.tenant_id = s.tenant_id AND a.status = 'ACTIVE' \
               AND (a.expires_at IS NULL OR a.expires_at > now()) \
          JOIN roles r ON r.id = a.role_id AND r.name = 'TENANT_ADMIN' \
-         WHERE s.service_id = $1 AND s.status = 'ACTIVE'",
+         JOIN users u ON u.id = a.user_id AND u.status = 'ACTIVE' \
+         WHERE s.service_id = $1 AND s.status = 'ACTIVE' \
+         ORDER BY a.tenant_id, a.user_id",
     )
     .bind::<diesel::sql_types::Uuid, _>(service)
     .load(conn)

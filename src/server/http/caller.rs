@@ -4,7 +4,7 @@
 //! another site before it gets here (`security::origin_guard`).
 
 use axum::{
-    extract::FromRequestParts,
+    extract::{FromRequestParts, OriginalUri},
     http::{header, request::Parts},
 };
 use tower_sessions::Session;
@@ -24,7 +24,13 @@ pub fn takes_session(path: &str) -> bool {
 }
 
 pub async fn caller(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> {
-    if parts.headers.contains_key(header::AUTHORIZATION) {
+    // Anywhere else the origin guard does not check cookie requests: no session there. (The
+    // path as sent: inside `/api/v1` the router sees it without the prefix.)
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |u| u.path());
+    if parts.headers.contains_key(header::AUTHORIZATION) || !takes_session(path) {
         return Actor::from_request_parts(parts, state).await;
     }
     let session = Session::from_request_parts(parts, state)

@@ -183,6 +183,8 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let slot = state.notifications.open(actor.user_id)?;
+    // Listening before reading where to start: nothing stored in between goes unheard.
+    let wake = state.notifications.subscribe();
     let resumed = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -192,12 +194,12 @@ pub async fn stream(
         Some(id) => id,
         None => notifications::newest(&state, &actor).await?,
     };
-    let wake = state.notifications.subscribe();
     let feed = Feed {
         key: inbox_key(actor.tenant_id, actor.user_id),
         state,
         actor,
         last,
+        more: false,
         unread: None,
         queue: VecDeque::new(),
         wake,
@@ -216,6 +218,8 @@ struct Feed {
     key: String,
     /// The id of the last notification sent.
     last: i64,
+    /// The last read filled a batch: read again without waiting.
+    more: bool,
     /// The unread count last sent.
     unread: Option<i64>,
     queue: VecDeque<Event>,
@@ -230,7 +234,7 @@ fn events(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
             if let Some(event) = feed.queue.pop_front() {
                 return Some((Ok(event), feed));
             }
-            if !feed.first {
+            if !feed.first && !feed.more {
                 tokio::select! {
                     _ = feed.state.lifecycle.stopping() => return None,
                     _ = woken(&mut feed.wake, &feed.key) => {}
@@ -255,6 +259,7 @@ fn events(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
             else {
                 return None;
             };
+            feed.more = items.len() as i64 == notifications::BATCH;
             for item in items {
                 feed.last = item.id;
                 if let Ok(event) = Event::default()
@@ -272,7 +277,8 @@ fn events(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
                     .json_data(Unread { unread })
                 {
                     if feed.first {
-                        event = event.retry(RETRY);
+                        // Where a reconnect resumes, even if no notification came before it.
+                        event = event.retry(RETRY).id(feed.last.to_string());
                     }
                     feed.queue.push_back(event);
                 }

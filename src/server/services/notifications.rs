@@ -40,23 +40,29 @@ pub struct Note {
 
 const MAX_TITLE: usize = 200;
 const MAX_BODY: usize = 2000;
-/// What one wake of a stream sends at most; the rest follows on the next.
-const BATCH: i64 = 100;
+/// What one read of a stream sends at most; the stream reads again at once after a full one.
+pub const BATCH: i64 = 100;
 
 /// Stores a notification for `note.user_id` in `tenant_id`, inside the caller's transaction,
-/// unless the person turned that kind off; queues a mail too when they chose mail.
+/// unless the person is no longer an active member there or turned that kind off; queues a
+/// mail too when they chose mail. Several people: notify them in a sorted order.
 pub async fn notify(
     state: &AppState,
     c: &mut AsyncPgConnection,
     tenant_id: Uuid,
     note: Note,
 ) -> Result<(), AppError> {
+    let inbox = (tenant_id, note.user_id);
+    if !db::is_member(c, inbox).await? {
+        return Ok(());
+    }
     let channel = db::channel(c, note.user_id, note.kind).await?;
     if channel == Channel::Off {
         return Ok(());
     }
     let title = clip(&note.title, MAX_TITLE);
     let body = clip(&note.body, MAX_BODY);
+    db::lock_inbox(c, inbox).await?;
     db::insert(
         c,
         NewNotification {
@@ -204,7 +210,7 @@ pub async fn preferences(state: &AppState, actor: &Actor) -> Result<Vec<Preferen
 }
 
 fn all_preferences(chosen: &[(NotificationKind, Channel)]) -> Vec<Preference> {
-    NotificationKind::ALL
+    NotificationKind::SENT
         .iter()
         .map(|&kind| Preference {
             kind,

@@ -711,13 +711,16 @@ pub async fn comment(
             event(actor, AuditAction::TaskComment, id, details),
         )
         .await?;
-        // The people the task is about hear of it, not the one who wrote.
-        let mut told = vec![actor.user_id];
-        for person in [task.assignee_id, task.created_by].into_iter().flatten() {
-            if told.contains(&person) {
-                continue;
-            }
-            told.push(person);
+        // The people the task is about hear of it, not the one who wrote (in a fixed order:
+        // `notify` holds each inbox until the transaction ends).
+        let mut people: Vec<Uuid> = [task.assignee_id, task.created_by]
+            .into_iter()
+            .flatten()
+            .filter(|p| *p != actor.user_id)
+            .collect();
+        people.sort();
+        people.dedup();
+        for person in people {
             notifications::notify(
                 state,
                 c,
