@@ -167,7 +167,7 @@ async fn a_person_turns_a_kind_off_or_to_mail_and_bad_choices_change_nothing() {
         .await;
     assert_eq!(res.status, 200);
     let all = res.json()["data"].as_array().unwrap().clone();
-    assert_eq!(all.len(), 4);
+    assert_eq!(all.len(), 5);
     assert!(all.iter().all(|p| p["channel"] == "APP"));
 
     let set = |body: Value| {
@@ -388,4 +388,48 @@ async fn the_stream_delivers_live_across_nodes_replays_after_last_event_id_and_i
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn access_ending_within_a_week_and_within_a_day_is_told_once_each() {
+    use inti::server::services::notifications::tell_access_ending;
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let user_id = app.id_of("users", "user@taskmanager.com").await;
+    let path = format!("/api/v1/users/{user_id}");
+    let expire_in = |hours: i64| {
+        let at = chrono::Utc::now() + chrono::Duration::hours(hours);
+        app.send("PATCH", &path, Some(json!({ "expiresAt": at })), &admin)
+    };
+    assert_eq!(tell_access_ending(&app.state).await.unwrap(), 0);
+    let res = expire_in(3 * 24).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(tell_access_ending(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        tell_access_ending(&app.state).await.unwrap(),
+        0,
+        "once per window"
+    );
+    let user = app.token("user@taskmanager.com").await;
+    let items = inbox(&app, &user).await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["kind"], "ACCESS_ENDING");
+    assert_eq!(
+        items[0]["title"],
+        "Your access to Task Manager ends in 3 days"
+    );
+
+    // Within a day: told again, once.
+    let res = expire_in(12).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(tell_access_ending(&app.state).await.unwrap(), 1);
+    assert_eq!(tell_access_ending(&app.state).await.unwrap(), 0);
+    let items = inbox(&app, &user).await;
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        items[0]["title"],
+        "Your access to Task Manager ends in 12 hours"
+    );
+    // Nobody else was told.
+    assert!(inbox(&app, &admin).await.is_empty());
 }

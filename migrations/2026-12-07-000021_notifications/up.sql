@@ -14,19 +14,25 @@ CREATE TABLE notifications (
   -- An in-app path ("/tasks/…"), never another site.
   link        text CHECK (link IS NULL OR (link LIKE '/%' AND link NOT LIKE '//%'
                                 AND link NOT LIKE '/\\%')),
+  -- What it is about, for notices sent once per occasion ("access-ending:7:<end>").
+  topic       text,
   read_at     timestamptz,
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
+CREATE UNIQUE INDEX idx_notifications_topic ON notifications (tenant_id, user_id, topic)
+  WHERE topic IS NOT NULL;
 CREATE INDEX idx_notifications_inbox ON notifications (tenant_id, user_id, id DESC);
 CREATE INDEX idx_notifications_unread ON notifications (tenant_id, user_id) WHERE read_at IS NULL;
 
--- A person reads and marks only their own, in the current tenant; a change in a tenant may
--- notify any member of that tenant.
+-- A person reads and marks only their own, in the current tenant (platform work, such as
+-- the job that tells people their access is ending, reads across tenants); a change in a
+-- tenant may notify any member of that tenant.
 ALTER TABLE notifications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE notifications FORCE ROW LEVEL SECURITY;
 CREATE POLICY notifications_read ON notifications FOR SELECT
-  USING (tenant_id = inti_current_tenant() AND user_id = inti_current_user());
+  USING ((tenant_id = inti_current_tenant() AND user_id = inti_current_user())
+         OR inti_all_tenants());
 CREATE POLICY notifications_insert ON notifications FOR INSERT
   WITH CHECK (tenant_id = inti_current_tenant() OR inti_all_tenants());
 CREATE POLICY notifications_update ON notifications FOR UPDATE

@@ -32,12 +32,13 @@ serde_as_str!(Channel);
 
 impl NotificationKind {
     /// The kinds Inti sends so far, offered on the preferences page; the others are stored
-    /// names for events still to come (a blast finished, an invitation, access ending).
+    /// names for events still to come (a blast finished, an invitation).
     pub const SENT: &'static [Self] = &[
         Self::TaskAssigned,
         Self::TaskComment,
         Self::RoleChanged,
         Self::ServiceHealth,
+        Self::AccessEnding,
     ];
 
     /// How the preferences page names it.

@@ -190,6 +190,7 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
     };
     crate::server::gateway::health::start(&state);
     crate::server::mail::start(&state);
+    crate::server::services::notifications::start(&state);
     tokio::task::spawn_blocking(crate::server::auth::password::warm_up)
         .await
         .map_err(|e| StartupError::Other(e.to_string()))?;

@@ -29,6 +29,7 @@ pub struct NewNotification<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub link: Option<&'a str>,
+    pub topic: Option<&'a str>,
 }
 
 /// Holds one inbox's writes until this transaction ends, so that its rows commit in the order
@@ -273,4 +274,46 @@ pub async fn admins_using(
     .load(conn)
     .await?;
     Ok(rows.into_iter().map(|r| (r.tenant_id, r.user_id)).collect())
+}
+
+#[derive(QueryableByName)]
+pub struct Ending {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub tenant_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub user_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub tenant_name: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub expires_at: DateTime<Utc>,
+    /// This window's notice of this end: `access-ending:<days>:<end, epoch seconds>`.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub topic: String,
+}
+
+/// Active grants that end within `days` days (and not within `sooner` days, which the
+/// nearer notice covers) whose person has not been told of this end (`topic`) in this
+/// window. Platform work.
+pub async fn endings(
+    conn: &mut AsyncPgConnection,
+    days: i32,
+    sooner: i32,
+) -> QueryResult<Vec<Ending>> {
+    diesel::sql_query(
+        "SELECT a.tenant_id, a.user_id, t.name AS tenant_name, a.expires_at, \
+                'access-ending:' || $1 || ':' || extract(epoch FROM a.expires_at)::bigint AS topic \
+         FROM user_tenant_access a JOIN tenants t ON t.id = a.tenant_id \
+         WHERE a.status = 'ACTIVE' \
+           AND a.expires_at > now() + make_interval(days => $2) \
+           AND a.expires_at <= now() + make_interval(days => $1) \
+           AND NOT EXISTS (SELECT 1 FROM notifications n \
+                 WHERE n.tenant_id = a.tenant_id AND n.user_id = a.user_id \
+                   AND n.topic = 'access-ending:' || $1 || ':' \
+                                 || extract(epoch FROM a.expires_at)::bigint) \
+         ORDER BY a.tenant_id, a.user_id",
+    )
+    .bind::<diesel::sql_types::Integer, _>(days)
+    .bind::<diesel::sql_types::Integer, _>(sooner)
+    .load(conn)
+    .await
 }

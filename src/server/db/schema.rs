@@ -185,6 +185,7 @@ diesel::table! {
         title -> Text,
         body -> Text,
         link -> Nullable<Text>,
+        topic -> Nullable<Text>,
         read_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
     }

@@ -170,6 +170,7 @@ pub async fn round(state: &AppState, min_gap: Duration) -> Result<Round, AppErro
                     title: format!("{name} {news}"),
                     body: String::new(),
                     link: Some("/services".into()),
+                    topic: None,
                 };
                 notifications::notify(state, c, tenant, note).await?;
             }

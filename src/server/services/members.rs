@@ -290,6 +290,7 @@ pub async fn update(
                         current.role
                     ),
                     link: Some("/account".into()),
+                    topic: None,
                 },
             )
             .await?;

@@ -19,7 +19,7 @@ use crate::{
         auth::actor::Actor,
         db::{
             notifications::{self as db, NewNotification, NotificationRow},
-            scope::scoped,
+            scope::{scoped, Scope},
             users,
         },
         mail::{self, Mail},
@@ -36,6 +36,8 @@ pub struct Note {
     pub body: String,
     /// The in-app page it is about.
     pub link: Option<String>,
+    /// Set for a notice sent once per occasion (at most one per person and topic).
+    pub topic: Option<String>,
 }
 
 const MAX_TITLE: usize = 200;
@@ -72,6 +74,7 @@ pub async fn notify(
             title: &title,
             body: &body,
             link: note.link.as_deref(),
+            topic: note.topic.as_deref(),
         },
     )
     .await?;
@@ -101,6 +104,73 @@ pub async fn notify(
         }
     }
     Ok(())
+}
+
+/// Tells people whose access to a tenant ends within 7 days, and again within 1 day (each
+/// once per window: a renewed access that nears its end again is told again). Every node may
+/// run it: the check and the notice are one transaction under the inbox's lock.
+pub async fn tell_access_ending(state: &AppState) -> Result<usize, AppError> {
+    let mut told = 0;
+    for (days, sooner) in [(7, 1), (1, 0)] {
+        let endings = scoped(&state.db, Scope::platform(), async |c| {
+            Ok(db::endings(c, days, sooner).await?)
+        })
+        .await?;
+        for ending in endings {
+            let inbox = (ending.tenant_id, ending.user_id);
+            let sent = scoped(&state.db, Scope::platform(), async |c| {
+                db::lock_inbox(c, inbox).await?;
+                // Another node may have told them since the list was read.
+                let still = db::endings(c, days, sooner)
+                    .await?
+                    .iter()
+                    .any(|e| (e.tenant_id, e.user_id) == inbox);
+                if still {
+                    // Rounded up: "in 3 days" until the last moment of the third day.
+                    let hours = ((ending.expires_at - chrono::Utc::now()).num_minutes() + 59) / 60;
+                    let when = if hours < 24 {
+                        format!("in {} hours", hours.max(1))
+                    } else {
+                        format!("in {} days", (hours + 23) / 24)
+                    };
+                    let note = Note {
+                        user_id: ending.user_id,
+                        kind: NotificationKind::AccessEnding,
+                        title: format!("Your access to {} ends {when}", ending.tenant_name),
+                        body: format!(
+                            "It ends on {} UTC. Ask an administrator of {} to extend it.",
+                            ending.expires_at.format("%Y-%m-%d %H:%M"),
+                            ending.tenant_name
+                        ),
+                        link: Some("/account".into()),
+                        topic: Some(ending.topic.clone()),
+                    };
+                    notify(state, c, ending.tenant_id, note).await?;
+                }
+                Ok(still)
+            })
+            .await?;
+            told += usize::from(sent);
+        }
+    }
+    Ok(told)
+}
+
+/// Runs `tell_access_ending` hourly on this node.
+pub fn start(state: &AppState) {
+    let job = state.clone();
+    state.lifecycle.spawn(async move {
+        let state = job;
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while state.lifecycle.tick(&mut tick).await {
+            let round = tell_access_ending(&state).await;
+            crate::server::metrics::job_round("access_ending", round.is_ok());
+            if let Err(e) = round {
+                tracing::warn!(error = %e, "access-ending notices failed");
+            }
+        }
+    });
 }
 
 /// At most `max` characters, marked with an ellipsis when cut.

@@ -546,6 +546,7 @@ async fn tell_assignee(
             title: format!("Assigned to you: {}", task.title),
             body: format!("Priority {}{due}.", task.priority.to_lowercase()),
             link: Some(format!("/tasks/{}", task.id)),
+            topic: None,
         },
     )
     .await
@@ -731,6 +732,7 @@ pub async fn comment(
                     title: format!("New comment on {}", task.title),
                     body: text.to_string(),
                     link: Some(format!("/tasks/{}", task.id)),
+                    topic: None,
                 },
             )
             .await?;
