@@ -130,13 +130,10 @@ pub fn NotificationsPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     preferences.await.ok().map(|list| view! {
-                        <PostForm action=save input=move || SaveNotificationPreferences {
-                            task_assigned: String::new(), task_comment: String::new(), role_changed: String::new(),
-                            service_health: String::new(), invitation: String::new(), access_ending: String::new(),
-                            blast_finished: String::new(),
-                        }>
+                        // The choices are read from the form's fields as posted.
+                        <ActionForm action=save attr:aria-label="Channels">
                             <Channels list />
-                        </PostForm>
+                        </ActionForm>
                     })
                 })}
             </Transition>
