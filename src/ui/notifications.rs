@@ -14,7 +14,7 @@ use crate::{
         notification::{Channel, Notification, Preference},
         paging::Page,
     },
-    ui::form::{PostForm, BUTTON, INPUT},
+    ui::form::{PostForm, BUTTON},
 };
 
 /// The header's bell: a link to the notifications page with the unread count, which the
@@ -143,6 +143,9 @@ pub fn NotificationsPage() -> impl IntoView {
     }
 }
 
+/// A channel's select: one width for every kind, so the choices line up.
+const CHANNEL: &str = "w-60 shrink-0 rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-200";
+
 #[component]
 fn Channels(list: Vec<Preference>) -> impl IntoView {
     view! {
@@ -155,8 +158,8 @@ fn Channels(list: Vec<Preference>) -> impl IntoView {
                 };
                 view! {
                     <div class="flex items-center justify-between gap-4 px-4 py-3">
-                        <label for=id.clone() class="text-sm text-slate-800">{p.label}</label>
-                        <select id=id name=name class=INPUT>
+                        <label for=id.clone() class="flex-1 text-sm text-slate-800">{p.label}</label>
+                        <select id=id name=name class=CHANNEL>
                             {option(Channel::App, "In the app")}
                             {option(Channel::Email, "In the app and by mail")}
                             {option(Channel::Off, "Off")}
