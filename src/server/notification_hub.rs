@@ -10,7 +10,6 @@ use std::{
     time::Duration,
 };
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures_util::StreamExt;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -23,6 +22,7 @@ pub const MAX_STREAMS_PER_PERSON: usize = 8;
 /// How often a stream looks for news without being woken.
 pub const RECHECK: Duration = Duration::from_secs(30);
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A wake of every stream (after the listener reconnects: messages may have been missed).
 pub const EVERYONE: &str = "*";
 
@@ -73,7 +73,14 @@ impl NotificationHub {
         let hub = Arc::clone(self);
         tokio::spawn(async move {
             loop {
-                match listening_connection(&database_url).await {
+                match crate::server::db::listening_connection(
+                    &database_url,
+                    "inti_notifications_listener",
+                    CHANNEL,
+                    CONNECT_TIMEOUT,
+                )
+                .await
+                {
                     Ok(mut conn) => {
                         let _ = hub.wake.send(EVERYONE.into());
                         let mut messages = std::pin::pin!(conn.notifications_stream());
@@ -124,24 +131,6 @@ pub async fn woken(wake: &mut broadcast::Receiver<Arc<str>>, key: &str) {
             Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
         }
     }
-}
-
-async fn listening_connection(url: &str) -> Result<AsyncPgConnection, String> {
-    use diesel_async::RunQueryDsl;
-    let mut conn = tokio::time::timeout(Duration::from_secs(5), AsyncPgConnection::establish(url))
-        .await
-        .map_err(|_| "connecting timed out".to_string())?
-        .map_err(|e| e.to_string())?;
-    for statement in [
-        "SET application_name = 'inti_notifications_listener'".to_string(),
-        format!("LISTEN {CHANNEL}"),
-    ] {
-        diesel::sql_query(statement)
-            .execute(&mut conn)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(conn)
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use diesel::sql_types::Text;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncPgConnection;
 use futures_util::StreamExt;
 use tokio::sync::oneshot;
 use uuid::Uuid;
@@ -427,7 +427,14 @@ impl AccessCache {
         let cache = Arc::clone(self);
         tokio::spawn(async move {
             loop {
-                match listening_connection(&database_url).await {
+                match crate::server::db::listening_connection(
+                    &database_url,
+                    LISTENER_NAME,
+                    CHANNEL,
+                    CONNECT_TIMEOUT,
+                )
+                .await
+                {
                     Ok(mut conn) => {
                         // A reconnect asked for the previous connection is void now.
                         let _ = futures_util::FutureExt::now_or_never(cache.reconnect.notified());
@@ -540,25 +547,6 @@ async fn send(db: &DbPool, message: &str) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-async fn listening_connection(url: &str) -> Result<AsyncPgConnection, String> {
-    use diesel_async::RunQueryDsl;
-    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, AsyncPgConnection::establish(url))
-        .await
-        .map_err(|_| "connecting timed out".to_string())?
-        .map_err(|e| e.to_string())?;
-    // Named, so that operators (and tests) can tell it in pg_stat_activity.
-    for statement in [
-        format!("SET application_name = '{LISTENER_NAME}'"),
-        format!("LISTEN {CHANNEL}"),
-    ] {
-        diesel::sql_query(statement)
-            .execute(&mut conn)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(conn)
 }
 
 #[cfg(test)]

@@ -269,6 +269,32 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).trim().to_string()
 }
 
+/// A connection of its own that LISTENs on `channel`, named `application_name` so that
+/// operators (and tests) can tell it in `pg_stat_activity`. Not pooled: it lives as long as
+/// its listener.
+pub async fn listening_connection(
+    url: &str,
+    application_name: &str,
+    channel: &str,
+    timeout: std::time::Duration,
+) -> Result<diesel_async::AsyncPgConnection, String> {
+    use diesel_async::{AsyncConnection, RunQueryDsl};
+    let mut conn = tokio::time::timeout(timeout, diesel_async::AsyncPgConnection::establish(url))
+        .await
+        .map_err(|_| "connecting timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    for statement in [
+        format!("SET application_name = '{application_name}'"),
+        format!("LISTEN {channel}"),
+    ] {
+        diesel::sql_query(statement)
+            .execute(&mut conn)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_database;
