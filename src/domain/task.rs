@@ -223,6 +223,28 @@ impl TryFrom<UpdateTask> for (i32, TaskInput) {
     }
 }
 
+/// The largest number kept in custom fields: PostgreSQL stores JSON numbers as exact
+/// decimals, and one near `f64::MAX` would read back as a number JSON readers overflow on.
+const MAX_NUMBER: f64 = 1e15;
+
+/// The path of the first number in `value` beyond `MAX_NUMBER`, below `path`.
+fn huge_number(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .is_none_or(|f| !f.is_finite() || f.abs() > MAX_NUMBER)
+            .then(|| path.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| huge_number(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| huge_number(v, &format!("{path}.{k}"))),
+        _ => None,
+    }
+}
+
 impl TaskInput {
     /// The one set of checks of a task's fields, for a create and an update alike.
     fn checked(u: UpdateTask) -> Result<Self, AppError> {
@@ -283,6 +305,12 @@ impl TaskInput {
                         "must be an object of at most {} KB",
                         MAX_CUSTOM_BYTES / 1024
                     ),
+                ));
+            }
+            if let Some(path) = fields.iter().find_map(|(k, v)| huge_number(v, k)) {
+                return Err(AppError::validation(
+                    format!("customFields.{path}"),
+                    format!("numbers must be between -{MAX_NUMBER:e} and {MAX_NUMBER:e}"),
                 ));
             }
         }
@@ -670,6 +698,15 @@ mod tests {
 
     fn changed(body: Value) -> Result<TaskInput, AppError> {
         <(i32, TaskInput)>::try_from(UpdateTask::from_form(body, 1)?).map(|(_, input)| input)
+    }
+
+    #[test]
+    fn custom_numbers_beyond_what_reads_back_are_refused_with_their_path() {
+        let body = json!({"title": "T", "customFields": {"a": {"b": [1, 1.7976931348623157e308]}}});
+        let err = TaskInput::try_from(CreateTask::from_form(body).unwrap()).unwrap_err();
+        assert_eq!(err.field(), Some("customFields.a.b[1]"));
+        let body = json!({"title": "T", "customFields": {"budget": 12.5, "tiny": -7e-278}});
+        assert!(TaskInput::try_from(CreateTask::from_form(body).unwrap()).is_ok());
     }
 
     #[test]
