@@ -19,6 +19,7 @@ use crate::ui::{
     menus::MenuEditorPage,
     not_found::NotFound,
     notifications::NotificationsPage,
+    own_tenant::OwnTenantPage,
     recovery::{ForgotPasswordPage, SetPasswordPage, VerifyEmailPage},
     roles::RolesPage,
     service_page::ServicePage,
@@ -77,6 +78,7 @@ lazy_pages! {
     Dashboard => DashboardPage,
     Tenants => TenantsPage,
     TenantDetail => TenantDetailPage,
+    OwnTenant => OwnTenantPage,
     Audit => AuditPage,
     Users => UsersPage,
     Roles => RolesPage,
@@ -122,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view={Lazy::<Account>::new()} />
                     <Route path=path!("/notifications") view={Lazy::<Notifications>::new()} />
                     <Route path=path!("/admin/tenants/:id") view={Lazy::<TenantDetail>::new()} />
+                    <Route path=path!("/admin/tenant") view={Lazy::<OwnTenant>::new()} />
                     <Route path=path!("/admin/accounts") view={Lazy::<Accounts>::new()} />
                     <Route path=path!("/admin/services") view={Lazy::<Services>::new()} />
                     <Route path=path!("/admin/services/new") view={Lazy::<RegisterService>::new()} />

@@ -148,6 +148,16 @@ async fn a_blast_goes_through_is_delivered_and_shows_in_the_history() {
     assert_eq!(delivery["payload"]["batchId"], batch.as_str());
     assert_eq!(delivery["payload"]["results"][1]["status"], "FAILED");
 
+    // The sender hears that it finished, with the counts, in their tenant.
+    let inbox = s.app.get("/api/v1/notifications", Some(&s.admin)).await;
+    let told = &inbox.json()["data"]["items"][0];
+    assert_eq!(told["kind"], "BLAST_FINISHED", "{}", inbox.text());
+    assert_eq!(told["body"], "1 delivered, 1 failed.");
+    assert!(told["title"]
+        .as_str()
+        .unwrap()
+        .contains("blast has finished"));
+
     let history = s
         .app
         .get(&gateway("/messages?page=1&pageSize=10"), Some(&s.admin))
@@ -448,6 +458,49 @@ async fn internal_addresses_are_refused_when_connecting() {
     assert_eq!(res.status, 422);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_report_reaches_only_members_of_tenants_that_use_the_service() {
+    let s = setup().await;
+    let now = Utc::now().timestamp();
+    let report = |tenant: uuid::Uuid, user: uuid::Uuid| {
+        json!({ "event": "delivery.report", "batchId": "b1", "tenantId": tenant,
+                "userId": user, "delivered": 2, "failed": 0, "results": [] })
+    };
+    let whatsapp = s.app.id_of("tenants", "whatsapp").await;
+    let tasks = s.app.id_of("tenants", "taskmanager").await;
+    let task_admin = s.app.id_of("users", "admin@taskmanager.com").await;
+    let whatsapp_admin = s.app.id_of("users", "admin@whatsapp.com").await;
+    // The task manager tenant does not use the WhatsApp service; a member of another tenant
+    // is not told in this one: both kept, neither told.
+    let other_tenant = report(tasks, task_admin);
+    assert_eq!(
+        deliver(&s, "r1", now, WEBHOOK_SECRET, &other_tenant).await,
+        200
+    );
+    let not_a_member = report(whatsapp, task_admin);
+    assert_eq!(
+        deliver(&s, "r2", now, WEBHOOK_SECRET, &not_a_member).await,
+        200
+    );
+    let tasks_admin_token = s.app.token("admin@taskmanager.com").await;
+    let inbox = s
+        .app
+        .get("/api/v1/notifications", Some(&tasks_admin_token))
+        .await;
+    assert_eq!(inbox.json()["data"]["total"], 0, "{}", inbox.text());
+    let inbox = s.app.get("/api/v1/notifications", Some(&s.admin)).await;
+    assert_eq!(inbox.json()["data"]["total"], 0, "{}", inbox.text());
+
+    let mine = report(whatsapp, whatsapp_admin);
+    assert_eq!(deliver(&s, "r3", now, WEBHOOK_SECRET, &mine).await, 200);
+    let inbox = s.app.get("/api/v1/notifications", Some(&s.admin)).await;
+    assert_eq!(inbox.json()["data"]["total"], 1, "{}", inbox.text());
+    assert_eq!(
+        inbox.json()["data"]["items"][0]["body"],
+        "2 delivered, 0 failed."
+    );
+}
+
 async fn deliver(s: &Setup, id: &str, timestamp: i64, secret: &str, body: &Value) -> u16 {
     let text = body.to_string();
     let signature = webhooks::sign(secret.as_bytes(), timestamp, text.as_bytes());
@@ -727,7 +780,7 @@ async fn one_node_probes_per_interval() {
 
 /// A service page of a write endpoint shows the service's form only when the form submits
 /// to that endpoint: a page of another one would show a form whose submissions its menu
-/// item (and its permission) never governs.
+/// item (and its permission) never governs; it says so instead.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_endpoint_page_shows_the_form_only_when_the_form_submits_there() {
     let s = setup().await;
@@ -757,7 +810,12 @@ async fn a_write_endpoint_page_shows_the_form_only_when_the_form_submits_there()
     let blast = page("blast").await;
     assert_eq!(blast.status, 200, "{}", blast.text());
     assert_eq!(blast.json()["form"]["service"], SERVICE);
-    assert_eq!(page("purge").await.status, 404);
+    // Never the 404 page: the registrant is told what to change.
+    let purge = page("purge").await;
+    assert_eq!(purge.status, 200, "{}", purge.text());
+    assert!(purge.json()["form"].is_null());
+    let why = purge.json()["unresolved"].as_str().unwrap().to_string();
+    assert!(why.contains("sends to another endpoint"), "{why}");
 }
 
 /// One member cannot spend the whole tenant's budget: each has a budget of their own

@@ -254,7 +254,7 @@ fn endpoints() -> Vec<Endpoint> {
         e(
             "PATCH",
             "/api/v1/core/services/{id}/endpoints/{id}",
-            Some(json!({"path": "/e/{y}", "requiresAuth": false})),
+            Some(json!({"path": "/e/{y}", "requiresAuth": true})),
             &[],
         ),
         e(

@@ -80,8 +80,23 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
         .unwrap()
         .is_empty());
 
-    // The invitee sees it, with the inviting tenant's name, and accepts.
+    // The invitee's bell tells them, in their home tenant, linking to the dashboard.
     let wa = app.token("admin@whatsapp.com").await;
+    let bell = app.get("/api/v1/notifications", Some(&wa)).await;
+    let told = &bell.json()["data"]["items"][0];
+    assert_eq!(told["kind"], "INVITATION", "{}", bell.text());
+    assert_eq!(
+        told["title"],
+        "Task Manager Admin invited you to Task Manager as USER"
+    );
+    assert_eq!(told["link"], "/");
+    // Nobody in the inviting tenant hears of it.
+    for t in [&admin, &other] {
+        let res = app.get("/api/v1/notifications", Some(t)).await;
+        assert_eq!(res.json()["data"]["total"], 0, "{}", res.text());
+    }
+
+    // The invitee sees it, with the inviting tenant's name, and accepts.
     let mine = app.get("/api/v1/account/invitations", Some(&wa)).await;
     assert_eq!(mine.status, 200, "{}", mine.text());
     assert_eq!(mine.json()["data"][0]["tenantName"], "Task Manager");
@@ -104,7 +119,14 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
     let members = app.get("/api/v1/users", Some(&admin)).await.json();
     assert_eq!(members["data"]["total"], 3);
 
-    // A declined invitation grants nothing.
+    // A declined invitation grants nothing. (Invitations turned off: no notice, the mail
+    // still goes.)
+    let root = app.token("superadmin@core.com").await;
+    let off = json!({ "preferences": [{ "kind": "INVITATION", "channel": "OFF" }] });
+    let res = app
+        .send("PUT", "/api/v1/notifications/preferences", Some(off), &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     let res = app
         .post_json(
             "/api/v1/users",
@@ -113,7 +135,12 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
         )
         .await;
     let id = res.json()["data"]["id"].as_str().unwrap().to_string();
-    let root = app.token("superadmin@core.com").await;
+    let bell = app.get("/api/v1/notifications", Some(&root)).await;
+    assert_eq!(bell.json()["data"]["total"], 0, "{}", bell.text());
+    assert!(app
+        .newest_mail("superadmin@core.com", "INVITATION")
+        .await
+        .contains("Task Manager"));
     let res = app
         .send(
             "POST",

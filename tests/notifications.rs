@@ -167,7 +167,7 @@ async fn a_person_turns_a_kind_off_or_to_mail_and_bad_choices_change_nothing() {
         .await;
     assert_eq!(res.status, 200);
     let all = res.json()["data"].as_array().unwrap().clone();
-    assert_eq!(all.len(), 5);
+    assert_eq!(all.len(), 7);
     assert!(all.iter().all(|p| p["channel"] == "APP"));
 
     let set = |body: Value| {
@@ -188,6 +188,12 @@ async fn a_person_turns_a_kind_off_or_to_mail_and_bad_choices_change_nothing() {
             "preferences[0].channel",
         ),
         (json!({ "channels": {} }), "channels"),
+        // The invitation comes by mail anyway; the choice is the bell or nothing.
+        (
+            json!({ "preferences": [{ "kind": "TASK_ASSIGNED", "channel": "OFF" },
+                                    { "kind": "INVITATION", "channel": "EMAIL" }] }),
+            "preferences[1].channel",
+        ),
     ] {
         let res = set(body).await;
         assert_eq!(res.status, 422, "{}", res.text());

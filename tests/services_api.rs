@@ -812,3 +812,192 @@ async fn an_openapi_document_is_drafted_checked_and_registered_after_editing() {
     assert_eq!(created["endpoints"].as_array().unwrap().len(), 3);
     assert_eq!(created["menuSchema"]["items"].as_array().unwrap().len(), 2);
 }
+
+/// The seed document's register example, verbatim: its items name no endpoint, yet each
+/// opens a page. "Blast Message" opens the service's form; "Message History" says what the
+/// registrant must add; each item's own path leads to its page.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seed_register_example_gives_menu_items_that_open_pages() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    // The demo registers a service of the same name: make room for the example.
+    let demo = app.id_of("services", "whatsapp-gateway").await;
+    let whatsapp = tenant_id(&app, "whatsapp").await;
+    let path = format!("/api/v1/core/services/{demo}");
+    let res = app
+        .send("DELETE", &format!("{path}/tenants/{whatsapp}"), None, &root)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app.send("DELETE", &path, None, &root).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let seed: Value = serde_json::from_str(
+        r#"{
+  "name": "whatsapp-gateway",
+  "displayName": "WhatsApp Gateway",
+  "description": "WhatsApp blast message service",
+  "type": "EXTERNAL",
+  "baseUrl": "https://api.whatsapp-gateway.com",
+  "authType": "API_KEY",
+  "formSchema": {
+    "fields": [
+      {
+        "name": "message",
+        "type": "textarea",
+        "label": "Message",
+        "required": true,
+        "validation": {
+          "maxLength": 1000
+        }
+      },
+      {
+        "name": "recipients",
+        "type": "array",
+        "label": "Phone Numbers",
+        "required": true,
+        "itemType": "string",
+        "validation": {
+          "pattern": "^\\+?[0-9]{10,15}$"
+        }
+      }
+    ]
+  },
+  "menuSchema": {
+    "items": [
+      {
+        "name": "Blast Message",
+        "path": "/whatsapp/blast",
+        "icon": "send",
+        "permission": "whatsapp:blast"
+      },
+      {
+        "name": "Message History",
+        "path": "/whatsapp/history",
+        "icon": "history",
+        "permission": "whatsapp:read"
+      }
+    ]
+  }
+}"#,
+    )
+    .unwrap();
+    let res = app
+        .post_json("/api/v1/core/services/register", seed, Some(&root))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let id = res.json()["data"]["id"].as_str().unwrap().to_string();
+    let tenant = tenant_id(&app, "whatsapp").await;
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/v1/core/services/{id}/tenants/{tenant}"),
+            Some(json!({})),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    // The sidebar links each item to its page.
+    let admin = app.token("admin@whatsapp.com").await;
+    let menu = app.get("/api/v1/menus/user", Some(&admin)).await;
+    let text = menu.text();
+    for page in [
+        "/apps/whatsapp-gateway/whatsapp-blast",
+        "/apps/whatsapp-gateway/whatsapp-history",
+    ] {
+        assert!(text.contains(page), "{page} in {text}");
+    }
+
+    let cookie = app.browser_login("admin@whatsapp.com").await;
+    let page = async |item: &str| {
+        let body = format!("service=whatsapp-gateway&item={item}");
+        app.server_fn("service_page", &body, Some(&cookie)).await
+    };
+    let blast = page("whatsapp-blast").await;
+    assert_eq!(blast.status, 200, "{}", blast.text());
+    let form = &blast.json()["form"];
+    assert_eq!(form["service"], "whatsapp-gateway", "{}", blast.text());
+    let fields: Vec<_> = form["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].clone())
+        .collect();
+    assert_eq!(fields, [json!("message"), json!("recipients")]);
+    let history = page("whatsapp-history").await;
+    assert_eq!(history.status, 200, "{}", history.text());
+    assert!(history.json()["form"].is_null());
+    let why = history.json()["unresolved"].as_str().unwrap().to_string();
+    assert!(why.contains("\"endpoint\""), "{why}");
+
+    // Each item's own path leads there; other paths, and people without a session, get 404.
+    let open = async |path: &str, cookie: Option<&str>| {
+        let mut req = axum::http::Request::get(path).header("accept", "text/html");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        app.request(req.body(axum::body::Body::empty()).unwrap())
+            .await
+    };
+    let res = open("/whatsapp/blast", Some(&cookie)).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/apps/whatsapp-gateway/whatsapp-blast")
+    );
+    let res = open("/whatsapp/history/", Some(&cookie)).await;
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/apps/whatsapp-gateway/whatsapp-history")
+    );
+    assert_eq!(open("/whatsapp/elsewhere", Some(&cookie)).await.status, 404);
+    assert_eq!(open("/whatsapp/blast", None).await.status, 404);
+    // A tenant that does not use the service does not find it at its path either.
+    let other = app.browser_login("admin@taskmanager.com").await;
+    assert_eq!(open("/whatsapp/blast", Some(&other)).await.status, 404);
+}
+
+/// An external service's item may not take one of Inti's own pages.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_item_path_that_is_one_of_intis_pages_is_refused_where_it_stands() {
+    let app = TestApp::new().await;
+    let root = app.token("superadmin@core.com").await;
+    for (items, field) in [
+        (
+            json!([{ "name": "Users", "path": "/admin/users" }]),
+            "menuSchema.items[0].path",
+        ),
+        (
+            json!([{ "name": "Mine", "path": "/mine/one" },
+                   { "name": "Parent", "path": "/mine/two",
+                     "children": [{ "name": "Tasks", "path": "/tasks/board" }] }]),
+            "menuSchema.items[1].children[0].path",
+        ),
+        (
+            json!([{ "name": "Home", "path": "/" }]),
+            "menuSchema.items[0].path",
+        ),
+    ] {
+        let mut body = whatsapp_like("colliding");
+        body["menuSchema"]["items"] = items;
+        let before = counts(&app).await;
+        let res = app
+            .post_json("/api/v1/core/services/register", body, Some(&root))
+            .await;
+        assert_eq!(res.status, 422, "{}", res.text());
+        assert_eq!(
+            res.json()["error"]["details"]["field"],
+            field,
+            "{}",
+            res.text()
+        );
+        assert_eq!(counts(&app).await, before, "nothing registered");
+    }
+    // Its own form's page is a page it may name.
+    let mut body = whatsapp_like("own-form");
+    body["menuSchema"]["items"] = json!([{ "name": "Send", "path": "/forms/own-form" }]);
+    let res = app
+        .post_json("/api/v1/core/services/register", body, Some(&root))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+}

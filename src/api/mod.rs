@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod dashboard;
 pub mod forms;
 pub mod links;
 pub mod menus;

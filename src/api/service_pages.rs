@@ -22,7 +22,7 @@ pub async fn service_page(
         let defer = use_context::<axum::http::request::Parts>()
             .is_some_and(|p| crate::server::http::security::from_another_site(&p.headers));
         let mut view = service_pages::page(state, actor, &service, &item, page, defer).await?;
-        if view.table.is_none() {
+        if view.table.is_none() && view.unresolved.is_none() {
             // One answer for the whole page, as the form page loads it (a post without
             // JavaScript comes back here with its outcome).
             let outcome = take_outcome(actor, &service, None).await?;

@@ -71,6 +71,26 @@ pub async fn move_task(id: String, version: String, status: String) -> Result<Ta
     .await
 }
 
+/// A task added from a board column: its title, in that column's status.
+#[server(prefix = "/api", endpoint = "tasks_add")]
+pub async fn add_task(title: String, status: String) -> Result<Task, AppError> {
+    use crate::{
+        api::context,
+        domain::task::{CreateTask, TaskStatus},
+        server::services::tasks,
+    };
+    context::as_actor(async |state, actor| {
+        let client = context::client().await;
+        let command = TaskStatus::parse_field("status", &status).map(|s| CreateTask {
+            title,
+            status: Some(s),
+            ..CreateTask::default()
+        });
+        tasks::create(state, actor, command, &client).await
+    })
+    .await
+}
+
 /// Hands the task to a member (`assignee` empty: nobody), at the version the page showed.
 #[server(prefix = "/api", endpoint = "tasks_assign")]
 pub async fn assign_task(

@@ -72,3 +72,26 @@ pub async fn update_tenant(
     })
     .await
 }
+
+/// The current tenant, for its settings page.
+#[server(prefix = "/api", endpoint = "tenant_own")]
+pub async fn own_tenant() -> Result<TenantDetail, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::as_actor(async |state, actor| tenants::own(state, actor).await).await
+}
+
+/// Renames the current tenant and replaces its settings (the settings page's JSON).
+#[server(prefix = "/api", endpoint = "tenant_own_update")]
+pub async fn update_own_tenant(name: String, settings: String) -> Result<TenantDetail, AppError> {
+    use crate::{api::context, server::services::tenants};
+    context::as_actor(async |state, actor| {
+        let patch = serde_json::from_str::<serde_json::Value>(&settings)
+            .map_err(|e| AppError::validation("settings", format!("is not JSON: {e}")))
+            .map(|settings| crate::domain::tenant::EditOwnTenant {
+                name: Some(name),
+                settings: Some(settings),
+            });
+        tenants::update_own(state, actor, patch, &context::client().await).await
+    })
+    .await
+}

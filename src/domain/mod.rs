@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod closed_set;
 pub mod command;
+pub mod dashboard;
 pub mod error;
 pub mod form;
 pub mod id;

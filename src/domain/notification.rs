@@ -31,15 +31,14 @@ serde_as_str!(NotificationKind);
 serde_as_str!(Channel);
 
 impl NotificationKind {
-    /// The kinds Inti sends so far, offered on the preferences page; the others are stored
-    /// names for events still to come (a blast finished, an invitation).
-    pub const SENT: &'static [Self] = &[
-        Self::TaskAssigned,
-        Self::TaskComment,
-        Self::RoleChanged,
-        Self::ServiceHealth,
-        Self::AccessEnding,
-    ];
+    /// The channels a person may choose for it: an invitation always comes by mail (the
+    /// invitation itself), so mail adds nothing there.
+    pub fn channels(self) -> &'static [Channel] {
+        match self {
+            Self::Invitation => &[Channel::App, Channel::Off],
+            _ => Channel::ALL,
+        }
+    }
 
     /// How the preferences page names it.
     pub fn label(self) -> &'static str {

@@ -224,6 +224,9 @@ pub mod perm {
 
     permissions! {
     AUDIT_READ => "audit:read",
+    DASHBOARD_VIEW => "dashboard:view",
+    MENU_CREATE => "menu:create",
+    MENU_READ => "menu:read",
     MENU_UPDATE => "menu:update",
     ROLE_MANAGE => "role:manage",
     ROLE_READ => "role:read",

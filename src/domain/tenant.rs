@@ -172,3 +172,14 @@ pub struct EditTenant {
     /// The tenant's own settings, an object.
     pub settings: Option<serde_json::Value>,
 }
+
+/// `PATCH /api/v1/tenant`: what a tenant's admin changes of their own tenant. Domain, tier,
+/// user limit and status are the platform's to change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct EditOwnTenant {
+    pub name: Option<String>,
+    /// The tenant's own settings, an object; replaces the stored one.
+    pub settings: Option<serde_json::Value>,
+}

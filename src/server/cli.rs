@@ -108,6 +108,7 @@ pub async fn run() -> Result<(), StartupError> {
             demo::seed(&state, &password, &secrets)
                 .await
                 .map_err(app_error)?;
+            demo::seed_tasks(&state).await.map_err(app_error)?;
             println!("Demo data is in place.");
             Ok(())
         }
@@ -179,6 +180,7 @@ async fn serve(settings: Settings) -> Result<(), StartupError> {
                 demo::seed(&state, password, &secrets)
                     .await
                     .map_err(app_error)?;
+                demo::seed_tasks(&state).await.map_err(app_error)?;
                 tracing::info!("seeded demo data into the empty database");
             }
         }

@@ -45,6 +45,8 @@ pub struct DemoConfig {
 struct Batch {
     id: String,
     tenant: Option<String>,
+    /// Who sent it (`X-Inti-User-Id`): told when it finishes.
+    user: Option<String>,
     message: String,
     recipients: Vec<(String, &'static str)>,
     created_at: DateTime<Utc>,
@@ -177,10 +179,8 @@ async fn blast(State(demo): State<Demo>, headers: HeaderMap, body: axum::body::B
     }
     let batch = Batch {
         id: format!("batch_{}", Uuid::new_v4().simple()),
-        tenant: headers
-            .get("x-inti-tenant-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        tenant: header(&headers, "x-inti-tenant-id"),
+        user: header(&headers, "x-inti-user-id"),
         message,
         recipients,
         created_at: Utc::now(),
@@ -195,10 +195,18 @@ async fn blast(State(demo): State<Demo>, headers: HeaderMap, body: axum::body::B
     (StatusCode::ACCEPTED, Json(answer)).into_response()
 }
 
-/// Delivers a batch after the configured delay, then reports the results to Inti.
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Delivers a batch after the configured delay, then reports the results to Inti, naming
+/// the tenant and member who sent it (Inti tells them).
 async fn deliver(demo: Demo, id: String) {
     tokio::time::sleep(demo.config.delivery_delay).await;
-    let results: Vec<Value> = {
+    let (results, tenant, user): (Vec<Value>, _, _) = {
         let mut batches = demo.batches.lock().unwrap_or_else(|p| p.into_inner());
         let Some(batch) = batches.iter_mut().find(|b| b.id == id) else {
             return;
@@ -210,16 +218,27 @@ async fn deliver(demo: Demo, id: String) {
                 "DELIVERED"
             };
         }
-        batch
+        let results = batch
             .recipients
             .iter()
             .map(|(n, s)| json!({ "recipient": n, "status": s }))
-            .collect()
+            .collect();
+        (results, batch.tenant.clone(), batch.user.clone())
     };
     let Some(url) = &demo.config.webhook_url else {
         return;
     };
-    let body = json!({ "event": "delivery.report", "batchId": id, "results": results }).to_string();
+    let failed = results.iter().filter(|r| r["status"] == "FAILED").count();
+    let body = json!({
+        "event": "delivery.report",
+        "batchId": id,
+        "tenantId": tenant,
+        "userId": user,
+        "delivered": results.len() - failed,
+        "failed": failed,
+        "results": results,
+    })
+    .to_string();
     let timestamp = Utc::now().timestamp();
     let signature = webhooks::sign(
         demo.config.webhook_secret.expose().as_bytes(),

@@ -61,9 +61,9 @@ pub fn MenuEditorPage() -> impl IntoView {
             .iter()
             .any(|r| is_platform_grant(&s.current_tenant.tenant_type, r, true))
     });
-    let may_edit = session.as_ref().is_some_and(|s| {
-        PermissionSet::from_strings(&s.user.permissions).covers(&perm::MENU_UPDATE)
-    });
+    let may_open = session
+        .as_ref()
+        .is_some_and(|s| PermissionSet::from_strings(&s.user.permissions).covers(&perm::MENU_READ));
     let loaded = crate::ui::resource(move || scope.get(), menu_layout);
     let tab = move |target: &'static str| {
         move || {
@@ -96,8 +96,8 @@ pub fn MenuEditorPage() -> impl IntoView {
                 })}
             </header>
             <Show
-                when=move || may_edit
-                fallback=|| view! { <p role="alert" class="text-red-700">"You do not have permission to edit this tenant's menu (menu:update)."</p> }
+                when=move || may_open
+                fallback=|| view! { <p role="alert" class="text-red-700">"You do not have permission to see this tenant's menu layout (menu:read)."</p> }
             >
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -123,6 +123,8 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
         tree: start_tree,
         skipped: start_skipped,
         roles,
+        may_update,
+        may_create,
         ..
     } = view;
     let base = StoredValue::new(base);
@@ -242,22 +244,33 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
 
     view! {
         <Announcer sortable />
+        {(!may_update && !may_create).then(|| view! {
+            <p role="status" data-testid="menu-read-only" class="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+                "You can see this layout, its preview and its history. Changing it needs menu:update (or menu:create to add groups and links)."
+            </p>
+        })}
         <div class="flex flex-wrap items-center gap-3">
-            <button type="button" class=BUTTON on:click=do_save disabled=move || !dirty.get() || save.pending().get() data-testid="save-menu">
-                {move || if save.pending().get() { "Saving…" } else { "Save" }}
-            </button>
-            <button type="button" class=SMALL on:click=move |_| {
-                tree.set(base.get_value());
-                kept.set(Vec::new());
-            } title="The services' menus as they come, without this layout's changes">
-                "Reset to defaults"
-            </button>
-            <button type="button" class=SMALL on:click=move |_| {
-                tree.set(saved.get_untracked());
-                kept.set(saved_kept.get_untracked());
-            } disabled=move || !dirty.get()>
-                "Discard changes"
-            </button>
+            {(may_update || may_create).then(|| view! {
+                <button type="button" class=BUTTON on:click=do_save disabled=move || !dirty.get() || save.pending().get() data-testid="save-menu">
+                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+            })}
+            {may_update.then(|| view! {
+                <button type="button" class=SMALL on:click=move |_| {
+                    tree.set(base.get_value());
+                    kept.set(Vec::new());
+                } title="The services' menus as they come, without this layout's changes">
+                    "Reset to defaults"
+                </button>
+            })}
+            {(may_update || may_create).then(|| view! {
+                <button type="button" class=SMALL on:click=move |_| {
+                    tree.set(saved.get_untracked());
+                    kept.set(saved_kept.get_untracked());
+                } disabled=move || !dirty.get()>
+                    "Discard changes"
+                </button>
+            })}
             <span class="text-sm text-slate-500" data-testid="menu-version">
                 {move || saved_note.get().unwrap_or_else(|| "Not saved yet: the defaults apply.".into())}
             </span>
@@ -273,7 +286,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
             <section class=CARD aria-labelledby="tree-title">
                 <div class="mb-3 flex items-center justify-between">
                     <h2 id="tree-title" class="font-semibold">"Items"</h2>
-                    <p class="text-xs text-slate-500">"Drag by the handle, or focus it and press Space."</p>
+                    {may_update.then(|| view! { <p class="text-xs text-slate-500">"Drag by the handle, or focus it and press Space."</p> })}
                 </div>
                 <div
                     on:pointermove=sortable.pointer_move()
@@ -281,9 +294,9 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                     on:pointercancel=sortable.pointer_cancel()
                     data-testid="menu-tree"
                 >
-                    {move || rows(tree.get(), 1, tree, sortable)}
+                    {move || if may_update { rows(tree.get(), 1, tree, sortable) } else { read_only_rows(tree.get(), 1) }}
                 </div>
-                <AddItems tree />
+                {may_create.then(|| view! { <AddItems tree /> })}
             </section>
             <aside class="space-y-6">
                 <Preview tree roles />
@@ -291,7 +304,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
             </aside>
         </div>
         <div class="grid gap-6 lg:grid-cols-2">
-            <History scope=scope.get_value() history version revert />
+            <History scope=scope.get_value() history version revert may_revert=may_update />
             <WhyPanel tree />
         </div>
     }
@@ -306,6 +319,25 @@ fn rows(
     view! {
         <ul class=if depth == 1 { "space-y-1" } else { "mt-1 space-y-1 border-l-2 border-slate-100 pl-5" } role="list">
             {nodes.into_iter().map(|node| row(node, depth, tree, sortable)).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The tree as it stands, for someone who may look but not change it.
+fn read_only_rows(nodes: Vec<MenuNode>, depth: usize) -> AnyView {
+    view! {
+        <ul class=if depth == 1 { "space-y-1" } else { "mt-1 space-y-1 border-l-2 border-slate-100 pl-5" } role="list">
+            {nodes.into_iter().map(|node| view! {
+                <li data-testid=format!("menu-item-{}", node.id)>
+                    <div class=format!("flex items-center gap-2 rounded-lg border border-slate-200 bg-white px-2 py-1.5 {}", if node.hidden { "opacity-60" } else { "" })>
+                        <Icon name=node.icon.clone() class="h-4 w-4 text-slate-500" />
+                        <span class="flex-1 text-sm font-medium">{node.name.clone()}</span>
+                        {node.hidden.then(|| view! { <span class="rounded bg-slate-200 px-1.5 text-[10px] font-semibold uppercase text-slate-700">"Hidden"</span> })}
+                    </div>
+                    {(!node.children.is_empty()).then(|| read_only_rows(node.children.clone(), depth + 1))}
+                </li>
+            }).collect_view()}
         </ul>
     }
     .into_any()
@@ -555,6 +587,7 @@ fn History(
     history: RwSignal<u32>,
     version: RwSignal<i32>,
     revert: ServerAction<RevertMenuLayout>,
+    may_revert: bool,
 ) -> impl IntoView {
     let scope = StoredValue::new(scope);
     let versions = crate::ui::resource(
@@ -581,6 +614,8 @@ fn History(
                                             </span>
                                             {if current {
                                                 view! { <span class="text-xs font-semibold text-emerald-700">"Current"</span> }.into_any()
+                                            } else if !may_revert {
+                                                ().into_any()
                                             } else {
                                                 view! {
                                                     <button type="button" class=SMALL on:click=move |_| {

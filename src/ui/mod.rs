@@ -23,6 +23,7 @@ pub mod login;
 pub mod menus;
 pub mod not_found;
 pub mod notifications;
+pub mod own_tenant;
 pub mod pager;
 pub mod recovery;
 pub mod roles;

@@ -153,17 +153,19 @@ fn Channels(list: Vec<Preference>) -> impl IntoView {
             {list.into_iter().map(|p| {
                 let name = p.kind.as_str().to_ascii_lowercase();
                 let id = format!("channel-{name}");
-                let option = move |c: Channel, label: &'static str| view! {
-                    <option value=c.as_str() selected=p.channel == c>{label}</option>
-                };
+                let chosen = p.channel;
+                let options = p.kind.channels().iter().map(move |&c| {
+                    let label = match c {
+                        Channel::App => "In the app",
+                        Channel::Email => "In the app and by mail",
+                        Channel::Off => "Off",
+                    };
+                    view! { <option value=c.as_str() selected=chosen == c>{label}</option> }
+                }).collect_view();
                 view! {
                     <div class="flex items-center justify-between gap-4 px-4 py-3">
                         <label for=id.clone() class="flex-1 text-sm text-slate-800">{p.label}</label>
-                        <select id=id name=name class=CHANNEL>
-                            {option(Channel::App, "In the app")}
-                            {option(Channel::Email, "In the app and by mail")}
-                            {option(Channel::Off, "Off")}
-                        </select>
+                        <select id=id name=name class=CHANNEL>{options}</select>
                     </div>
                 }
             }).collect_view()}

@@ -2,7 +2,10 @@
 //! endpoints. A POST endpoint is the service's generated form, submitted through the
 //! gateway; a GET endpoint is a table of its answer, with paging passed through.
 
-use leptos::{either::Either, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -59,6 +62,7 @@ fn Screen(page: ServicePageView) -> impl IntoView {
         down_since,
         table,
         form,
+        unresolved,
         ..
     } = page;
     let banner = if maintenance {
@@ -77,15 +81,22 @@ fn Screen(page: ServicePageView) -> impl IntoView {
             </p>
         })
     };
-    let body = match (table, form) {
-        (Some(table), _) => Either::Left(view! {
-            <header>
-                <p class="text-sm text-slate-500">{service.clone()}</p>
-                <h1 class="text-2xl font-semibold text-slate-900">{title.clone()}</h1>
-            </header>
-            <Table table />
+    let header = view! {
+        <header>
+            <p class="text-sm text-slate-500">{service.clone()}</p>
+            <h1 class="text-2xl font-semibold text-slate-900">{title.clone()}</h1>
+        </header>
+    };
+    let body = match (unresolved, table, form) {
+        (Some(why), _, _) => EitherOf3::A(view! {
+            {header}
+            <section data-testid="item-unresolved" class="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm text-slate-700">
+                <h2 class="font-medium text-slate-900">"This page is not set up yet"</h2>
+                <p class="mt-1">{why}</p>
+            </section>
         }),
-        (None, form) => Either::Right(form.map(|view| view! { <FormScreen view /> })),
+        (None, Some(table), _) => EitherOf3::B(view! { {header} <Table table /> }),
+        (None, None, form) => EitherOf3::C(form.map(|view| view! { <FormScreen view /> })),
     };
     view! {
         <Title text=title />

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::tasks::{move_task, task_board},
+    api::tasks::{add_task, move_task, task_board},
     domain::{
         task::{BoardColumn, Priority, Task, TaskStatus},
         tree::{Placement, Step},
@@ -242,7 +242,7 @@ fn Board(columns: Vec<BoardColumn>, reload: Callback<()>, saves: Saves) -> impl 
             data-testid="board"
             data-hydrated=move || hydrated.get().then_some("true")
         >
-            {move || columns.get().into_iter().map(|column| view! { <Column column sortable /> }).collect_view()}
+            {move || columns.get().into_iter().map(|column| view! { <Column column sortable reload /> }).collect_view()}
         </div>
     }
 }
@@ -261,7 +261,7 @@ fn settle(columns: &mut [BoardColumn], task: Task) {
 }
 
 #[component]
-fn Column(column: BoardColumn, sortable: Sortable) -> impl IntoView {
+fn Column(column: BoardColumn, sortable: Sortable, reload: Callback<()>) -> impl IntoView {
     let id = format!("{COLUMN}{}", column.status.as_str());
     let indicator = {
         let id = id.clone();
@@ -294,7 +294,56 @@ fn Column(column: BoardColumn, sortable: Sortable) -> impl IntoView {
             {(more > 0).then(|| view! {
                 <a class="mt-2 px-1 text-xs underline" href=format!("/tasks/list?status={}", column.status.as_str())>{format!("{more} more in the list")}</a>
             })}
+            <AddCard status=column.status reload />
         </section>
+    }
+}
+
+/// Adds a task to the column by its title; the board reloads with it. Without JavaScript the
+/// form posts to the same server function, which comes back to the board.
+#[component]
+fn AddCard(status: TaskStatus, reload: Callback<()>) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let id = format!("add-{}", status.as_str().to_ascii_lowercase());
+    let submit = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let text = title.get_untracked();
+        leptos::task::spawn_local(async move {
+            let answer = add_task(text, status.as_str().to_string()).await;
+            busy.set(false);
+            match answer {
+                Ok(_) => {
+                    title.set(String::new());
+                    error.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e.user_message())),
+            }
+        });
+    };
+    view! {
+        <form action="/api/tasks_add" method="post" class="mt-2 flex gap-1" on:submit=submit data-testid="board-add">
+            <input type="hidden" name="status" value=status.as_str() />
+            <label for=id.clone() class="sr-only">{format!("New task in {}", status.label())}</label>
+            <input
+                id=id
+                name="title"
+                required
+                maxlength="200"
+                placeholder="Add a task"
+                class="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:border-amber-500 focus:outline-none focus:ring-2 focus:ring-amber-200"
+                prop:value=move || title.get()
+                on:input=move |e| title.set(event_target_value(&e))
+            />
+            <button type="submit" disabled=move || busy.get() class="rounded-md bg-slate-800 px-2 py-1 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60">"Add"</button>
+        </form>
+        {move || error.get().map(|e| view! { <p role="alert" class="mt-1 px-1 text-xs text-red-700">{e}</p> })}
     }
 }
 

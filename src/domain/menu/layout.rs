@@ -91,6 +91,37 @@ impl LayoutOp {
     }
 }
 
+impl LayoutOp {
+    /// Whether it adds a group or a link of the layout's own.
+    pub fn adds(&self) -> bool {
+        matches!(self, Self::AddGroup { .. } | Self::AddLink { .. })
+    }
+}
+
+/// What a new version of a layout does to the one it replaces: whether it adds groups or
+/// links (`menu:create`) and whether it changes anything else, including an added item's
+/// name, place or address (`menu:update`). Saving the same layout again changes something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub adds: bool,
+    pub alters: bool,
+}
+
+impl Change {
+    pub fn between(old: &Layout, new: &Layout) -> Self {
+        let (old_adds, old_rest): (Vec<_>, Vec<_>) =
+            old.operations.iter().partition(|op| op.adds());
+        let (new_adds, new_rest): (Vec<_>, Vec<_>) =
+            new.operations.iter().partition(|op| op.adds());
+        let adds = new_adds
+            .iter()
+            .any(|n| !old_adds.iter().any(|o| o.id() == n.id()));
+        let kept_changed = old_adds.iter().any(|o| !new_adds.iter().any(|n| n == o));
+        let alters = kept_changed || old_rest != new_rest || (!adds && old == new);
+        Self { adds, alters }
+    }
+}
+
 /// An operation that did not apply, and why (shown in the menu editor).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -31,6 +31,7 @@ fn whatsapp(maintenance: bool) -> ServiceMenu {
         custom: None,
         sort_order: 10,
         access: None,
+        external: true,
     }
 }
 
@@ -299,6 +300,7 @@ fn tasks() -> ServiceMenu {
         sort_order: 11,
         // RESTRICTED: its access permission goes with every item, wherever a layout puts it.
         access: Some("service:access:tasks".parse().unwrap()),
+        external: false,
     }
 }
 

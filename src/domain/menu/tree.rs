@@ -132,7 +132,16 @@ pub fn core_items(core_tenant: bool) -> Vec<MenuNode> {
             "ADMIN",
             5,
         )
-        .needs("menu:update"),
+        .needs("menu:read"),
+        MenuNode::page(
+            "core.tenant",
+            "Tenant settings",
+            "/admin/tenant",
+            "building",
+            "ADMIN",
+            6,
+        )
+        .needs("tenant:update"),
     ];
     let mut items = vec![
         MenuNode::page("core.dashboard", "Dashboard", "/", "dashboard", "MAIN", 1),
@@ -194,6 +203,9 @@ pub struct ServiceMenu {
     pub sort_order: i32,
     /// RESTRICTED services: the access permission each of their items needs.
     pub access: Option<Permission>,
+    /// Hosted elsewhere: each item opens its page here (`/apps/{service}/{item}`), which
+    /// works out what to show; an internal service's items are Inti's own pages.
+    pub external: bool,
 }
 
 impl ServiceMenu {
@@ -249,10 +261,15 @@ impl ServiceMenu {
         Some(MenuNode {
             id,
             name: item.name.clone(),
-            path: Some(match &item.endpoint {
-                Some(_) => service_page(&self.name, &item.id),
-                None => item.path.clone(),
-            }),
+            path: Some(
+                if item.endpoint.is_some()
+                    || (self.external && !item.is_at(&format!("/forms/{}", self.name)))
+                {
+                    service_page(&self.name, &item.id)
+                } else {
+                    item.path.clone()
+                },
+            ),
             icon: item.icon.clone(),
             category: "SERVICES".into(),
             sort_order: item.sort_order.unwrap_or((index as i32 + 1) * 10),

@@ -38,6 +38,10 @@ pub struct LayoutView {
     /// Roles of the tenant, to preview the menu as each would see it (empty without
     /// `role:read`).
     pub roles: Vec<RolePreview>,
+    /// The actor may move, rename, hide and remove items (`menu:update`).
+    pub may_update: bool,
+    /// The actor may add groups and links (`menu:create`).
+    pub may_create: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

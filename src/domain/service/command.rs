@@ -221,7 +221,8 @@ pub struct SaveEndpoint {
     /// A JSON Schema object describing the answer (documentation only).
     #[serde(default, deserialize_with = "present")]
     pub response_schema: Option<Option<Value>>,
-    /// `true` by default.
+    /// Always `true`: every call through the gateway is made by a signed-in member, so
+    /// `false` is refused (public endpoints are not supported).
     #[serde(default)]
     pub requires_auth: Option<bool>,
     /// Permissions a caller needs (`whatsapp:blast`), at most 20.
@@ -440,6 +441,9 @@ impl UpdateService {
             base.and_then(|b| b.menu_schema.clone()),
             MenuSchema::parse,
         )?;
+        if let (ServiceType::External, Some(menu)) = (service_type, &menu_schema) {
+            menu.check_paths_free(&name)?;
+        }
         let version = match (text("version", self.version.as_deref(), 50)?, base) {
             (Some(v), _) => v,
             (None, Some(b)) => b.version.clone(),
@@ -582,10 +586,17 @@ impl SaveEndpoint {
             path: template,
             request_schema,
             response_schema,
-            requires_auth: self
-                .requires_auth
-                .or(base.map(|b| b.requires_auth))
-                .unwrap_or(true),
+            // Every call through the gateway is made by a signed-in member: a public endpoint
+            // (no Inti session at all) is not offered until it is designed, so `false` is
+            // refused rather than stored and ignored.
+            requires_auth: match self.requires_auth {
+                Some(false) => {
+                    return Err(at.key("requiresAuth").error(
+                        "must be true: every call through the gateway is made by a signed-in member; public endpoints are not supported",
+                    ))
+                }
+                _ => true,
+            },
             required_permissions,
             rate_limit: whole("rateLimit", self.rate_limit, 1, MAX_RATE_LIMIT)?
                 .or(base.map(|b| b.rate_limit))

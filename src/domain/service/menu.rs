@@ -55,12 +55,92 @@ impl MenuItem {
     /// a trailing slash, is that page. An item that names an endpoint opens a service page
     /// instead, whatever its path says.
     pub fn opens_path(&self, page: &str) -> bool {
+        self.endpoint.is_none() && self.is_at(page)
+    }
+
+    /// Whether the item's path, without a query, a fragment or a trailing slash, is `page`.
+    pub fn is_at(&self, page: &str) -> bool {
         let path = self.path.split(['?', '#']).next().unwrap_or_default();
-        self.endpoint.is_none() && path.trim_end_matches('/') == page
+        path.trim_end_matches('/') == page.trim_end_matches('/')
+    }
+}
+
+/// What an external service's menu item opens, as worked out by `MenuItem::target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemTarget {
+    /// One of the service's endpoints: a table for a GET one, the service's form for a POST one.
+    Endpoint(String),
+    /// The service's form.
+    Form,
+    /// Inti cannot tell; the page says what the registrant must add.
+    Unclear,
+}
+
+/// An endpoint as an item's target is worked out from: its name and what it requires.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointNeeds<'a> {
+    pub name: &'a str,
+    pub required: &'a [Permission],
+}
+
+/// What the page of an item that opens nothing says, for the person who registered it.
+pub const UNCLEAR_TARGET: &str = "Inti cannot tell what this menu item opens. The service's \
+     registrant should add \"endpoint\" to the item, naming the endpoint it opens: a GET \
+     endpoint shows a table of its answer, a POST endpoint the service's form.";
+
+impl MenuItem {
+    /// What the item opens: the endpoint it names; the service's form when its path is the
+    /// form's page; else the one endpoint that requires exactly the item's permission; else
+    /// the service's form when the service has one and the item's permission is not a read
+    /// (a page that sends needs more than reading); else nothing Inti can tell.
+    pub fn target(
+        &self,
+        service: &str,
+        endpoints: &[EndpointNeeds<'_>],
+        has_form: bool,
+    ) -> ItemTarget {
+        if let Some(name) = &self.endpoint {
+            return ItemTarget::Endpoint(name.clone());
+        }
+        if has_form && self.opens_path(&format!("/forms/{service}")) {
+            return ItemTarget::Form;
+        }
+        if let Some(p) = &self.permission {
+            let mut requiring = endpoints.iter().filter(|e| e.required.contains(p));
+            if let (Some(only), None) = (requiring.next(), requiring.next()) {
+                return ItemTarget::Endpoint(only.name.to_string());
+            }
+        }
+        let reads = self
+            .permission
+            .as_ref()
+            .is_some_and(|p| matches!(p.action(), "read" | "list" | "view"));
+        if has_form && !reads {
+            ItemTarget::Form
+        } else {
+            ItemTarget::Unclear
+        }
+    }
+
+    /// This item and its children, depth first.
+    pub fn flatten(&self) -> Vec<&MenuItem> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.flatten());
+        }
+        out
     }
 }
 
 impl MenuSchema {
+    /// The item with this id, at any depth.
+    pub fn find(&self, id: &str) -> Option<&MenuItem> {
+        self.items
+            .iter()
+            .flat_map(MenuItem::flatten)
+            .find(|i| i.id == id)
+    }
+
     pub fn parse(value: &Value, path: JsonPath) -> Result<Self, AppError> {
         let obj = Obj::new(value, path)?.only(&["items"])?;
         let mut count = 0;
@@ -146,6 +226,64 @@ fn parse_items(
         });
     }
     Ok(items)
+}
+
+/// The first path segments of Inti's own pages and routes. An external service's item may
+/// not take one (Inti serves each item at its own path too, and would hide either).
+const INTI_SEGMENTS: &[&str] = &[
+    "",
+    "account",
+    "admin",
+    "api",
+    "apps",
+    "dev",
+    "favicon.svg",
+    "forgot-password",
+    "forms",
+    "healthz",
+    "login",
+    "logout",
+    "notifications",
+    "pkg",
+    "readyz",
+    "services",
+    "set-password",
+    "tasks",
+    "verify-email",
+];
+
+/// Whether `path` is, or is under, one of Inti's own pages or routes.
+pub fn is_inti_path(path: &str) -> bool {
+    let first = path
+        .trim_start_matches('/')
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    INTI_SEGMENTS.iter().any(|s| s.eq_ignore_ascii_case(first))
+}
+
+impl MenuSchema {
+    /// For an external service `service`: every item's path must be its own, not one of Inti's
+    /// pages (its form's page `/forms/{service}` aside, which the item then opens).
+    pub fn check_paths_free(&self, service: &str) -> Result<(), AppError> {
+        fn walk(items: &[MenuItem], at: JsonPath, service: &str) -> Result<(), AppError> {
+            for (i, item) in items.iter().enumerate() {
+                let here = at.index(i);
+                if is_inti_path(&item.path) && !item.is_at(&format!("/forms/{service}")) {
+                    return Err(here.key("path").error(
+                        "is one of Inti's own pages; choose a path of the service's own, such as /<service>/<page>",
+                    ));
+                }
+                walk(&item.children, here.key("children"), service)?;
+            }
+            Ok(())
+        }
+        walk(
+            &self.items,
+            JsonPath::root("menuSchema").key("items"),
+            service,
+        )
+    }
 }
 
 /// An app path: starts with one `/`, no spaces, no `..`, no scheme.

@@ -18,6 +18,9 @@ pub struct ServicePageView {
     pub table: Option<TableView>,
     /// A POST endpoint's page: the service's form.
     pub form: Option<crate::domain::form::view::FormView>,
+    /// Why the item opens nothing Inti can show, in words for whoever registered it.
+    #[serde(default)]
+    pub unresolved: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -296,6 +296,13 @@ fn endpoints_parse_permissions_and_limits() {
     assert_eq!(e.rate_limit, 60);
     assert_eq!(e.timeout_ms, endpoint::DEFAULT_TIMEOUT_MS);
     assert!(e.requires_auth);
+    // Public endpoints are not supported: said where it stands, not stored and ignored.
+    let err = endpoint(
+        json!({"name": "open", "method": "GET", "path": "/open", "requiresAuth": false}),
+        JsonPath::root("endpoints").index(2),
+    )
+    .unwrap_err();
+    assert_eq!(err.field(), Some("endpoints[2].requiresAuth"));
     let err = endpoint(
         json!({"name": "blast", "method": "POST", "path": "/m", "requiredPermissions": ["ok:read", "Bad"]}),
         JsonPath::root("endpoints").index(2),

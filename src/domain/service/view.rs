@@ -74,6 +74,7 @@ pub struct AssignmentView {
 /// A service the current tenant can use, with the tenant's settings for it (its Services
 /// page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TenantService {
     #[serde(flatten)]

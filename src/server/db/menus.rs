@@ -112,6 +112,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, layout: NewLayout<'_>) -> Quer
 pub struct MenuSource {
     pub name: String,
     pub display_name: String,
+    pub service_type: String,
     pub status: String,
     pub visibility: String,
     pub menu_schema: Option<Value>,
@@ -144,6 +145,7 @@ pub async fn sources(
         .select((
             services::name,
             services::display_name,
+            services::service_type,
             services::status,
             services::visibility,
             services::menu_schema,

@@ -2,6 +2,7 @@
 
 pub mod account_tokens;
 pub mod audit;
+pub mod dashboard;
 pub mod forms;
 pub mod gateway;
 pub mod health;

@@ -198,6 +198,22 @@ diesel::define_sql_function! {
     fn inti_notification_channel(person: diesel::sql_types::Uuid, of_kind: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// Tells the person invited by a pending invitation of the current tenant, in their home
+    /// tenant (see the migration for what it checks); whether it did.
+    fn inti_notify_invited(invitation: diesel::sql_types::Uuid, note_title: diesel::sql_types::Text, note_body: diesel::sql_types::Text, note_link: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Bool;
+}
+
+pub async fn notify_invited(
+    conn: &mut AsyncPgConnection,
+    invitation: Uuid,
+    (title, body, link): (&str, &str, Option<&str>),
+) -> QueryResult<bool> {
+    diesel::select(inti_notify_invited(invitation, title, body, link))
+        .get_result(conn)
+        .await
+}
+
 pub async fn channel(
     conn: &mut AsyncPgConnection,
     user: Uuid,

@@ -162,6 +162,15 @@ pub async fn find(
     }
 }
 
+/// Whether the tenant has any task at all.
+pub async fn any_in(conn: &mut AsyncPgConnection, tenant: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        tasks::table.filter(tasks::tenant_id.eq(tenant)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn insert(conn: &mut AsyncPgConnection, task: NewTask) -> QueryResult<TaskRow> {
     diesel::insert_into(tasks::table)
         .values(task)

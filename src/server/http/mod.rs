@@ -7,11 +7,13 @@ pub mod auth;
 pub mod caller;
 pub mod consistency;
 pub mod cors;
+pub mod dashboard;
 pub mod dev_mailbox;
 pub mod error;
 pub mod gateway;
 pub mod health;
 pub mod input;
+pub mod item_paths;
 pub mod links;
 pub mod menus;
 pub mod notifications;
@@ -28,8 +30,11 @@ pub mod users;
 use std::sync::OnceLock;
 
 use axum::{
-    http::{header, HeaderValue},
+    body::Body,
+    extract::State,
+    http::{header, HeaderValue, Request, Uri},
     middleware,
+    response::Response,
     routing::get,
     Router,
 };
@@ -61,6 +66,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(links::routes())
         .merge(account::routes())
         .merge(audit::routes())
+        .merge(dashboard::routes())
         .merge(roles::routes())
         .merge(users::routes())
         .merge(tenants::routes())
@@ -106,6 +112,24 @@ fn docs() -> Router<AppState> {
     ))
 }
 
+/// Files and the 404 page, after a menu item's own path (`item_paths`).
+async fn page_fallback(
+    State(state): State<AppState>,
+    uri: Uri,
+    request: Request<Body>,
+) -> Response {
+    if let Some((session, path)) = item_paths::asked(&request) {
+        if let Some(to) = item_paths::find(&state, session, &path).await {
+            return to;
+        }
+    }
+    let files = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        security::provide_page_context,
+        shell,
+    );
+    files(uri, State(state), request).await
+}
+
 pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options().clone();
     let routes = page_routes();
@@ -149,10 +173,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, security::provide_page_context, move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(security::provide_page_context, shell))
+        .fallback(page_fallback)
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -5,7 +5,7 @@
 use crate::domain::service::{
     health::HealthReport,
     openapi::Preview,
-    view::{CallView, DeliveryView},
+    view::{CallView, DeliveryView, TenantService},
 };
 use crate::server::http::openapi::{Deleted, Success};
 use axum::{extract::State, http::StatusCode};
@@ -404,9 +404,26 @@ pub async fn accessible(
     Ok(Envelope(auth::accessible_services(&state, &actor).await?))
 }
 
-/// `/core/services*`, `/core/tenants/{id}/services` and `/services`.
+/// The current tenant's services (`service:read`), with the tenant's settings for each to
+/// those who manage the tenant (`tenant:update`; password fields masked): its Services page.
+#[utoipa::path(
+    get,
+    path = "/tenant/services",
+    tag = "services",
+    operation_id = "listTenantServices",
+    responses((status = 200, description = "Success", body = Success<Vec<TenantService>>))
+)]
+pub async fn own_services(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> ApiResult<Vec<TenantService>> {
+    Ok(Envelope(registry::tenant_services(&state, &actor).await?))
+}
+
+/// `/core/services*`, `/core/tenants/{id}/services`, `/services` and `/tenant/services`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(own_services))
         .routes(routes!(tenant_services))
         .routes(routes!(list))
         .routes(routes!(register))

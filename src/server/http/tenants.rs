@@ -9,7 +9,7 @@ use crate::{
     domain::{
         error::AppError,
         paging::Page,
-        tenant::{AddTenant, EditTenant, TenantDetail},
+        tenant::{AddTenant, EditOwnTenant, EditTenant, TenantDetail},
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -112,9 +112,42 @@ pub async fn update(
     ))
 }
 
-/// `/core/tenants*`.
+/// The caller's current tenant (`tenant:read` there).
+#[utoipa::path(
+    get,
+    path = "/tenant",
+    tag = "tenants",
+    operation_id = "getOwnTenant",
+    responses((status = 200, description = "Success", body = Success<TenantDetail>))
+)]
+pub async fn own(State(state): State<AppState>, actor: Actor) -> ApiResult<TenantDetail> {
+    Ok(Envelope(tenants::own(&state, &actor).await?))
+}
+
+/// Renames the caller's current tenant or replaces its settings (`tenant:update` there).
+/// Domain, tier, user limit and status are the platform's: naming them is refused (422).
+#[utoipa::path(
+    patch,
+    path = "/tenant",
+    tag = "tenants",
+    operation_id = "updateOwnTenant", request_body = EditOwnTenant,
+    responses((status = 200, description = "Success", body = Success<TenantDetail>))
+)]
+pub async fn update_own(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    ApiJson(command): ApiJson<EditOwnTenant>,
+) -> ApiResult<TenantDetail> {
+    Ok(Envelope(
+        tenants::update_own(&state, &actor, command, &client).await?,
+    ))
+}
+
+/// `/core/tenants*` and `/tenant`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get, update))
+        .routes(routes!(own, update_own))
 }

@@ -143,3 +143,126 @@ pub async fn seed(
     })
     .await
 }
+
+/// (title, description, status, priority, assignee (an index into `USERS`), due in days from
+/// today, labels): what a new user finds on the Task Manager's board.
+const TASKS: [(&str, &str, &str, &str, Option<usize>, Option<i64>, &[&str]); 8] = [
+    (
+        "Plan the spring release",
+        "Agree on scope and dates with the product team.",
+        "IN_PROGRESS",
+        "HIGH",
+        Some(1),
+        Some(5),
+        &["planning"],
+    ),
+    (
+        "Write the onboarding guide",
+        "A one-page guide for new members: signing in, switching tenant, the board.",
+        "TODO",
+        "MEDIUM",
+        Some(2),
+        Some(10),
+        &["docs"],
+    ),
+    (
+        "Fix the invoice export",
+        "Totals are rounded twice in the CSV export.",
+        "TODO",
+        "URGENT",
+        Some(2),
+        Some(1),
+        &["bug", "billing"],
+    ),
+    (
+        "Review the vendor contract",
+        "",
+        "TODO",
+        "LOW",
+        None,
+        Some(21),
+        &["legal"],
+    ),
+    (
+        "Set up the weekly report",
+        "Every Monday at 9: open tasks by assignee.",
+        "IN_PROGRESS",
+        "MEDIUM",
+        Some(2),
+        Some(3),
+        &["reporting"],
+    ),
+    (
+        "Migrate the customer list",
+        "Imported from the old CRM; duplicates merged.",
+        "DONE",
+        "HIGH",
+        Some(1),
+        Some(-4),
+        &["data"],
+    ),
+    (
+        "Order new laptops",
+        "Two for the new hires.",
+        "DONE",
+        "LOW",
+        Some(1),
+        Some(-10),
+        &[],
+    ),
+    (
+        "Archive last year's projects",
+        "Nobody needs them on the board any more.",
+        "CANCELLED",
+        "LOW",
+        None,
+        None,
+        &[],
+    ),
+];
+
+/// Puts a handful of realistic tasks on the Task Manager tenant's board, once: a tenant that
+/// has any task already is left alone. (Tasks are visible to their tenant's scope only, not
+/// even to platform work: they are written as the tenant's admin.)
+pub async fn seed_tasks(state: &AppState) -> Result<(), AppError> {
+    use crate::{
+        domain::id::{TenantId, UserId},
+        server::db::tasks::{self, NewTask},
+    };
+    let (tenant, people) = scoped(&state.db, Scope::platform(), async |conn| {
+        let tenant = tenants::find_by_domain(conn, TENANTS[1].domain)
+            .await?
+            .ok_or(AppError::Internal)?;
+        let mut people = Vec::new();
+        for (email, ..) in USERS {
+            people.push(users::find_by_email(conn, email).await?.map(|u| u.id));
+        }
+        Ok((tenant.id, people))
+    })
+    .await?;
+    let creator = people[1].ok_or(AppError::Internal)?;
+    let scope = Scope::member(UserId(creator), TenantId(tenant));
+    scoped(&state.db, scope, async |conn| {
+        if tasks::any_in(conn, tenant).await? {
+            return Ok(());
+        }
+        let today = chrono::Utc::now().date_naive();
+        for (title, description, status, priority, assignee, due, labels) in TASKS {
+            let task = NewTask {
+                tenant_id: tenant,
+                title: title.into(),
+                description: description.into(),
+                status: status.into(),
+                priority: priority.into(),
+                assignee_id: assignee.and_then(|i| people[i]),
+                due_date: due.map(|d| today + chrono::Duration::days(d)),
+                labels: labels.iter().map(|l| l.to_string()).collect(),
+                custom_fields: serde_json::json!({}),
+                created_by: creator,
+            };
+            tasks::insert(conn, task).await?;
+        }
+        Ok(())
+    })
+    .await
+}

@@ -41,6 +41,7 @@ use crate::{
             account_links::{self, Purpose},
             audit::{self, Event},
             members::{check_expiry, check_seat, grantable},
+            notifications,
         },
         state::AppState,
     },
@@ -124,8 +125,12 @@ pub async fn invite(
             },
         )
         .await?;
-        let mail_id = send_invitation(c, state, actor, user_id, &email, &input.role).await?;
+        let (mail_id, title) =
+            send_invitation(c, state, actor, user_id, &email, &input.role).await?;
         invitations::set_mail(c, actor.tenant_id, id, mail_id).await?;
+        if !created {
+            notifications::tell_invited(c, id, &title).await?;
+        }
         audit::record(
             c,
             client,
@@ -150,7 +155,7 @@ pub async fn invite(
 
 /// Queues the invitation's mail in the inviting transaction: to an account without a
 /// password yet, a link to choose it (valid 72 hours); to an existing account, where to sign
-/// in and accept. Answers the message's id.
+/// in and accept. Answers the message's id and what it says in one line.
 async fn send_invitation(
     c: &mut AsyncPgConnection,
     state: &AppState,
@@ -158,7 +163,7 @@ async fn send_invitation(
     user_id: Uuid,
     email: &str,
     role: &str,
-) -> Result<i64, AppError> {
+) -> Result<(i64, String), AppError> {
     let tenant = tenants::find_record(c, actor.tenant_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -189,7 +194,11 @@ async fn send_invitation(
         )
     };
     let subject = format!("You are invited to {} on Inti", tenant.name);
-    mail::queue(
+    let title = format!(
+        "{inviter} invited you to {} as {role}",
+        account_links::one_line(&tenant.name)
+    );
+    let id = mail::queue(
         c,
         Mail {
             kind: Kind::Invitation,
@@ -199,7 +208,8 @@ async fn send_invitation(
             body: &body,
         },
     )
-    .await
+    .await?;
+    Ok((id, title))
 }
 
 /// The tenant's pending invitations (`user:read`).

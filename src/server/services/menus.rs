@@ -17,7 +17,7 @@ use crate::{
         menu::{
             assemble,
             command::{RevertLayout, SaveLayout},
-            layout::{chain, find, Layout, Skipped},
+            layout::{chain, find, Change, Layout, Skipped},
             tree::{core_items, walk, MenuNode},
             view::{Explanation, LayoutVersionView, LayoutView, MenuData, RolePreview, UserMenu},
             visible, MenuItemView, ServiceMenu, Viewer,
@@ -26,7 +26,7 @@ use crate::{
         role::is_platform_grant,
         service::{
             access_permission, health::HealthStatus, menu::MenuSchema, reader::JsonPath,
-            AssignmentStatus, ServiceStatus, Usage, Visibility,
+            AssignmentStatus, ServiceStatus, ServiceType, Usage, Visibility,
         },
         tenant::{Status, TenantType},
     },
@@ -80,6 +80,25 @@ impl Target {
             Self::Tenant => actor.require(permission),
             Self::Global => actor.require_platform(permission),
         }
+    }
+
+    /// Someone who may change the layout at all (`menu:update` or `menu:create`), before the
+    /// change is read.
+    fn authorize_any_change(self, actor: &Actor) -> Result<(), AppError> {
+        self.authorize(actor, &perm::MENU_UPDATE)
+            .or_else(|_| self.authorize(actor, &perm::MENU_CREATE))
+    }
+
+    /// What this change needs: `menu:create` to add groups and links, `menu:update` for the
+    /// rest.
+    fn authorize_change(self, actor: &Actor, change: Change) -> Result<(), AppError> {
+        if change.adds {
+            self.authorize(actor, &perm::MENU_CREATE)?;
+        }
+        if change.alters {
+            self.authorize(actor, &perm::MENU_UPDATE)?;
+        }
+        Ok(())
     }
 
     fn scope(self, actor: &Actor) -> Scope {
@@ -325,6 +344,7 @@ fn service_menus(
             access: (visibility == Visibility::Restricted)
                 .then(|| access_permission(&s.name).parse().ok())
                 .flatten(),
+            external: s.service_type == ServiceType::External.as_str(),
         });
     }
     out
@@ -341,15 +361,15 @@ fn stored_layout(row: &LayoutRow) -> Layout {
 
 // ---- the editor ----
 
-/// The layout as the editor opens it, hidden items and all (`menu:update`: editors only; the
-/// global one with platform authority).
+/// The layout as the editor opens it, hidden items and all (`menu:read`; the global one with
+/// platform authority). What the actor may change is in the answer.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn layout(
     state: &AppState,
     actor: &Actor,
     target: Target,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, &perm::MENU_UPDATE)?;
+    target.authorize(actor, &perm::MENU_READ)?;
     scoped(&state.db, target.scope(actor), async |c| {
         view_of(c, actor, target).await
     })
@@ -391,6 +411,8 @@ async fn view_of(
         tree: arranged.tree,
         skipped,
         roles,
+        may_update: target.authorize(actor, &perm::MENU_UPDATE).is_ok(),
+        may_create: target.authorize(actor, &perm::MENU_CREATE).is_ok(),
     })
 }
 
@@ -413,7 +435,7 @@ async fn role_previews(
         .collect())
 }
 
-/// Saves a new version (`menu:update`). A save
+/// Saves a new version (`menu:update`; `menu:create` for added groups and links). A save
 /// started from an older version than the latest answers 409, naming who saved since.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_layout(
@@ -423,7 +445,7 @@ pub async fn save_layout(
     command: Input<SaveLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, &perm::MENU_UPDATE)?;
+    target.authorize_any_change(actor)?;
     let (base_version, layout) = command?.try_into()?;
     scoped(&state.db, target.scope(actor), async |c| {
         store(c, actor, target, client, &layout, base_version, None).await
@@ -431,7 +453,7 @@ pub async fn save_layout(
     .await
 }
 
-/// Saves an earlier version's operations again, as a new version (`menu:update`).
+/// Saves an earlier version's operations again, as a new version (like a save).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revert_layout(
     state: &AppState,
@@ -440,7 +462,7 @@ pub async fn revert_layout(
     command: Input<RevertLayout>,
     client: &ClientInfo,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, &perm::MENU_UPDATE)?;
+    target.authorize_any_change(actor)?;
     let (wanted, base_version) = command?.checked()?;
     scoped(&state.db, target.scope(actor), async |c| {
         let tenant = target.tenant(actor);
@@ -467,14 +489,14 @@ pub async fn revert_layout(
     .await
 }
 
-/// The saved versions, newest first (`menu:update`, like the editor).
+/// The saved versions, newest first (`menu:read`, like the editor).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn versions(
     state: &AppState,
     actor: &Actor,
     target: Target,
 ) -> Result<Vec<LayoutVersionView>, AppError> {
-    target.authorize(actor, &perm::MENU_UPDATE)?;
+    target.authorize(actor, &perm::MENU_READ)?;
     scoped(&state.db, target.scope(actor), async |c| {
         Ok(db::history(c, target.tenant(actor), HISTORY)
             .await?
@@ -518,8 +540,8 @@ async fn next_version(
     }
 }
 
-/// Saves `layout` as the version after `base_version` (409 unless that is the latest),
-/// audits it, and answers the editor's view of the result.
+/// Saves `layout` as the version after `base_version` (409 unless that is the latest) when
+/// the actor may make that change, audits it, and answers the editor's view of the result.
 async fn store(
     c: &mut AsyncPgConnection,
     actor: &Actor,
@@ -529,6 +551,11 @@ async fn store(
     base_version: i32,
     reverted_from: Option<i32>,
 ) -> Result<LayoutView, AppError> {
+    let current = db::latest(c, target.tenant(actor))
+        .await?
+        .map(|r| stored_layout(&r))
+        .unwrap_or_default();
+    target.authorize_change(actor, Change::between(&current, layout))?;
     let version = next_version(c, target.tenant(actor), base_version).await?;
     let author = users::find(c, actor.user_id)
         .await?

@@ -7,6 +7,7 @@ pub mod account_links;
 pub mod audit;
 pub mod auth;
 pub mod builtin_services;
+pub mod dashboard;
 pub mod demo;
 pub mod forms;
 pub mod invitations;

@@ -106,6 +106,19 @@ pub async fn notify(
     Ok(())
 }
 
+/// Tells an existing account of its new invitation (`invitation`, pending in the actor's
+/// tenant), in its home tenant, inside the inviting transaction. The invitation's mail goes
+/// anyway; this is the bell's notice.
+pub async fn tell_invited(
+    c: &mut AsyncPgConnection,
+    invitation: Uuid,
+    title: &str,
+) -> Result<(), AppError> {
+    let body = "Accept or decline it on your dashboard.";
+    db::notify_invited(c, invitation, (&clip(title, MAX_TITLE), body, Some("/"))).await?;
+    Ok(())
+}
+
 /// Tells people whose access to a tenant ends within 7 days, and again within 1 day (each
 /// once per window: a renewed access that nears its end again is told again). Every node may
 /// run it: the check and the notice are one transaction under the inbox's lock.
@@ -188,7 +201,7 @@ fn owner(actor: &Actor) -> (Uuid, Uuid) {
     (actor.tenant_id, actor.user_id)
 }
 
-fn view(row: NotificationRow) -> Notification {
+pub(crate) fn view(row: NotificationRow) -> Notification {
     Notification {
         id: row.id,
         kind: row.kind,
@@ -280,7 +293,7 @@ pub async fn preferences(state: &AppState, actor: &Actor) -> Result<Vec<Preferen
 }
 
 fn all_preferences(chosen: &[(NotificationKind, Channel)]) -> Vec<Preference> {
-    NotificationKind::SENT
+    NotificationKind::ALL
         .iter()
         .map(|&kind| Preference {
             kind,
@@ -300,6 +313,14 @@ pub async fn set_preferences(
     command: Input<UpdatePreferences>,
 ) -> Result<Vec<Preference>, AppError> {
     let command = command?;
+    for (i, change) in command.preferences.iter().enumerate() {
+        if !change.kind.channels().contains(&change.channel) {
+            return Err(AppError::validation(
+                format!("preferences[{i}].channel"),
+                "Invitations always come by mail: choose APP or OFF",
+            ));
+        }
+    }
     scoped(&state.db, actor.scope(), async |c| {
         for change in &command.preferences {
             db::set_preference(c, actor.user_id, change.kind, change.channel).await?;

@@ -5,11 +5,12 @@
 use crate::{
     domain::{
         error::AppError,
+        menu::tree::service_page,
         service::{
             endpoint::HttpMethod,
-            menu::{MenuItem, MenuSchema},
+            menu::{is_inti_path, EndpointNeeds, ItemTarget, MenuItem, MenuSchema, UNCLEAR_TARGET},
             page::{cell, columns_of, rows_of, ServicePageView, TableView, MAX_ROWS},
-            ServiceStatus,
+            ServiceSpec, ServiceStatus,
         },
     },
     server::{
@@ -22,16 +23,6 @@ use crate::{
 };
 
 pub const PAGE_SIZE: u32 = 20;
-
-fn find<'a>(items: &'a [MenuItem], id: &str) -> Option<&'a MenuItem> {
-    items.iter().find_map(|i| {
-        if i.id == id {
-            Some(i)
-        } else {
-            find(&i.children, id)
-        }
-    })
-}
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
@@ -57,19 +48,49 @@ pub async fn page(
     .await?;
     let spec = row.spec()?;
     let menu: MenuSchema = spec.menu_schema.ok_or(AppError::NotFound)?;
-    let item = find(&menu.items, item).ok_or(AppError::NotFound)?;
-    let endpoint_name = item.endpoint.as_deref().ok_or(AppError::NotFound)?;
+    let item = menu.find(item).ok_or(AppError::NotFound)?;
     if !item.allows(&actor.permissions) {
         return Err(AppError::Forbidden);
     }
-    let route = upstream
-        .endpoint(endpoint_name)
-        .ok_or(AppError::NotFound)?
-        .clone();
+    let view = ServicePageView {
+        service: upstream.display_name.clone(),
+        service_name: upstream.name.clone(),
+        title: item.name.clone(),
+        endpoint: String::new(),
+        maintenance: upstream.status == ServiceStatus::Maintenance,
+        down_since: health.filter(|h| h.is_down()).map(|h| h.since),
+        table: None,
+        form: None,
+        unresolved: None,
+    };
+    let unresolved = |why: String| {
+        Ok(ServicePageView {
+            unresolved: Some(why),
+            ..view.clone()
+        })
+    };
+    let needs: Vec<EndpointNeeds> = upstream
+        .endpoints
+        .iter()
+        .map(|e| EndpointNeeds {
+            name: &e.name,
+            required: &e.required_permissions,
+        })
+        .collect();
+    let name = match item.target(&upstream.name, &needs, spec.form_schema.is_some()) {
+        ItemTarget::Form => return Ok(view),
+        ItemTarget::Unclear => return unresolved(UNCLEAR_TARGET.into()),
+        ItemTarget::Endpoint(name) => name,
+    };
+    let Some(route) = upstream.endpoint(&name).cloned() else {
+        return unresolved(format!(
+            "This menu item opens the endpoint \"{name}\", which the service has not registered. \
+             The service's registrant should register it, or name another in the item's \"endpoint\"."
+        ));
+    };
     if !route.allows(&actor.permissions) {
         return Err(AppError::Forbidden);
     }
-    let maintenance = upstream.status == ServiceStatus::Maintenance;
     let table = match route.method {
         // A link on another site must not make a signed-in browser call the service.
         HttpMethod::Get if !route.has_params() && defer => Some(TableView {
@@ -81,24 +102,85 @@ pub async fn page(
         HttpMethod::Get if !route.has_params() => {
             Some(fetch_table(state, actor, &upstream.name, &route, page.max(1)).await)
         }
-        HttpMethod::Get => return Err(AppError::NotFound),
+        HttpMethod::Get => {
+            return unresolved(format!(
+                "This menu item opens \"{name}\", whose path has parameters, which a menu page \
+                 cannot fill. The service's registrant should name an endpoint without them."
+            ))
+        }
         // A write endpoint's page is the service's form, so the form must not submit to
         // another endpoint (whose menu items, not this one, decide who may submit).
         _ => match spec.form_schema {
             Some(schema) if !forms::submits_elsewhere(&schema, endpoints, &route.name) => None,
-            _ => return Err(AppError::NotFound),
+            Some(_) => {
+                return unresolved(format!(
+                    "This menu item opens \"{name}\", but the service's form sends to another \
+                     endpoint. The service's registrant should make the item and the form agree."
+                ))
+            }
+            None => {
+                return unresolved(format!(
+                    "This menu item opens \"{name}\", which takes a request, but the service \
+                     has no form to fill it in. The service's registrant should add a \"formSchema\"."
+                ))
+            }
         },
     };
     Ok(ServicePageView {
-        service: upstream.display_name.clone(),
-        service_name: upstream.name.clone(),
-        title: item.name.clone(),
         endpoint: route.name.clone(),
-        maintenance,
-        down_since: health.filter(|h| h.is_down()).map(|h| h.since),
         table,
-        form: None,
+        ..view
     })
+}
+
+/// Where the page at `path` is, when `path` is the path a menu item of one of the tenant's
+/// external services registered (`/whatsapp/blast`): its page, `/apps/{service}/{item}`.
+/// Services in the order of their names; the first that has the path wins.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn locate(
+    state: &AppState,
+    actor: &Actor,
+    path: &str,
+) -> Result<Option<String>, AppError> {
+    if is_inti_path(path) {
+        return Ok(None);
+    }
+    let table = routes::table(state, actor).await?;
+    let mut names: Vec<&str> = table.services.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    let ids: Vec<_> = names
+        .iter()
+        .filter_map(|n| table.service(n))
+        .map(|s| s.id)
+        .collect();
+    let rows = scoped(&state.db, actor.scope(), async |c| {
+        let mut rows = Vec::new();
+        for id in &ids {
+            if let Some(row) = registry_db::find(c, *id).await? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    })
+    .await?;
+    for row in rows {
+        let Ok(ServiceSpec {
+            menu_schema: Some(menu),
+            ..
+        }) = row.spec()
+        else {
+            continue;
+        };
+        let found = menu
+            .items
+            .iter()
+            .flat_map(MenuItem::flatten)
+            .find(|i| i.opens_path(path));
+        if let Some(item) = found {
+            return Ok(Some(service_page(&row.name, &item.id)));
+        }
+    }
+    Ok(None)
 }
 
 async fn fetch_table(

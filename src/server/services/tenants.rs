@@ -14,8 +14,8 @@ use crate::{
     domain::{
         error::AppError,
         tenant::{
-            parse_domain, parse_tenant_name, AddTenant, EditTenant, Status, TenantDetail,
-            TenantType, Tier,
+            parse_domain, parse_tenant_name, AddTenant, EditOwnTenant, EditTenant, Status,
+            TenantDetail, TenantType, Tier,
         },
     },
     server::{
@@ -299,6 +299,74 @@ pub async fn update(
                     "maxUsers": changes.max_users,
                     "status": changes.status, "settingsChanged": changes.settings.is_some(),
                     "sessionsEnded": ended,
+                }),
+            },
+        )
+        .await?;
+        Ok(with_counts(c, vec![after]).await?.remove(0))
+    })
+    .await
+}
+
+/// The actor's current tenant (`tenant:read` there): its admins' settings page and
+/// `GET /api/v1/tenant`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn own(state: &AppState, actor: &Actor) -> Result<TenantDetail, AppError> {
+    actor.require(&perm::TENANT_READ)?;
+    scoped(&state.db, actor.scope(), async |c| {
+        let record = tenants::find_record(c, actor.tenant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(with_counts(c, vec![record]).await?.remove(0))
+    })
+    .await
+}
+
+/// Renames the actor's current tenant or replaces its settings (`tenant:update` there).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn update_own(
+    state: &AppState,
+    actor: &Actor,
+    patch: Input<EditOwnTenant>,
+    client: &ClientInfo,
+) -> Result<TenantDetail, AppError> {
+    actor.require(&perm::TENANT_UPDATE)?;
+    let patch = patch?;
+    let changes = TenantChanges {
+        name: patch.name.as_deref().map(parse_tenant_name).transpose()?,
+        settings: match patch.settings {
+            Some(v) if !v.is_object() => {
+                return Err(AppError::validation(
+                    "settings",
+                    "Settings must be a JSON object",
+                ))
+            }
+            v => v,
+        },
+        ..TenantChanges::default()
+    };
+    if changes.name.is_none() && changes.settings.is_none() {
+        return Err(AppError::validation(
+            "body",
+            "Nothing to change: send name or settings",
+        ));
+    }
+    scoped(&state.db, actor.scope(), async |c| {
+        let after = tenants::update(c, actor.tenant_id, &changes)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::TenantUpdate,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("tenant", actor.tenant_id.to_string())),
+                details: json!({
+                    "name": changes.name, "settingsChanged": changes.settings.is_some(),
+                    "own": true,
                 }),
             },
         )

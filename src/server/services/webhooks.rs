@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    domain::{audit::AuditAction, error::AppError},
+    domain::{audit::AuditAction, error::AppError, notification::NotificationKind},
     server::{
         auth::actor::ClientInfo,
         db::{
@@ -22,7 +22,11 @@ use crate::{
         },
         gateway::rate_limit,
         keyring::webhook_secret_aad,
-        services::audit::{self, Event},
+        services::{
+            audit::{self, Event},
+            notifications::{self, Note},
+            registry,
+        },
         state::AppState,
     },
 };
@@ -92,10 +96,10 @@ pub async fn receive(
             return Ok(None);
         };
         let (_, sealed) = registry_db::sealed_secrets(c, row.id).await?;
-        Ok(sealed.map(|s| (row.id, s)))
+        Ok(sealed.map(|s| (row.id, row.display_name, s)))
     })
     .await?;
-    let Some((service_id, sealed)) = found else {
+    let Some((service_id, display_name, sealed)) = found else {
         // Said the same way as a bad signature: the answer does not tell which services exist.
         return refuse(
             state,
@@ -190,6 +194,9 @@ pub async fn receive(
                 details: json!({ "service": name, "deliveryId": id, "event": event }),
             };
             audit::record(c, client, e).await?;
+            if let Some(report) = BlastReport::read(&payload) {
+                tell_sender(state, c, (service_id, &display_name), report).await?;
+            }
         }
         Ok(())
     })
@@ -199,6 +206,56 @@ pub async fn receive(
         forget(state, service_id, &[("id", id), ("sig", &mac)]).await;
     }
     stored
+}
+
+/// A finished blast as a service reports it: `{"event": "delivery.report", "tenantId",
+/// "userId", "delivered", "failed"}`, the ids being the `X-Inti-Tenant-Id` and
+/// `X-Inti-User-Id` the gateway sent with the call that started it.
+#[derive(Debug, PartialEq)]
+struct BlastReport {
+    tenant_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+    delivered: u64,
+    failed: u64,
+}
+
+impl BlastReport {
+    fn read(payload: &Value) -> Option<Self> {
+        if payload.get("event").and_then(Value::as_str) != Some("delivery.report") {
+            return None;
+        }
+        let id = |key: &str| payload.get(key)?.as_str()?.parse::<uuid::Uuid>().ok();
+        let count = |key: &str| payload.get(key).and_then(Value::as_u64);
+        Some(Self {
+            tenant_id: id("tenantId")?,
+            user_id: id("userId")?,
+            delivered: count("delivered")?,
+            failed: count("failed")?,
+        })
+    }
+}
+
+/// Tells the member who started a blast that it finished, in the same transaction that keeps
+/// the delivery. A service reaches only the members of tenants that use it.
+async fn tell_sender(
+    state: &AppState,
+    c: &mut AsyncPgConnection,
+    (service_id, display_name): (uuid::Uuid, &str),
+    r: BlastReport,
+) -> Result<(), AppError> {
+    if !registry::tenant_uses(c, r.tenant_id, service_id).await? {
+        tracing::warn!(service = %service_id, "a delivery report names a tenant that does not use the service");
+        return Ok(());
+    }
+    let note = Note {
+        user_id: r.user_id,
+        kind: NotificationKind::BlastFinished,
+        title: format!("Your {display_name} blast has finished"),
+        body: format!("{} delivered, {} failed.", r.delivered, r.failed),
+        link: Some("/services".into()),
+        topic: None,
+    };
+    notifications::notify(state, c, r.tenant_id, note).await
 }
 
 fn seen_key(state: &AppState, service: uuid::Uuid, kind: &str, value: &str) -> String {
@@ -297,6 +354,33 @@ async fn refuse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blast_report_names_its_sender_and_counts() {
+        let (t, u) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+        let report = json!({ "event": "delivery.report", "tenantId": t.to_string(),
+                             "userId": u.to_string(), "delivered": 3, "failed": 1 });
+        assert_eq!(
+            BlastReport::read(&report),
+            Some(BlastReport {
+                tenant_id: t,
+                user_id: u,
+                delivered: 3,
+                failed: 1
+            })
+        );
+        for broken in [
+            json!({ "event": "other", "tenantId": t.to_string(), "userId": u.to_string(),
+                    "delivered": 3, "failed": 1 }),
+            json!({ "event": "delivery.report", "tenantId": "x", "userId": u.to_string(),
+                    "delivered": 3, "failed": 1 }),
+            json!({ "event": "delivery.report", "tenantId": t.to_string(),
+                    "userId": u.to_string(), "delivered": -1, "failed": 1 }),
+            json!({ "event": "delivery.report", "batchId": "b1" }),
+        ] {
+            assert_eq!(BlastReport::read(&broken), None, "{broken}");
+        }
+    }
 
     #[test]
     fn a_signature_verifies_only_for_its_secret_timestamp_and_body() {

@@ -26,7 +26,11 @@ use crate::{
             FieldError, FormSchema,
         },
         permission::Permission,
-        service::{menu::MenuItem, reader::JsonPath, ServiceStatus, ServiceType},
+        service::{
+            menu::{EndpointNeeds, ItemTarget, MenuItem, MenuSchema},
+            reader::JsonPath,
+            ServiceStatus, ServiceType,
+        },
     },
     server::{
         auth::actor::{Actor, ClientInfo},
@@ -110,11 +114,12 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
     let spec = row.spec()?;
     let schema = spec.form_schema.ok_or(AppError::NotFound)?;
     let endpoints = registry_db::endpoints_of(c, &[id]).await?;
-    let target = target(&schema, endpoints);
-    let mut openers = Vec::new();
-    if let Some(menu) = &spec.menu_schema {
-        collect_openers(&menu.items, &row.name, &target, &mut openers);
-    }
+    let target = target(&schema, endpoints.clone());
+    let openers = spec
+        .menu_schema
+        .as_ref()
+        .map(|menu| collect_openers(menu, &row, &endpoints, &target))
+        .unwrap_or_default();
     let defaults = registry_db::assignments(c, Some(id), Some(actor.tenant_id))
         .await?
         .pop()
@@ -129,25 +134,49 @@ async fn usable(c: &mut AsyncPgConnection, actor: &Actor, name: &str) -> Result<
 }
 
 /// The items of a service's menu whose page is its form: the form's page
-/// (`/forms/{service}`), or the service page of the endpoint the form submits to. Children
-/// are items of their own (the sidebar shows a child only under a visible parent; here each
-/// item's own permission decides, as on its service page).
-fn collect_openers(items: &[MenuItem], service: &str, target: &Target, into: &mut Vec<MenuItem>) {
+/// (`/forms/{service}`), the service page of the endpoint the form submits to, and, for an
+/// external service, any item that opens its form (`MenuItem::target`). Children are items of
+/// their own (the sidebar shows a child only under a visible parent; here each item's own
+/// permission decides, as on its service page).
+fn collect_openers(
+    menu: &MenuSchema,
+    row: &ServiceRow,
+    endpoints: &[EndpointRow],
+    target: &Target,
+) -> Vec<MenuItem> {
     let endpoint = match target {
         Target::Endpoint(e) => Some(e.name.as_str()),
         _ => None,
     };
-    let page = format!("/forms/{service}");
-    for item in items {
-        let opens_endpoint = endpoint.is_some() && item.endpoint.as_deref() == endpoint;
-        if opens_endpoint || item.opens_path(&page) {
-            into.push(MenuItem {
-                children: Vec::new(),
-                ..item.clone()
-            });
-        }
-        collect_openers(&item.children, service, target, into);
-    }
+    let external = row.service_type == ServiceType::External;
+    let specs: Vec<_> = endpoints.iter().filter_map(|e| e.spec().ok()).collect();
+    let needs: Vec<EndpointNeeds> = specs
+        .iter()
+        .map(|e| EndpointNeeds {
+            name: &e.name,
+            required: &e.required_permissions,
+        })
+        .collect();
+    let page = format!("/forms/{}", row.name);
+    menu.items
+        .iter()
+        .flat_map(MenuItem::flatten)
+        .filter(|item| {
+            if !external {
+                return item.opens_path(&page)
+                    || (endpoint.is_some() && item.endpoint.as_deref() == endpoint);
+            }
+            match item.target(&row.name, &needs, true) {
+                ItemTarget::Form => true,
+                ItemTarget::Endpoint(e) => Some(e.as_str()) == endpoint,
+                ItemTarget::Unclear => false,
+            }
+        })
+        .map(|item| MenuItem {
+            children: Vec::new(),
+            ..item.clone()
+        })
+        .collect()
 }
 
 /// The permission to name when the actor may open none of the items that open the form. A

@@ -1,0 +1,1 @@
+DROP FUNCTION inti_notify_invited(uuid, text, text, text);
