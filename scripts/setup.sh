@@ -75,7 +75,7 @@ if [[ $WITH_E2E -eq 1 ]]; then
   # The Redis-facing tests also run on a local Redis Cluster (scripts/redis-cluster.sh).
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
     say "installing Redis (to run a local cluster)"; apt_install redis-server; }
-  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+  if [[ ! -d end2end/node_modules/@playwright/test || ! -d end2end/node_modules/@axe-core/playwright ]]; then
     say "installing Playwright (test runner only; the browser is Debian's Chromium)"
     (cd end2end && npm ci --no-audit --no-fund)
   fi

@@ -112,3 +112,44 @@ async fn a_password_change_needs_the_current_one_and_ends_other_sessions() {
         .await;
     assert_eq!(new.status, 200);
 }
+
+/// A person chooses their time zone and date format; the session view carries them (every
+/// page renders times with them) and bad values change nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_sets_their_time_zone_and_date_format() {
+    let app = TestApp::new().await;
+    let t = app.token("user@taskmanager.com").await;
+    let me = async || {
+        app.get("/api/v1/auth/me", Some(&t)).await.json()["data"]["user"]["display"].clone()
+    };
+    assert_eq!(
+        me().await,
+        json!({ "timeZone": "UTC", "dateFormat": "YYYY-MM-DD" })
+    );
+    let set = |body: serde_json::Value| app.send("PUT", "/api/v1/account/display", Some(body), &t);
+    let res = set(json!({ "timeZone": "Asia/Jakarta", "dateFormat": "DD/MM/YYYY" })).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let shown = json!({ "timeZone": "Asia/Jakarta", "dateFormat": "DD/MM/YYYY" });
+    assert_eq!(me().await, shown);
+    for (body, field) in [
+        (
+            json!({ "timeZone": "Mars/Olympus", "dateFormat": "YYYY-MM-DD" }),
+            "timeZone",
+        ),
+        (
+            json!({ "timeZone": "UTC", "dateFormat": "DD.MM.YY" }),
+            "dateFormat",
+        ),
+        (json!({ "timeZone": "UTC" }), "dateFormat"),
+    ] {
+        let res = set(body.clone()).await;
+        assert_eq!(res.status, 422, "{body}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{body}");
+    }
+    assert_eq!(me().await, shown, "refused values changed nothing");
+    // Another person's settings are their own.
+    let other = app.token("admin@taskmanager.com").await;
+    let theirs =
+        app.get("/api/v1/auth/me", Some(&other)).await.json()["data"]["user"]["display"].clone();
+    assert_eq!(theirs["timeZone"], "UTC");
+}

@@ -365,6 +365,15 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
             "INSERT INTO service_health_checks (service_id, ok, latency_ms) \
              VALUES ('{service}', true, 1)"
         ),
+        // A notification for B's admin in B, and their preference.
+        format!(
+            "INSERT INTO notifications (tenant_id, user_id, kind, title) \
+             VALUES ('{b}', '{b_admin}', 'TASK_ASSIGNED', 'B note')"
+        ),
+        format!(
+            "INSERT INTO notification_preferences (user_id, kind, channel) \
+             VALUES ('{b_admin}', 'TASK_ASSIGNED', 'EMAIL')"
+        ),
         // Tenant B's menu layout and the global one.
         format!(
             "INSERT INTO menu_layouts (tenant_id, version, operations, author_name) \
@@ -373,7 +382,9 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
     ] {
         diesel::sql_query(sql).execute(&mut owner).await.unwrap();
     }
-    const TABLES: [&str; 24] = [
+    const TABLES: [&str; 26] = [
+        "notifications",
+        "notification_preferences",
         "tenants",
         "users",
         "user_tenant_access",
@@ -445,6 +456,8 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "DELETE FROM health_rounds".to_string(),
         "DELETE FROM menu_layouts".to_string(),
         "DELETE FROM inti_versions".to_string(),
+        "DELETE FROM notifications".to_string(),
+        "DELETE FROM notification_preferences".to_string(),
     ];
     for sql in deletes {
         match run(sql.clone()).await {
@@ -526,6 +539,14 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         "INSERT INTO menu_layouts (tenant_id, version, operations, author_name) \
          VALUES (NULL, 2, '[]', 'Rogue')"
             .to_string(),
+        format!(
+            "INSERT INTO notifications (tenant_id, user_id, kind, title) \
+             VALUES ('{b}', '{b_admin}', 'TASK_ASSIGNED', 'Forged')"
+        ),
+        format!(
+            "INSERT INTO notification_preferences (user_id, kind, channel) \
+             VALUES ('{b_admin}', 'TASK_COMMENT', 'OFF')"
+        ),
     ];
     for sql in inserts {
         let err = run(sql.clone()).await.expect_err(&sql);
@@ -551,7 +572,10 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         format!("UPDATE invitations SET role_id = role_id WHERE user_id = '{a_admin}'"),
         "UPDATE roles SET description = 'x' WHERE tenant_id IS NULL".to_string(),
         "UPDATE role_permissions SET permission = '*'".to_string(),
-        format!("UPDATE tenants SET name = 'Renamed' WHERE id IN ('{a}', '{b}')"),
+        // A tenant admin renames their own tenant (`tenant:update`), never another.
+        format!("UPDATE tenants SET name = 'Renamed' WHERE id = '{b}'"),
+        "UPDATE notifications SET read_at = now()".to_string(),
+        format!("UPDATE notification_preferences SET channel = 'OFF' WHERE user_id = '{b_admin}'"),
         format!("UPDATE user_tenant_access SET status = 'SUSPENDED' WHERE tenant_id = '{b}'"),
         "UPDATE services SET display_name = 'x'".to_string(),
         "UPDATE tenant_service_assignments SET status = 'SUSPENDED'".to_string(),
@@ -592,6 +616,11 @@ async fn no_scope_deletes_or_creates_rows_beyond_its_tenant_on_any_table() {
         format!("SELECT inti_set_password('{root}', 'x')"),
         format!("SELECT inti_set_email('{a_admin}', 'x@evil.io')"),
         format!("SELECT inti_set_account_status('{a_admin}', 'SUSPENDED')"),
+        // Its own tenant's limits, tier, status, domain and type are the platform's.
+        format!("UPDATE tenants SET max_users = 100000 WHERE id = '{a}'"),
+        format!("UPDATE tenants SET subscription_tier = 'ENTERPRISE' WHERE id = '{a}'"),
+        format!("UPDATE tenants SET status = 'SUSPENDED' WHERE id = '{a}'"),
+        format!("UPDATE tenants SET domain = 'stolen' WHERE id = '{a}'"),
         format!(
             "INSERT INTO account_tokens (user_id, purpose, token_hash, email, expires_at) \
              VALUES ('{root}', 'PASSWORD_RESET', '\\x00', 'superadmin@core.com', now() + interval '1 hour')"

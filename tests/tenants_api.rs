@@ -235,3 +235,62 @@ async fn only_super_admins_reach_tenant_administration() {
         "nothing was changed"
     );
 }
+
+/// A tenant admin renames their own tenant and edits its settings; tier, limit, status and
+/// domain stay the platform's; a member without `tenant:update` is refused whatever the body;
+/// nobody reaches another tenant this way (the tenant is the session's).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tenant_admin_edits_their_own_tenant_and_nothing_else() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
+    let other = app.token("admin@whatsapp.com").await;
+    let own =
+        async |token: &str| app.get("/api/v1/tenant", Some(token)).await.json()["data"].clone();
+    let before = own(&other).await;
+
+    let res = app
+        .send(
+            "PATCH",
+            "/api/v1/tenant",
+            Some(json!({ "name": "Tasks Inc", "settings": { "theme": "dark" } })),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let after = own(&admin).await;
+    assert_eq!(after["name"], "Tasks Inc");
+    assert_eq!(after["settings"], json!({ "theme": "dark" }));
+    assert_eq!(after["maxUsers"], 50);
+
+    for (body, field) in [
+        (
+            json!({ "subscriptionTier": "ENTERPRISE" }),
+            "subscriptionTier",
+        ),
+        (json!({ "maxUsers": 100000 }), "maxUsers"),
+        (json!({ "status": "SUSPENDED" }), "status"),
+        (json!({ "domain": "stolen" }), "domain"),
+        (json!({ "settings": [1, 2] }), "settings"),
+        (json!({ "name": "" }), "name"),
+        (json!({}), "body"),
+    ] {
+        let res = app
+            .send("PATCH", "/api/v1/tenant", Some(body.clone()), &admin)
+            .await;
+        assert_eq!(res.status, 422, "{body}: {}", res.text());
+        assert_eq!(res.json()["error"]["details"]["field"], field, "{body}");
+    }
+    assert_eq!(own(&admin).await, after, "refused changes changed nothing");
+
+    // Without tenant:update: 403, whatever the body.
+    for body in [json!({ "name": "Mine now" }), json!({ "maxUsers": "x" })] {
+        let res = app.send("PATCH", "/api/v1/tenant", Some(body), &user).await;
+        assert_eq!(res.status, 403, "{}", res.text());
+    }
+    // Reading it needs tenant:read, which a member holds.
+    assert_eq!(own(&user).await["name"], "Tasks Inc");
+    // The other tenant is untouched.
+    assert_eq!(own(&other).await, before);
+    assert_eq!(app.get("/api/v1/tenant", None).await.status, 401);
+}

@@ -12,7 +12,7 @@ BEGIN
   IF NOT inti_all_tenants()
      AND (to_jsonb(NEW) - 'name' - 'settings' - 'updated_at')
          IS DISTINCT FROM (to_jsonb(OLD) - 'name' - 'settings' - 'updated_at') THEN
-    RAISE EXCEPTION 'only platform work changes a tenant''s domain, type, tier, limit or status'
+    RAISE EXCEPTION 'permission denied: only platform work changes a tenant''s domain, type, tier, limit or status'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
   RETURN NEW;

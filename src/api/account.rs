@@ -74,3 +74,34 @@ pub async fn respond_invitation(id: String, accept: String) -> Result<(), AppErr
     })
     .await
 }
+
+/// Saves the person's time zone and date format; the page reloads to show every time in them.
+#[server(prefix = "/api", endpoint = "account_display")]
+pub async fn change_display(
+    time_zone: String,
+    date_format: String,
+) -> Result<crate::domain::account::DisplaySettings, AppError> {
+    use crate::{
+        api::context,
+        domain::account::{ChangeDisplay, DateFormat},
+        server::services::account,
+    };
+    context::as_actor(async |state, actor| {
+        let date_format = DateFormat::parse_field("dateFormat", &date_format)?;
+        let change = ChangeDisplay {
+            time_zone,
+            date_format,
+        };
+        account::change_display(state, actor, change).await
+    })
+    .await
+}
+
+/// The time zone names a person may choose from.
+#[server(prefix = "/api", endpoint = "time_zones")]
+pub async fn time_zones() -> Result<Vec<String>, AppError> {
+    Ok(chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_string())
+        .collect())
+}

@@ -16,6 +16,71 @@ pub struct UserView {
     pub current_tenant_id: Uuid,
     pub roles: Vec<String>,
     pub permissions: Vec<String>,
+    /// How the person wants times and dates shown.
+    #[serde(default)]
+    pub display: DisplaySettings,
+}
+
+crate::closed_set! {
+    /// How a date is written: `2026-12-31`, `31/12/2026` or `12/31/2026`.
+    pub enum DateFormat {
+        Iso => "YYYY-MM-DD",
+        DayFirst => "DD/MM/YYYY",
+        MonthFirst => "MM/DD/YYYY",
+    }
+}
+crate::domain::form::serde_as_str!(DateFormat);
+
+/// A person's display settings (`users.preferences`): every date and time the app shows is
+/// in their time zone and date format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", default)]
+pub struct DisplaySettings {
+    /// An IANA time zone name (`Europe/Berlin`); `UTC` by default.
+    pub time_zone: String,
+    pub date_format: DateFormat,
+}
+
+impl Default for DisplaySettings {
+    fn default() -> Self {
+        Self {
+            time_zone: "UTC".into(),
+            date_format: DateFormat::Iso,
+        }
+    }
+}
+
+impl DisplaySettings {
+    /// The settings stored in `preferences`; what does not read back is the default.
+    pub fn read(preferences: &serde_json::Value) -> Self {
+        let time_zone = preferences
+            .get("timeZone")
+            .and_then(serde_json::Value::as_str)
+            .filter(|z| !z.is_empty() && z.len() <= 64)
+            .unwrap_or("UTC")
+            .to_string();
+        let date_format = preferences
+            .get("dateFormat")
+            .and_then(serde_json::Value::as_str)
+            .and_then(DateFormat::parse)
+            .unwrap_or(DateFormat::Iso);
+        Self {
+            time_zone,
+            date_format,
+        }
+    }
+}
+
+/// `PUT /api/v1/account/display`: the person's time zone and date format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeDisplay {
+    /// An IANA time zone name, such as `Asia/Jakarta` or `UTC`.
+    pub time_zone: String,
+    /// `YYYY-MM-DD`, `DD/MM/YYYY` or `MM/DD/YYYY`.
+    pub date_format: DateFormat,
 }
 
 /// A tenant the user can reach, with the role they hold there.

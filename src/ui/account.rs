@@ -5,10 +5,10 @@ use leptos_meta::Title;
 
 use crate::{
     api::{
-        account::{take_password_notice, ChangePassword, Rename},
+        account::{take_password_notice, time_zones, ChangeDisplay, ChangePassword, Rename},
         links::ChangeEmail,
     },
-    domain::account::SessionView,
+    domain::account::{DateFormat, SessionView},
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
 
@@ -51,6 +51,7 @@ pub fn AccountPage() -> impl IntoView {
                     <button type="submit" class=BUTTON>"Save"</button>
                 </ActionForm>
             </section>
+            <Display current=session.user.display.clone() />
             <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
                 <h2 class="text-sm font-semibold text-slate-700">"Password"</h2>
                 <ActionForm action=password attr:class="mt-3 space-y-3" attr:aria-label="Password">
@@ -94,5 +95,49 @@ pub fn AccountPage() -> impl IntoView {
                 </ActionForm>
             </section>
         </div>
+    }
+}
+
+/// The person's time zone and date format. Saved, the page reloads: every time on it is
+/// written anew.
+#[component]
+fn Display(current: crate::domain::account::DisplaySettings) -> impl IntoView {
+    let change = ServerAction::<ChangeDisplay>::new();
+    let zones = crate::ui::resource(|| (), |_| time_zones());
+    Effect::new(move |_| {
+        if matches!(change.value().get(), Some(Ok(_))) {
+            if let Some(w) = leptos::web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <h2 class="text-sm font-semibold text-slate-700">"Dates and times"</h2>
+            <ActionForm action=change attr:class="mt-3 space-y-3" attr:aria-label="Dates and times">
+                <FieldError message=form_error(change) />
+                <label class="block text-sm">
+                    <span class="font-medium text-slate-700">"Time zone"</span>
+                    <input name="time_zone" required list="time-zones" value=current.time_zone.clone() class=INPUT autocomplete="off" />
+                    <FieldError message=field_error(change, "timeZone") />
+                </label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let names = zones.await.unwrap_or_default();
+                        view! { <datalist id="time-zones">{names.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}</datalist> }
+                    })}
+                </Suspense>
+                <label class="block text-sm">
+                    <span class="font-medium text-slate-700">"Date format"</span>
+                    <select name="date_format" class=INPUT>
+                        {DateFormat::ALL.iter().map(|f| view! {
+                            <option value=f.as_str() selected=*f == current.date_format>{f.as_str()}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldError message=field_error(change, "dateFormat") />
+                </label>
+                <button type="submit" class=BUTTON>"Save"</button>
+            </ActionForm>
+        </section>
     }
 }

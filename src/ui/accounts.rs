@@ -65,7 +65,7 @@ fn AccountTable(
                         <th class="px-4 py-3">"Account"</th>
                         <th class="px-4 py-3">"Home tenant"</th>
                         <th class="px-4 py-3">"Status"</th>
-                        <th class="px-4 py-3">"Last sign-in (UTC)"</th>
+                        <th class="px-4 py-3">{format!("Last sign-in ({})", crate::ui::time::zone())}</th>
                         <th class="px-4 py-3 text-right">"Change"</th>
                     </tr>
                 </thead>

@@ -87,7 +87,7 @@ fn AuditTable(
             <table data-testid="audit-table" class="min-w-full divide-y divide-slate-200 text-sm">
                 <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500">
                     <tr>
-                        <th class="px-4 py-3">"When (UTC)"</th>
+                        <th class="px-4 py-3">{format!("When ({})", crate::ui::time::zone())}</th>
                         <th class="px-4 py-3">"Action"</th>
                         <th class="px-4 py-3">"Outcome"</th>
                         <th class="px-4 py-3">"Who"</th>

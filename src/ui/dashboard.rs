@@ -133,7 +133,7 @@ fn Tasks(panel: TaskPanel) -> impl IntoView {
                             <li class="flex items-baseline justify-between gap-2">
                                 <a class="truncate hover:underline" href=format!("/tasks/{}", t.id)>{t.title}</a>
                                 <span class=if t.overdue { "shrink-0 text-xs font-semibold text-red-700" } else { "shrink-0 text-xs text-slate-600" }>
-                                    {if t.overdue { format!("overdue since {}", t.due_date) } else { format!("due {}", t.due_date) }}
+                                    {if t.overdue { format!("overdue since {}", crate::ui::time::date(&t.due_date)) } else { format!("due {}", crate::ui::time::date(&t.due_date)) }}
                                 </span>
                             </li>
                         }).collect_view()}

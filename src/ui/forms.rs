@@ -156,7 +156,7 @@ pub fn FormScreen(
                 <ul class="mt-3 divide-y divide-slate-100 text-sm">
                     {recent.get().into_iter().map(|s| view! {
                         <li class="py-2">
-                            <p class="text-xs text-slate-500">{format!("{} UTC · version {} · {}", crate::ui::time::minute(&s.created_at), s.version, s.id)}</p>
+                            <p class="text-xs text-slate-500">{format!("{} · version {} · {}", crate::ui::time::minute(&s.created_at), s.version, s.id)}</p>
                             <dl class="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-700">
                                 {described(&schema_now, &s.values).into_iter().map(|(label, text)| view! {
                                     <dt class="font-medium text-slate-600">{label}</dt>

@@ -61,6 +61,8 @@ fn SignedIn(
     menu: Result<Option<crate::domain::menu::view::MenuData>, crate::domain::error::AppError>,
 ) -> impl IntoView {
     provide_context(session.clone());
+    // Every time on the page in the person's time zone and date format (`ui::time`).
+    provide_context(session.user.display.clone());
     let SessionView {
         user,
         current_tenant,

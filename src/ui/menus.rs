@@ -133,7 +133,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
     let version = RwSignal::new(start_version);
     let saved_note = RwSignal::new(saved_by.zip(saved_at).map(|(who, at)| {
         format!(
-            "Version {start_version}, saved by {who} on {} UTC",
+            "Version {start_version}, saved by {who} on {}",
             crate::ui::time::minute(&at)
         )
     }));
@@ -203,7 +203,7 @@ fn Editor(view: LayoutView, scope: String) -> impl IntoView {
                 skipped.set(view.skipped);
                 saved_note.set(view.saved_by.zip(view.saved_at).map(|(who, at)| {
                     format!(
-                        "Version {}, saved by {who} on {} UTC",
+                        "Version {}, saved by {who} on {}",
                         view.version,
                         crate::ui::time::minute(&at)
                     )

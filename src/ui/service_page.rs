@@ -75,7 +75,7 @@ fn Screen(page: ServicePageView) -> impl IntoView {
         down_since.map(|since| view! {
             <p role="status" class="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
                 {format!(
-                    "{service} has not answered its health checks since {} UTC; what you send may fail.",
+                    "{service} has not answered its health checks since {}; what you send may fail.",
                     crate::ui::time::minute(&since)
                 )}
             </p>
@@ -168,7 +168,7 @@ fn Table(table: TableView) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {rows.into_iter().map(|r| view! {
                         <tr data-testid="service-row">
-                            {r.into_iter().map(|c| view! { <td class="max-w-md px-4 py-2 text-slate-700">{c}</td> }).collect_view()}
+                            {r.into_iter().map(|c| view! { <td class="max-w-md px-4 py-2 text-slate-700">{crate::ui::time::cell(&c)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>

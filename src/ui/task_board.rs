@@ -375,7 +375,7 @@ fn Card(task: Task, sortable: Sortable) -> impl IntoView {
                 <p class="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
                     {priority_badge(task.priority)}
                     {task.assignee_name.map(|n| view! { <span>{n}</span> })}
-                    {task.due_date.map(|d| view! { <span class="tabular-nums">{format!("Due {d}")}</span> })}
+                    {task.due_date.map(|d| view! { <span class="tabular-nums">{format!("Due {}", crate::ui::time::date(&d))}</span> })}
                 </p>
             </div>
         </li>

@@ -245,7 +245,7 @@ fn TaskTable(
                             <td class="px-4 py-2">{status_badge(t.status)}</td>
                             <td class="px-4 py-2">{priority_badge(t.priority)}</td>
                             <td class="whitespace-nowrap px-4 py-2 text-slate-600">{t.assignee_name.unwrap_or_else(|| "—".into())}</td>
-                            <td class="whitespace-nowrap px-4 py-2 tabular-nums text-slate-600">{t.due_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <td class="whitespace-nowrap px-4 py-2 tabular-nums text-slate-600">{t.due_date.map(|d| crate::ui::time::date(&d)).unwrap_or_else(|| "—".into())}</td>
                             <td class="px-4 py-2">
                                 <span class="flex flex-wrap gap-1">
                                     {t.labels.into_iter().map(|l| view! { <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{l}</span> }).collect_view()}
@@ -390,7 +390,7 @@ fn TaskScreen(
         }
     });
     let created = format!(
-        "Created {} UTC by {} · version {}",
+        "Created {} by {} · version {}",
         crate::ui::time::minute(&task.created_at),
         task.created_by_name.clone().unwrap_or_else(|| "—".into()),
         task.version
@@ -404,7 +404,7 @@ fn TaskScreen(
                 {status_badge(task.status)}
                 {priority_badge(task.priority)}
                 <span>{format!("Assignee: {}", task.assignee_name.clone().unwrap_or_else(|| "nobody".into()))}</span>
-                {task.due_date.map(|d| view! { <span>{format!("Due {d}")}</span> })}
+                {task.due_date.map(|d| view! { <span>{format!("Due {}", crate::ui::time::date(&d))}</span> })}
                 {task.labels.iter().map(|l| view! { <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{l.clone()}</span> }).collect_view()}
             </div>
             <p class="text-xs text-slate-500" data-testid="task-meta">{created}</p>
@@ -449,7 +449,7 @@ fn TaskScreen(
             <ul class="mt-3 divide-y divide-slate-100" data-testid="comments">
                 {move || comments.get().into_iter().map(|c| view! {
                     <li class="py-3">
-                        <p class="text-xs text-slate-500">{format!("{} · {} UTC", c.author_name.unwrap_or_else(|| "—".into()), crate::ui::time::minute(&c.created_at))}</p>
+                        <p class="text-xs text-slate-500">{format!("{} · {}", c.author_name.unwrap_or_else(|| "—".into()), crate::ui::time::minute(&c.created_at))}</p>
                         <p class="mt-1 whitespace-pre-wrap break-words text-sm">{c.body}</p>
                     </li>
                 }).collect_view()}

@@ -227,7 +227,7 @@ fn MemberTable(
                         <th class="px-4 py-3">"Name"</th>
                         <th class="px-4 py-3">"Role"</th>
                         <th class="px-4 py-3">"Access"</th>
-                        <th class="px-4 py-3">"Expires (UTC)"</th>
+                        <th class="px-4 py-3">{format!("Expires ({})", crate::ui::time::zone())}</th>
                         <th class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>

@@ -380,7 +380,6 @@ diesel::table! {
         status -> Text,
         settings -> Jsonb,
         max_users -> Int4,
-        parent_tenant_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -415,7 +414,6 @@ diesel::table! {
         current_tenant_id -> Nullable<Uuid>,
         status -> Text,
         email_verified -> Bool,
-        profile -> Jsonb,
         preferences -> Jsonb,
         last_login_at -> Nullable<Timestamptz>,
         password_changed_at -> Timestamptz,

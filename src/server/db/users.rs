@@ -18,6 +18,8 @@ pub struct User {
     pub current_tenant_id: Option<Uuid>,
     pub status: String,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The person's display settings and other choices of their own.
+    pub preferences: serde_json::Value,
 }
 
 /// What login needs. Deliberately not `Debug`: it carries the password hash.
@@ -238,4 +240,18 @@ pub async fn search_all(
         .load(conn)
         .await?;
     Ok((rows, total))
+}
+
+/// Replaces the person's display settings in their preferences (other keys stay).
+pub async fn set_display(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    display: serde_json::Value,
+) -> QueryResult<bool> {
+    diesel::sql_query("UPDATE users SET preferences = preferences || $2 WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .bind::<diesel::sql_types::Jsonb, _>(display)
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
 }

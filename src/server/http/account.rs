@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::domain::account::{ChangePassword, Rename};
+use crate::domain::account::{ChangeDisplay, ChangePassword, DisplaySettings, Rename};
 use crate::server::{
     auth::actor::{Actor, ClientInfo},
     http::error::{ApiJson, ApiResult, Envelope, PathId},
@@ -38,6 +38,24 @@ pub async fn update_profile(
     let body = body?;
     account::rename(&state, &actor, &body.name, &client).await?;
     Ok(Envelope(Updated { updated: true }))
+}
+
+/// Sets the caller's time zone and date format, which every page uses to show times.
+#[utoipa::path(
+    put,
+    path = "/account/display",
+    tag = "account",
+    operation_id = "changeDisplay", request_body = ChangeDisplay,
+    responses((status = 200, description = "Success", body = Success<DisplaySettings>))
+)]
+pub async fn change_display(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiJson(body): ApiJson<ChangeDisplay>,
+) -> ApiResult<DisplaySettings> {
+    Ok(Envelope(
+        account::change_display(&state, &actor, body?).await?,
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -144,6 +162,7 @@ pub async fn decline_invitation(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(update_profile))
+        .routes(routes!(change_display))
         .routes(routes!(change_password))
         .routes(routes!(invitations))
         .routes(routes!(accept_invitation))

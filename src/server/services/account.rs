@@ -54,6 +54,38 @@ pub async fn rename(
     .await
 }
 
+/// Sets the person's time zone and date format (their own, in every tenant).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn change_display(
+    state: &AppState,
+    actor: &Actor,
+    change: crate::domain::account::ChangeDisplay,
+) -> Result<crate::domain::account::DisplaySettings, AppError> {
+    let zone = change.time_zone.trim();
+    if zone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(AppError::validation(
+            "timeZone",
+            "is not a time zone name; use one such as Europe/Berlin, Asia/Jakarta or UTC",
+        ));
+    }
+    let display = crate::domain::account::DisplaySettings {
+        time_zone: zone.to_string(),
+        date_format: change.date_format,
+    };
+    let stored = serde_json::json!({
+        "timeZone": display.time_zone,
+        "dateFormat": display.date_format.as_str(),
+    });
+    scoped(&state.db, actor.scope(), async |c| {
+        if !users::set_display(c, actor.user_id, stored).await? {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(display)
+}
+
 /// Requires the current password. Answers how many other sessions ended.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_password(

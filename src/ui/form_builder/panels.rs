@@ -104,7 +104,7 @@ pub(super) fn Versions(
                                 <tr>
                                     <td class="py-1.5 font-medium">{n}</td>
                                     <td>{v.author.clone()}</td>
-                                    <td class="text-slate-500">{format!("{} UTC", crate::ui::time::minute(&v.created_at))}</td>
+                                    <td class="text-slate-500">{crate::ui::time::minute(&v.created_at)}</td>
                                     <td class="text-slate-600">{v.note.clone().unwrap_or_default()}{v.restored_from.map(|r| format!(" (from version {r})"))}</td>
                                     <td class="space-x-2 text-xs">
                                         <label><input type="radio" name="compare-left" on:change=move |_| left.set(Some(n)) />" from"</label>

@@ -89,7 +89,7 @@ fn HealthPill(health: Option<HealthView>) -> impl IntoView {
         let title = h
             .last_error
             .clone()
-            .unwrap_or_else(|| format!("Last checked {} UTC", crate::ui::time::clock(&h.checked_at)));
+            .unwrap_or_else(|| format!("Last checked {}", crate::ui::time::clock(&h.checked_at)));
         view! {
             <p data-testid="service-health" title=title class="flex items-center gap-1.5 text-xs text-slate-600">
                 <span aria-hidden="true" class=format!("inline-block h-2 w-2 rounded-full {class}")></span>

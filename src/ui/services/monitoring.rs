@@ -78,8 +78,8 @@ pub(super) fn HealthTab(id: String) -> impl IntoView {
                                 Some(h) => Either::Right(view! {
                                     <dl class="grid max-w-xl grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
                                         <dt class="text-slate-500">"Status"</dt><dd><HealthPill health=Some(h.clone()) /></dd>
-                                        <dt class="text-slate-500">"Since"</dt><dd class="tabular-nums">{format!("{} UTC", crate::ui::time::second(&h.since))}</dd>
-                                        <dt class="text-slate-500">"Last check"</dt><dd class="tabular-nums">{format!("{} UTC", crate::ui::time::second(&h.checked_at))}</dd>
+                                        <dt class="text-slate-500">"Since"</dt><dd class="tabular-nums">{crate::ui::time::second(&h.since)}</dd>
+                                        <dt class="text-slate-500">"Last check"</dt><dd class="tabular-nums">{crate::ui::time::second(&h.checked_at)}</dd>
                                         <dt class="text-slate-500">"Last error"</dt><dd>{h.last_error.unwrap_or_else(|| "—".into())}</dd>
                                     </dl>
                                 }),
