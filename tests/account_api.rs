@@ -119,8 +119,10 @@ async fn a_password_change_needs_the_current_one_and_ends_other_sessions() {
 async fn a_person_sets_their_time_zone_and_date_format() {
     let app = TestApp::new().await;
     let t = app.token("user@taskmanager.com").await;
+    // The zone and format chosen (the answer also carries the zone's offsets table).
     let me = async || {
-        app.get("/api/v1/auth/me", Some(&t)).await.json()["data"]["user"]["display"].clone()
+        let d = app.get("/api/v1/auth/me", Some(&t)).await.json()["data"]["user"]["display"].clone();
+        json!({ "timeZone": d["timeZone"], "dateFormat": d["dateFormat"] })
     };
     assert_eq!(
         me().await,
@@ -131,6 +133,8 @@ async fn a_person_sets_their_time_zone_and_date_format() {
     assert_eq!(res.status, 200, "{}", res.text());
     let shown = json!({ "timeZone": "Asia/Jakarta", "dateFormat": "DD/MM/YYYY" });
     assert_eq!(me().await, shown);
+    let offsets = res.json()["data"]["offsets"].clone();
+    assert_eq!(offsets.as_array().unwrap().last().unwrap()["seconds"], 7 * 3600);
     for (body, field) in [
         (
             json!({ "timeZone": "Mars/Olympus", "dateFormat": "YYYY-MM-DD" }),

@@ -9,22 +9,21 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function check(page: Page, path: string) {
   await page.goto(path);
   await expectHydrated(page);
-  // Wait for what the page loads after hydration (resources, lazy chunks).
-  await page.waitForLoadState('networkidle');
+  // What the page loads after hydration (resources, lazy chunks) has arrived.
   await expect(page.getByText('Loading…')).toHaveCount(0);
   const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   const found = result.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`,
   );
-  expect(found, `${path} has accessibility violations`).toEqual([]);
+  expect.soft(found, `${path} has accessibility violations`).toEqual([]);
 }
 
 test('the sign-in pages have no WCAG 2 AA violations', async ({ page }) => {
   for (const path of ['/login', '/forgot-password']) {
     await page.goto(path);
-    await expect(page.locator('form[data-hydrated="true"]')).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('[data-hydrated="true"]').first()).toBeVisible({ timeout: 20_000 });
     const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(result.violations.map((v) => `${v.id}: ${v.nodes.length}`), path).toEqual([]);
+    expect.soft(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`), path).toEqual([]);
   }
 });
 

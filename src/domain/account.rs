@@ -40,6 +40,19 @@ pub struct DisplaySettings {
     /// An IANA time zone name (`Europe/Berlin`); `UTC` by default.
     pub time_zone: String,
     pub date_format: DateFormat,
+    /// The zone's UTC offsets, oldest first: each applies from its moment on (1970 to 2050;
+    /// empty for UTC). Pages convert times with it, on the server and in the browser alike,
+    /// so the browser needs no time zone database.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub offsets: Vec<ZoneOffset>,
+}
+
+/// From `from` (Unix seconds) on, local time is UTC plus `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ZoneOffset {
+    pub from: i64,
+    pub seconds: i32,
 }
 
 impl Default for DisplaySettings {
@@ -47,6 +60,7 @@ impl Default for DisplaySettings {
         Self {
             time_zone: "UTC".into(),
             date_format: DateFormat::Iso,
+            offsets: Vec::new(),
         }
     }
 }
@@ -68,7 +82,16 @@ impl DisplaySettings {
         Self {
             time_zone,
             date_format,
+            offsets: Vec::new(),
         }
+    }
+
+    /// The offset from UTC, in seconds, at `unix` seconds.
+    pub fn offset_at(&self, unix: i64) -> i32 {
+        let at = self.offsets.partition_point(|o| o.from <= unix);
+        self.offsets
+            .get(at.saturating_sub(1))
+            .map_or(0, |o| o.seconds)
     }
 }
 

@@ -22,3 +22,4 @@ pub mod spawner;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod time_zones;

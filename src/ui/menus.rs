@@ -404,7 +404,7 @@ fn row(node: MenuNode, depth: usize, tree: RwSignal<Vec<MenuNode>>, sortable: So
                         }
                     }
                 />
-                <span class="text-xs text-slate-400">{origin}</span>
+                <span class="text-xs text-slate-600">{origin}</span>
                 {maintenance.then(|| view! { <span class="rounded bg-amber-100 px-1.5 text-[10px] font-semibold uppercase text-amber-800">"Maintenance"</span> })}
                 {hidden.then(|| view! { <span class="rounded bg-slate-200 px-1.5 text-[10px] font-semibold uppercase text-slate-700">"Hidden"</span> })}
                 <select
@@ -557,7 +557,7 @@ fn Preview(
             <div data-testid="menu-preview">
                 {move || match items() {
                     Some(items) => view! { <SidebarMenu items preview=true /> }.into_any(),
-                    None => view! { <p class="px-2 text-xs text-slate-400">"Roles show here for those who may read them."</p> }.into_any(),
+                    None => view! { <p class="px-2 text-xs text-slate-300">"Roles show here for those who may read them."</p> }.into_any(),
                 }}
             </div>
         </section>

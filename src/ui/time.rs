@@ -1,14 +1,15 @@
 //! Times as pages show them, in the person's time zone and date format (their display
 //! settings, provided by the app's layout; UTC and `2026-12-06` for nobody in particular).
-//! The server converts with the time zone database; the browser asks its own (`Intl`), so
-//! neither chrono's formatter nor a copy of the database is in the browser's bundle.
+//! The settings carry their zone's offsets as a table the server made, so the server and the
+//! browser convert alike, and neither chrono's formatter nor a time zone database is in the
+//! browser's bundle.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::use_context;
 
 use crate::domain::account::{DateFormat, DisplaySettings};
 
-/// A moment's wall-clock reading somewhere.
+/// A moment's wall-clock reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Local {
     year: i32,
@@ -39,124 +40,10 @@ fn utc(t: &DateTime<Utc>) -> Local {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn local(t: &DateTime<Utc>, zone: &str) -> Local {
-    match zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => {
-            let l = t.with_timezone(&tz);
-            Local {
-                year: l.year(),
-                month: l.month(),
-                day: l.day(),
-                hour: l.hour(),
-                minute: l.minute(),
-                second: l.second(),
-            }
-        }
-        Err(_) => utc(t),
-    }
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn local(t: &DateTime<Utc>, zone: &str) -> Local {
-    browser::local(t, zone).unwrap_or_else(|| utc(t))
-}
-
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-fn local(t: &DateTime<Utc>, _zone: &str) -> Local {
-    utc(t)
-}
-
-/// The browser's `Intl.DateTimeFormat`, one per time zone shown, reached through `Reflect`
-/// so that an unknown zone is an error to recover from, not an exception.
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-mod browser {
-    use std::cell::RefCell;
-
-    use chrono::{DateTime, Utc};
-    use js_sys::{Array, Date, Function, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-
-    use super::Local;
-
-    thread_local! {
-        static FORMAT: RefCell<Option<(String, JsValue)>> = const { RefCell::new(None) };
-    }
-
-    fn formatter(zone: &str) -> Option<JsValue> {
-        FORMAT.with(|cell| {
-            if let Some((z, f)) = cell.borrow().as_ref() {
-                if z == zone {
-                    return Some(f.clone());
-                }
-            }
-            let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-            let class: Function = Reflect::get(&intl, &"DateTimeFormat".into())
-                .ok()?
-                .dyn_into()
-                .ok()?;
-            let options = Object::new();
-            for (k, v) in [
-                ("timeZone", zone),
-                ("hourCycle", "h23"),
-                ("year", "numeric"),
-                ("month", "numeric"),
-                ("day", "numeric"),
-                ("hour", "numeric"),
-                ("minute", "numeric"),
-                ("second", "numeric"),
-            ] {
-                Reflect::set(&options, &k.into(), &v.into()).ok()?;
-            }
-            let args = Array::of2(&"en-US".into(), &options);
-            let f = Reflect::construct(&class, &args).ok()?;
-            *cell.borrow_mut() = Some((zone.to_string(), f.clone()));
-            Some(f)
-        })
-    }
-
-    pub(super) fn local(t: &DateTime<Utc>, zone: &str) -> Option<Local> {
-        let f = formatter(zone)?;
-        let parts: Function = Reflect::get(&f, &"formatToParts".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let date = Date::new(&JsValue::from_f64(t.timestamp_millis() as f64));
-        let parts: Array = parts.call1(&f, &date).ok()?.dyn_into().ok()?;
-        let mut out = Local {
-            year: 0,
-            month: 0,
-            day: 0,
-            hour: 0,
-            minute: 0,
-            second: 0,
-        };
-        for part in parts.iter() {
-            let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
-            let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
-            let n = || value.parse::<u32>().ok();
-            match kind.as_str() {
-                "year" => out.year = value.parse().ok()?,
-                "month" => out.month = n()?,
-                "day" => out.day = n()?,
-                "hour" => out.hour = n()? % 24,
-                "minute" => out.minute = n()?,
-                "second" => out.second = n()?,
-                _ => {}
-            }
-        }
-        Some(out)
-    }
-}
-
 fn at(t: &DateTime<Utc>) -> (Local, DateFormat) {
     let s = settings();
-    let l = if s.time_zone == "UTC" {
-        utc(t)
-    } else {
-        local(t, &s.time_zone)
-    };
-    (l, s.date_format)
+    let shifted = *t + chrono::Duration::seconds(i64::from(s.offset_at(t.timestamp())));
+    (utc(&shifted), s.date_format)
 }
 
 fn date_of(l: &Local, format: DateFormat) -> String {
@@ -248,6 +135,7 @@ mod tests {
             provide_context(DisplaySettings {
                 time_zone: "Asia/Jakarta".into(),
                 date_format: DateFormat::DayFirst,
+                offsets: crate::server::time_zones::offsets("Asia/Jakarta").to_vec(),
             });
             let t = Utc.with_ymd_and_hms(2026, 12, 6, 20, 3, 7).unwrap();
             assert_eq!(minute(&t), "07/12/2026 03:03");
@@ -266,6 +154,7 @@ mod tests {
             provide_context(DisplaySettings {
                 time_zone: "Europe/Berlin".into(),
                 date_format: DateFormat::MonthFirst,
+                offsets: crate::server::time_zones::offsets("Europe/Berlin").to_vec(),
             });
             let summer = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
             assert_eq!(minute(&summer), "07/01/2026 14:00");

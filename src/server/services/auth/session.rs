@@ -154,7 +154,9 @@ pub(super) async fn view_from(
             current_tenant_id: actor.tenant_id,
             roles: vec![actor.role.clone()],
             permissions: actor.permissions.to_strings(),
-            display: crate::domain::account::DisplaySettings::read(&user.preferences),
+            display: crate::server::time_zones::with_offsets(
+                crate::domain::account::DisplaySettings::read(&user.preferences),
+            ),
         },
         current_tenant: current.view(),
         tenants: reaches.iter().map(Reach::view).collect(),
