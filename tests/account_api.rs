@@ -121,7 +121,8 @@ async fn a_person_sets_their_time_zone_and_date_format() {
     let t = app.token("user@taskmanager.com").await;
     // The zone and format chosen (the answer also carries the zone's offsets table).
     let me = async || {
-        let d = app.get("/api/v1/auth/me", Some(&t)).await.json()["data"]["user"]["display"].clone();
+        let d =
+            app.get("/api/v1/auth/me", Some(&t)).await.json()["data"]["user"]["display"].clone();
         json!({ "timeZone": d["timeZone"], "dateFormat": d["dateFormat"] })
     };
     assert_eq!(
@@ -134,7 +135,10 @@ async fn a_person_sets_their_time_zone_and_date_format() {
     let shown = json!({ "timeZone": "Asia/Jakarta", "dateFormat": "DD/MM/YYYY" });
     assert_eq!(me().await, shown);
     let offsets = res.json()["data"]["offsets"].clone();
-    assert_eq!(offsets.as_array().unwrap().last().unwrap()["seconds"], 7 * 3600);
+    assert_eq!(
+        offsets.as_array().unwrap().last().unwrap()["seconds"],
+        7 * 3600
+    );
     for (body, field) in [
         (
             json!({ "timeZone": "Mars/Olympus", "dateFormat": "YYYY-MM-DD" }),

@@ -636,8 +636,8 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
             "GET",
             "/api/v1/menus/layout".into(),
             None,
-            // The editor's view, read-only for a member holding `menu:read` (USER does).
-            [200, 200, 200, 200, 401],
+            // The editor's view (`menu:read`, which USER does not hold).
+            [200, 200, 403, 200, 401],
         ),
         (
             "PUT",
@@ -649,7 +649,7 @@ async fn every_caller_gets_exactly_the_expected_status_on_every_menu_endpoint() 
             "GET",
             "/api/v1/menus/layout/versions".into(),
             None,
-            [200, 200, 200, 200, 401],
+            [200, 200, 403, 200, 401],
         ),
         (
             "POST",

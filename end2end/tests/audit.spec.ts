@@ -7,7 +7,7 @@ test('the super admin reads the audit log and filters failed sign-ins', async ({
   await logIn(page, 'superadmin@core.com');
   await expect(page.getByTestId('user-name')).toHaveText('Super Admin');
 
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   const table = page.getByTestId('audit-table');
   await expect(table).toContainText('auth.login');
   await expect(table).toContainText('superadmin@core.com');
@@ -23,7 +23,7 @@ test('the super admin reads the audit log and filters failed sign-ins', async ({
 test('a tenant admin sees only their tenant in the audit log; a user has no audit log', async ({ page }) => {
   await logIn(page, 'admin@whatsapp.com');
   await expect(page.getByTestId('user-name')).toHaveText('WhatsApp Admin');
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   const rows = page.getByTestId('audit-table').locator('tbody tr');
   await expect(rows.first()).toBeVisible();
   for (const tenant of await rows.locator('td:nth-child(5)').allTextContents()) {

@@ -6,7 +6,7 @@ test('a super admin registers a service with an endpoint and a menu, assigns it,
   const name = `crm-${stamp}`;
   const display = `CRM ${stamp}`;
   await logIn(page, 'superadmin@core.com');
-  await page.getByRole('link', { name: 'Service registry' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service registry' }).click();
   await expect(page.getByRole('heading', { name: 'Service registry', level: 1 })).toBeVisible();
   await expect(page.getByTestId('service-cards')).toContainText('WhatsApp Gateway');
   await expect(page.getByTestId('service-cards')).toContainText('Task Manager');
@@ -88,7 +88,7 @@ test('a super admin imports a service from an OpenAPI document, previews the dra
     '                x-odd: { type: string }',
   ].join('\n');
   await logIn(page, 'superadmin@core.com');
-  await page.getByRole('link', { name: 'Service registry' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service registry' }).click();
   await expect(page.getByRole('heading', { name: 'Service registry', level: 1 })).toBeVisible();
   // The seeded demo service is probed every second here: its card soon says it is up.
   const card = page.getByTestId('service-cards').getByRole('listitem').filter({ hasText: 'whatsapp-gateway' });

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { logIn } from './helpers';
+import { expectHydrated, logIn } from './helpers';
 
 /** Drags a board card by its handle onto a column, with the mouse. */
 async function dragTo(page: Page, handle: Locator, column: Locator) {
@@ -111,4 +111,22 @@ test('a tenant without the Task Manager cannot reach it', async ({ page }) => {
   await page.goto('/tasks/board');
   await expect(page.getByRole('alert')).toContainText(/not found/i);
   await expect(page.getByTestId('board-card')).toHaveCount(0);
+});
+
+test('a board column adds a task in place, without a reload', async ({ page }) => {
+  await logIn(page, 'admin@taskmanager.com');
+  await expectHydrated(page);
+  await page.goto('/tasks/board');
+  const board = page.locator('[data-testid="board"][data-hydrated="true"]');
+  await expect(board).toBeVisible();
+  const title = `Call the printer ${Date.now()}`;
+  const column = page.getByTestId('board-column-IN_PROGRESS');
+  await column.getByLabel('New task in In progress').fill(title);
+  await column.getByRole('button', { name: 'Add' }).click();
+  await expect(column.getByTestId('board-card').filter({ hasText: title })).toBeVisible();
+  // The demo's tasks are there for a first look.
+  await expect(page.getByTestId('board-column-DONE').getByTestId('board-card').first()).toBeVisible();
+  // An empty title is refused where it is typed (the browser's own check).
+  await column.getByRole('button', { name: 'Add' }).click();
+  await expect(column.getByTestId('board-card').filter({ hasText: title })).toHaveCount(1);
 });

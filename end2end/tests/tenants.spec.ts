@@ -4,7 +4,7 @@ import { logIn } from './helpers';
 test('the super admin creates a tenant, sees validation errors, and edits it', async ({ page }) => {
   const domain = `acme-${Date.now()}`;
   await logIn(page, 'superadmin@core.com');
-  await page.getByRole('link', { name: 'Tenants' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
   await expect(page.getByRole('heading', { name: 'Tenants', level: 1 })).toBeVisible();
   await expect(page.getByTestId('tenant-table')).toContainText('Task Manager');
 

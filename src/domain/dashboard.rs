@@ -101,6 +101,8 @@ pub struct TenantServiceLine {
     pub name: String,
     pub display_name: String,
     pub health: Option<String>,
+    /// Reached through the gateway (so its calls are counted).
+    pub external: bool,
     /// Gateway calls from this tenant in the last 24 hours, and those that failed (5xx).
     pub calls_24h: i64,
     pub errors_24h: i64,

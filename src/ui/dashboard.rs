@@ -199,9 +199,11 @@ fn Tenant(panels: TenantPanels) -> impl IntoView {
                                             <span class="font-medium text-slate-800">{s.display_name}</span>
                                             <Health status="ACTIVE".to_string() health=s.health />
                                         </span>
-                                        <span class={if s.errors_24h > 0 { "text-xs text-red-700" } else { "text-xs text-slate-600" }}>
-                                            {format!("{} gateway calls, {} failed", s.calls_24h, s.errors_24h)}
-                                        </span>
+                                        {s.external.then(|| view! {
+                                            <span class={if s.errors_24h > 0 { "text-xs text-red-700" } else { "text-xs text-slate-600" }}>
+                                                {format!("{} gateway calls, {} failed", s.calls_24h, s.errors_24h)}
+                                            </span>
+                                        })}
                                     </li>
                                 }).collect_view()}
                             </ul>

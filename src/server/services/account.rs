@@ -68,11 +68,12 @@ pub async fn change_display(
             "is not a time zone name; use one such as Europe/Berlin, Asia/Jakarta or UTC",
         ));
     }
-    let display = crate::server::time_zones::with_offsets(crate::domain::account::DisplaySettings {
-        time_zone: zone.to_string(),
-        date_format: change.date_format,
-        offsets: Vec::new(),
-    });
+    let display =
+        crate::server::time_zones::with_offsets(crate::domain::account::DisplaySettings {
+            time_zone: zone.to_string(),
+            date_format: change.date_format,
+            offsets: Vec::new(),
+        });
     let stored = serde_json::json!({
         "timeZone": display.time_zone,
         "dateFormat": display.date_format.as_str(),

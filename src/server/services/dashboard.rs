@@ -160,6 +160,7 @@ async fn tenant_panels(
                         name: line.name.clone(),
                         display_name: line.display_name.clone(),
                         health: line.health.clone(),
+                        external: s.service_type == "EXTERNAL",
                         calls_24h,
                         errors_24h,
                     }

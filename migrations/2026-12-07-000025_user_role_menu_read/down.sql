@@ -1,0 +1,3 @@
+INSERT INTO role_permissions (role_id, permission)
+  SELECT id, 'menu:read' FROM roles WHERE name = 'USER' AND tenant_id IS NULL AND is_system
+  ON CONFLICT DO NOTHING;
