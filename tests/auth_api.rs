@@ -28,12 +28,14 @@ async fn login_answers_the_seed_document_shape() {
         "currentTenantId",
         "roles",
         "permissions",
+        // Beyond the seed document's shape: how the person wants times shown.
+        "display",
     ] {
         assert!(user.get(key).is_some(), "user.{key} missing");
     }
     assert_eq!(
         user.as_object().unwrap().len(),
-        7,
+        8,
         "no extra user fields: {user}"
     );
 

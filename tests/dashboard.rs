@@ -47,7 +47,7 @@ async fn each_role_sees_the_panels_it_may_and_only_its_tenant() {
     assert!(mine["platform"].is_null());
 
     // The tenant admin: an invitation waiting, a member whose access ends in three days,
-    // the newest audit entries; the task assigned to them just now is a notification.
+    // the newest audit entries.
     let res = app
         .post_json(
             "/api/v1/users",

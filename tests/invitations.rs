@@ -90,6 +90,17 @@ async fn the_invitee_accepts_or_declines_and_only_their_own() {
         "Task Manager Admin invited you to Task Manager as USER"
     );
     assert_eq!(told["link"], "/");
+    // Inviting again while it waits tells nobody again.
+    let again = app
+        .post_json(
+            "/api/v1/users",
+            json!({"email": "admin@whatsapp.com", "name": "x", "role": "USER"}),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(again.status, 202, "{}", again.text());
+    let bell = app.get("/api/v1/notifications", Some(&wa)).await;
+    assert_eq!(bell.json()["data"]["total"], 1, "{}", bell.text());
     // Nobody in the inviting tenant hears of it.
     for t in [&admin, &other] {
         let res = app.get("/api/v1/notifications", Some(t)).await;

@@ -1,7 +1,7 @@
 //! Every permission of the catalog the role editor offers does what its name says: for each,
-//! one request that a member holding only that permission may make and a member holding
-//! none is refused (403). A catalog entry without a request here fails the test: a
-//! permission no code checks would be a promise the platform does not keep.
+//! one request that a member holding only that permission makes with the expected answer
+//! and a member holding none is refused (403). A catalog entry without a request here fails
+//! the test: a permission no code checks would be a promise the platform does not keep.
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -12,74 +12,82 @@ use diesel_async::RunQueryDsl;
 use inti::domain::role::CATALOG;
 use serde_json::{json, Value};
 
-/// (permission, tenant, method, path, body): a request that needs the permission.
-fn probe(permission: &str) -> Option<(&'static str, &'static str, &'static str, Value)> {
-    let layout = |op: Value| json!({ "baseVersion": 0, "operations": [op] });
+/// (tenant, method, path, body, status with the permission): a request that needs it. A
+/// gateway call answers 502 with it (no demo service runs here), 403 without. A layout's
+/// `baseVersion` of -1 is replaced with the current one.
+type Probe = (&'static str, &'static str, &'static str, Value, u16);
+
+fn probe(permission: &str) -> Option<Probe> {
+    let layout = |op: Value| json!({ "baseVersion": -1, "operations": [op] });
+    let get = |path| ("taskmanager", "GET", path, Value::Null, 200);
     Some(match permission {
-        "dashboard:view" => (
-            "taskmanager",
-            "GET",
-            "/api/v1/dashboard#tenant",
-            Value::Null,
-        ),
-        "tenant:read" => ("taskmanager", "GET", "/api/v1/tenant", Value::Null),
+        "dashboard:view" => get("/api/v1/dashboard#tenant"),
+        "tenant:read" => get("/api/v1/tenant"),
         "tenant:update" => (
             "taskmanager",
             "PATCH",
             "/api/v1/tenant",
             json!({ "settings": { "theme": "dark" } }),
+            200,
         ),
-        "user:read" => ("taskmanager", "GET", "/api/v1/users", Value::Null),
+        "user:read" => get("/api/v1/users"),
         "user:manage" => (
             "taskmanager",
             "POST",
             "/api/v1/users",
-            json!({ "email": "probe@example.com", "name": "Probe", "role": "USER" }),
+            // A role the holder may grant: it carries nothing they lack.
+            json!({ "email": "probe@example.com", "name": "Probe", "role": "NOTHING" }),
+            202,
         ),
-        "role:read" => ("taskmanager", "GET", "/api/v1/roles", Value::Null),
+        "role:read" => get("/api/v1/roles"),
         "role:manage" => (
             "taskmanager",
             "POST",
             "/api/v1/roles",
-            json!({ "name": "PROBE_MADE", "description": "", "permissions": ["task:read"] }),
+            json!({ "name": "PROBE_MADE", "description": "", "permissions": ["role:manage"] }),
+            201,
         ),
-        "service:read" => ("taskmanager", "GET", "/api/v1/tenant/services", Value::Null),
-        "menu:read" => ("taskmanager", "GET", "/api/v1/menus/layout", Value::Null),
+        "service:read" => get("/api/v1/tenant/services"),
+        "menu:read" => get("/api/v1/menus/layout"),
         "menu:create" => (
             "taskmanager",
             "PUT",
             "/api/v1/menus/layout",
             layout(
-                json!({ "op": "addGroup", "id": "probe-group", "name": "Probe", "position": 1 }),
+                json!({ "op": "addGroup", "id": "custom.probe", "name": "Probe", "position": 1 }),
             ),
+            200,
         ),
         "menu:update" => (
             "taskmanager",
             "PUT",
             "/api/v1/menus/layout",
             layout(json!({ "op": "hide", "id": "core.dashboard" })),
+            200,
         ),
-        "audit:read" => ("taskmanager", "GET", "/api/v1/audit", Value::Null),
-        "task:read" => ("taskmanager", "GET", "/api/v1/tasks", Value::Null),
+        "audit:read" | "*:read" => get("/api/v1/audit"),
+        "task:read" => get("/api/v1/tasks"),
         "task:create" | "task:*" => (
             "taskmanager",
             "POST",
             "/api/v1/tasks",
             json!({ "title": "Probe" }),
+            201,
         ),
         "whatsapp:blast" => (
             "whatsapp",
             "POST",
             "/api/v1/gateway/whatsapp-gateway/messages/blast",
             json!({ "message": "Hi", "recipients": ["+6281234567890"] }),
+            502,
         ),
         "whatsapp:read" => (
             "whatsapp",
             "GET",
             "/api/v1/gateway/whatsapp-gateway/messages",
             Value::Null,
+            502,
         ),
-        "*:read" => ("taskmanager", "GET", "/api/v1/audit", Value::Null),
         _ => return None,
     })
 }
@@ -124,7 +132,27 @@ async fn hold(app: &TestApp, tenant: &str, permissions: &[&str]) -> String {
     app.token(email).await
 }
 
-/// What the holder gets: the status, or for the dashboard's tenant panels whether they show.
+/// The latest version of the taskmanager tenant's layout, read as the owner.
+async fn layout_version(app: &TestApp) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    let tenant = app.id_of("tenants", "taskmanager").await;
+    let mut conn = app.db.conn().await;
+    diesel::sql_query(
+        "SELECT coalesce(max(version), 0)::bigint AS v FROM menu_layouts WHERE tenant_id = $1",
+    )
+    .bind::<SqlUuid, _>(tenant)
+    .get_result::<Row>(&mut conn)
+    .await
+    .unwrap()
+    .v
+}
+
+/// What the holder gets: the status, or for the dashboard's tenant panels 200 when they show
+/// and 403 when they do not.
 async fn outcome(app: &TestApp, token: &str, method: &str, path: &str, body: &Value) -> u16 {
     if let Some(path) = path.strip_suffix("#tenant") {
         let res = app.get(path, Some(token)).await;
@@ -135,8 +163,16 @@ async fn outcome(app: &TestApp, token: &str, method: &str, path: &str, body: &Va
             200
         };
     }
-    let body = (!body.is_null()).then(|| body.clone());
-    app.send(method, path, body, token).await.status
+    let mut body = body.clone();
+    if body["baseVersion"] == -1 {
+        body["baseVersion"] = json!(layout_version(app).await);
+    }
+    let body = (!body.is_null()).then_some(body);
+    let res = app.send(method, path, body, token).await;
+    if res.status >= 400 && res.status != 403 && res.status != 502 {
+        panic!("{method} {path}: {} {}", res.status, res.text());
+    }
+    res.status
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,12 +188,23 @@ async fn every_catalog_permission_is_checked_by_the_code() {
     );
 
     let app = TestApp::new().await;
+    let tenant = app.id_of("tenants", "taskmanager").await;
+    let mut conn = app.db.conn().await;
+    diesel::sql_query(
+        "INSERT INTO roles (tenant_id, name, description, is_system) VALUES ($1, 'NOTHING', '', false)",
+    )
+    .bind::<SqlUuid, _>(tenant)
+    .execute(&mut conn)
+    .await
+    .unwrap();
     for (permission, _) in CATALOG {
-        let (tenant, method, path, body) = probe(permission).unwrap();
+        let (tenant, method, path, body, expected) = probe(permission).unwrap();
         let with = hold(&app, tenant, &[permission]).await;
-        let status = outcome(&app, &with, method, path, &body).await;
-        assert_ne!(status, 403, "{permission} does not open {method} {path}");
-        assert_ne!(status, 401, "{permission}: {method} {path}");
+        assert_eq!(
+            outcome(&app, &with, method, path, &body).await,
+            expected,
+            "{permission} does not open {method} {path}"
+        );
         let without = hold(&app, tenant, &[]).await;
         assert_eq!(
             outcome(&app, &without, method, path, &body).await,

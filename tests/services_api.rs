@@ -924,6 +924,27 @@ async fn the_seed_register_example_gives_menu_items_that_open_pages() {
         .map(|f| f["name"].clone())
         .collect();
     assert_eq!(fields, [json!("message"), json!("recipients")]);
+    // An item open to everyone (no permission) is never taken for the form: it would let
+    // anyone submit it.
+    let mut menu = serde_json::from_value::<Value>(json!({ "menuSchema": { "items": [
+        { "name": "Blast Message", "path": "/whatsapp/blast", "icon": "send", "permission": "whatsapp:blast" },
+        { "name": "Message History", "path": "/whatsapp/history", "icon": "history", "permission": "whatsapp:read" },
+        { "name": "Help", "path": "/whatsapp/help" }
+    ] } }))
+    .unwrap();
+    let res = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/core/services/{id}"),
+            Some(menu.take()),
+            &root,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let help = page("whatsapp-help").await;
+    assert_eq!(help.status, 200, "{}", help.text());
+    assert!(help.json()["form"].is_null(), "{}", help.text());
+    assert!(help.json()["unresolved"].is_string());
     let history = page("whatsapp-history").await;
     assert_eq!(history.status, 200, "{}", history.text());
     assert!(history.json()["form"].is_null());
@@ -955,6 +976,24 @@ async fn the_seed_register_example_gives_menu_items_that_open_pages() {
     // A tenant that does not use the service does not find it at its path either.
     let other = app.browser_login("admin@taskmanager.com").await;
     assert_eq!(open("/whatsapp/blast", Some(&other)).await.status, 404);
+}
+
+/// The demo's own items name endpoints; their registered paths lead to their pages too.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_items_own_path_leads_to_its_page_whatever_it_opens() {
+    let app = TestApp::new().await;
+    let cookie = app.browser_login("admin@whatsapp.com").await;
+    let req = axum::http::Request::get("/whatsapp/history")
+        .header("accept", "text/html")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.request(req).await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/apps/whatsapp-gateway/whatsapp-history")
+    );
 }
 
 /// An external service's item may not take one of Inti's own pages.

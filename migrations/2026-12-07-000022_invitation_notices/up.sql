@@ -28,9 +28,12 @@ BEGIN
     RETURN false;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtextextended('notifications:' || home || ':' || person, 0));
-  INSERT INTO notifications (tenant_id, user_id, kind, title, body, link)
-    VALUES (home, person, 'INVITATION', note_title, note_body, note_link);
-  RETURN true;
+  -- Once per invitation: inviting the same address again while it waits tells nobody again.
+  INSERT INTO notifications (tenant_id, user_id, kind, title, body, link, topic)
+    VALUES (home, person, 'INVITATION', note_title, note_body, note_link,
+            'invitation:' || invitation)
+    ON CONFLICT (tenant_id, user_id, topic) WHERE topic IS NOT NULL DO NOTHING;
+  RETURN FOUND;
 END
 $$;
 REVOKE ALL ON FUNCTION inti_notify_invited(uuid, text, text, text) FROM PUBLIC;

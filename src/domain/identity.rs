@@ -52,6 +52,17 @@ pub fn parse_name(field: &str, raw: &str) -> Result<String, AppError> {
             "Name must be at most 255 characters",
         ));
     }
+    // Names appear in other people's mails, notices and lists: one line, and no direction
+    // controls that would make them read as something else.
+    if name
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(AppError::validation(
+            field,
+            "Name must be one line without control characters",
+        ));
+    }
     Ok(name.to_string())
 }
 

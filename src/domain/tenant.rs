@@ -78,17 +78,7 @@ pub fn parse_domain(raw: &str) -> Result<String, AppError> {
 }
 
 pub fn parse_tenant_name(raw: &str) -> Result<String, AppError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(AppError::validation("name", "Name is required"));
-    }
-    if name.chars().count() > 255 {
-        return Err(AppError::validation(
-            "name",
-            "Name must be at most 255 characters",
-        ));
-    }
-    Ok(name.to_string())
+    crate::domain::identity::parse_name("name", raw)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

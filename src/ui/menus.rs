@@ -61,9 +61,13 @@ pub fn MenuEditorPage() -> impl IntoView {
             .iter()
             .any(|r| is_platform_grant(&s.current_tenant.tenant_type, r, true))
     });
-    let may_open = session
-        .as_ref()
-        .is_some_and(|s| PermissionSet::from_strings(&s.user.permissions).covers(&perm::MENU_READ));
+    // Whoever may change the layout may see it too.
+    let may_open = session.as_ref().is_some_and(|s| {
+        let held = PermissionSet::from_strings(&s.user.permissions);
+        [&perm::MENU_READ, &perm::MENU_UPDATE, &perm::MENU_CREATE]
+            .iter()
+            .any(|p| held.covers(p))
+    });
     let loaded = crate::ui::resource(move || scope.get(), menu_layout);
     let tab = move |target: &'static str| {
         move || {

@@ -99,8 +99,10 @@ impl LayoutOp {
 }
 
 /// What a new version of a layout does to the one it replaces: whether it adds groups or
-/// links (`menu:create`) and whether it changes anything else, including an added item's
-/// name, place or address (`menu:update`). Saving the same layout again changes something.
+/// links (`menu:create`) and whether it changes anything else (`menu:update`). Only the old
+/// operations, unchanged and in their order, with adds of ids the old layout never named
+/// (each once), is adding alone; anything else, saving the same layout again included,
+/// changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
     pub adds: bool,
@@ -109,16 +111,19 @@ pub struct Change {
 
 impl Change {
     pub fn between(old: &Layout, new: &Layout) -> Self {
-        let (old_adds, old_rest): (Vec<_>, Vec<_>) =
-            old.operations.iter().partition(|op| op.adds());
-        let (new_adds, new_rest): (Vec<_>, Vec<_>) =
-            new.operations.iter().partition(|op| op.adds());
-        let adds = new_adds
+        let known = |id: &str| old.operations.iter().any(|o| o.id() == id);
+        let once = |id: &str| new.operations.iter().filter(|o| o.id() == id).count() == 1;
+        let (fresh, rest): (Vec<&LayoutOp>, Vec<&LayoutOp>) = new
+            .operations
             .iter()
-            .any(|n| !old_adds.iter().any(|o| o.id() == n.id()));
-        let kept_changed = old_adds.iter().any(|o| !new_adds.iter().any(|n| n == o));
-        let alters = kept_changed || old_rest != new_rest || (!adds && old == new);
-        Self { adds, alters }
+            .partition(|op| op.adds() && !known(op.id()) && once(op.id()));
+        let adds = !fresh.is_empty();
+        let same_rest = rest.len() == old.operations.len()
+            && rest.iter().zip(&old.operations).all(|(n, o)| *n == o);
+        Self {
+            adds,
+            alters: !same_rest || !adds,
+        }
     }
 }
 

@@ -511,3 +511,55 @@ mod editing {
         crate::domain::menu::layout::parent_of(tree, id).unwrap()
     }
 }
+
+#[test]
+fn adding_alone_is_only_new_groups_and_links_beside_the_old_operations() {
+    use super::layout::Change;
+    let old = layout(json!({"operations": [
+        {"op": "hide", "id": "core.dashboard"},
+        {"op": "addLink", "id": "custom.docs", "name": "Docs", "url": "https://docs.example", "position": 1}
+    ]}));
+    let with = |extra: serde_json::Value| {
+        let mut ops = serde_json::to_value(&old).unwrap()["operations"].clone();
+        ops.as_array_mut().unwrap().push(extra);
+        layout(json!({ "operations": ops }))
+    };
+    let group = json!({"op": "addGroup", "id": "custom.team", "name": "Team", "position": 2});
+    let adds_only = Change {
+        adds: true,
+        alters: false,
+    };
+    let alters_only = Change {
+        adds: false,
+        alters: true,
+    };
+    assert_eq!(Change::between(&old, &with(group.clone())), adds_only);
+    // Saving the same layout again is a change (`menu:update`), not nothing.
+    assert_eq!(Change::between(&old, &old), alters_only);
+    // Hiding, re-pointing an added link, or removing it, alters.
+    let hide = json!({"op": "hide", "id": "core.users"});
+    assert_eq!(Change::between(&old, &with(hide)), alters_only);
+    let repointed = layout(json!({"operations": [
+        {"op": "hide", "id": "core.dashboard"},
+        {"op": "addLink", "id": "custom.docs", "name": "Docs", "url": "https://evil.example", "position": 1}
+    ]}));
+    assert_eq!(Change::between(&old, &repointed), alters_only);
+    let removed = layout(json!({"operations": [{"op": "hide", "id": "core.dashboard"}]}));
+    assert_eq!(Change::between(&old, &removed), alters_only);
+    // An add that reuses a known id (the first add wins when applied, so it re-points the
+    // old one) or names a new id twice is not adding alone.
+    let again = json!({"op": "addLink", "id": "custom.docs", "name": "Docs", "url": "https://evil.example", "position": 1});
+    assert!(Change::between(&old, &with(again)).alters);
+    let twice = {
+        let mut l = with(group.clone());
+        l.operations.push(l.operations.last().unwrap().clone());
+        l
+    };
+    assert_eq!(
+        Change::between(&old, &twice),
+        Change {
+            adds: false,
+            alters: true
+        }
+    );
+}

@@ -91,8 +91,8 @@ pub const UNCLEAR_TARGET: &str = "Inti cannot tell what this menu item opens. Th
 impl MenuItem {
     /// What the item opens: the endpoint it names; the service's form when its path is the
     /// form's page; else the one endpoint that requires exactly the item's permission; else
-    /// the service's form when the service has one and the item's permission is not a read
-    /// (a page that sends needs more than reading); else nothing Inti can tell.
+    /// the service's form when the service has one and the item has a permission that is not
+    /// a read (a page that sends needs more than reading); else nothing Inti can tell.
     pub fn target(
         &self,
         service: &str,
@@ -111,11 +111,13 @@ impl MenuItem {
                 return ItemTarget::Endpoint(only.name.to_string());
             }
         }
-        let reads = self
+        // Only an item whose own permission is more than reading is taken for the form's:
+        // it then also decides who may submit, so an item open to everyone never is.
+        let sends = self
             .permission
             .as_ref()
-            .is_some_and(|p| matches!(p.action(), "read" | "list" | "view"));
-        if has_form && !reads {
+            .is_some_and(|p| !matches!(p.action(), "read" | "list" | "view"));
+        if has_form && sends {
             ItemTarget::Form
         } else {
             ItemTarget::Unclear

@@ -28,11 +28,13 @@ struct Total {
 }
 
 /// Tasks assigned to `user` in `tenant`, to do or in progress: how many, and those overdue
-/// or due within 7 days (at most 10, soonest first).
+/// or due within 7 days of `today` (at most 10, soonest first). Today is the caller's (UTC),
+/// not the database session's.
 pub async fn due_tasks(
     conn: &mut AsyncPgConnection,
     tenant: Uuid,
     user: Uuid,
+    today: NaiveDate,
 ) -> diesel::QueryResult<(i64, Vec<DueRow>)> {
     const OPEN: &str = "tenant_id = $1 AND assignee_id = $2 AND status IN ('TODO', 'IN_PROGRESS')";
     let open: Total = diesel::sql_query(format!("SELECT count(*) AS n FROM tasks WHERE {OPEN}"))
@@ -42,11 +44,12 @@ pub async fn due_tasks(
         .await?;
     let due = diesel::sql_query(format!(
         "SELECT id, title, due_date, status FROM tasks WHERE {OPEN} \
-           AND due_date IS NOT NULL AND due_date <= current_date + 7 \
+           AND due_date IS NOT NULL AND due_date <= $3 + 7 \
          ORDER BY due_date, id LIMIT 10"
     ))
     .bind::<SqlUuid, _>(tenant)
     .bind::<SqlUuid, _>(user)
+    .bind::<Date, _>(today)
     .load(conn)
     .await?;
     Ok((open.n, due))

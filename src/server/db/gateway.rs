@@ -125,3 +125,27 @@ pub async fn recent_deliveries(
         .load(conn)
         .await
 }
+
+/// Whether `user` sent `service` a write (not a GET) through the gateway from `tenant` within
+/// the last day: the only member a report of that service may tell.
+pub async fn wrote_lately(
+    conn: &mut AsyncPgConnection,
+    (tenant, user, service): (Uuid, Uuid, Uuid),
+) -> QueryResult<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        yes: bool,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM gateway_calls WHERE service_id = $3 \
+           AND tenant_id = $1 AND user_id = $2 AND method <> 'GET' \
+           AND created_at > now() - interval '1 day') AS yes",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tenant)
+    .bind::<diesel::sql_types::Uuid, _>(user)
+    .bind::<diesel::sql_types::Uuid, _>(service)
+    .get_result(conn)
+    .await?;
+    Ok(row.yes)
+}

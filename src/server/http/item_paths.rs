@@ -1,7 +1,7 @@
 //! A menu item's own path, as its external service registered it (`/whatsapp/blast`), opens
 //! the item's page (`/apps/{service}/{item}`) for a signed-in person whose tenant uses the
-//! service. Asked by the page fallback before it answers 404, so Inti's own pages and files
-//! never pay for it.
+//! service. Asked by the page fallback for paths that are not Inti's own (`is_inti_path`), so
+//! its pages and files never pay for it.
 
 use axum::{
     http::{Method, Request},
@@ -9,6 +9,7 @@ use axum::{
 };
 use tower_sessions::Session;
 
+use crate::domain::service::menu::is_inti_path;
 use crate::server::{
     auth::web_session,
     services::{auth as auth_service, service_pages},
@@ -17,7 +18,8 @@ use crate::server::{
 
 /// A browser's GET of a page Inti does not have: its session and the path, to `find`.
 pub fn asked<B>(request: &Request<B>) -> Option<(Session, String)> {
-    if request.method() != Method::GET {
+    // Inti's own paths (its files under /pkg among them) never touch the session here.
+    if request.method() != Method::GET || is_inti_path(request.uri().path()) {
         return None;
     }
     let session = request.extensions().get::<Session>()?.clone();

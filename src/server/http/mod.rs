@@ -234,3 +234,33 @@ pub fn router(state: AppState) -> Router {
         })))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::service::menu::is_inti_path;
+
+    /// An external service's menu item may not take a path of Inti's own: every page the app
+    /// routes, and the server's own routes, must be among those paths.
+    #[test]
+    fn every_page_and_route_is_one_of_intis_paths() {
+        for route in super::page_routes() {
+            assert!(
+                is_inti_path(route.path()),
+                "{} is not reserved",
+                route.path()
+            );
+        }
+        for path in [
+            "/api/v1/auth/me",
+            "/api/docs",
+            "/healthz",
+            "/readyz",
+            "/dev/mailbox",
+            "/pkg/inti.js",
+            "/favicon.svg",
+        ] {
+            assert!(is_inti_path(path), "{path} is not reserved");
+        }
+        assert!(!is_inti_path("/whatsapp/blast"));
+    }
+}

@@ -410,7 +410,7 @@ pub async fn accessible(
     get,
     path = "/tenant/services",
     tag = "services",
-    operation_id = "listTenantServices",
+    operation_id = "listOwnTenantServices",
     responses((status = 200, description = "Success", body = Success<Vec<TenantService>>))
 )]
 pub async fn own_services(

@@ -95,8 +95,8 @@ async fn tasks_panel(
     if !reads || !services.iter().any(|s| s.name == TASKS) {
         return Ok(None);
     }
-    let (assigned_open, due) = db::due_tasks(c, actor.tenant_id, actor.user_id).await?;
     let today = chrono::Utc::now().date_naive();
+    let (assigned_open, due) = db::due_tasks(c, actor.tenant_id, actor.user_id, today).await?;
     Ok(Some(TaskPanel {
         assigned_open,
         due: due

@@ -193,7 +193,10 @@ async fn send_invitation(
             tenant = account_links::one_line(&tenant.name),
         )
     };
-    let subject = format!("You are invited to {} on Inti", tenant.name);
+    let subject = format!(
+        "You are invited to {} on Inti",
+        account_links::one_line(&tenant.name)
+    );
     let title = format!(
         "{inviter} invited you to {} as {role}",
         account_links::one_line(&tenant.name)

@@ -82,6 +82,13 @@ impl Target {
         }
     }
 
+    /// Someone who may see the layout: `menu:read`, or a permission to change it (whoever
+    /// may change it may see what they change).
+    fn authorize_read(self, actor: &Actor) -> Result<(), AppError> {
+        self.authorize(actor, &perm::MENU_READ)
+            .or_else(|_| self.authorize_any_change(actor))
+    }
+
     /// Someone who may change the layout at all (`menu:update` or `menu:create`), before the
     /// change is read.
     fn authorize_any_change(self, actor: &Actor) -> Result<(), AppError> {
@@ -369,7 +376,7 @@ pub async fn layout(
     actor: &Actor,
     target: Target,
 ) -> Result<LayoutView, AppError> {
-    target.authorize(actor, &perm::MENU_READ)?;
+    target.authorize_read(actor)?;
     scoped(&state.db, target.scope(actor), async |c| {
         view_of(c, actor, target).await
     })
@@ -496,7 +503,7 @@ pub async fn versions(
     actor: &Actor,
     target: Target,
 ) -> Result<Vec<LayoutVersionView>, AppError> {
-    target.authorize(actor, &perm::MENU_READ)?;
+    target.authorize_read(actor)?;
     scoped(&state.db, target.scope(actor), async |c| {
         Ok(db::history(c, target.tenant(actor), HISTORY)
             .await?
@@ -515,13 +522,8 @@ pub async fn versions(
 
 /// The version a save becomes, if it started from the latest; a concurrent save of the same
 /// number fails on the unique constraint (409 as well).
-async fn next_version(
-    c: &mut AsyncPgConnection,
-    tenant: Option<Uuid>,
-    base_version: i32,
-) -> Result<i32, AppError> {
-    let latest = db::latest(c, tenant).await?;
-    let current = latest.as_ref().map_or(0, |r| r.version);
+fn next_version(latest: Option<&LayoutRow>, base_version: i32) -> Result<i32, AppError> {
+    let current = latest.map_or(0, |r| r.version);
     match latest {
         _ if base_version > current => Err(AppError::conflict(
             "baseVersion",
@@ -551,12 +553,12 @@ async fn store(
     base_version: i32,
     reverted_from: Option<i32>,
 ) -> Result<LayoutView, AppError> {
-    let current = db::latest(c, target.tenant(actor))
-        .await?
-        .map(|r| stored_layout(&r))
-        .unwrap_or_default();
+    // One read of the latest version for both checks: what the change is, and whether it
+    // starts from the latest (a save that lands meanwhile fails on the unique constraint).
+    let latest = db::latest(c, target.tenant(actor)).await?;
+    let current = latest.as_ref().map(stored_layout).unwrap_or_default();
     target.authorize_change(actor, Change::between(&current, layout))?;
-    let version = next_version(c, target.tenant(actor), base_version).await?;
+    let version = next_version(latest.as_ref(), base_version)?;
     let author = users::find(c, actor.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;

@@ -171,11 +171,12 @@ pub async fn locate(
         else {
             continue;
         };
+        // Only an item the person may open: any other is as unknown as a path nobody has.
         let found = menu
             .items
             .iter()
             .flat_map(MenuItem::flatten)
-            .find(|i| i.opens_path(path));
+            .find(|i| i.is_at(path) && i.allows(&actor.permissions));
         if let Some(item) = found {
             return Ok(Some(service_page(&row.name, &item.id)));
         }

@@ -25,7 +25,6 @@ use crate::{
         services::{
             audit::{self, Event},
             notifications::{self, Note},
-            registry,
         },
         state::AppState,
     },
@@ -236,15 +235,16 @@ impl BlastReport {
 }
 
 /// Tells the member who started a blast that it finished, in the same transaction that keeps
-/// the delivery. A service reaches only the members of tenants that use it.
+/// the delivery: only a member who sent that service a write through the gateway within the
+/// last day (and is still a member); a report naming anyone else tells nobody.
 async fn tell_sender(
     state: &AppState,
     c: &mut AsyncPgConnection,
     (service_id, display_name): (uuid::Uuid, &str),
     r: BlastReport,
 ) -> Result<(), AppError> {
-    if !registry::tenant_uses(c, r.tenant_id, service_id).await? {
-        tracing::warn!(service = %service_id, "a delivery report names a tenant that does not use the service");
+    if !db::wrote_lately(c, (r.tenant_id, r.user_id, service_id)).await? {
+        tracing::warn!(service = %service_id, "a delivery report names someone who sent it nothing lately; nobody told");
         return Ok(());
     }
     let note = Note {

@@ -16,31 +16,6 @@ pub async fn accessible_in(
     accessible_at(c, actor, &tenant.tenant_type, &tenant.status).await
 }
 
-/// Whether `tenant` may use `service` now (the visibility rules of `Usage`): what an external
-/// service may tell that tenant's members about.
-pub async fn tenant_uses(
-    c: &mut AsyncPgConnection,
-    tenant: Uuid,
-    service: Uuid,
-) -> Result<bool, AppError> {
-    let Some(row) = tenants::find_record(c, tenant).await? else {
-        return Ok(false);
-    };
-    let business =
-        row.tenant_type == TenantType::Business.as_str() && row.status == Status::Active.as_str();
-    let candidates = db::candidates_for_tenant(c, tenant).await?;
-    Ok(candidates.iter().filter(|s| s.id == service).any(|s| {
-        Usage::read(
-            &s.name,
-            &s.status,
-            &s.visibility,
-            s.assignment.as_deref(),
-            business,
-        )
-        .is_some_and(|u| u.tenant_may_use())
-    }))
-}
-
 /// `accessible_in` when the current tenant's type and status are known already (a login).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn accessible_at(

@@ -17,7 +17,7 @@ mod secrets;
 
 pub(crate) use self::secrets::{store_key, store_webhook_secret};
 pub use self::{
-    accessible::{accessible_at, accessible_in, tenant_services, tenant_uses},
+    accessible::{accessible_at, accessible_in, tenant_services},
     assignments::{assign, assignments, unassign, AssignmentsOf},
     endpoints::{delete_endpoint, endpoints, save_endpoint},
     monitoring::{calls, deliveries, health},
