@@ -145,8 +145,19 @@ pub async fn seed(
 }
 
 /// (title, description, status, priority, assignee (an index into `USERS`), due in days from
-/// today, labels): what a new user finds on the Task Manager's board.
-const TASKS: [(&str, &str, &str, &str, Option<usize>, Option<i64>, &[&str]); 8] = [
+/// today, labels).
+type DemoTask = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<usize>,
+    Option<i64>,
+    &'static [&'static str],
+);
+
+/// What a new user finds on the Task Manager's board.
+const TASKS: [DemoTask; 8] = [
     (
         "Plan the spring release",
         "Agree on scope and dates with the product team.",
