@@ -97,3 +97,22 @@ test.describe('without JavaScript', () => {
     await expect(form.getByRole('status')).toHaveCount(0);
   });
 });
+
+test('a person chooses their time zone and date format, and every date follows', async ({ page, request }) => {
+  const email = await inviteNewUser(request, 'admin@taskmanager.com', 'zone', 'zone password 1');
+  await logIn(page, email, 'zone password 1');
+  await expectHydrated(page);
+  await page.goto('/account');
+  await expectHydrated(page);
+  const form = page.getByRole('form', { name: 'Dates and times' });
+  await form.getByLabel('Time zone').fill('Mars/Olympus');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toContainText('is not a time zone name');
+  await form.getByLabel('Time zone').fill('Asia/Jakarta');
+  await form.getByLabel('Date format').selectOption('DD/MM/YYYY');
+  await form.getByRole('button', { name: 'Save' }).click();
+  // Saved, the page reloads and shows the choice.
+  await expect(page.getByRole('form', { name: 'Dates and times' }).getByLabel('Time zone')).toHaveValue('Asia/Jakarta');
+  await page.goto('/tasks/board');
+  await expect(page.getByTestId('board-card').filter({ hasText: /Due \d\d\/\d\d\/\d{4}/ }).first()).toBeVisible();
+});
