@@ -439,3 +439,53 @@ async fn access_ending_within_a_week_and_within_a_day_is_told_once_each() {
     // Nobody else was told.
     assert!(inbox(&app, &admin).await.is_empty());
 }
+
+/// A stream ends with its session: signed out, the next wake finds the session gone and
+/// closes, telling nothing more (and a notification's text is sent as data, never markup to
+/// interpret: the stream carries JSON, the title as written).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_stream_ends_when_the_session_does_and_carries_text_as_written() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let user = app.token("user@taskmanager.com").await;
+    let user_id = app.id_of("users", "user@taskmanager.com").await;
+    let mut body = open(&app, &user, None).await.into_body();
+    let mut buffer = String::new();
+    let (name, _, _) = next_event(&mut body, &mut buffer).await;
+    assert_eq!(name, "unread");
+
+    let hostile = "<img src=x onerror=alert(1)> &amp;";
+    assign(&app, &admin, hostile, user_id).await;
+    let (name, _, data) = loop {
+        let e = next_event(&mut body, &mut buffer).await;
+        if e.0 == "notification" {
+            break e;
+        }
+    };
+    assert_eq!(name, "notification");
+    assert_eq!(data["title"], format!("Assigned to you: {hostile}"));
+
+    let res = app.send("POST", "/api/v1/auth/logout", None, &user).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Another notification wakes the stream: it finds the session gone and ends.
+    assign(&app, &admin, "After sign-out", user_id).await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match body.frame().await {
+                None => return None,
+                Some(Err(_)) => return None,
+                Some(Ok(frame)) => {
+                    if let Ok(bytes) = frame.into_data() {
+                        let text = std::str::from_utf8(&bytes).unwrap().to_string();
+                        if text.contains("After sign-out") {
+                            return Some(text);
+                        }
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .expect("the stream ends within 10 s");
+    assert_eq!(ended, None, "nothing is told after the session ended");
+}

@@ -114,12 +114,30 @@ pub async fn get(
     actor.require_platform(&perm::TENANT_READ)?;
     let id = id?;
     scoped(&state.db, Scope::platform(), async |c| {
-        let record = tenants::find_record(c, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(with_counts(c, vec![record]).await?.remove(0))
+        detail_of(c, id).await
     })
     .await
+}
+
+/// One tenant with its member count, as its scope reads it.
+async fn detail_of(c: &mut AsyncPgConnection, id: Uuid) -> Result<TenantDetail, AppError> {
+    let record = tenants::find_record(c, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(with_counts(c, vec![record]).await?.remove(0))
+}
+
+/// A tenant's `settings` as given: an object, or 422.
+fn settings_object(
+    given: Option<serde_json::Value>,
+) -> Result<Option<serde_json::Value>, AppError> {
+    match given {
+        Some(v) if !v.is_object() => Err(AppError::validation(
+            "settings",
+            "Settings must be a JSON object",
+        )),
+        v => Ok(v),
+    }
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -203,15 +221,7 @@ pub async fn update(
             .transpose()?,
         ..TenantChanges::default()
     };
-    if let Some(settings) = patch.settings {
-        if !settings.is_object() {
-            return Err(AppError::validation(
-                "settings",
-                "Settings must be a JSON object",
-            ));
-        }
-        changes.settings = Some(settings);
-    }
+    changes.settings = settings_object(patch.settings)?;
     if let Some(max) = patch.max_users {
         if !(1..=MAX_USERS_LIMIT).contains(&max) {
             return Err(AppError::validation(
@@ -314,10 +324,7 @@ pub async fn update(
 pub async fn own(state: &AppState, actor: &Actor) -> Result<TenantDetail, AppError> {
     actor.require(&perm::TENANT_READ)?;
     scoped(&state.db, actor.scope(), async |c| {
-        let record = tenants::find_record(c, actor.tenant_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(with_counts(c, vec![record]).await?.remove(0))
+        detail_of(c, actor.tenant_id).await
     })
     .await
 }
@@ -334,15 +341,7 @@ pub async fn update_own(
     let patch = patch?;
     let changes = TenantChanges {
         name: patch.name.as_deref().map(parse_tenant_name).transpose()?,
-        settings: match patch.settings {
-            Some(v) if !v.is_object() => {
-                return Err(AppError::validation(
-                    "settings",
-                    "Settings must be a JSON object",
-                ))
-            }
-            v => v,
-        },
+        settings: settings_object(patch.settings)?,
         ..TenantChanges::default()
     };
     if changes.name.is_none() && changes.settings.is_none() {
