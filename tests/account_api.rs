@@ -161,3 +161,79 @@ async fn a_person_sets_their_time_zone_and_date_format() {
         app.get("/api/v1/auth/me", Some(&other)).await.json()["data"]["user"]["display"].clone();
     assert_eq!(theirs["timeZone"], "UTC");
 }
+
+/// A person sees each live session with its client, address and last use, ends one or every
+/// other, and never another person's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_sees_and_ends_their_own_sessions_only() {
+    let app = TestApp::new().await;
+    let first = app.token("user@taskmanager.com").await;
+    let second = app.token("user@taskmanager.com").await;
+    let third = app.token("user@taskmanager.com").await;
+    let other = app.token("admin@taskmanager.com").await;
+    let list = async |token: &str| {
+        let res = app.get("/api/v1/account/sessions", Some(token)).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        res.json()["data"].as_array().unwrap().clone()
+    };
+    let mine = list(&first).await;
+    assert_eq!(mine.len(), 3, "{mine:?}");
+    assert_eq!(mine.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(mine
+        .iter()
+        .all(|s| s["kind"] == "API" && s["lastSeenAt"].is_string()));
+    assert_eq!(mine[0]["tenant"], "Task Manager");
+    let second_id = app.state.jwt.verify(&second).unwrap().sid;
+
+    // Another person's session: 404, and it keeps working.
+    let theirs = list(&other).await[0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/account/sessions/{theirs}"),
+            None,
+            &first,
+        )
+        .await;
+    assert_eq!(res.status, 404, "{}", res.text());
+    assert_eq!(app.get("/api/v1/auth/me", Some(&other)).await.status, 200);
+
+    // One of mine ends: that token stops working at once.
+    let res = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/account/sessions/{second_id}"),
+            None,
+            &first,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["ended"], 1);
+    assert_eq!(app.get("/api/v1/auth/me", Some(&second)).await.status, 401);
+    let res = app
+        .send(
+            "DELETE",
+            &format!("/api/v1/account/sessions/{second_id}"),
+            None,
+            &first,
+        )
+        .await;
+    assert_eq!(res.status, 404, "ended once");
+
+    // Every other one ends; the asking one stays.
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/account/sessions/revoke-others",
+            None,
+            &first,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["data"]["ended"], 1);
+    assert_eq!(app.get("/api/v1/auth/me", Some(&third)).await.status, 401);
+    assert_eq!(app.get("/api/v1/auth/me", Some(&first)).await.status, 200);
+    assert_eq!(list(&first).await.len(), 1);
+    assert_eq!(app.get("/api/v1/auth/me", Some(&other)).await.status, 200);
+    assert_eq!(app.get("/api/v1/account/sessions", None).await.status, 401);
+}

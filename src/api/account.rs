@@ -105,3 +105,21 @@ pub async fn time_zones() -> Result<Vec<String>, AppError> {
         .map(|tz| tz.name().to_string())
         .collect())
 }
+
+/// The person's live sessions, for the account page.
+#[server(prefix = "/api", endpoint = "account_sessions")]
+pub async fn my_sessions() -> Result<Vec<crate::domain::account::SessionInfo>, AppError> {
+    use crate::{api::context, server::services::account};
+    context::as_actor(async |state, actor| account::sessions(state, actor).await).await
+}
+
+/// Ends one of the person's sessions (`id`), or every other one (`id` empty).
+#[server(prefix = "/api", endpoint = "account_sessions_revoke")]
+pub async fn revoke_session(#[server(default)] id: String) -> Result<usize, AppError> {
+    use crate::{api::context, server::services::account};
+    context::as_actor(async |state, actor| {
+        let id = (!id.trim().is_empty()).then(|| id.trim().parse().map_err(|_| AppError::NotFound));
+        account::revoke_sessions(state, actor, id, &context::client().await).await
+    })
+    .await
+}

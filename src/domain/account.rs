@@ -227,3 +227,24 @@ pub struct SetPassword {
     /// Invitations to accept (their ids, from `POST /auth/link`).
     pub accept_invitations: Vec<Uuid>,
 }
+
+/// One of the person's live sessions (a browser or an API client), for their sessions page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub id: Uuid,
+    /// `WEB` (a browser) or `API` (a token).
+    pub kind: String,
+    /// The client's `User-Agent`, as it sent it.
+    pub client: Option<String>,
+    /// The address it signed in from.
+    pub address: Option<String>,
+    /// The tenant it acts in.
+    pub tenant: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it was last used (written at most every few minutes).
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The session this answer was asked from.
+    pub current: bool,
+}

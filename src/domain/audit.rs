@@ -41,6 +41,7 @@ crate::closed_set! {
         AccountPasswordSet => "account.password_set",
         AccountEmailChangeRequest => "account.email_change_request",
         AccountEmailChange => "account.email_change",
+        AccountSessionRevoke => "account.session_revoke",
         RoleCreate => "role.create",
         RoleUpdate => "role.update",
         RoleDelete => "role.delete",

@@ -5,10 +5,13 @@ use leptos_meta::Title;
 
 use crate::{
     api::{
-        account::{take_password_notice, time_zones, ChangeDisplay, ChangePassword, Rename},
+        account::{
+            my_sessions, take_password_notice, time_zones, ChangeDisplay, ChangePassword, Rename,
+            RevokeSession,
+        },
         links::ChangeEmail,
     },
-    domain::account::{DateFormat, SessionView},
+    domain::account::{DateFormat, SessionInfo, SessionView},
     ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
 };
 
@@ -52,6 +55,7 @@ pub fn AccountPage() -> impl IntoView {
                 </ActionForm>
             </section>
             <Display current=session.user.display.clone() />
+            <Sessions />
             <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
                 <h2 class="text-sm font-semibold text-slate-700">"Password"</h2>
                 <ActionForm action=password attr:class="mt-3 space-y-3" attr:aria-label="Password">
@@ -139,5 +143,71 @@ fn Display(current: crate::domain::account::DisplaySettings) -> impl IntoView {
                 <button type="submit" class=BUTTON>"Save"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Each live session (browser or API client) with client, address, tenant and last use;
+/// end one, or every other one.
+#[component]
+fn Sessions() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let list = crate::ui::resource(move || revoke.version().get(), |_| my_sessions());
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm md:col-span-2" aria-labelledby="sessions-title">
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <h2 id="sessions-title" class="text-sm font-semibold text-slate-700">"Sessions"</h2>
+                <ActionForm action=revoke attr:aria-label="Sign out everywhere else">
+                    <input type="hidden" name="id" value="" />
+                    <button type="submit" class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">"Sign out everywhere else"</button>
+                </ActionForm>
+            </div>
+            <FieldError message=form_error(revoke) />
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let sessions = list.await.unwrap_or_default();
+                    view! {
+                        <ul data-testid="sessions" class="mt-3 divide-y divide-slate-100 text-sm">
+                            {sessions.into_iter().map(|s| view! { <SessionRow session=s revoke /> }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SessionRow(session: SessionInfo, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+    let kind = if session.kind == "WEB" {
+        "Browser"
+    } else {
+        "API client"
+    };
+    let client = session
+        .client
+        .map(|c| c.chars().take(80).collect::<String>())
+        .unwrap_or_else(|| "Unknown client".into());
+    let details = format!(
+        "{} · {} · signed in {} · last used {}",
+        session.address.unwrap_or_else(|| "unknown address".into()),
+        session.tenant.unwrap_or_default(),
+        crate::ui::time::minute(&session.created_at),
+        crate::ui::time::minute(&session.last_seen_at),
+    );
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 py-2" data-testid="session">
+            <span class="min-w-0">
+                <span class="font-medium text-slate-800">{kind}</span>
+                {session.current.then(|| view! { <span class="ml-2 rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-900">"This session"</span> })}
+                <span class="block truncate text-xs text-slate-600">{client}</span>
+                <span class="block text-xs text-slate-600">{details}</span>
+            </span>
+            <ActionForm action=revoke attr:aria-label=format!("End the session {}", session.id)>
+                <input type="hidden" name="id" value=session.id.to_string() />
+                <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-xs font-medium hover:bg-slate-50">
+                    {if session.current { "Sign out here" } else { "End" }}
+                </button>
+            </ActionForm>
+        </li>
     }
 }

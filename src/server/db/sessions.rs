@@ -231,3 +231,66 @@ pub async fn revoke_others(
     .execute(conn)
     .await
 }
+
+/// One of a person's live sessions, for their sessions page.
+#[derive(Debug, Clone, diesel::QueryableByName)]
+pub struct LiveSession {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub client_ip: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub user_agent: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub tenant_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// `user`'s sessions that are neither revoked nor expired, most recently used first.
+pub async fn live_of(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Vec<LiveSession>> {
+    diesel::sql_query(
+        "SELECT s.id, s.kind, s.client_ip::text AS client_ip, s.user_agent::text AS user_agent, \
+                t.name::text AS tenant_name, s.created_at, s.last_seen_at \
+         FROM auth_sessions s LEFT JOIN tenants t ON t.id = s.tenant_id \
+         WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() \
+         ORDER BY s.last_seen_at DESC, s.id LIMIT 100",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(user)
+    .load(conn)
+    .await
+}
+
+/// Revokes session `id` if it is `user`'s and live; whether it did.
+pub async fn revoke_own(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    id: Uuid,
+    reason: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        auth_sessions::table
+            .filter(auth_sessions::id.eq(id))
+            .filter(auth_sessions::user_id.eq(user))
+            .filter(auth_sessions::revoked_at.is_null()),
+    )
+    .set((
+        auth_sessions::revoked_at.eq(diesel::dsl::now),
+        auth_sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+/// Notes that session `id` was used now.
+pub async fn seen(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::update(auth_sessions::table.filter(auth_sessions::id.eq(id)))
+        .set(auth_sessions::last_seen_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+}

@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::domain::account::{ChangeDisplay, ChangePassword, DisplaySettings, Rename};
+use crate::domain::account::{ChangeDisplay, ChangePassword, DisplaySettings, Rename, SessionInfo};
 use crate::server::{
     auth::actor::{Actor, ClientInfo},
     http::error::{ApiJson, ApiResult, Envelope, PathId},
@@ -56,6 +56,62 @@ pub async fn change_display(
     Ok(Envelope(
         account::change_display(&state, &actor, body?).await?,
     ))
+}
+
+/// The caller's live sessions (browsers and API clients) in every tenant, most recently used
+/// first; `current` marks the one asking.
+#[utoipa::path(
+    get,
+    path = "/account/sessions",
+    tag = "account",
+    operation_id = "listSessions",
+    responses((status = 200, description = "Success", body = Success<Vec<SessionInfo>>))
+)]
+pub async fn sessions(State(state): State<AppState>, actor: Actor) -> ApiResult<Vec<SessionInfo>> {
+    Ok(Envelope(account::sessions(&state, &actor).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionsEnded {
+    ended: usize,
+}
+
+/// Ends one of the caller's sessions (another person's, or one already ended: 404). Ending the
+/// asking one signs it out.
+#[utoipa::path(
+    delete,
+    path = "/account/sessions/{id}",
+    tag = "account",
+    operation_id = "revokeSession",
+    params(("id" = Uuid, Path, description = "The session's id")),
+    responses((status = 200, description = "Success", body = Success<SessionsEnded>))
+)]
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+    PathId(id): PathId,
+) -> ApiResult<SessionsEnded> {
+    let ended = account::revoke_sessions(&state, &actor, Some(id), &client).await?;
+    Ok(Envelope(SessionsEnded { ended }))
+}
+
+/// Ends every session of the caller's but the asking one.
+#[utoipa::path(
+    post,
+    path = "/account/sessions/revoke-others",
+    tag = "account",
+    operation_id = "revokeOtherSessions",
+    responses((status = 200, description = "Success", body = Success<SessionsEnded>))
+)]
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    actor: Actor,
+    client: ClientInfo,
+) -> ApiResult<SessionsEnded> {
+    let ended = account::revoke_sessions(&state, &actor, None, &client).await?;
+    Ok(Envelope(SessionsEnded { ended }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -163,6 +219,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(update_profile))
         .routes(routes!(change_display))
+        .routes(routes!(sessions))
+        .routes(routes!(revoke_session))
+        .routes(routes!(revoke_other_sessions))
         .routes(routes!(change_password))
         .routes(routes!(invitations))
         .routes(routes!(accept_invitation))

@@ -1,15 +1,16 @@
-//! What every signed-in user may do to their own account: rename themselves and change their
-//! password (which ends all their other sessions and refresh-token families).
+//! What every signed-in user may do to their own account: rename themselves, choose how
+//! times are shown, see and end their sessions, and change their password (which ends all
+//! their other sessions and refresh-token families).
 
 use serde_json::json;
 
 use crate::{
     domain::audit::AuditAction,
     domain::{
-        error::AppError,
+        error::{AppError, Input},
         identity::{check_new_password, parse_name},
     },
-    server::db::scope::scoped,
+    server::db::scope::{scoped, Scope},
     server::{
         auth::{
             actor::{Actor, ClientInfo},
@@ -50,6 +51,73 @@ pub async fn rename(
         )
         .await?;
         Ok(())
+    })
+    .await
+}
+
+/// The person's live sessions, in every tenant; the one asking is marked.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn sessions(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<crate::domain::account::SessionInfo>, AppError> {
+    scoped(&state.db, Scope::user(actor.user()), async |c| {
+        Ok(sessions::live_of(c, actor.user_id)
+            .await?
+            .into_iter()
+            .map(|s| crate::domain::account::SessionInfo {
+                current: s.id == actor.session_id,
+                id: s.id,
+                kind: s.kind,
+                client: s.user_agent,
+                address: s.client_ip,
+                tenant: s.tenant_name,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Ends one of the person's sessions (another person's, or one already ended: 404), or with
+/// `id` `None` every one but the asking session. Answers how many ended.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn revoke_sessions(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<Input<uuid::Uuid>>,
+    client: &ClientInfo,
+) -> Result<usize, AppError> {
+    let id = id.transpose()?;
+    // In the actor's tenant scope: the audit entry belongs there; the updates name the user.
+    scoped(&state.db, actor.scope(), async |c| {
+        let ended = match id {
+            Some(id) => {
+                if !sessions::revoke_own(c, actor.user_id, id, "revoked_by_user").await? {
+                    return Err(AppError::NotFound);
+                }
+                1
+            }
+            None => {
+                sessions::revoke_others(c, actor.user_id, actor.session_id, "revoked_by_user")
+                    .await?
+            }
+        };
+        audit::record(
+            c,
+            client,
+            Event {
+                action: AuditAction::AccountSessionRevoke,
+                outcome: Outcome::Success,
+                tenant_id: Some(actor.tenant_id),
+                actor_user_id: Some(actor.user_id),
+                target: Some(("user", actor.user_id.to_string())),
+                details: json!({ "session": id, "ended": ended }),
+            },
+        )
+        .await?;
+        Ok(ended)
     })
     .await
 }

@@ -39,7 +39,46 @@ use crate::{
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
     let actor = cached_or_resolved(state, session_id).await?;
     crate::server::http::request_span::identify(&actor);
+    note_seen(state, session_id);
     Ok(actor)
+}
+
+/// A session's `last_seen_at` is written at most this often (per node).
+const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Writes that the session was used, in the background, unless this node did so lately: the
+/// sessions page shows it, to the minutes; a request never waits for it.
+fn note_seen(state: &AppState, session_id: Uuid) {
+    use std::{
+        collections::HashMap,
+        sync::{LazyLock, Mutex},
+        time::Instant,
+    };
+    static SEEN: LazyLock<Mutex<HashMap<Uuid, Instant>>> = LazyLock::new(Default::default);
+    let now = Instant::now();
+    {
+        let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+        if seen
+            .get(&session_id)
+            .is_some_and(|t| now.duration_since(*t) < SEEN_EVERY)
+        {
+            return;
+        }
+        if seen.len() >= 100_000 {
+            seen.retain(|_, t| now.duration_since(*t) < SEEN_EVERY);
+        }
+        seen.insert(session_id, now);
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let written = scoped(&state.db, scope::Scope::platform(), async |c| {
+            Ok(sessions::seen(c, session_id).await?)
+        })
+        .await;
+        if let Err(e) = written {
+            tracing::debug!(error = %e, "could not note a session's last use");
+        }
+    });
 }
 
 async fn cached_or_resolved(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
