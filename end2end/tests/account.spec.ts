@@ -110,9 +110,31 @@ test('a person chooses their time zone and date format, and every date follows',
   await expect(form).toContainText('is not a time zone name');
   await form.getByLabel('Time zone').fill('Asia/Jakarta');
   await form.getByLabel('Date format').selectOption('DD/MM/YYYY');
-  await form.getByRole('button', { name: 'Save' }).click();
   // Saved, the page reloads and shows the choice.
+  const reloaded = page.waitForEvent('load');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await reloaded;
   await expect(page.getByRole('form', { name: 'Dates and times' }).getByLabel('Time zone')).toHaveValue('Asia/Jakarta');
   await page.goto('/tasks/board');
   await expect(page.getByTestId('board-card').filter({ hasText: /Due \d\d\/\d\d\/\d{4}/ }).first()).toBeVisible();
+});
+
+test('a person ends another of their sessions from the account page', async ({ browser }) => {
+  const email = await inviteNewUser((await browser.newContext()).request, 'admin@taskmanager.com', 'sessions', 'sessions password 1');
+  const elsewhere = await (await browser.newContext()).newPage();
+  await logIn(elsewhere, email, 'sessions password 1');
+  await expectHydrated(elsewhere);
+  const page = await (await browser.newContext()).newPage();
+  await logIn(page, email, 'sessions password 1');
+  await expectHydrated(page);
+  await page.goto('/account');
+  await expectHydrated(page);
+  const rows = page.getByTestId('session');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'This session' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await expect(rows).toHaveCount(1);
+  // The other browser is signed out at its next page.
+  await elsewhere.goto('/');
+  await expectSignedOut(elsewhere);
 });
