@@ -112,8 +112,12 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
 
-    // account.rename, account.password_change
+    // account.session_revoke, account.rename, account.password_change
     let admin = app.token("admin@taskmanager.com").await;
+    let res = app
+        .send("POST", "/api/v1/account/sessions/revoke-others", None, &admin)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
         app.send(
             "PATCH",
