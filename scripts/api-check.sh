@@ -77,9 +77,13 @@ for who in admin@taskmanager.com superadmin@core.com; do
     -H "Authorization: Bearer $bearer" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --exclude-operation-id logout --exclude-operation-id switchTenant \
+    --exclude-operation-id revokeSession --exclude-operation-id revokeOtherSessions \
     --exclude-operation-id streamNotifications \
     --max-examples "$EXAMPLES" --seed 2026 --workers 2 --no-color \
     --request-timeout 40 || status=1
+  # The token must still work at the end: a run that lost it met only 401s after that.
+  curl -fsS -o /dev/null -H "Authorization: Bearer $bearer" "http://$ADDR/api/v1/auth/me" ||
+    { echo "api-check: the run ended its own session as $who" >&2; status=1; }
 done
 if [[ $status -ne 0 ]]; then
   echo "api-check: the server's log is in $LOG"

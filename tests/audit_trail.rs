@@ -115,7 +115,12 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
     // account.session_revoke, account.rename, account.password_change
     let admin = app.token("admin@taskmanager.com").await;
     let res = app
-        .send("POST", "/api/v1/account/sessions/revoke-others", None, &admin)
+        .send(
+            "POST",
+            "/api/v1/account/sessions/revoke-others",
+            None,
+            &admin,
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(

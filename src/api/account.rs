@@ -119,7 +119,15 @@ pub async fn revoke_session(#[server(default)] id: String) -> Result<usize, AppE
     use crate::{api::context, server::services::account};
     context::as_actor(async |state, actor| {
         let id = (!id.trim().is_empty()).then(|| id.trim().parse().map_err(|_| AppError::NotFound));
-        account::revoke_sessions(state, actor, id, &context::client().await).await
+        let here = matches!(&id, Some(Ok(id)) if *id == actor.session_id);
+        let ended = account::revoke_sessions(state, actor, id, &context::client().await).await?;
+        if here {
+            // This browser's own session ended: it is signed out, as by "Sign out".
+            let session = context::session().await?;
+            crate::server::auth::web_session::sign_out(&session).await?;
+            leptos_axum::redirect("/login");
+        }
+        Ok(ended)
     })
     .await
 }

@@ -54,10 +54,11 @@ pub fn parse_name(field: &str, raw: &str) -> Result<String, AppError> {
     }
     // Names appear in other people's mails, notices and lists: one line, and no direction
     // controls that would make them read as something else.
-    if name
-        .chars()
-        .any(|c| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-    {
+    if name.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+                    | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
+    }) {
         return Err(AppError::validation(
             field,
             "Name must be one line without control characters",

@@ -92,6 +92,16 @@ impl LayoutOp {
 }
 
 impl LayoutOp {
+    /// The group it puts an item under, if any.
+    pub fn parent(&self) -> Option<&str> {
+        match self {
+            Self::Move { parent, .. }
+            | Self::AddGroup { parent, .. }
+            | Self::AddLink { parent, .. } => parent.as_deref(),
+            _ => None,
+        }
+    }
+
     /// Whether it adds a group or a link of the layout's own.
     pub fn adds(&self) -> bool {
         matches!(self, Self::AddGroup { .. } | Self::AddLink { .. })
@@ -100,9 +110,9 @@ impl LayoutOp {
 
 /// What a new version of a layout does to the one it replaces: whether it adds groups or
 /// links (`menu:create`) and whether it changes anything else (`menu:update`). Only the old
-/// operations, unchanged and in their order, with adds of ids the old layout never named
-/// (each once), is adding alone; anything else, saving the same layout again included,
-/// changes.
+/// operations, unchanged and in their order, with adds of ids the old layout never named as
+/// an item or a parent (each once), is adding alone; anything else, saving the same layout
+/// again or reordered included, changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change {
     pub adds: bool,
@@ -111,7 +121,13 @@ pub struct Change {
 
 impl Change {
     pub fn between(old: &Layout, new: &Layout) -> Self {
-        let known = |id: &str| old.operations.iter().any(|o| o.id() == id);
+        // Known: any id an old operation names, as its item or as a parent (an old move into a
+        // group that is gone would take effect again when a group of that id is added).
+        let known = |id: &str| {
+            old.operations
+                .iter()
+                .any(|o| o.id() == id || o.parent() == Some(id))
+        };
         let once = |id: &str| new.operations.iter().filter(|o| o.id() == id).count() == 1;
         let (fresh, rest): (Vec<&LayoutOp>, Vec<&LayoutOp>) = new
             .operations

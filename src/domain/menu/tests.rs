@@ -562,4 +562,19 @@ fn adding_alone_is_only_new_groups_and_links_beside_the_old_operations() {
             alters: true
         }
     );
+    // An old move into a group that is gone: adding a group of that id would revive it.
+    let waiting = layout(json!({"operations": [
+        {"op": "move", "id": "core.users", "parent": "custom.team", "position": 1}
+    ]}));
+    let revived = layout(json!({"operations": [
+        {"op": "move", "id": "core.users", "parent": "custom.team", "position": 1},
+        {"op": "addGroup", "id": "custom.team", "name": "Team", "position": 2}
+    ]}));
+    assert!(Change::between(&waiting, &revived).alters);
+    // The same operations in another order change the menu.
+    let reordered = layout(json!({"operations": [
+        {"op": "addLink", "id": "custom.docs", "name": "Docs", "url": "https://docs.example", "position": 1},
+        {"op": "hide", "id": "core.dashboard"}
+    ]}));
+    assert!(Change::between(&old, &reordered).alters);
 }

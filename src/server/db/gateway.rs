@@ -126,8 +126,9 @@ pub async fn recent_deliveries(
         .await
 }
 
-/// Whether `user` sent `service` a write (not a GET) through the gateway from `tenant` within
-/// the last day: the only member a report of that service may tell.
+/// Whether `user` sent `service` a write (POST, PUT, PATCH or DELETE) through the gateway
+/// from `tenant` within the last day, and the service took it (2xx): the only member a report
+/// of that service may tell.
 pub async fn wrote_lately(
     conn: &mut AsyncPgConnection,
     (tenant, user, service): (Uuid, Uuid, Uuid),
@@ -139,7 +140,8 @@ pub async fn wrote_lately(
     }
     let row: Row = diesel::sql_query(
         "SELECT EXISTS (SELECT 1 FROM gateway_calls WHERE service_id = $3 \
-           AND tenant_id = $1 AND user_id = $2 AND method <> 'GET' \
+           AND tenant_id = $1 AND user_id = $2 AND status BETWEEN 200 AND 299 \
+           AND method IN ('POST', 'PUT', 'PATCH', 'DELETE') \
            AND created_at > now() - interval '1 day') AS yes",
     )
     .bind::<diesel::sql_types::Uuid, _>(tenant)

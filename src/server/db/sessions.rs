@@ -222,7 +222,8 @@ pub async fn revoke_others(
         auth_sessions::table
             .filter(auth_sessions::user_id.eq(user_id))
             .filter(auth_sessions::id.ne(keep))
-            .filter(auth_sessions::revoked_at.is_null()),
+            .filter(auth_sessions::revoked_at.is_null())
+            .filter(auth_sessions::expires_at.gt(diesel::dsl::now)),
     )
     .set((
         auth_sessions::revoked_at.eq(diesel::dsl::now),
@@ -276,7 +277,8 @@ pub async fn revoke_own(
         auth_sessions::table
             .filter(auth_sessions::id.eq(id))
             .filter(auth_sessions::user_id.eq(user))
-            .filter(auth_sessions::revoked_at.is_null()),
+            .filter(auth_sessions::revoked_at.is_null())
+            .filter(auth_sessions::expires_at.gt(diesel::dsl::now)),
     )
     .set((
         auth_sessions::revoked_at.eq(diesel::dsl::now),

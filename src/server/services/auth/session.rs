@@ -39,7 +39,7 @@ use crate::{
 pub async fn resolve_actor(state: &AppState, session_id: Uuid) -> Result<Actor, AppError> {
     let actor = cached_or_resolved(state, session_id).await?;
     crate::server::http::request_span::identify(&actor);
-    note_seen(state, session_id);
+    note_seen(state, &actor);
     Ok(actor)
 }
 
@@ -48,7 +48,8 @@ const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Writes that the session was used, in the background, unless this node did so lately: the
 /// sessions page shows it, to the minutes; a request never waits for it.
-fn note_seen(state: &AppState, session_id: Uuid) {
+fn note_seen(state: &AppState, actor: &Actor) {
+    let (session_id, user) = (actor.session_id, actor.user());
     use std::{
         collections::HashMap,
         sync::{LazyLock, Mutex},
@@ -66,12 +67,16 @@ fn note_seen(state: &AppState, session_id: Uuid) {
         }
         if seen.len() >= 100_000 {
             seen.retain(|_, t| now.duration_since(*t) < SEEN_EVERY);
+            // Still full (that many sessions used within minutes): start over rather than grow.
+            if seen.len() >= 100_000 {
+                seen.clear();
+            }
         }
         seen.insert(session_id, now);
     }
     let state = state.clone();
     tokio::spawn(async move {
-        let written = scoped(&state.db, scope::Scope::platform(), async |c| {
+        let written = scoped(&state.db, scope::Scope::user(user), async |c| {
             Ok(sessions::seen(c, session_id).await?)
         })
         .await;
