@@ -7,7 +7,10 @@ use leptos_meta::Title;
 use crate::{
     api::tenants::{own_tenant, UpdateOwnTenant},
     domain::tenant::TenantDetail,
-    ui::form::{field_error, form_error, FieldError, BUTTON, INPUT},
+    ui::{
+        form::{field_error, form_error, FieldError, BUTTON, INPUT},
+        text::textarea_html,
+    },
 };
 
 #[component]
@@ -51,7 +54,7 @@ fn Editor(tenant: TenantDetail, update: ServerAction<UpdateOwnTenant>) -> impl I
                 </label>
                 <label class="block text-sm">
                     <span class="font-medium text-slate-700">"Settings (a JSON object)"</span>
-                    <textarea name="settings" rows="10" spellcheck="false" class=format!("{INPUT} font-mono text-xs")>{settings}</textarea>
+                    <textarea name="settings" rows="10" spellcheck="false" class=format!("{INPUT} font-mono text-xs") inner_html=textarea_html(&settings)></textarea>
                     <FieldError message=field_error(update, "settings") />
                 </label>
                 <button type="submit" class=BUTTON disabled=move || update.pending().get()>"Save"</button>
