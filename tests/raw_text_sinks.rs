@@ -107,3 +107,25 @@ async fn service_pages_forms_and_the_builder_keep_hostile_text_as_text() {
         assert!(html.contains("&lt;/"), "{path} shows the text");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tenant_settings_page_keeps_hostile_settings_as_text() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin@taskmanager.com").await;
+    let res = app
+        .send(
+            "PATCH",
+            "/api/v1/tenant",
+            Some(json!({ "settings": { "note": format!("{TEXTAREA} {SCRIPT}") } })),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let cookie = app.browser_login("admin@taskmanager.com").await;
+    let html = page(&app, "/admin/tenant", &cookie).await;
+    assert_stays_text(&html, "/admin/tenant");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;b id=x&gt;"),
+        "the settings, escaped once"
+    );
+}
