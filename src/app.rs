@@ -29,6 +29,7 @@ use crate::ui::{
     task_board::TaskBoardPage,
     tasks::{CreateTaskPage, MyTasksPage, TaskListPage, TaskPage},
     tenants::{TenantDetailPage, TenantsPage},
+    two_factor::LoginVerifyPage,
     users::UsersPage,
 };
 
@@ -102,6 +103,7 @@ lazy_pages! {
     SetPassword => SetPasswordPage,
     VerifyEmail => VerifyEmailPage,
     Notifications => NotificationsPage,
+    LoginVerify => LoginVerifyPage,
 }
 
 #[component]
@@ -112,6 +114,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/verify") view={Lazy::<LoginVerify>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view={Lazy::<ForgotPassword>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/set-password") view={Lazy::<SetPassword>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/verify-email") view={Lazy::<VerifyEmail>::new()} ssr=SsrMode::Async />

@@ -13,6 +13,7 @@ use diesel_async::RunQueryDsl;
 use inti::{
     domain::audit::AuditAction,
     server::{
+        auth::totp,
         db::schema::{audit_log, tenants, users},
         secret::Secret,
         services::{
@@ -438,6 +439,66 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         assert_eq!(res.status, 200, "{}", res.text());
     }
 
+    // account.two_factor_enable, account.recovery_codes, auth.second_factor (a wrong code),
+    // account.two_factor_disable
+    let wa = app.token("admin@whatsapp.com").await;
+    let res = app
+        .post_json("/api/v1/account/two-factor/setup", json!({}), Some(&wa))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let secret = totp::secret_from_display(res.json()["data"]["secret"].as_str().unwrap()).unwrap();
+    let code_at = |steps: u64| totp::code_at(&secret, totp::now_secs() + steps * 30);
+    let res = app
+        .post_json(
+            "/api/v1/account/two-factor/confirm",
+            json!({"code": code_at(0)}),
+            Some(&wa),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let recovery = res.json()["data"]["recoveryCodes"][0].clone();
+    let res = app
+        .post_json(
+            "/api/v1/account/two-factor/recovery-codes",
+            json!({"code": code_at(1)}),
+            Some(&wa),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let recovery_after = res.json()["data"]["recoveryCodes"][0].clone();
+    assert_ne!(recovery, recovery_after);
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            json!({"email": "admin@whatsapp.com", "password": DEMO_PASSWORD}),
+            None,
+        )
+        .await;
+    let ticket = res.json()["data"]["challenge"]["challengeToken"].clone();
+    let wrong = if code_at(0) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let res = app
+        .post_json(
+            "/api/v1/auth/login/verify",
+            json!({"challengeToken": ticket, "code": wrong}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, 401, "{}", res.text());
+    let res = app
+        .post_json(
+            "/api/v1/account/two-factor/disable",
+            json!({"code": recovery_after}),
+            Some(&wa),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // The wrong code locked the address for the test's one second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
     // account.email_change_request, account.email_change, account.password_reset_request,
     // account.password_set (last: they change a demo user's address and password)
     let user = app.token("user@taskmanager.com").await;
@@ -496,6 +557,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
         let outcome = match action {
             AuditAction::AuthRefreshTokenReuse
             | AuditAction::AuthLockout
+            | AuditAction::AuthSecondFactor
             | AuditAction::WebhookRefuse => "FAILURE",
             _ => "SUCCESS",
         };
@@ -523,6 +585,7 @@ async fn every_audited_action_is_recorded_with_who_where_what_and_outcome() {
                 action,
                 AuditAction::AccountPasswordResetRequest
                     | AuditAction::AccountPasswordSet
+                    | AuditAction::AuthSecondFactor
                     | AuditAction::AccountEmailChange
                     | AuditAction::UserStatusChange
             );

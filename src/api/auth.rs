@@ -22,9 +22,16 @@ pub async fn login(email: String, password: Password) -> Result<(), AppError> {
             let session = context::session().await?;
             let client = context::client().await;
             let input = LoginInput::parse(&email, password.0, None)?;
-            let logged_in = auth::login(&state, input, auth::SessionKind::Web, &client).await?;
-            web_session::sign_in(&session, logged_in.session.id).await?;
-            leptos_axum::redirect("/");
+            match auth::login(&state, input, auth::SessionKind::Web, &client).await? {
+                auth::SignedIn::Opened(logged_in) => {
+                    web_session::sign_in(&session, logged_in.session.id).await?;
+                    leptos_axum::redirect("/");
+                }
+                auth::SignedIn::SecondFactor(challenge) => {
+                    web_session::hold_challenge(&session, &challenge.challenge_token).await?;
+                    leptos_axum::redirect("/login/verify");
+                }
+            }
             Ok(())
         }
         .await,

@@ -16,4 +16,5 @@ pub mod service_pages;
 pub mod services;
 pub mod tasks;
 pub mod tenants;
+pub mod two_factor;
 pub mod users;

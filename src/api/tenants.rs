@@ -82,7 +82,12 @@ pub async fn own_tenant() -> Result<TenantDetail, AppError> {
 
 /// Renames the current tenant and replaces its settings (the settings page's JSON).
 #[server(prefix = "/api", endpoint = "tenant_own_update")]
-pub async fn update_own_tenant(name: String, settings: String) -> Result<TenantDetail, AppError> {
+pub async fn update_own_tenant(
+    name: String,
+    settings: String,
+    // A checkbox: present when ticked.
+    #[server(default)] require_admin_two_factor: Option<String>,
+) -> Result<TenantDetail, AppError> {
     use crate::{api::context, server::services::tenants};
     context::as_actor(async |state, actor| {
         let patch = serde_json::from_str::<serde_json::Value>(&settings)
@@ -90,6 +95,7 @@ pub async fn update_own_tenant(name: String, settings: String) -> Result<TenantD
             .map(|settings| crate::domain::tenant::EditOwnTenant {
                 name: Some(name),
                 settings: Some(settings),
+                require_admin_two_factor: Some(require_admin_two_factor.is_some()),
             });
         tenants::update_own(state, actor, patch, &context::client().await).await
     })

@@ -14,6 +14,16 @@ pub enum AppError {
     /// No valid session or token.
     #[error("Authentication required")]
     Unauthenticated,
+    /// The second factor's code was wrong (or used before).
+    #[error("That code is not valid")]
+    InvalidCode,
+    /// A login's second step came after its challenge ended (expired, used, or too many wrong
+    /// codes): sign in again.
+    #[error("This sign-in has expired; sign in again")]
+    SignInExpired,
+    /// The tenant requires a second factor of its administrators, and this one has none.
+    #[error("This tenant requires administrators to use two-factor authentication; set it up on your account page first")]
+    TwoFactorRequired,
     #[error("You do not have permission to do this")]
     Forbidden,
     /// Also used for objects of another tenant, so that their existence does not leak.
@@ -128,6 +138,9 @@ impl AppError {
             Self::Validation { .. } | Self::Invalid { .. } => (422, "VALIDATION_ERROR"),
             Self::InvalidCredentials => (401, "INVALID_CREDENTIALS"),
             Self::Unauthenticated => (401, "UNAUTHENTICATED"),
+            Self::InvalidCode => (401, "INVALID_CODE"),
+            Self::SignInExpired => (401, "SIGN_IN_EXPIRED"),
+            Self::TwoFactorRequired => (403, "TWO_FACTOR_REQUIRED"),
             Self::Forbidden => (403, "FORBIDDEN"),
             Self::CrossSiteRequest { .. } => (403, "CROSS_SITE_REQUEST"),
             Self::NotFound => (404, "NOT_FOUND"),

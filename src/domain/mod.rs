@@ -23,3 +23,4 @@ pub mod service;
 pub mod task;
 pub mod tenant;
 pub mod tree;
+pub mod two_factor;

@@ -27,6 +27,10 @@ pub const CATALOG: [(&str, &str); 18] = [
     ("*:read", "Read access to every resource"),
 ];
 
+/// The permissions that make a member one of a tenant's administrators: whom the tenant may
+/// require to use a second factor.
+pub const ADMINISTRATION: [&str; 3] = ["user:manage", "role:manage", "tenant:update"];
+
 crate::closed_set! {
     /// The roles every tenant has.
     pub enum SystemRole {

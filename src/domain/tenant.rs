@@ -95,6 +95,8 @@ pub struct TenantDetail {
     pub max_users: i32,
     pub user_count: i64,
     pub settings: serde_json::Value,
+    /// Its administrators sign in with a second factor.
+    pub require_admin_two_factor: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -172,4 +174,7 @@ pub struct EditOwnTenant {
     pub name: Option<String>,
     /// The tenant's own settings, an object; replaces the stored one.
     pub settings: Option<serde_json::Value>,
+    /// Members whose role manages users, roles or the tenant must sign in with a second factor
+    /// (and set one up at their next sign-in if they have none).
+    pub require_admin_two_factor: Option<bool>,
 }

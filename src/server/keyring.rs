@@ -115,6 +115,11 @@ pub fn api_key_aad(service_id: uuid::Uuid) -> Vec<u8> {
     format!("services.api_key:{service_id}").into_bytes()
 }
 
+/// The associated data of a person's authenticator (TOTP) secret.
+pub fn totp_secret_aad(user_id: uuid::Uuid) -> Vec<u8> {
+    format!("user_totp.secret:{user_id}").into_bytes()
+}
+
 /// The associated data of a service's webhook secret.
 pub fn webhook_secret_aad(service_id: uuid::Uuid) -> Vec<u8> {
     format!("services.webhook_secret:{service_id}").into_bytes()

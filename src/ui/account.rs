@@ -55,6 +55,7 @@ pub fn AccountPage() -> impl IntoView {
                 </ActionForm>
             </section>
             <Display current=session.user.display.clone() />
+            <crate::ui::two_factor::TwoFactorSection />
             <Sessions />
             <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
                 <h2 class="text-sm font-semibold text-slate-700">"Password"</h2>

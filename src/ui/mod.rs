@@ -36,6 +36,7 @@ pub mod tenant_switcher;
 pub mod tenants;
 pub mod text;
 pub mod time;
+pub mod two_factor;
 pub mod users;
 
 /// True once the page runs in the browser (effects never run on the server). Pages show it

@@ -57,6 +57,13 @@ fn Editor(tenant: TenantDetail, update: ServerAction<UpdateOwnTenant>) -> impl I
                     <textarea name="settings" rows="10" spellcheck="false" class=format!("{INPUT} font-mono text-xs") inner_html=textarea_html(&settings)></textarea>
                     <FieldError message=field_error(update, "settings") />
                 </label>
+                <label class="flex items-start gap-2 text-sm">
+                    <input type="checkbox" name="require_admin_two_factor" value="on" checked=tenant.require_admin_two_factor class="mt-1" />
+                    <span>
+                        <span class="font-medium text-slate-700">"Administrators must use two-factor authentication"</span>
+                        <span class="block text-xs text-slate-600">"Members whose role manages users, roles or this tenant sign in with a code from an authenticator app; those without one set it up at their next sign-in."</span>
+                    </span>
+                </label>
                 <button type="submit" class=BUTTON disabled=move || update.pending().get()>"Save"</button>
             </ActionForm>
         </section>

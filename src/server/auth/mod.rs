@@ -8,4 +8,5 @@ pub mod password;
 pub mod refresh_token;
 pub mod session_store;
 pub mod throttle;
+pub mod totp;
 pub mod web_session;

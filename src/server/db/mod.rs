@@ -18,6 +18,7 @@ pub mod services;
 pub mod sessions;
 pub mod tasks;
 pub mod tenants;
+pub mod two_factor;
 pub mod users;
 
 use std::time::Duration;

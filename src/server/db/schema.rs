@@ -382,6 +382,15 @@ diesel::table! {
         max_users -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        require_admin_two_factor -> Bool,
+    }
+}
+
+diesel::table! {
+    user_recovery_codes (user_id, code_hash) {
+        user_id -> Uuid,
+        code_hash -> Bytea,
+        used_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -398,6 +407,16 @@ diesel::table! {
         tenant_preferences -> Jsonb,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_totp (user_id) {
+        user_id -> Uuid,
+        secret -> Bytea,
+        confirmed_at -> Nullable<Timestamptz>,
+        last_step -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
@@ -471,8 +490,10 @@ diesel::joinable!(tasks -> tenants (tenant_id));
 diesel::joinable!(tenant_service_assignments -> services (service_id));
 diesel::joinable!(tenant_service_assignments -> tenants (tenant_id));
 diesel::joinable!(tenant_service_assignments -> users (assigned_by));
+diesel::joinable!(user_recovery_codes -> users (user_id));
 diesel::joinable!(user_tenant_access -> roles (role_id));
 diesel::joinable!(user_tenant_access -> tenants (tenant_id));
+diesel::joinable!(user_totp -> users (user_id));
 diesel::joinable!(webhook_deliveries -> services (service_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -500,7 +521,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     tenant_service_assignments,
     tenants,
+    user_recovery_codes,
     user_tenant_access,
+    user_totp,
     users,
     webhook_deliveries,
 );

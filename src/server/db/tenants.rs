@@ -235,6 +235,7 @@ pub struct TenantRecord {
     pub max_users: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub require_admin_two_factor: bool,
 }
 
 #[derive(AsChangeset, Default)]
@@ -245,6 +246,7 @@ pub struct TenantChanges {
     pub max_users: Option<i32>,
     pub status: Option<String>,
     pub settings: Option<serde_json::Value>,
+    pub require_admin_two_factor: Option<bool>,
 }
 
 pub async fn search(

@@ -20,6 +20,8 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
     /// The person's display settings and other choices of their own.
     pub preferences: serde_json::Value,
+    /// A confirmed authenticator app: sign-ins ask for its code.
+    pub two_factor_enabled: bool,
 }
 
 /// What login needs. Deliberately not `Debug`: it carries the password hash.

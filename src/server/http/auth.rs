@@ -11,6 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::domain::login::{Refresh, SignIn, SwitchTenant};
+use crate::domain::two_factor::{LoginChallenge, VerifyLogin};
 use crate::{
     domain::{
         account::{
@@ -22,7 +23,7 @@ use crate::{
     server::{
         auth::actor::{Actor, ClientInfo},
         http::error::{ApiJson, ApiQuery, ApiResult, Envelope},
-        services::auth::{self, SessionKind, TokenPair},
+        services::auth::{self, SessionKind, SignedIn, TokenPair},
         state::AppState,
     },
 };
@@ -34,33 +35,92 @@ pub struct LoginResponse {
     tenants: Vec<TenantAccess>,
     accessible_services: Vec<AccessibleService>,
     tokens: TokenPair,
+    /// Only after a sign-in that set up the second factor: its recovery codes, shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recovery_codes: Option<Vec<String>>,
+}
+
+impl LoginResponse {
+    fn of(
+        logged_in: auth::LoggedIn,
+        recovery_codes: Option<Vec<String>>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            user: logged_in.view.user,
+            tenants: logged_in.view.tenants,
+            accessible_services: logged_in.view.accessible_services,
+            tokens: logged_in.tokens.ok_or(AppError::Internal)?,
+            recovery_codes,
+        })
+    }
+}
+
+/// A sign-in's answer: the session, or (when a second factor is required) the challenge to
+/// answer with a code at `POST /auth/login/verify`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Session(LoginResponse),
+    SecondFactor(ChallengeAnswer),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChallengeAnswer {
+    challenge: LoginChallenge,
 }
 
 /// Signs in with an e-mail address and password, into the home tenant or the one `tenantSlug`
-/// names, and answers the user, their tenants and services, and a token pair.
+/// names, and answers the user, their tenants and services, and a token pair; or, for an
+/// account with a second factor (or an administrator of a tenant that requires one), a
+/// `challenge` to answer with a code at `POST /auth/login/verify`.
 #[utoipa::path(
     post,
     path = "/auth/login",
     tag = "auth",
     operation_id = "login", request_body = SignIn,
     security(()),
-    responses((status = 200, description = "Success", body = Success<LoginResponse>), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Throttled"))
+    responses((status = 200, description = "Success", body = Success<LoginAnswer>), (status = 401, description = "Wrong e-mail address or password"), (status = 429, description = "Throttled"))
 )]
 pub async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
     ApiJson(body): ApiJson<SignIn>,
-) -> ApiResult<LoginResponse> {
+) -> ApiResult<LoginAnswer> {
     // No permission to check: the credentials are the input.
     let body = body?;
     let input = LoginInput::parse(&body.email, body.password, body.tenant_slug.as_deref())?;
-    let logged_in = auth::login(&state, input, SessionKind::Api, &client).await?;
-    Ok(Envelope(LoginResponse {
-        user: logged_in.view.user,
-        tenants: logged_in.view.tenants,
-        accessible_services: logged_in.view.accessible_services,
-        tokens: logged_in.tokens.ok_or(AppError::Internal)?,
-    }))
+    Ok(Envelope(
+        match auth::login(&state, input, SessionKind::Api, &client).await? {
+            SignedIn::Opened(logged_in) => {
+                LoginAnswer::Session(LoginResponse::of(logged_in, None)?)
+            }
+            SignedIn::SecondFactor(challenge) => {
+                LoginAnswer::SecondFactor(ChallengeAnswer { challenge })
+            }
+        },
+    ))
+}
+
+/// A sign-in's second step: the code from the authenticator app (or a recovery code) for the
+/// challenge the password answered. Answers the session as `login` does; a sign-in that set
+/// up the second factor also answers its recovery codes.
+#[utoipa::path(
+    post,
+    path = "/auth/login/verify",
+    tag = "auth",
+    operation_id = "verifyLogin", request_body = VerifyLogin,
+    security(()),
+    responses((status = 200, description = "Success", body = Success<LoginResponse>), (status = 401, description = "Wrong code, or the sign-in expired"), (status = 429, description = "Throttled"))
+)]
+pub async fn verify(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<VerifyLogin>,
+) -> ApiResult<LoginResponse> {
+    // No permission to check: the challenge and the code are the input.
+    let verified = auth::verify(&state, body, &client).await?;
+    let codes = verified.recovery_codes.map(|c| c.recovery_codes);
+    Ok(Envelope(LoginResponse::of(verified.logged_in, codes)?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -207,6 +267,7 @@ pub async fn tenants(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
+        .routes(routes!(verify))
         .routes(routes!(refresh))
         .routes(routes!(logout))
         .routes(routes!(me))

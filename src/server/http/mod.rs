@@ -25,6 +25,7 @@ pub mod security;
 pub mod services;
 pub mod tasks;
 pub mod tenants;
+pub mod two_factor;
 pub mod users;
 
 use std::sync::OnceLock;
@@ -65,6 +66,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::routes())
         .merge(links::routes())
         .merge(account::routes())
+        .merge(two_factor::routes())
         .merge(audit::routes())
         .merge(dashboard::routes())
         .merge(roles::routes())

@@ -104,9 +104,21 @@ pub async fn settle_after<T>(
         Ok((false, _)) => throttle::Outcome::Failure,
         Err(_) => throttle::Outcome::Undecided,
     };
+    settle(state, subjects, client, outcome).await?;
+    checked
+}
+
+/// Settles a credential check that `before_attempt` let through with its outcome (audited if
+/// it starts a lock).
+pub async fn settle(
+    state: &AppState,
+    subjects: &[Subject<'_>],
+    client: &ClientInfo,
+    outcome: throttle::Outcome,
+) -> Result<(), AppError> {
     let started = throttle::settle(state, subjects, outcome).await?;
     audit_locks(state, client, started).await;
-    checked
+    Ok(())
 }
 
 async fn audit_locks(state: &AppState, client: &ClientInfo, events: Vec<throttle::LockEvent>) {

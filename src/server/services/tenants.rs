@@ -54,6 +54,7 @@ fn detail(record: TenantRecord, user_count: i64) -> TenantDetail {
         max_users: record.max_users,
         user_count,
         settings: record.settings,
+        require_admin_two_factor: record.require_admin_two_factor,
         created_at: record.created_at,
         updated_at: record.updated_at,
     }
@@ -342,12 +343,16 @@ pub async fn update_own(
     let changes = TenantChanges {
         name: patch.name.as_deref().map(parse_tenant_name).transpose()?,
         settings: settings_object(patch.settings)?,
+        require_admin_two_factor: patch.require_admin_two_factor,
         ..TenantChanges::default()
     };
-    if changes.name.is_none() && changes.settings.is_none() {
+    if changes.name.is_none()
+        && changes.settings.is_none()
+        && changes.require_admin_two_factor.is_none()
+    {
         return Err(AppError::validation(
             "body",
-            "Nothing to change: send name or settings",
+            "Nothing to change: send name, settings or requireAdminTwoFactor",
         ));
     }
     scoped(&state.db, actor.scope(), async |c| {
@@ -365,7 +370,7 @@ pub async fn update_own(
                 target: Some(("tenant", actor.tenant_id.to_string())),
                 details: json!({
                     "name": changes.name, "settingsChanged": changes.settings.is_some(),
-                    "own": true,
+                    "requireAdminTwoFactor": changes.require_admin_two_factor, "own": true,
                 }),
             },
         )

@@ -32,9 +32,16 @@ use crate::{
 };
 
 use super::{
+    challenge,
     session::{actor_for, view_from},
     tokens::{store_refresh, PendingPair, TokenPair},
+    two_factor,
 };
+use crate::domain::{
+    error::Input,
+    two_factor::{LoginChallenge, RecoveryCodes, TwoFactorSetup, VerifyLogin},
+};
+use crate::server::auth::throttle;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -45,7 +52,7 @@ pub enum SessionKind {
 }
 
 impl SessionKind {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::Web => "WEB",
             Self::Api => "API",
@@ -62,15 +69,25 @@ pub struct LoggedIn {
     pub tokens: Option<TokenPair>,
 }
 
-/// Checks the credentials and opens a session in the requested (or home) tenant. Every
-/// failure answers the same `InvalidCredentials`, is audited, and counts towards the
-/// account's and the client IP's brute-force lock.
+/// What a right password leads to.
+pub enum SignedIn {
+    /// The session is open.
+    Opened(LoggedIn),
+    /// The account (or the tenant, of its administrators) requires a second factor: the code
+    /// goes to `verify` with the challenge's token.
+    SecondFactor(LoginChallenge),
+}
+
+/// Checks the credentials and opens a session in the requested (or home) tenant, or, when a
+/// second factor is required, answers a challenge for it. Every failure answers the same
+/// `InvalidCredentials`, is audited, and counts towards the account's and the client IP's
+/// brute-force lock.
 pub async fn login(
     state: &AppState,
     input: LoginInput,
     kind: SessionKind,
     client: &ClientInfo,
-) -> Result<LoggedIn, AppError> {
+) -> Result<SignedIn, AppError> {
     let (state, client) = (state.clone(), client.clone());
     let result =
         lockout::to_completion(async move { checked_login(&state, input, kind, &client).await })
@@ -84,14 +101,155 @@ async fn checked_login(
     input: LoginInput,
     kind: SessionKind,
     client: &ClientInfo,
-) -> Result<LoggedIn, AppError> {
+) -> Result<SignedIn, AppError> {
     let subjects = lockout::subjects(Some(&input.email), client);
     lockout::before_attempt(state, &subjects, client).await?;
-    let checked = attempt(state, &input, kind, client)
+    let attempted = attempt(state, &input, kind, client).await;
+    // A right password that still needs its second factor settles nothing: it neither counts
+    // as a failure nor clears the failures, so that the codes tried after it stay counted.
+    let outcome = match &attempted {
+        Ok(Some(Step::Open(_))) => throttle::Outcome::Success,
+        Ok(None) => throttle::Outcome::Failure,
+        Ok(Some(Step::SecondFactor { .. })) | Err(_) => throttle::Outcome::Undecided,
+    };
+    lockout::settle(state, &subjects, client, outcome).await?;
+    match attempted?.ok_or(AppError::InvalidCredentials)? {
+        Step::Open(opened) => Ok(SignedIn::Opened(opened)),
+        Step::SecondFactor { user_id, setup } => {
+            let pending = challenge::Pending {
+                user_id,
+                email: input.email.clone(),
+                tenant_slug: input.tenant_slug.clone(),
+                kind,
+                setup: setup.is_some(),
+            };
+            let (token, expires_at) = challenge::issue(state, &pending).await?;
+            Ok(SignedIn::SecondFactor(LoginChallenge {
+                challenge_token: token.expose().to_string(),
+                expires_at,
+                method: "TOTP".into(),
+                setup,
+            }))
+        }
+    }
+}
+
+/// Where a login with a right password goes next.
+enum Step {
+    Open(LoggedIn),
+    /// A code is needed first; `setup`: the authenticator to set up, when the account has
+    /// none but the tenant requires one.
+    SecondFactor {
+        user_id: Uuid,
+        setup: Option<TwoFactorSetup>,
+    },
+}
+
+/// A session opened once the second factor passed, with the recovery codes of an
+/// authenticator set up on the way.
+pub struct Verified {
+    pub logged_in: LoggedIn,
+    pub recovery_codes: Option<RecoveryCodes>,
+}
+
+/// The second step of a login: a code from the authenticator app (or a recovery code, unless
+/// the authenticator is being set up) for a live challenge. A wrong code counts towards the
+/// account's lock like a wrong password and towards the challenge's own few tries; the
+/// challenge is good once.
+pub async fn verify(
+    state: &AppState,
+    body: Input<VerifyLogin>,
+    client: &ClientInfo,
+) -> Result<Verified, AppError> {
+    let body = body?;
+    let code = crate::domain::two_factor::parse_code(&body.code)?;
+    let token = body.challenge_token.trim().to_string();
+    let Some(pending) = challenge::find(state, &token).await? else {
+        return Err(AppError::SignInExpired);
+    };
+    let (state, client) = (state.clone(), client.clone());
+    let result = lockout::to_completion(async move {
+        let subjects = lockout::subjects(Some(&pending.email), &client);
+        lockout::before_attempt(&state, &subjects, &client).await?;
+        let user = UserId(pending.user_id);
+        let checked = scoped(&state.db, Scope::user(user), async |c| {
+            let accepted =
+                two_factor::check_code(c, &state, pending.user_id, &code, !pending.setup).await?;
+            let codes = match accepted {
+                Some(_) if pending.setup => {
+                    Some(two_factor::renew_codes_in(c, pending.user_id).await?)
+                }
+                _ => None,
+            };
+            Ok(accepted.map(|a| (a, codes)))
+        })
         .await
-        .map(|opened| (opened.is_some(), opened));
-    let (_, opened) = lockout::settle_after(state, &subjects, client, checked).await?;
-    opened.ok_or(AppError::InvalidCredentials)
+        .map(|accepted| (accepted.is_some(), accepted));
+        let (_, accepted) = lockout::settle_after(&state, &subjects, &client, checked).await?;
+        let Some((accepted, recovery_codes)) = accepted else {
+            challenge::wrong_code(&state, &token).await?;
+            audit::record_unscoped(
+                &state,
+                &client,
+                Event {
+                    action: AuditAction::AuthSecondFactor,
+                    outcome: Outcome::Failure,
+                    tenant_id: None,
+                    actor_user_id: Some(pending.user_id),
+                    target: Some(("user", pending.user_id.to_string())),
+                    details: json!({ "email": pending.email }),
+                },
+            )
+            .await;
+            return Err(AppError::InvalidCode);
+        };
+        if !challenge::spend(&state, &token).await? {
+            return Err(AppError::SignInExpired);
+        }
+        let second = match accepted {
+            two_factor::Accepted::Code => "TOTP",
+            two_factor::Accepted::RecoveryCode => "RECOVERY_CODE",
+        };
+        let slug = pending.tenant_slug.as_deref();
+        match open_first(
+            &state,
+            slug,
+            pending.user_id,
+            pending.kind,
+            &client,
+            Some(second),
+        )
+        .await?
+        {
+            Some(Step::Open(logged_in)) => Ok(Verified {
+                logged_in,
+                recovery_codes,
+            }),
+            // Suspended, or no tenant left, since the password: nothing to open.
+            _ => Err(AppError::InvalidCredentials),
+        }
+    })
+    .await;
+    crate::server::metrics::login(&result);
+    result
+}
+
+/// The live challenge's authenticator setup, for the page that asks for the code (`None`
+/// when the challenge needs no setup).
+pub async fn challenge_setup(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<TwoFactorSetup>, AppError> {
+    let Some(pending) = challenge::find(state, token).await? else {
+        return Err(AppError::SignInExpired);
+    };
+    if !pending.setup {
+        return Ok(None);
+    }
+    scoped(&state.db, Scope::user(UserId(pending.user_id)), async |c| {
+        two_factor::pending_setup(c, state, pending.user_id, &pending.email).await
+    })
+    .await
 }
 
 /// The credential check and, when it passes, the new session: `Some` for a correct password
@@ -102,10 +260,11 @@ async fn attempt(
     input: &LoginInput,
     kind: SessionKind,
     client: &ClientInfo,
-) -> Result<Option<LoggedIn>, AppError> {
+) -> Result<Option<Step>, AppError> {
     let (account, verified) = check_password(state, input).await?;
+    let slug = input.tenant_slug.as_deref();
     let opened = match account.filter(|_| verified) {
-        Some(user_id) => open_first(state, input, user_id, kind, client).await?,
+        Some(user_id) => open_first(state, slug, user_id, kind, client, None).await?,
         None => None,
     };
     if opened.is_none() {
@@ -149,17 +308,18 @@ async fn check_password(
 }
 
 /// After a correct password: finds the tenant to open, and opens the session there, in one
-/// transaction.
+/// transaction, unless a second factor is required and has not passed yet (`second`: which
+/// one passed).
 async fn open_first(
     state: &AppState,
-    input: &LoginInput,
+    slug: Option<&str>,
     user_id: Uuid,
     kind: SessionKind,
     client: &ClientInfo,
-) -> Result<Option<LoggedIn>, AppError> {
+    second: Option<&'static str>,
+) -> Result<Option<Step>, AppError> {
     let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
         .map_err(|_| AppError::Internal)?;
-    let slug = input.tenant_slug.as_deref();
     let opened = scoped(&state.db, Scope::user(UserId(user_id)), async |c| {
         // Suspended while argon2 ran: no session.
         let Some(user) = users::find(c, user_id)
@@ -176,6 +336,17 @@ async fn open_first(
         let Some(reach) = reach else {
             return Ok(None);
         };
+        if second.is_none() {
+            if user.two_factor_enabled {
+                return Ok(Some(Gate::SecondFactor(None)));
+            }
+            if required_of(c, &reach).await? {
+                let setup = two_factor::begin_in(c, state, user_id, &user.email)
+                    .await?
+                    .ok_or(AppError::Internal)?;
+                return Ok(Some(Gate::SecondFactor(Some(setup))));
+            }
+        }
         let opening = Opening {
             user,
             grants,
@@ -183,11 +354,32 @@ async fn open_first(
             kind,
             expires_at: Utc::now() + ttl,
             replaces: None,
+            second_factor: second,
         };
-        open_in(c, state, client, opening).await.map(Some)
+        open_in(c, state, client, opening)
+            .await
+            .map(|o| Some(Gate::Open(o)))
     })
     .await?;
-    opened.map(|o| o.finish(state)).transpose()
+    Ok(match opened {
+        Some(Gate::Open(o)) => Some(Step::Open(o.finish(state)?)),
+        Some(Gate::SecondFactor(setup)) => Some(Step::SecondFactor { user_id, setup }),
+        None => None,
+    })
+}
+
+/// `open_first`'s transaction's answer.
+enum Gate {
+    Open(Opened),
+    SecondFactor(Option<TwoFactorSetup>),
+}
+
+/// Whether the tenant of `reach` requires a second factor of this member (an administrator
+/// there), who has none.
+async fn required_of(c: &mut AsyncPgConnection, reach: &Reach) -> Result<bool, AppError> {
+    let permissions = crate::domain::permission::PermissionSet::from_strings(&reach.permissions);
+    Ok(two_factor::administers(&permissions, reach.platform)
+        && crate::server::db::two_factor::tenant_requires(c, reach.tenant.id).await?)
 }
 
 struct Opening {
@@ -199,6 +391,8 @@ struct Opening {
     expires_at: chrono::DateTime<Utc>,
     /// The session a tenant switch ends.
     replaces: Option<Uuid>,
+    /// The second factor that passed at this login (`TOTP`, `RECOVERY_CODE`), for the audit.
+    second_factor: Option<&'static str>,
 }
 
 /// A session opened in the current transaction, waiting for its access token.
@@ -268,7 +462,8 @@ async fn open_in(
             tenant_id: Some(tenant_id),
             actor_user_id: Some(opening.user.id),
             target: Some(("session", session.id.to_string())),
-            details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces }),
+            details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces,
+                             "secondFactor": opening.second_factor }),
         },
     )
     .await?;
@@ -314,6 +509,11 @@ pub async fn switch_tenant(
             .await?
             .filter(users::User::is_active)
             .ok_or(AppError::Unauthenticated)?;
+        // Switching keeps the login's own factors, but a tenant that requires a second factor
+        // of its administrators is not entered by one who has none.
+        if !user.two_factor_enabled && required_of(c, &reach).await? {
+            return Err(AppError::TwoFactorRequired);
+        }
         let opening = Opening {
             user,
             grants,
@@ -321,6 +521,7 @@ pub async fn switch_tenant(
             kind,
             expires_at: current.expires_at,
             replaces: Some(current.id),
+            second_factor: None,
         };
         open_in(c, state, client, opening).await
     })

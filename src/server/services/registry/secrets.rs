@@ -49,7 +49,7 @@ pub(crate) async fn store_key(
     Ok(())
 }
 
-/// Re-seals every API key under the active key (`inti rotate-secrets`); answers how many
+/// Re-seals every API key, webhook secret and authenticator secret under the active key (`inti rotate-secrets`); answers how many
 /// changed, each audited. Afterwards the old key can be removed from `secrets.keys`.
 pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
     scoped(&state.db, Scope::platform(), async |c| {
@@ -79,6 +79,16 @@ pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
             let aad = webhook_secret_aad(id);
             let clear = state.keyring.open(&sealed, &aad)?;
             db::set_webhook_secret(c, id, Some(state.keyring.seal(&clear, &aad)?)).await?;
+            rotated += 1;
+        }
+        for (user_id, sealed) in crate::server::db::two_factor::all_secrets(c).await? {
+            if state.keyring.is_current(&sealed) {
+                continue;
+            }
+            let aad = crate::server::keyring::totp_secret_aad(user_id);
+            let clear = state.keyring.open(&sealed, &aad)?;
+            let resealed = state.keyring.seal(&clear, &aad)?;
+            crate::server::db::two_factor::replace_secret(c, user_id, &resealed).await?;
             rotated += 1;
         }
         Ok(rotated)
