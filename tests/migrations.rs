@@ -33,11 +33,11 @@ async fn apply_revert_apply() {
     let test_db = TestDb::empty().await;
     let timeout = Duration::from_secs(10);
     db::migrate(&test_db.url, timeout).await.unwrap();
-    assert_eq!(table_count(&test_db).await, 27);
+    assert_eq!(table_count(&test_db).await, 29);
     db::revert_all(&test_db.url, timeout).await.unwrap();
     assert_eq!(table_count(&test_db).await, 0);
     db::migrate(&test_db.url, timeout).await.unwrap();
-    assert_eq!(table_count(&test_db).await, 27);
+    assert_eq!(table_count(&test_db).await, 29);
     // Applying again is a no-op.
     db::migrate(&test_db.url, timeout).await.unwrap();
 }

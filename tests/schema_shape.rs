@@ -24,6 +24,14 @@ const NOT_BY_TENANT: &[(&str, &str)] = &[
     ("refresh_tokens", "belong to a session"),
     ("account_tokens", "one-time links of a person"),
     (
+        "user_totp",
+        "a person's authenticator secret, theirs in every tenant",
+    ),
+    (
+        "user_recovery_codes",
+        "a person's recovery codes, theirs in every tenant",
+    ),
+    (
         "roles",
         "system roles (no tenant) and tenant roles: small, a reference table",
     ),

@@ -180,6 +180,28 @@ async fn an_account_sets_up_an_authenticator_and_then_signs_in_with_its_codes() 
     assert!(!codes.contains(&first_codes[0]));
     assert_eq!(codes.len(), 10);
     assert!(flag_in_database(&app, email).await);
+    // The tenant's admin sees who has it on.
+    let admin = app.token("admin@taskmanager.com").await;
+    let members = app
+        .get("/api/v1/users?perPage=100", Some(&admin))
+        .await
+        .json();
+    let flags: Vec<(String, bool)> = members["data"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{members}"))
+        .iter()
+        .map(|m| {
+            (
+                m["email"].as_str().unwrap().to_string(),
+                m["twoFactorEnabled"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(flags.contains(&(email.to_string(), true)), "{flags:?}");
+    assert!(
+        flags.contains(&("admin@taskmanager.com".to_string(), false)),
+        "{flags:?}"
+    );
     let res = app.get("/api/v1/account/two-factor", Some(&token)).await;
     assert_eq!(
         res.json()["data"],

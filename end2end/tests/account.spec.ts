@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectHydrated, expectSignedOut, inviteNewUser, logIn, mailedLink } from './helpers';
+import { DEMO_PASSWORD, expectHydrated, expectSignedOut, inviteNewUser, logIn, mailedLink, totpCode } from './helpers';
 
 test('the account page refuses a password change without the right current password', async ({ page }) => {
   await logIn(page, 'user@taskmanager.com');
@@ -137,4 +137,36 @@ test('a person ends another of their sessions from the account page', async ({ b
   // The other browser is signed out at its next page.
   await elsewhere.goto('/');
   await expectSignedOut(elsewhere);
+});
+
+test('two-factor authentication is set up from the account page and asked for at the next sign-in', async ({ page, request }) => {
+  const password = 'two-factor-password-1';
+  const email = await inviteNewUser(request, 'admin@whatsapp.com', 'twofactor', password);
+  await logIn(page, email, password);
+  await expectHydrated(page);
+  await page.goto('/account');
+  await expectHydrated(page);
+  const section = page.getByRole('region', { name: 'Two-factor authentication' });
+  await expect(section.getByTestId('two-factor-state')).toHaveText('Off.');
+  await section.getByRole('button', { name: 'Set up' }).click();
+  await expect(section.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await section.getByTestId('two-factor-secret').textContent()) ?? '';
+  expect(secret).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+  const turnOn = section.getByRole('form', { name: 'Turn on' });
+  await turnOn.getByLabel('Code').fill('000000' === totpCode(secret, -1) ? '111111' : '000000');
+  await turnOn.getByRole('button', { name: 'Turn on' }).click();
+  await expect(turnOn.getByRole('alert')).toContainText('That code is not right');
+  await turnOn.getByLabel('Code').fill(totpCode(secret, -1));
+  await turnOn.getByRole('button', { name: 'Turn on' }).click();
+  await expect(section.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await expect(section.getByTestId('two-factor-state')).toHaveText('On. 10 recovery code(s) left.');
+
+  // The next sign-in asks for a code after the password.
+  await page.context().clearCookies();
+  await logIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expect(page.getByText('Enter the six-digit code from your authenticator app')).toBeVisible();
+  await page.getByLabel('Code').fill(totpCode(secret, 0));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('current-tenant')).toHaveText('WhatsApp Gateway', { timeout: 20_000 });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 // The dev-mode default from the README; scripts/e2e.sh leaves DEMO_PASSWORD unset.
@@ -77,4 +78,21 @@ export async function inviteNewUser(
   });
   expect(set.status()).toBe(200);
   return email;
+}
+
+/** The authenticator app's code (RFC 6238: HMAC-SHA1, 6 digits, 30 s) for a base32 secret as
+ *  the account page shows it, `steps` steps from now. */
+export function totpCode(secret: string, steps = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + steps));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
 }

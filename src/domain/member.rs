@@ -19,6 +19,8 @@ pub struct Member {
     pub access_status: String,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// The account signs in with a second factor.
+    pub two_factor_enabled: bool,
 }
 
 /// An account as the platform-wide user list shows it (super admins).

@@ -73,6 +73,12 @@ impl<T: DeserializeOwned> Decoder<T> for Json {
 
 /// `Resource::new` with the [`Json`] codec: loaded on the server with the page, read in the
 /// browser without loading again, and loaded anew when `source` changes.
+///
+/// Read it only by awaiting it inside `Suspend::new` in its `Suspense`/`Transition`, never
+/// with `.get()`/`.with()`: a resource read reactively is tracked by every boundary above the
+/// read, and resources shared by nested boundaries that way make server rendering spin for
+/// seconds or deadlock its worker threads (leptos-rs/leptos#4578, #4673;
+/// `tests/page_renders.rs`).
 #[track_caller]
 pub fn resource<T, S, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,

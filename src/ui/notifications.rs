@@ -18,18 +18,29 @@ use crate::{
 };
 
 /// The header's bell: a link to the notifications page with the unread count, which the
-/// server renders and the browser then keeps current from the stream.
+/// server renders and the browser then keeps current from the stream. The first count is
+/// awaited inside the bell's one `Suspense`, never read reactively: a resource read with
+/// `.get()` outside it would also be tracked by the layout's boundary, and resources shared
+/// by nested boundaries that way stall server rendering (leptos-rs/leptos#4578).
 #[component]
 pub fn NotificationBell() -> impl IntoView {
-    let unread = RwSignal::new(None::<i64>);
+    let live = RwSignal::new(None::<i64>);
     let first = crate::ui::resource(|| (), |_| unread_notifications());
-    live_count(unread);
-    let count = move || {
-        unread
-            .get()
-            .or_else(|| first.get().and_then(|r| r.ok()).map(|u| u.unread))
-    };
-    let label = move || match count().unwrap_or(0) {
+    live_count(live);
+    view! {
+        <Suspense fallback=move || view! { <BellLink live first=None /> }>
+            {move || Suspend::new(async move {
+                let first = first.await.ok().map(|u| u.unread);
+                view! { <BellLink live first /> }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BellLink(live: RwSignal<Option<i64>>, first: Option<i64>) -> impl IntoView {
+    let count = move || live.get().or(first).unwrap_or(0);
+    let label = move || match count() {
         0 => "Notifications".to_string(),
         1 => "Notifications: 1 unread".to_string(),
         n => format!("Notifications: {n} unread"),
@@ -37,13 +48,14 @@ pub fn NotificationBell() -> impl IntoView {
     view! {
         <a href="/notifications" class="relative rounded-md p-2 text-slate-700 hover:bg-slate-100" aria-label=label title=label data-testid="notification-bell">
             <crate::ui::icon::Icon name=Some("bell".to_string()) class="h-5 w-5" />
-            <Suspense fallback=|| ()>
-                {move || count().filter(|n| *n > 0).map(|n| view! {
+            {move || (count() > 0).then(|| {
+                let n = count();
+                view! {
                     <span data-testid="unread-count" class="absolute -right-0.5 -top-0.5 min-w-[1.25rem] rounded-full bg-red-700 px-1 text-center text-xs font-semibold leading-5 text-white">
                         {if n > 99 { "99+".to_string() } else { n.to_string() }}
                     </span>
-                })}
-            </Suspense>
+                }
+            })}
         </a>
     }
 }

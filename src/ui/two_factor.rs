@@ -20,20 +20,29 @@ const SECONDARY: &str =
 #[component]
 pub fn TwoFactorSection() -> impl IntoView {
     let begin = ServerAction::<BeginTwoFactor>::new();
+    // Turning on and new recovery codes both answer codes (their forms never show together);
+    // turning off has its own action, so that its errors show under its own form.
     let code = ServerAction::<ChangeTwoFactor>::new();
+    let disable = ServerAction::<ChangeTwoFactor>::new();
     let status = crate::ui::resource(
-        move || (code.version().get(), begin.version().get()),
+        move || {
+            (
+                code.version().get(),
+                disable.version().get(),
+                begin.version().get(),
+            )
+        },
         |_| my_two_factor(),
     );
-    // The setup waiting for its first code: shown from `begin` until a code confirms it.
-    let setup = move || {
-        let confirmed = code.value().with(|v| matches!(v, Some(Ok(_))));
-        begin
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|_| !confirmed)
-    };
+    // Turned off: the old setup and codes are gone with it.
+    Effect::new(move |_| {
+        if matches!(disable.value().get(), Some(Ok(_))) {
+            begin.value().set(None);
+            code.value().set(None);
+        }
+    });
+    // The setup waiting for its first code (shown while the status says off).
+    let setup = move || begin.value().get().and_then(Result::ok);
     let new_codes = move || {
         code.value()
             .get()
@@ -63,7 +72,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                             <div class="mt-3 grid gap-4 md:grid-cols-2">
                                 <CodeForm action=code kind=CodeAction::RenewCodes label="Get new recovery codes" hint="A code from your app; the old recovery codes stop working." />
                                 {(!now.required).then(|| view! {
-                                    <CodeForm action=code kind=CodeAction::Disable label="Turn off" hint="A code from your app, or a recovery code." />
+                                    <CodeForm action=disable kind=CodeAction::Disable label="Turn off" hint="A code from your app, or a recovery code." />
                                 })}
                             </div>
                         }

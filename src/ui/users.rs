@@ -259,6 +259,7 @@ fn MemberTable(
                                 <td class="px-4 py-2">
                                     <div class="font-medium">{m.name}</div>
                                     <div class="text-xs text-slate-500">{m.email}</div>
+                                    {m.two_factor_enabled.then(|| view! { <div class="text-xs text-slate-600" data-testid="two-factor">"Two-factor on"</div> })}
                                 </td>
                                 <td class="px-4 py-2 text-xs font-medium">{m.role}</td>
                                 <td class="px-4 py-2">

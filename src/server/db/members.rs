@@ -21,6 +21,7 @@ pub struct MemberRow {
     pub access_status: String,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    pub two_factor_enabled: bool,
 }
 
 type Columns = (
@@ -34,6 +35,7 @@ type Columns = (
     user_tenant_access::status,
     user_tenant_access::expires_at,
     users::last_login_at,
+    users::two_factor_enabled,
 );
 
 const COLUMNS: Columns = (
@@ -47,6 +49,7 @@ const COLUMNS: Columns = (
     user_tenant_access::status,
     user_tenant_access::expires_at,
     users::last_login_at,
+    users::two_factor_enabled,
 );
 
 pub async fn search(

@@ -49,6 +49,7 @@ fn member(row: MemberRow) -> Member {
         access_status: row.access_status,
         expires_at: row.expires_at,
         last_login_at: row.last_login_at,
+        two_factor_enabled: row.two_factor_enabled,
     }
 }
 
