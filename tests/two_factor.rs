@@ -413,18 +413,56 @@ async fn a_tenant_requires_a_second_factor_of_its_admins_only() {
     assert_eq!(res.status, 409, "{}", res.text());
     assert!(flag_in_database(&app, "admin@taskmanager.com").await);
 
-    // A platform admin without a second factor does not switch into that tenant.
+    // A platform admin's session without a second factor does not switch into that tenant,
+    // even once the account has one: the session itself must have passed it.
     let root = app.token("superadmin@core.com").await;
     let tenant = app.id_of("tenants", "taskmanager").await;
-    let res = app
-        .post_json(
-            "/api/v1/auth/switch-tenant",
-            json!({"tenantId": tenant}),
-            Some(&root),
-        )
-        .await;
+    let switch = |token: String| {
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/auth/switch-tenant",
+                json!({ "tenantId": tenant }),
+                Some(&token),
+            )
+            .await
+        }
+    };
+    let res = switch(root.clone()).await;
     assert_eq!(res.status, 403, "{}", res.text());
     assert_eq!(res.json()["error"]["code"], "TWO_FACTOR_REQUIRED");
+    let (root_secret, _) = turn_on(&app, "superadmin@core.com").await;
+    let res = switch(root.clone()).await;
+    assert_eq!(
+        res.json()["error"]["code"],
+        "TWO_FACTOR_REQUIRED",
+        "{}",
+        res.text()
+    );
+    let ticket = challenge_of(&password_login(&app, "superadmin@core.com").await)["challengeToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = verify(&app, &ticket, &code(&root_secret, 1)).await;
+    let with_code = res.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", res.text()))
+        .to_string();
+    let res = switch(with_code).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let switched = res.json()["data"]["tokens"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A platform admin administers every tenant: one requiring it keeps it on, from anywhere.
+    let res = app
+        .post_json(
+            "/api/v1/account/two-factor/disable",
+            json!({"code": code(&root_secret, -1)}),
+            Some(&switched),
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.text());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -538,12 +576,25 @@ async fn no_tenant_scope_reads_or_changes_a_second_factor() {
             .unwrap();
         assert_eq!(deleted, 0, "{table}");
     }
+    let changed = diesel::sql_query(format!(
+        "UPDATE user_totp SET confirmed_at = NULL, last_step = 0 WHERE user_id = '{user}'"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(changed, 0, "another person's authenticator is not changed");
     let forged = diesel::sql_query(format!(
-        "INSERT INTO user_totp (user_id, secret) VALUES ('{admin}', 'x'::bytea)"
+        "INSERT INTO user_totp (user_id, secret) VALUES ('{user}', 'x'::bytea)"
     ))
     .execute(&mut conn)
     .await;
-    assert!(forged.is_ok(), "one's own row may be written");
+    assert!(forged.is_err(), "nor one written for them");
+    let forged = diesel::sql_query(format!(
+        "INSERT INTO user_recovery_codes (user_id, code_hash) VALUES ('{user}', 'x'::bytea)"
+    ))
+    .execute(&mut conn)
+    .await;
+    assert!(forged.is_err(), "nor recovery codes added");
     let flag = diesel::sql_query(format!(
         "UPDATE users SET two_factor_enabled = false WHERE id = '{user}'"
     ))

@@ -30,7 +30,15 @@ CREATE POLICY own ON user_totp
 CREATE POLICY own ON user_recovery_codes
   USING (inti_all_tenants() OR user_id = inti_current_user())
   WITH CHECK (inti_all_tenants() OR user_id = inti_current_user());
-GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, user_recovery_codes TO inti_app;
+GRANT SELECT, INSERT, DELETE ON user_totp, user_recovery_codes TO inti_app;
+GRANT UPDATE (secret, confirmed_at, last_step, created_at) ON user_totp TO inti_app;
+GRANT UPDATE (used_at) ON user_recovery_codes TO inti_app;
+
+-- Which second factor a session's sign-in passed (`TOTP`, `RECOVERY_CODE`; NULL: the
+-- password alone). A tenant switch keeps it; a tenant that requires a second factor of its
+-- administrators is entered only by a session that passed one.
+ALTER TABLE auth_sessions ADD COLUMN second_factor text
+  CHECK (second_factor IN ('TOTP', 'RECOVERY_CODE'));
 
 -- `users.two_factor_enabled` follows the confirmed authenticator; the server's role cannot
 -- set it (it has no UPDATE on that column), so a tenant admin's scope cannot turn it off.
@@ -49,8 +57,11 @@ BEGIN
   RETURN NULL;
 END $$;
 REVOKE ALL ON FUNCTION inti_sync_two_factor() FROM PUBLIC;
-CREATE TRIGGER user_totp_sync AFTER INSERT OR DELETE OR UPDATE OF confirmed_at ON user_totp
+CREATE TRIGGER user_totp_sync AFTER INSERT OR DELETE ON user_totp
   FOR EACH ROW EXECUTE FUNCTION inti_sync_two_factor();
+CREATE TRIGGER user_totp_sync_confirm AFTER UPDATE OF confirmed_at ON user_totp
+  FOR EACH ROW WHEN (OLD.confirmed_at IS DISTINCT FROM NEW.confirmed_at)
+  EXECUTE FUNCTION inti_sync_two_factor();
 
 -- A tenant may require its administrators to use a second factor; its own admins (holding
 -- `tenant:update`) set this beside the name and settings.

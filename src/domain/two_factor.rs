@@ -19,7 +19,7 @@ pub struct TwoFactorStatus {
 
 /// `POST /api/v1/account/two-factor/setup` (and a login that must set it up first): what the
 /// authenticator app needs. Shown once; nothing is enabled until a code confirms it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TwoFactorSetup {
@@ -32,7 +32,7 @@ pub struct TwoFactorSetup {
 }
 
 /// A code from the authenticator app (six digits) or, where allowed, a recovery code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct TwoFactorCode {
@@ -40,7 +40,7 @@ pub struct TwoFactorCode {
 }
 
 /// New recovery codes, shown once: each signs in once in place of a code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryCodes {
@@ -49,7 +49,7 @@ pub struct RecoveryCodes {
 
 /// A login whose password was right and that now needs the second factor: the client sends
 /// `challengeToken` with a code to `POST /api/v1/auth/login/verify` before `expiresAt`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LoginChallenge {
@@ -64,7 +64,7 @@ pub struct LoginChallenge {
 }
 
 /// `POST /api/v1/auth/login/verify`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct VerifyLogin {

@@ -87,7 +87,7 @@ pub fn matching_step(secret: &[u8], code: &str, now_secs: u64) -> Option<u64> {
     totp(secret, "", "x").ok()?.check(&code, now_secs)
 }
 
-/// The code of the secret at a moment (tests and the demo use it; people use their app).
+/// The code of the secret at a moment (tests use it; people use their app).
 pub fn code_at(secret: &[u8], now_secs: u64) -> String {
     totp(secret, "", "x")
         .map(|t| t.generate(now_secs).to_string())
@@ -127,19 +127,24 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// What is stored of a recovery code: SHA-256 of its normalised form (upper case, no dashes
-/// or spaces), so that `abcde fghij` matches `ABCDE-FGHIJ`.
-pub fn recovery_hash(code: &str) -> [u8; 32] {
+/// What is stored of a recovery code: SHA-256 of the account's id and the code's normalised
+/// form (upper case, no dashes or spaces, so that `abcde fghij` matches `ABCDE-FGHIJ`). The
+/// id makes one search of the code space find one account's codes, not everyone's.
+pub fn recovery_hash(user_id: uuid::Uuid, code: &str) -> [u8; 32] {
     let normal: String = code
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    Sha256::digest(normal.as_bytes()).into()
+    let mut hash = Sha256::new();
+    hash.update(user_id.as_bytes());
+    hash.update(normal.as_bytes());
+    hash.finalize().into()
 }
 
 /// Which step a moment falls in.
-pub fn step_of(now_secs: u64) -> u64 {
+#[cfg(test)]
+fn step_of(now_secs: u64) -> u64 {
     now_secs / STEP_SECS
 }
 
@@ -197,11 +202,13 @@ mod tests {
         assert_eq!(code.len(), 11);
         assert_eq!(&code[5..6], "-");
         assert!(!looks_like_totp(code));
+        let (me, other) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
         assert_eq!(
-            recovery_hash(code),
-            recovery_hash(&code.to_lowercase().replace('-', " "))
+            recovery_hash(me, code),
+            recovery_hash(me, &code.to_lowercase().replace('-', " "))
         );
-        assert_ne!(recovery_hash(code), recovery_hash(&codes[1]));
+        assert_ne!(recovery_hash(me, code), recovery_hash(me, &codes[1]));
+        assert_ne!(recovery_hash(me, code), recovery_hash(other, code));
     }
 
     #[test]

@@ -50,6 +50,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         #[max_length = 64]
         revoked_reason -> Nullable<Varchar>,
+        second_factor -> Nullable<Text>,
     }
 }
 

@@ -15,6 +15,8 @@ pub struct AuthSession {
     pub tenant_id: Uuid,
     pub kind: String,
     pub expires_at: DateTime<Utc>,
+    /// The second factor the sign-in passed, if any (a switch keeps it).
+    pub second_factor: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -28,6 +30,7 @@ pub struct NewAuthSession<'a> {
     pub client_ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub expires_at: DateTime<Utc>,
+    pub second_factor: Option<&'a str>,
 }
 
 pub async fn create(

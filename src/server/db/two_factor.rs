@@ -7,12 +7,12 @@ use uuid::Uuid;
 
 use super::schema::{tenants, user_recovery_codes, user_totp};
 
-#[derive(Debug, Clone, Queryable)]
+/// Deliberately not `Debug`: it carries the (sealed) secret.
+#[derive(Clone, Queryable)]
 pub struct Authenticator {
     /// Sealed with the keyring.
     pub sealed_secret: Vec<u8>,
     pub confirmed: bool,
-    pub last_step: i64,
 }
 
 pub async fn find(
@@ -21,11 +21,7 @@ pub async fn find(
 ) -> QueryResult<Option<Authenticator>> {
     user_totp::table
         .filter(user_totp::user_id.eq(user_id))
-        .select((
-            user_totp::secret,
-            user_totp::confirmed_at.is_not_null(),
-            user_totp::last_step,
-        ))
+        .select((user_totp::secret, user_totp::confirmed_at.is_not_null()))
         .first(conn)
         .await
         .optional()
@@ -168,4 +164,21 @@ pub async fn tenant_requires(conn: &mut AsyncPgConnection, tenant_id: Uuid) -> Q
         .await
         .optional()
         .map(|r| r.unwrap_or(false))
+}
+
+/// Whether any of these tenants (`None`: any tenant at all) requires its administrators to use
+/// a second factor.
+pub async fn any_tenant_requires(
+    conn: &mut AsyncPgConnection,
+    among: Option<&[Uuid]>,
+) -> QueryResult<bool> {
+    let mut query = tenants::table
+        .filter(tenants::require_admin_two_factor)
+        .into_boxed();
+    if let Some(ids) = among {
+        query = query.filter(tenants::id.eq_any(ids.to_vec()));
+    }
+    diesel::select(diesel::dsl::exists(query.select(tenants::id)))
+        .get_result(conn)
+        .await
 }

@@ -43,7 +43,7 @@ pub const LISTED_TENANTS: i64 = 25;
 /// Of those, how many recently used tenants a platform admin's list starts with.
 const RECENT_TENANTS: i64 = 10;
 
-fn platform_grant(grants: &[Grant]) -> Option<&Grant> {
+pub fn platform_grant(grants: &[Grant]) -> Option<&Grant> {
     grants.iter().find(|g| is_super_admin_grant(g))
 }
 

@@ -52,16 +52,7 @@ pub async fn issue(
     let mut conn = state.redis.get().await?;
     redis::pipe()
         .atomic()
-        .hset_multiple(
-            key(state, token.expose()),
-            &[
-                ("user", pending.user_id.to_string()),
-                ("email", pending.email.clone()),
-                ("slug", pending.tenant_slug.clone().unwrap_or_default()),
-                ("kind", pending.kind.as_str().to_string()),
-                ("setup", u8::from(pending.setup).to_string()),
-            ],
-        )
+        .hset_multiple(key(state, token.expose()), &fields_of(pending))
         .ignore()
         .expire(key(state, token.expose()), TTL_SECS)
         .ignore()
@@ -82,55 +73,100 @@ pub async fn find(state: &AppState, token: &str) -> Result<Option<Pending>, AppE
         .query_async(&mut conn)
         .await
         .map_err(unavailable)?;
+    Ok(parse(&fields))
+}
+
+fn fields_of(pending: &Pending) -> [(&'static str, String); 5] {
+    [
+        ("user", pending.user_id.to_string()),
+        ("email", pending.email.clone()),
+        ("slug", pending.tenant_slug.clone().unwrap_or_default()),
+        ("kind", pending.kind.as_str().to_string()),
+        ("setup", u8::from(pending.setup).to_string()),
+    ]
+}
+
+fn parse(fields: &std::collections::HashMap<String, String>) -> Option<Pending> {
     let kind = match fields.get("kind").map(String::as_str) {
         Some("WEB") => SessionKind::Web,
         Some("API") => SessionKind::Api,
-        _ => return Ok(None),
+        _ => return None,
     };
-    let (Some(user_id), Some(email)) = (
-        fields.get("user").and_then(|u| u.parse().ok()),
-        fields.get("email"),
-    ) else {
-        return Ok(None);
-    };
-    Ok(Some(Pending {
+    let user_id = fields.get("user").and_then(|u| u.parse().ok())?;
+    Some(Pending {
         user_id,
-        email: email.clone(),
+        email: fields.get("email")?.clone(),
         tenant_slug: fields.get("slug").filter(|s| !s.is_empty()).cloned(),
         kind,
         setup: fields.get("setup").is_some_and(|s| s == "1"),
+    })
+}
+
+/// Takes the challenge out of the store, atomically: the one request that gets it checks its
+/// code (two at once cannot both try, nor both pass); a wrong code puts it back (`restore`).
+/// Answers its fields, wrong codes so far and the milliseconds it had left.
+const TAKE: &str = r"
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return fields end
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+table.insert(fields, 'ttl')
+table.insert(fields, tostring(ttl))
+return fields
+";
+
+/// A challenge taken for one code check.
+pub struct Taken {
+    pub pending: Pending,
+    wrong: i64,
+    ttl_ms: i64,
+}
+
+pub async fn take(state: &AppState, token: &str) -> Result<Option<Taken>, AppError> {
+    static SCRIPT: std::sync::LazyLock<redis::Script> =
+        std::sync::LazyLock::new(|| redis::Script::new(TAKE));
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let mut conn = state.redis.get().await?;
+    let flat: Vec<String> = SCRIPT
+        .key(key(state, token))
+        .invoke_async(&mut conn)
+        .await
+        .map_err(unavailable)?;
+    let fields: std::collections::HashMap<String, String> = flat
+        .chunks(2)
+        .filter_map(|kv| match kv {
+            [k, v] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    let number = |name: &str| fields.get(name).and_then(|v| v.parse::<i64>().ok());
+    Ok(parse(&fields).map(|pending| Taken {
+        pending,
+        wrong: number("wrong").unwrap_or(0),
+        ttl_ms: number("ttl").unwrap_or(0),
     }))
 }
 
-/// Counts a wrong code against a live challenge (never re-creating one that ended); the
-/// challenge ends at the `MAX_WRONG`th.
-const WRONG: &str = r"
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local n = redis.call('HINCRBY', KEYS[1], 'wrong', 1)
-if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
-return n
-";
-
-pub async fn wrong_code(state: &AppState, token: &str) -> Result<(), AppError> {
-    static SCRIPT: std::sync::LazyLock<redis::Script> =
-        std::sync::LazyLock::new(|| redis::Script::new(WRONG));
+/// Puts a challenge back after a wrong code, with the time it had left, unless that was its
+/// `MAX_WRONG`th.
+pub async fn restore(state: &AppState, token: &str, taken: &Taken) -> Result<(), AppError> {
+    let wrong = taken.wrong + 1;
+    if wrong >= MAX_WRONG || taken.ttl_ms <= 0 {
+        return Ok(());
+    }
     let mut conn = state.redis.get().await?;
-    SCRIPT
-        .key(key(state, token))
-        .arg(MAX_WRONG)
-        .invoke_async::<i64>(&mut conn)
+    let key = key(state, token);
+    redis::pipe()
+        .atomic()
+        .hset_multiple(&key, &fields_of(&taken.pending))
+        .ignore()
+        .hset(&key, "wrong", wrong)
+        .ignore()
+        .pexpire(&key, taken.ttl_ms)
+        .ignore()
+        .query_async::<()>(&mut conn)
         .await
-        .map_err(unavailable)?;
-    Ok(())
-}
-
-/// Ends the challenge for its one use: true only for the request that ended it.
-pub async fn spend(state: &AppState, token: &str) -> Result<bool, AppError> {
-    let mut conn = state.redis.get().await?;
-    let removed: i64 = redis::cmd("DEL")
-        .arg(key(state, token))
-        .query_async(&mut conn)
-        .await
-        .map_err(unavailable)?;
-    Ok(removed == 1)
+        .map_err(unavailable)
 }

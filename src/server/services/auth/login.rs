@@ -164,15 +164,26 @@ pub async fn verify(
     let body = body?;
     let code = crate::domain::two_factor::parse_code(&body.code)?;
     let token = body.challenge_token.trim().to_string();
-    let Some(pending) = challenge::find(state, &token).await? else {
+    // A look first, for whose lock counts; the code is then checked by the one request that
+    // takes the challenge.
+    let Some(peeked) = challenge::find(state, &token).await? else {
         return Err(AppError::SignInExpired);
     };
     let (state, client) = (state.clone(), client.clone());
     let result = lockout::to_completion(async move {
-        let subjects = lockout::subjects(Some(&pending.email), &client);
+        let user_key = peeked.user_id.to_string();
+        let mut subjects = lockout::subjects(Some(&peeked.email), &client);
+        subjects.push(two_factor::code_subject(&user_key));
         lockout::before_attempt(&state, &subjects, &client).await?;
-        let user = UserId(pending.user_id);
-        let checked = scoped(&state.db, Scope::user(user), async |c| {
+        let taken = match challenge::take(&state, &token).await {
+            Ok(Some(taken)) if taken.pending == peeked => taken,
+            other => {
+                lockout::settle(&state, &subjects, &client, throttle::Outcome::Undecided).await?;
+                return Err(other.err().unwrap_or(AppError::SignInExpired));
+            }
+        };
+        let pending = &taken.pending;
+        let checked = scoped(&state.db, Scope::user(UserId(pending.user_id)), async |c| {
             let accepted =
                 two_factor::check_code(c, &state, pending.user_id, &code, !pending.setup).await?;
             let codes = match accepted {
@@ -185,27 +196,30 @@ pub async fn verify(
         })
         .await
         .map(|accepted| (accepted.is_some(), accepted));
-        let (_, accepted) = lockout::settle_after(&state, &subjects, &client, checked).await?;
-        let Some((accepted, recovery_codes)) = accepted else {
-            challenge::wrong_code(&state, &token).await?;
-            audit::record_unscoped(
-                &state,
-                &client,
-                Event {
-                    action: AuditAction::AuthSecondFactor,
-                    outcome: Outcome::Failure,
-                    tenant_id: None,
-                    actor_user_id: Some(pending.user_id),
-                    target: Some(("user", pending.user_id.to_string())),
-                    details: json!({ "email": pending.email }),
-                },
-            )
-            .await;
-            return Err(AppError::InvalidCode);
-        };
-        if !challenge::spend(&state, &token).await? {
-            return Err(AppError::SignInExpired);
-        }
+        let (accepted, recovery_codes) =
+            match lockout::settle_after(&state, &subjects, &client, checked).await {
+                Ok((_, Some(found))) => found,
+                other => {
+                    // A wrong code (or a check that failed) gives the challenge back, with
+                    // one try fewer.
+                    challenge::restore(&state, &token, &taken).await?;
+                    other?;
+                    audit::record_unscoped(
+                        &state,
+                        &client,
+                        Event {
+                            action: AuditAction::AuthSecondFactor,
+                            outcome: Outcome::Failure,
+                            tenant_id: None,
+                            actor_user_id: Some(pending.user_id),
+                            target: Some(("user", pending.user_id.to_string())),
+                            details: json!({ "email": pending.email }),
+                        },
+                    )
+                    .await;
+                    return Err(AppError::InvalidCode);
+                }
+            };
         let second = match accepted {
             two_factor::Accepted::Code => "TOTP",
             two_factor::Accepted::RecoveryCode => "RECOVERY_CODE",
@@ -217,7 +231,7 @@ pub async fn verify(
             pending.user_id,
             pending.kind,
             &client,
-            Some(second),
+            Some(second.to_string()),
         )
         .await?
         {
@@ -316,7 +330,7 @@ async fn open_first(
     user_id: Uuid,
     kind: SessionKind,
     client: &ClientInfo,
-    second: Option<&'static str>,
+    second: Option<String>,
 ) -> Result<Option<Step>, AppError> {
     let ttl = chrono::Duration::from_std(state.settings.auth.session_ttl)
         .map_err(|_| AppError::Internal)?;
@@ -375,11 +389,10 @@ enum Gate {
 }
 
 /// Whether the tenant of `reach` requires a second factor of this member (an administrator
-/// there), who has none.
+/// there).
 async fn required_of(c: &mut AsyncPgConnection, reach: &Reach) -> Result<bool, AppError> {
     let permissions = crate::domain::permission::PermissionSet::from_strings(&reach.permissions);
-    Ok(two_factor::administers(&permissions, reach.platform)
-        && crate::server::db::two_factor::tenant_requires(c, reach.tenant.id).await?)
+    two_factor::required_in(c, reach.tenant.id, &permissions, reach.platform).await
 }
 
 struct Opening {
@@ -391,8 +404,8 @@ struct Opening {
     expires_at: chrono::DateTime<Utc>,
     /// The session a tenant switch ends.
     replaces: Option<Uuid>,
-    /// The second factor that passed at this login (`TOTP`, `RECOVERY_CODE`), for the audit.
-    second_factor: Option<&'static str>,
+    /// The second factor the login passed (`TOTP`, `RECOVERY_CODE`), kept with the session.
+    second_factor: Option<String>,
 }
 
 /// A session opened in the current transaction, waiting for its access token.
@@ -445,6 +458,7 @@ async fn open_in(
             client_ip: client.ip.as_deref(),
             user_agent: client.user_agent.as_deref(),
             expires_at: opening.expires_at,
+            second_factor: opening.second_factor.as_deref(),
         },
     )
     .await?;
@@ -463,7 +477,7 @@ async fn open_in(
             actor_user_id: Some(opening.user.id),
             target: Some(("session", session.id.to_string())),
             details: json!({ "kind": opening.kind.as_str(), "replaces": opening.replaces,
-                             "secondFactor": opening.second_factor }),
+                             "secondFactor": opening.second_factor.as_deref() }),
         },
     )
     .await?;
@@ -509,9 +523,9 @@ pub async fn switch_tenant(
             .await?
             .filter(users::User::is_active)
             .ok_or(AppError::Unauthenticated)?;
-        // Switching keeps the login's own factors, but a tenant that requires a second factor
-        // of its administrators is not entered by one who has none.
-        if !user.two_factor_enabled && required_of(c, &reach).await? {
+        // Switching keeps the login's own factors: a tenant that requires a second factor of
+        // its administrators is entered only by a session that passed one.
+        if current.second_factor.is_none() && required_of(c, &reach).await? {
             return Err(AppError::TwoFactorRequired);
         }
         let opening = Opening {
@@ -521,7 +535,7 @@ pub async fn switch_tenant(
             kind,
             expires_at: current.expires_at,
             replaces: Some(current.id),
-            second_factor: None,
+            second_factor: current.second_factor.clone(),
         };
         open_in(c, state, client, opening).await
     })

@@ -16,9 +16,14 @@ use crate::{
     server::{
         auth::{
             actor::{Actor, ClientInfo},
+            throttle::Subject,
             totp,
         },
-        db::{audit::Outcome, scope::scoped, two_factor as db, users},
+        db::{
+            audit::Outcome,
+            scope::{scoped, Scope},
+            tenants, two_factor as db, users,
+        },
         keyring::totp_secret_aad,
         services::{
             audit::{self, Event},
@@ -64,7 +69,8 @@ pub(super) async fn check_code(
             .then_some(Accepted::Code));
     }
     if recovery && found.confirmed {
-        let spent = db::spend_recovery_code(c, user_id, &totp::recovery_hash(code)).await?;
+        let spent =
+            db::spend_recovery_code(c, user_id, &totp::recovery_hash(user_id, code)).await?;
         return Ok(spent.then_some(Accepted::RecoveryCode));
     }
     Ok(None)
@@ -72,11 +78,52 @@ pub(super) async fn check_code(
 
 /// Whether a role's permissions make its holder one of the tenant's administrators (whom a
 /// tenant may require to use a second factor).
-pub(super) fn administers(permissions: &PermissionSet, platform: bool) -> bool {
+fn administers(permissions: &PermissionSet, platform: bool) -> bool {
     platform
         || crate::domain::role::ADMINISTRATION
             .iter()
             .any(|p| permissions.allows(p))
+}
+
+/// Whether the tenant requires a second factor of a member with these permissions there.
+pub(super) async fn required_in(
+    c: &mut AsyncPgConnection,
+    tenant_id: Uuid,
+    permissions: &PermissionSet,
+    platform: bool,
+) -> Result<bool, AppError> {
+    Ok(administers(permissions, platform) && db::tenant_requires(c, tenant_id).await?)
+}
+
+/// Whether any tenant requires a second factor of this person: one whose members they
+/// administer there, or, for a platform admin (who administers every tenant), any tenant.
+async fn required_anywhere(state: &AppState, actor: &Actor) -> Result<bool, AppError> {
+    let (administered, platform) = scoped(&state.db, actor.scope(), async |c| {
+        let grants = tenants::live_grants(c, actor.user_id).await?;
+        let administered: Vec<Uuid> = grants
+            .iter()
+            .filter(|g| administers(&PermissionSet::from_strings(&g.permissions), false))
+            .map(|g| g.tenant.id)
+            .collect();
+        let platform = crate::server::services::access::platform_grant(&grants).is_some();
+        Ok((administered, platform))
+    })
+    .await?;
+    // Every tenant's rule is platform work to read; only whether one requires it is kept.
+    scoped(&state.db, Scope::platform(), async |c| {
+        Ok(db::any_tenant_requires(c, (!platform).then_some(administered.as_slice())).await?)
+    })
+    .await
+}
+
+/// Wrong codes of one account, from anywhere: the login's code step and the account page's
+/// code checks count together, and a lock really holds (only someone who already has the
+/// password, or a session, can trip it; a code is six digits, a password is not).
+pub(super) fn code_subject(user_key: &str) -> Subject<'_> {
+    Subject::Account {
+        account: user_key,
+        ip: None,
+    }
 }
 
 /// What the authenticator app needs to add the account: the secret, its link and QR code.
@@ -130,7 +177,10 @@ pub(super) async fn renew_codes_in(
     user_id: Uuid,
 ) -> Result<RecoveryCodes, AppError> {
     let codes = totp::new_recovery_codes();
-    let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
+    let hashes: Vec<[u8; 32]> = codes
+        .iter()
+        .map(|c| totp::recovery_hash(user_id, c))
+        .collect();
     db::replace_recovery_codes(c, user_id, &hashes).await?;
     Ok(RecoveryCodes {
         recovery_codes: codes,
@@ -145,8 +195,8 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<TwoFactorStatus, 
             .await?
             .is_some_and(|a| a.confirmed);
         let recovery_codes_left = db::recovery_codes_left(c, actor.user_id).await?;
-        let required = administers(&actor.permissions, actor.is_super_admin)
-            && db::tenant_requires(c, actor.tenant_id).await?;
+        let required =
+            required_in(c, actor.tenant_id, &actor.permissions, actor.is_super_admin).await?;
         Ok(TwoFactorStatus {
             enabled,
             recovery_codes_left,
@@ -255,10 +305,22 @@ async fn change_with_code(
 ) -> Result<Option<RecoveryCodes>, AppError> {
     let (state, actor, client) = (state.clone(), actor.clone(), client.clone());
     lockout::to_completion(async move {
-        let account = actor.user_id.to_string();
-        let subjects = lockout::subjects(Some(&account), &client);
+        let user_key = actor.user_id.to_string();
+        let subjects: Vec<Subject> = std::iter::once(code_subject(&user_key))
+            .chain(client.ip.as_deref().map(Subject::Ip))
+            .collect();
+        let required = match change {
+            Change::TurnOff => required_anywhere(&state, &actor).await?,
+            Change::Confirm | Change::RenewCodes => false,
+        };
         lockout::before_attempt(&state, &subjects, &client).await?;
         let checked = scoped(&state.db, actor.scope(), async |c| {
+            if required {
+                return Err(AppError::conflict(
+                    "code",
+                    "A tenant you administer requires two-factor authentication: it stays on",
+                ));
+            }
             let done = apply(c, &state, &actor, &code, change).await?;
             let outcome = match done {
                 Some(_) => Outcome::Success,
@@ -322,15 +384,6 @@ async fn apply(
             ))
         }
         _ => {}
-    }
-    if change == Change::TurnOff
-        && administers(&actor.permissions, actor.is_super_admin)
-        && db::tenant_requires(c, actor.tenant_id).await?
-    {
-        return Err(AppError::conflict(
-            "code",
-            "This tenant requires two-factor authentication of its administrators: it stays on",
-        ));
     }
     let recovery = change == Change::TurnOff;
     if check_code(c, state, user_id, code, recovery)

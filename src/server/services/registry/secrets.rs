@@ -49,7 +49,8 @@ pub(crate) async fn store_key(
     Ok(())
 }
 
-/// Re-seals every API key, webhook secret and authenticator secret under the active key (`inti rotate-secrets`); answers how many
+/// Re-seals every API key (each audited), webhook secret and authenticator secret under the
+/// active key (`inti rotate-secrets`); answers how many
 /// changed, each audited. Afterwards the old key can be removed from `secrets.keys`.
 pub async fn rotate_secrets(state: &AppState) -> Result<usize, AppError> {
     scoped(&state.db, Scope::platform(), async |c| {
