@@ -498,6 +498,9 @@ async fn the_browser_login_asks_for_the_code_on_a_page_of_its_own() {
     // Not signed in yet.
     let res = app.server_fn("session", "", Some(&cookie)).await;
     assert_eq!(res.json(), serde_json::Value::Null, "{}", res.text());
+    // What the hydrated page asks for: a login waiting, without a setup.
+    let res = app.server_fn("login_step", "", Some(&cookie)).await;
+    assert_eq!(res.json(), json!({"setup": null}), "{}", res.text());
     let res = get("/login/verify", cookie.clone()).await;
     assert_eq!(res.status, 200);
     assert!(

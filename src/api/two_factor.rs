@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::{
     error::AppError,
-    two_factor::{TwoFactorCode, TwoFactorSetup, TwoFactorStatus},
+    two_factor::{TwoFactorSetup, TwoFactorStatus},
 };
 
 /// The account's second factor, for the account page.
@@ -37,7 +37,9 @@ pub enum CodeAction {
 /// codes (empty when turned off).
 #[server(prefix = "/api", endpoint = "two_factor_code")]
 pub async fn change_two_factor(action: CodeAction, code: String) -> Result<Vec<String>, AppError> {
-    use crate::{api::context, server::services::auth::two_factor};
+    use crate::{
+        api::context, domain::two_factor::TwoFactorCode, server::services::auth::two_factor,
+    };
     context::as_actor(async |state, actor| {
         let client = context::client().await;
         let body = Ok(TwoFactorCode { code });
@@ -61,10 +63,18 @@ pub async fn change_two_factor(action: CodeAction, code: String) -> Result<Vec<S
     .await
 }
 
+/// A login waiting for its second factor: the authenticator to set up first, when the tenant
+/// requires one the account does not have yet. (A struct, not a nested `Option`: JSON would
+/// answer `null` for both "no login waiting" and "no setup".)
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct PendingLogin {
+    pub setup: Option<TwoFactorSetup>,
+}
+
 /// The login waiting for its second factor in this browser: `None` when there is none (or it
-/// ended); with the authenticator to set up when the tenant requires one first.
+/// ended).
 #[server(prefix = "/api", endpoint = "login_step")]
-pub async fn login_step() -> Result<Option<Option<TwoFactorSetup>>, AppError> {
+pub async fn login_step() -> Result<Option<PendingLogin>, AppError> {
     use crate::{
         api::context,
         server::{auth::web_session, services::auth},
@@ -77,7 +87,7 @@ pub async fn login_step() -> Result<Option<Option<TwoFactorSetup>>, AppError> {
                 return Ok(None);
             };
             match auth::challenge_setup(&state, &token).await {
-                Ok(setup) => Ok(Some(setup)),
+                Ok(setup) => Ok(Some(PendingLogin { setup })),
                 Err(AppError::SignInExpired) => Ok(None),
                 Err(e) => Err(e),
             }

@@ -214,14 +214,14 @@ pub fn LoginVerifyPage() -> impl IntoView {
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 match step.await {
-                                    Ok(Some(setup)) => view! {
+                                    Ok(Some(step)) => view! {
                                         <PostForm
                                             action=verify
                                             input=move || VerifyCode { code: code.get().map(|i| i.value()).unwrap_or_default() }
                                             attr:class="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
                                             attr:aria-label="Verify"
                                         >
-                                            {match setup {
+                                            {match step.setup {
                                                 Some(setup) => view! {
                                                     <p class="text-sm text-slate-700">
                                                         "Your tenant requires administrators to use two-factor authentication. Add Inti to your authenticator app, then enter the code it shows."

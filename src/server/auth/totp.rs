@@ -12,7 +12,6 @@ use crate::domain::error::AppError;
 pub const SECRET_BYTES: usize = 20;
 /// How many recovery codes a person gets at a time.
 pub const RECOVERY_CODES: usize = 10;
-const STEP_SECS: u64 = 30;
 
 pub fn new_secret() -> Vec<u8> {
     let mut bytes = vec![0u8; SECRET_BYTES];
@@ -145,7 +144,7 @@ pub fn recovery_hash(user_id: uuid::Uuid, code: &str) -> [u8; 32] {
 /// Which step a moment falls in.
 #[cfg(test)]
 fn step_of(now_secs: u64) -> u64 {
-    now_secs / STEP_SECS
+    now_secs / 30
 }
 
 #[cfg(test)]
