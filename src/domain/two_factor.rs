@@ -13,7 +13,7 @@ pub struct TwoFactorStatus {
     pub enabled: bool,
     /// Unused recovery codes.
     pub recovery_codes_left: i64,
-    /// The current tenant requires it of this person (an administrator there).
+    /// A tenant this person administers requires it (for a platform admin: any tenant).
     pub required: bool,
 }
 

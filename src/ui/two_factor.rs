@@ -67,7 +67,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                         view! {
                             <p data-testid="two-factor-state" class="mt-3 text-sm font-medium text-emerald-800">{left}</p>
                             {now.required.then(|| view! {
-                                <p class="mt-1 text-xs text-slate-600">"Your tenant requires it of its administrators, so it stays on."</p>
+                                <p class="mt-1 text-xs text-slate-600">"A tenant you administer requires it, so it stays on."</p>
                             })}
                             <div class="mt-3 grid gap-4 md:grid-cols-2">
                                 <CodeForm action=code kind=CodeAction::RenewCodes label="Get new recovery codes" hint="A code from your app; the old recovery codes stop working." />
@@ -81,7 +81,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                         view! {
                             <p data-testid="two-factor-state" class="mt-3 text-sm font-medium text-slate-700">"Off."</p>
                             {now.required.then(|| view! {
-                                <p role="alert" class="mt-1 text-sm text-amber-900">"Your tenant requires it of its administrators: set it up now."</p>
+                                <p role="alert" class="mt-1 text-sm text-amber-900">"A tenant you administer requires it: set it up now."</p>
                             })}
                             {move || match setup() {
                                 Some(s) => view! { <SetupSteps setup=s action=code /> }.into_any(),

@@ -17,7 +17,7 @@ use crate::server::{
 };
 
 /// Whether the caller's second factor is on, how many recovery codes are left, and whether
-/// the current tenant requires it of them.
+/// a tenant they administer requires it.
 #[utoipa::path(
     get,
     path = "/account/two-factor",
@@ -88,8 +88,8 @@ pub struct TurnedOff {
     enabled: bool,
 }
 
-/// Turns the second factor off, for a code from the app or a recovery code (refused while the
-/// current tenant requires it of the caller).
+/// Turns the second factor off, for a code from the app or a recovery code (refused while a
+/// tenant the caller administers requires it).
 #[utoipa::path(
     post,
     path = "/account/two-factor/disable",

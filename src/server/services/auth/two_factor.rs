@@ -187,16 +187,15 @@ pub(super) async fn renew_codes_in(
     })
 }
 
-/// The account's second factor: on or off, recovery codes left, and whether the current
-/// tenant requires it of this person.
+/// The account's second factor: on or off, recovery codes left, and whether a tenant the
+/// person administers requires it.
 pub async fn status(state: &AppState, actor: &Actor) -> Result<TwoFactorStatus, AppError> {
+    let required = required_anywhere(state, actor).await?;
     scoped(&state.db, actor.scope(), async |c| {
         let enabled = db::find(c, actor.user_id)
             .await?
             .is_some_and(|a| a.confirmed);
         let recovery_codes_left = db::recovery_codes_left(c, actor.user_id).await?;
-        let required =
-            required_in(c, actor.tenant_id, &actor.permissions, actor.is_super_admin).await?;
         Ok(TwoFactorStatus {
             enabled,
             recovery_codes_left,
@@ -280,8 +279,8 @@ pub async fn renew_recovery_codes(
         .ok_or(AppError::Internal)
 }
 
-/// Turns the second factor off, for a code from the app or a recovery code; refused while the
-/// current tenant requires it of this person.
+/// Turns the second factor off, for a code from the app or a recovery code; refused while a
+/// tenant this person administers requires it.
 pub async fn turn_off(
     state: &AppState,
     actor: &Actor,
