@@ -60,7 +60,7 @@ impl LoginResponse {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum LoginAnswer {
-    Session(LoginResponse),
+    Session(Box<LoginResponse>),
     SecondFactor(ChallengeAnswer),
 }
 
@@ -92,7 +92,7 @@ pub async fn login(
     Ok(Envelope(
         match auth::login(&state, input, SessionKind::Api, &client).await? {
             SignedIn::Opened(logged_in) => {
-                LoginAnswer::Session(LoginResponse::of(logged_in, None)?)
+                LoginAnswer::Session(Box::new(LoginResponse::of(*logged_in, None)?))
             }
             SignedIn::SecondFactor(challenge) => {
                 LoginAnswer::SecondFactor(ChallengeAnswer { challenge })

@@ -72,7 +72,7 @@ pub struct LoggedIn {
 /// What a right password leads to.
 pub enum SignedIn {
     /// The session is open.
-    Opened(LoggedIn),
+    Opened(Box<LoggedIn>),
     /// The account (or the tenant, of its administrators) requires a second factor: the code
     /// goes to `verify` with the challenge's token.
     SecondFactor(LoginChallenge),
@@ -136,7 +136,7 @@ async fn checked_login(
 
 /// Where a login with a right password goes next.
 enum Step {
-    Open(LoggedIn),
+    Open(Box<LoggedIn>),
     /// A code is needed first; `setup`: the authenticator to set up, when the account has
     /// none but the tenant requires one.
     SecondFactor {
@@ -236,7 +236,7 @@ pub async fn verify(
         .await?
         {
             Some(Step::Open(logged_in)) => Ok(Verified {
-                logged_in,
+                logged_in: *logged_in,
                 recovery_codes,
             }),
             // Suspended, or no tenant left, since the password: nothing to open.
@@ -372,11 +372,11 @@ async fn open_first(
         };
         open_in(c, state, client, opening)
             .await
-            .map(|o| Some(Gate::Open(o)))
+            .map(|o| Some(Gate::Open(Box::new(o))))
     })
     .await?;
     Ok(match opened {
-        Some(Gate::Open(o)) => Some(Step::Open(o.finish(state)?)),
+        Some(Gate::Open(o)) => Some(Step::Open(Box::new(o.finish(state)?))),
         Some(Gate::SecondFactor(setup)) => Some(Step::SecondFactor { user_id, setup }),
         None => None,
     })
@@ -384,7 +384,7 @@ async fn open_first(
 
 /// `open_first`'s transaction's answer.
 enum Gate {
-    Open(Opened),
+    Open(Box<Opened>),
     SecondFactor(Option<TwoFactorSetup>),
 }
 
