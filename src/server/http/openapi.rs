@@ -75,15 +75,24 @@ const FAILURES: &[Failure] = &[
     Failure {
         status: 401,
         name: "Unauthenticated",
-        description: "No valid access token (`UNAUTHENTICATED`), or wrong credentials \
-                      (`INVALID_CREDENTIALS`, the same answer whichever part was wrong).",
-        codes: &["UNAUTHENTICATED", "INVALID_CREDENTIALS"],
+        description: "No valid access token (`UNAUTHENTICATED`), wrong credentials \
+                      (`INVALID_CREDENTIALS`, the same answer whichever part was wrong), a \
+                      wrong second-factor code (`INVALID_CODE`) or a sign-in whose challenge \
+                      ended (`SIGN_IN_EXPIRED`).",
+        codes: &[
+            "UNAUTHENTICATED",
+            "INVALID_CREDENTIALS",
+            "INVALID_CODE",
+            "SIGN_IN_EXPIRED",
+        ],
     },
     Failure {
         status: 403,
         name: "Forbidden",
-        description: "The caller lacks the permission in the current tenant.",
-        codes: &["FORBIDDEN", "CROSS_SITE_REQUEST"],
+        description: "The caller lacks the permission in the current tenant, or (switching \
+                      tenant) the tenant requires a second factor this session did not pass \
+                      (`TWO_FACTOR_REQUIRED`).",
+        codes: &["FORBIDDEN", "CROSS_SITE_REQUEST", "TWO_FACTOR_REQUIRED"],
     },
     Failure {
         status: 404,
@@ -442,6 +451,9 @@ mod tests {
             AppError::validation("f", "m"),
             AppError::InvalidCredentials,
             AppError::Unauthenticated,
+            AppError::InvalidCode,
+            AppError::SignInExpired,
+            AppError::TwoFactorRequired,
             AppError::Forbidden,
             AppError::CrossSiteRequest { origin: None },
             AppError::NotFound,
@@ -466,6 +478,29 @@ mod tests {
             AppError::TooLarge { limit_bytes: 1 },
         ];
         for error in every {
+            // No wildcard: a new variant fails to compile here until it is listed above.
+            match &error {
+                AppError::Validation { .. }
+                | AppError::InvalidCredentials
+                | AppError::Unauthenticated
+                | AppError::InvalidCode
+                | AppError::SignInExpired
+                | AppError::TwoFactorRequired
+                | AppError::Forbidden
+                | AppError::NotFound
+                | AppError::Conflict { .. }
+                | AppError::Stale { .. }
+                | AppError::RateLimited { .. }
+                | AppError::Unavailable
+                | AppError::BadGateway { .. }
+                | AppError::GatewayTimeout
+                | AppError::Invalid { .. }
+                | AppError::CrossSiteRequest { .. }
+                | AppError::TooLarge { .. }
+                | AppError::Timeout
+                | AppError::Internal
+                | AppError::Transport { .. } => {}
+            }
             let (status, code) = error.status_and_code();
             assert!(
                 FAILURES
